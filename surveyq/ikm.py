@@ -1,0 +1,741 @@
+"""Community satisfaction index: IKM (KEP/25/M.PAN/2/2004) and SKM (PermenPAN-RB 14/2017).
+
+``ikm`` turns a respondents x elements matrix of 1-4 codes into the per-element mean
+(NRR), the weighted index, the converted 25-100 value and its band; ``ikm_from_nrr`` does
+the same from per-element NRRs; ``ikm_by`` and ``ikm_trend`` break results down by group
+and period; ``sample_size`` gives the Krejcie & Morgan sample size. The formulas and their
+conventions are in ../shared/spec/formulas.md section 6.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from surveyq.bands import BandTable, band_table, classify
+from surveyq.errors import InputError
+
+__all__ = [
+    "IKM_STANDARDS",
+    "Ikm",
+    "IkmStandard",
+    "IkmTrend",
+    "IKM_WEIGHT_MODES",
+    "ikm",
+    "ikm_by",
+    "ikm_from_nrr",
+    "ikm_trend",
+    "sample_adequate",
+    "sample_size",
+]
+
+#: The regulation's answer scale: every element is answered 1 (worst) to 4 (best).
+SCALE_MIN, SCALE_MAX = 1, 4
+#: converted = index * CONVERSION (the 1-4 index on a 25-100 scale).
+CONVERSION = 25
+
+#: Fixed-decimal weight modes: mode -> (weight multiplied, number of elements it fits).
+IKM_WEIGHT_MODES: dict[str, tuple[float, int]] = {
+    "0.071": (0.071, 14),  # KEP/25/2004 prints 1/14 as 0.071
+    "0.111": (0.111, 9),  # offices print 1/9 as 0.111
+    "0.11": (0.11, 9),  # ... or as 0.11
+}
+_EXACT = "exact"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IkmStandard:
+    """A regulation's IKM/SKM rules, held as data.
+
+    Attributes
+    ----------
+    name, citation : str
+        Registry key and the regulation it follows.
+    band_table : str
+        Name of the band table (in :data:`surveyq.bands.BANDS`) for the index and elements.
+    default_weight_mode : str
+        The weight mode used when none is given.
+    elements_id, elements_en : tuple of str
+        The regulation's elements, in its order (questionnaires key elements by their own
+        codes and may substitute elements; this list is for reference and presets).
+    min_respondents : int or None
+        Guidance on the minimum number of respondents, when one is quoted.
+    min_respondents_note : str
+        Where that guidance comes from and how sure it is.
+    """
+
+    name: str
+    citation: str
+    band_table: str
+    default_weight_mode: str
+    elements_id: tuple[str, ...]
+    elements_en: tuple[str, ...]
+    min_respondents: int | None = None
+    min_respondents_note: str = ""
+
+
+IKM_STANDARDS: dict[str, IkmStandard] = {
+    "kep25-2004": IkmStandard(
+        name="kep25-2004",
+        citation=(
+            "Keputusan MenPAN Nomor KEP/25/M.PAN/2/2004 tentang Pedoman Umum Penyusunan "
+            "Indeks Kepuasan Masyarakat Unit Pelayanan Instansi Pemerintah"
+        ),
+        band_table="ikm-2004",
+        default_weight_mode="0.071",
+        elements_id=(
+            "Prosedur pelayanan",
+            "Persyaratan pelayanan",
+            "Kejelasan petugas pelayanan",
+            "Kedisiplinan petugas pelayanan",
+            "Tanggung jawab petugas pelayanan",
+            "Kemampuan petugas pelayanan",
+            "Kecepatan pelayanan",
+            "Keadilan mendapatkan pelayanan",
+            "Kesopanan dan keramahan petugas",
+            "Kewajaran biaya pelayanan",
+            "Kepastian biaya pelayanan",
+            "Kepastian jadwal pelayanan",
+            "Kenyamanan lingkungan",
+            "Keamanan pelayanan",
+        ),
+        elements_en=(
+            "Service procedure",
+            "Service requirements",
+            "Clarity of service staff",
+            "Discipline of service staff",
+            "Responsibility of service staff",
+            "Competence of service staff",
+            "Speed of service",
+            "Fairness of service",
+            "Courtesy and friendliness of staff",
+            "Reasonableness of fees",
+            "Certainty of fees",
+            "Certainty of schedule",
+            "Comfort of the environment",
+            "Security of service",
+        ),
+        min_respondents=150,
+        min_respondents_note=(
+            "(14 + 1) x 10 = 150 is widely quoted for KEP/25/2004 but not confirmed in a "
+            "source we could read: guidance only"
+        ),
+    ),
+    "permenpanrb-14-2017": IkmStandard(
+        name="permenpanrb-14-2017",
+        citation=(
+            "Peraturan Menteri PAN-RB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei "
+            "Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik"
+        ),
+        band_table="skm-2017",
+        default_weight_mode=_EXACT,
+        elements_id=(
+            "Persyaratan",
+            "Sistem, mekanisme, dan prosedur",
+            "Waktu penyelesaian",
+            "Biaya/tarif",
+            "Produk spesifikasi jenis pelayanan",
+            "Kompetensi pelaksana",
+            "Perilaku pelaksana",
+            "Penanganan pengaduan, saran dan masukan",
+            "Sarana dan prasarana",
+        ),
+        elements_en=(
+            "Requirements",
+            "Systems, mechanisms and procedures",
+            "Completion time",
+            "Cost/tariff",
+            "Service product specification",
+            "Staff competence",
+            "Staff conduct",
+            "Handling of complaints, suggestions and feedback",
+            "Facilities and infrastructure",
+        ),
+        min_respondents=None,
+        min_respondents_note="Sample size from the Krejcie & Morgan (1970) table (sample_size)",
+    ),
+}
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Ikm:
+    """Result of :func:`ikm` / :func:`ikm_from_nrr`.
+
+    Attributes
+    ----------
+    elements : DataFrame
+        Indexed by the questionnaire's element codes: ``nrr`` (mean answer), ``n`` (answers
+        used; NaN when built from NRRs without counts), ``weight`` (the weight actually
+        multiplied), ``weighted_nrr``, ``converted`` (NRR x 25), ``band``, ``label``,
+        ``label_en`` (each element graded with the standard's table).
+    index : float
+        Sum of weighted NRRs (1-4 scale with exact weights).
+    converted : float
+        ``index * 25``.
+    band, label, label_en : str
+        Band of ``converted`` after rounding it half-up to 2 decimals.
+    weight_mode : str
+        ``"exact"``, ``"0.071"``, ``"0.111"`` or ``"0.11"``.
+    weight : float
+        The weight per element.
+    standard : str
+        ``"kep25-2004"`` or ``"permenpanrb-14-2017"``.
+    band_table : str
+        Name of the band table used.
+    n : int or None
+        Respondents with at least one answer (None when built from NRRs).
+    forced : bool
+        True if a fixed-decimal weight was used with an element count it does not fit.
+    notes : tuple of str
+        Anything the reader of the result should know.
+    """
+
+    elements: pd.DataFrame
+    index: float
+    converted: float
+    band: str
+    label: str
+    label_en: str
+    weight_mode: str
+    weight: float
+    standard: str
+    band_table: str
+    n: int | None
+    forced: bool = False
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> pd.DataFrame:
+        """One row: standard, weight_mode, weight, n, index, converted, band, labels."""
+        fields = (
+            "standard",
+            "weight_mode",
+            "weight",
+            "n",
+            "index",
+            "converted",
+            "band",
+            "label",
+            "label_en",
+        )
+        return pd.DataFrame([{name: getattr(self, name) for name in fields}])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-element table (a copy of :attr:`elements`)."""
+        return self.elements.copy()
+
+    def _repr_html_(self) -> str:
+        return _result_html("IKM / SKM", self.summary(), self.elements, self.notes)
+
+
+def _result_html(title: str, summary: pd.DataFrame, table: pd.DataFrame, notes) -> str:
+    notes_html = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return (
+        f"<h4>{html.escape(title)}</h4>"
+        + summary.to_html(index=False)
+        + table.to_html()
+        + (f"<ul>{notes_html}</ul>" if notes_html else "")
+    )
+
+
+def _standard(name: str) -> IkmStandard:
+    try:
+        return IKM_STANDARDS[name]
+    except (KeyError, TypeError):
+        raise InputError(
+            f"unknown IKM standard {name!r}; use one of {sorted(IKM_STANDARDS)}"
+        ) from None
+
+
+def _resolve_weight(
+    n_elements: int, standard: IkmStandard, weight_mode: str | None, force: bool
+) -> tuple[str, float, bool, list[str]]:
+    """(mode, weight, forced, notes) for this many elements."""
+    mode = standard.default_weight_mode if weight_mode is None else str(weight_mode)
+    if mode == _EXACT:
+        return mode, 1.0 / n_elements, False, []
+    if mode not in IKM_WEIGHT_MODES:
+        raise InputError(
+            f"unknown weight_mode {weight_mode!r}; use None (the standard's default), "
+            f"'exact' or one of {list(IKM_WEIGHT_MODES)}"
+        )
+    weight, fits = IKM_WEIGHT_MODES[mode]
+    if n_elements == fits:
+        return mode, weight, False, []
+    message = (
+        f"weight mode {mode!r} is a printed 1/{fits} and fits {fits} elements, but there are "
+        f"{n_elements}"
+    )
+    if not force:
+        raise InputError(
+            f"{message}; use weight_mode='exact' (1/{n_elements}) or pass force=True to "
+            "multiply by it anyway"
+        )
+    return mode, weight, True, [f"{message}; used anyway because force=True"]
+
+
+def _numeric_answers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` (respondents x items) as floats, or an InputError saying what to fix."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"{name} must be a DataFrame (respondents x items), got {type(frame).__name__}"
+        )
+    if frame.shape[1] == 0:
+        raise InputError(f"{name} has no item columns; give one column per item or element")
+    if frame.columns.has_duplicates:
+        duplicated = list(frame.columns[frame.columns.duplicated()])
+        raise InputError(f"{name}: column names must be unique; repeated: {duplicated}")
+    try:
+        return frame.apply(pd.to_numeric, errors="raise").astype(float)
+    except (ValueError, TypeError):
+        raise InputError(
+            f"{name} must hold numeric answer codes (NaN for missing); map answer labels to "
+            "codes first (surveyq.read_responses does this from the questionnaire)"
+        ) from None
+
+
+def _check_codes(items: pd.DataFrame) -> pd.DataFrame:
+    values = _numeric_answers(items, "items")
+    _check_range(values)
+    return values
+
+
+def _check_range(values: pd.DataFrame) -> None:
+    bad = values.notna() & (
+        (values < SCALE_MIN) | (values > SCALE_MAX) | (values != np.round(values))
+    )
+    if bad.to_numpy().any():
+        column = bad.any().idxmax()
+        examples = values.loc[bad[column], column].unique()[:3].tolist()
+        raise InputError(
+            f"element {column!r} has {int(bad[column].sum())} answer(s) that are not codes "
+            f"{SCALE_MIN}-{SCALE_MAX} (e.g. {examples}); recode them or set them to missing"
+        )
+
+
+def _nrr_table(values: pd.DataFrame) -> pd.DataFrame:
+    counts = values.notna().sum()
+    empty = list(counts.index[counts == 0])
+    if empty:
+        raise InputError(
+            f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
+            "column(s) or check the data"
+        )
+    return pd.DataFrame({"nrr": values.mean(), "n": counts.astype(int)})
+
+
+def ikm(
+    items: pd.DataFrame,
+    standard: str = "permenpanrb-14-2017",
+    weight_mode: str | None = None,
+    force: bool = False,
+) -> Ikm:
+    """Community satisfaction index (IKM / SKM) from answers coded 1-4.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondents x elements, codes 1-4, NaN for a missing answer. Columns are the
+        questionnaire's element codes (``"U1"``...); any number of elements works with
+        ``weight_mode="exact"``.
+    standard : {"permenpanrb-14-2017", "kep25-2004"}
+        The regulation: it sets the band table and the default weight mode.
+    weight_mode : {None, "exact", "0.071", "0.111", "0.11"}
+        None takes the standard's default ("exact" for 2017, "0.071" for 2004). "exact" is
+        1 / number of elements; the others multiply by the printed decimal.
+    force : bool, default False
+        Allow a fixed-decimal mode with an element count it does not fit (0.071 needs 14
+        elements, 0.111 and 0.11 need 9); noted in the result.
+
+    Returns
+    -------
+    Ikm
+
+    Raises
+    ------
+    InputError
+        Codes outside 1-4, an element with no answers, an unknown standard or weight mode,
+        or a fixed-decimal mode that does not fit the element count (unless ``force``).
+
+    Notes
+    -----
+    For each element u, with n_u the respondents who answered it:
+
+    .. math:: NRR_u = \\frac{\\sum_i x_{iu}}{n_u}, \\quad
+              IKM = \\sum_u w \\, NRR_u, \\quad IKM_{konversi} = 25 \\, IKM
+
+    Missing answers are left out of their element's NRR only. The converted value is
+    classified after rounding half-up to 2 decimals (KEP/25/2004: A >= 81.26, B >= 62.51,
+    C >= 43.76, else D; PermenPAN-RB 14/2017: A >= 88.31, B >= 76.61, C >= 65.00, else D).
+    Each element is graded with the same table on NRR x 25. With fixed-decimal weights the
+    range is not 25-100 (0.071 x 14 reaches 99.40 at most); the weight multiplied is the
+    one shown, never mixed with another.
+
+    References
+    ----------
+    .. [1] Keputusan MenPAN KEP/25/M.PAN/2/2004, Pedoman Umum Penyusunan IKM.
+    .. [2] Peraturan MenPAN-RB No. 14 Tahun 2017, Pedoman Penyusunan SKM.
+    .. [3] ../shared/spec/formulas.md section 6.
+    .. [4] Nugrahini et al., BSC assessment of BPMPD Kabupaten Tabanan (seed 004, Tabel 8).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"U1": [4, 3, 3, 4], "U2": [3, 3, 2, None], "U3": [4, 4, 3, 3]})
+    >>> result = ikm(answers)            # PermenPAN-RB 14/2017, exact weights 1/3
+    >>> result.elements["nrr"].round(4).tolist()
+    [3.5, 2.6667, 3.5]
+    >>> round(result.converted, 4), result.band, result.label
+    (80.5556, 'B', 'Baik')
+    """
+    values = _check_codes(items)
+    table = _nrr_table(values)
+    respondents = int(values.notna().any(axis=1).sum())
+    return _build_ikm(table, standard, weight_mode, force, respondents, notes=[])
+
+
+def ikm_from_nrr(
+    nrr: Mapping[Hashable, float] | pd.Series,
+    standard: str = "permenpanrb-14-2017",
+    weight_mode: str | None = None,
+    force: bool = False,
+    n: Mapping[Hashable, int] | pd.Series | None = None,
+) -> Ikm:
+    """The index from per-element NRRs (as papers print them, or from a streaming pass).
+
+    Parameters
+    ----------
+    nrr : Mapping or Series
+        Element code -> NRR (mean answer, 1-4), in questionnaire order.
+    standard, weight_mode, force
+        As in :func:`ikm`.
+    n : Mapping or Series, optional
+        Element code -> number of answers, carried into ``elements["n"]`` (NaN otherwise).
+
+    Returns
+    -------
+    Ikm
+        As from :func:`ikm`, with ``n=None``.
+
+    Notes
+    -----
+    Same formula as :func:`ikm` from NRR_u onward (../shared/spec/formulas.md section 6).
+
+    Examples
+    --------
+    Seed 004 (Nugrahini et al., Tabel 8), KEP/25/2004 with its printed weight 0.071:
+
+    >>> nrr = [3.23, 3.14, 3.15, 3.22, 3.18, 3.16, 3.09, 3.09, 3.15, 3.16, 2.69, 2.33,
+    ...        2.87, 3.02]
+    >>> result = ikm_from_nrr(dict(enumerate(nrr, start=1)), standard="kep25-2004")
+    >>> round(result.index, 5), round(result.converted, 3), result.band, result.label
+    (3.01608, 75.402, 'B', 'Baik')
+    >>> result.elements.loc[12, ["band", "label"]].tolist()
+    ['C', 'Kurang baik']
+    """
+    values = pd.Series(nrr, dtype=float) if not isinstance(nrr, pd.Series) else nrr.astype(float)
+    if values.empty:
+        raise InputError("nrr is empty; give one NRR per service element")
+    if values.index.has_duplicates:
+        repeated = list(values.index[values.index.duplicated()])
+        raise InputError(f"element codes must be unique; repeated: {repeated}")
+    outside = values[~values.between(SCALE_MIN, SCALE_MAX)]
+    if not outside.empty:
+        raise InputError(
+            f"NRR must lie in {SCALE_MIN}-{SCALE_MAX} (a mean of 1-4 codes); got "
+            f"{outside.to_dict()}"
+        )
+    counts = (
+        pd.Series(np.nan, index=values.index) if n is None else pd.Series(n).reindex(values.index)
+    )
+    table = pd.DataFrame({"nrr": values, "n": counts})
+    return _build_ikm(table, standard, weight_mode, force, respondents=None, notes=[])
+
+
+def _build_ikm(
+    table: pd.DataFrame,
+    standard: str,
+    weight_mode: str | None,
+    force: bool,
+    respondents: int | None,
+    notes: list[str],
+) -> Ikm:
+    rules = _standard(standard)
+    bands = band_table(rules.band_table)
+    mode, weight, forced, weight_notes = _resolve_weight(len(table), rules, weight_mode, force)
+    elements = table.copy()
+    elements["weight"] = weight
+    elements["weighted_nrr"] = elements["nrr"] * weight
+    elements["converted"] = elements["nrr"] * CONVERSION
+    _add_bands(elements, "converted", bands)
+    index = float(elements["weighted_nrr"].sum())
+    converted = index * CONVERSION
+    band = classify(converted, bands)
+    return Ikm(
+        elements=elements,
+        index=index,
+        converted=converted,
+        band=band.code,
+        label=band.label_id,
+        label_en=band.label_en,
+        weight_mode=mode,
+        weight=weight,
+        standard=rules.name,
+        band_table=bands.name,
+        n=respondents,
+        forced=forced,
+        notes=tuple(notes + weight_notes),
+    )
+
+
+def _add_bands(frame: pd.DataFrame, column: str, table: BandTable) -> None:
+    graded = [classify(value, table) for value in frame[column]]
+    frame["band"] = [band.code for band in graded]
+    frame["label"] = [band.label_id for band in graded]
+    frame["label_en"] = [band.label_en for band in graded]
+
+
+def sample_size(population: int, chi2: float = 3.841, p: float = 0.5, d: float = 0.05) -> int:
+    """Krejcie & Morgan (1970) sample size for a finite population.
+
+    Parameters
+    ----------
+    population : int
+        Population size N (e.g. service users in the survey period), at least 1.
+    chi2 : float, default 3.841
+        Chi-square for 1 degree of freedom at the confidence level (3.841 for 95%).
+    p : float, default 0.5
+        Population proportion (0.5 gives the largest sample).
+    d : float, default 0.05
+        Degree of accuracy (margin of error) as a proportion.
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    .. math:: s = \\frac{\\chi^2 N P (1 - P)}{d^2 (N - 1) + \\chi^2 P (1 - P)}
+
+    rounded to the nearest integer, halves up. This reproduces every entry of the
+    published table (N = 100 -> 80, 1,000 -> 278, 1,000,000 -> 384); rounding up (ceil)
+    does not. SKM guidance and reports use this table.
+
+    References
+    ----------
+    .. [1] Krejcie, R. V. & Morgan, D. W. (1970). Determining sample size for research
+       activities. Educational and Psychological Measurement, 30, 607-610.
+    .. [2] ../shared/spec/formulas.md section 6.
+
+    Examples
+    --------
+    >>> sample_size(100), sample_size(1000), sample_size(1_000_000)
+    (80, 278, 384)
+    """
+    if isinstance(population, bool) or not float(population).is_integer() or population < 1:
+        raise InputError(f"population must be a whole number of at least 1, got {population!r}")
+    if not 0 < p < 1:
+        raise InputError(f"p must be a proportion strictly between 0 and 1, got {p!r}")
+    if not d > 0 or not chi2 > 0:
+        raise InputError(f"d and chi2 must be positive, got d={d!r}, chi2={chi2!r}")
+    spread = chi2 * p * (1 - p)
+    size = spread * population / (d**2 * (population - 1) + spread)
+    return int(Decimal(repr(size)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def sample_adequate(n: int, population: int, **sample_size_kwargs: float) -> bool:
+    """Whether ``n`` respondents reach the Krejcie & Morgan size for ``population``.
+
+    Parameters
+    ----------
+    n : int
+        Respondents collected.
+    population : int
+        Population size.
+    **sample_size_kwargs
+        ``chi2``, ``p``, ``d`` as in :func:`sample_size`.
+
+    Examples
+    --------
+    >>> sample_adequate(80, 100), sample_adequate(79, 100)
+    (True, False)
+    """
+    if n < 0:
+        raise InputError(f"n must be a count of respondents (0 or more), got {n!r}")
+    return n >= sample_size(population, **sample_size_kwargs)
+
+
+def ikm_by(items: pd.DataFrame, groups: pd.Series, **ikm_kwargs) -> pd.DataFrame:
+    """The index per group of respondents (service type, office, gender...).
+
+    Parameters
+    ----------
+    items : DataFrame
+        As in :func:`ikm`.
+    groups : Series
+        Group of each respondent, aligned with ``items`` by index; rows whose group is
+        missing are left out (their count is in ``attrs["ungrouped"]``).
+    **ikm_kwargs
+        ``standard``, ``weight_mode``, ``force``, passed to :func:`ikm` for every group.
+
+    Returns
+    -------
+    DataFrame
+        One row per group (sorted). Columns are two-level: ``("summary", name)`` for
+        ``n``, ``index``, ``converted``, ``band``, ``label``, and ``("nrr", element)`` for
+        each element's NRR.
+
+    Raises
+    ------
+    InputError
+        As :func:`ikm` raises, naming the group (an element nobody in a group answered).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"U1": [4, 3, 2, 2], "U2": [4, 4, 3, 2]})
+    >>> office = pd.Series(["north", "north", "south", "south"])
+    >>> table = ikm_by(answers, office)
+    >>> table[("summary", "converted")].tolist()
+    [93.75, 56.25]
+    """
+    aligned = _aligned_groups(items, groups)
+    rows = {}
+    for group, members in items.groupby(aligned, sort=True):
+        result = _ikm_for_group(members, group, ikm_kwargs)
+        summary = {("summary", key): getattr(result, key) for key in ("n", "index", "converted")}
+        summary.update({("summary", "band"): result.band, ("summary", "label"): result.label})
+        summary.update({("nrr", code): value for code, value in result.elements["nrr"].items()})
+        rows[group] = summary
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    frame.index.name = aligned.name
+    frame.attrs["ungrouped"] = int(aligned.isna().sum())
+    return frame
+
+
+def _aligned_groups(frame: pd.DataFrame, groups: pd.Series) -> pd.Series:
+    if not isinstance(groups, pd.Series):
+        raise InputError(
+            f"groups must be a Series aligned with the rows, got {type(groups).__name__}"
+        )
+    missing = frame.index.difference(groups.index)
+    if len(missing) > 0:
+        raise InputError(
+            f"groups has no entry for {len(missing)} respondent(s) (e.g. index {missing[0]!r}); "
+            "give groups the same index as the answers"
+        )
+    return groups.reindex(frame.index)
+
+
+def _ikm_for_group(members: pd.DataFrame, group: Hashable, ikm_kwargs: dict) -> Ikm:
+    try:
+        return ikm(members, **ikm_kwargs)
+    except InputError as error:
+        raise InputError(f"group {group!r}: {error}") from error
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class IkmTrend:
+    """Result of :func:`ikm_trend`.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        Indexed by period: ``standard``, ``weight_mode``, ``n``, ``index``, ``converted``,
+        ``converted_change`` (vs the previous period), ``band``, ``label``.
+    nrr : DataFrame
+        Elements x periods: each element's NRR (NaN where a period lacks the element).
+    change : DataFrame
+        Elements x periods: NRR minus the previous period's (NaN for the first period).
+    notes : tuple of str
+        E.g. periods computed under different standards or weight modes.
+    """
+
+    summary: pd.DataFrame
+    nrr: pd.DataFrame
+    change: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: one row per (period, element) with ``nrr`` and ``change``."""
+        per_period = {
+            period: pd.DataFrame({"nrr": self.nrr[period], "change": self.change[period]})
+            for period in self.nrr.columns
+        }
+        frame = pd.concat(per_period, names=["period", "element"])
+        return frame
+
+    def _repr_html_(self) -> str:
+        return _result_html("IKM / SKM trend", self.summary.reset_index(), self.nrr, self.notes)
+
+
+def ikm_trend(results: Mapping[Hashable, Ikm]) -> IkmTrend:
+    """Per-element NRR and the index across periods, with the change from the period before.
+
+    Parameters
+    ----------
+    results : Mapping
+        Period -> :class:`Ikm`, in chronological order (the mapping's order is used; the
+        "previous period" is the entry before).
+
+    Returns
+    -------
+    IkmTrend
+
+    Notes
+    -----
+    change_{u,t} = NRR_{u,t} - NRR_{u,t-1}; converted_change_t = converted_t -
+    converted_{t-1}. Elements are matched by code; an element missing in a period gives
+    NaN there. Periods under different standards or weight modes are compared anyway and
+    a note says so (their bands come from different tables).
+
+    Examples
+    --------
+    >>> r2023 = ikm_from_nrr({"U1": 3.0, "U2": 3.2})
+    >>> r2024 = ikm_from_nrr({"U1": 3.1, "U2": 3.6})
+    >>> trend = ikm_trend({2023: r2023, 2024: r2024})
+    >>> trend.change[2024].round(2).tolist()
+    [0.1, 0.4]
+    >>> trend.summary["converted_change"].round(2).tolist()
+    [nan, 6.25]
+    """
+    if not results:
+        raise InputError("results is empty; give at least one period -> Ikm")
+    not_ikm = [period for period, result in results.items() if not isinstance(result, Ikm)]
+    if not_ikm:
+        raise InputError(f"every value must be an Ikm result; not so for period(s) {not_ikm}")
+    periods = list(results)
+    nrr = pd.concat({period: results[period].elements["nrr"] for period in periods}, axis=1)
+    summary = pd.DataFrame(
+        {
+            "standard": [results[p].standard for p in periods],
+            "weight_mode": [results[p].weight_mode for p in periods],
+            "n": [results[p].n for p in periods],
+            "index": [results[p].index for p in periods],
+            "converted": [results[p].converted for p in periods],
+            "band": [results[p].band for p in periods],
+            "label": [results[p].label for p in periods],
+        },
+        index=pd.Index(periods, name="period"),
+    )
+    summary.insert(5, "converted_change", summary["converted"].diff())
+    return IkmTrend(
+        summary=summary,
+        nrr=nrr,
+        change=nrr.T.diff().T,
+        notes=tuple(_trend_notes(summary)),
+    )
+
+
+def _trend_notes(summary: pd.DataFrame) -> list[str]:
+    notes = []
+    for column, what in (("standard", "standards"), ("weight_mode", "weight modes")):
+        used = summary[column].unique().tolist()
+        if len(used) > 1:
+            notes.append(f"periods use different {what} ({used}); compare their values with care")
+    return notes

@@ -1,0 +1,987 @@
+"""SERVQUAL gaps, Importance-Performance Analysis and the Customer Satisfaction Index.
+
+``servqual`` compares perception (P) with expectation (E) per item and per dimension, with
+paired tests; ``servqual_by`` breaks the gaps down by group; ``ipa`` places items in the
+Martilla & James quadrants; ``csi`` gives the Customer Satisfaction Index and its band.
+Formulas and conventions: ../shared/spec/formulas.md sections 4 and 5.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from surveyq.bands import classify, round_half_up
+from surveyq.errors import AnalysisError, InputError
+from surveyq.ikm import _aligned_groups, _numeric_answers
+
+__all__ = [
+    "SERVQUAL_DIMENSIONS",
+    "IPA_QUADRANTS",
+    "SERVQUAL_1988_ITEMS",
+    "Csi",
+    "Servqual",
+    "csi",
+    "ipa",
+    "servqual",
+    "servqual_by",
+]
+
+#: The five SERVQUAL dimensions: code -> (Indonesian, English).
+SERVQUAL_DIMENSIONS: dict[str, tuple[str, str]] = {
+    "tangibles": ("Bukti fisik", "Tangibles"),
+    "reliability": ("Kehandalan", "Reliability"),
+    "responsiveness": ("Daya tanggap", "Responsiveness"),
+    "assurance": ("Jaminan", "Assurance"),
+    "empathy": ("Empati", "Empathy"),
+}
+
+#: Parasuraman, Zeithaml & Berry (1988) 22-item form: item number -> dimension code.
+#: Items 10-13 and 18-22 are negatively worded in that form (reverse-key them on reading).
+SERVQUAL_1988_ITEMS: dict[int, str] = {
+    **dict.fromkeys(range(1, 5), "tangibles"),
+    **dict.fromkeys(range(5, 10), "reliability"),
+    **dict.fromkeys(range(10, 14), "responsiveness"),
+    **dict.fromkeys(range(14, 18), "assurance"),
+    **dict.fromkeys(range(18, 23), "empathy"),
+}
+
+#: IPA quadrants keyed by meaning: key -> (number, Indonesian, English).
+IPA_QUADRANTS: dict[str, tuple[str, str, str]] = {
+    "concentrate": ("I", "Prioritas Utama", "Concentrate here"),
+    "keep_up": ("II", "Pertahankan Prestasi", "Keep up the good work"),
+    "low_priority": ("III", "Prioritas Rendah", "Low priority"),
+    "overkill": ("IV", "Berlebihan", "Possible overkill"),
+}
+
+_MODELS = ("servqual", "servperf")
+_WEIGHTINGS = ("per-respondent", "aggregate")
+_ZERO_METHODS = ("wilcox", "pratt", "zsplit")
+_MATCHES = ("auto", "name", "position")
+#: Wilcoxon p-values: normal approximation with tie correction, no continuity correction.
+WILCOXON_METHOD = "approx"
+
+_PAIRED_COLUMNS = [
+    "p_mean",
+    "e_mean",
+    "gap",
+    "n_p",
+    "n_e",
+    "n",
+    "t",
+    "df",
+    "p_value",
+    "p_holm",
+    "ci_low",
+    "ci_high",
+    "d_z",
+    "wilcoxon_p",
+    "wilcoxon_p_holm",
+    "conformity",
+]
+_SERVPERF_COLUMNS = ["p_mean", "p_sd", "n_p"]
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _numeric(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    values = _numeric_answers(frame, name)
+    if values.index.has_duplicates:
+        raise InputError(
+            f"{name} has repeated row labels; rows pair by respondent, so make them unique"
+        )
+    return values
+
+
+def _match_columns(
+    first: pd.DataFrame, second: pd.DataFrame, names: tuple[str, str], match: str
+) -> tuple[pd.DataFrame, str]:
+    """``second`` with ``first``'s column names, matched by name or position."""
+    if match not in _MATCHES:
+        raise InputError(f"match must be one of {_MATCHES}, got {match!r}")
+    same_names = set(first.columns) == set(second.columns)
+    if match == "name" or (match == "auto" and same_names):
+        if not same_names:
+            only_first = sorted(map(str, set(first.columns) - set(second.columns)))
+            only_second = sorted(map(str, set(second.columns) - set(first.columns)))
+            raise InputError(
+                f"{names[0]} and {names[1]} must have the same item columns to match by name; "
+                f"only in {names[0]}: {only_first}, only in {names[1]}: {only_second}"
+            )
+        return second[list(first.columns)], "name"
+    if first.shape[1] != second.shape[1]:
+        raise InputError(
+            f"{names[0]} has {first.shape[1]} items and {names[1]} {second.shape[1]}: they "
+            "must pair item by item (same names, or the same number matched by position)"
+        )
+    if match == "auto" and set(first.columns) & set(second.columns):
+        raise InputError(
+            f"{names[0]} and {names[1]} share some column names but not all, so it is unclear "
+            "how items pair; rename them to match, or pass match='position'"
+        )
+    return second.set_axis(first.columns, axis=1), "position"
+
+
+def _pair_frames(
+    first: pd.DataFrame, second: pd.DataFrame, names: tuple[str, str], match: str
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Both frames numeric, with the same columns and the same rows (union of respondents)."""
+    first = _numeric(first, names[0])
+    second, matched_by = _match_columns(first, _numeric(second, names[1]), names, match)
+    if first.index.intersection(second.index).empty:
+        raise InputError(
+            f"no respondent (row label) appears in both {names[0]} and {names[1]}; rows pair "
+            "by index, so give both frames the respondents' ids as index"
+        )
+    rows = first.index.union(second.index, sort=False)
+    return first.reindex(rows), second.reindex(rows), matched_by
+
+
+def _dimension_map(items: pd.Index, dimensions: Mapping | pd.Series | None) -> pd.Series | None:
+    if dimensions is None:
+        return None
+    mapping = pd.Series(dict(dimensions) if not isinstance(dimensions, pd.Series) else dimensions)
+    unmapped = [item for item in items if item not in mapping.index]
+    unknown = [item for item in mapping.index if item not in items]
+    if unmapped or unknown:
+        raise InputError(
+            f"dimensions must map every item to a dimension code; items without one: "
+            f"{unmapped}; mapped names that are not items: {unknown}"
+        )
+    return mapping.reindex(items)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _holm(p_values: np.ndarray) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values; NaN stays NaN and is not counted."""
+    p_values = np.asarray(p_values, dtype=float)
+    adjusted = np.full_like(p_values, np.nan)
+    present = np.flatnonzero(~np.isnan(p_values))
+    order = present[np.argsort(p_values[present], kind="stable")]
+    m = len(order)
+    scaled = (m - np.arange(m)) * p_values[order]
+    adjusted[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    return adjusted
+
+
+def _paired_stats(
+    p_scores: np.ndarray, e_scores: np.ndarray, level: float, zero_method: str
+) -> dict[str, float]:
+    """Means, gap, paired t, CI, d_z, Wilcoxon and conformity for one item or dimension."""
+    paired = ~np.isnan(p_scores) & ~np.isnan(e_scores)
+    p_pairs, e_pairs = p_scores[paired], e_scores[paired]
+    differences = p_pairs - e_pairs
+    row = {
+        "p_mean": _mean(p_scores),
+        "e_mean": _mean(e_scores),
+        "gap": _mean(differences),
+        "n_p": int(np.sum(~np.isnan(p_scores))),
+        "n_e": int(np.sum(~np.isnan(e_scores))),
+        "n": int(paired.sum()),
+        "conformity": 100 * p_pairs.sum() / e_pairs.sum() if e_pairs.sum() else np.nan,
+    }
+    row.update(_t_test(p_pairs, e_pairs, level))
+    row["wilcoxon_p"] = _wilcoxon_p(differences, zero_method)
+    return row
+
+
+def _mean(values: np.ndarray) -> float:
+    present = values[~np.isnan(values)]
+    return float(present.mean()) if present.size else np.nan
+
+
+def _t_test(p_pairs: np.ndarray, e_pairs: np.ndarray, level: float) -> dict[str, float]:
+    differences = p_pairs - e_pairs
+    undefined = {
+        "t": np.nan,
+        "df": np.nan,
+        "p_value": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "d_z": np.nan,
+    }
+    if differences.size < 2:
+        return undefined
+    spread = differences.std(ddof=1)
+    if spread == 0:
+        return undefined | {"df": float(differences.size - 1)}
+    result = stats.ttest_rel(p_pairs, e_pairs)
+    interval = result.confidence_interval(confidence_level=level)
+    return {
+        "t": float(result.statistic),
+        "df": float(result.df),
+        "p_value": float(result.pvalue),
+        "ci_low": float(interval.low),
+        "ci_high": float(interval.high),
+        "d_z": float(differences.mean() / spread),
+    }
+
+
+def _wilcoxon_p(differences: np.ndarray, zero_method: str) -> float:
+    if differences.size == 0 or not np.any(differences):
+        return np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = stats.wilcoxon(differences, zero_method=zero_method, method=WILCOXON_METHOD)
+    return float(result.pvalue)
+
+
+def _perception_stats(p_scores: np.ndarray) -> dict[str, float]:
+    present = p_scores[~np.isnan(p_scores)]
+    sd = float(present.std(ddof=1)) if present.size > 1 else np.nan
+    return {"p_mean": _mean(p_scores), "p_sd": sd, "n_p": int(present.size)}
+
+
+def _table(
+    p_scores: pd.DataFrame,
+    e_scores: pd.DataFrame | None,
+    level: float,
+    zero_method: str,
+) -> pd.DataFrame:
+    """One row per column of the score frames (items or dimensions)."""
+    if e_scores is None:
+        rows = {name: _perception_stats(p_scores[name].to_numpy()) for name in p_scores}
+        return pd.DataFrame.from_dict(rows, orient="index", columns=_SERVPERF_COLUMNS)
+    rows = {
+        name: _paired_stats(
+            p_scores[name].to_numpy(), e_scores[name].to_numpy(), level, zero_method
+        )
+        for name in p_scores
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table["p_holm"] = _holm(table["p_value"].to_numpy())
+    table["wilcoxon_p_holm"] = _holm(table["wilcoxon_p"].to_numpy())
+    return table[_PAIRED_COLUMNS]
+
+
+def _dimension_scores(
+    perception: pd.DataFrame, expectation: pd.DataFrame | None, mapping: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame, pd.DataFrame | None]:
+    """Respondent x dimension scores: (P all answers, E all answers, P paired, E paired).
+
+    A respondent's dimension score is the mean of the dimension's items they answered; the
+    paired scores use only items with both P and E, so paired P minus paired E is the mean
+    of the respondent's item gaps.
+    """
+    codes = list(dict.fromkeys(mapping))
+
+    def by_dimension(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({code: frame.loc[:, mapping == code].mean(axis=1) for code in codes})
+
+    if expectation is None:
+        return by_dimension(perception), None, by_dimension(perception), None
+    both = perception.notna() & expectation.notna()
+    return (
+        by_dimension(perception),
+        by_dimension(expectation),
+        by_dimension(perception.where(both)),
+        by_dimension(expectation.where(both)),
+    )
+
+
+def _dimension_table(
+    perception: pd.DataFrame,
+    expectation: pd.DataFrame | None,
+    mapping: pd.Series,
+    level: float,
+    zero_method: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dimension table, respondent x dimension scores: gaps, or P under SERVPERF)."""
+    p_all, e_all, p_pair, e_pair = _dimension_scores(perception, expectation, mapping)
+    if expectation is None:
+        table = _table(p_all, None, level, zero_method)
+        scores = p_all
+    else:
+        table = _table(p_pair, e_pair, level, zero_method)
+        table["p_mean"] = p_all.mean()
+        table["e_mean"] = e_all.mean()
+        table["n_p"] = p_all.notna().sum()
+        table["n_e"] = e_all.notna().sum()
+        scores = p_pair - e_pair
+    table.insert(0, "k", mapping.value_counts().reindex(table.index).astype(int))
+    table.index.name = "dimension"
+    return table, scores
+
+
+# --------------------------------------------------------------------------- weighting
+
+
+def _fractions_per_respondent(
+    weights: pd.DataFrame, codes: list[Hashable], rows: pd.Index
+) -> tuple[pd.DataFrame, list[str]]:
+    """Each respondent's importance points as fractions summing to 1, with notes."""
+    if not isinstance(weights, pd.DataFrame):
+        raise InputError(
+            "per-respondent weighting needs weights as a DataFrame (respondents x dimensions, "
+            "points summing to 100); for one weight per dimension use weighting='aggregate'"
+        )
+    _check_weight_codes(list(weights.columns), codes)
+    points = weights[codes].apply(pd.to_numeric, errors="coerce").reindex(rows)
+    if (points < 0).to_numpy().any():
+        raise InputError("importance weights must not be negative")
+    totals = points.sum(axis=1, min_count=len(codes))
+    usable = totals.notna() & (totals > 0)
+    notes = []
+    if (~usable).any():
+        notes.append(
+            f"{int((~usable).sum())} respondent(s) without complete importance points were "
+            "left out of the weighted score"
+        )
+    off = usable & ~np.isclose(totals, 100)
+    if off.any():
+        examples = ", ".join(map(str, totals.index[off][:5]))
+        notes.append(
+            f"importance points of {int(off.sum())} respondent(s) did not sum to 100 and were "
+            f"normalised to 100 (e.g. rows {examples})"
+        )
+    return points[usable].div(totals[usable], axis=0), notes
+
+
+def _check_weight_codes(given: list[Hashable], codes: list[Hashable]) -> None:
+    if set(given) != set(codes):
+        raise InputError(f"weights must name exactly the dimensions {codes}; got {given}")
+
+
+def _aggregate_fractions(
+    weights: pd.DataFrame | Mapping | pd.Series, codes: list[Hashable], rows: pd.Index
+) -> tuple[pd.Series, list[str]]:
+    if isinstance(weights, pd.DataFrame):
+        fractions, notes = _fractions_per_respondent(weights, codes, rows)
+        return fractions.mean(), notes + ["aggregate weights are the respondents' mean weights"]
+    given = pd.Series(dict(weights) if not isinstance(weights, pd.Series) else weights, dtype=float)
+    _check_weight_codes(list(given.index), codes)
+    given = given.reindex(codes)
+    if given.isna().any() or (given < 0).any() or given.sum() <= 0:
+        raise InputError(
+            f"weights must be non-negative numbers with a positive sum; got {given.to_dict()}"
+        )
+    notes = []
+    if not np.isclose(given.sum(), 1.0):
+        notes.append(f"dimension weights summed to {given.sum():g} and were normalised to 1")
+    return given / given.sum(), notes
+
+
+def _weighted_score(
+    scores: pd.DataFrame,
+    dimension_means: pd.Series,
+    weights: pd.DataFrame | Mapping | pd.Series,
+    weighting: str,
+) -> tuple[float, list[str]]:
+    codes = list(scores.columns)
+    if weighting == "aggregate":
+        fractions, notes = _aggregate_fractions(weights, codes, scores.index)
+        return float((fractions * dimension_means.reindex(codes)).sum()), notes
+    fractions, notes = _fractions_per_respondent(weights, codes, scores.index)
+    per_respondent = (fractions * scores.loc[fractions.index, codes]).sum(
+        axis=1, min_count=len(codes)
+    )
+    incomplete = int(per_respondent.isna().sum())
+    if incomplete:
+        notes.append(
+            f"{incomplete} weighted respondent(s) lacked a score on some dimension and were "
+            "left out"
+        )
+    if per_respondent.notna().sum() == 0:
+        raise AnalysisError(
+            "no respondent has both importance points and a score on every dimension; "
+            "weights rows pair with answer rows by index, so give them the same index"
+        )
+    return float(per_respondent.mean()), notes
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Servqual:
+    """Result of :func:`servqual`.
+
+    Attributes
+    ----------
+    items : DataFrame
+        Indexed by item. SERVQUAL: ``p_mean``, ``e_mean`` (every available answer), ``gap``
+        (mean of P - E over pairs), ``n_p``, ``n_e``, ``n`` (pairs), ``t``, ``df``,
+        ``p_value`` (paired t), ``p_holm`` (Holm across items), ``ci_low``, ``ci_high``
+        (CI of the mean gap), ``d_z`` (gap / sd of differences), ``wilcoxon_p``,
+        ``wilcoxon_p_holm``, ``conformity`` (sum P / sum E x 100 over pairs), and
+        ``dimension`` when a mapping was given. SERVPERF: ``p_mean``, ``p_sd``, ``n_p``.
+    dimensions : DataFrame
+        The same per dimension (plus ``k``, its number of items), from respondent-level
+        dimension scores; Holm across dimensions. Empty without a mapping.
+    overall : Series
+        ``p_mean`` and ``e_mean`` (means of the item means), ``item_mean_gap`` (plain mean of
+        the item gaps, what seed 002 prints), ``unweighted`` (mean of the dimension scores),
+        ``weighted`` (NaN without weights). Under SERVPERF the scores are perceptions.
+    model : str
+        ``"servqual"`` or ``"servperf"``.
+    weighting : str or None
+        ``"per-respondent"`` or ``"aggregate"`` when weights were given.
+    matched_by : str
+        How expectation items were paired with perception items: ``"name"`` or
+        ``"position"`` (``"none"`` under SERVPERF).
+    zero_method, wilcoxon_method : str
+        The scipy Wilcoxon options used.
+    level : float
+        Confidence level of the intervals.
+    notes : tuple of str
+    """
+
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+    overall: pd.Series
+    model: str
+    weighting: str | None
+    matched_by: str
+    zero_method: str
+    wilcoxon_method: str
+    level: float
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Items and dimensions in one table, indexed by (``level``, name)."""
+        parts = {"item": self.items.drop(columns="dimension", errors="ignore")}
+        if not self.dimensions.empty:
+            parts["dimension"] = self.dimensions.drop(columns="k")
+        frame = pd.concat(parts, names=["level", "name"])
+        return frame
+
+    def _repr_html_(self) -> str:
+        settings = (
+            f"model={self.model}, weighting={self.weighting}, matched_by={self.matched_by}, "
+            f"Wilcoxon zero_method={self.zero_method}, level={self.level:g}"
+        )
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
+        return (
+            f"<h4>SERVQUAL</h4><p>{html.escape(settings)}</p>"
+            + self.items.to_html()
+            + (self.dimensions.to_html() if not self.dimensions.empty else "")
+            + self.overall.to_frame("value").to_html()
+            + (f"<ul>{notes}</ul>" if notes else "")
+        )
+
+
+def _check_options(model: str, weighting: str, zero_method: str, level: float) -> None:
+    for value, name, allowed in (
+        (model, "model", _MODELS),
+        (weighting, "weighting", _WEIGHTINGS),
+        (zero_method, "zero_method", _ZERO_METHODS),
+    ):
+        if value not in allowed:
+            raise InputError(f"{name} must be one of {allowed}, got {value!r}")
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+
+
+def servqual(
+    perception: pd.DataFrame,
+    expectation: pd.DataFrame | None = None,
+    dimensions: Mapping[Hashable, Hashable] | pd.Series | None = None,
+    weights: pd.DataFrame | Mapping[Hashable, float] | pd.Series | None = None,
+    weighting: str = "per-respondent",
+    model: str = "servqual",
+    *,
+    match: str = "auto",
+    zero_method: str = "wilcox",
+    level: float = 0.95,
+) -> Servqual:
+    """SERVQUAL gaps (perception - expectation) per item, per dimension and overall.
+
+    Parameters
+    ----------
+    perception, expectation : DataFrame
+        Respondents x items, numeric codes, NaN for missing. Rows pair by index (the same
+        respondent has the same row label in both). Items pair by column name when both
+        frames have the same set of names (any order); otherwise, when no name is shared
+        and the counts agree, by position, named after ``perception`` (``match`` forces one
+        rule). ``expectation`` is not used under ``model="servperf"``.
+    dimensions : Mapping or Series, optional
+        Item -> dimension code (e.g. ``"tangibles"``); every item must be mapped.
+    weights : DataFrame, Mapping or Series, optional
+        Importance of each dimension. Per respondent: a DataFrame respondents x dimensions
+        of points summing to 100 (rows that do not are normalised and noted). Aggregate: a
+        mapping dimension -> fraction (normalised to sum 1 if needed), or a DataFrame whose
+        rows are averaged.
+    weighting : {"per-respondent", "aggregate"}
+        Default ``"per-respondent"``: mean over respondents of sum_d w_id SQ_id. Aggregate:
+        sum_d wbar_d SQ_d.
+    model : {"servqual", "servperf"}
+        SERVPERF reports perceptions only: ``p_mean``, ``p_sd`` and ``n_p`` per item and
+        dimension, their means overall, and no tests (there is nothing to test against).
+    match : {"auto", "name", "position"}
+        How expectation items pair with perception items (see above).
+    zero_method : {"wilcox", "pratt", "zsplit"}
+        scipy's handling of zero differences in the Wilcoxon signed-rank test. Default
+        ``"wilcox"`` drops them, as R's ``wilcox.test`` and SPSS do.
+    level : float, default 0.95
+        Confidence level of the mean-gap intervals.
+
+    Returns
+    -------
+    Servqual
+
+    Raises
+    ------
+    InputError
+        Frames that cannot be paired, unmapped items, weights that do not name the
+        dimensions, unknown options.
+
+    Notes
+    -----
+    Item gap over the n_j respondents who answered both, with d_ij = P_ij - E_ij:
+
+    .. math:: G_j = \\bar d_j, \\quad t = \\frac{\\bar d_j}{s_{d_j} / \\sqrt{n_j}}, \\;
+              df = n_j - 1, \\quad d_z = \\bar d_j / s_{d_j}
+
+    ``p_mean`` and ``e_mean`` use every available answer, so with missing data
+    ``p_mean - e_mean`` can differ from ``gap``. Tingkat kesesuaian (Supranto):
+    conformity_j = sum_i P_ij / sum_i E_ij x 100 over the pairs. Dimension score: each
+    respondent's mean gap over the dimension's items they answered both ways, averaged
+    over respondents; the unweighted overall score is the mean of the dimension scores, not
+    of all items (the plain item mean is ``overall["item_mean_gap"]``). The paired t-test
+    is ``scipy.stats.ttest_rel``; the Wilcoxon signed-rank p-value is
+    ``scipy.stats.wilcoxon`` with the normal approximation, tie correction and no
+    continuity correction (SPSS's "Asymp. Sig."). Holm's step-down correction is applied
+    across items (and, separately, across dimensions). A test whose differences are all
+    equal is undefined and reported as NaN.
+
+    References
+    ----------
+    .. [1] Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: a multiple-item
+       scale for measuring consumer perceptions of service quality. Journal of Retailing,
+       64(1), 12-40.
+    .. [2] Cronin, J. J. & Taylor, S. A. (1992). Measuring service quality: a reexamination
+       and extension (SERVPERF). Journal of Marketing, 56(3), 55-68.
+    .. [3] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       Scandinavian Journal of Statistics, 6(2), 65-70.
+    .. [4] Heitasari et al., BSC for import services at KPPBC Bojonegoro (seed 002, Tabel 5).
+    .. [5] ../shared/spec/formulas.md section 4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"q1": [4, 5, 3, 4, 5], "q2": [3, 4, 4, 4, 5]})
+    >>> e = pd.DataFrame({"q1": [3, 4, 4, 2, 3], "q2": [4, 4, 5, 5, 4]})
+    >>> result = servqual(p, e, dimensions={"q1": "tangibles", "q2": "empathy"})
+    >>> result.items.loc["q1", ["gap", "t", "df"]].round(4).tolist()
+    [1.0, 1.8257, 4.0]
+    >>> result.items["gap"].tolist()
+    [1.0, -0.4]
+    >>> round(float(result.overall["unweighted"]), 4)
+    0.3
+    """
+    _check_options(model, weighting, zero_method, level)
+    notes: list[str] = []
+    if model == "servperf":
+        if expectation is not None:
+            notes.append("model='servperf': the expectation answers were not used")
+        perception, expectation, matched_by = _numeric(perception, "perception"), None, "none"
+    else:
+        if expectation is None:
+            raise InputError(
+                "servqual needs expectation answers; pass expectation=, or model='servperf' "
+                "to analyse perceptions alone"
+            )
+        perception, expectation, matched_by = _pair_frames(
+            perception, expectation, ("perception", "expectation"), match
+        )
+    mapping = _dimension_map(perception.columns, dimensions)
+    if weights is not None and mapping is None:
+        raise InputError("weights are per dimension: pass dimensions= (item -> dimension) too")
+    items = _table(perception, expectation, level, zero_method)
+    items.index.name = "item"
+    dimension_table, scores = pd.DataFrame(), None
+    if mapping is not None:
+        items["dimension"] = mapping
+        dimension_table, scores = _dimension_table(
+            perception, expectation, mapping, level, zero_method
+        )
+    score_column = "p_mean" if model == "servperf" else "gap"
+    overall = _overall(items, dimension_table, score_column)
+    if weights is not None:
+        overall["weighted"], weight_notes = _weighted_score(
+            scores, dimension_table[score_column], weights, weighting
+        )
+        notes.extend(weight_notes)
+    return Servqual(
+        items=items,
+        dimensions=dimension_table,
+        overall=overall,
+        model=model,
+        weighting=weighting if weights is not None else None,
+        matched_by=matched_by,
+        zero_method=zero_method,
+        wilcoxon_method=WILCOXON_METHOD,
+        level=level,
+        notes=tuple(notes + _undefined_test_notes(items)),
+    )
+
+
+def _overall(items: pd.DataFrame, dimensions: pd.DataFrame, score_column: str) -> pd.Series:
+    values = {"p_mean": items["p_mean"].mean()}
+    if score_column == "gap":
+        values["e_mean"] = items["e_mean"].mean()
+        values["item_mean_gap"] = items["gap"].mean()
+    values["unweighted"] = dimensions[score_column].mean() if not dimensions.empty else np.nan
+    values["weighted"] = np.nan
+    return pd.Series(values, dtype=float)
+
+
+def _undefined_test_notes(items: pd.DataFrame) -> list[str]:
+    if "t" not in items:
+        return []
+    undefined = list(items.index[items["t"].isna()])
+    if not undefined:
+        return []
+    return [f"paired tests undefined for {undefined}: fewer than 2 pairs or every difference equal"]
+
+
+def servqual_by(
+    perception: pd.DataFrame,
+    expectation: pd.DataFrame | None,
+    groups: pd.Series,
+    **servqual_kwargs,
+) -> pd.DataFrame:
+    """SERVQUAL gaps per group of respondents.
+
+    Parameters
+    ----------
+    perception, expectation : DataFrame
+        As in :func:`servqual`.
+    groups : Series
+        Group of each respondent, indexed like the answer frames; rows whose group is
+        missing are left out (count in ``attrs["ungrouped"]``).
+    **servqual_kwargs
+        Passed to :func:`servqual` for every group.
+
+    Returns
+    -------
+    DataFrame
+        One row per group (sorted), two-level columns: ``("summary", name)`` for ``n``
+        (respondents) and the entries of :attr:`Servqual.overall`, ``("item_gap", item)``
+        and ``("dimension_gap", dimension)`` (``p_mean`` instead of gaps under SERVPERF).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"q1": [4, 5, 3, 4], "q2": [3, 4, 4, 4]})
+    >>> e = pd.DataFrame({"q1": [3, 4, 4, 4], "q2": [4, 4, 5, 5]})
+    >>> table = servqual_by(p, e, pd.Series(["a", "a", "b", "b"]))
+    >>> table["item_gap"].round(2)
+        q1   q2
+    a  1.0 -0.5
+    b -0.5 -1.0
+    """
+    rows = (
+        perception.index
+        if expectation is None
+        else perception.index.union(expectation.index, sort=False)
+    )
+    aligned = _aligned_groups(pd.DataFrame(index=rows), groups)
+    result_rows = {}
+    for group, members in aligned.groupby(aligned, sort=True):
+        result = _servqual_for_group(perception, expectation, members.index, group, servqual_kwargs)
+        result_rows[group] = _group_row(result, len(members))
+    frame = pd.DataFrame.from_dict(result_rows, orient="index")
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    frame.index.name = aligned.name
+    frame.attrs["ungrouped"] = int(aligned.isna().sum())
+    return frame
+
+
+def _servqual_for_group(perception, expectation, rows, group, kwargs) -> Servqual:
+    p_rows = perception.loc[perception.index.intersection(rows, sort=False)]
+    e_rows = (
+        None
+        if expectation is None
+        else expectation.loc[expectation.index.intersection(rows, sort=False)]
+    )
+    try:
+        return servqual(p_rows, e_rows, **kwargs)
+    except (InputError, AnalysisError) as error:
+        raise type(error)(f"group {group!r}: {error}") from error
+
+
+def _group_row(result: Servqual, n: int) -> dict[tuple[str, Hashable], float]:
+    score = "p_mean" if result.model == "servperf" else "gap"
+    row: dict[tuple[str, Hashable], float] = {("summary", "n"): n}
+    row.update({("summary", name): value for name, value in result.overall.items()})
+    row.update({("item_gap", item): value for item, value in result.items[score].items()})
+    if not result.dimensions.empty:
+        row.update(
+            {("dimension_gap", code): value for code, value in result.dimensions[score].items()}
+        )
+    return row
+
+
+# --------------------------------------------------------------------------- IPA and CSI
+
+
+_CROSSHAIRS = ("mean", "median", "midpoint")
+
+
+def _crosshair(
+    means: pd.Series, crosshair: str, scale_min: float | None, scale_max: float | None
+) -> float:
+    if crosshair == "mean":
+        return float(means.mean())
+    if crosshair == "median":
+        return float(means.median())
+    if scale_min is None or scale_max is None:
+        raise InputError("crosshair='midpoint' needs scale_min and scale_max (e.g. 1 and 5)")
+    return (scale_min + scale_max) / 2
+
+
+def _quadrant(x: float, y: float, x_line: float, y_line: float) -> str:
+    important = y >= y_line
+    performing = x >= x_line
+    if important:
+        return "keep_up" if performing else "concentrate"
+    return "overkill" if performing else "low_priority"
+
+
+def ipa(
+    importance: pd.DataFrame,
+    performance: pd.DataFrame,
+    crosshair: str = "mean",
+    scale_min: float | None = None,
+    scale_max: float | None = None,
+    *,
+    match: str = "auto",
+    decimals: int | None = 2,
+) -> pd.DataFrame:
+    """Importance-Performance Analysis: each item's quadrant (Martilla & James 1977).
+
+    Parameters
+    ----------
+    importance, performance : DataFrame
+        Respondents x items (importance or expectation; performance or perception), paired
+        as in :func:`servqual`.
+    crosshair : {"mean", "median", "midpoint"}
+        Where the axes cross: the grand mean of the item means (default, the Indonesian
+        norm after Supranto), their median, or the scale midpoint (needs ``scale_min`` and
+        ``scale_max``), on each axis.
+    scale_min, scale_max : float, optional
+        The answer scale's ends, for ``crosshair="midpoint"``.
+    match : {"auto", "name", "position"}
+        How items pair (see :func:`servqual`).
+    decimals : int or None, default 2
+        Means and crosshairs are compared after rounding half-up to this many decimals, so
+        the quadrant agrees with the printed numbers; None compares unrounded values.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by item: ``x`` (mean performance), ``y`` (mean importance), ``n_x``,
+        ``n_y``, ``conformity`` (Tk = sum performance / sum importance x 100 over
+        respondents who answered both), ``quadrant`` (``"concentrate"``, ``"keep_up"``,
+        ``"low_priority"``, ``"overkill"``), ``quadrant_number`` (I-IV), ``label_id``,
+        ``label_en``. ``attrs`` holds ``crosshair``, ``x_crosshair``, ``y_crosshair``,
+        ``decimals`` and ``matched_by``.
+
+    Notes
+    -----
+    Quadrants, ties going to the upper/right side:
+    I Prioritas Utama / Concentrate here (y >= ybar, x < xbar);
+    II Pertahankan Prestasi / Keep up the good work (y >= ybar, x >= xbar);
+    III Prioritas Rendah / Low priority (y < ybar, x < xbar);
+    IV Berlebihan / Possible overkill (y < ybar, x >= xbar).
+
+    References
+    ----------
+    .. [1] Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. Journal
+       of Marketing, 41(1), 77-79.
+    .. [2] Supranto, J. Pengukuran Tingkat Kepuasan Pelanggan.
+    .. [3] ../shared/spec/formulas.md section 5.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> importance = pd.DataFrame({"a": [5, 5], "b": [4, 4], "c": [3, 3], "d": [4, 4]})
+    >>> performance = pd.DataFrame({"a": [3, 3], "b": [5, 5], "c": [3, 3], "d": [4, 4]})
+    >>> table = ipa(importance, performance)
+    >>> table["x"].tolist(), table["y"].tolist()
+    ([3.0, 5.0, 3.0, 4.0], [5.0, 4.0, 3.0, 4.0])
+    >>> table.attrs["x_crosshair"], table.attrs["y_crosshair"]
+    (3.75, 4.0)
+    >>> table["quadrant"].tolist()
+    ['concentrate', 'keep_up', 'low_priority', 'keep_up']
+    """
+    if crosshair not in _CROSSHAIRS:
+        raise InputError(f"crosshair must be one of {_CROSSHAIRS}, got {crosshair!r}")
+    performance, importance, matched_by = _pair_frames(
+        performance, importance, ("performance", "importance"), match
+    )
+    both = performance.notna() & importance.notna()
+    table = pd.DataFrame(
+        {
+            "x": performance.mean(),
+            "y": importance.mean(),
+            "n_x": performance.notna().sum(),
+            "n_y": importance.notna().sum(),
+            "conformity": 100 * performance.where(both).sum() / importance.where(both).sum(),
+        }
+    )
+    x_line = _crosshair(table["x"], crosshair, scale_min, scale_max)
+    y_line = _crosshair(table["y"], crosshair, scale_min, scale_max)
+
+    def shown(value: float) -> float:
+        return value if decimals is None else round_half_up(value, decimals)
+
+    table["quadrant"] = [
+        _quadrant(shown(x), shown(y), shown(x_line), shown(y_line))
+        for x, y in zip(table["x"], table["y"], strict=True)
+    ]
+    for position, column in enumerate(("quadrant_number", "label_id", "label_en")):
+        table[column] = table["quadrant"].map(lambda key, i=position: IPA_QUADRANTS[key][i])
+    table.index.name = "item"
+    table.attrs.update(
+        crosshair=crosshair,
+        x_crosshair=x_line,
+        y_crosshair=y_line,
+        decimals=decimals,
+        matched_by=matched_by,
+    )
+    return table
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Csi:
+    """Result of :func:`csi`.
+
+    Attributes
+    ----------
+    items : DataFrame
+        Indexed by item: ``mis`` (mean importance), ``mss`` (mean performance), ``n_mis``,
+        ``n_mss``, ``wf`` (weighting factor), ``ws`` (weighted score).
+    csi : float
+        The index in percent.
+    band, label, label_en : str
+        Band of the CSI rounded half-up to 2 decimals (table ``"csi"``).
+    scale_max : float
+        The scale maximum HS used.
+    notes : tuple of str
+    """
+
+    items: pd.DataFrame
+    csi: float
+    band: str
+    label: str
+    label_en: str
+    scale_max: float
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-item table (a copy of :attr:`items`)."""
+        return self.items.copy()
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
+        heading = (
+            f"<h4>CSI = {self.csi:.2f}% ({html.escape(self.label)} / "
+            f"{html.escape(self.label_en)})</h4><p>scale max = {self.scale_max:g}</p>"
+        )
+        return heading + self.items.to_html() + (f"<ul>{notes}</ul>" if notes else "")
+
+
+def csi(
+    importance: pd.DataFrame,
+    performance: pd.DataFrame,
+    scale_max: float | None = None,
+    *,
+    match: str = "auto",
+) -> Csi:
+    """Customer Satisfaction Index from importance and performance answers.
+
+    Parameters
+    ----------
+    importance, performance : DataFrame
+        Respondents x items, paired as in :func:`servqual`; means use every available
+        answer per item.
+    scale_max : float, optional
+        The answer scale's maximum HS (5 on a 1-5 scale). If omitted, the largest answer
+        in the data is used and a note says so: pass it whenever nobody may have used the
+        top of the scale.
+    match : {"auto", "name", "position"}
+        How items pair.
+
+    Returns
+    -------
+    Csi
+
+    Raises
+    ------
+    InputError
+        An answer above ``scale_max``: the scale maximum is wrong, and the CSI could pass
+        100%. Every answer at most HS keeps every MSS, hence the CSI, at most 100.
+
+    Notes
+    -----
+    With MIS_j the mean importance and MSS_j the mean performance of item j:
+
+    .. math:: WF_j = \\frac{MIS_j}{\\sum_j MIS_j}, \\quad WS_j = WF_j \\, MSS_j, \\quad
+              CSI = \\frac{\\sum_j WS_j}{HS} \\times 100
+
+    Bands on the CSI rounded to 2 decimals: >= 81 Sangat puas; >= 66 Puas; >= 51 Cukup
+    puas; >= 35 Kurang puas; otherwise Tidak puas.
+
+    References
+    ----------
+    .. [1] ../shared/spec/formulas.md section 5.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> importance = pd.DataFrame({"a": [5, 3], "b": [4, 4]})
+    >>> performance = pd.DataFrame({"a": [4, 4], "b": [3, 5]})
+    >>> result = csi(importance, performance, scale_max=5)
+    >>> result.csi, result.label
+    (80.0, 'Puas')
+    """
+    performance, importance, _ = _pair_frames(
+        performance, importance, ("performance", "importance"), match
+    )
+    observed_max = float(np.nanmax([performance.max().max(), importance.max().max()]))
+    notes = []
+    if scale_max is not None and not scale_max > 0:
+        raise InputError(
+            f"scale_max must be the answer scale's positive maximum, got {scale_max!r}"
+        )
+    if scale_max is None:
+        scale_max = observed_max
+        notes.append(f"scale_max not given: used the largest answer in the data ({scale_max:g})")
+    elif observed_max > scale_max:
+        raise InputError(
+            f"an answer ({observed_max:g}) exceeds scale_max={scale_max:g}, so the CSI could "
+            "pass 100%: the scale maximum is wrong; pass the answer scale's real maximum"
+        )
+    table = pd.DataFrame(
+        {
+            "mis": importance.mean(),
+            "mss": performance.mean(),
+            "n_mis": importance.notna().sum(),
+            "n_mss": performance.notna().sum(),
+        }
+    )
+    table["wf"] = table["mis"] / table["mis"].sum()
+    table["ws"] = table["wf"] * table["mss"]
+    table.index.name = "item"
+    index = float(table["ws"].sum() / scale_max * 100)
+    band = classify(index, "csi")
+    return Csi(
+        items=table,
+        csi=index,
+        band=band.code,
+        label=band.label_id,
+        label_en=band.label_en,
+        scale_max=float(scale_max),
+        notes=tuple(notes),
+    )
