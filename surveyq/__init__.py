@@ -1,7 +1,49 @@
-"""surveyq: Likert questionnaire data to validity, reliability, SERVQUAL, IKM/SKM and Balanced Scorecard results."""
+"""surveyq: Likert questionnaire data to validity, reliability, SERVQUAL, IKM/SKM and Balanced Scorecard results.
+
+The data flow one way (../shared/spec/design.md): raw export -> :func:`read_responses`
+(item matrix plus cleaning log) -> statistics (validity, reliability, SERVQUAL, IKM, ...)
+-> perspective scores -> scorecard -> rendered documents.
+"""
 
 __version__ = "0.1.0"
 
+# Public API: re-exported from the modules that own each name. Note that ``surveyq.ikm`` and
+# ``surveyq.servqual`` are the functions; import from the modules for everything else.
+from surveyq.bands import BANDS, Band, BandTable, band_table, classify, round_half_up  # noqa: E402
+from surveyq.clean import Responses, clean, read_responses  # noqa: E402
 from surveyq.errors import AnalysisError, InputError, SurveyqError  # noqa: E402
+from surveyq.finance import growth, productivity, value_for_money  # noqa: E402
+from surveyq.ikm import Ikm, ikm, ikm_by, ikm_from_nrr, ikm_trend, sample_adequate, sample_size  # noqa: E402
+from surveyq.io import RawTable, read_raw  # noqa: E402
+from surveyq.lint import lint_scorecard  # noqa: E402
+from surveyq.log import CleaningLog, LogEntry  # noqa: E402
+from surveyq.moments import Moments  # noqa: E402
+from surveyq.pipeline import run_project  # noqa: E402
+from surveyq.questionnaire import Questionnaire, Scale, load_questionnaire  # noqa: E402
+from surveyq.reliability import Reliability, cronbach_alpha  # noqa: E402
+from surveyq.scorecard_math import (  # noqa: E402
+    company_score_band,
+    composite_index,
+    consolidate,
+    ici_colour,
+    iku_index,
+    nko,
+    perspective_value,
+    weighted_score,
+)
+from surveyq.servqual import Csi, Servqual, csi, ipa, servqual, servqual_by  # noqa: E402
+from surveyq.strategy import ahp_weights, ie_matrix, ife_efe, qspm  # noqa: E402
+from surveyq.uncertainty import IkmInterval, ikm_ci  # noqa: E402
+from surveyq.validity import item_validity, r_table  # noqa: E402
 
-__all__ = ["AnalysisError", "InputError", "SurveyqError", "__version__"]
+__all__ = [
+    "BANDS", "AnalysisError", "Band", "BandTable", "CleaningLog", "Csi", "Ikm", "IkmInterval",
+    "InputError", "LogEntry", "Moments", "Questionnaire", "RawTable", "Reliability", "Responses",
+    "Scale", "Servqual", "SurveyqError", "__version__", "ahp_weights", "band_table", "classify",
+    "clean", "company_score_band", "composite_index", "consolidate", "cronbach_alpha", "csi",
+    "growth", "ici_colour", "ie_matrix", "ife_efe", "ikm", "ikm_by", "ikm_ci", "ikm_from_nrr",
+    "ikm_trend", "iku_index", "ipa", "item_validity", "lint_scorecard", "load_questionnaire",
+    "nko", "perspective_value", "productivity", "qspm", "r_table", "read_raw", "read_responses",
+    "round_half_up", "run_project", "sample_adequate", "sample_size", "servqual", "servqual_by",
+    "value_for_money", "weighted_score",
+]

@@ -1,0 +1,3 @@
+from surveyq.cli import app
+
+app(prog_name="surveyq")

@@ -1,0 +1,249 @@
+"""The analyses a project can ask for, each turning a survey's responses into JSON-ready results.
+
+Each entry of :data:`ANALYSES` takes a :class:`~surveyq.pipeline.SurveyRun` and returns a
+mapping; the statistics themselves live in their own modules (validity.py, reliability.py, ...).
+
+Validity and reliability are computed for every *scale* of a questionnaire: the items sharing
+a role (perception, expectation, importance, or plain items) as a whole, and each dimension
+(or service element group) within that role when the questionnaire has more than one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from surveyq.errors import AnalysisError
+from surveyq.ikm import ikm as ikm_index
+from surveyq.ikm import ikm_by, ikm_trend, sample_adequate, sample_size
+from surveyq.reliability import cronbach_alpha
+from surveyq.servqual import csi as csi_index
+from surveyq.servqual import ipa as ipa_quadrants
+from surveyq.servqual import servqual as servqual_gaps
+from surveyq.servqual import servqual_by
+from surveyq.uncertainty import ikm_ci
+from surveyq.validity import item_validity
+
+if TYPE_CHECKING:
+    from surveyq.clean import Responses
+    from surveyq.pipeline import SurveyRun
+
+#: Conventions used unless a project's ``options`` say otherwise (formulas.md sections 2-3).
+DEFAULTS = {"corrected": False, "missing": "listwise", "alpha": 0.05, "tail": "two-sided",
+            "threshold": 0.60, "ci": 0.95}
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    """A set of items analysed together: a role's whole scale, or one dimension of it."""
+
+    key: str
+    role: str
+    dimension: str | None
+    items: list[str]
+
+
+def scales_of(run: SurveyRun) -> list[ScaleSpec]:
+    """Whole scale per role, then one scale per dimension within the role (if several)."""
+    q = run.responses.questionnaire
+    specs: list[ScaleSpec] = []
+    for role in dict.fromkeys(item.role for item in q.items):
+        members = q.items_with(role)
+        specs.append(ScaleSpec(role, role, None, [item.id for item in members]))
+        dimensions = list(dict.fromkeys(item.dimension for item in members if item.dimension))
+        if len(dimensions) > 1:
+            for dimension in dimensions:
+                ids = [item.id for item in members if item.dimension == dimension]
+                specs.append(ScaleSpec(f"{role}/{dimension}", role, dimension, ids))
+    return specs
+
+
+def _options(run: SurveyRun) -> dict[str, Any]:
+    return {**DEFAULTS, **{k: v for k, v in run.spec_options.items() if k in DEFAULTS}}
+
+
+def _per_scale(run: SurveyRun, compute: Callable[[pd.DataFrame, dict[str, Any]], dict[str, Any]]
+               ) -> list[dict[str, Any]]:
+    options = _options(run)
+    records = []
+    for spec in scales_of(run):
+        record: dict[str, Any] = {"scale": spec.key, "role": spec.role, "dimension": spec.dimension,
+                                  "items": spec.items}
+        try:
+            record.update(compute(run.responses.items[spec.items], options))
+        except AnalysisError as exc:
+            record["error"] = str(exc)
+        records.append(record)
+    return records
+
+
+def _validity(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+    table = item_validity(items, corrected=options["corrected"], alpha=options["alpha"],
+                          tail=options["tail"], missing=options["missing"])
+    return {"table": table, "notes": list(table.attrs.get("notes", []))}
+
+
+def _reliability(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+    result = cronbach_alpha(items, missing=options["missing"], ci=options["ci"],
+                            threshold=options["threshold"])
+    summary = result.to_frame().iloc[0].to_dict()
+    return {**summary, "item_total": result.item_total,
+            "reverse_keyed": list(result.reverse_keyed), "notes": list(result.notes)}
+
+
+def validity(run: SurveyRun) -> dict[str, Any]:
+    """Pearson item-total validity (r hitung vs r tabel) for every scale of the survey."""
+    options = _options(run)
+    conventions = {k: options[k] for k in ("corrected", "missing", "alpha", "tail")}
+    return {"conventions": conventions, "scales": _per_scale(run, _validity)}
+
+
+def reliability(run: SurveyRun) -> dict[str, Any]:
+    """Cronbach's alpha with SPSS Item-Total Statistics for every scale of the survey."""
+    options = _options(run)
+    conventions = {k: options[k] for k in ("missing", "threshold", "ci")}
+    return {"conventions": conventions, "scales": _per_scale(run, _reliability)}
+
+
+#: Respondent fields a breakdown is made for (formulas.md section 6; issue 4 item 4).
+BREAKDOWN_KINDS = ("gender", "age_band", "education", "occupation", "service_type")
+#: The bootstrap seed, fixed so a report can be reproduced to the digit.
+BOOTSTRAP_SEED = 20170414
+
+
+def paired_frames(run: SurveyRun, first: str, second: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Items of two roles side by side, columns keyed by the attribute they rate (``pair``)."""
+    q = run.responses.questionnaire
+    by_pair = {role: {item.pair or item.id: item.id for item in q.items_with(role)}
+               for role in (first, second)}
+    shared = [key for key in by_pair[first] if key in by_pair[second]]
+    if not shared:
+        raise AnalysisError(f"questionnaire {q.id} has no attribute rated as both {first} and "
+                            f"{second}: give the paired items the same `pair:` code")
+    frames = [run.responses.items[[by_pair[role][key] for key in shared]].set_axis(shared, axis=1)
+              for role in (first, second)]
+    return frames[0], frames[1]
+
+
+def _dimension_map(run: SurveyRun, role: str) -> dict[str, str] | None:
+    q = run.responses.questionnaire
+    mapping = {item.pair or item.id: item.dimension for item in q.items_with(role) if item.dimension}
+    return mapping or None
+
+
+def _breakdown_fields(run: SurveyRun) -> dict[str, pd.Series]:
+    q = run.responses.questionnaire
+    fields = run.responses.fields
+    return {f.id: fields[f.id] for f in q.fields if f.kind in BREAKDOWN_KINDS and f.id in fields
+            and fields[f.id].notna().any()}
+
+
+def _adequacy(run: SurveyRun) -> dict[str, Any]:
+    population = run.spec.population
+    if population is None:
+        return {"population": None}
+    return {"population": population, "required": sample_size(population),
+            "n": run.responses.n, "adequate": sample_adequate(run.responses.n, population),
+            "rule": "Krejcie & Morgan (1970), chi2 = 3.841, P = 0.5, d = 0.05"}
+
+
+def servqual(run: SurveyRun) -> dict[str, Any]:
+    """P - E gaps per item, dimension and overall, with breakdowns by respondent group."""
+    perception, expectation = paired_frames(run, "perception", "expectation")
+    dimensions = _dimension_map(run, "perception")
+    result = servqual_gaps(perception, expectation, dimensions=dimensions)
+    groups = {}
+    for field_id, values in _breakdown_fields(run).items():
+        try:
+            groups[field_id] = servqual_by(perception, expectation, values, dimensions=dimensions)
+        except AnalysisError as exc:
+            groups[field_id] = {"error": str(exc)}
+    return {"conventions": {"model": result.model, "zero_method": result.zero_method,
+                            "wilcoxon_method": result.wilcoxon_method, "level": result.level,
+                            "matched_by": result.matched_by},
+            "items": result.items, "dimensions": result.dimensions, "overall": result.overall,
+            "by": {k: _flatten(v) for k, v in groups.items()}, "notes": list(result.notes)}
+
+
+def _flatten(frame: Any) -> Any:
+    """Two-level breakdown columns ('summary', 'converted') as 'summary.converted'."""
+    if isinstance(frame, pd.DataFrame) and isinstance(frame.columns, pd.MultiIndex):
+        frame = frame.set_axis([".".join(map(str, c)) for c in frame.columns], axis=1)
+    return frame
+
+
+def _importance_performance(run: SurveyRun) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Importance items when the questionnaire has them, else expectation (the Indonesian norm)."""
+    q = run.responses.questionnaire
+    role = "importance" if q.items_with("importance") else "expectation"
+    performance, importance = paired_frames(run, "perception", role)
+    return importance, performance, role
+
+
+def ipa(run: SurveyRun) -> dict[str, Any]:
+    """Importance-performance quadrants and the CSI."""
+    importance, performance, role = _importance_performance(run)
+    table = ipa_quadrants(importance, performance, crosshair="mean")
+    scale = run.responses.questionnaire.scale_of(run.responses.questionnaire.items_with("perception")[0])
+    satisfaction = csi_index(importance, performance, scale_max=scale.high)
+    return {"conventions": {"importance_from": role, "crosshair": "mean"},
+            "items": table, "crosshair": {"x": table.attrs.get("x_crosshair"),
+                                           "y": table.attrs.get("y_crosshair")},
+            "csi": {"value": satisfaction.csi, "band": satisfaction.band,
+                    "label": satisfaction.label, "label_en": satisfaction.label_en,
+                    "scale_max": satisfaction.scale_max, "items": satisfaction.items,
+                    "notes": list(satisfaction.notes)}}
+
+
+def _element_frame(run: SurveyRun) -> pd.DataFrame:
+    return _elements_of(run.responses)
+
+
+def ikm(run: SurveyRun) -> dict[str, Any]:
+    """The IKM / SKM index per element and overall, its interval, breakdowns and trend."""
+    q = run.responses.questionnaire
+    standard = run.spec_options.get("ikm_standard") or q.standard or "permenpanrb-14-2017"
+    weight_mode = run.spec_options.get("weight_mode")
+    elements = _element_frame(run)
+    result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
+    intervals = [ikm_ci(elements, standard=standard, weight_mode=weight_mode, method=method,
+                        seed=BOOTSTRAP_SEED).to_frame().iloc[0].to_dict()
+                 for method in ("bootstrap", "analytic")]
+    by = {}
+    for field_id, values in _breakdown_fields(run).items():
+        by[field_id] = _flatten(ikm_by(elements, values, standard=standard, weight_mode=weight_mode))
+    trend = None
+    if run.previous:
+        periods = {period: ikm_index(_elements_of(responses), standard=standard,
+                                     weight_mode=weight_mode)
+                   for period, responses in run.previous.items()}
+        periods[run.period] = result
+        trend = ikm_trend(periods)
+    return {"summary": result.summary().iloc[0].to_dict(), "elements": result.elements,
+            "intervals": intervals, "by": by, "sample": _adequacy(run),
+            "trend": None if trend is None else {"summary": trend.summary, "nrr": trend.nrr,
+                                                 "change": trend.change,
+                                                 "notes": list(trend.notes)},
+            "notes": list(result.notes)}
+
+
+def _elements_of(responses: Responses) -> pd.DataFrame:
+    """Answers keyed by the questionnaire's element codes (U1, U2, ...)."""
+    q = responses.questionnaire
+    rated = [item for item in q.items if item.element]
+    if not rated:
+        raise AnalysisError(f"questionnaire {q.id} has no items with an `element:` code")
+    return responses.items[[i.id for i in rated]].set_axis([i.element for i in rated], axis=1)
+
+
+ANALYSES: dict[str, Callable[[SurveyRun], dict[str, Any]]] = {
+    "validity": validity,
+    "reliability": reliability,
+    "servqual": servqual,
+    "ipa": ipa,
+    "csi": ipa,
+    "ikm": ikm,
+}

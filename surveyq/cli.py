@@ -1,0 +1,138 @@
+"""The ``surveyq`` command: a thin skin over the library (run, check, demo).
+
+Errors a user can cause print as one line, ``Error: ...``, with exit code 2 and no traceback
+unless ``--debug`` is given (sqlite-utils' habit, ../shared/spec/style-models.md section 4).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from surveyq.errors import SurveyqError
+
+app = typer.Typer(
+    help="surveyq: Likert questionnaire data to validity, reliability, SERVQUAL, IKM/SKM and "
+    "Balanced Scorecard results.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+EXIT_OK, EXIT_ANALYSIS, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+class Lang(str, Enum):
+    id = "id"
+    en = "en"
+
+
+_state = {"debug": False}
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _guarded(action: Callable[[], int]) -> None:
+    try:
+        code = action()
+    except SurveyqError as exc:
+        if _state["debug"]:
+            raise
+        console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    except Exception as exc:  # a bug in surveyq: still one line, with the way to report it
+        if _state["debug"]:
+            raise
+        console.print(f"[bold red]Error:[/] internal error ({type(exc).__name__}: {exc}); this is "
+                      "a bug in surveyq: rerun with --debug and report the traceback",
+                      highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BUG) from None
+    raise typer.Exit(code)
+
+
+def _run(project: Path, out: Path, lang: str | None) -> int:
+    from surveyq.pipeline import run_project
+
+    with console.status("surveyq") as status:
+        result = run_project(project, out=out, lang=lang, progress=lambda m: status.update(m))
+    table = Table(title=f"surveyq → {out}")
+    for column in ("survey", "n", "items", "excluded rows", "notes"):
+        table.add_column(column)
+    problems = 0
+    for name, survey in result.results["surveys"].items():
+        excluded = sum(f["rows_in_file"] - f["rows_kept"] for f in survey["row_accounting"])
+        problems += len(survey["problems"])
+        table.add_row(name, str(survey["n"]), str(survey["k"]), str(excluded),
+                      "; ".join(survey["problems"]) or "–")
+    Console().print(table)
+    return EXIT_ANALYSIS if problems else EXIT_OK
+
+
+@app.command()
+def run(
+    project: Annotated[Path, typer.Argument(help="The project YAML file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/out"),
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Report language.")] = None,
+) -> None:
+    """Read, clean and analyse every survey of a project; write report.html, results.json and cleaning-log.csv.
+
+    Example: surveyq run questionnaires/demo/project.yaml --out reports/demo --lang id
+    """
+    _guarded(lambda: _run(project, out, lang.value if lang else None))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/demo"),
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Report language.")] = None,
+) -> None:
+    """Run the bundled demo project (a fictitious office's three surveys).
+
+    Example: surveyq demo --out reports/demo
+    """
+    from surveyq.demo import demo_project_path
+
+    _guarded(lambda: _run(demo_project_path(), out, lang.value if lang else None))
+
+
+def _check(project: Path) -> int:
+    from surveyq.pipeline import check_project
+
+    _, logs = check_project(project)
+    fatal_total = 0
+    for name, log in logs.items():
+        problems = [e for e in log.entries if e.action.value != "cell_missing"]
+        fatal = log.fatal
+        fatal_total += len(fatal)
+        Console().print(f"[bold]{name}[/]: {len(fatal)} fatal, {len(problems) - len(fatal)} other entries")
+        for entry in problems:
+            where = ", ".join(part for part in (
+                f"row {entry.row}" if entry.row is not None else None,
+                f"column {entry.column!r}" if entry.column else None) if part)
+            mark = "[red]FATAL[/] " if entry.fatal else ""
+            Console().print(f"  {mark}{entry.file}{' ' + where if where else ''}: {entry.message}",
+                            highlight=False, soft_wrap=True)
+    return EXIT_INPUT if fatal_total else EXIT_OK
+
+
+@app.command()
+def check(project: Annotated[Path, typer.Argument(help="The project YAML file.")]) -> None:
+    """Read every file of a project and list every problem found (exit 2 when any is fatal).
+
+    Example: surveyq check questionnaires/demo/project.yaml
+    """
+    _guarded(lambda: _check(project))
+
+
+def entry(argv: list[str] | None = None) -> Any:  # pragma: no cover - used by python -m
+    return app(args=argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,157 @@
+"""The cleaning log: one row per change or exclusion made between the raw file and the item matrix.
+
+Nothing is dropped silently (design.md): every excluded respondent, every cell set to missing,
+every dropped summary row or meta column is an entry here, and :meth:`CleaningLog.row_accounting`
+shows that the rows kept plus the rows excluded add up to the rows in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+
+
+class Reason(str, Enum):
+    """Stable reason codes (slugs) of log entries, in the spirit of frictionless' error types."""
+
+    # Rows excluded from the item matrix
+    BLANK_ROW = "blank_row"
+    SUMMARY_ROW = "summary_row"
+    DUPLICATE_ID = "duplicate_id"
+    DUPLICATE_ROW = "duplicate_row"
+    NO_ANSWERS = "no_answers"
+    # Cells changed or set to missing
+    MISSING_ANSWER = "missing_answer"
+    UNKNOWN_LABEL = "unknown_label"
+    OUT_OF_RANGE = "out_of_range"
+    NON_INTEGER = "non_integer"
+    DECLARED_MISSING = "declared_missing"
+    REVERSE_KEYED = "reverse_keyed"
+    # Columns
+    MISSING_COLUMN = "missing_column"
+    EXTRA_COLUMN = "extra_column"
+    META_COLUMN = "meta_column"
+    AMBIGUOUS_COLUMN = "ambiguous_column"
+    # File-level facts worth telling
+    ENCODING = "encoding"
+    FORMAT = "format"
+
+
+class Action(str, Enum):
+    """What was done about an entry."""
+
+    ROW_EXCLUDED = "row_excluded"
+    CELL_SET_MISSING = "cell_set_missing"
+    CELL_MISSING = "cell_missing"
+    COLUMN_IGNORED = "column_ignored"
+    COLUMN_DROPPED = "column_dropped"
+    RECODED = "recoded"
+    NOTED = "noted"
+    FATAL = "fatal"
+
+
+#: Row-level reasons that remove a respondent from the item matrix.
+ROW_EXCLUSIONS = frozenset(
+    {Reason.BLANK_ROW, Reason.SUMMARY_ROW, Reason.DUPLICATE_ID, Reason.DUPLICATE_ROW, Reason.NO_ANSWERS}
+)
+
+LOG_COLUMNS = ["file", "row", "column", "raw_value", "action", "reason", "message"]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One change or exclusion.
+
+    ``row`` is the row number a person sees when opening the file (1-based, the header
+    being row 1 in a CSV; the sheet row in a workbook; the case number in SPSS), or None
+    for an entry about a whole column or file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    raw_value: Any
+    action: Action
+    reason: Reason
+    message: str
+
+    @property
+    def fatal(self) -> bool:
+        return self.action is Action.FATAL
+
+    def as_dict(self) -> dict[str, Any]:
+        raw = self.raw_value
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "raw_value": None if raw is None else str(raw),
+            "action": self.action.value,
+            "reason": self.reason.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class CleaningLog:
+    """Every change or exclusion, plus the row accounting of each file read."""
+
+    entries: list[LogEntry] = field(default_factory=list)
+    #: file -> {"rows_in_file": int, "rows_kept": int}
+    files: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(
+        self,
+        file: str,
+        row: int | None,
+        column: str | None,
+        raw_value: Any,
+        action: Action,
+        reason: Reason,
+        message: str,
+    ) -> None:
+        self.entries.append(LogEntry(file, row, column, raw_value, action, reason, message))
+
+    def extend(self, other: CleaningLog) -> None:
+        self.entries.extend(other.entries)
+        self.files.update(other.files)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def fatal(self) -> list[LogEntry]:
+        return [entry for entry in self.entries if entry.fatal]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entry, columns file, row, column, raw_value, action, reason, message."""
+        frame = pd.DataFrame([entry.as_dict() for entry in self.entries], columns=LOG_COLUMNS)
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of entries by file, reason and action."""
+        frame = self.to_frame()
+        if frame.empty:
+            return pd.DataFrame(columns=["file", "reason", "action", "count"])
+        counts = frame.groupby(["file", "reason", "action"], sort=True).size()
+        return counts.rename("count").reset_index()
+
+    def row_accounting(self) -> pd.DataFrame:
+        """Per file: rows in the file, rows excluded per reason, rows kept; they add up."""
+        frame = self.to_frame()
+        records = []
+        for file, counts in self.files.items():
+            excluded = frame[(frame["file"] == file) & (frame["action"] == Action.ROW_EXCLUDED.value)]
+            record = {"file": file, "rows_in_file": counts["rows_in_file"]}
+            for reason in sorted(ROW_EXCLUSIONS, key=lambda r: r.value):
+                record[reason.value] = int((excluded["reason"] == reason.value).sum())
+            record["rows_kept"] = counts["rows_kept"]
+            records.append(record)
+        return pd.DataFrame(records)
+
+    def _repr_html_(self) -> str:
+        return self.to_frame().to_html(index=False)

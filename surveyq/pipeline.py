@@ -1,0 +1,169 @@
+"""Run a project: read and clean every survey, compute what each asks for, write the outputs.
+
+The results are one JSON-ready mapping (schema ``surveyq-results/1``, documented in
+docs/results-schema.md); the report layer renders it and computes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from surveyq import __version__
+from surveyq.clean import Responses, clean
+from surveyq.errors import AnalysisError, InputError
+from surveyq.io import read_raw
+from surveyq.log import LOG_COLUMNS, CleaningLog
+from surveyq.outputs import dumps_json, to_jsonable, write_atomic
+from surveyq.project import Project, SurveySpec, load_project
+
+RESULTS_SCHEMA = "surveyq-results/1"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SurveyRun:
+    """One survey's cleaned responses and the results of its analyses."""
+
+    name: str
+    spec: SurveySpec
+    responses: Responses
+    analyses: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    spec_options: dict[str, Any] = field(default_factory=dict)
+    period: str = "current"
+    previous: dict[str, Responses] = field(default_factory=dict)
+
+
+@dataclass
+class ProjectRun:
+    """Everything a run produced: the surveys' responses and the JSON-ready results."""
+
+    project: Project
+    surveys: dict[str, SurveyRun]
+    results: dict[str, Any]
+
+    @property
+    def log(self) -> pd.DataFrame:
+        frames = [run.responses.log.to_frame().assign(survey=name) for name, run in self.surveys.items()]
+        if not frames:
+            return pd.DataFrame(columns=["survey", *LOG_COLUMNS])
+        return pd.concat(frames, ignore_index=True)[["survey", *LOG_COLUMNS]]
+
+
+def read_survey(project: Project, name: str, strict: bool = True,
+                period: str | None = None) -> Responses:
+    """Read and clean one survey of a project (an earlier period's file when ``period`` is given)."""
+    spec = project.spec.surveys[name]
+    options = spec.read.model_dump(exclude_none=True)
+    file = spec.previous[period] if period else spec.responses
+    raw = read_raw(project.resolve(file), **options)
+    responses = clean(raw, project.questionnaires[name])
+    if strict and responses.log.fatal:
+        raise InputError("; ".join(e.message for e in responses.log.fatal), responses.file)
+    return responses
+
+
+def _survey_summary(run: SurveyRun) -> dict[str, Any]:
+    q = run.responses.questionnaire
+    log = run.responses.log
+    return {
+        "questionnaire": {"id": q.id, "title": q.title.model_dump(), "kind": q.kind,
+                          "standard": q.standard, "source": q.source},
+        "title": run.spec.title.model_dump() if run.spec.title else q.title.model_dump(),
+        "file": run.responses.file,
+        "n": run.responses.n,
+        "k": run.responses.items.shape[1],
+        "population": run.spec.population,
+        "row_accounting": log.row_accounting(),
+        "log_summary": log.summary(),
+        "item_answered": run.responses.items.notna().sum(),
+        "previous": {period: {"file": r.file, "n": r.n, "row_accounting": r.log.row_accounting()}
+                     for period, r in run.previous.items()},
+        "analyses": run.analyses,
+        "problems": run.problems,
+    }
+
+
+def analyse_survey(run: SurveyRun) -> None:
+    """Compute every analysis the survey asks for; an analysis the data cannot support is a problem noted, not a crash."""
+    from surveyq.analyses import ANALYSES
+
+    for analysis in run.spec.analyses:
+        compute = ANALYSES.get(analysis)
+        if compute is None:
+            run.problems.append(f"analysis {analysis!r} is not available in surveyq {__version__} yet")
+            continue
+        try:
+            run.analyses[analysis] = compute(run)
+        except AnalysisError as exc:
+            run.problems.append(f"{analysis}: {exc}")
+
+
+def run_project(path: str | Path, out: str | Path | None = None, lang: str | None = None,
+                progress: Progress | None = None) -> ProjectRun:
+    """Read, clean and analyse every survey of a project, and write the outputs to ``out``.
+
+    Writes ``results.json``, ``cleaning-log.csv`` and ``report.html`` (atomically).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The project YAML.
+    out : str or path-like, optional
+        Output folder; nothing is written when None.
+    lang : {"id", "en"}, optional
+        Report language; default the project's ``language``.
+    """
+    notify = progress or (lambda message: None)
+    project = load_project(path)
+    language = lang or project.spec.language
+    surveys: dict[str, SurveyRun] = {}
+    for name, spec in project.spec.surveys.items():
+        notify(f"reading {name}: {spec.responses}")
+        options = {**project.spec.options, **spec.options}
+        run = SurveyRun(name, spec, read_survey(project, name), spec_options=options,
+                        period=str(project.spec.period or "current"),
+                        previous={p: read_survey(project, name, period=p) for p in spec.previous})
+        notify(f"analysing {name}: n = {run.responses.n}")
+        analyse_survey(run)
+        surveys[name] = run
+    results = to_jsonable({
+        "schema": RESULTS_SCHEMA,
+        "surveyq_version": __version__,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "language": language,
+        "project": {"file": str(project.path), "organisation": project.spec.organisation,
+                    "period": project.spec.period},
+        "surveys": {name: _survey_summary(run) for name, run in surveys.items()},
+    })
+    project_run = ProjectRun(project, surveys, results)
+    if out is not None:
+        write_outputs(project_run, Path(out), language, notify)
+    return project_run
+
+
+def write_outputs(run: ProjectRun, out: Path, lang: str, notify: Progress) -> None:
+    from surveyq.report import render_html
+
+    payload = dumps_json(run.results)
+    write_atomic(out / "results.json", payload)
+    write_atomic(out / "cleaning-log.csv", run.log.to_csv(index=False))
+    write_atomic(out / "report.html", render_html(run.results, lang=lang))
+    notify(f"wrote {out / 'report.html'}, results.json and cleaning-log.csv")
+
+
+def check_project(path: str | Path) -> tuple[Project, dict[str, CleaningLog]]:
+    """Read every file of a project without stopping at the first problem."""
+    project = load_project(path)
+    logs = {}
+    for name, spec in project.spec.surveys.items():
+        logs[name] = read_survey(project, name, strict=False).log
+        for period in spec.previous:
+            logs[f"{name} ({period})"] = read_survey(project, name, strict=False, period=period).log
+    return project, logs

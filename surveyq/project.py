@@ -1,0 +1,138 @@
+"""Project files: which surveys to read with which questionnaires, and what to compute.
+
+A project YAML ties everything together (../shared/spec/design.md, "Files")::
+
+    organisation: {id: "KPPBC Contoh", en: "Customs Office Contoh"}
+    period: "2025"
+    language: id
+    surveys:
+      skm:
+        questionnaire: skm-permenpanrb-14-2017     # a shipped id, or a YAML path
+        responses: skm-2025.xlsx                   # relative to the project file
+        population: 15000
+        analyses: [validity, reliability, ikm]
+
+Paths are relative to the project file. :func:`load_project` checks every file exists and every
+questionnaire is valid, collecting every problem into one error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from surveyq.errors import InputError
+from surveyq.questionnaire import (
+    Questionnaire,
+    Text,
+    _key_path,
+    load_questionnaire,
+    resolve_questionnaire_path,
+)
+
+Analysis = Literal["validity", "reliability", "servqual", "ipa", "csi", "ikm"]
+
+
+class ReadOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | int | None = None
+    header_row: int | None = None
+    format: str | None = None
+
+
+class SurveySpec(BaseModel):
+    """One survey in a project."""
+
+    model_config = ConfigDict(extra="forbid")
+    questionnaire: str
+    responses: str
+    title: Text | None = None
+    population: int | None = Field(default=None, gt=0)
+    analyses: list[Analysis] = Field(default_factory=lambda: ["validity", "reliability"])
+    previous: dict[str, str] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
+    read: ReadOptions = Field(default_factory=ReadOptions)
+
+
+class ProjectSpec(BaseModel):
+    """A whole project file."""
+
+    model_config = ConfigDict(extra="forbid")
+    organisation: Text | str
+    period: str | int | None = None
+    language: Literal["id", "en"] = "id"
+    surveys: dict[str, SurveySpec] = Field(min_length=1)
+    scorecard: str | None = None
+    actuals: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class Project:
+    """A validated project: the spec, its folder, and the loaded questionnaires."""
+
+    def __init__(self, spec: ProjectSpec, path: Path, questionnaires: dict[str, Questionnaire]):
+        self.spec = spec
+        self.path = path
+        self.questionnaires = questionnaires
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the project file, shown relative to the working folder when inside it."""
+        candidate = Path(relative)
+        full = candidate if candidate.is_absolute() else self.folder / candidate
+        try:
+            return full.resolve().relative_to(Path.cwd())
+        except ValueError:
+            return full
+
+    def organisation(self, lang: str) -> str:
+        org = self.spec.organisation
+        return org if isinstance(org, str) else org.get(lang)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("project file not found: check the path", str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path), where) from None
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a project YAML, check its files and load its questionnaires; all problems at once."""
+    file = Path(path)
+    raw = _read_yaml(file)
+    if not isinstance(raw, dict):
+        raise InputError("a project file must be a YAML mapping with organisation and surveys", str(file))
+    try:
+        spec = ProjectSpec.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{_key_path(err['loc'], raw)}: {err['msg']}" for err in exc.errors()]
+        raise InputError("; ".join(lines), str(file)) from None
+    problems: list[str] = []
+    questionnaires: dict[str, Questionnaire] = {}
+    project = Project(spec, file, questionnaires)
+    for name, survey in spec.surveys.items():
+        q_path = survey.questionnaire
+        local = project.resolve(q_path)
+        try:
+            questionnaires[name] = load_questionnaire(local if local.exists() else resolve_questionnaire_path(q_path))
+        except InputError as exc:
+            problems.append(f"surveys.{name}.questionnaire: {exc}")
+        for key, relative in [("responses", survey.responses), *[(f"previous.{p}", f) for p, f in survey.previous.items()]]:
+            if not project.resolve(relative).exists():
+                problems.append(f"surveys.{name}.{key}: file {relative!r} not found next to the project file")
+    if problems:
+        raise InputError("; ".join(problems), str(file))
+    return project

@@ -1,0 +1,331 @@
+"""Questionnaires described in YAML: scales, items and respondent fields.
+
+A questionnaire file says everything no export format records: which answer labels mean which
+code, which items are reverse-worded, which column holds which item, and which dimension or
+service element an item measures (../shared/spec/design.md, "Files"; formulas.md section 1).
+An office adapts a survey by editing the YAML, not the code.
+
+Example
+-------
+>>> from surveyq import load_questionnaire
+>>> q = load_questionnaire("skm-permenpanrb-14-2017")  # a shipped questionnaire, by id
+>>> len(q.items), q.items[0].element
+(9, 'U1')
+>>> q.scale_of(q.items[3]).code_for("Gratis")
+4
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from surveyq.errors import InputError
+
+LANGUAGES = ("id", "en")
+Role = Literal["perception", "expectation", "importance", "satisfaction", "item"]
+FieldKind = Literal[
+    "id", "name", "gender", "age_band", "age", "education", "occupation", "service_type",
+    "suggestion", "unit", "period", "other",
+]
+
+# "4 (Baik)", "4. Baik", "4 - Baik", "4: Baik": a leading code followed by its label.
+_LEADING_CODE = re.compile(r"^\s*(-?\d+)\s*[\(\.\-:)]")
+
+
+def normalise_label(text: Any) -> str:
+    """Fold a label or header for matching: case, accents, punctuation and spacing ignored.
+
+    >>> normalise_label("  Sangat   Setuju! ")
+    'sangat setuju'
+    >>> normalise_label("Kurang-sesuai")
+    'kurang sesuai'
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    folded = re.sub(r"[^\w]+", " ", folded)
+    return " ".join(folded.split())
+
+
+class Text(BaseModel):
+    """A user-facing text in Indonesian and English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.id
+
+
+class Scale(BaseModel):
+    """Ordered answer points with their labels per language and accepted aliases.
+
+    ``labels[lang][i]`` is the label of ``points[i]``. ``aliases`` maps a point to further
+    spellings (SS, "4 (Baik)" is handled without an alias). ``missing`` lists answers that mean
+    "no answer" (for example "Tidak tahu"): they become NaN and are logged as declared missing.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    points: list[int] = Field(min_length=2)
+    labels: dict[str, list[str]] = Field(default_factory=dict)
+    aliases: dict[int, list[str]] = Field(default_factory=dict)
+    missing: list[str] = Field(default_factory=list)
+
+    @field_validator("points")
+    @classmethod
+    def _points_ascending(cls, points: list[int]) -> list[int]:
+        if points != sorted(set(points)):
+            raise ValueError("points must be distinct and ascending, e.g. [1, 2, 3, 4, 5]")
+        return points
+
+    @model_validator(mode="after")
+    def _labels_fit_points(self) -> Scale:
+        for lang, labels in self.labels.items():
+            if len(labels) != len(self.points):
+                raise ValueError(
+                    f"labels.{lang} has {len(labels)} labels for {len(self.points)} points: "
+                    "give one label per point, lowest first"
+                )
+        for point in self.aliases:
+            if point not in self.points:
+                raise ValueError(f"aliases names point {point}, which is not in points {self.points}")
+        return self
+
+    @property
+    def low(self) -> int:
+        return self.points[0]
+
+    @property
+    def high(self) -> int:
+        return self.points[-1]
+
+    def label(self, point: int, lang: str = "id") -> str:
+        labels = self.labels.get(lang) or next(iter(self.labels.values()), None)
+        return labels[self.points.index(point)] if labels else str(point)
+
+    def lookup(self) -> dict[str, int]:
+        """Normalised label or alias -> point."""
+        table: dict[str, int] = {}
+        for labels in self.labels.values():
+            for point, label in zip(self.points, labels, strict=True):
+                table[normalise_label(label)] = point
+        for point, aliases in self.aliases.items():
+            for alias in aliases:
+                table[normalise_label(alias)] = point
+        return table
+
+    def code_for(self, answer: Any) -> int | None:
+        """The point an answer label means, or None when the answer is no label of this scale.
+
+        Numbers are not resolved here (the cleaner checks their range); a label with a leading
+        code such as "4 (Baik)" reads as that code.
+        """
+        point = self.lookup().get(normalise_label(answer))
+        if point is not None:
+            return point
+        match = _LEADING_CODE.match(str(answer))
+        if match and int(match.group(1)) in self.points:
+            return int(match.group(1))
+        return None
+
+    def is_declared_missing(self, answer: Any) -> bool:
+        return normalise_label(answer) in {normalise_label(m) for m in self.missing}
+
+
+class Item(BaseModel):
+    """One questionnaire item and where its answers are in the raw export.
+
+    ``column`` is the header in the export (a column name, or the full question text of a
+    Google Forms export; matching ignores case, spacing and punctuation); ``columns`` lists
+    alternatives; ``column_pattern`` is a regular expression searched in the header.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    text: Text
+    scale: str
+    column: str | None = None
+    columns: list[str] = Field(default_factory=list)
+    column_pattern: str | None = None
+    reverse: bool = False
+    role: Role = "item"
+    dimension: str | None = None
+    element: str | None = None
+    pair: str | None = Field(
+        default=None, description="the attribute an expectation/perception/importance item rates"
+    )
+
+    @property
+    def header_candidates(self) -> list[str]:
+        return [c for c in [self.column, *self.columns] if c]
+
+
+class RespondentField(BaseModel):
+    """A respondent characteristic (gender, age band, ...) or free text (suggestion)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    kind: FieldKind = "other"
+    text: Text
+    column: str | None = None
+    columns: list[str] = Field(default_factory=list)
+    column_pattern: str | None = None
+    required: bool = False
+    categories: dict[str, Text] = Field(default_factory=dict)
+
+    @property
+    def header_candidates(self) -> list[str]:
+        return [c for c in [self.column, *self.columns] if c]
+
+
+class Group(BaseModel):
+    """A dimension (SERVQUAL) or service element (IKM/SKM) label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: Text
+
+
+class Questionnaire(BaseModel):
+    """A whole questionnaire as read from YAML; see questionnaires/*.yaml for examples."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: Text
+    source: str | None = None
+    kind: Literal["skm", "ikm", "servqual", "employee", "generic"] = "generic"
+    standard: str | None = None
+    scales: dict[str, Scale]
+    dimensions: dict[str, Group] = Field(default_factory=dict)
+    elements: dict[str, Group] = Field(default_factory=dict)
+    items: list[Item] = Field(min_length=1)
+    fields: list[RespondentField] = Field(default_factory=list)
+    path: str | None = None
+
+    def scale_of(self, item: Item) -> Scale:
+        return self.scales[item.scale]
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def items_with(self, role: str | None = None) -> list[Item]:
+        return [item for item in self.items if role is None or item.role == role]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+    def group_label(self, code: str, lang: str = "id") -> str:
+        group = self.dimensions.get(code) or self.elements.get(code)
+        return group.text.get(lang) if group else code
+
+
+def _key_path(loc: Iterable[Any], raw: dict[str, Any]) -> str:
+    """Turn a pydantic location into a YAML key path, naming items by their id where possible."""
+    parts: list[str] = []
+    node: Any = raw
+    for key in loc:
+        if isinstance(key, int):
+            ident = node[key].get("id") if isinstance(node, list) and isinstance(node[key], dict) else None
+            parts[-1] += f"[{key}]" + (f" (id {ident})" if ident else "")
+        else:
+            parts.append(str(key))
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts) or "(top level)"
+
+
+def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
+    """Problems pydantic cannot see: references between keys. Returns (key path, message)."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(q.items):
+        where = f"items[{index}] (id {item.id})"
+        if item.id in seen:
+            problems.append((where + ".id", f"duplicate item id '{item.id}' (also items[{seen[item.id]}]): give each item its own id"))
+        seen.setdefault(item.id, index)
+        if item.scale not in q.scales:
+            known = ", ".join(sorted(q.scales))
+            problems.append((where + ".scale", f"unknown scale '{item.scale}': use one of {known} or add it under scales"))
+        if not item.header_candidates and not item.column_pattern:
+            problems.append((where, "item has no column: add `column:` with the header of its answers in the raw export"))
+        if item.column_pattern:
+            try:
+                re.compile(item.column_pattern)
+            except re.error as exc:
+                problems.append((where + ".column_pattern", f"not a valid regular expression ({exc})"))
+    field_ids = [f.id for f in q.fields]
+    for index, fld in enumerate(q.fields):
+        if fld.id in seen or field_ids.count(fld.id) > 1:
+            problems.append((f"fields[{index}] (id {fld.id}).id", f"duplicate id '{fld.id}': field and item ids must be unique"))
+        if not fld.header_candidates and not fld.column_pattern:
+            problems.append((f"fields[{index}] (id {fld.id})", "field has no column: add `column:` with its header in the raw export"))
+    return problems
+
+
+def parse_questionnaire(raw: Any, file: str = "<questionnaire>") -> Questionnaire:
+    """Validate a questionnaire mapping; every problem is reported in one InputError."""
+    if not isinstance(raw, dict):
+        raise InputError("a questionnaire file must be a YAML mapping with id, title, scales and items", file)
+    try:
+        q = Questionnaire.model_validate({**raw, "path": file})
+    except ValidationError as exc:
+        lines = [f"{_key_path(err['loc'], raw)}: {err['msg']}" for err in exc.errors()]
+        raise InputError("; ".join(lines) + " (see questionnaires/*.yaml for the format)", file) from None
+    problems = _cross_check(q)
+    if problems:
+        raise InputError("; ".join(f"{path}: {message}" for path, message in problems), file)
+    return q
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read and validate a questionnaire YAML file.
+
+    A name without a folder or suffix (``"skm-permenpanrb-14-2017"``) is looked up among the
+    questionnaires that ship with surveyq.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the key path (``items[3] (id P04).scale``) and the fix.
+    """
+    file = resolve_questionnaire_path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found: check the path", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text: save the YAML file as UTF-8", str(file)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(file), where) from None
+    return parse_questionnaire(raw, str(file))
+
+
+def shipped_questionnaires_dir() -> Path:
+    """The questionnaires/ folder that ships with surveyq (source checkout or installed copy)."""
+    from importlib import resources
+
+    packaged = resources.files("surveyq") / "data" / "questionnaires"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[1] / "questionnaires"
+
+
+def resolve_questionnaire_path(path: str | Path) -> Path:
+    candidate = Path(path)
+    if candidate.exists() or candidate.suffix or len(candidate.parts) > 1:
+        return candidate
+    shipped = shipped_questionnaires_dir() / f"{candidate.name}.yaml"
+    return shipped if shipped.exists() else candidate

@@ -1,0 +1,249 @@
+"""Readers: any supported export -> :class:`RawTable` (``../shared/spec/design.md``, "io").
+
+``surveyq.io`` re-exports :func:`read_raw` and :class:`RawTable`; this package holds one
+module per concern: :mod:`.detect` (which reader), :mod:`.text` (encodings, separators),
+:mod:`.sheets` (workbooks), :mod:`.stats` (sav/dta/parquet), :mod:`.grid` (header row,
+summary and blank rows), :mod:`.flavours` (Google Forms, Kobo/ODK, LimeSurvey).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from surveyq.errors import InputError
+from surveyq.log import Action, CleaningLog, Reason
+from surveyq.readers.detect import FLAVOURS, Detected, detect
+from surveyq.readers.flavours import detect_flavour, plan_columns
+from surveyq.readers.grid import Grid, header_index, header_text, is_empty, split_grid
+from surveyq.readers.sheets import column_letter, read_sheet
+from surveyq.readers.stats import read_stat_file
+from surveyq.readers.table import FORMATS, RawTable
+from surveyq.readers.text import decimal_mark, encoding_label, read_text
+
+__all__ = ["FORMATS", "RawTable", "read_raw"]
+
+_SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+_STAT_FIX = {
+    "sav": "re-save it from SPSS or PSPP (File > Save As > .sav)",
+    "dta": "re-save it from Stata (saveold) or export it as .csv",
+    "parquet": "write it again with pandas or pyarrow",
+}
+
+
+def read_raw(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+) -> RawTable:
+    """Read a questionnaire export, keeping every cell as it was.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A .csv/.tsv/.txt, .xlsx/.xlsm, .xls, .ods, .sav/.zsav, .dta or .parquet file. The
+        first bytes are checked too: an .xlsx renamed to .csv is read as a workbook.
+    format : str, optional
+        One of :data:`FORMATS`. ``None`` detects it: "gforms", "kobo" or "limesurvey" from
+        the header (see :mod:`surveyq.readers.flavours`), else the container. "csv" forces a
+        plain CSV (no flavour rules); a flavour forces its rules on a CSV or workbook.
+    encoding : str, optional
+        Text encoding; overrides detection (:mod:`surveyq.readers.text`). For sav/dta it is
+        passed to pyreadstat.
+    delimiter : str, optional
+        One-character field separator; overrides sniffing.
+    sheet : str or int, optional
+        Worksheet name or 0-based position; the first worksheet by default.
+    header_row : int, optional
+        Row number (as a person sees it, 1-based) of the header; found when not given
+        (:mod:`surveyq.readers.grid`).
+
+    Returns
+    -------
+    RawTable
+        Records kept, their row numbers, and a log of every row and column left out.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, undecodable, of an unsupported type, damaged or has no
+        header. The message names the file and the fix. The file is never written.
+    """
+    file = str(path)
+    source = Path(path)
+    _check_options(file, encoding, delimiter, sheet, header_row)
+    found = detect(source, _head(source, file), file, format)
+    log = CleaningLog()
+    if found.note:
+        log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, found.note)
+    if found.container == "text":
+        _note_ignored(log, file, found.container, {"sheet": sheet})
+        table = _read_text_file(source, file, found, log, encoding, delimiter, header_row)
+    elif found.container in ("xlsx", "xls", "ods"):
+        _note_ignored(log, file, found.container, {"encoding": encoding, "delimiter": delimiter})
+        table = _read_workbook(source, file, found, log, sheet, header_row)
+    else:
+        _note_ignored(log, file, found.container, {
+            "delimiter": delimiter, "sheet": sheet, "header_row": header_row,
+            "encoding": encoding if found.container == "parquet" else None})
+        table = _read_stat(source, file, found.container, log, encoding)
+    log.files[file] = {"rows_in_file": table.rows_in_file, "rows_kept": len(table.rows)}
+    return table
+
+
+def _check_options(file: str, encoding: Any, delimiter: Any, sheet: Any, header_row: Any) -> None:
+    if encoding is not None and not isinstance(encoding, str):
+        raise InputError(f"encoding must be a codec name such as 'cp1252', not {encoding!r}", file)
+    if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1
+                                      and delimiter not in "\"\r\n"):
+        raise InputError(f"delimiter must be one character such as ',' ';' or '\\t', "
+                         f"not {delimiter!r}", file)
+    if isinstance(sheet, bool) or (sheet is not None and not isinstance(sheet, (str, int))):
+        raise InputError(f"sheet must be a sheet name or a 0-based position, not {sheet!r}", file)
+    if header_row is not None and (isinstance(header_row, bool)
+                                   or not isinstance(header_row, int) or header_row < 1):
+        raise InputError(f"header_row must be a row number (1 or more), not {header_row!r}",
+                         file)
+
+
+def _note_ignored(log: CleaningLog, file: str, container: str, options: dict[str, Any]) -> None:
+    """Options given that this kind of file has no use for: said, not silently dropped."""
+    kind = "text" if container == "text" else f".{container}"
+    for option, value in options.items():
+        if value is not None:
+            log.add(file, None, None, value, Action.NOTED, Reason.FORMAT,
+                    f"{option}= does not apply to {kind} files and was ignored")
+
+
+def _head(source: Path, file: str) -> bytes:
+    """The first bytes, after checking that the file exists and is not empty."""
+    try:
+        with source.open("rb") as stream:
+            head = stream.read(4096)
+    except FileNotFoundError:
+        raise InputError(f"file not found; check the path (relative paths start from "
+                         f"{os.getcwd()})", file) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file; give the path of the export file",
+                         file) from None
+    except OSError as error:
+        raise InputError(f"cannot open the file ({error.strerror or error}); check its "
+                         "permissions and that no other program locks it", file) from None
+    if not head:
+        raise InputError("the file is empty (0 bytes); export the responses again", file)
+    return head
+
+
+def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
+                    encoding: str | None, delimiter: str | None,
+                    header_row: int | None) -> RawTable:
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read the file ({error})", file) from None
+    parsed = read_text(data, file, encoding, delimiter)
+    numbers = list(range(1, len(parsed.records) + 1))
+    grid = Grid(parsed.records, numbers, lambda i: f"column {i + 1}", log, file)
+    index = header_index(grid, header_row, first_dense=True)
+    flavour = _flavour(found, grid.records[index])
+    decimal = decimal_mark(parsed.records[index + 1:], parsed.delimiter,
+                           excel_locale=flavour is None)
+    log.add(file, None, None, None, Action.NOTED, Reason.ENCODING,
+            f"read as {encoding_label(parsed.encoding)}, separator "
+            f"{_SEPARATOR_NAMES.get(parsed.delimiter, repr(parsed.delimiter))}, "
+            f"decimal {decimal!r}")
+    for note in parsed.notes:
+        log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, note)
+    _note_rows_above(grid, index)
+    table = split_grid(grid, index, summaries=flavour is None)
+    raw = RawTable(table.frame, table.rows, file, flavour or "csv", table.rows_in_file, log,
+                   encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal)
+    return _apply_flavour(raw, flavour)
+
+
+def _read_workbook(source: Path, file: str, found: Detected, log: CleaningLog,
+                   sheet: str | int | None, header_row: int | None) -> RawTable:
+    rows, name, names, note = read_sheet(source, found.container, sheet, file)
+    if note:
+        log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, note)
+    if len(names) > 1:
+        log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
+                f"read sheet {name!r} ({names.index(name) + 1} of {len(names)}: "
+                f"{', '.join(names)}); pass sheet= to read another")
+    grid = Grid(rows, list(range(1, len(rows) + 1)), lambda i: f"column {column_letter(i)}",
+                log, file)
+    index = header_index(grid, header_row, first_dense=False)
+    flavour = _flavour(found, grid.records[index])
+    _note_rows_above(grid, index)
+    table = split_grid(grid, index, summaries=flavour is None)
+    raw = RawTable(table.frame, table.rows, file, flavour or found.container,
+                   table.rows_in_file, log, sheet=name)
+    return _apply_flavour(raw, flavour)
+
+
+def _flavour(found: Detected, header: list[Any]) -> str | None:
+    """The flavour forced by ``format=``, none for a plain "csv", else detected."""
+    if found.flavour in FLAVOURS:
+        return found.flavour
+    if found.flavour == "csv":
+        return None
+    return detect_flavour([header_text(cell) for cell in header if not is_empty(cell)])
+
+
+def _apply_flavour(raw: RawTable, flavour: str | None) -> RawTable:
+    """Drop and rename columns as the export flavour says, logging each change."""
+    if flavour is None:
+        return raw
+    plan = plan_columns(flavour, [str(name) for name in raw.frame.columns])
+    for name, message in plan.drop.items():
+        raw.log.add(raw.file, None, name, None, Action.COLUMN_DROPPED, Reason.META_COLUMN,
+                    message)
+    for column, reason, message in plan.notes:
+        raw.log.add(raw.file, None, column, None, Action.NOTED, reason, message)
+    raw.frame = raw.frame.drop(columns=list(plan.drop)).rename(columns=plan.rename)
+    raw.timestamp_column = plan.timestamp_column
+    return raw
+
+
+def _note_rows_above(grid: Grid, index: int) -> None:
+    """Say which rows above the header were skipped (titles), without counting them as rows."""
+    if index == 0:
+        return
+    texts = [header_text(cell) for record in grid.records[:index] for cell in record
+             if not is_empty(cell)]
+    first, last = grid.row_numbers[0], grid.row_numbers[index - 1]
+    span = f"row {first} above it is" if first == last else f"rows {first}-{last} above it are"
+    shown = ", ".join(repr(text) for text in texts[:3]) or "none"
+    grid.log.add(grid.file, None, None, None, Action.NOTED, Reason.FORMAT,
+                 f"header is row {grid.row_numbers[index]}; {span} not data (titles: {shown})")
+
+
+def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
+               encoding: str | None) -> RawTable:
+    try:
+        read = read_stat_file(source, kind, None if kind == "parquet" else encoding)
+    except ImportError as error:
+        raise InputError(f"reading .{kind} files needs {error.name or 'pyreadstat'}: "
+                         f"pip install {error.name or 'pyreadstat'}", file) from None
+    except Exception as error:  # noqa: BLE001 - any parser failure on a damaged file
+        raise InputError(f"cannot be read as a .{kind} file ({type(error).__name__}: "
+                         f"{str(error)[:200]}); {_STAT_FIX[kind]}", file) from None
+    frame = read.frame
+    blank = [i for i in range(len(frame)) if all(is_empty(value) for value in frame.iloc[i])]
+    for i in blank:
+        log.add(file, i + 1, None, None, Action.ROW_EXCLUDED, Reason.BLANK_ROW,
+                f"case {i + 1} has no values")
+    kept = frame.drop(index=frame.index[blank]).reset_index(drop=True) if blank else frame
+    rows = [i + 1 for i in range(len(frame)) if i not in set(blank)]
+    for column, values in read.declared_missing.items():
+        log.add(file, None, column, values, Action.NOTED, Reason.FORMAT,
+                f"SPSS declares user-missing values {values} for {column!r}; the codes are kept "
+                "for the cleaner")
+    return RawTable(kept, rows, file, kind, len(frame), log, encoding=read.encoding,
+                    value_labels=read.value_labels, column_labels=read.column_labels,
+                    declared_missing=read.declared_missing)

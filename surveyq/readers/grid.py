@@ -1,0 +1,337 @@
+"""Rows of cells (a parsed CSV or a worksheet) -> header, kept rows, excluded rows.
+
+Header row (spreadsheets, and CSVs that start with title lines): the first row that is
+*dense* -- at least half as many filled cells as the widest row near the top, and at least
+two -- and whose filled cells are mostly (90 %) distinct. Titles such as a merged
+"SURVEI KEPUASAN MASYARAKAT" or a year fill one cell and are skipped; a data row repeats its
+answer codes. When no row qualifies the first dense row is the header. A header cell left
+empty by a vertically merged cell takes the text of the row above it.
+
+Rows below the header (real-data README, skm-14unsur-tabulation-TESTDATA.xlsx):
+
+* an empty row is excluded as BLANK_ROW;
+* a *summary row* has a text cell (in any column) that is a summary label -- JUMLAH, Total,
+  NRR, NRR / Unsur, NRR Tertimbang, Rata-rata, Rerata, IKM, Nilai IKM, Keterangan, Semua
+  Nilai Unsur, Mean, Average ... Numbers are never read as labels, so a ``No`` column
+  counting 4, 3, 2, 1 beside the labels does not make those rows respondents;
+* a label counts as a *row label* only in the first three columns or left of every number
+  in the row (``JUMLAH | 9 | 10``), where tabulations put row labels: a free-text answer or
+  an answer option reading "Rata-rata" among the answers does not drop a respondent;
+* the *summary block* starts at the first row with a row label after the last dense row
+  without one. From there down every row is excluded: summary rows and sparse footers (a
+  date, a signature, "TESTING") as SUMMARY_ROW, empty rows as BLANK_ROW;
+* above the block, a row with a row label (a subtotal between respondents) is excluded too.
+
+Machine exports (Google Forms, Kobo, LimeSurvey) have no summary rows: only empty rows go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from surveyq.errors import InputError
+from surveyq.log import Action, CleaningLog, Reason
+
+_HEADER_SCAN_ROWS = 50
+_DISTINCT_SHARE = 0.9
+_LABEL_COLUMNS = 3
+_SUMMARY_LABEL = re.compile(
+    r"(?:(?:grand|sub)\s*-?\s*)?total|jumlah|rata\s*-?\s*rata|rerata|mean|average|median"
+    r"|nrr|ikm|skm|nilai\s+(?:ikm|skm|rata\s*-?\s*rata|indeks|interval|persepsi|unsur|mutu)"
+    r"|indeks(?:\s+kepuasan)?|keterangan|semua\s+nilai\s+unsur|mutu\s+pelayanan"
+    r"|kinerja\s+unit|standar\s+deviasi|simpangan\s+baku|std\.?\s*dev",
+)
+_LABEL_END = re.compile(r"$|\W")
+# A cheap first test on the raw cell: most cells fail at their first letters.
+_LABEL_WORDS = (r"(?:grand|sub|total|jumlah|rata|rerata|mean|average|median|nrr|ikm|skm"
+                r"|nilai|indeks|keterangan|semua|mutu|kinerja|standar|simpangan|std)")
+_LABEL_START = re.compile(r"\s*" + _LABEL_WORDS, re.IGNORECASE)
+_LABEL_SUBSTRINGS = ("total", "jumlah", "rata", "mean", "average", "median", "nrr", "ikm",
+                     "skm", "nilai", "indeks", "keterangan", "semua", "mutu", "kinerja",
+                     "standar", "simpangan", "std")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def is_empty(cell: Any) -> bool:
+    """None, NaN, or text that is only whitespace."""
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and math.isnan(cell)
+
+
+def filled(record: list[Any]) -> int:
+    """How many cells of ``record`` are not empty (a tight loop: it runs on every row)."""
+    count = 0
+    for cell in record:
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            count += bool(cell) and not cell.isspace()
+        elif not (isinstance(cell, float) and cell != cell):
+            count += 1
+    return count
+
+
+def summary_label(cell: Any) -> bool:
+    """True when ``cell`` is text starting with a summary word (JUMLAH, NRR / Unsur ...)."""
+    if not isinstance(cell, str) or _LABEL_START.match(cell) is None:
+        return False
+    text = " ".join(cell.lower().split()).strip(" :.=")
+    match = _SUMMARY_LABEL.match(text)
+    return match is not None and _LABEL_END.match(text, match.end()) is not None
+
+
+def find_header(records: list[list[Any]], first_dense: bool) -> int | None:
+    """Index of the header record (see module docstring), or None when every row is empty."""
+    top = records[:_HEADER_SCAN_ROWS]
+    counts = [filled(record) for record in top]
+    widest = max(counts, default=0)
+    if widest == 0:
+        return None
+    needed = 1 if widest == 1 else max(2, math.ceil(widest / 2))
+    dense = [i for i, count in enumerate(counts) if count >= needed]
+    if first_dense:
+        return dense[0]
+    for i in dense:
+        values = [header_text(cell) for cell in top[i] if not is_empty(cell)]
+        if len(set(values)) >= _DISTINCT_SHARE * len(values):
+            return i
+    return dense[0]
+
+
+def header_text(cell: Any) -> str:
+    """A header cell as text: integral floats without ".0", dates in ISO form."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, (dt.datetime, dt.date, dt.time)):
+        return cell.isoformat()
+    return str(cell)
+
+
+@dataclass
+class Grid:
+    """Rows of cells as read, with the row number a person sees for each."""
+
+    records: list[list[Any]]
+    row_numbers: list[int]
+    unnamed: Callable[[int], str]          # name for a column without header text (0-based)
+    log: CleaningLog
+    file: str
+
+
+@dataclass
+class Table:
+    """What :func:`split_grid` returns: the kept rows as a frame, with the row accounting."""
+
+    frame: pd.DataFrame
+    rows: list[int]
+    rows_in_file: int
+
+
+def header_index(grid: Grid, header_row: int | None, first_dense: bool) -> int:
+    """The index of the header record: ``header_row`` when given, else found."""
+    if header_row is not None:
+        if header_row not in grid.row_numbers:
+            last = grid.row_numbers[-1] if grid.row_numbers else 0
+            raise InputError(f"header_row={header_row} is past the last row ({last})", grid.file)
+        index = grid.row_numbers.index(header_row)
+        if not filled(grid.records[index]):
+            raise InputError(f"header_row={header_row} is an empty row; give the row that "
+                             "holds the column names", grid.file)
+        return index
+    found = find_header(grid.records, first_dense)
+    if found is None:
+        raise InputError(f"no header row found: the first {_HEADER_SCAN_ROWS} rows are empty; "
+                         "check that this is the export with the responses, or pass sheet= "
+                         "or header_row=", grid.file)
+    return found
+
+
+def header_names(grid: Grid, index: int, width: int) -> tuple[list[str], set[int]]:
+    """Header texts as written, made unique, and the positions of columns without a name.
+
+    An empty header cell takes the text of the row above when that row is a header row too
+    (a vertically merged cell keeps its text in the top cell); otherwise it is named by
+    ``grid.unnamed``.
+    """
+    header = _padded(grid.records[index], width)
+    above = _row_above(grid, index)
+    names: list[str] = []
+    unnamed: set[int] = set()
+    for column, cell in enumerate(header):
+        if is_empty(cell) and above is not None and column < len(above) and not is_empty(
+            above[column]
+        ):
+            cell = above[column]
+            grid.log.add(grid.file, grid.row_numbers[index], header_text(cell), cell,
+                         Action.NOTED, Reason.FORMAT,
+                         f"header cell empty; took {header_text(cell)!r} from the row above "
+                         "(a merged header cell)")
+        if is_empty(cell):
+            unnamed.add(column)
+            names.append(grid.unnamed(column))
+        else:
+            names.append(header_text(cell))
+    return _unique(names, grid), unnamed
+
+
+def _padded(record: list[Any], width: int) -> list[Any]:
+    return (list(record) + [None] * width)[:width]
+
+
+def _row_above(grid: Grid, index: int) -> list[Any] | None:
+    """The non-empty row just above the header when it holds 2+ cells (a header row too)."""
+    for above in range(index - 1, max(index - 3, -1), -1):
+        count = filled(grid.records[above])
+        if count:
+            return list(grid.records[above]) if count >= 2 else None
+    return None
+
+
+def _unique(names: list[str], grid: Grid) -> list[str]:
+    """Repeated header texts get " (2)", " (3)"... so every column can be named."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for name in names:
+        candidate, copy = name, 1
+        while candidate in seen:
+            copy += 1
+            candidate = f"{name} ({copy})"
+        if candidate != name:
+            grid.log.add(grid.file, None, candidate, name, Action.NOTED, Reason.AMBIGUOUS_COLUMN,
+                         f"header {name!r} occurs more than once; this copy is named "
+                         f"{candidate!r}")
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def classify(records: list[list[Any]], header_filled: int, summaries: bool) -> list[tuple]:
+    """Per data record: ``("keep",)``, ``("blank",)`` or ``("summary", column, label)``."""
+    dense_at = max(2, math.ceil(header_filled / 2))
+    counts = [filled(record) for record in records]
+    labels = [_row_label(record) if summaries and count else None
+              for record, count in zip(records, counts, strict=True)]
+    last_dense_data = -1
+    for i, count in enumerate(counts):
+        if labels[i] is None and count >= dense_at:
+            last_dense_data = i
+    block = next((i for i in range(last_dense_data + 1, len(records)) if labels[i]), None)
+    kinds: list[tuple] = []
+    for i, record in enumerate(records):
+        if not counts[i]:
+            kinds.append(("blank",))
+        elif block is not None and i >= block:
+            kinds.append(("summary",) + (_any_label(record) or _footer(record)))
+        elif labels[i] is not None:
+            kinds.append(("summary",) + labels[i])
+        else:
+            kinds.append(("keep",))
+    return kinds
+
+
+def _any_label(record: list[Any]) -> tuple[int, Any] | None:
+    try:                                   # one regex search per row before looking per cell
+        joined = "\x00".join(record)
+    except TypeError:
+        joined = "\x00".join(cell for cell in record if isinstance(cell, str))
+    lowered = joined.lower()
+    if not any(word in lowered for word in _LABEL_SUBSTRINGS):
+        return None
+    for column, cell in enumerate(record):
+        if summary_label(cell):
+            return column, cell
+    return None
+
+
+def _row_label(record: list[Any]) -> tuple[int, Any] | None:
+    """A summary label placed as a row label: in the first three columns, or left of every
+    number in the row ("JUMLAH | 9 | 10"). A respondent's free-text answer that starts with
+    "Total" sits among or after the numbers, so it does not make the row a summary."""
+    found = _any_label(record)
+    if found is None or found[0] < _LABEL_COLUMNS:
+        return found
+    numbers = [i for i, cell in enumerate(record) if _is_number(cell)]
+    return found if numbers and min(numbers) > found[0] else None
+
+
+def _is_number(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float)):
+        return True
+    return isinstance(cell, str) and _NUMBER.fullmatch(cell.strip()) is not None
+
+
+def _footer(record: list[Any]) -> tuple[int, Any]:
+    column = next(i for i, cell in enumerate(record) if not is_empty(cell))
+    return column, record[column]
+
+
+def split_grid(grid: Grid, index: int, summaries: bool) -> Table:
+    """The kept rows below the header at ``index``; every exclusion goes into ``grid.log``."""
+    data = grid.records[index + 1:]
+    numbers = grid.row_numbers[index + 1:]
+    while data and not filled(data[-1]):      # empty rows after the last used one are no rows
+        data, numbers = data[:-1], numbers[:-1]
+    header = grid.records[index]
+    kinds = classify(data, filled(header), summaries)
+    kept = [record for record, kind in zip(data, kinds, strict=True) if kind[0] == "keep"]
+    width = max([_last_filled(header)] + [_last_filled(record) for record in kept])
+    names, unnamed = header_names(grid, index, width)
+    for number, kind in zip(numbers, kinds, strict=True):
+        _log_exclusion(grid, number, kind, names)
+    cells = [_cells(record, width) for record in kept]
+    frame = pd.DataFrame(cells, columns=pd.Index(names, dtype=object), dtype=object)
+    frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)])
+    rows = [number for number, kind in zip(numbers, kinds, strict=True) if kind[0] == "keep"]
+    return Table(frame, rows, len(data))
+
+
+def _last_filled(record: list[Any]) -> int:
+    for position in range(len(record), 0, -1):
+        if not is_empty(record[position - 1]):
+            return position
+    return 0
+
+
+def _cells(record: list[Any], width: int) -> list[Any]:
+    """The row cut or padded to ``width``, empty text as None."""
+    return [None if cell == "" and isinstance(cell, str) else cell
+            for cell in _padded(record, width)]
+
+
+def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str]) -> pd.DataFrame:
+    """Columns without a header: dropped when empty too (stray separators), else named."""
+    empty = []
+    for name in unnamed:
+        if all(is_empty(value) for value in frame[name]):
+            empty.append(name)
+            grid.log.add(grid.file, None, name, None, Action.COLUMN_DROPPED, Reason.FORMAT,
+                         f"{name} has no header and no values")
+        else:
+            grid.log.add(grid.file, None, name, None, Action.NOTED, Reason.FORMAT,
+                         f"a column without header text holds values; it is named {name!r}")
+    return frame.drop(columns=empty)
+
+
+def _log_exclusion(grid: Grid, number: int, kind: tuple, names: list[str]) -> None:
+    if kind[0] == "blank":
+        grid.log.add(grid.file, number, None, None, Action.ROW_EXCLUDED, Reason.BLANK_ROW,
+                     f"row {number} is empty")
+    elif kind[0] == "summary":
+        column, value = kind[1], kind[2]
+        name = names[column] if column < len(names) else grid.unnamed(column)
+        what = "a summary row" if summary_label(value) else "a footer below the summary rows"
+        grid.log.add(grid.file, number, name, value, Action.ROW_EXCLUDED, Reason.SUMMARY_ROW,
+                     f"row {number} is {what} ({header_text(value)!r} in column {name!r}), "
+                     "not a respondent")

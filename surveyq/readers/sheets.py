@@ -1,0 +1,115 @@
+"""Workbooks: .xlsx through openpyxl (read-only, cached values); .xls and .ods through
+python-calamine, which also reads an .xlsx that openpyxl rejects.
+
+Cells keep their values: numbers stay numbers, text stays text, empty cells are None.
+Calamine returns every number as a float; integral ones become ``int`` so that both readers
+give the same values (Excel itself stores every number as a double).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from surveyq.errors import InputError
+
+_FIX = "open it in Excel or LibreOffice and save it again as .xlsx, or export it as .csv"
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_sheet(path: Path, kind: str, sheet: str | int | None,
+               file: str) -> tuple[list[list[Any]], str, list[str], str | None]:
+    """Rows of the chosen sheet (row ``i`` is sheet row ``i + 1``), its name, all sheet names,
+    and a note when openpyxl failed and calamine read the file instead."""
+    if kind == "xlsx":
+        try:
+            return (*_openpyxl_rows(path, sheet, file), None)
+        except InputError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any parser failure on a damaged workbook
+            failure = f"{type(error).__name__}: {error}"
+        try:
+            return (*_calamine_rows(path, sheet, file),
+                    f"openpyxl could not read the workbook ({failure}); read with calamine")
+        except InputError:
+            raise
+        except Exception:  # noqa: BLE001
+            raise InputError(f"cannot be read as an Excel .xlsx workbook ({failure}); {_FIX}",
+                             file) from None
+    try:
+        return (*_calamine_rows(path, sheet, file), None)
+    except InputError:
+        raise
+    except ImportError:
+        raise InputError(f"reading .{kind} files needs python-calamine: "
+                         "pip install python-calamine", file) from None
+    except Exception as error:  # noqa: BLE001
+        raise InputError(f"cannot be read as a .{kind} workbook ({type(error).__name__}: "
+                         f"{error}); {_FIX}", file) from None
+
+
+def _pick(names: list[str], sheet: str | int | None, file: str) -> str:
+    """The sheet asked for: a name, a 0-based position, or the first sheet."""
+    if not names:
+        raise InputError(f"the workbook has no worksheet; {_FIX}", file)
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(names):
+            return names[sheet]
+    elif sheet in names:
+        return str(sheet)
+    raise InputError(f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))} "
+                     "(sheet= takes a name or a 0-based position)", file)
+
+
+def _openpyxl_rows(path: Path, sheet: str | int | None,
+                   file: str) -> tuple[list[list[Any]], str, list[str]]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = [worksheet.title for worksheet in workbook.worksheets]
+        name = _pick(names, sheet, file)
+        worksheet = workbook[name]
+        # The stored dimension can be wrong (files written by other tools): read every row.
+        worksheet.reset_dimensions()
+        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return rows, name, names
+
+
+def _calamine_rows(path: Path, sheet: str | int | None,
+                   file: str) -> tuple[list[list[Any]], str, list[str]]:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    try:
+        names = [meta.name for meta in workbook.sheets_metadata
+                 if meta.typ == SheetTypeEnum.WorkSheet]
+        name = _pick(names, sheet, file)
+        # skip_empty_area=False starts at A1, so list position = sheet row - 1.
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    finally:
+        close = getattr(workbook, "close", None)
+        if close is not None:
+            close()
+    return [[_calamine_value(cell) for cell in row] for row in rows], name, names
+
+
+def _calamine_value(cell: Any) -> Any:
+    if isinstance(cell, str) and cell == "":
+        return None
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 2**53:
+        return int(cell)
+    return cell

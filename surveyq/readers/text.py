@@ -1,0 +1,235 @@
+"""Text exports (CSV, TSV, Google Forms, Kobo, LimeSurvey): bytes -> text -> records.
+
+Encoding (real-data README: Windows-1252 Excel re-saves, CP949 Korean Excel re-saves), tried
+in this order, each as a strict decode:
+
+1. ``encoding=`` when given (always wins);
+2. a byte-order mark: UTF-8, UTF-16 or UTF-32;
+3. UTF-8;
+4. CP949, accepted only when most non-ASCII characters come out as Hangul (Western bytes
+   seldom decode strictly as CP949, and when they do they give scattered Hanja/Hangul);
+5. Windows-1252 (every Excel "CSV" saved on an Indonesian or Western Windows);
+6. charset-normalizer's best guess, when that package is installed.
+
+Nothing else is guessed: a file that fails them all is an error naming the encodings tried.
+Separator: comma, semicolon, tab or pipe, whichever splits the header record into the most
+fields while splitting the next records into the same number (``csv.Sniffer`` is fooled by
+commas inside quoted header sentences). Decimal mark: see :func:`decimal_mark`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+
+from surveyq.errors import InputError
+
+SEPARATORS = (",", ";", "\t", "|")
+_SNIFF_RECORDS = 50
+_LABELS = {
+    "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-32": "UTF-32",
+    "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp949": "CP949 (Korean)",
+    "cp1252": "Windows-1252",
+}
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_EXCEL_SEPARATOR_HINT = re.compile(r"sep=([^\r\n\"])(?:\r\n|\n|\r)")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_DECIMAL_POINT = re.compile(r"[+-]?\d+\.\d+")
+
+
+@dataclass
+class TextRecords:
+    """A decoded, parsed text file: every record, and how the file was read."""
+
+    records: list[list[str]]
+    encoding: str
+    delimiter: str
+    notes: list[str] = field(default_factory=list)   # facts for the log (multi-line records)
+
+
+def encoding_label(codec: str) -> str:
+    return _LABELS.get(codec, codec)
+
+
+def decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str]:
+    """Return ``(text, codec)`` following the order in the module docstring."""
+    if encoding is not None:
+        return _decode_as(data, encoding, file), _canonical(encoding, data)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_as(data, codec, file), codec
+    if b"\x00" in data:
+        return _decode_nul_bytes(data, file)
+    tried = ["UTF-8"]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    korean = _try_strict(data, "cp949")
+    if korean is not None and _looks_korean(korean):
+        return korean, "cp949"
+    tried.append("CP949")
+    western = _try_strict(data, "cp1252")
+    if western is not None:
+        return western, "cp1252"
+    tried.append("Windows-1252")
+    guessed = _charset_normalizer_guess(data)
+    if guessed is not None:
+        return guessed
+    raise InputError(
+        f"cannot tell the text encoding (tried {', '.join(tried)}); re-save the file as "
+        "UTF-8 or pass encoding= (e.g. encoding: cp1252, latin-1, gbk, shift_jis)", file)
+
+
+def _canonical(encoding: str, data: bytes) -> str:
+    codec = codecs.lookup(encoding).name
+    return "utf-8-sig" if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else codec
+
+
+def _decode_as(data: bytes, encoding: str, file: str) -> str:
+    try:
+        codec = _canonical(encoding, data)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as "
+                         "utf-8, cp1252, latin-1 or cp949", file) from None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"bytes at offset {error.start} are not valid {encoding_label(codec)}; set "
+            "encoding= to the file's real encoding (e.g. cp1252 for an Excel re-save)", file
+        ) from None
+
+
+def _try_strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_korean(text: str) -> bool:
+    """Most non-ASCII characters are Hangul syllables or jamo."""
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    hangul = sum(1 for ch in non_ascii if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e")
+    return bool(non_ascii) and hangul >= 0.6 * len(non_ascii)
+
+
+def _decode_nul_bytes(data: bytes, file: str) -> tuple[str, str]:
+    """NUL bytes mean UTF-16 without a BOM (Excel "Unicode text") or a binary file."""
+    sample = data[:4096]
+    half = max(len(sample) // 2, 1)
+    for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) >= 0.9 * half:
+            text = _try_strict(data, codec)
+            if text is not None:
+                return text, codec
+    raise InputError("the file contains NUL bytes, so it is binary rather than text; "
+                     "check that it is the CSV export (or pass format=)", file)
+
+
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        return None
+    return str(best), best.encoding
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator that splits the header into most fields, consistently with later records."""
+    best, best_key = ",", (False, False, 1)   # one column: comma
+    for separator in SEPARATORS:
+        try:
+            records = list(islice(_reader(text, separator), _SNIFF_RECORDS))
+        except csv.Error:
+            continue
+        filled = [record for record in records if any(cell.strip() for cell in record)]
+        if not filled:
+            continue
+        width = len(filled[0])
+        rest = filled[1:]
+        consistent = sum(len(record) == width for record in rest) >= 0.8 * len(rest)
+        key = (width > 1, consistent, width)
+        if width > 1 and key > best_key:
+            best, best_key = separator, key
+    return best
+
+
+def _reader(text: str, delimiter: str):
+    # newline="" keeps quoted line breaks inside fields and accepts LF, CRLF and CR rows.
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def parse(text: str, delimiter: str, file: str) -> tuple[list[list[str]], list[str]]:
+    """All records, plus a note when some records span several physical lines."""
+    reader = _reader(text, delimiter)
+    records: list[list[str]] = []
+    spanning: list[tuple[int, int, int]] = []   # (record number, first line, last line)
+    last_line = 0
+    try:
+        for record in reader:
+            records.append(record)
+            if reader.line_num - last_line > 1:
+                spanning.append((len(records), last_line + 1, reader.line_num))
+            last_line = reader.line_num
+    except csv.Error as error:
+        raise InputError(
+            f"cannot split the text into fields near line {reader.line_num + 1} ({error}); "
+            "look for a quote that never closes, or pass delimiter=", file) from None
+    notes = []
+    if spanning:
+        row, first, last = spanning[0]
+        notes.append(
+            f"{len(spanning)} record(s) hold a quoted line break (first: row {row}, text lines "
+            f"{first}-{last}); row numbers count records, as a spreadsheet shows them, not "
+            "text-editor lines")
+    return records, notes
+
+
+def decimal_mark(records: list[list[str]], delimiter: str, excel_locale: bool = True) -> str:
+    """``","`` when the data write decimals with a comma.
+
+    A comma-separated file cannot hold bare decimal commas, so it is ``"."``. Otherwise the
+    more frequent of ``3,5`` and ``3.5`` cells decides; with no decimals at all a semicolon
+    file is ``","`` when ``excel_locale`` (a plain CSV): Excel writes semicolons exactly in the
+    locales (Indonesian among them) whose decimal mark is the comma. Machine exports (Kobo's
+    semicolon CSV) write ``"."``.
+    """
+    if delimiter == ",":
+        return "."
+    commas = points = 0
+    for record in records:
+        for cell in record:
+            if _DECIMAL_COMMA.fullmatch(cell):
+                commas += 1
+            elif _DECIMAL_POINT.fullmatch(cell):
+                points += 1
+    if commas != points:
+        return "," if commas > points else "."
+    return "," if delimiter == ";" and excel_locale else "."
+
+
+def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | None) -> TextRecords:
+    """Decode ``data`` and split it into records."""
+    text, codec = decode(data, encoding, file)
+    hint = _EXCEL_SEPARATOR_HINT.match(text)
+    if hint:                 # Excel reads "sep=;" as an instruction and shows no such row
+        text = text[hint.end():]
+        delimiter = delimiter or hint.group(1)
+    if delimiter is None:
+        delimiter = sniff_delimiter(text)
+    records, notes = parse(text, delimiter, file)
+    if hint:
+        notes.insert(0, f"first line {hint.group(0).strip()!r} is Excel's separator hint, not a "
+                        "record; the header is row 1, as Excel shows it")
+    return TextRecords(records, codec, delimiter, notes)

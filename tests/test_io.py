@@ -1,0 +1,465 @@
+"""Readers: fixtures written for each format, and every real export in ../shared/real-data.
+
+Facts asserted about the real files come from ../shared/real-data/README.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from surveyq.errors import InputError
+from surveyq.io import RawTable, read_raw
+from surveyq.log import Action, Reason
+from surveyq.readers.grid import summary_label
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-data"
+
+
+def real(name: str) -> Path:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"real export {name} not found in {REAL} (the shared folder beside the repo)")
+    return path
+
+
+def excluded(table: RawTable, reason: Reason) -> list[int]:
+    return [entry.row for entry in table.log.entries
+            if entry.action is Action.ROW_EXCLUDED and entry.reason is reason]
+
+
+def messages(table: RawTable, reason: Reason) -> list[str]:
+    return [entry.message for entry in table.log.entries if entry.reason is reason]
+
+
+def assert_accounted(table: RawTable) -> None:
+    """Kept rows plus logged row exclusions equal the rows in the file, and say so in the log."""
+    exclusions = [e for e in table.log.entries if e.action is Action.ROW_EXCLUDED]
+    assert len(table.rows) == len(table.frame)
+    assert len(table.rows) + len(exclusions) == table.rows_in_file
+    assert len(set(table.rows) | {e.row for e in exclusions}) == table.rows_in_file
+    accounting = table.log.row_accounting().iloc[0]
+    assert accounting["rows_in_file"] == table.rows_in_file
+    assert accounting["rows_kept"] == len(table.rows)
+    assert table.frame.columns.is_unique
+
+
+def text_cells_only(frame: pd.DataFrame) -> bool:
+    return all(value is None or isinstance(value, str) for value in frame.to_numpy().ravel())
+
+
+# --- fixtures: text exports -------------------------------------------------------------------
+
+def test_google_forms_indonesian_export():
+    table = read_raw(FIXTURES / "gforms_id.csv")
+    assert table.format == "gforms"
+    assert table.timestamp_column == "Stempel waktu"
+    assert list(table.frame.columns)[:4] == ["Stempel waktu", "Alamat email", "Jenis Kelamin",
+                                             "Kepuasan [Kebersihan]"]
+    assert table.rows == [2, 3, 4, 5]            # the 2-line record counts once (row 2)
+    assert table.frame.loc[0, "Saran"] == "Ruang tunggu\nlebih luas"
+    assert table.frame.loc[0, "Kepuasan [Kebersihan]"] == "Sangat Setuju"
+    assert table.frame.loc[1, "Saran"] is None   # empty cell -> None
+    assert table.frame.loc[2, "Saran"] == "Antrean; loket; parkir"
+    assert text_cells_only(table.frame)
+    assert "Google Forms export: timestamp column 'Stempel waktu'" in messages(table, Reason.FORMAT)
+    assert_accounted(table)
+
+
+def test_kobo_export_strips_groups_and_drops_meta_columns():
+    table = read_raw(FIXTURES / "kobo_export.csv")
+    assert table.format == "kobo"
+    assert table.delimiter == ";" and table.decimal == "."   # Kobo writes '.' decimals
+    assert list(table.frame.columns) == [
+        "umur", "jk", "q1", "grp_layanan/q2", "grp_lain/q2", "q5", "q5/antre", "q5/biaya",
+        "q6", "_submission_time"]
+    assert table.timestamp_column == "_submission_time"
+    dropped = [e.column for e in table.log.entries if e.reason is Reason.META_COLUMN]
+    assert all(e.action is Action.COLUMN_DROPPED for e in table.log.entries
+               if e.reason is Reason.META_COLUMN)
+    assert dropped == ["start", "end", "today", "deviceid", "meta/instanceID", "_id", "_uuid",
+                       "_validation_status", "_notes", "_status", "_submitted_by",
+                       "__version__", "_tags", "_index"]
+    ambiguous = [e.column for e in table.log.entries if e.reason is Reason.AMBIGUOUS_COLUMN]
+    assert ambiguous == ["grp_layanan/q2", "grp_lain/q2"]
+    assert table.frame["q1"].tolist() == ["4", "2", "5"]
+    assert_accounted(table)
+
+
+def test_kobo_xlsx_export_is_kobo_with_numbers_kept():
+    table = read_raw(FIXTURES / "kobo_export.xlsx")
+    assert table.format == "kobo" and table.sheet == "Survei Layanan"
+    assert list(table.frame.columns) == ["q1", "q2", "_submission_time"]
+    assert table.frame["q1"].tolist() == [4, 2]
+    assert table.rows == [2, 3]
+
+
+def test_limesurvey_export_keeps_id_and_answer_codes():
+    table = read_raw(FIXTURES / "limesurvey.csv")
+    assert table.format == "limesurvey"
+    assert list(table.frame.columns) == ["id", "G01Q01", "G01Q02[SQ001]", "G01Q02[SQ002]",
+                                         "G01Q03"]
+    assert table.frame["G01Q01"].tolist() == ["A1", "A2", "A1"]
+    assert table.frame.loc[2, "G01Q02[SQ001]"] is None          # incomplete response kept
+    meta = [e.column for e in table.log.entries if e.reason is Reason.META_COLUMN]
+    assert meta == ["submitdate", "lastpage", "startlanguage", "seed", "startdate",
+                    "datestamp", "ipaddr", "refurl"]
+    assert_accounted(table)
+
+
+def test_plain_csv_with_title_blank_summary_rows_and_odd_headers():
+    table = read_raw(FIXTURES / "plain_messy.csv")
+    assert table.format == "csv"
+    assert list(table.frame.columns) == ["No", "Nama", "U1", "U2", "U2 (2)", "column 6",
+                                         "Catatan"]
+    assert table.rows == [3, 4, 7]
+    assert excluded(table, Reason.BLANK_ROW) == [5, 6, 8]
+    assert excluded(table, Reason.SUMMARY_ROW) == [9, 10]
+    assert table.rows_in_file == 8
+    assert table.frame.loc[1, "Catatan"] == "baris satu\nbaris dua"
+    assert table.frame.loc[2, "column 6"] == "x"
+    assert any("header is row 2" in m for m in messages(table, Reason.FORMAT))
+    assert_accounted(table)
+
+
+def test_semicolon_windows1252_with_decimal_commas():
+    table = read_raw(FIXTURES / "semicolon_cp1252.csv")
+    assert (table.encoding, table.delimiter, table.decimal) == ("cp1252", ";", ",")
+    assert list(table.frame.columns) == ["Usia", "Jenis Kelamin", "Lama menjadi\ndriver",
+                                         "Nilai rata\u2013rata", "Q1"]
+    assert table.frame["Nilai rata\u2013rata"].tolist() == ["3,5", "4,25", "2,0"]
+    assert table.frame.loc[2, "Lama menjadi\ndriver"] == "caf\u00e9 \u00ab2\u00bb"
+    assert excluded(table, Reason.BLANK_ROW) == [4]
+    assert messages(table, Reason.ENCODING) == [
+        "read as Windows-1252, separator ';', decimal ','"]
+    assert_accounted(table)
+
+
+def test_utf8_bom_is_not_part_of_the_first_header():
+    table = read_raw(FIXTURES / "utf8_bom.csv")
+    assert table.encoding == "utf-8-sig"
+    assert list(table.frame.columns) == ["Nama", "U1", "U2"]
+    assert table.frame.loc[1, "U2"] is None
+
+
+def test_utf16_excel_unicode_text(tmp_path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("Nama\tU1\r\nAni\t4\r\n".encode("utf-16"))
+    table = read_raw(path)
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.frame.to_dict("records") == [{"Nama": "Ani", "U1": "4"}]
+
+
+def test_excel_separator_hint_line(tmp_path):
+    path = tmp_path / "hint.csv"
+    path.write_text("sep=;\nNama;U1\nAni;4,5\n", encoding="utf-8")
+    table = read_raw(path)
+    assert table.delimiter == ";" and table.decimal == ","
+    assert list(table.frame.columns) == ["Nama", "U1"] and table.rows == [2]
+    assert any("separator hint" in m for m in messages(table, Reason.FORMAT))
+
+
+def test_options_that_do_not_apply_are_noted():
+    table = read_raw(FIXTURES / "survey.sav", delimiter=";", header_row=2)
+    notes = messages(table, Reason.FORMAT)
+    assert "delimiter= does not apply to .sav files and was ignored" in notes
+    assert "header_row= does not apply to .sav files and was ignored" in notes
+    sheet = read_raw(FIXTURES / "office_tabulation.xlsx", encoding="cp1252")
+    assert "encoding= does not apply to .xlsx files and was ignored" in messages(
+        sheet, Reason.FORMAT)
+
+
+def test_explicit_options_win(tmp_path):
+    path = tmp_path / "pipes.csv"
+    path.write_text("a|b|c,d\n1|2|3,5\n", encoding="utf-8")
+    assert list(read_raw(path).frame.columns) == ["a", "b", "c,d"]       # sniffed '|'
+    assert list(read_raw(path, delimiter=",").frame.columns) == ["a|b|c", "d"]
+    gforms = read_raw(FIXTURES / "gforms_id.csv", format="csv")
+    assert gforms.format == "csv" and gforms.timestamp_column is None
+    latin = read_raw(FIXTURES / "semicolon_cp1252.csv", encoding="latin-1")
+    assert latin.encoding == "iso8859-1"
+
+
+# --- fixtures: workbooks ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["office_tabulation.xlsx", "office_tabulation.xls"])
+def test_office_tabulation_summary_rows_and_footer(name):
+    table = read_raw(FIXTURES / name)
+    assert table.format == name.rsplit(".", 1)[1]
+    assert list(table.frame.columns) == ["No", "Nama", "Jenis Kelamin", "U1", "U2", "U3", "U4",
+                                         "Frekuensi"]
+    assert table.rows == [5, 6, 7, 9, 10, 11]
+    assert excluded(table, Reason.BLANK_ROW) == [8, 12, 16, 17]
+    assert excluded(table, Reason.SUMMARY_ROW) == [13, 14, 15, 18, 19]
+    assert table.rows_in_file == 15
+    assert table.frame["No"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert all(isinstance(value, int) for value in table.frame["U1"])
+    # An answer option reading "Rata-rata" in a data column does not drop the respondent.
+    assert table.frame.loc[1, "Frekuensi"] == "Rata-rata"
+    assert table.sheet == "Tabulasi"
+    assert any("header is row 4" in m for m in messages(table, Reason.FORMAT))
+    assert_accounted(table)
+
+
+def test_sheet_and_header_row_options():
+    path = FIXTURES / "office_tabulation.xlsx"
+    assert read_raw(path, header_row=4).rows == read_raw(path).rows
+    other = read_raw(path, sheet="Rekap")
+    assert other.sheet == "Rekap" and list(other.frame.columns) == ["IKM"]
+    assert read_raw(path, sheet=1).sheet == "Rekap"
+    with pytest.raises(InputError, match="no sheet 'Data'.*'Tabulasi', 'Rekap'"):
+        read_raw(path, sheet="Data")
+    with pytest.raises(InputError, match="header_row=99 is past the last row"):
+        read_raw(path, header_row=99)
+    with pytest.raises(InputError, match="header_row=3 is an empty row"):
+        read_raw(path, header_row=3)
+
+
+def test_workbook_renamed_to_csv_is_read_as_workbook(tmp_path):
+    path = tmp_path / "responses.csv"
+    shutil.copy(FIXTURES / "office_tabulation.xlsx", path)
+    table = read_raw(path)
+    assert table.format == "xlsx" and table.rows == [5, 6, 7, 9, 10, 11]
+    assert any("is an Excel .xlsx workbook" in m for m in messages(table, Reason.FORMAT))
+
+
+def test_summary_words_among_answers_keep_the_respondent(tmp_path):
+    path = tmp_path / "rekap.csv"
+    path.write_text(
+        "No,Nama,U1,U2,Saran\n"
+        "1,Ani,4,3,Total pelayanan sudah baik\n"      # free text starting with a summary word
+        "Subtotal,,4,3,\n"                           # a subtotal between respondents
+        "2,Budi,3,Rata-rata,Mean time to answer\n"    # label-like answers among numbers
+        "JUMLAH,,7,3,\n", encoding="utf-8")
+    table = read_raw(path)
+    assert table.rows == [2, 4]
+    assert excluded(table, Reason.SUMMARY_ROW) == [3, 5]
+    assert_accounted(table)
+
+
+@pytest.mark.parametrize("words,expected", [
+    ("JUMLAH", True), ("Jumlah", True), ("Total", True), ("NRR", True), ("NRR / Unsur", True),
+    ("NRR Tertimbang / Unsur", True), ("Rata-rata", True), ("Rerata", True), ("IKM", True),
+    ("Nilai IKM", True), ("Keterangan", True), ("Semua Nilai Unsur", True), ("Mean", True),
+    ("Average:", True), ("Sumarni", False), ("Meaningful", False), ("Ani", False),
+    (3, False), ("Totalitas", False),
+])
+def test_summary_labels(words, expected):
+    assert summary_label(words) is expected
+
+
+# --- fixtures: statistics files ---------------------------------------------------------------
+
+def test_spss_sav_codes_labels_and_user_missing():
+    table = read_raw(FIXTURES / "survey.sav")
+    assert table.format == "sav" and table.encoding == "UTF-8"
+    assert list(table.frame.columns) == ["jk", "umur", "q1", "q2", "q3", "q4"]
+    assert table.rows == [1, 2, 3, 4, 6]
+    assert excluded(table, Reason.BLANK_ROW) == [5]
+    assert table.value_labels["jk"] == {1.0: "Laki-laki", 2.0: "Perempuan"}
+    assert table.column_labels["q1"] == "Persyaratan pelayanan mudah dipenuhi"
+    assert table.declared_missing == {"q4": [9.0]}
+    assert table.frame.loc[2, "q4"] == 9.0                 # the code stays for the cleaner
+    assert math.isnan(table.frame.loc[1, "q2"])            # system-missing
+    assert_accounted(table)
+
+
+def test_stata_dta():
+    table = read_raw(FIXTURES / "survey.dta")
+    assert table.format == "dta"
+    assert table.value_labels["jk"] == {1: "Laki-laki", 2: "Perempuan"}
+    assert table.column_labels["umur"] == "Umur (tahun)"
+    assert table.rows == [1, 2, 3, 4, 6]
+    assert_accounted(table)
+
+
+def test_parquet_plain_values():
+    table = read_raw(FIXTURES / "survey.parquet")
+    assert table.format == "parquet"
+    assert table.frame["responden"].tolist() == ["R1", "R2", "R3", "R4"]
+    assert table.frame["layanan"].tolist() == ["KTP", "KK", "KTP", "Akta"]
+    assert table.frame["u1"].dtype == "float64" and math.isnan(table.frame.loc[3, "u1"])
+    assert table.rows == [1, 2, 3, 4]
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+def test_missing_empty_folder_and_unsupported_files(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        read_raw(tmp_path / "nope.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        read_raw(tmp_path / "empty.csv")
+    with pytest.raises(InputError, match="folder"):
+        read_raw(tmp_path)
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match=r"unsupported file type '\.pdf'; supported: .*\.csv"):
+        read_raw(tmp_path / "notes.pdf")
+    (tmp_path / "blank.csv").write_text("\n , \n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no header row found"):
+        read_raw(tmp_path / "blank.csv")
+    with pytest.raises(InputError, match="unknown format 'excel'"):
+        read_raw(FIXTURES / "utf8_bom.csv", format="excel")
+    with pytest.raises(InputError, match="delimiter must be one character"):
+        read_raw(FIXTURES / "utf8_bom.csv", delimiter=";;")
+
+
+def test_html_saved_as_xls_names_the_fix(tmp_path):
+    path = tmp_path / "laporan.xls"
+    path.write_text("<html><body><table><tr><td>No</td></tr></table></body></html>")
+    with pytest.raises(InputError, match="web page.*save it as .xlsx") as error:
+        read_raw(path)
+    assert error.value.file == str(path)
+
+
+@pytest.mark.parametrize("name,content", [
+    ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 40),
+    ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 40),
+    ("broken.sav", b"$FL2" + b"\x07" * 60),
+    ("broken.dta", b"<stata_dta><header>"),
+    ("broken.parquet", b"PAR1 not really"),
+])
+def test_damaged_binary_files_raise_input_error(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        read_raw(path)
+    assert str(path) in str(error.value)
+    assert "Traceback" not in str(error.value)
+
+
+def test_wrong_explicit_encoding_names_the_option():
+    with pytest.raises(InputError, match="not valid UTF-8.*encoding="):
+        read_raw(FIXTURES / "semicolon_cp1252.csv", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        read_raw(FIXTURES / "semicolon_cp1252.csv", encoding="klingon")
+
+
+def test_undecodable_bytes_list_the_encodings_tried(tmp_path, monkeypatch):
+    import surveyq.readers.text as text
+
+    monkeypatch.setattr(text, "_charset_normalizer_guess", lambda data: None)
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"a,b\n\x81 ,\x8d \n")   # undefined in Windows-1252, invalid UTF-8, CP949
+    with pytest.raises(InputError, match=r"tried UTF-8, CP949, Windows-1252.*encoding="):
+        read_raw(path)
+
+
+# --- real exports (../shared/real-data, README.md) ----------------------------------------------
+
+def test_real_google_forms_qris():
+    table = read_raw(real("gforms-id-qris-likert.csv"))
+    assert table.format == "gforms" and table.encoding == "utf-8" and table.delimiter == ","
+    assert table.frame.shape == (55, 12) and table.rows_in_file == 55
+    assert table.rows == list(range(2, 57))
+    assert table.timestamp_column == "Timestamp"
+    assert list(table.frame.columns)[:3] == ["Timestamp", "Nama", "Fakultas"]
+    assert table.frame.loc[0, "Timestamp"] == "2023/09/26 3:12:17 PM GMT+7"
+    assert table.frame.loc[0, "Nama"] == "Responden 01 "               # trailing space kept
+    assert "Makanan & Minuman;Kebutuhan Pokok" in table.frame.iloc[:, 8].tolist()
+    assert "Sangat Setuju" in table.frame.iloc[:, 4].tolist()
+    assert text_cells_only(table.frame) and table.frame.notna().all().all()   # no empty cells
+    assert_accounted(table)
+
+
+def test_real_kiosk_servqual_cp949():
+    table = read_raw(real("servqual-kiosk-ko-cp949.csv"))
+    assert (table.encoding, table.delimiter, table.format) == ("cp949", ",", "csv")
+    assert table.frame.shape == (211, 163) and table.rows_in_file == 211
+    columns = list(table.frame.columns)
+    assert columns[0] == "귀하의 성별을 선택해주세요."
+    assert columns[3] == "1-1. 키오스크는 사용자가 선택한 내용을 의도대로 정확하게 반영해야 한다.(기대 설문)"
+    assert sum("\t" in name for name in columns) == 2
+    assert sum(name.endswith("(기대 설문)") for name in columns) == 24
+    assert sum(name.endswith("(인지 설문)") for name in columns) == 24
+    assert any("다양한 색감, 애니메이션" in name for name in columns)   # quoted commas intact
+    assert "50대  이상" in table.frame.iloc[:, 1].tolist()                # double space kept
+    # Four rows filled only in 5 profile columns are records for the cleaner to judge.
+    sparse = [row for row, (_, record) in zip(table.rows, table.frame.iterrows(), strict=True)
+              if record.isna().sum() == 158]
+    assert sparse == [25, 81, 158, 205]
+    assert not [e for e in table.log.entries if e.action is Action.ROW_EXCLUDED]
+    assert messages(table, Reason.ENCODING) == [
+        "read as CP949 (Korean), separator ',', decimal '.'"]
+    assert_accounted(table)
+
+
+def test_real_navigation_windows1252_semicolons():
+    table = read_raw(real("excel-semicolon-cp1252-navigation.csv"))
+    assert (table.encoding, table.delimiter, table.decimal) == ("cp1252", ";", ",")
+    assert table.frame.shape == (33, 16)
+    assert table.rows == list(range(2, 35))        # the 2-line header is row 1
+    columns = list(table.frame.columns)
+    assert columns[6] == ("Pernah Ada Informasi Tambahan dari Pelanggan \n(seperti landmark, "
+                          "deskripsi lokasi, atau petunjuk arah tambahan)")
+    assert columns[2] == "Platform Transportasi Berbasis Aplikasi yang Digunakan  "
+    assert columns[8].startswith("2.  Landmark")
+    assert table.frame.loc[0, "Usia"] == "21\u201325 tahun"
+    assert table.frame.iloc[0, 7:].tolist() == ["3", "4", "3", "4", "3", "4", "5", "3", "3"]
+    assert messages(table, Reason.ENCODING) == [
+        "read as Windows-1252, separator ';', decimal ','"]
+    assert_accounted(table)
+
+
+def test_real_ceklok_employee_survey_and_codebook():
+    table = read_raw(real("employee-ceklok-kuisioner.csv"))
+    assert table.frame.shape == (52, 32) and table.format == "csv"
+    assert list(table.frame.columns)[8] == "X1.1"
+    assert table.frame.loc[0, "tanggal_isi"] == "4/17/2026 10:05"
+    assert table.frame.loc[1, "masa_kerja"] == "> 10 Tahun < 15 Tahun"
+    assert table.frame.loc[0, "X1.1"] == "4"
+    codebook = read_raw(real("employee-ceklok-pertanyaan.csv"))
+    assert codebook.frame.shape == (24, 3)
+    assert list(codebook.frame.columns) == ["kode", "objek", "pertanyaan"]
+
+
+def test_real_skm_tabulation_summary_rows_excluded():
+    table = read_raw(real("skm-14unsur-tabulation-TESTDATA.xlsx"))
+    assert table.format == "xlsx"
+    assert list(table.frame.columns) == ["No", "Kode Peserta", "Umur"] + [
+        f"U{i}" for i in range(1, 15)]
+    assert table.rows == [6, 7, 8, 9, 10]
+    assert table.frame["No"].tolist() == [1, 2, 3, 4, 5]
+    assert table.frame["Kode Peserta"].tolist() == ["PS008", "PS009", "PS0010", "PS0011",
+                                                    "PS0012"]
+    assert table.frame.loc[0, "U1"] == 3
+    assert table.rows_in_file == 19                         # rows 6-24
+    assert excluded(table, Reason.SUMMARY_ROW) == [13, 14, 15, 16, 20, 23, 24]
+    assert excluded(table, Reason.BLANK_ROW) == [11, 12, 17, 18, 19, 21, 22]
+    summary = {e.row: e.raw_value for e in table.log.entries if e.reason is Reason.SUMMARY_ROW}
+    assert [summary[row] for row in (13, 14, 15, 16, 20)] == [
+        "Keterangan", "Semua Nilai Unsur", "NRR / Unsur", "NRR Tertimbang / Unsur", "Nilai IKM"]
+    assert summary[24] == "TESTING"
+    assert_accounted(table)
+
+
+def test_real_spss_pallant_survey():
+    table = read_raw(real("spss-pallant-survey.sav"))
+    assert table.format == "sav" and table.encoding == "UTF-8"
+    assert table.frame.shape == (439, 135) and table.rows == list(range(1, 440))
+    assert table.value_labels["sex"] == {1.0: "MALES", 2.0: "FEMALES"}
+    assert len(table.value_labels) == 10 and "op1" not in table.value_labels
+    assert table.column_labels["op1"] == "In uncertain times I usually expect the best"
+    assert int(table.frame.isna().sum().sum()) == 622
+    assert set(table.frame["sex"].dropna()) == {1.0, 2.0}
+    assert_accounted(table)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_reading_leaves_every_file_byte_identical():
+    paths = [p for p in sorted(FIXTURES.iterdir()) if p.suffix != ".py"]
+    if REAL.exists():
+        paths += [p for p in sorted(REAL.iterdir()) if p.suffix != ".md"]
+    before = {path: (sha256(path), path.stat().st_mtime_ns) for path in paths}
+    for path in paths:
+        read_raw(path)
+    assert {path: (sha256(path), path.stat().st_mtime_ns) for path in paths} == before
