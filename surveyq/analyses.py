@@ -222,7 +222,7 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
                    for period, responses in run.previous.items()}
         periods[run.period] = result
         trend = ikm_trend(periods)
-    return {"summary": result.summary().iloc[0].to_dict(), "elements": result.elements,
+    return {"summary": result.summary().iloc[0].to_dict(), "elements": result.elements.rename_axis("element"),
             "intervals": intervals, "by": by, "sample": _adequacy(run),
             "trend": None if trend is None else {"summary": trend.summary, "nrr": trend.nrr,
                                                  "change": trend.change,

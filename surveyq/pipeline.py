@@ -70,6 +70,8 @@ def read_survey(project: Project, name: str, strict: bool = True,
 
 
 def _survey_summary(run: SurveyRun) -> dict[str, Any]:
+    from surveyq.describe import free_text, item_frequencies, profile, scale_labels
+
     q = run.responses.questionnaire
     log = run.responses.log
     return {
@@ -82,7 +84,11 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
         "population": run.spec.population,
         "row_accounting": log.row_accounting(),
         "log_summary": log.summary(),
-        "item_answered": run.responses.items.notna().sum(),
+        "scales": scale_labels(run.responses),
+        "groups": {code: group.text.model_dump() for code, group in {**q.dimensions, **q.elements}.items()},
+        "items": item_frequencies(run.responses),
+        "profile": profile(run.responses),
+        "free_text": free_text(run.responses),
         "previous": {period: {"file": r.file, "n": r.n, "row_accounting": r.log.row_accounting()}
                      for period, r in run.previous.items()},
         "analyses": run.analyses,

@@ -7,40 +7,9 @@ Locale facts (decimal and group marks) and every visible string are data in i18n
 
 from __future__ import annotations
 
-import math
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-LOCALES = {"id": {"decimal": ",", "group": "."}, "en": {"decimal": ".", "group": ","}}
-
-
-@cache
-def labels(lang: str) -> dict[str, Any]:
-    """The translated strings of a language (report/i18n/<lang>.yaml)."""
-    if lang not in LOCALES:
-        raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
-    text = resources.files("surveyq.report").joinpath("i18n", f"{lang}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
-
-
-def format_number(value: Any, decimals: int = 2, lang: str = "id") -> str:
-    """Format a number in the language's convention; None/NaN print as an en dash.
-
-    >>> format_number(1234.5678, 2, "id")
-    '1.234,57'
-    >>> format_number(1234.5678, 2, "en")
-    '1,234.57'
-    >>> format_number(None)
-    '–'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    marks = LOCALES[lang]
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", marks["decimal"]).replace("\x00", marks["group"])
+from surveyq.report.i18n import format_number, labels
 
 
 def _text(value: Any, lang: str) -> str:
