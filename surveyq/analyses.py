@@ -239,6 +239,23 @@ def _elements_of(responses: Responses) -> pd.DataFrame:
     return responses.items[[i.id for i in rated]].set_axis([i.element for i in rated], axis=1)
 
 
+#: What a questionnaire calls for when the project does not list analyses.
+DEFAULT_ANALYSES = {
+    "skm": ["validity", "reliability", "ikm"],
+    "ikm": ["validity", "reliability", "ikm"],
+    "servqual": ["validity", "reliability", "servqual", "ipa"],
+    "employee": ["validity", "reliability", "servqual"],
+    "generic": ["validity", "reliability"],
+}
+
+
+def analyses_for(run: SurveyRun) -> list[str]:
+    """The project's list for this survey, else the default for the questionnaire's kind."""
+    if run.spec.analyses is not None:
+        return list(run.spec.analyses)
+    return DEFAULT_ANALYSES[run.responses.questionnaire.kind]
+
+
 ANALYSES: dict[str, Callable[[SurveyRun], dict[str, Any]]] = {
     "validity": validity,
     "reliability": reliability,

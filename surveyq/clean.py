@@ -155,11 +155,19 @@ class _Coded:
     detail: str = ""
 
 
-def code_answer(value: Any, scale: Scale, scale_name: str) -> _Coded:
-    """Turn one raw cell into a scale code, or NaN with the reason."""
+def code_answer(value: Any, scale: Scale, scale_name: str,
+                missing_codes: tuple[float, ...] = ()) -> _Coded:
+    """Turn one raw cell into a scale code, or NaN with the reason.
+
+    ``missing_codes`` are the file's own user-missing values (SPSS), which mean "no answer"
+    even when they fall inside the scale.
+    """
     if _is_blank(value):
         return _Coded(math.nan, Reason.MISSING_ANSWER, "no answer")
     number = _as_number(value)
+    if number is not None and number in missing_codes:
+        return _Coded(math.nan, Reason.DECLARED_MISSING,
+                      f"{value!r} is declared missing in the file's metadata")
     if number is not None:
         if not math.isfinite(number) or number != int(number):
             return _Coded(math.nan, Reason.NON_INTEGER,
@@ -181,13 +189,15 @@ def code_answer(value: Any, scale: Scale, scale_name: str) -> _Coded:
 def _code_column(raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog,
                  rows: list[int]) -> np.ndarray:
     values = raw.frame[header].tolist()
+    missing_codes = tuple(float(v) for v in raw.declared_missing.get(header, [])
+                          if _as_number(v) is not None)
     cache: dict[Any, _Coded] = {}
     codes = np.empty(len(values))
     for position, value in enumerate(values):
         key = ("blank",) if _is_blank(value) else (type(value).__name__, str(value))
         coded = cache.get(key)
         if coded is None:
-            coded = cache[key] = code_answer(value, scale, item.scale)
+            coded = cache[key] = code_answer(value, scale, item.scale, missing_codes)
         codes[position] = coded.code
         if coded.reason is Reason.MISSING_ANSWER:
             log.add(raw.file, rows[position], header, None, Action.CELL_MISSING,

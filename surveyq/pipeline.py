@@ -98,9 +98,9 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
 
 def analyse_survey(run: SurveyRun) -> None:
     """Compute every analysis the survey asks for; an analysis the data cannot support is a problem noted, not a crash."""
-    from surveyq.analyses import ANALYSES
+    from surveyq.analyses import ANALYSES, analyses_for
 
-    for analysis in run.spec.analyses:
+    for analysis in analyses_for(run):
         compute = ANALYSES.get(analysis)
         if compute is None:
             run.problems.append(f"analysis {analysis!r} is not available in surveyq {__version__} yet")

@@ -53,7 +53,7 @@ class SurveySpec(BaseModel):
     responses: str
     title: Text | None = None
     population: int | None = Field(default=None, gt=0)
-    analyses: list[Analysis] = Field(default_factory=lambda: ["validity", "reliability"])
+    analyses: list[Analysis] | None = None  # None: what the questionnaire's kind calls for
     previous: dict[str, str] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
     read: ReadOptions = Field(default_factory=ReadOptions)
