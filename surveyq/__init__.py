@@ -1,4 +1,4 @@
-"""surveyq: Likert questionnaire data to validity, reliability, SERVQUAL, IKM/SKM and Balanced Scorecard results.
+"""surveyq: Likert questionnaire data to validity, reliability, SERVQUAL, IKM/SKM and BSC results.
 
 The data flow one way (../shared/spec/design.md): raw export -> :func:`read_responses`
 (item matrix plus cleaning log) -> statistics (validity, reliability, SERVQUAL, IKM, ...)

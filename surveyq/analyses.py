@@ -32,8 +32,14 @@ if TYPE_CHECKING:
     from surveyq.pipeline import SurveyRun
 
 #: Conventions used unless a project's ``options`` say otherwise (formulas.md sections 2-3).
-DEFAULTS = {"corrected": False, "missing": "listwise", "alpha": 0.05, "tail": "two-sided",
-            "threshold": 0.60, "ci": 0.95}
+DEFAULTS = {
+    "corrected": False,
+    "missing": "listwise",
+    "alpha": 0.05,
+    "tail": "two-sided",
+    "threshold": 0.60,
+    "ci": 0.95,
+}
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,18 @@ def _options(run: SurveyRun) -> dict[str, Any]:
     return {**DEFAULTS, **{k: v for k, v in run.spec_options.items() if k in DEFAULTS}}
 
 
-def _per_scale(run: SurveyRun, compute: Callable[[pd.DataFrame, dict[str, Any]], dict[str, Any]]
-               ) -> list[dict[str, Any]]:
+def _per_scale(
+    run: SurveyRun, compute: Callable[[pd.DataFrame, dict[str, Any]], dict[str, Any]]
+) -> list[dict[str, Any]]:
     options = _options(run)
     records = []
     for spec in scales_of(run):
-        record: dict[str, Any] = {"scale": spec.key, "role": spec.role, "dimension": spec.dimension,
-                                  "items": spec.items}
+        record: dict[str, Any] = {
+            "scale": spec.key,
+            "role": spec.role,
+            "dimension": spec.dimension,
+            "items": spec.items,
+        }
         try:
             record.update(compute(run.responses.items[spec.items], options))
         except AnalysisError as exc:
@@ -81,17 +92,27 @@ def _per_scale(run: SurveyRun, compute: Callable[[pd.DataFrame, dict[str, Any]],
 
 
 def _validity(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
-    table = item_validity(items, corrected=options["corrected"], alpha=options["alpha"],
-                          tail=options["tail"], missing=options["missing"])
+    table = item_validity(
+        items,
+        corrected=options["corrected"],
+        alpha=options["alpha"],
+        tail=options["tail"],
+        missing=options["missing"],
+    )
     return {"table": table, "notes": list(table.attrs.get("notes", []))}
 
 
 def _reliability(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
-    result = cronbach_alpha(items, missing=options["missing"], ci=options["ci"],
-                            threshold=options["threshold"])
+    result = cronbach_alpha(
+        items, missing=options["missing"], ci=options["ci"], threshold=options["threshold"]
+    )
     summary = result.to_frame().iloc[0].to_dict()
-    return {**summary, "item_total": result.item_total,
-            "reverse_keyed": list(result.reverse_keyed), "notes": list(result.notes)}
+    return {
+        **summary,
+        "item_total": result.item_total,
+        "reverse_keyed": list(result.reverse_keyed),
+        "notes": list(result.notes),
+    }
 
 
 def validity(run: SurveyRun) -> dict[str, Any]:
@@ -117,37 +138,52 @@ BOOTSTRAP_SEED = 20170414
 def paired_frames(run: SurveyRun, first: str, second: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Items of two roles side by side, columns keyed by the attribute they rate (``pair``)."""
     q = run.responses.questionnaire
-    by_pair = {role: {item.pair or item.id: item.id for item in q.items_with(role)}
-               for role in (first, second)}
+    by_pair = {
+        role: {item.pair or item.id: item.id for item in q.items_with(role)}
+        for role in (first, second)
+    }
     shared = [key for key in by_pair[first] if key in by_pair[second]]
     if not shared:
-        raise AnalysisError(f"questionnaire {q.id} has no attribute rated as both {first} and "
-                            f"{second}: give the paired items the same `pair:` code")
-    frames = [run.responses.items[[by_pair[role][key] for key in shared]].set_axis(shared, axis=1)
-              for role in (first, second)]
+        raise AnalysisError(
+            f"questionnaire {q.id} has no attribute rated as both {first} and "
+            f"{second}: give the paired items the same `pair:` code"
+        )
+    frames = [
+        run.responses.items[[by_pair[role][key] for key in shared]].set_axis(shared, axis=1)
+        for role in (first, second)
+    ]
     return frames[0], frames[1]
 
 
 def _dimension_map(run: SurveyRun, role: str) -> dict[str, str] | None:
     q = run.responses.questionnaire
-    mapping = {item.pair or item.id: item.dimension for item in q.items_with(role) if item.dimension}
+    mapping = {
+        item.pair or item.id: item.dimension for item in q.items_with(role) if item.dimension
+    }
     return mapping or None
 
 
 def _breakdown_fields(run: SurveyRun) -> dict[str, pd.Series]:
     q = run.responses.questionnaire
     fields = run.responses.fields
-    return {f.id: fields[f.id] for f in q.fields if f.kind in BREAKDOWN_KINDS and f.id in fields
-            and fields[f.id].notna().any()}
+    return {
+        f.id: fields[f.id]
+        for f in q.fields
+        if f.kind in BREAKDOWN_KINDS and f.id in fields and fields[f.id].notna().any()
+    }
 
 
 def _adequacy(run: SurveyRun) -> dict[str, Any]:
     population = run.spec.population
     if population is None:
         return {"population": None}
-    return {"population": population, "required": sample_size(population),
-            "n": run.responses.n, "adequate": sample_adequate(run.responses.n, population),
-            "rule": "Krejcie & Morgan (1970), chi2 = 3.841, P = 0.5, d = 0.05"}
+    return {
+        "population": population,
+        "required": sample_size(population),
+        "n": run.responses.n,
+        "adequate": sample_adequate(run.responses.n, population),
+        "rule": "Krejcie & Morgan (1970), chi2 = 3.841, P = 0.5, d = 0.05",
+    }
 
 
 def servqual(run: SurveyRun) -> dict[str, Any]:
@@ -161,11 +197,20 @@ def servqual(run: SurveyRun) -> dict[str, Any]:
             groups[field_id] = servqual_by(perception, expectation, values, dimensions=dimensions)
         except AnalysisError as exc:
             groups[field_id] = {"error": str(exc)}
-    return {"conventions": {"model": result.model, "zero_method": result.zero_method,
-                            "wilcoxon_method": result.wilcoxon_method, "level": result.level,
-                            "matched_by": result.matched_by},
-            "items": result.items, "dimensions": result.dimensions, "overall": result.overall,
-            "by": {k: _flatten(v) for k, v in groups.items()}, "notes": list(result.notes)}
+    return {
+        "conventions": {
+            "model": result.model,
+            "zero_method": result.zero_method,
+            "wilcoxon_method": result.wilcoxon_method,
+            "level": result.level,
+            "matched_by": result.matched_by,
+        },
+        "items": result.items,
+        "dimensions": result.dimensions,
+        "overall": result.overall,
+        "by": {k: _flatten(v) for k, v in groups.items()},
+        "notes": list(result.notes),
+    }
 
 
 def _flatten(frame: Any) -> Any:
@@ -187,15 +232,24 @@ def ipa(run: SurveyRun) -> dict[str, Any]:
     """Importance-performance quadrants and the CSI."""
     importance, performance, role = _importance_performance(run)
     table = ipa_quadrants(importance, performance, crosshair="mean")
-    scale = run.responses.questionnaire.scale_of(run.responses.questionnaire.items_with("perception")[0])
+    scale = run.responses.questionnaire.scale_of(
+        run.responses.questionnaire.items_with("perception")[0]
+    )
     satisfaction = csi_index(importance, performance, scale_max=scale.high)
-    return {"conventions": {"importance_from": role, "crosshair": "mean"},
-            "items": table, "crosshair": {"x": table.attrs.get("x_crosshair"),
-                                           "y": table.attrs.get("y_crosshair")},
-            "csi": {"value": satisfaction.csi, "band": satisfaction.band,
-                    "label": satisfaction.label, "label_en": satisfaction.label_en,
-                    "scale_max": satisfaction.scale_max, "items": satisfaction.items,
-                    "notes": list(satisfaction.notes)}}
+    return {
+        "conventions": {"importance_from": role, "crosshair": "mean"},
+        "items": table,
+        "crosshair": {"x": table.attrs.get("x_crosshair"), "y": table.attrs.get("y_crosshair")},
+        "csi": {
+            "value": satisfaction.csi,
+            "band": satisfaction.band,
+            "label": satisfaction.label,
+            "label_en": satisfaction.label_en,
+            "scale_max": satisfaction.scale_max,
+            "items": satisfaction.items,
+            "notes": list(satisfaction.notes),
+        },
+    }
 
 
 def _element_frame(run: SurveyRun) -> pd.DataFrame:
@@ -209,25 +263,44 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     weight_mode = run.spec_options.get("weight_mode")
     elements = _element_frame(run)
     result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
-    intervals = [ikm_ci(elements, standard=standard, weight_mode=weight_mode, method=method,
-                        seed=BOOTSTRAP_SEED).to_frame().iloc[0].to_dict()
-                 for method in ("bootstrap", "analytic")]
+    intervals = [
+        ikm_ci(
+            elements, standard=standard, weight_mode=weight_mode, method=method, seed=BOOTSTRAP_SEED
+        )
+        .to_frame()
+        .iloc[0]
+        .to_dict()
+        for method in ("bootstrap", "analytic")
+    ]
     by = {}
     for field_id, values in _breakdown_fields(run).items():
-        by[field_id] = _flatten(ikm_by(elements, values, standard=standard, weight_mode=weight_mode))
+        by[field_id] = _flatten(
+            ikm_by(elements, values, standard=standard, weight_mode=weight_mode)
+        )
     trend = None
     if run.previous:
-        periods = {period: ikm_index(_elements_of(responses), standard=standard,
-                                     weight_mode=weight_mode)
-                   for period, responses in run.previous.items()}
+        periods = {
+            period: ikm_index(_elements_of(responses), standard=standard, weight_mode=weight_mode)
+            for period, responses in run.previous.items()
+        }
         periods[run.period] = result
         trend = ikm_trend(periods)
-    return {"summary": result.summary().iloc[0].to_dict(), "elements": result.elements.rename_axis("element"),
-            "intervals": intervals, "by": by, "sample": _adequacy(run),
-            "trend": None if trend is None else {"summary": trend.summary, "nrr": trend.nrr,
-                                                 "change": trend.change,
-                                                 "notes": list(trend.notes)},
-            "notes": list(result.notes)}
+    return {
+        "summary": result.summary().iloc[0].to_dict(),
+        "elements": result.elements.rename_axis("element"),
+        "intervals": intervals,
+        "by": by,
+        "sample": _adequacy(run),
+        "trend": None
+        if trend is None
+        else {
+            "summary": trend.summary,
+            "nrr": trend.nrr,
+            "change": trend.change,
+            "notes": list(trend.notes),
+        },
+        "notes": list(result.notes),
+    }
 
 
 def _elements_of(responses: Responses) -> pd.DataFrame:

@@ -96,28 +96,55 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
         if not found:
             fatal = kind == "item" or target.required
             wanted = target.header_candidates or [f"/{target.column_pattern}/"]
-            log.add(raw.file, None, None, None, Action.FATAL if fatal else Action.NOTED,
-                    Reason.MISSING_COLUMN,
-                    f"{kind} {target.id}: no column {wanted[0]!r} in the file: "
-                    f"fix `column:` of {kind} {target.id} in {q.path or q.id} or the export's header")
+            log.add(
+                raw.file,
+                None,
+                None,
+                None,
+                Action.FATAL if fatal else Action.NOTED,
+                Reason.MISSING_COLUMN,
+                f"{kind} {target.id}: no column {wanted[0]!r} in the file: "
+                f"fix `column:` of {kind} {target.id} in {q.path or q.id} or the export's header",
+            )
             continue
         if len(found) > 1:
-            log.add(raw.file, None, found[1], None, Action.FATAL, Reason.AMBIGUOUS_COLUMN,
-                    f"{kind} {target.id} matches {len(found)} columns ({', '.join(map(repr, found))}): "
-                    f"make its `column:` or `column_pattern:` match exactly one")
+            log.add(
+                raw.file,
+                None,
+                found[1],
+                None,
+                Action.FATAL,
+                Reason.AMBIGUOUS_COLUMN,
+                f"{kind} {target.id} matches {len(found)} columns ({', '.join(map(repr, found))}): "
+                f"make its `column:` or `column_pattern:` match exactly one",
+            )
             continue
         header = found[0]
         if header in claimed:
-            log.add(raw.file, None, header, None, Action.FATAL, Reason.AMBIGUOUS_COLUMN,
-                    f"column {header!r} is claimed by both {claimed[header]} and {target.id}: "
-                    "give each its own column")
+            log.add(
+                raw.file,
+                None,
+                header,
+                None,
+                Action.FATAL,
+                Reason.AMBIGUOUS_COLUMN,
+                f"column {header!r} is claimed by both {claimed[header]} and {target.id}: "
+                "give each its own column",
+            )
             continue
         claimed[header] = target.id
         mapping[target.id] = header
     for header in headers:
         if header not in claimed and header != raw.timestamp_column:
-            log.add(raw.file, None, header, None, Action.COLUMN_IGNORED, Reason.EXTRA_COLUMN,
-                    f"column {header!r} is not in questionnaire {q.id}: ignored")
+            log.add(
+                raw.file,
+                None,
+                header,
+                None,
+                Action.COLUMN_IGNORED,
+                Reason.EXTRA_COLUMN,
+                f"column {header!r} is not in questionnaire {q.id}: ignored",
+            )
     return mapping
 
 
@@ -155,8 +182,9 @@ class _Coded:
     detail: str = ""
 
 
-def code_answer(value: Any, scale: Scale, scale_name: str,
-                missing_codes: tuple[float, ...] = ()) -> _Coded:
+def code_answer(
+    value: Any, scale: Scale, scale_name: str, missing_codes: tuple[float, ...] = ()
+) -> _Coded:
     """Turn one raw cell into a scale code, or NaN with the reason.
 
     ``missing_codes`` are the file's own user-missing values (SPSS), which mean "no answer"
@@ -166,31 +194,45 @@ def code_answer(value: Any, scale: Scale, scale_name: str,
         return _Coded(math.nan, Reason.MISSING_ANSWER, "no answer")
     number = _as_number(value)
     if number is not None and number in missing_codes:
-        return _Coded(math.nan, Reason.DECLARED_MISSING,
-                      f"{value!r} is declared missing in the file's metadata")
+        return _Coded(
+            math.nan,
+            Reason.DECLARED_MISSING,
+            f"{value!r} is declared missing in the file's metadata",
+        )
     if number is not None:
         if not math.isfinite(number) or number != int(number):
-            return _Coded(math.nan, Reason.NON_INTEGER,
-                          f"{value!r} is not a whole code of scale {scale_name} ({scale.low}-{scale.high})")
+            return _Coded(
+                math.nan,
+                Reason.NON_INTEGER,
+                f"{value!r} is not a whole code of scale {scale_name} ({scale.low}-{scale.high})",
+            )
         if int(number) not in scale.points:
-            return _Coded(math.nan, Reason.OUT_OF_RANGE,
-                          f"{value!r} is outside scale {scale_name} ({scale.low}-{scale.high})")
+            return _Coded(
+                math.nan,
+                Reason.OUT_OF_RANGE,
+                f"{value!r} is outside scale {scale_name} ({scale.low}-{scale.high})",
+            )
         return _Coded(float(number))
     if scale.is_declared_missing(value):
         return _Coded(math.nan, Reason.DECLARED_MISSING, f"{value!r} means no answer")
     point = scale.code_for(value)
     if point is None:
-        return _Coded(math.nan, Reason.UNKNOWN_LABEL,
-                      f"{str(value)!r} is not a label of scale {scale_name}: fix the answer, "
-                      f"or add it under scales.{scale_name}.aliases")
+        return _Coded(
+            math.nan,
+            Reason.UNKNOWN_LABEL,
+            f"{str(value)!r} is not a label of scale {scale_name}: fix the answer, "
+            f"or add it under scales.{scale_name}.aliases",
+        )
     return _Coded(float(point))
 
 
-def _code_column(raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog,
-                 rows: list[int]) -> np.ndarray:
+def _code_column(
+    raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog, rows: list[int]
+) -> np.ndarray:
     values = raw.frame[header].tolist()
-    missing_codes = tuple(float(v) for v in raw.declared_missing.get(header, [])
-                          if _as_number(v) is not None)
+    missing_codes = tuple(
+        float(v) for v in raw.declared_missing.get(header, []) if _as_number(v) is not None
+    )
     cache: dict[Any, _Coded] = {}
     codes = np.empty(len(values))
     for position, value in enumerate(values):
@@ -200,33 +242,68 @@ def _code_column(raw: RawTable, header: str, item: Item, scale: Scale, log: Clea
             coded = cache[key] = code_answer(value, scale, item.scale, missing_codes)
         codes[position] = coded.code
         if coded.reason is Reason.MISSING_ANSWER:
-            log.add(raw.file, rows[position], header, None, Action.CELL_MISSING,
-                    Reason.MISSING_ANSWER, f"item {item.id}: no answer")
+            log.add(
+                raw.file,
+                rows[position],
+                header,
+                None,
+                Action.CELL_MISSING,
+                Reason.MISSING_ANSWER,
+                f"item {item.id}: no answer",
+            )
         elif coded.reason is not None:
-            log.add(raw.file, rows[position], header, value, Action.CELL_SET_MISSING,
-                    coded.reason, f"item {item.id}: {coded.detail}")
+            log.add(
+                raw.file,
+                rows[position],
+                header,
+                value,
+                Action.CELL_SET_MISSING,
+                coded.reason,
+                f"item {item.id}: {coded.detail}",
+            )
     return codes
 
 
-def _reverse(codes: np.ndarray, item: Item, scale: Scale, header: str, file: str,
-             log: CleaningLog) -> np.ndarray:
+def _reverse(
+    codes: np.ndarray, item: Item, scale: Scale, header: str, file: str, log: CleaningLog
+) -> np.ndarray:
     if not item.reverse:
         return codes
     answered = int(np.isfinite(codes).sum())
-    log.add(file, None, header, None, Action.RECODED, Reason.REVERSE_KEYED,
-            f"item {item.id} is reverse-worded: {answered} answers recoded as "
-            f"{scale.low + scale.high} - x")
+    log.add(
+        file,
+        None,
+        header,
+        None,
+        Action.RECODED,
+        Reason.REVERSE_KEYED,
+        f"item {item.id} is reverse-worded: {answered} answers recoded as "
+        f"{scale.low + scale.high} - x",
+    )
     return (scale.low + scale.high) - codes
 
 
 # ---------------------------------------------------------------- rows
 
 
-def _exclude(frame_rows: list[int], mask: np.ndarray, raw: RawTable, log: CleaningLog,
-             reason: Reason, messages: list[str]) -> None:
+def _exclude(
+    frame_rows: list[int],
+    mask: np.ndarray,
+    raw: RawTable,
+    log: CleaningLog,
+    reason: Reason,
+    messages: list[str],
+) -> None:
     for position in np.flatnonzero(mask):
-        log.add(raw.file, frame_rows[position], None, None, Action.ROW_EXCLUDED, reason,
-                messages[position])
+        log.add(
+            raw.file,
+            frame_rows[position],
+            None,
+            None,
+            Action.ROW_EXCLUDED,
+            reason,
+            messages[position],
+        )
 
 
 def _duplicate_rows(raw: RawTable, rows: list[int]) -> tuple[np.ndarray, list[str]]:
@@ -237,7 +314,9 @@ def _duplicate_rows(raw: RawTable, rows: list[int]) -> tuple[np.ndarray, list[st
     messages = []
     for position, record in enumerate(as_text.itertuples(index=False, name=None)):
         first_row.setdefault(record, rows[position])
-        messages.append(f"exact copy of row {first_row[record]}: excluded as a duplicate submission")
+        messages.append(
+            f"exact copy of row {first_row[record]}: excluded as a duplicate submission"
+        )
     return duplicated, messages
 
 
@@ -245,8 +324,11 @@ def _duplicate_ids(ids: pd.Series, rows: list[int], column: str) -> tuple[np.nda
     text = ids.astype("string").str.strip()
     duplicated = (text.duplicated(keep="first") & text.notna() & (text != "")).to_numpy()
     first_row = {value: rows[pos] for pos, value in reversed(list(enumerate(text)))}
-    messages = [f"respondent id {value!r} in column {column!r} already on row {first_row.get(value)}: "
-                "excluded (the first submission is kept)" for value in text]
+    messages = [
+        f"respondent id {value!r} in column {column!r} already on row {first_row.get(value)}: "
+        "excluded (the first submission is kept)"
+        for value in text
+    ]
     return duplicated, messages
 
 
@@ -296,7 +378,11 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
             item_codes[item.id] = _reverse(codes, item, scale, header, raw.file, log)
     items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
     fields = pd.DataFrame(
-        {f.id: _field_values(raw, mapping[f.id], f).to_numpy() for f in q.fields if f.id in mapping},
+        {
+            f.id: _field_values(raw, mapping[f.id], f).to_numpy()
+            for f in q.fields
+            if f.id in mapping
+        },
         index=items.index,
     )
     keep = _exclude_rows(raw, q, mapping, items, fields, rows, log)
@@ -307,14 +393,27 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
     return Responses(items[keep], fields[keep], log, q, raw.file, timestamps, mapping)
 
 
-def _exclude_rows(raw: RawTable, q: Questionnaire, mapping: dict[str, str], items: pd.DataFrame,
-                  fields: pd.DataFrame, rows: list[int], log: CleaningLog) -> np.ndarray:
+def _exclude_rows(
+    raw: RawTable,
+    q: Questionnaire,
+    mapping: dict[str, str],
+    items: pd.DataFrame,
+    fields: pd.DataFrame,
+    rows: list[int],
+    log: CleaningLog,
+) -> np.ndarray:
     """Decide which rows stay; each excluded row is logged once, under its first reason."""
     keep = np.ones(len(rows), dtype=bool)
     if items.shape[1]:
         empty = items.isna().all(axis=1).to_numpy()
-        _exclude(rows, empty & keep, raw, log, Reason.NO_ANSWERS,
-                 ["no answer to any item: excluded"] * len(rows))
+        _exclude(
+            rows,
+            empty & keep,
+            raw,
+            log,
+            Reason.NO_ANSWERS,
+            ["no answer to any item: excluded"] * len(rows),
+        )
         keep &= ~empty
     item_headers = {mapping[item.id] for item in q.items if item.id in mapping}
     if set(map(str, raw.frame.columns)) - item_headers:
@@ -324,9 +423,16 @@ def _exclude_rows(raw: RawTable, q: Questionnaire, mapping: dict[str, str], item
     else:
         # Without a timestamp, id or profile column, two respondents giving the same answers
         # are indistinguishable from a double submission: keep both and say so.
-        log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
-                "the file has only item columns, so identical rows cannot be told from "
-                "double submissions: no row was excluded as a duplicate")
+        log.add(
+            raw.file,
+            None,
+            None,
+            None,
+            Action.NOTED,
+            Reason.DUPLICATE_ROW,
+            "the file has only item columns, so identical rows cannot be told from "
+            "double submissions: no row was excluded as a duplicate",
+        )
     for fld in q.fields:
         if fld.kind == "id" and fld.id in mapping:
             ids = pd.Series(np.where(keep, fields[fld.id].to_numpy(), None))
@@ -336,8 +442,9 @@ def _exclude_rows(raw: RawTable, q: Questionnaire, mapping: dict[str, str], item
     return keep
 
 
-def read_responses(path: str, questionnaire: Questionnaire | str, *, strict: bool = True,
-                   **read_options: Any) -> Responses:
+def read_responses(
+    path: str, questionnaire: Questionnaire | str, *, strict: bool = True, **read_options: Any
+) -> Responses:
     """Read an export and clean it with a questionnaire.
 
     Parameters
@@ -364,7 +471,11 @@ def read_responses(path: str, questionnaire: Questionnaire | str, *, strict: boo
     from surveyq.io import read_raw
     from surveyq.questionnaire import load_questionnaire
 
-    q = questionnaire if isinstance(questionnaire, Questionnaire) else load_questionnaire(questionnaire)
+    q = (
+        questionnaire
+        if isinstance(questionnaire, Questionnaire)
+        else load_questionnaire(questionnaire)
+    )
     responses = clean(read_raw(path, **read_options), q)
     fatal = responses.log.fatal
     if strict and fatal:

@@ -53,9 +53,12 @@ def _guarded(action: Callable[[], int]) -> None:
     except Exception as exc:  # a bug in surveyq: still one line, with the way to report it
         if _state["debug"]:
             raise
-        console.print(f"[bold red]Error:[/] internal error ({type(exc).__name__}: {exc}); this is "
-                      "a bug in surveyq: rerun with --debug and report the traceback",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"[bold red]Error:[/] internal error ({type(exc).__name__}: {exc}); this is "
+            "a bug in surveyq: rerun with --debug and report the traceback",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(EXIT_BUG) from None
     raise typer.Exit(code)
 
@@ -72,8 +75,13 @@ def _run(project: Path, out: Path, lang: str | None) -> int:
     for name, survey in result.results["surveys"].items():
         excluded = sum(f["rows_in_file"] - f["rows_kept"] for f in survey["row_accounting"])
         problems += len(survey["problems"])
-        table.add_row(name, str(survey["n"]), str(survey["k"]), str(excluded),
-                      "; ".join(survey["problems"]) or "–")
+        table.add_row(
+            name,
+            str(survey["n"]),
+            str(survey["k"]),
+            str(excluded),
+            "; ".join(survey["problems"]) or "–",
+        )
     Console().print(table)
     return EXIT_ANALYSIS if problems else EXIT_OK
 
@@ -84,7 +92,9 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/out"),
     lang: Annotated[Lang | None, typer.Option("--lang", help="Report language.")] = None,
 ) -> None:
-    """Read, clean and analyse every survey of a project; write report.html, results.json and cleaning-log.csv.
+    """Read, clean and analyse every survey of a project and write its documents.
+
+    Writes report.html, results.json and cleaning-log.csv to the output folder.
 
     Example: surveyq run questionnaires/demo/project.yaml --out reports/demo --lang id
     """
@@ -114,14 +124,24 @@ def _check(project: Path) -> int:
         problems = [e for e in log.entries if e.action.value != "cell_missing"]
         fatal = log.fatal
         fatal_total += len(fatal)
-        Console().print(f"[bold]{name}[/]: {len(fatal)} fatal, {len(problems) - len(fatal)} other entries")
+        Console().print(
+            f"[bold]{name}[/]: {len(fatal)} fatal, {len(problems) - len(fatal)} other entries"
+        )
         for entry in problems:
-            where = ", ".join(part for part in (
-                f"row {entry.row}" if entry.row is not None else None,
-                f"column {entry.column!r}" if entry.column else None) if part)
+            where = ", ".join(
+                part
+                for part in (
+                    f"row {entry.row}" if entry.row is not None else None,
+                    f"column {entry.column!r}" if entry.column else None,
+                )
+                if part
+            )
             mark = "[red]FATAL[/] " if entry.fatal else ""
-            Console().print(f"  {mark}{entry.file}{' ' + where if where else ''}: {entry.message}",
-                            highlight=False, soft_wrap=True)
+            Console().print(
+                f"  {mark}{entry.file}{' ' + where if where else ''}: {entry.message}",
+                highlight=False,
+                soft_wrap=True,
+            )
     return EXIT_INPUT if fatal_total else EXIT_OK
 
 

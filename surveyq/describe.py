@@ -28,7 +28,8 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
     >>> from surveyq.log import CleaningLog
     >>> q = load_questionnaire("skm-permenpanrb-14-2017")
     >>> items = pd.DataFrame({i.id: [4.0, 3.0, None] for i in q.items})
-    >>> table = item_frequencies(Responses(items, pd.DataFrame(index=items.index), CleaningLog(), q))
+    >>> fields = pd.DataFrame(index=items.index)
+    >>> table = item_frequencies(Responses(items, fields, CleaningLog(), q))
     >>> [int(table.loc["U1", c]) for c in ["n", "missing", "count_1", "count_3", "count_4"]]
     [2, 1, 0, 1, 1]
     >>> float(table.loc["U1", "mean"])
@@ -42,14 +43,23 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
         scale = q.scale_of(item)
         counts = answers.value_counts()
         record = {
-            "item": item.id, "role": item.role, "dimension": item.dimension,
-            "element": item.element, "text_id": item.text.id, "text_en": item.text.en,
-            "scale": item.scale, "reverse": item.reverse,
-            "n": int(answers.notna().sum()), "missing": int(answers.isna().sum()),
-            "mean": answers.mean(), "sd": answers.std(ddof=1),
+            "item": item.id,
+            "role": item.role,
+            "dimension": item.dimension,
+            "element": item.element,
+            "text_id": item.text.id,
+            "text_en": item.text.en,
+            "scale": item.scale,
+            "reverse": item.reverse,
+            "n": int(answers.notna().sum()),
+            "missing": int(answers.isna().sum()),
+            "mean": answers.mean(),
+            "sd": answers.std(ddof=1),
         }
         for point in points:
-            record[f"count_{point}"] = int(counts.get(float(point), 0)) if point in scale.points else None
+            record[f"count_{point}"] = (
+                int(counts.get(float(point), 0)) if point in scale.points else None
+            )
         records.append(record)
     return pd.DataFrame(records).set_index("item")
 
@@ -57,9 +67,13 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
 def scale_labels(responses: Responses) -> dict[str, dict[str, list[str]]]:
     """Each scale's point labels per language, for charts and tables."""
     q = responses.questionnaire
-    return {name: {"points": [str(p) for p in scale.points],
-                   **{lang: [scale.label(p, lang) for p in scale.points] for lang in ("id", "en")}}
-            for name, scale in q.scales.items()}
+    return {
+        name: {
+            "points": [str(p) for p in scale.points],
+            **{lang: [scale.label(p, lang) for p in scale.points] for lang in ("id", "en")},
+        }
+        for name, scale in q.scales.items()
+    }
 
 
 def profile(responses: Responses) -> pd.DataFrame:
@@ -78,12 +92,19 @@ def profile(responses: Responses) -> pd.DataFrame:
         for category, count in counts.items():
             blank = category is None or (isinstance(category, float) and pd.isna(category))
             label = field.categories.get(category) if not blank else None
-            records.append({
-                "field": field.id, "kind": field.kind, "field_id": field.text.id,
-                "field_en": field.text.en, "category": None if blank else str(category),
-                "category_id": label.id if label else None, "category_en": label.en if label else None,
-                "count": int(count), "percent": 100 * count / len(values) if len(values) else None,
-            })
+            records.append(
+                {
+                    "field": field.id,
+                    "kind": field.kind,
+                    "field_id": field.text.id,
+                    "field_en": field.text.en,
+                    "category": None if blank else str(category),
+                    "category_id": label.id if label else None,
+                    "category_en": label.en if label else None,
+                    "count": int(count),
+                    "percent": 100 * count / len(values) if len(values) else None,
+                }
+            )
     return pd.DataFrame(records)
 
 

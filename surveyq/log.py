@@ -55,7 +55,13 @@ class Action(str, Enum):
 
 #: Row-level reasons that remove a respondent from the item matrix.
 ROW_EXCLUSIONS = frozenset(
-    {Reason.BLANK_ROW, Reason.SUMMARY_ROW, Reason.DUPLICATE_ID, Reason.DUPLICATE_ROW, Reason.NO_ANSWERS}
+    {
+        Reason.BLANK_ROW,
+        Reason.SUMMARY_ROW,
+        Reason.DUPLICATE_ID,
+        Reason.DUPLICATE_ROW,
+        Reason.NO_ANSWERS,
+    }
 )
 
 LOG_COLUMNS = ["file", "row", "column", "raw_value", "action", "reason", "message"]
@@ -145,7 +151,9 @@ class CleaningLog:
         frame = self.to_frame()
         records = []
         for file, counts in self.files.items():
-            excluded = frame[(frame["file"] == file) & (frame["action"] == Action.ROW_EXCLUDED.value)]
+            excluded = frame[
+                (frame["file"] == file) & (frame["action"] == Action.ROW_EXCLUDED.value)
+            ]
             record = {"file": file, "rows_in_file": counts["rows_in_file"]}
             for reason in sorted(ROW_EXCLUSIONS, key=lambda r: r.value):
                 record[reason.value] = int((excluded["reason"] == reason.value).sum())

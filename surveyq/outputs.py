@@ -21,10 +21,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_atomic(path: str | Path, data: str | bytes | Callable[[Path], None]) -> Path:
-    """Write ``data`` (text, bytes, or a function writing to a given path) to ``path`` atomically."""
+    """Write ``data`` (text, bytes, or a function writing to a path) to ``path`` atomically."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
     os.close(handle)
     temp_path = Path(temporary)
     try:
@@ -64,7 +66,11 @@ def to_jsonable(value: Any) -> Any:
     if hasattr(value, "model_dump"):  # pydantic models (bilingual texts, specs)
         return to_jsonable(value.model_dump())
     if isinstance(value, pd.DataFrame):
-        frame = value.reset_index() if value.index.name or not isinstance(value.index, pd.RangeIndex) else value
+        frame = (
+            value.reset_index()
+            if value.index.name or not isinstance(value.index, pd.RangeIndex)
+            else value
+        )
         return [to_jsonable(record) for record in frame.to_dict(orient="records")]
     if isinstance(value, pd.Series):
         return {str(k): to_jsonable(v) for k, v in value.items()}

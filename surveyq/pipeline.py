@@ -50,15 +50,18 @@ class ProjectRun:
 
     @property
     def log(self) -> pd.DataFrame:
-        frames = [run.responses.log.to_frame().assign(survey=name) for name, run in self.surveys.items()]
+        frames = [
+            run.responses.log.to_frame().assign(survey=name) for name, run in self.surveys.items()
+        ]
         if not frames:
             return pd.DataFrame(columns=["survey", *LOG_COLUMNS])
         return pd.concat(frames, ignore_index=True)[["survey", *LOG_COLUMNS]]
 
 
-def read_survey(project: Project, name: str, strict: bool = True,
-                period: str | None = None) -> Responses:
-    """Read and clean one survey of a project (an earlier period's file when ``period`` is given)."""
+def read_survey(
+    project: Project, name: str, strict: bool = True, period: str | None = None
+) -> Responses:
+    """Read and clean one survey of a project (an earlier period's file if ``period`` is given)."""
     spec = project.spec.surveys[name]
     options = spec.read.model_dump(exclude_none=True)
     file = spec.previous[period] if period else spec.responses
@@ -75,8 +78,13 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
     q = run.responses.questionnaire
     log = run.responses.log
     return {
-        "questionnaire": {"id": q.id, "title": q.title.model_dump(), "kind": q.kind,
-                          "standard": q.standard, "source": q.source},
+        "questionnaire": {
+            "id": q.id,
+            "title": q.title.model_dump(),
+            "kind": q.kind,
+            "standard": q.standard,
+            "source": q.source,
+        },
         "title": run.spec.title.model_dump() if run.spec.title else q.title.model_dump(),
         "file": run.responses.file,
         "n": run.responses.n,
@@ -85,25 +93,34 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
         "row_accounting": log.row_accounting(),
         "log_summary": log.summary(),
         "scales": scale_labels(run.responses),
-        "groups": {code: group.text.model_dump() for code, group in {**q.dimensions, **q.elements}.items()},
+        "groups": {
+            code: group.text.model_dump() for code, group in {**q.dimensions, **q.elements}.items()
+        },
         "items": item_frequencies(run.responses),
         "profile": profile(run.responses),
         "free_text": free_text(run.responses),
-        "previous": {period: {"file": r.file, "n": r.n, "row_accounting": r.log.row_accounting()}
-                     for period, r in run.previous.items()},
+        "previous": {
+            period: {"file": r.file, "n": r.n, "row_accounting": r.log.row_accounting()}
+            for period, r in run.previous.items()
+        },
         "analyses": run.analyses,
         "problems": run.problems,
     }
 
 
 def analyse_survey(run: SurveyRun) -> None:
-    """Compute every analysis the survey asks for; an analysis the data cannot support is a problem noted, not a crash."""
+    """Compute every analysis the survey asks for.
+
+    An analysis the data cannot support is a problem noted in the results, not a crash.
+    """
     from surveyq.analyses import ANALYSES, analyses_for
 
     for analysis in analyses_for(run):
         compute = ANALYSES.get(analysis)
         if compute is None:
-            run.problems.append(f"analysis {analysis!r} is not available in surveyq {__version__} yet")
+            run.problems.append(
+                f"analysis {analysis!r} is not available in surveyq {__version__} yet"
+            )
             continue
         try:
             run.analyses[analysis] = compute(run)
@@ -111,8 +128,12 @@ def analyse_survey(run: SurveyRun) -> None:
             run.problems.append(f"{analysis}: {exc}")
 
 
-def run_project(path: str | Path, out: str | Path | None = None, lang: str | None = None,
-                progress: Progress | None = None) -> ProjectRun:
+def run_project(
+    path: str | Path,
+    out: str | Path | None = None,
+    lang: str | None = None,
+    progress: Progress | None = None,
+) -> ProjectRun:
     """Read, clean and analyse every survey of a project, and write the outputs to ``out``.
 
     Writes ``results.json``, ``cleaning-log.csv`` and ``report.html`` (atomically).
@@ -133,21 +154,31 @@ def run_project(path: str | Path, out: str | Path | None = None, lang: str | Non
     for name, spec in project.spec.surveys.items():
         notify(f"reading {name}: {spec.responses}")
         options = {**project.spec.options, **spec.options}
-        run = SurveyRun(name, spec, read_survey(project, name), spec_options=options,
-                        period=str(project.spec.period or "current"),
-                        previous={p: read_survey(project, name, period=p) for p in spec.previous})
+        run = SurveyRun(
+            name,
+            spec,
+            read_survey(project, name),
+            spec_options=options,
+            period=str(project.spec.period or "current"),
+            previous={p: read_survey(project, name, period=p) for p in spec.previous},
+        )
         notify(f"analysing {name}: n = {run.responses.n}")
         analyse_survey(run)
         surveys[name] = run
-    results = to_jsonable({
-        "schema": RESULTS_SCHEMA,
-        "surveyq_version": __version__,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "language": language,
-        "project": {"file": str(project.path), "organisation": project.spec.organisation,
-                    "period": project.spec.period},
-        "surveys": {name: _survey_summary(run) for name, run in surveys.items()},
-    })
+    results = to_jsonable(
+        {
+            "schema": RESULTS_SCHEMA,
+            "surveyq_version": __version__,
+            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "language": language,
+            "project": {
+                "file": str(project.path),
+                "organisation": project.spec.organisation,
+                "period": project.spec.period,
+            },
+            "surveys": {name: _survey_summary(run) for name, run in surveys.items()},
+        }
+    )
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
         write_outputs(project_run, Path(out), language, notify)

@@ -106,7 +106,9 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path), where) from None
+        raise InputError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path), where
+        ) from None
 
 
 def load_project(path: str | Path) -> Project:
@@ -114,7 +116,9 @@ def load_project(path: str | Path) -> Project:
     file = Path(path)
     raw = _read_yaml(file)
     if not isinstance(raw, dict):
-        raise InputError("a project file must be a YAML mapping with organisation and surveys", str(file))
+        raise InputError(
+            "a project file must be a YAML mapping with organisation and surveys", str(file)
+        )
     try:
         spec = ProjectSpec.model_validate(raw)
     except ValidationError as exc:
@@ -127,12 +131,19 @@ def load_project(path: str | Path) -> Project:
         q_path = survey.questionnaire
         local = project.resolve(q_path)
         try:
-            questionnaires[name] = load_questionnaire(local if local.exists() else resolve_questionnaire_path(q_path))
+            questionnaires[name] = load_questionnaire(
+                local if local.exists() else resolve_questionnaire_path(q_path)
+            )
         except InputError as exc:
             problems.append(f"surveys.{name}.questionnaire: {exc}")
-        for key, relative in [("responses", survey.responses), *[(f"previous.{p}", f) for p, f in survey.previous.items()]]:
+        for key, relative in [
+            ("responses", survey.responses),
+            *[(f"previous.{p}", f) for p, f in survey.previous.items()],
+        ]:
             if not project.resolve(relative).exists():
-                problems.append(f"surveys.{name}.{key}: file {relative!r} not found next to the project file")
+                problems.append(
+                    f"surveys.{name}.{key}: file {relative!r} not found next to the project file"
+                )
     if problems:
         raise InputError("; ".join(problems), str(file))
     return project

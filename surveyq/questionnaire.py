@@ -31,8 +31,18 @@ from surveyq.errors import InputError
 LANGUAGES = ("id", "en")
 Role = Literal["perception", "expectation", "importance", "satisfaction", "item"]
 FieldKind = Literal[
-    "id", "name", "gender", "age_band", "age", "education", "occupation", "service_type",
-    "suggestion", "unit", "period", "other",
+    "id",
+    "name",
+    "gender",
+    "age_band",
+    "age",
+    "education",
+    "occupation",
+    "service_type",
+    "suggestion",
+    "unit",
+    "period",
+    "other",
 ]
 
 # "4 (Baik)", "4. Baik", "4 - Baik", "4: Baik": a leading code followed by its label.
@@ -94,7 +104,9 @@ class Scale(BaseModel):
                 )
         for point in self.aliases:
             if point not in self.points:
-                raise ValueError(f"aliases names point {point}, which is not in points {self.points}")
+                raise ValueError(
+                    f"aliases names point {point}, which is not in points {self.points}"
+                )
         return self
 
     @property
@@ -234,7 +246,11 @@ def _key_path(loc: Iterable[Any], raw: dict[str, Any]) -> str:
     node: Any = raw
     for key in loc:
         if isinstance(key, int):
-            ident = node[key].get("id") if isinstance(node, list) and isinstance(node[key], dict) else None
+            ident = (
+                node[key].get("id")
+                if isinstance(node, list) and isinstance(node[key], dict)
+                else None
+            )
             parts[-1] += f"[{key}]" + (f" (id {ident})" if ident else "")
         else:
             parts.append(str(key))
@@ -252,36 +268,69 @@ def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
     for index, item in enumerate(q.items):
         where = f"items[{index}] (id {item.id})"
         if item.id in seen:
-            problems.append((where + ".id", f"duplicate item id '{item.id}' (also items[{seen[item.id]}]): give each item its own id"))
+            problems.append(
+                (
+                    where + ".id",
+                    f"duplicate item id '{item.id}' (also items[{seen[item.id]}]): "
+                    "give each item its own id",
+                )
+            )
         seen.setdefault(item.id, index)
         if item.scale not in q.scales:
             known = ", ".join(sorted(q.scales))
-            problems.append((where + ".scale", f"unknown scale '{item.scale}': use one of {known} or add it under scales"))
+            problems.append(
+                (
+                    where + ".scale",
+                    f"unknown scale '{item.scale}': use one of {known} or add it under scales",
+                )
+            )
         if not item.header_candidates and not item.column_pattern:
-            problems.append((where, "item has no column: add `column:` with the header of its answers in the raw export"))
+            problems.append(
+                (
+                    where,
+                    "item has no column: add `column:` with the header of its answers "
+                    "in the raw export",
+                )
+            )
         if item.column_pattern:
             try:
                 re.compile(item.column_pattern)
             except re.error as exc:
-                problems.append((where + ".column_pattern", f"not a valid regular expression ({exc})"))
+                problems.append(
+                    (where + ".column_pattern", f"not a valid regular expression ({exc})")
+                )
     field_ids = [f.id for f in q.fields]
     for index, fld in enumerate(q.fields):
         if fld.id in seen or field_ids.count(fld.id) > 1:
-            problems.append((f"fields[{index}] (id {fld.id}).id", f"duplicate id '{fld.id}': field and item ids must be unique"))
+            problems.append(
+                (
+                    f"fields[{index}] (id {fld.id}).id",
+                    f"duplicate id '{fld.id}': field and item ids must be unique",
+                )
+            )
         if not fld.header_candidates and not fld.column_pattern:
-            problems.append((f"fields[{index}] (id {fld.id})", "field has no column: add `column:` with its header in the raw export"))
+            problems.append(
+                (
+                    f"fields[{index}] (id {fld.id})",
+                    "field has no column: add `column:` with its header in the raw export",
+                )
+            )
     return problems
 
 
 def parse_questionnaire(raw: Any, file: str = "<questionnaire>") -> Questionnaire:
     """Validate a questionnaire mapping; every problem is reported in one InputError."""
     if not isinstance(raw, dict):
-        raise InputError("a questionnaire file must be a YAML mapping with id, title, scales and items", file)
+        raise InputError(
+            "a questionnaire file must be a YAML mapping with id, title, scales and items", file
+        )
     try:
         q = Questionnaire.model_validate({**raw, "path": file})
     except ValidationError as exc:
         lines = [f"{_key_path(err['loc'], raw)}: {err['msg']}" for err in exc.errors()]
-        raise InputError("; ".join(lines) + " (see questionnaires/*.yaml for the format)", file) from None
+        raise InputError(
+            "; ".join(lines) + " (see questionnaires/*.yaml for the format)", file
+        ) from None
     problems = _cross_check(q)
     if problems:
         raise InputError("; ".join(f"{path}: {message}" for path, message in problems), file)
@@ -309,7 +358,9 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(file), where) from None
+        raise InputError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})", str(file), where
+        ) from None
     return parse_questionnaire(raw, str(file))
 
 

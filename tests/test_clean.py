@@ -28,28 +28,58 @@ LIKERT5 = {
 
 def questionnaire(reverse_q3: bool = True, with_id: bool = False):
     items = [
-        {"id": f"Q{j}", "text": {"id": f"B{j}", "en": f"I{j}"}, "scale": "likert5",
-         "column": f"Pertanyaan {j}", "reverse": reverse_q3 and j == 3}
+        {
+            "id": f"Q{j}",
+            "text": {"id": f"B{j}", "en": f"I{j}"},
+            "scale": "likert5",
+            "column": f"Pertanyaan {j}",
+            "reverse": reverse_q3 and j == 3,
+        }
         for j in (1, 2, 3)
     ]
-    fields = [{"id": "gender", "kind": "gender", "text": {"id": "JK", "en": "Gender"},
-               "column": "Jenis Kelamin"}]
+    fields = [
+        {
+            "id": "gender",
+            "kind": "gender",
+            "text": {"id": "JK", "en": "Gender"},
+            "column": "Jenis Kelamin",
+        }
+    ]
     if with_id:
         fields.append({"id": "rid", "kind": "id", "text": {"id": "ID", "en": "ID"}, "column": "ID"})
-    return parse_questionnaire({"id": "t", "title": {"id": "T", "en": "T"},
-                                "scales": {"likert5": LIKERT5}, "items": items, "fields": fields},
-                               "t.yaml")
+    return parse_questionnaire(
+        {
+            "id": "t",
+            "title": {"id": "T", "en": "T"},
+            "scales": {"likert5": LIKERT5},
+            "items": items,
+            "fields": fields,
+        },
+        "t.yaml",
+    )
 
 
 def raw_table(records: list[dict], file: str = "responses.csv") -> RawTable:
     frame = pd.DataFrame(records, dtype=object)
     frame = frame.astype(object).where(frame.notna(), None)
-    return RawTable(frame=frame, rows=list(range(2, len(records) + 2)), file=file, format="csv",
-                    rows_in_file=len(records), log=CleaningLog())
+    return RawTable(
+        frame=frame,
+        rows=list(range(2, len(records) + 2)),
+        file=file,
+        format="csv",
+        rows_in_file=len(records),
+        log=CleaningLog(),
+    )
 
 
 def row(q1, q2, q3, gender="P", **extra):
-    return {"Pertanyaan 1": q1, "Pertanyaan 2": q2, "Pertanyaan 3": q3, "Jenis Kelamin": gender, **extra}
+    return {
+        "Pertanyaan 1": q1,
+        "Pertanyaan 2": q2,
+        "Pertanyaan 3": q3,
+        "Jenis Kelamin": gender,
+        **extra,
+    }
 
 
 def entries(resp, reason):
@@ -58,11 +88,13 @@ def entries(resp, reason):
 
 
 def test_labels_aliases_and_codes_become_codes_and_reverse_keying_uses_scale_ends():
-    resp = clean(raw_table([row("Sangat Setuju", "S", "2"), row("4 (Setuju)", 3, "STS")]),
-                 questionnaire())
+    resp = clean(
+        raw_table([row("Sangat Setuju", "S", "2"), row("4 (Setuju)", 3, "STS")]), questionnaire()
+    )
     # Q3 is reverse-worded on 1..5: x' = (1 + 5) - x, so 2 -> 4 and 1 (STS) -> 5.
-    expected = pd.DataFrame({"Q1": [5.0, 4.0], "Q2": [4.0, 3.0], "Q3": [4.0, 5.0]},
-                            index=pd.Index([2, 3], name="row"))
+    expected = pd.DataFrame(
+        {"Q1": [5.0, 4.0], "Q2": [4.0, 3.0], "Q3": [4.0, 5.0]}, index=pd.Index([2, 3], name="row")
+    )
     pd.testing.assert_frame_equal(resp.items, expected)
     reversed_entry = entries(resp, "reverse_keyed")
     assert reversed_entry["column"].tolist() == ["Pertanyaan 3"]
@@ -70,8 +102,9 @@ def test_labels_aliases_and_codes_become_codes_and_reverse_keying_uses_scale_end
 
 
 def test_unknown_label_names_file_row_column_and_the_fix():
-    resp = clean(raw_table([row("SS", "S", "S"), row("Sangat setuju sekali", "S", "S")]),
-                 questionnaire())
+    resp = clean(
+        raw_table([row("SS", "S", "S"), row("Sangat setuju sekali", "S", "S")]), questionnaire()
+    )
     entry = entries(resp, "unknown_label").iloc[0]
     assert (entry["file"], entry["row"], entry["column"]) == ("responses.csv", 3, "Pertanyaan 1")
     assert entry["raw_value"] == "Sangat setuju sekali"
@@ -82,9 +115,16 @@ def test_unknown_label_names_file_row_column_and_the_fix():
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [("6", "out_of_range"), (0, "out_of_range"), ("3,5", "non_integer"), (2.5, "non_integer"),
-     ("Tidak tahu", "declared_missing"), ("", "missing_answer"), (None, "missing_answer"),
-     ("1e400", "non_integer")],
+    [
+        ("6", "out_of_range"),
+        (0, "out_of_range"),
+        ("3,5", "non_integer"),
+        (2.5, "non_integer"),
+        ("Tidak tahu", "declared_missing"),
+        ("", "missing_answer"),
+        (None, "missing_answer"),
+        ("1e400", "non_integer"),
+    ],
 )
 def test_bad_cells_become_missing_with_their_reason(value, reason):
     resp = clean(raw_table([row(value, "S", "S"), row("S", "S", "S")]), questionnaire())
@@ -113,19 +153,23 @@ def test_column_matched_by_two_items_is_fatal():
 def test_rows_without_answers_duplicates_and_ids_are_excluded_and_accounted_for():
     records = [
         row("S", "S", "S", ID="A1"),
-        row(None, None, None, ID="A2"),          # profile only: no item answered
-        row("S", "S", "S", ID="A1"),             # exact copy of row 2
-        row("SS", "TS", "N", ID="A1"),           # same respondent id, other answers
+        row(None, None, None, ID="A2"),  # profile only: no item answered
+        row("S", "S", "S", ID="A1"),  # exact copy of row 2
+        row("SS", "TS", "N", ID="A1"),  # same respondent id, other answers
         row("TS", "TS", "TS", ID="A5"),
     ]
     resp = clean(raw_table(records), questionnaire(with_id=True))
     assert resp.items.index.tolist() == [2, 6]
     assert entries(resp, "no_answers")["row"].tolist() == [3]
     duplicate = entries(resp, "duplicate_row")
-    assert duplicate["row"].tolist() == [4] and "exact copy of row 2" in duplicate["message"].iloc[0]
+    assert (
+        duplicate["row"].tolist() == [4] and "exact copy of row 2" in duplicate["message"].iloc[0]
+    )
     assert entries(resp, "duplicate_id")["row"].tolist() == [5]
     accounting = resp.log.row_accounting().iloc[0]
-    excluded = accounting[["blank_row", "summary_row", "duplicate_id", "duplicate_row", "no_answers"]]
+    excluded = accounting[
+        ["blank_row", "summary_row", "duplicate_id", "duplicate_row", "no_answers"]
+    ]
     assert accounting["rows_in_file"] == 5 and accounting["rows_kept"] == 2
     assert excluded.sum() + accounting["rows_kept"] == accounting["rows_in_file"]
 
@@ -137,20 +181,32 @@ def test_identical_rows_are_kept_when_the_file_has_only_item_columns():
     doc["fields"] = []
     resp = clean(raw_table(records), parse_questionnaire(doc, "t.yaml"))
     assert resp.n == 2
-    assert "cannot be told from double submissions" in entries(resp, "duplicate_row")["message"].iloc[0]
+    assert (
+        "cannot be told from double submissions"
+        in entries(resp, "duplicate_row")["message"].iloc[0]
+    )
 
 
 def test_fields_are_trimmed_text_and_questions_match_ignoring_spacing_and_case():
-    records = [{"  pertanyaan 1 ": "S", "PERTANYAAN  2": "S", "Pertanyaan 3.": "S",
-                "Jenis Kelamin": "  Perempuan  "}]
+    records = [
+        {
+            "  pertanyaan 1 ": "S",
+            "PERTANYAAN  2": "S",
+            "Pertanyaan 3.": "S",
+            "Jenis Kelamin": "  Perempuan  ",
+        }
+    ]
     resp = clean(raw_table(records), questionnaire())
     assert resp.fields["gender"].tolist() == ["Perempuan"]
     assert resp.log.fatal == []
 
 
 cells = st.one_of(
-    st.none(), st.text(max_size=12), st.integers(-10**20, 10**20),
-    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["SS", "S", "N", "TS", "STS", "3,0"]),
+    st.none(),
+    st.text(max_size=12),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["SS", "S", "N", "TS", "STS", "3,0"]),
 )
 
 

@@ -19,7 +19,11 @@ DEMO = demo_project_path().parent
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +40,11 @@ def test_demo_writes_results_log_and_report(demo_run):
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["schema"] == "surveyq-results/1"
     assert set(results["surveys"]) == {"customer", "skm", "employee"}
-    assert (out / "cleaning-log.csv").read_text(encoding="utf-8").startswith("survey,file,row,column")
+    assert (
+        (out / "cleaning-log.csv").read_text(encoding="utf-8").startswith("survey,file,row,column")
+    )
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<section id=\"data-quality\">" in html
+    assert '<section id="data-quality">' in html
     assert not list(out.glob(".*.tmp")), "temporary files must be renamed into place"
 
 
@@ -48,7 +54,9 @@ def test_inputs_are_byte_identical_after_a_run(demo_run):
 
 
 def test_run_in_english(tmp_path):
-    result = runner.invoke(app, ["run", str(demo_project_path()), "--out", str(tmp_path), "--lang", "en"])
+    result = runner.invoke(
+        app, ["run", str(demo_project_path()), "--out", str(tmp_path), "--lang", "en"]
+    )
     assert result.exit_code in (0, 1), result.output
     assert "Data quality" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
@@ -60,16 +68,22 @@ def broken_project(tmp_path: Path) -> Path:
             shutil.copy(path, tmp_path / path.name)
     project = yaml.safe_load((tmp_path / "project.yaml").read_text(encoding="utf-8"))
     skm = project["surveys"]["skm"]
-    q = yaml.safe_load(Path("questionnaires", "skm-permenpanrb-14-2017.yaml").read_text(encoding="utf-8"))
+    q = yaml.safe_load(
+        Path("questionnaires", "skm-permenpanrb-14-2017.yaml").read_text(encoding="utf-8")
+    )
     q["items"][0]["column"] = "U10"
     q["items"][0]["columns"] = []
     q["items"][0].pop("column_pattern", None)
     q["items"][1]["column"] = "U11"
     q["items"][1]["columns"] = []
     q["items"][1].pop("column_pattern", None)
-    (tmp_path / "skm-broken.yaml").write_text(yaml.safe_dump(q, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "skm-broken.yaml").write_text(
+        yaml.safe_dump(q, allow_unicode=True), encoding="utf-8"
+    )
     skm["questionnaire"] = "skm-broken.yaml"
-    (tmp_path / "project.yaml").write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "project.yaml").write_text(
+        yaml.safe_dump(project, allow_unicode=True), encoding="utf-8"
+    )
     return tmp_path / "project.yaml"
 
 
@@ -81,7 +95,9 @@ def test_check_lists_every_fatal_problem_and_exits_2(tmp_path):
 
 
 def test_run_error_is_one_line_without_traceback(tmp_path):
-    result = runner.invoke(app, ["run", str(broken_project(tmp_path)), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["run", str(broken_project(tmp_path)), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert result.output.startswith("Error: ")
     assert "Traceback" not in result.output

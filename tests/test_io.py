@@ -374,7 +374,7 @@ def test_real_kiosk_servqual_cp949():
     assert table.frame.shape == (211, 163) and table.rows_in_file == 211
     columns = list(table.frame.columns)
     assert columns[0] == "귀하의 성별을 선택해주세요."
-    assert columns[3] == "1-1. 키오스크는 사용자가 선택한 내용을 의도대로 정확하게 반영해야 한다.(기대 설문)"
+    assert columns[3] == "1-1. 키오스크는 사용자가 선택한 내용을 의도대로 정확하게 반영해야 한다.(기대 설문)"  # noqa: E501
     assert sum("\t" in name for name in columns) == 2
     assert sum(name.endswith("(기대 설문)") for name in columns) == 24
     assert sum(name.endswith("(인지 설문)") for name in columns) == 24

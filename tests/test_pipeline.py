@@ -60,12 +60,22 @@ def test_rows_add_up_for_every_file(demo):
 def test_results_name_the_conventions_used(demo):
     results = json.loads(json.dumps(demo.results))  # what results.json holds
     skm = results["surveys"]["skm"]["analyses"]
-    assert skm["validity"]["conventions"] == {"corrected": False, "missing": "listwise",
-                                              "alpha": 0.05, "tail": "two-sided"}
-    assert skm["reliability"]["conventions"] == {"missing": "listwise", "threshold": 0.6, "ci": 0.95}
+    assert skm["validity"]["conventions"] == {
+        "corrected": False,
+        "missing": "listwise",
+        "alpha": 0.05,
+        "tail": "two-sided",
+    }
+    assert skm["reliability"]["conventions"] == {
+        "missing": "listwise",
+        "threshold": 0.6,
+        "ci": 0.95,
+    }
     assert skm["ikm"]["summary"]["standard"] == "permenpanrb-14-2017"
     assert skm["ikm"]["summary"]["weight_mode"] == "exact"
-    scales = [s["scale"] for s in results["surveys"]["customer"]["analyses"]["reliability"]["scales"]]
+    scales = [
+        s["scale"] for s in results["surveys"]["customer"]["analyses"]["reliability"]["scales"]
+    ]
     assert "perception" in scales and "perception/tangibles" in scales
 
 
@@ -78,9 +88,15 @@ def test_planted_reverse_item_is_recoded_before_reliability(demo):
 
 def _synthetic_raw(records, file="x.csv"):
     frame = pd.DataFrame(records, dtype=object)
-    return RawTable(frame=frame, rows=list(range(2, len(records) + 2)), file=file, format="csv",
-                    rows_in_file=len(records), log=CleaningLog(),
-                    declared_missing={"A": [9]})
+    return RawTable(
+        frame=frame,
+        rows=list(range(2, len(records) + 2)),
+        file=file,
+        format="csv",
+        rows_in_file=len(records),
+        log=CleaningLog(),
+        declared_missing={"A": [9]},
+    )
 
 
 def test_every_reason_code_can_occur(demo):
@@ -89,14 +105,25 @@ def test_every_reason_code_can_occur(demo):
         seen |= set(run.responses.log.to_frame()["reason"])
     seen |= set(read_raw("tests/fixtures/kobo_export.csv").log.to_frame()["reason"])
     scale = {"points": [1, 2, 3], "labels": {"id": ["a", "b", "c"]}}
-    q = parse_questionnaire({
-        "id": "r", "title": {"id": "r", "en": "r"}, "scales": {"s": scale},
-        "items": [
-            {"id": "A", "text": {"id": "A", "en": "A"}, "scale": "s", "column": "A"},
-            {"id": "B", "text": {"id": "B", "en": "B"}, "scale": "s", "column": "B"},
-            {"id": "C", "text": {"id": "C", "en": "C"}, "scale": "s", "column_pattern": "^B|^C"},
-            {"id": "D", "text": {"id": "D", "en": "D"}, "scale": "s", "column": "D"},
-        ]}, "r.yaml")
+    q = parse_questionnaire(
+        {
+            "id": "r",
+            "title": {"id": "r", "en": "r"},
+            "scales": {"s": scale},
+            "items": [
+                {"id": "A", "text": {"id": "A", "en": "A"}, "scale": "s", "column": "A"},
+                {"id": "B", "text": {"id": "B", "en": "B"}, "scale": "s", "column": "B"},
+                {
+                    "id": "C",
+                    "text": {"id": "C", "en": "C"},
+                    "scale": "s",
+                    "column_pattern": "^B|^C",
+                },
+                {"id": "D", "text": {"id": "D", "en": "D"}, "scale": "s", "column": "D"},
+            ],
+        },
+        "r.yaml",
+    )
     resp = clean(_synthetic_raw([{"A": 9, "B": "2,5", "C": 1}, {"A": 1, "B": 2, "C": 3}]), q)
     seen |= set(resp.log.to_frame()["reason"])
     assert seen == {reason.value for reason in Reason}

@@ -24,7 +24,12 @@ def minimal(**changes):
         "title": {"id": "Mini", "en": "Mini"},
         "scales": {"likert5-id": LIKERT5},
         "items": [
-            {"id": "Q1", "text": {"id": "Satu", "en": "One"}, "scale": "likert5-id", "column": "Q1"},
+            {
+                "id": "Q1",
+                "text": {"id": "Satu", "en": "One"},
+                "scale": "likert5-id",
+                "column": "Q1",
+            },
             {"id": "Q2", "text": {"id": "Dua", "en": "Two"}, "scale": "likert5-id", "column": "Q2"},
         ],
     }
@@ -35,9 +40,21 @@ def minimal(**changes):
 @pytest.mark.parametrize(
     ("answer", "code"),
     [
-        ("Sangat Setuju", 5), ("  sangat   setuju ", 5), ("SS", 5), ("ss", 5), ("Strongly agree", 5),
-        ("RR", 3), ("KS", 3), ("N", 3), ("Tidak setuju", 2), ("STS", 1), ("4 (Setuju)", 4),
-        ("2. Tidak setuju", 2), ("Setju", None), ("Sangat setuju sekali", None), ("9 (x)", None),
+        ("Sangat Setuju", 5),
+        ("  sangat   setuju ", 5),
+        ("SS", 5),
+        ("ss", 5),
+        ("Strongly agree", 5),
+        ("RR", 3),
+        ("KS", 3),
+        ("N", 3),
+        ("Tidak setuju", 2),
+        ("STS", 1),
+        ("4 (Setuju)", 4),
+        ("2. Tidak setuju", 2),
+        ("Setju", None),
+        ("Sangat setuju sekali", None),
+        ("9 (x)", None),
     ],
 )
 def test_scale_reads_labels_aliases_and_leading_codes(answer, code):
@@ -73,7 +90,9 @@ def test_duplicate_item_id_is_rejected():
 def test_item_without_column_is_rejected():
     doc = minimal()
     del doc["items"][0]["column"]
-    with pytest.raises(InputError, match=r"items\[0\] \(id Q1\): item has no column: add `column:`"):
+    with pytest.raises(
+        InputError, match=r"items\[0\] \(id Q1\): item has no column: add `column:`"
+    ):
         parse_questionnaire(doc, "q.yaml")
 
 
@@ -89,14 +108,18 @@ def test_every_problem_is_reported_at_once():
 def test_schema_errors_name_the_key_path():
     doc = minimal()
     doc["scales"]["likert5-id"] = {**LIKERT5, "labels": {"id": ["a", "b"]}}
-    with pytest.raises(InputError, match=r"scales\.likert5-id: .*labels\.id has 2 labels for 5 points"):
+    with pytest.raises(
+        InputError, match=r"scales\.likert5-id: .*labels\.id has 2 labels for 5 points"
+    ):
         parse_questionnaire(doc, "q.yaml")
 
 
 def test_unknown_key_is_rejected_with_its_path():
     doc = minimal()
     doc["items"][0]["revers"] = True
-    with pytest.raises(InputError, match=r"items\[0\] \(id Q1\)\.revers: Extra inputs are not permitted"):
+    with pytest.raises(
+        InputError, match=r"items\[0\] \(id Q1\)\.revers: Extra inputs are not permitted"
+    ):
         parse_questionnaire(doc, "q.yaml")
 
 

@@ -70,16 +70,20 @@ def test_employee_survey_reverse_keys_the_negatively_worded_items():
     # README: 52 respondents, 1-5, X1.4 is negatively worded: x' = 6 - x.
     assert resp.n == 52 and accounting_adds_up(resp)
     assert resp.questionnaire.item("X1.4").reverse
-    np.testing.assert_array_equal(resp.items["X1.4"].to_numpy(),
-                                  6 - raw["X1.4"].astype(float).to_numpy())
+    np.testing.assert_array_equal(
+        resp.items["X1.4"].to_numpy(), 6 - raw["X1.4"].astype(float).to_numpy()
+    )
     # Rows Y and Z have identical answers but are different people (initials differ): both kept.
     assert "duplicate_row" not in reasons(resp)
 
 
-@pytest.mark.parametrize(("questionnaire", "reversed_items"), [
-    ("pallant-optimism.yaml", ["op2", "op4", "op6"]),
-    ("pallant-stress.yaml", ["pss4", "pss5", "pss7", "pss8"]),
-])
+@pytest.mark.parametrize(
+    ("questionnaire", "reversed_items"),
+    [
+        ("pallant-optimism.yaml", ["op2", "op4", "op6"]),
+        ("pallant-stress.yaml", ["pss4", "pss5", "pss7", "pss8"]),
+    ],
+)
 def test_spss_reverse_keying_matches_the_files_own_reversed_copies(questionnaire, reversed_items):
     resp = read("spss-pallant-survey.sav", questionnaire)
     raw = sq.read_raw(REAL / "spss-pallant-survey.sav").frame.set_axis(range(1, 440), axis=0)
@@ -95,7 +99,9 @@ def test_spss_optimism_items_sum_to_the_files_total():
     raw = sq.read_raw(REAL / "spss-pallant-survey.sav").frame.set_axis(range(1, 440), axis=0)
     complete = resp.items.dropna()
     # toptim is Pallant's total optimism, computed in SPSS from op1, Rop2, op3, Rop4, op5, Rop6.
-    np.testing.assert_allclose(complete.sum(axis=1), raw.loc[complete.index, "toptim"].astype(float))
+    np.testing.assert_allclose(
+        complete.sum(axis=1), raw.loc[complete.index, "toptim"].astype(float)
+    )
     # Every missing answer of a kept respondent is one log entry (README: 3-6 missing per item).
     log = resp.log.to_frame()
     kept = log[log["reason"].eq("missing_answer") & log["row"].isin(resp.items.index)]

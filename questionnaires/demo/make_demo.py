@@ -246,7 +246,9 @@ def correlated(rng: np.random.Generator, theta: np.ndarray, rho: float) -> np.nd
     return rho * theta + math.sqrt(1 - rho**2) * rng.standard_normal(theta.size)
 
 
-def choose(rng: np.random.Generator, options: Sequence[str], p: Sequence[float], n: int) -> list[str]:
+def choose(
+    rng: np.random.Generator, options: Sequence[str], p: Sequence[float], n: int
+) -> list[str]:
     return [options[i] for i in rng.choice(len(options), size=n, p=np.asarray(p) / sum(p))]
 
 
@@ -321,7 +323,10 @@ def timestamps(rng: np.random.Generator, n: int, year: int, month: int) -> list[
         start + dt.timedelta(days=int(rng.choice(days)), seconds=int(rng.integers(0, 7 * 3600)))
         for _ in range(n)
     )
-    return [f"{t.day:02d}/{t.month:02d}/{t.year} {t.hour}:{t.minute:02d}:{t.second:02d}" for t in picks]
+    return [
+        f"{t.day:02d}/{t.month:02d}/{t.year} {t.hour}:{t.minute:02d}:{t.second:02d}"
+        for t in picks
+    ]
 
 
 def customer_rows(q: dict[str, Any], n: int = 150) -> tuple[list[str], list[list[str]]]:
@@ -345,7 +350,8 @@ def customer_rows(q: dict[str, Any], n: int = 150) -> tuple[list[str], list[list
         "Pendidikan Terakhir": choose(rng, ["SMA/SMK", "Diploma (D1-D3)", "Sarjana (D4/S1)",
                                             "Pascasarjana (S2/S3)"], [0.30, 0.15, 0.45, 0.10], n),
         "Pekerjaan": choose(rng, ["Pegawai swasta", "Wiraswasta", "PNS/TNI/Polri",
-                                  "Pelajar/Mahasiswa", "Lainnya"], [0.35, 0.35, 0.10, 0.05, 0.15], n),
+                                  "Pelajar/Mahasiswa", "Lainnya"],
+                            [0.35, 0.35, 0.10, 0.05, 0.15], n),
         "Jenis Layanan": services,
     }
     suggestions = customer_suggestions(rng, perception.mean(axis=1))

@@ -75,5 +75,6 @@ class RawTable:
     declared_missing: dict[str, list[Any]] = field(default_factory=dict)
 
     def _repr_html_(self) -> str:
-        title = f"<p><b>{self.file}</b> ({self.format}): {len(self.rows)} of {self.rows_in_file} rows kept</p>"
+        kept = f"{len(self.rows)} of {self.rows_in_file} rows kept"
+        title = f"<p><b>{self.file}</b> ({self.format}): {kept}</p>"
         return title + self.frame.head(20).to_html()
