@@ -4,10 +4,10 @@ Steps, each of which logs what it changes or excludes (../shared/spec/design.md,
 formulas.md section 1):
 
 1. match the export's columns to the questionnaire's items and respondent fields;
-2. exclude rows without any item answer, duplicate respondent ids and exact duplicate rows;
-3. turn every item cell into its scale code (labels, aliases, "4 (Baik)", numbers), setting
+2. turn every item cell into its scale code (labels, aliases, "4 (Baik)", numbers), setting
    unknown labels, out-of-range and non-integer codes to missing;
-4. apply reverse keying, x' = (min + max) - x, from the questionnaire's scale ends.
+3. exclude rows without any item answer, duplicate respondent ids and exact duplicate rows;
+4. apply reverse keying to the rows kept, x' = (min + max) - x, from the questionnaire's scale ends.
 
 Nothing is dropped silently: the rows kept plus the rows excluded add up to the rows in the file
 (:meth:`surveyq.log.CleaningLog.row_accounting`).
@@ -374,8 +374,7 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
         if item.id in mapping:
             header = mapping[item.id]
             scale = q.scale_of(item)
-            codes = _code_column(raw, header, item, scale, log, rows)
-            item_codes[item.id] = _reverse(codes, item, scale, header, raw.file, log)
+            item_codes[item.id] = _code_column(raw, header, item, scale, log, rows)
     items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
     fields = pd.DataFrame(
         {
@@ -386,11 +385,18 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
         index=items.index,
     )
     keep = _exclude_rows(raw, q, mapping, items, fields, rows, log)
+    items = items[keep].copy()
+    for item in q.items:
+        if item.id in mapping:  # after exclusions, so the log counts respondents kept
+            items[item.id] = _reverse(
+                items[item.id].to_numpy(), item, q.scale_of(item), mapping[item.id], raw.file, log
+            )
     timestamps = None
     if raw.timestamp_column:
-        timestamps = pd.Series(raw.frame[raw.timestamp_column].to_numpy(), index=items.index)[keep]
+        stamps = raw.frame[raw.timestamp_column].to_numpy()
+        timestamps = pd.Series(stamps, index=fields.index)[keep]
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
-    return Responses(items[keep], fields[keep], log, q, raw.file, timestamps, mapping)
+    return Responses(items, fields[keep], log, q, raw.file, timestamps, mapping)
 
 
 def _exclude_rows(

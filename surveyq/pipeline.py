@@ -179,10 +179,24 @@ def run_project(
             "surveys": {name: _survey_summary(run) for name, run in surveys.items()},
         }
     )
+    if project.spec.scorecard:
+        notify(f"evaluating scorecard: {project.spec.scorecard}")
+        results["scorecard"] = evaluate_scorecard(project, results["surveys"])
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
         write_outputs(project_run, Path(out), language, notify)
     return project_run
+
+
+def evaluate_scorecard(project: Project, survey_results: dict[str, Any]) -> dict[str, Any]:
+    """The project's scorecard evaluated on its actuals and on the surveys' results."""
+    from surveyq.scorecard import evaluate_project_scorecard
+
+    spec = project.spec
+    actuals = project.resolve(spec.actuals) if spec.actuals else None
+    return to_jsonable(
+        evaluate_project_scorecard(project.resolve(spec.scorecard), actuals, survey_results)
+    )
 
 
 def write_outputs(run: ProjectRun, out: Path, lang: str, notify: Progress) -> None:

@@ -144,6 +144,10 @@ def load_project(path: str | Path) -> Project:
                 problems.append(
                     f"surveys.{name}.{key}: file {relative!r} not found next to the project file"
                 )
+    for key in ("scorecard", "actuals"):
+        relative = getattr(spec, key)
+        if relative and not project.resolve(relative).exists():
+            problems.append(f"{key}: file {relative!r} not found next to the project file")
     if problems:
         raise InputError("; ".join(problems), str(file))
     return project

@@ -127,3 +127,10 @@ def test_every_reason_code_can_occur(demo):
     resp = clean(_synthetic_raw([{"A": 9, "B": "2,5", "C": 1}, {"A": 1, "B": 2, "C": 3}]), q)
     seen |= set(resp.log.to_frame()["reason"])
     assert seen == {reason.value for reason in Reason}
+
+
+def test_the_customer_iku_is_the_skm_index_the_survey_produced(demo):
+    indicators = {i["id"]: i for i in demo.results["scorecard"]["indicators"]}
+    skm = demo.results["surveys"]["skm"]["analyses"]["ikm"]["summary"]["converted"]
+    assert indicators["5a-N"]["realisation"] == skm
+    assert indicators["5a-N"]["source"].startswith("survey")

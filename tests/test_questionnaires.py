@@ -34,7 +34,8 @@ TEST_Q_DIR = Path(__file__).resolve().parent / "questionnaires"
 REAL = ROOT.parent / "shared" / "real-data"
 
 SHIPPED = sorted(SHIPPED_DIR.glob("*.yaml"))
-DEMO_Q = sorted(p for p in DEMO_DIR.glob("*.yaml") if p.name != "project.yaml")
+NOT_QUESTIONNAIRES = ("project.yaml", "scorecard.yaml")
+DEMO_Q = sorted(p for p in DEMO_DIR.glob("*.yaml") if p.name not in NOT_QUESTIONNAIRES)
 TEST_Q = sorted(TEST_Q_DIR.glob("*.yaml"))
 ALL_Q = SHIPPED + DEMO_Q + TEST_Q
 

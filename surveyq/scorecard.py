@@ -1,0 +1,1315 @@
+"""Balanced Scorecards described in YAML, evaluated against IKU actuals and survey results.
+
+A scorecard file (docs/scorecard-format.md) names the scheme, the perspectives and their
+weights, the strategic objectives, and the IKU (indikator kinerja utama) with their targets,
+polarity, consolidation, weight and source: a code in the actuals file (CSV/XLSX with columns
+indicator, period, realisation and optionally target) or a number in a survey's results
+(``survey: skm, value: analyses.ikm.summary.converted``). :meth:`Scorecard.evaluate` runs
+the Kementerian Keuangan chain (KMK 467/KMK.01/2014, replaced by KMK 300/KMK.01/2022;
+../shared/spec/formulas.md section 7): period values -> consolidation -> indeks capaian IKU
+(ICI) by polarity, capped -> objective and perspective values (NP) -> Nilai Kinerja
+Organisasi (NKO) -> predicate; or the composite index with LAN (1999) bands (section 8,
+seed 004) or seed 002's weighted score table. The arithmetic is in
+:mod:`surveyq.scorecard_math`; the design checks in :func:`surveyq.lint.lint_scorecard`.
+
+Example
+-------
+>>> import pandas as pd
+>>> card = parse_scorecard({
+...     "title": {"id": "Contoh", "en": "Example"},
+...     "perspectives": [{"id": "customer", "name": {"id": "Pelanggan", "en": "Customer"},
+...                       "weight": 1}],
+...     "indicators": [{"id": "c1", "name": {"id": "Indeks", "en": "Index"},
+...                     "perspective": "customer", "target": 80, "polarity": "max"}],
+... })
+>>> res = card.evaluate(pd.DataFrame({"indicator": ["c1"], "period": ["2025"],
+...                                   "realisation": [88]}))
+>>> res.score, res.predicate["label"]["id"]
+(110.0, 'Istimewa')
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from surveyq.bands import BANDS, band_table, classify
+from surveyq.errors import InputError
+from surveyq.io import read_raw
+from surveyq.lint import _canonical_perspective, lint_scorecard
+from surveyq.questionnaire import Text, _key_path, normalise_label
+from surveyq.scorecard_math import (
+    NKO_PREDICATES,
+    POLARITIES,
+    WEIGHT_TOLERANCE,
+    composite_index,
+    consolidate,
+    ici_colour,
+    iku_index,
+    nko,
+    perspective_value,
+    weighted_score,
+)
+
+__all__ = [
+    "ACTUALS_COLUMNS",
+    "DEFAULT_PREDICATES",
+    "TRANSFORMS",
+    "Actuals",
+    "IciOptions",
+    "Indicator",
+    "LintOptions",
+    "Objective",
+    "Perspective",
+    "Scorecard",
+    "ScorecardResult",
+    "Source",
+    "evaluate_project_scorecard",
+    "load_scorecard",
+    "parse_scorecard",
+    "read_actuals",
+]
+
+Scheme = Literal["kemenkeu-nko", "composite", "weighted-score"]
+Polarity = Literal["max", "min", "stabilize"]
+Consolidation = Literal["sum", "average", "last"]
+IkuType = Literal["exact", "proxy", "activity", "project"]
+Controllability = Literal["high", "moderate", "low"]
+Transform = Literal["none", "rescale", "servqual-conformity"]
+
+#: Predicate (band) table used when the YAML names none, by scheme.
+DEFAULT_PREDICATES: dict[str, str] = {
+    "kemenkeu-nko": "kemenkeu-lakin",
+    "composite": "lan-1999",
+    "weighted-score": "company-score-seed003",
+}
+
+#: Named transforms of a survey value into an IKU realisation.
+TRANSFORMS: dict[str, str] = {
+    "none": "the value as it is in the survey's results",
+    "rescale": (
+        "value / scale_max x scale_to: a mean on a 1..scale_max scale as an index on scale "
+        "scale_to (default 100); scale_max defaults to the survey's highest scale point"
+    ),
+    "servqual-conformity": (
+        "mean of the items' conformity (tingkat kesesuaian, perception / expectation x 100) of "
+        "the SERVQUAL result at `value` (default analyses.servqual)"
+    ),
+}
+
+#: Columns of an actuals file and the header spellings accepted for each.
+ACTUALS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "indicator": ("indicator", "iku", "kode", "kode iku", "code", "indikator"),
+    "period": ("period", "periode"),
+    "realisation": ("realisation", "realization", "realisasi", "value", "nilai"),
+    "target": ("target",),
+}
+
+_DOCS = "see docs/scorecard-format.md"
+_SORTABLE_PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|S[12]|H[12]|0[1-9]|1[0-2]))?$", re.IGNORECASE)
+_RECORD_KEYS = ("id", "item", "dimension", "element", "code")
+
+
+# --------------------------------------------------------------------------- YAML models
+
+
+def _polarity(value: Any) -> Any:
+    key = str(value).strip().lower()
+    for canonical, spellings in POLARITIES.items():
+        if key in spellings:
+            return canonical
+    return value
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a number, got {value!r}")
+    return float(value)
+
+
+def _target(value: Any) -> float | tuple[float, float] | None:
+    """A positive number, or [low, high] with 0 <= low <= high and high > 0."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise ValueError(f"a range target is [low, high], two numbers; got {value!r}")
+        low, high = _number(value[0], "target low"), _number(value[1], "target high")
+        if low > high:
+            raise ValueError(f"target [{low:g}, {high:g}] has low > high: swap them")
+        if low < 0 or high <= 0:
+            raise ValueError("a range target needs low >= 0 and high > 0")
+        return (low, high)
+    number = _number(value, "target")
+    if number <= 0:
+        raise ValueError(
+            f"target {number:g}: the ICI divides by the target, so it must be above 0; for a "
+            "'zero incidents' IKU give a range such as [0, 1]"
+        )
+    return number
+
+
+class Source(BaseModel):
+    """Where an IKU's realisation comes from: the actuals file or a survey's results.
+
+    Give ``actuals`` (the indicator code in the actuals file), or ``survey`` with ``value``
+    (a dotted path into that survey's results) and optionally a named ``transform``
+    (:data:`TRANSFORMS`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    actuals: str | None = None
+    survey: str | None = None
+    value: str | None = None
+    transform: Transform = "none"
+    scale_to: float | None = Field(default=None, gt=0)
+    scale_max: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Source:
+        if (self.actuals is None) == (self.survey is None):
+            raise ValueError(
+                "give either `actuals: <code>` or `survey: <name>` with `value: <path>`"
+            )
+        survey_keys = {"value": self.value, "scale_to": self.scale_to, "scale_max": self.scale_max}
+        if self.actuals is not None and (any(v is not None for v in survey_keys.values())
+                                         or self.transform != "none"):
+            raise ValueError("value, transform, scale_to and scale_max go with `survey:` only")
+        if self.survey is not None and self.value is None \
+                and self.transform != "servqual-conformity":
+            raise ValueError(
+                "a survey source needs `value:`, the dotted path of a number in that survey's "
+                "results, e.g. analyses.ikm.summary.converted"
+            )
+        if self.transform != "rescale" and (self.scale_to or self.scale_max):
+            raise ValueError("scale_to and scale_max go with `transform: rescale` only")
+        return self
+
+    @property
+    def path(self) -> str:
+        """The dotted path read from the survey's results."""
+        return self.value or "analyses.servqual"
+
+
+class Perspective(BaseModel):
+    """A BSC perspective and its weight in the score (fractions or percentages)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: Text
+    weight: float = Field(ge=0)
+
+
+class Objective(BaseModel):
+    """A strategic objective (sasaran strategis) of one perspective."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: Text
+    perspective: str
+
+
+class Indicator(BaseModel):
+    """One IKU: target, polarity, consolidation, weight within its perspective, source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: Text
+    objective: str | None = None
+    perspective: str | None = None
+    target: Any = None
+    unit: str = ""
+    polarity: Polarity
+    consolidation: Consolidation = "last"
+    weight: float | None = Field(default=None, ge=0)
+    iku_type: IkuType | None = None
+    controllability: Controllability | None = None
+    validity_weight: float | None = Field(default=None, ge=0, le=1)
+    controllability_weight: float | None = Field(default=None, ge=0, le=1)
+    cap: float | None = Field(default=None, gt=0)
+    source: Source | None = None
+
+    @field_validator("target")
+    @classmethod
+    def _check_target(cls, value: Any) -> float | tuple[float, float] | None:
+        return _target(value)
+
+    @field_validator("polarity", mode="before")
+    @classmethod
+    def _check_polarity(cls, value: Any) -> Any:
+        return _polarity(value)
+
+    @property
+    def source_or_default(self) -> Source:
+        """The source, or ``actuals: <id>`` when none is given."""
+        return self.source or Source(actuals=self.id)
+
+    @property
+    def is_range(self) -> bool:
+        return isinstance(self.target, tuple)
+
+
+class IciOptions(BaseModel):
+    """How a capaian becomes the ICI scored (:func:`surveyq.scorecard_math.iku_index`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    cap: float = 120.0
+    floor: float = 0.0
+    rule: Literal["kemenkeu", "permenpanrb-110"] = "kemenkeu"
+    stabilize: Literal["nearest-bound"] = "nearest-bound"
+    colours: str = "ici-colour"
+
+    @model_validator(mode="after")
+    def _cap_above_floor(self) -> IciOptions:
+        if self.cap <= self.floor:
+            raise ValueError(f"cap ({self.cap:g}) must be greater than floor ({self.floor:g})")
+        return self
+
+
+class LintOptions(BaseModel):
+    """Options passed to :func:`surveyq.lint.lint_scorecard`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    contract_level: Literal["eselon-1", "eselon-2", "eselon-3", "other"] | None = None
+    strategy_map_owner: bool = False
+
+
+class Scorecard(BaseModel):
+    """A whole scorecard as read from YAML; evaluate it with :meth:`evaluate`.
+
+    See docs/scorecard-format.md for every key and questionnaires/demo/scorecard.yaml for
+    an example modelled on seed 000 (LAKIN KPPBC TMP Merak).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    scheme: Scheme = "kemenkeu-nko"
+    title: Text
+    source: str | None = None
+    predicate: str | None = None
+    normalise_weights: bool = False
+    ici: IciOptions = Field(default_factory=IciOptions)
+    scale_max: int = Field(default=3, ge=2)
+    lint: LintOptions = Field(default_factory=LintOptions)
+    perspectives: list[Perspective] = Field(min_length=1)
+    objectives: list[Objective] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+    _file: str = PrivateAttr(default="<scorecard>")
+
+    @property
+    def file(self) -> str:
+        """The file the scorecard was read from (for messages)."""
+        return self._file
+
+    @property
+    def predicate_table(self) -> str:
+        """Name of the predicate table in :data:`surveyq.bands.BANDS`."""
+        name = self.predicate or DEFAULT_PREDICATES[self.scheme]
+        return NKO_PREDICATES.get(name, name)
+
+    def perspective_of(self, indicator: Indicator) -> str:
+        """The perspective id of an IKU (from its objective when it names one)."""
+        if indicator.objective is not None:
+            return next(o.perspective for o in self.objectives if o.id == indicator.objective)
+        return str(indicator.perspective)
+
+    def indicators_of(self, perspective: str) -> list[Indicator]:
+        return [i for i in self.indicators if self.perspective_of(i) == perspective]
+
+    def evaluate(
+        self,
+        actuals: pd.DataFrame | str | Path | Actuals | None = None,
+        surveys: Mapping[str, Mapping[str, Any]] | None = None,
+        period: str | None = None,
+    ) -> ScorecardResult:
+        """Score the scorecard: ICI per IKU, objective and perspective values, NKO, predicate.
+
+        Parameters
+        ----------
+        actuals : DataFrame, path or Actuals, optional
+            IKU realisations per period: columns ``indicator``, ``period``, ``realisation``
+            and optionally ``target`` (overrides the YAML target for that period); a CSV or
+            XLSX file with those columns (see :func:`read_actuals`).
+        surveys : mapping, optional
+            Survey name -> that survey's JSON-ready results (``results["surveys"]`` of a
+            project run; a whole results mapping is accepted too).
+        period : str, optional
+            Consolidate the periods up to and including this one (default: all).
+
+        Returns
+        -------
+        ScorecardResult
+
+        Raises
+        ------
+        InputError
+            A bad actuals file, an unknown period, a survey source whose survey or path is
+            not in the results, a realisation the scheme cannot score. Every problem at once.
+
+        Notes
+        -----
+        ICI by polarity (max R/T x 100; min (1 + (1 - R/T)) x 100; stabilize 100 inside the
+        band, else nearest-bound), clamped to [floor, cap]; NP_p = sum w_i ICI_i / sum w_i
+        over the IKU with data; NKO = sum_p B_p NP_p (formulas.md section 7, KMK
+        467/KMK.01/2014 and KMK 300/KMK.01/2022). An IKU without data is reported, left out
+        of its perspective's weights, and named in ``notes``.
+        """
+        return _evaluate(self, read_actuals(actuals), _survey_mapping(surveys), period)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _duplicates(kind: str, ids: list[str]) -> list[tuple[str, str]]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            problems.append((f"{kind}[{index}] (id {ident}).id",
+                             f"duplicate id '{ident}' (also {kind}[{seen[ident]}])"))
+        seen.setdefault(ident, index)
+    return problems
+
+
+def _reference_problems(card: Scorecard) -> list[tuple[str, str]]:
+    perspectives = {p.id for p in card.perspectives}
+    objectives = {o.id: o.perspective for o in card.objectives}
+    problems = []
+    for index, obj in enumerate(card.objectives):
+        if obj.perspective not in perspectives:
+            problems.append((f"objectives[{index}] (id {obj.id}).perspective",
+                             f"unknown perspective '{obj.perspective}': use one of "
+                             f"{sorted(perspectives)}"))
+    for index, ind in enumerate(card.indicators):
+        where = f"indicators[{index}] (id {ind.id})"
+        problems += _indicator_references(card, where, ind, perspectives, objectives)
+    return problems
+
+
+def _indicator_references(card: Scorecard, where: str, ind: Indicator, perspectives: set[str],
+                          objectives: dict[str, str]) -> list[tuple[str, str]]:
+    problems = []
+    if ind.objective is None and ind.perspective is None:
+        problems.append((where, "give the IKU's `objective:` (or at least its `perspective:`)"))
+    if ind.objective is not None and ind.objective not in objectives:
+        problems.append((f"{where}.objective", f"unknown objective '{ind.objective}': use one "
+                         f"of {sorted(objectives)} or add it under objectives"))
+    if ind.perspective is not None and ind.perspective not in perspectives:
+        problems.append((f"{where}.perspective", f"unknown perspective '{ind.perspective}': "
+                         f"use one of {sorted(perspectives)}"))
+    elif ind.objective in objectives and ind.perspective not in (None, objectives[ind.objective]):
+        problems.append((f"{where}.perspective", f"objective '{ind.objective}' belongs to "
+                         f"perspective '{objectives[ind.objective]}', not '{ind.perspective}'"))
+    if ind.target is None and card.scheme != "weighted-score":
+        problems.append((f"{where}.target", f"missing: the {card.scheme} scheme scores every "
+                         "IKU against a target (a number, or [low, high])"))
+    return problems
+
+
+def _weights_sum(total: float) -> bool:
+    return abs(total - 1.0) <= WEIGHT_TOLERANCE or abs(total - 100.0) <= WEIGHT_TOLERANCE * 100
+
+
+def _weight_problems(card: Scorecard) -> list[tuple[str, str]]:
+    fix = "correct them, or set `normalise_weights: true` to divide them by their sum"
+    problems = []
+    total = sum(p.weight for p in card.perspectives)
+    if total <= 0 or not (card.normalise_weights or _weights_sum(total)):
+        problems.append(("perspectives", f"the weights sum to {total:g}, not 1 (or 100): {fix}"))
+    for perspective in card.perspectives:
+        problems += _indicator_weight_problems(card, perspective.id, fix)
+    return problems
+
+
+def _indicator_weight_problems(card: Scorecard, perspective: str,
+                               fix: str) -> list[tuple[str, str]]:
+    members = card.indicators_of(perspective)
+    if not members:
+        return [(f"perspectives (id {perspective})",
+                 "no IKU belongs to this perspective: add one, or remove the perspective")]
+    given = [i.weight for i in members]
+    ids = [i.id for i in members]
+    if all(w is None for w in given):
+        return []
+    if any(w is None for w in given):
+        missing = [i for i, w in zip(ids, given, strict=True) if w is None]
+        return [(f"indicators (perspective {perspective}).weight",
+                 f"IKU {missing} have no weight while others do: weight all the IKU of a "
+                 "perspective, or none (equal weights)")]
+    total = float(sum(given))
+    if total <= 0 or not (card.normalise_weights or _weights_sum(total)):
+        return [(f"indicators (perspective {perspective}).weight",
+                 f"the weights of IKU {ids} sum to {total:g}, not 1 (or 100): {fix}")]
+    return []
+
+
+def _option_problems(card: Scorecard) -> list[tuple[str, str]]:
+    problems = []
+    if card.predicate_table not in BANDS:
+        known = sorted({*NKO_PREDICATES, *BANDS})
+        problems.append(("predicate", f"unknown predicate table '{card.predicate}': use one "
+                         f"of {known}"))
+    if card.ici.colours not in BANDS:
+        problems.append(("ici.colours", f"unknown band table '{card.ici.colours}': use one "
+                         f"of {sorted(BANDS)}"))
+    return problems
+
+
+def _cross_check(card: Scorecard) -> list[tuple[str, str]]:
+    """Problems pydantic cannot see: references, targets, weights. (key path, message)."""
+    problems = (
+        _duplicates("perspectives", [p.id for p in card.perspectives])
+        + _duplicates("objectives", [o.id for o in card.objectives])
+        + _duplicates("indicators", [i.id for i in card.indicators])
+        + _reference_problems(card)
+        + _option_problems(card)
+    )
+    if not problems:  # weights need every reference resolved
+        problems += _weight_problems(card)
+    return problems
+
+
+def parse_scorecard(raw: Any, file: str = "<scorecard>") -> Scorecard:
+    """Validate a scorecard mapping; every problem is reported in one InputError.
+
+    Parameters
+    ----------
+    raw : mapping
+        The YAML content.
+    file : str
+        The file's name, used in messages.
+
+    Returns
+    -------
+    Scorecard
+
+    Raises
+    ------
+    InputError
+        Naming the file, each key path (``indicators[3] (id 5a).target``) and the fix.
+    """
+    if not isinstance(raw, dict):
+        raise InputError("a scorecard file must be a YAML mapping with title, perspectives "
+                         f"and indicators ({_DOCS})", file)
+    try:
+        card = Scorecard.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{_key_path(err['loc'], raw)}: {err['msg'].removeprefix('Value error, ')}"
+                 for err in exc.errors()]
+        raise InputError("; ".join(lines) + f" ({_DOCS})", file) from None
+    problems = _cross_check(card)
+    if problems:
+        raise InputError("; ".join(f"{path}: {message}" for path, message in problems)
+                         + f" ({_DOCS})", file)
+    card._file = file
+    return card
+
+
+def load_scorecard(path: str | Path) -> Scorecard:
+    """Read and validate a scorecard YAML file (format: docs/scorecard-format.md).
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Scorecard
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, invalid YAML (with line and column), or every problem
+        in its content, each with its key path and fix.
+    """
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("scorecard file not found: check the path", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text: save the YAML file as UTF-8", str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path),
+                         where) from None
+    return parse_scorecard(raw, str(path))
+
+
+# --------------------------------------------------------------------------- actuals
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """IKU realisations per period, as read by :func:`read_actuals`.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Columns indicator, period (str), realisation and target (float, NaN when blank) and
+        row (the row number a person sees in the file).
+    periods : tuple of str
+        Every period in order: sorted when all are sortable labels (2025, 2025-Q1, 2025-S1,
+        2025-H1, 2025-01), otherwise in order of first appearance.
+    file : str or None
+    notes : tuple of str
+        Rows the reader left out (summary rows such as "Jumlah") and similar remarks.
+    """
+
+    frame: pd.DataFrame
+    periods: tuple[str, ...] = ()
+    file: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def up_to(self, period: str | None) -> tuple[str, ...]:
+        """The periods up to and including ``period`` (all when None)."""
+        if period is None:
+            return self.periods
+        key = str(period)
+        if key not in self.periods:
+            raise InputError(f"period {key!r} is not in the actuals; its periods are "
+                             f"{list(self.periods)}", self.file)
+        return self.periods[: self.periods.index(key) + 1]
+
+    def series(self, code: str, periods: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+        """Realisations and targets of one indicator code over ``periods`` (NaN = none)."""
+        rows = self.frame[self.frame["indicator"] == code].set_index("period")
+        return (rows["realisation"].reindex(list(periods)).astype(float),
+                rows["target"].reindex(list(periods)).astype(float))
+
+
+def _header_map(columns: Iterable[Any], file: str | None) -> dict[Any, str]:
+    found: dict[Any, str] = {}
+    for column in columns:
+        key = normalise_label(column).replace("_", " ")
+        for canonical, spellings in ACTUALS_COLUMNS.items():
+            if key in spellings and canonical not in found.values():
+                found[column] = canonical
+    lacking = [c for c in ("indicator", "period", "realisation") if c not in found.values()]
+    if lacking:
+        raise InputError(f"the actuals need columns indicator, period and realisation (and "
+                         f"optionally target); {lacking} not found among {list(columns)}", file)
+    return found
+
+
+def _cell_number(cell: Any, decimal: str) -> float:
+    """A float from a cell; NaN when blank; ValueError when it is not a number."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return math.nan
+    if isinstance(cell, bool):
+        raise ValueError(cell)
+    if isinstance(cell, Real):
+        return float(cell)
+    text = str(cell).strip().rstrip("%").strip().replace(" ", "")
+    if not text:
+        return math.nan
+    if decimal == ",":
+        text = text.replace(".", "").replace(",", ".")
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(cell)
+    return number
+
+
+def _label(cell: Any) -> str | None:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip()
+    return text or None
+
+
+def _parse_rows(frame: pd.DataFrame, rows: list[int], decimal: str,
+                file: str | None) -> pd.DataFrame:
+    problems, records = [], []
+    for (_, record), row in zip(frame.iterrows(), rows, strict=True):
+        parsed = {"indicator": _label(record["indicator"]), "period": _label(record["period"]),
+                  "row": row}
+        for column in ("indicator", "period"):
+            if parsed[column] is None:
+                problems.append(f"row {row}, column {column}: empty; fill it in")
+        for column in ("realisation", "target"):
+            try:
+                parsed[column] = _cell_number(record.get(column), decimal)
+            except ValueError:
+                problems.append(f"row {row}, column {column}: {record.get(column)!r} is not a "
+                                "number; write it as 82.5 (a % sign is allowed)")
+        records.append(parsed)
+    if problems:
+        raise InputError("; ".join(problems), file)
+    return pd.DataFrame(records, columns=["indicator", "period", "realisation", "target", "row"])
+
+
+def _check_duplicates(frame: pd.DataFrame, file: str | None) -> None:
+    repeated = frame[frame.duplicated(["indicator", "period"], keep=False)]
+    if not repeated.empty:
+        lines = [f"{key[0]} in {key[1]} (rows {list(group['row'])})"
+                 for key, group in repeated.groupby(["indicator", "period"], sort=False)]
+        raise InputError("each indicator may have one row per period; repeated: "
+                         + "; ".join(lines), file)
+
+
+def _period_order(labels: Iterable[str]) -> tuple[str, ...]:
+    ordered = tuple(dict.fromkeys(labels))
+    if ordered and all(_SORTABLE_PERIOD.match(label) for label in ordered):
+        return tuple(sorted(ordered, key=str.upper))
+    return ordered
+
+
+def _reader_notes(raw: Any) -> tuple[str, ...]:
+    skipped = {"row_excluded", "column_dropped", "column_ignored"}
+    return tuple(
+        f"Actuals file {entry.file}: {entry.message}" for entry in raw.log.entries
+        if getattr(entry.action, "value", entry.action) in skipped
+        and getattr(entry.reason, "value", entry.reason) != "blank_row"
+    )
+
+
+def _raw_actuals(source: pd.DataFrame | str | Path) -> tuple[pd.DataFrame, list[int], str,
+                                                             str | None, tuple[str, ...]]:
+    """(frame, row numbers, decimal mark, file, reader notes) of a DataFrame or a file."""
+    if isinstance(source, pd.DataFrame):  # row numbers as in a sheet with a header row
+        return source, [i + 2 for i in range(len(source))], ".", None, ()
+    raw = read_raw(Path(source))
+    return raw.frame, list(raw.rows), raw.decimal, str(source), _reader_notes(raw)
+
+
+def read_actuals(source: pd.DataFrame | str | Path | Actuals | None) -> Actuals:
+    """Read IKU actuals: a CSV or XLSX file, or a DataFrame, with one row per IKU and period.
+
+    Parameters
+    ----------
+    source : DataFrame, path, Actuals or None
+        Columns ``indicator`` (the code an IKU's ``source.actuals`` names, by default its
+        id), ``period`` (e.g. 2025-Q1), ``realisation`` and optionally ``target`` (that
+        period's target, overriding the YAML target). Indonesian headers (kode, periode,
+        realisasi) are accepted. None gives an empty table.
+
+    Returns
+    -------
+    Actuals
+
+    Raises
+    ------
+    InputError
+        A missing file or column, a cell that is not a number, an empty code or period, or
+        an indicator repeated within a period; every such cell is listed, by row.
+
+    Notes
+    -----
+    Files are read with :func:`surveyq.io.read_raw` (encoding, separator and decimal comma
+    detected). A blank realisation means "no data for that period". Rows the reader leaves
+    out (a "Jumlah"/"Total" summary row) are listed in :attr:`Actuals.notes`.
+    """
+    if isinstance(source, Actuals):
+        return source
+    if source is None:
+        empty = pd.DataFrame(columns=["indicator", "period", "realisation", "target", "row"])
+        return Actuals(frame=empty)
+    frame, rows, decimal, file, notes = _raw_actuals(source)
+    renamed = frame.rename(columns=_header_map(frame.columns, file))
+    if "target" not in renamed.columns:
+        renamed = renamed.assign(target=None)
+    parsed = _parse_rows(renamed, rows, decimal, file)
+    _check_duplicates(parsed, file)
+    return Actuals(frame=parsed, periods=_period_order(parsed["period"]), file=file,
+                   notes=tuple(notes))
+
+
+# --------------------------------------------------------------------------- survey values
+
+
+def _survey_mapping(surveys: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if surveys is None:
+        return None
+    if not isinstance(surveys, Mapping):
+        raise InputError("surveys must be a mapping: survey name -> that survey's results")
+    if "surveys" in surveys and "schema" in surveys:
+        return surveys["surveys"]
+    return surveys
+
+
+def _record(node: list[Any], part: str) -> Any:
+    if re.fullmatch(r"-?\d+", part):
+        index = int(part)
+        if -len(node) <= index < len(node):
+            return node[index]
+        raise KeyError(part)
+    for record in node:
+        if isinstance(record, Mapping):
+            keys = [k for k in _RECORD_KEYS if k in record] + list(record)[:1]
+            if any(str(record[k]) == part for k in keys):
+                return record
+    raise KeyError(part)
+
+
+def _step(node: Any, parts: list[str], position: int) -> tuple[Any, int]:
+    """One step of a dotted path; keys holding dots ("summary.n") are tried longest first."""
+    if isinstance(node, Mapping):
+        for end in range(len(parts), position, -1):
+            key = ".".join(parts[position:end])
+            if key in node:
+                return node[key], end
+        raise KeyError(parts[position])
+    if isinstance(node, list):
+        return _record(node, parts[position]), position + 1
+    raise KeyError(parts[position])
+
+
+def _available(node: Any) -> str:
+    if isinstance(node, Mapping):
+        return f"its keys are {list(node)[:15]}"
+    if isinstance(node, list):
+        return f"it is a list of {len(node)} (use a position or an item/dimension name)"
+    return f"it is the value {node!r}"
+
+
+def _resolve(results: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path; KeyError with a readable reason when it is not there."""
+    parts = [p for p in path.split(".") if p]
+    node, position, walked = results, 0, []
+    while position < len(parts):
+        try:
+            node, end = _step(node, parts, position)
+        except KeyError:
+            where = ".".join(walked) or "the survey's results"
+            raise KeyError(f"{where} has no {parts[position]!r} ({_available(node)})") from None
+        walked.append(".".join(parts[position:end]))
+        position = end
+    return node
+
+
+def _as_number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise InputError(f"{what} is {value!r}, not a number: point `value:` at a number "
+                         "(or use transform servqual-conformity on a SERVQUAL result)")
+    return float(value)
+
+
+def _scale_max(results: Mapping[str, Any], source: Source) -> float:
+    if source.scale_max is not None:
+        return source.scale_max
+    tops = set()
+    for scale in (results.get("scales") or {}).values():
+        points = [float(p) for p in scale.get("points", []) if re.fullmatch(r"-?\d+(\.\d+)?",
+                                                                             str(p))]
+        if points:
+            tops.add(max(points))
+    if len(tops) != 1:
+        raise InputError(f"cannot tell the scale maximum of survey {source.survey!r} (its "
+                         f"scales top out at {sorted(tops)}): give `scale_max:`")
+    return tops.pop()
+
+
+def _conformity(node: Any, what: str) -> float:
+    items = node.get("items") if isinstance(node, Mapping) else node
+    values = [r.get("conformity") for r in items or [] if isinstance(r, Mapping)]
+    numbers = [float(v) for v in values if isinstance(v, Real) and math.isfinite(v)]
+    if not numbers:
+        raise InputError(f"{what} holds no SERVQUAL items with a conformity: point `value:` at "
+                         "a SERVQUAL result such as analyses.servqual")
+    return float(np.mean(numbers))
+
+
+def _transformed(value: Any, results: Mapping[str, Any], source: Source,
+                 what: str) -> tuple[float, str]:
+    """(realisation, description of how it was obtained)."""
+    label = f"survey {source.survey}: {source.path}"
+    if source.transform == "servqual-conformity":
+        return _conformity(value, what), f"{label}, mean item conformity (P / E x 100)"
+    number = _as_number(value, what)
+    if source.transform == "rescale":
+        top, scale_to = _scale_max(results, source), source.scale_to or 100.0
+        return number / top * scale_to, f"{label} = {number:.4g}, x {scale_to:g} / {top:g}"
+    return number, label
+
+
+def _failed_analysis(results: Mapping[str, Any], path: str) -> str | None:
+    """The recorded problem when the path's analysis failed in the run, else None."""
+    parts = path.split(".")
+    if len(parts) < 2 or parts[0] != "analyses" or parts[1] in (results.get("analyses") or {}):
+        return None
+    return next((p for p in results.get("problems") or [] if str(p).startswith(f"{parts[1]}:")),
+                None)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class _Reading:
+    """One IKU's consolidated realisation and target, or why it has none."""
+
+    realisation: float | None
+    target: Any
+    source: str
+    missing: str | None = None
+    periods: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+
+
+def _actuals_reading(ind: Indicator, actuals: Actuals, periods: tuple[str, ...]) -> _Reading:
+    code = str(ind.source_or_default.actuals)
+    values, targets = actuals.series(code, periods)
+    label = f"actuals {code}"
+    if values.notna().sum() == 0:
+        why = "no row in the actuals" if actuals.file or not actuals.frame.empty else \
+            "no actuals were given"
+        return _Reading(None, ind.target, label, missing=f"{why} for code {code!r}")
+    used_targets = targets[values.notna()]
+    if used_targets.notna().any() and ind.is_range:
+        raise InputError(f"IKU {ind.id} has a range target; per-period targets in the actuals "
+                         "file only replace single-number targets: leave its target cells "
+                         "blank", actuals.file)
+    override = targets if used_targets.notna().any() else None
+    try:
+        result = consolidate(values, ind.consolidation, targets=override)
+    except InputError as exc:
+        raise InputError(f"IKU {ind.id} (code {code}): {exc}", actuals.file) from None
+    target = ind.target if result.target is None else result.target
+    return _Reading(result.realisation, target, f"{label} ({ind.consolidation})",
+                    periods=tuple(result.periods), skipped=tuple(result.skipped))
+
+
+def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str,
+                    index: int) -> _Reading:
+    source = ind.source_or_default
+    where = f"indicators[{index}] (id {ind.id}).source"
+    label = f"survey {source.survey}: {source.path}"
+    if surveys is None:
+        return _Reading(None, ind.target, label, missing="no survey results were given")
+    if source.survey not in surveys:
+        raise InputError(f"IKU {ind.id}: survey {source.survey!r} is not among the survey "
+                         f"results ({sorted(surveys)}); correct the name", file,
+                         f"{where}.survey")
+    results = surveys[source.survey]
+    if not isinstance(results, Mapping):
+        raise InputError(f"IKU {ind.id}: the results of survey {source.survey!r} are not a "
+                         "mapping; pass results['surveys'] of a project run", file, where)
+    failed = _failed_analysis(results, source.path)
+    if failed:
+        return _Reading(None, ind.target, label, missing=f"the analysis failed ({failed})")
+    try:
+        value = _resolve(results, source.path)
+    except KeyError as exc:
+        raise InputError(f"IKU {ind.id}: survey {source.survey!r} has no value at path "
+                         f"{source.path!r}: {exc.args[0]}", file, f"{where}.value") from None
+    what = f"IKU {ind.id}: survey {source.survey!r} at {source.path!r}"
+    try:
+        number, description = _transformed(value, results, source, what)
+    except InputError as exc:
+        raise InputError(exc.detail, file, where) from None
+    return _Reading(number, ind.target, description)
+
+
+def _readings(card: Scorecard, actuals: Actuals, surveys: Mapping[str, Any] | None,
+              periods: tuple[str, ...]) -> dict[str, _Reading]:
+    readings, problems = {}, []
+    for index, ind in enumerate(card.indicators):
+        try:
+            if ind.source_or_default.survey is not None:
+                readings[ind.id] = _survey_reading(ind, surveys, card.file, index)
+            else:
+                readings[ind.id] = _actuals_reading(ind, actuals, periods)
+        except InputError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InputError("; ".join(problems))
+    return readings
+
+
+def _ici(card: Scorecard, ind: Indicator, reading: _Reading) -> tuple[float, float]:
+    """(ICI, capaian before the cap) for the nko and composite schemes."""
+    target = reading.target
+    options = card.ici
+    cap = ind.cap or options.cap
+    try:
+        ici = iku_index(reading.realisation, target, ind.polarity, cap=cap, floor=options.floor,
+                        rule=options.rule, stabilize=options.stabilize)
+        raw = iku_index(reading.realisation, target, ind.polarity, cap=1e300, floor=-1e300,
+                        stabilize=options.stabilize)
+    except InputError as exc:
+        raise InputError(f"IKU {ind.id}: {exc}", card.file) from None
+    return ici, raw
+
+
+def _score_fraction(card: Scorecard, ind: Indicator, reading: _Reading) -> float:
+    score = float(reading.realisation)
+    if not 1 <= score <= card.scale_max:
+        raise InputError(f"IKU {ind.id}: score {score:g} is outside the 1..{card.scale_max} "
+                         "scale of the weighted-score scheme", card.file)
+    return score / card.scale_max
+
+
+def _target_fields(target: Any) -> dict[str, float | None]:
+    if isinstance(target, tuple):
+        return {"target": None, "target_low": target[0], "target_high": target[1]}
+    return {"target": None if target is None else float(target), "target_low": None,
+            "target_high": None}
+
+
+def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
+                   notes: list[str]) -> dict[str, Any]:
+    ici = colour = None
+    if reading.missing is None and card.scheme == "weighted-score":
+        ici = _score_fraction(card, ind, reading)  # a fraction; no status colour
+    elif reading.missing is None:
+        ici, raw = _ici(card, ind, reading)
+        colour = ici_colour(ici, card.ici.colours)
+        if abs(raw - ici) > 1e-9:
+            notes.append(f"IKU {ind.id}: capaian {raw:.2f} clamped to {ici:.2f} "
+                         f"(rule {card.ici.rule}, cap {ind.cap or card.ici.cap:g}).")
+    return {
+        "id": ind.id, "name": ind.name.id, "name_en": ind.name.en,
+        "perspective": card.perspective_of(ind), "objective": ind.objective,
+        **_target_fields(reading.target), "unit": ind.unit, "polarity": ind.polarity,
+        "consolidation": ind.consolidation, "weight": None, "weight_given": None,
+        "realisation": reading.realisation, "ici": ici, "colour": colour,
+        "source": reading.source, "periods": list(reading.periods),
+        "iku_type": ind.iku_type, "controllability": ind.controllability,
+    }
+
+
+def _normalised_note(what: str, total: float) -> str:
+    return (f"The {what} weights sum to {total:g}, not 1 (or 100): normalised by dividing "
+            "each by their sum (normalise_weights: true).")
+
+
+def _design_weights(card: Scorecard, notes: list[str]) -> tuple[pd.Series, pd.Series, bool]:
+    """(perspective fractions, IKU fractions within their perspective, normalised?)."""
+    given = pd.Series({p.id: p.weight for p in card.perspectives}, dtype=float)
+    perspectives, normalised = _to_fractions(given, "perspective", notes)
+    within = {}
+    for perspective in card.perspectives:
+        members = card.indicators_of(perspective.id)
+        if all(i.weight is None for i in members):
+            if len(members) > 1:
+                notes.append(f"Perspective {perspective.id}: no IKU weights given, so its "
+                             f"{len(members)} IKU weigh equally.")
+            within.update({i.id: 1 / len(members) for i in members})
+            continue
+        fractions, changed = _to_fractions(
+            pd.Series({i.id: i.weight for i in members}, dtype=float),
+            f"perspective {perspective.id} IKU", notes)
+        within.update(fractions.to_dict())
+        normalised = normalised or changed
+    return perspectives, pd.Series(within, dtype=float), normalised
+
+
+def _to_fractions(weights: pd.Series, what: str, notes: list[str]) -> tuple[pd.Series, bool]:
+    total = float(weights.sum())
+    if abs(total - 100.0) <= WEIGHT_TOLERANCE * 100:
+        return weights / 100.0, False
+    if abs(total - 1.0) <= WEIGHT_TOLERANCE:
+        return weights, False
+    notes.append(_normalised_note(what, total))
+    return weights / total, True
+
+
+def _effective_weights(frame: pd.DataFrame, within: pd.Series) -> pd.Series:
+    """IKU weights rescaled over the IKU with data in each perspective; NaN for the others."""
+    has_data = frame["ici"].notna()
+    weights = frame["id"].map(within).where(has_data)
+    totals = weights.groupby(frame["perspective"]).transform("sum")
+    return weights / totals.where(totals > 0)
+
+
+def _missing_notes(card: Scorecard, frame: pd.DataFrame,
+                   readings: dict[str, _Reading]) -> list[str]:
+    notes = []
+    for ind in card.indicators:
+        reading = readings[ind.id]
+        if reading.missing:
+            notes.append(f"IKU {ind.id} ({ind.name.en}) has no realisation ({reading.missing}): "
+                         "reported without an ICI and left out of perspective "
+                         f"{card.perspective_of(ind)}'s weights; the other IKU's weights there "
+                         "were rescaled to sum to 1.")
+        if reading.skipped:
+            notes.append(f"IKU {ind.id}: no value for period(s) {list(reading.skipped)}; "
+                         "consolidated over the periods with data (targets likewise).")
+    return notes
+
+
+def _objective_frame(card: Scorecard, frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for obj in card.objectives:
+        members = frame[(frame["objective"] == obj.id) & frame["ici"].notna()]
+        weights = members["weight_given"]
+        value = float((members["ici"] * weights).sum() / weights.sum()) \
+            if not members.empty and weights.sum() > 0 else None
+        rows.append({"id": obj.id, "name": obj.name.id, "name_en": obj.name.en,
+                     "perspective": obj.perspective, "value": value})
+    return pd.DataFrame(rows, columns=["id", "name", "name_en", "perspective", "value"])
+
+
+def _perspective_values(card: Scorecard, frame: pd.DataFrame) -> pd.Series:
+    values = {}
+    for perspective in card.perspectives:
+        members = frame[(frame["perspective"] == perspective.id) & frame["weight"].notna()]
+        values[perspective.id] = perspective_value(
+            members.set_index("id")["ici"], members.set_index("id")["weight"]
+        ) if not members.empty else math.nan
+    return pd.Series(values, dtype=float)
+
+
+def _scheme_score(card: Scorecard, values: pd.Series, weights: pd.Series,
+                  frame: pd.DataFrame) -> tuple[float, Any, pd.Series]:
+    """(score, band, contributions) for the scheme."""
+    table = card.predicate_table
+    if card.scheme == "weighted-score":
+        rows = frame[frame["weight"].notna()]
+        result = weighted_score(
+            pd.DataFrame({"perspective": rows["perspective"], "indicator": rows["id"],
+                          "weight": rows["weight"],
+                          "score": rows["ici"] * card.scale_max}),
+            perspective_weights=weights, scale_max=card.scale_max)
+        return result.total, classify(result.total, table), result.perspectives["value"]
+    compute = nko if card.scheme == "kemenkeu-nko" else composite_index
+    result = compute(values, weights, table)
+    return result.value, result.band, result.contributions
+
+
+def _score(card: Scorecard, frame: pd.DataFrame, perspectives: pd.Series,
+           notes: list[str]) -> tuple[float, dict[str, Any], pd.DataFrame]:
+    values = _perspective_values(card, frame)
+    present = values.notna()
+    if not present.any():
+        raise InputError("no IKU has a realisation: give actuals or survey results "
+                         "(the notes of each IKU say what is missing)", card.file)
+    if not present.all():
+        notes.append(f"Perspective(s) {list(values.index[~present])} have no IKU with data "
+                     "(or only IKU weighted 0): "
+                     "left out of the score, and the other perspectives' weights rescaled to "
+                     "sum to 1.")
+    weights = perspectives[present] / perspectives[present].sum()
+    score, band, contributions = _scheme_score(card, values[present], weights, frame)
+    table = band_table(card.predicate_table)
+    if table.note:
+        notes.append(f"Predicate table {table.name}: {table.note}")
+    predicate = {"code": band.code, "label": {"id": band.label_id, "en": band.label_en},
+                 "table": table.name, "source": table.source}
+    frame_p = pd.DataFrame([
+        {"id": p.id, "name": p.name.id, "name_en": p.name.en,
+         "weight": float(weights.get(p.id, math.nan)), "weight_given": float(perspectives[p.id]),
+         "value": float(values[p.id]), "contribution": float(contributions.get(p.id, math.nan))}
+        for p in card.perspectives])
+    return float(score), predicate, frame_p
+
+
+def _lint_rows(card: Scorecard, within: pd.Series) -> list[dict[str, Any]]:
+    labels = {}
+    for p in card.perspectives:
+        candidates = (p.id, p.name.id, p.name.en)
+        labels[p.id] = next((c for c in candidates if _canonical_perspective(c)), p.id)
+    rows = []
+    for ind in card.indicators:
+        target = ind.target
+        rows.append({
+            "perspective": labels[card.perspective_of(ind)], "objective": ind.objective,
+            "iku": ind.id,
+            "target": f"{target[0]:g}-{target[1]:g}" if isinstance(target, tuple) else target,
+            "weight": ind.weight if ind.weight is not None else float(within[ind.id]),
+            "type": ind.iku_type, "controllability": ind.controllability,
+            "validity_weight": ind.validity_weight,
+            "controllability_weight": ind.controllability_weight,
+        })
+    return rows
+
+
+def _lint(card: Scorecard, within: pd.Series) -> pd.DataFrame:
+    rows = _lint_rows(card, within)
+    optional = ("type", "controllability", "validity_weight", "controllability_weight")
+    frame = pd.DataFrame(rows)
+    frame = frame.drop(columns=[c for c in optional if frame[c].isna().all()])
+    if card.scheme == "weighted-score":  # scored on 1..m, no target needed
+        frame["target"] = f"score 1-{card.scale_max}"
+    findings = lint_scorecard(
+        frame, perspective_weights={p.id: p.weight for p in card.perspectives},
+        contract_level=card.lint.contract_level,
+        strategy_map_owner=card.lint.strategy_map_owner)
+    return findings
+
+
+def _evaluate(card: Scorecard, actuals: Actuals, surveys: Mapping[str, Any] | None,
+              period: str | None) -> ScorecardResult:
+    periods = actuals.up_to(period)
+    readings = _readings(card, actuals, surveys, periods)
+    notes: list[str] = []
+    perspectives, within, normalised = _design_weights(card, notes)
+    frame = pd.DataFrame([_indicator_row(card, ind, readings[ind.id], notes)
+                          for ind in card.indicators])
+    frame["weight_given"] = frame["id"].map(within)
+    frame["weight"] = _effective_weights(frame, within)
+    notes += _missing_notes(card, frame, readings)
+    score, predicate, perspective_frame = _score(card, frame, perspectives, notes)
+    codes = {i.source_or_default.actuals for i in card.indicators}
+    unknown = sorted(set(actuals.frame["indicator"]) - codes)
+    if unknown:
+        notes.append(f"Actuals rows for code(s) {unknown} match no IKU of the scorecard: "
+                     "not used.")
+    notes += list(actuals.notes)
+    return ScorecardResult(
+        scheme=card.scheme, title=card.title,
+        period=str(period) if period is not None else (periods[-1] if periods else None),
+        score=score, predicate=predicate, normalised=normalised, notes=tuple(notes),
+        lint=_lint(card, within), perspectives=perspective_frame,
+        objectives=_objective_frame(card, frame), indicators=frame,
+    )
+
+
+# --------------------------------------------------------------------------- result
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: NaN -> None, numpy scalars -> Python."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+_INDICATOR_KEYS = ("perspective", "objective", "target", "target_low", "target_high", "unit",
+                   "polarity", "consolidation", "weight", "realisation", "ici", "colour",
+                   "source")
+
+
+@dataclass(frozen=True, eq=False)
+class ScorecardResult:
+    """What :meth:`Scorecard.evaluate` returns.
+
+    Attributes
+    ----------
+    scheme : str
+        "kemenkeu-nko", "composite" or "weighted-score".
+    title : Text
+    period : str or None
+        The last period consolidated (the ``period`` asked for, or the latest in the actuals).
+    score : float
+        The NKO, the composite index, or the weighted score (a fraction of 1).
+    predicate : dict
+        ``code``, ``label`` {id, en}, ``table`` (band table name) and ``source`` (citation).
+    normalised : bool
+        True when weights that did not sum to 1 were divided by their sum
+        (``normalise_weights: true``); the notes say which.
+    notes : tuple of str
+        Normalised or equal weights, IKU without data (left out of their perspective's
+        weights), clamped ICI, period gaps, unused actuals rows, the predicate table's caveat.
+    lint : DataFrame
+        :func:`surveyq.lint.lint_scorecard` findings: code, severity, subject, message.
+    perspectives : DataFrame
+        id, name, name_en, weight (fraction used), weight_given, value (NP), contribution.
+    objectives : DataFrame
+        id, name, name_en, perspective, value (weighted mean ICI of its IKU with data).
+    indicators : DataFrame
+        One row per IKU: id, name, name_en, perspective, objective, target, target_low,
+        target_high, unit, polarity, consolidation, weight (fraction of its perspective used;
+        NaN without data), weight_given, realisation, ici, colour, source, periods,
+        iku_type, controllability. For weighted-score, ``ici`` is score / scale_max (a
+        fraction of 1) and ``colour`` is None.
+    """
+
+    scheme: str
+    title: Text
+    period: str | None
+    score: float
+    predicate: dict[str, Any]
+    normalised: bool
+    notes: tuple[str, ...]
+    lint: pd.DataFrame
+    perspectives: pd.DataFrame
+    objectives: pd.DataFrame
+    indicators: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-IKU table (a copy of :attr:`indicators`)."""
+        return self.indicators.copy()
+
+    def _lint_dicts(self) -> list[dict[str, str]]:
+        out = []
+        for row in self.lint.itertuples(index=False):
+            subject = "" if row.subject in ("scorecard", None) else f"{row.subject}: "
+            out.append({"code": row.code, "severity": row.severity,
+                        "message": f"{subject}{row.message}"})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready result (keys documented in docs/scorecard-format.md)."""
+        return {
+            "scheme": self.scheme, "title": self.title.model_dump(), "period": self.period,
+            "score": _plain(self.score), "predicate": self.predicate,
+            "normalised": self.normalised, "notes": list(self.notes), "lint": self._lint_dicts(),
+            "perspectives": [
+                {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
+                 **{k: _plain(r[k]) for k in ("weight", "value", "contribution")}}
+                for r in self.perspectives.to_dict("records")],
+            "objectives": [
+                {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
+                 "perspective": r["perspective"], "value": _plain(r["value"])}
+                for r in self.objectives.to_dict("records")],
+            "indicators": [
+                {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
+                 **{k: _plain(r[k]) for k in _INDICATOR_KEYS}}
+                for r in self.indicators.to_dict("records")],
+        }
+
+    def _repr_html_(self) -> str:
+        head = (f"<h4>{html.escape(self.title.en)}: {self.score:.2f} "
+                f"({html.escape(self.predicate['label']['id'])})</h4>")
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        columns = ["id", "name", "target", "realisation", "ici", "colour", "weight"]
+        return (head + self.perspectives.to_html(index=False)
+                + self.indicators[columns].to_html(index=False)
+                + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+def evaluate_project_scorecard(
+    scorecard_path: str | Path,
+    actuals_path: str | Path | None,
+    survey_results: Mapping[str, Mapping[str, Any]] | None,
+    period: str | None = None,
+) -> dict[str, Any]:
+    """Load a scorecard, evaluate it, and return :meth:`ScorecardResult.to_dict`.
+
+    Parameters
+    ----------
+    scorecard_path : str or Path
+        The scorecard YAML.
+    actuals_path : str or Path, optional
+        The IKU actuals file (CSV or XLSX), or None.
+    survey_results : mapping
+        ``results["surveys"]`` of a project run: survey name -> its JSON-ready results.
+    period : str, optional
+        Consolidate up to this period (default: all).
+
+    Returns
+    -------
+    dict
+        The JSON-ready scorecard result (docs/scorecard-format.md, "Result").
+
+    References
+    ----------
+    .. [1] KMK 467/KMK.01/2014 and KMK 300/KMK.01/2022; formulas.md section 7; seed 000.
+    """
+    card = load_scorecard(scorecard_path)
+    return card.evaluate(actuals_path, survey_results, period).to_dict()
