@@ -63,11 +63,13 @@ def _guarded(action: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
-def _run(project: Path, out: Path, lang: str | None) -> int:
+def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False) -> int:
     from surveyq.pipeline import run_project
 
     with console.status("surveyq") as status:
-        result = run_project(project, out=out, lang=lang, progress=lambda m: status.update(m))
+        result = run_project(
+            project, out=out, lang=lang, progress=status.update, csv_tables=csv_tables
+        )
     table = Table(title=f"surveyq → {out}")
     for column in ("survey", "n", "items", "excluded rows", "notes"):
         table.add_column(column)
@@ -91,14 +93,16 @@ def run(
     project: Annotated[Path, typer.Argument(help="The project YAML file.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/out"),
     lang: Annotated[Lang | None, typer.Option("--lang", help="Report language.")] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Also write each table as a CSV.")] = False,
 ) -> None:
     """Read, clean and analyse every survey of a project and write its documents.
 
-    Writes report.html, results.json and cleaning-log.csv to the output folder.
+    Writes report.html, appendix.xlsx, appendix.docx, results.json and cleaning-log.csv
+    to the output folder (and tables/*.csv with --csv).
 
     Example: surveyq run questionnaires/demo/project.yaml --out reports/demo --lang id
     """
-    _guarded(lambda: _run(project, out, lang.value if lang else None))
+    _guarded(lambda: _run(project, out, lang.value if lang else None, csv))
 
 
 @app.command()

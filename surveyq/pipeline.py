@@ -133,10 +133,12 @@ def run_project(
     out: str | Path | None = None,
     lang: str | None = None,
     progress: Progress | None = None,
+    csv_tables: bool = False,
 ) -> ProjectRun:
     """Read, clean and analyse every survey of a project, and write the outputs to ``out``.
 
-    Writes ``results.json``, ``cleaning-log.csv`` and ``report.html`` (atomically).
+    Writes ``results.json``, ``cleaning-log.csv``, ``report.html``, ``appendix.xlsx`` and
+    ``appendix.docx`` (atomically; see :func:`write_outputs`).
 
     Parameters
     ----------
@@ -146,6 +148,10 @@ def run_project(
         Output folder; nothing is written when None.
     lang : {"id", "en"}, optional
         Report language; default the project's ``language``.
+    progress : callable, optional
+        Called with a short message at each step (the CLI shows it).
+    csv_tables : bool
+        Also write every appendix table as a CSV under ``out/tables/``.
     """
     notify = progress or (lambda message: None)
     project = load_project(path)
@@ -184,7 +190,7 @@ def run_project(
         results["scorecard"] = evaluate_scorecard(project, results["surveys"])
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
-        write_outputs(project_run, Path(out), language, notify)
+        write_outputs(project_run, Path(out), language, notify, csv_tables)
     return project_run
 
 
@@ -199,14 +205,32 @@ def evaluate_scorecard(project: Project, survey_results: dict[str, Any]) -> dict
     )
 
 
-def write_outputs(run: ProjectRun, out: Path, lang: str, notify: Progress) -> None:
-    from surveyq.report import render_html
+def write_outputs(
+    run: ProjectRun, out: Path, lang: str, notify: Progress, csv_tables: bool = False
+) -> list[Path]:
+    """Write results.json, cleaning-log.csv, report.html, appendix.xlsx and appendix.docx.
 
-    payload = dumps_json(run.results)
-    write_atomic(out / "results.json", payload)
-    write_atomic(out / "cleaning-log.csv", run.log.to_csv(index=False))
-    write_atomic(out / "report.html", render_html(run.results, lang=lang))
-    notify(f"wrote {out / 'report.html'}, results.json and cleaning-log.csv")
+    With ``csv_tables`` every appendix table is also written as its own CSV under
+    ``out/tables/``. Every file is written atomically.
+    """
+    from surveyq.report import render_html
+    from surveyq.report.appendix import write_csv_tables, write_docx, write_xlsx
+
+    tabulation = {name: survey.responses.items for name, survey in run.surveys.items()}
+    log = run.log
+    written = [
+        write_atomic(out / "results.json", dumps_json(run.results)),
+        write_atomic(out / "cleaning-log.csv", log.to_csv(index=False)),
+    ]
+    notify("rendering report.html")
+    written.append(write_atomic(out / "report.html", render_html(run.results, lang=lang)))
+    notify("writing appendix.xlsx and appendix.docx")
+    written.append(write_xlsx(run.results, log, out / "appendix.xlsx", lang, tabulation))
+    written.append(write_docx(run.results, log, out / "appendix.docx", lang, tabulation))
+    if csv_tables:
+        written += write_csv_tables(run.results, log, out / "tables", lang, tabulation)
+    notify(f"wrote {len(written)} files to {out}")
+    return written
 
 
 def check_project(path: str | Path) -> tuple[Project, dict[str, CleaningLog]]:

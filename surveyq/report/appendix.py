@@ -1,0 +1,945 @@
+"""Appendix (Lampiran) tables: one builder, three writers (XLSX, DOCX, CSV).
+
+:func:`build_tables` is the only place that picks columns, translates headers and chooses
+number formats; :func:`write_xlsx`, :func:`write_docx` and :func:`write_csv_tables` render its
+tables, so the workbook, the document and the CSV files can never disagree. Like the rest of
+the report layer it computes nothing: every number is a value of the results mapping, kept at
+full precision, and the writers only decide how it is displayed (``0.000`` for r and alpha,
+``0.00`` for means and indices; Indonesian ``0,861`` in the document).
+
+Captions, sheet names, headers and notes are data, in ``report/i18n/appendix.<lang>.yaml``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from surveyq.outputs import neutralise_formula, write_atomic
+from surveyq.report.i18n import LOCALES, format_number, labels
+
+__all__ = [
+    "Sheet",
+    "Table",
+    "build_sheets",
+    "build_tables",
+    "caption_number",
+    "contents_sheet",
+    "texts",
+    "write_csv_tables",
+    "write_docx",
+    "write_xlsx",
+]
+
+#: Excel number formats; the document prints the same number of decimals.
+D3 = "0.000"
+D2 = "0.00"
+G2 = "#,##0.00"
+INT = "#,##0"
+CODE = "0"
+
+Getter = str | Callable[[Mapping[str, Any]], Any]
+Column = tuple[str, Getter, str | None]
+
+
+@cache
+def texts(lang: str) -> dict[str, Any]:
+    """The appendix captions, sheet names, headers and notes of a language.
+
+    >>> texts("id")["captions"]["validity"]
+    'Hasil Uji Validitas {survey} ({scale})'
+    """
+    if lang not in LOCALES:
+        raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
+    name = f"appendix.{lang}.yaml"
+    text = resources.files("surveyq.report").joinpath("i18n", name).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """One appendix table: what the document prints under one caption.
+
+    Attributes
+    ----------
+    name : str
+        The table type (``"validity"``, ``"item_total"`` ...); tables of one type share a sheet.
+    caption : str
+        Translated caption without its number.
+    frame : pandas.DataFrame
+        Translated headers; numbers as numbers at full precision, text as text.
+    formats : dict
+        Column header -> Excel number format (``"0.000"``, ``"0.00"``, ``"#,##0"``, ``"0"``).
+    note : str
+        The conventions behind the numbers, printed under the table.
+    context : tuple of (str, str)
+        Identifying columns (header, value), such as the survey and scale, prepended when the
+        tables of one type are stacked on one sheet.
+    sheet : str
+        Sheet key (the table type, or ``tabulation:<survey>``).
+    sheet_title : str
+        Translated sheet name before it is made valid and unique.
+    stub : int
+        Leading label columns, repeated when a wide table is split in the document.
+    """
+
+    name: str
+    caption: str
+    frame: pd.DataFrame
+    formats: dict[str, str]
+    note: str = ""
+    context: tuple[tuple[str, str], ...] = ()
+    sheet: str = ""
+    sheet_title: str = ""
+    stub: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Sheet:
+    """One worksheet (or CSV file): the tables of one type stacked under one header row."""
+
+    key: str
+    name: str
+    frame: pd.DataFrame
+    formats: dict[str, str]
+    freeze: int = 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _text(value: Any, lang: str) -> str:
+    """Bilingual mappings in ``lang`` (Indonesian as fallback); None as empty text."""
+    if isinstance(value, Mapping):
+        return str(value.get(lang) or value.get("id") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def _plain(value: Any, lang: str) -> Any:
+    """Numbers stay numbers; mappings and lists become readable text."""
+    if isinstance(value, Mapping) and not set(value) <= {"id", "en"}:
+        return ", ".join(f"{k}: {_plain(v, lang)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_plain(v, lang)) for v in value)
+    if isinstance(value, Mapping):
+        return _text(value, lang)
+    return value
+
+
+def _get(record: Mapping[str, Any], source: Getter) -> Any:
+    return source(record) if callable(source) else record.get(source)
+
+
+def _frame(records: Iterable[Mapping[str, Any]], columns: Sequence[Column]
+           ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A table from records: one (header, field or getter, number format) per column."""
+    rows = list(records)
+    data = {header: [_get(row, source) for row in rows] for header, source, _ in columns}
+    frame = pd.DataFrame(data, columns=[header for header, _, _ in columns])
+    return frame, {header: fmt for header, _, fmt in columns if fmt}
+
+
+def _percent(level: Any) -> str:
+    return f"{float(level) * 100:g}" if level is not None else ""
+
+
+def _lookup(mapping: Mapping[str, Any], key: Any) -> str:
+    return str(mapping.get(key, key)) if key is not None else ""
+
+
+def caption_number(number: int, lang: str) -> str:
+    """The numbered caption label.
+
+    >>> caption_number(3, "id"), caption_number(3, "en")
+    ('Tabel L.3', 'Table A.3')
+    """
+    t = texts(lang)
+    return f"{t['caption_label']} {t['caption_prefix']}{number}"
+
+
+class _Survey:
+    """One survey's results with the labels its tables need."""
+
+    def __init__(self, key: str, data: Mapping[str, Any], lang: str) -> None:
+        self.key, self.data, self.lang = key, data, lang
+        self.t = texts(lang)
+        self.title = _text(data.get("title"), lang) or key
+        self.cols = self.t["columns"]
+
+    def analysis(self, name: str) -> Mapping[str, Any] | None:
+        return (self.data.get("analyses") or {}).get(name)
+
+    def group(self, code: Any) -> str:
+        groups = self.data.get("groups") or {}
+        return _text(groups.get(code), self.lang) or _text(code, self.lang)
+
+    def scale(self, record: Mapping[str, Any]) -> str:
+        role = _lookup(self.t["roles"], record.get("role"))
+        dimension = record.get("dimension")
+        return f"{role} – {self.group(dimension)}" if dimension else role
+
+    def field(self, field: str) -> str:
+        for record in self.data.get("profile") or []:
+            if record.get("field") == field:
+                return record.get(f"field_{self.lang}") or record.get("field_id") or field
+        return _lookup(self.t["free_text_fields"], field)
+
+    def category(self, field: str, value: Any) -> str:
+        for record in self.data.get("profile") or []:
+            if record.get("field") == field and record.get("category") == value:
+                return record.get(f"category_{self.lang}") or _text(value, self.lang)
+        return _text(value, self.lang)
+
+    def context(self, scale: str | None = None) -> tuple[tuple[str, str], ...]:
+        pairs = [(self.cols["survey"], self.title)]
+        if scale is not None:
+            pairs.append((self.cols["scale"], scale))
+        return tuple(pairs)
+
+    def table(self, name: str, columns: Sequence[Column], records: Iterable[Mapping[str, Any]],
+              note: str = "", scale: str | None = None, stub: int = 1) -> Table:
+        frame, formats = _frame(records, columns)
+        caption = self.t["captions"][name].format(survey=self.title, scale=scale or "")
+        return Table(name, caption, frame, formats, note.strip(), self.context(scale), name,
+                     self.t["sheets"][name], stub)
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def _verdict(t: Mapping[str, Any], yes: str, no: str) -> Callable[[Any], str]:
+    return lambda value: "" if value is None else t["values"][yes if value else no]
+
+
+def _yes_no(t: Mapping[str, Any], value: Any) -> Any:
+    return t["values"]["yes" if value else "no"] if isinstance(value, bool) else value
+
+
+# --------------------------------------------------------------------------- survey tables
+
+
+def _profile(s: _Survey) -> list[Table]:
+    records = s.data.get("profile") or []
+    if not records:
+        return []
+    c = s.cols
+    columns: list[Column] = [
+        (c["field"], lambda r: r.get(f"field_{s.lang}") or r.get("field_id") or r["field"], None),
+        (c["category"], lambda r: r.get(f"category_{s.lang}") or _text(r["category"], s.lang),
+         None),
+        (c["count"], "count", INT),
+        (c["percent"], "percent", D2),
+    ]
+    note = s.t["notes"]["profile"].format(n=s.data.get("n", ""))
+    return [s.table("profile", columns, records, note, stub=2)]
+
+
+def _scale_labels(s: _Survey) -> str:
+    parts = []
+    for name, scale in (s.data.get("scales") or {}).items():
+        points = zip(scale.get("points", []), scale.get(s.lang) or scale.get("id") or [],
+                     strict=False)
+        parts.append(f"{name}: " + ", ".join(f"{p} = {label}" for p, label in points))
+    return "; ".join(parts)
+
+
+def _frequencies(s: _Survey) -> list[Table]:
+    records = s.data.get("items") or []
+    if not records:
+        return []
+    c = s.cols
+    points = sorted({int(k[6:]) for r in records for k in r if re.fullmatch(r"count_\d+", k)})
+    columns: list[Column] = [
+        (c["item"], "item", None),
+        (c["text"], lambda r: r.get(f"text_{s.lang}") or r.get("text_id"), None),
+        (c["role"], lambda r: _lookup(s.t["item_roles"], r.get("role")), None),
+        (c["group"], lambda r: s.group(r.get("dimension") or r.get("element") or ""), None),
+        (c["n"], "n", INT),
+        (c["missing"], "missing", INT),
+        *[(c["point"].format(point=p), f"count_{p}", INT) for p in points],
+        (c["mean"], "mean", D2),
+        (c["sd"], "sd", D2),
+    ]
+    note = s.t["notes"]["frequencies"].format(scales=_scale_labels(s))
+    return [s.table("frequencies", columns, records, note)]
+
+
+def _scale_note(s: _Survey, record: Mapping[str, Any]) -> str:
+    notes = list(record.get("notes") or [])
+    if record.get("error"):
+        notes.insert(0, s.t["notes"]["error"].format(error=record["error"]))
+    return " ".join(str(note) for note in notes)
+
+
+def _validity(s: _Survey) -> list[Table]:
+    result = s.analysis("validity")
+    if not result:
+        return []
+    conv, c, notes = result.get("conventions", {}), s.cols, s.t["notes"]
+    tail = _lookup(s.t["tails"], conv.get("tail", "two-sided"))
+    columns: list[Column] = [
+        (c["item"], "item", None),
+        (c["n"], "n", INT),
+        (c["r"], "r", D3),
+        (c["r_table"], "r_table", D3),
+        (c["p_value"].format(tail=tail), "p_value", D3),
+        (c["valid"], lambda r: _verdict(s.t, "valid", "invalid")(r.get("valid")), None),
+    ]
+    note = notes["validity"].format(
+        corrected=notes["corrected" if conv.get("corrected") else "uncorrected"],
+        missing=_lookup(s.t["missing"], conv.get("missing")),
+        alpha=format_number(conv.get("alpha"), 2, s.lang), tail=tail)
+    return [s.table("validity", columns, scale.get("table") or [],
+                    _join(note, _scale_note(s, scale)), scale=s.scale(scale))
+            for scale in result.get("scales", [])]
+
+
+def _reliability(s: _Survey) -> list[Table]:
+    result = s.analysis("reliability")
+    if not result:
+        return []
+    conv, c = result.get("conventions", {}), s.cols
+    level = _percent(conv.get("ci"))
+    columns: list[Column] = [
+        (c["scale"], s.scale, None),
+        (c["alpha"], "alpha", D3),
+        (c["std_alpha"], "std_alpha", D3),
+        (c["k"], "k", INT),
+        (c["n_cases"], "n", INT),
+        (c["ci_low"].format(level=level), "ci_low", D3),
+        (c["ci_high"].format(level=level), "ci_high", D3),
+        (c["threshold"], "threshold", D2),
+        (c["reliable"], lambda r: _verdict(s.t, "reliable", "unreliable")(r.get("reliable")), None),
+    ]
+    note = s.t["notes"]["reliability"].format(
+        missing=_lookup(s.t["missing"], conv.get("missing")),
+        threshold=format_number(conv.get("threshold"), 2, s.lang), level=level)
+    extra = [f"{s.scale(r)}: {_scale_note(s, r)}" for r in result["scales"] if _scale_note(s, r)]
+    return [s.table("reliability", columns, result.get("scales", []), _join(note, *extra))]
+
+
+def _item_total(s: _Survey) -> list[Table]:
+    result = s.analysis("reliability")
+    if not result:
+        return []
+    conv, c = result.get("conventions", {}), s.cols
+    keys = ["scale_mean_if_deleted", "scale_var_if_deleted", "corrected_item_total_r",
+            "squared_multiple_r", "alpha_if_deleted"]
+    columns: list[Column] = [(c["item"], "item", None), *[(c[k], k, D3) for k in keys]]
+    tables = []
+    for scale in result.get("scales", []):
+        note = s.t["notes"]["item_total"].format(
+            n=scale.get("n", ""), k=scale.get("k", ""),
+            missing=_lookup(s.t["missing"], conv.get("missing")))
+        flagged = scale.get("reverse_keyed") or []
+        if scale.get("error"):
+            note = ""
+        elif flagged:
+            note = _join(note, s.t["notes"]["reverse_keyed"].format(items=", ".join(flagged)))
+        tables.append(s.table("item_total", columns, scale.get("item_total") or [],
+                              _join(note, _scale_note(s, scale)), scale=s.scale(scale)))
+    return tables
+
+
+def _servqual_columns(s: _Survey, first: Sequence[Column], level: str) -> list[Column]:
+    c = s.cols
+    return [
+        *first,
+        (c["p_mean"], "p_mean", D2),
+        (c["e_mean"], "e_mean", D2),
+        (c["gap"], "gap", D3),
+        (c["t"], "t", D3),
+        (c["df"], "df", CODE),
+        (c["p_two"], "p_value", D3),
+        (c["p_holm"], "p_holm", D3),
+        (c["ci_low"].format(level=level), "ci_low", D3),
+        (c["ci_high"].format(level=level), "ci_high", D3),
+        (c["wilcoxon_p_holm"], "wilcoxon_p_holm", D3),
+        (c["conformity"], "conformity", D2),
+    ]
+
+
+def _servqual(s: _Survey) -> list[Table]:
+    result = s.analysis("servqual")
+    if not result:
+        return []
+    conv, c = result.get("conventions", {}), s.cols
+    level = _percent(conv.get("level", 0.95))
+    note = _join(s.t["notes"]["servqual"].format(
+        level=level, zero_method=conv.get("zero_method", ""),
+        matched_by=_lookup(s.t["matched_by"], conv.get("matched_by", ""))),
+        *map(str, result.get("notes") or []))
+    dimension: Column = (c["dimension"], lambda r: s.group(r.get("dimension")), None)
+    items = _servqual_columns(s, [(c["item"], "item", None), dimension], level)
+    dims = _servqual_columns(s, [dimension, (c["k"], "k", INT)], level)
+    overall: list[Column] = [
+        (c["p_mean"], "p_mean", D2), (c["e_mean"], "e_mean", D2),
+        (c["item_mean_gap"], "item_mean_gap", D3), (c["unweighted"], "unweighted", D3),
+        (c["weighted"], "weighted", D3)]
+    return [
+        s.table("servqual_items", items, result.get("items") or [], note, stub=2),
+        s.table("servqual_dimensions", dims, result.get("dimensions") or [], note),
+        s.table("servqual_overall", overall, [result.get("overall") or {}],
+                s.t["notes"]["servqual_overall"]),
+        *_servqual_by(s, result),
+    ]
+
+
+def _by_records(s: _Survey, by: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Breakdown records of every grouping field, each with its field and category labels."""
+    rows = []
+    for field, records in (by or {}).items():
+        for record in records or []:
+            rows.append({**record, "_field": s.field(field),
+                         "_category": s.category(field, record.get(field))})
+    return rows
+
+
+def _servqual_by(s: _Survey, result: Mapping[str, Any]) -> list[Table]:
+    rows = _by_records(s, result.get("by") or {})
+    if not rows:
+        return []
+    c = s.cols
+    dims = [k.split(".", 1)[1] for k in rows[0] if k.startswith("dimension_gap.")]
+    columns: list[Column] = [
+        (c["group_field"], "_field", None), (c["category"], "_category", None),
+        (c["n"], "summary.n", INT), (c["p_mean"], "summary.p_mean", D2),
+        (c["e_mean"], "summary.e_mean", D2), (c["unweighted"], "summary.unweighted", D3),
+        *[(c["dimension_gap"].format(name=s.group(d)), f"dimension_gap.{d}", D3) for d in dims],
+    ]
+    return [s.table("servqual_by", columns, rows, s.t["notes"]["servqual_by"], stub=2)]
+
+
+def _ipa(s: _Survey) -> list[Table]:
+    result = s.analysis("ipa")
+    if not result:
+        return []
+    conv, c, cross = result.get("conventions", {}), s.cols, result.get("crosshair") or {}
+    note = s.t["notes"]["ipa"].format(
+        importance_from=_lookup(s.t["roles"], conv.get("importance_from")),
+        x=format_number(cross.get("x"), 2, s.lang), y=format_number(cross.get("y"), 2, s.lang),
+        crosshair=_lookup(s.t["crosshairs"], conv.get("crosshair", "")))
+    columns: list[Column] = [
+        (c["item"], "item", None), (c["x"], "x", D2), (c["y"], "y", D2),
+        (c["conformity"], "conformity", D2), (c["quadrant_number"], "quadrant_number", None),
+        (c["quadrant"], lambda r: r.get(f"label_{s.lang}") or r.get("quadrant"), None)]
+    return [s.table("ipa", columns, result.get("items") or [], note), *_csi(s, result)]
+
+
+def _csi(s: _Survey, result: Mapping[str, Any]) -> list[Table]:
+    csi = result.get("csi")
+    if not csi:
+        return []
+    c, notes = s.cols, s.t["notes"]
+    label = csi.get("label") if s.lang == "id" else csi.get("label_en") or csi.get("label")
+    scale_max = format_number(csi.get("scale_max"), 0, s.lang)
+    columns: list[Column] = [
+        (c["item"], "item", None), (c["mis"], "mis", D2), (c["mss"], "mss", D2),
+        (c["wf"], "wf", D3), (c["ws"], "ws", D3)]
+    summary: list[Column] = [
+        (c["csi"], "value", D2), (c["criterion"], lambda r: label, None),
+        (c["scale_max"], "scale_max", CODE)]
+    note = _join(notes["csi"].format(scale_max=scale_max), *map(str, csi.get("notes") or []))
+    total = notes["csi_summary"].format(scale_max=scale_max, label=label,
+                                        value=format_number(csi.get("value"), 2, s.lang))
+    return [s.table("csi", columns, csi.get("items") or [], note),
+            s.table("csi_summary", summary, [csi], total)]
+
+
+def _label(s: _Survey) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda r: r.get("label") if s.lang == "id" else r.get("label_en") or r.get("label")
+
+
+def _ikm(s: _Survey) -> list[Table]:
+    result = s.analysis("ikm")
+    if not result:
+        return []
+    summary = result.get("summary") or {}
+    notes = s.t["notes"]
+    note = _join(notes["ikm"].format(
+        standard=_lookup(s.t["standards"], summary.get("standard")),
+        weight_mode=_lookup(s.t["weight_modes"], summary.get("weight_mode"))),
+        *map(str, result.get("notes") or []))
+    return [
+        _ikm_summary(s, summary, result.get("sample") or {}, note),
+        _ikm_elements(s, result.get("elements") or [], note),
+        *_ikm_intervals(s, result.get("intervals") or []),
+        *_ikm_by(s, result.get("by") or {}),
+        *_ikm_trend(s, result.get("trend") or {}),
+    ]
+
+
+def _ikm_summary(s: _Survey, summary: Mapping[str, Any], sample: Mapping[str, Any],
+                 note: str) -> Table:
+    c = s.cols
+    columns: list[Column] = [
+        (c["standard"], lambda r: _lookup(s.t["standards"], r.get("standard")), None),
+        (c["weight_mode"], lambda r: _lookup(s.t["weight_modes"], r.get("weight_mode")), None),
+        (c["weight"], "weight", D3), (c["n"], "n", INT), (c["index"], "index", D3),
+        (c["converted"], "converted", D2), (c["band"], "band", None), (c["label"], _label(s), None),
+        (c["population"], "population", INT), (c["required"], "required", INT),
+        (c["adequate"], lambda r: _yes_no(s.t, r.get("adequate")), None)]
+    record = {**summary, **{k: sample.get(k) for k in ("population", "required", "adequate")}}
+    if sample.get("rule"):
+        note = _join(note, s.t["notes"]["ikm_sample"].format(rule=sample["rule"]))
+    return s.table("ikm_summary", columns, [record], note)
+
+
+def _ikm_elements(s: _Survey, elements: list[Mapping[str, Any]], note: str) -> Table:
+    c = s.cols
+    columns: list[Column] = [
+        (c["element"], "element", None),
+        (c["element_name"], lambda r: s.group(r.get("element")), None),
+        (c["n"], "n", INT), (c["nrr"], "nrr", D2), (c["weight"], "weight", D3),
+        (c["weighted_nrr"], "weighted_nrr", D3), (c["converted"], "converted", D2),
+        (c["band"], "band", None), (c["label"], _label(s), None)]
+    return s.table("ikm_elements", columns, elements, note, stub=2)
+
+
+def _ikm_intervals(s: _Survey, intervals: list[Mapping[str, Any]]) -> list[Table]:
+    if not intervals:
+        return []
+    c = s.cols
+    columns: list[Column] = [
+        (c["method"], lambda r: _lookup(s.t["methods"], r.get("method")), None),
+        (c["converted"], "converted", D2), (c["low"], "low", D2), (c["high"], "high", D2),
+        (c["se"], "se", D3), (c["level"], "level", D2), (c["band"], "band", None),
+        (c["p_in_band"], "p_in_band", D3), (c["n"], "n", INT), (c["n_boot"], "n_boot", INT),
+        (c["seed"], "seed", CODE)]
+    return [s.table("ikm_intervals", columns, intervals, s.t["notes"]["ikm_intervals"])]
+
+
+def _ikm_by(s: _Survey, by: Mapping[str, Any]) -> list[Table]:
+    rows = _by_records(s, by)
+    if not rows:
+        return []
+    c = s.cols
+    elements = [k.split(".", 1)[1] for k in rows[0] if k.startswith("nrr.")]
+    columns: list[Column] = [
+        (c["group_field"], "_field", None), (c["category"], "_category", None),
+        (c["n"], "summary.n", INT), (c["index"], "summary.index", D3),
+        (c["converted"], "summary.converted", D2), (c["band"], "summary.band", None),
+        *[(c["nrr_element"].format(name=e), f"nrr.{e}", D2) for e in elements]]
+    return [s.table("ikm_by", columns, rows, s.t["notes"]["ikm_by"], stub=2)]
+
+
+def _ikm_trend(s: _Survey, trend: Mapping[str, Any]) -> list[Table]:
+    summary = trend.get("summary") or []
+    if not summary:
+        return []
+    c, note = s.cols, _join(s.t["notes"]["ikm_trend"], *map(str, trend.get("notes") or []))
+    columns: list[Column] = [
+        (c["period"], lambda r: str(r.get("period", "")), None), (c["n"], "n", INT),
+        (c["index"], "index", D3), (c["converted"], "converted", D2),
+        (c["converted_change"], "converted_change", D2), (c["band"], "band", None),
+        (c["label"], _label(s), None)]
+    tables = [s.table("ikm_trend", columns, summary, note)]
+    nrr, change = trend.get("nrr") or [], {r.get("index"): r for r in trend.get("change") or []}
+    periods = [k for k in (nrr[0] if nrr else {}) if k != "index"]
+    changed = [p for p in periods if any(r.get(p) is not None for r in change.values())]
+    columns = [
+        (c["element"], "index", None),
+        (c["element_name"], lambda r: s.group(r.get("index")), None),
+        *[(c["nrr_period"].format(period=p), p, D2) for p in periods],
+        *[(c["change_period"].format(period=p), lambda r, p=p: change.get(r.get("index"), {})
+           .get(p), D2) for p in changed]]
+    if nrr:
+        tables.append(s.table("ikm_trend_nrr", columns, nrr, note, stub=2))
+    return tables
+
+
+def _free_text(s: _Survey) -> list[Table]:
+    records = s.data.get("free_text") or []
+    if not records:
+        return []
+    c = s.cols
+    columns: list[Column] = [
+        (c["free_field"], lambda r: s.field(r.get("field")), None),
+        (c["row"], "row", CODE), (c["answer"], "text", None)]
+    return [s.table("free_text", columns, records)]
+
+
+def _row_accounting(s: _Survey, period: str) -> list[Table]:
+    records = [{**r, "_period": period} for r in s.data.get("row_accounting") or []]
+    for name, previous in (s.data.get("previous") or {}).items():
+        records += [{**r, "_period": str(name)} for r in previous.get("row_accounting") or []]
+    if not records:
+        return []
+    c, reasons = s.cols, labels(s.lang)["reasons"]
+    fixed = {"file", "rows_in_file", "rows_kept", "_period"}
+    keys = list(dict.fromkeys(k for r in records for k in r if k not in fixed))
+    columns: list[Column] = [
+        (c["period"], "_period", None), (c["file"], "file", None),
+        (c["rows_in_file"], "rows_in_file", INT),
+        *[(_lookup(reasons, k), k, INT) for k in keys], (c["rows_kept"], "rows_kept", INT)]
+    return [s.table("row_accounting", columns, records, s.t["notes"]["row_accounting"], stub=2)]
+
+
+def _tabulation(s: _Survey, items: pd.DataFrame) -> Table:
+    t = s.t
+    frame = items.copy()
+    rows = frame.index if not isinstance(frame.index, pd.RangeIndex) else frame.index + 1
+    frame.columns = [str(column) for column in frame.columns]
+    frame.insert(0, t["columns"]["row"], list(rows))
+    frame = frame.reset_index(drop=True)
+    formats = dict.fromkeys(frame.columns, CODE)
+    return Table("tabulation", t["captions"]["tabulation"].format(survey=s.title), frame, formats,
+                 t["notes"]["tabulation"], (), f"tabulation:{s.key}",
+                 t["sheets"]["tabulation"].format(survey=s.key), stub=1)
+
+
+# --------------------------------------------------------------------------- project tables
+
+
+def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
+    t = texts(lang)
+    c, title = t["columns"], _text(card.get("title"), lang)
+    perspectives = {p.get("id"): _text(p.get("name"), lang) for p in card.get("perspectives") or []}
+    objectives = {o.get("id"): _text(o.get("name"), lang) for o in card.get("objectives") or []}
+
+    def table(name: str, columns: Sequence[Column], records: Iterable[Mapping[str, Any]],
+              note: str = "") -> Table:
+        frame, formats = _frame(records, columns)
+        return Table(name, t["captions"][name].format(title=title), frame, formats, note, (),
+                     name, t["sheets"][name])
+
+    predicate = card.get("predicate") or {}
+    summary: list[Column] = [
+        (c["scheme"], "scheme", None), (c["period"], lambda r: _text(r.get("period"), lang), None),
+        (c["score"], "score", D2), (c["predicate_code"], lambda r: predicate.get("code"), None),
+        (c["predicate"], lambda r: _text(predicate.get("label"), lang), None),
+        (c["predicate_table"], lambda r: _plain(predicate.get("table"), lang), None),
+        (c["normalised"], lambda r: _yes_no(t, r.get("normalised")), None)]
+    note = _join(t["notes"]["scorecard"].format(scheme=card.get("scheme", ""),
+                                                source=_plain(predicate.get("source"), lang)),
+                 *map(str, card.get("notes") or []))
+    named: list[Column] = [(c["id"], "id", None),
+                           (c["name"], lambda r: _text(r.get("name"), lang), None)]
+    def values(records: list[Mapping[str, Any]]) -> list[Column]:
+        return [(c[k], k, D2) for k in ("weight", "value", "contribution")
+                if any(r.get(k) is not None for r in records)]
+
+    in_perspective = (c["perspective"], lambda r: perspectives.get(r.get("perspective"),
+                                                                   r.get("perspective")), None)
+    tables = [table("scorecard_summary", summary, [card], note),
+              table("scorecard_perspectives", [*named, *values(card.get("perspectives") or [])],
+                    card.get("perspectives") or [])]
+    if card.get("objectives"):
+        tables.append(table("scorecard_objectives",
+                            [*named, in_perspective, *values(card["objectives"])],
+                            card["objectives"]))
+    tables.append(table("scorecard_indicators", _indicator_columns(t, lang, named, in_perspective,
+                                                                   objectives),
+                        card.get("indicators") or []))
+    if card.get("lint"):
+        lint: list[Column] = [(c["code"], "code", None), (c["severity"], "severity", None),
+                              (c["message"], "message", None)]
+        tables.append(table("scorecard_lint", lint, card["lint"]))
+    return tables
+
+
+def _indicator_columns(t: Mapping[str, Any], lang: str, named: list[Column], perspective: Column,
+                       objectives: Mapping[Any, str]) -> list[Column]:
+    c = t["columns"]
+    return [
+        *named, perspective,
+        (c["objective"], lambda r: objectives.get(r.get("objective"), r.get("objective")), None),
+        (c["target"], "target", G2), (c["target_low"], "target_low", G2),
+        (c["target_high"], "target_high", G2), (c["unit"], "unit", None),
+        (c["polarity"], lambda r: _lookup(t["polarity"], r.get("polarity")), None),
+        (c["consolidation"], lambda r: _lookup(t["consolidation"], r.get("consolidation")), None),
+        (c["weight"], "weight", D2), (c["realisation"], "realisation", G2),
+        (c["ici"], "ici", D2),
+        (c["colour"], lambda r: _lookup(t["colours"], r.get("colour")), None),
+        (c["source"], lambda r: _plain(r.get("source"), lang), None)]
+
+
+def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str) -> list[Table]:
+    t, names = texts(lang), labels(lang)
+    c = t["columns"]
+    titles = {k: _text(v.get("title"), lang) or k for k, v in results.get("surveys", {}).items()}
+    records = log.astype(object).where(log.notna(), None).to_dict(orient="records")
+    columns: list[Column] = [
+        (c["survey"], lambda r: titles.get(r.get("survey"), r.get("survey")), None),
+        (c["file"], "file", None), (c["row"], "row", CODE), (c["column"], "column", None),
+        (c["raw_value"], "raw_value", None),
+        (c["action"], lambda r: _lookup(names["actions"], r.get("action")), None),
+        (c["reason"], lambda r: _lookup(names["reasons"], r.get("reason")), None),
+        (c["message"], "message", None)]
+    frame, formats = _frame(records, columns)
+    return [Table("cleaning_log", t["captions"]["cleaning_log"], frame, formats,
+                  t["notes"]["cleaning_log"], (), "cleaning_log", t["sheets"]["cleaning_log"], 2)]
+
+
+#: Per-survey table builders, in the order the appendix prints them.
+SURVEY_TABLES: tuple[Callable[[_Survey], list[Table]], ...] = (
+    _profile, _frequencies, _validity, _reliability, _item_total, _servqual, _ipa, _ikm,
+)
+
+
+def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, lang: str = "id",
+                 tabulation: Mapping[str, pd.DataFrame] | None = None) -> list[Table]:
+    """Every appendix table of a results mapping, in print order.
+
+    Parameters
+    ----------
+    results : mapping
+        The results mapping (``results.json``).
+    log : pandas.DataFrame, optional
+        The cleaning log (``run_project(...).log``): survey, file, row, column, raw_value,
+        action, reason, message.
+    lang : {"id", "en"}
+        Language of captions, headers and notes.
+    tabulation : dict of str to pandas.DataFrame, optional
+        Item matrix per survey (rows = respondents indexed by file row, columns = item ids);
+        printed last so the numbers of the other tables do not depend on it.
+
+    Returns
+    -------
+    list of Table
+        Tables grouped by type (all validity tables together), then by survey.
+    """
+    texts(lang)
+    surveys = [_Survey(k, v, lang) for k, v in (results.get("surveys") or {}).items()]
+    tables = [table for build in SURVEY_TABLES for s in surveys for table in build(s)]
+    if results.get("scorecard"):
+        tables += _scorecard(results["scorecard"], lang)
+    tables += [table for s in surveys for table in _free_text(s)]
+    period = _text((results.get("project") or {}).get("period"), lang)
+    tables += [table for s in surveys for table in _row_accounting(s, period)]
+    if log is not None:
+        tables += _cleaning_log(results, log, lang)
+    first = {name: index for index, name in reversed(list(enumerate(t.name for t in tables)))}
+    tables.sort(key=lambda table: first[table.name])  # stable: surveys stay in order per type
+    for s in surveys:
+        if tabulation and s.key in tabulation:
+            tables.append(_tabulation(s, tabulation[s.key]))
+    return tables
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A valid, unique worksheet name: no ``[]:*?/\\``, at most 31 characters.
+
+    >>> used = set()
+    >>> sheet_name("Tabulasi a/b:c", used), sheet_name("tabulasi a b c", used)
+    ('Tabulasi a b c', 'tabulasi a b c (2)')
+    """
+    base = re.sub(r"\s+", " ", _FORBIDDEN.sub(" ", title)).strip().strip("'")
+    base = base[:31].strip() or "Sheet"
+    name, number = base, 1
+    while name.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        name = base[: 31 - len(suffix)].rstrip() + suffix
+    used.add(name.casefold())
+    return name
+
+
+def _with_context(table: Table) -> pd.DataFrame:
+    frame = table.frame.copy()
+    for position, (header, value) in enumerate(table.context):
+        frame.insert(position, header, value)
+    return frame
+
+
+def _integers(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
+    """Whole-number columns (counts, codes) as integers, so 150 is not written as 150.0."""
+    for column, fmt in formats.items():
+        values = frame[column]
+        if fmt in (INT, CODE) and pd.api.types.is_float_dtype(values):
+            known = values.dropna()
+            if (known == known.round()).all():
+                frame[column] = values.astype("Int64")
+    return frame
+
+
+def build_sheets(tables: Sequence[Table]) -> list[Sheet]:
+    """Stack the tables of each type under one header row, with their identifying columns."""
+    groups: dict[str, list[Table]] = {}
+    for table in tables:
+        groups.setdefault(table.sheet or table.name, []).append(table)
+    used: set[str] = set()
+    sheets = []
+    for key, members in groups.items():
+        frames = [_with_context(t) for t in members]
+        filled = [f for f in frames if not f.empty] or frames[:1]
+        frame = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
+        formats = {k: v for t in members for k, v in t.formats.items() if k in frame.columns}
+        lead = len(members[0].context) + members[0].stub
+        freeze = lead if frame.shape[1] > 12 or key.startswith("tabulation") else 0
+        sheets.append(Sheet(key, sheet_name(members[0].sheet_title or key, used),
+                            _integers(frame, formats), formats, freeze))
+    return sheets
+
+
+def contents_sheet(tables: Sequence[Table], sheets: Sequence[Sheet], lang: str) -> Sheet:
+    """The list of tables: caption number (as in the document), title, sheet and note."""
+    t = texts(lang)
+    c = t["columns"]
+    names = {sheet.key: sheet.name for sheet in sheets}
+    records = [{"number": caption_number(i, lang), "caption": table.caption,
+                "sheet": names.get(table.sheet or table.name, ""), "note": table.note}
+               for i, table in enumerate(tables, start=1)]
+    frame, formats = _frame(records, [(c[k], k, None) for k in ("number", "caption", "sheet",
+                                                                "note")])
+    return Sheet("contents", t["sheets"]["contents"], frame, formats)
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """Text made safe for a spreadsheet: formulas neutralised; numbers untouched.
+
+    >>> spreadsheet_text("@SUM(A1)"), spreadsheet_text(-1.5)
+    ("'@SUM(A1)", -1.5)
+    """
+    return neutralise_formula(value) if isinstance(value, str) else value
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def generated_at(results: Mapping[str, Any]) -> datetime:
+    """The run's timestamp as naive UTC (fixed 2000-01-01 when the results have none)."""
+    stamp = results.get("generated_at")
+    if not stamp:
+        return datetime(2000, 1, 1)
+    moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return max(moment, datetime(1980, 1, 1))
+
+
+def document_title(results: Mapping[str, Any], lang: str) -> str:
+    """'Lampiran – <organisation> <period>' for the document properties and heading."""
+    project = results.get("project") or {}
+    parts = [_text(project.get("organisation"), lang), _text(project.get("period"), lang)]
+    return " – ".join([texts(lang)["document_title"], *[p for p in parts if p]])
+
+
+def stable_zip(data: bytes, moment: datetime) -> bytes:
+    """Rewrite a zip (XLSX, DOCX) with every entry dated ``moment``: equal input, equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return buffer.getvalue()
+
+
+def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
+               lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None) -> Path:
+    """Write appendix.xlsx: a list of tables, then one sheet per table type.
+
+    Parameters
+    ----------
+    results : mapping
+        The results mapping.
+    log : pandas.DataFrame or None
+        The cleaning log (``run_project(...).log``).
+    path : str or path-like
+        Target file, written atomically.
+    lang : {"id", "en"}
+        Language of sheet names, headers and notes.
+    tabulation : dict of str to pandas.DataFrame, optional
+        Item matrix per survey (``Responses.items``), one "Tabulasi" sheet each.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from surveyq.report.xlsx import workbook_bytes
+
+    tables = build_tables(results, log, lang, tabulation)
+    sheets = build_sheets(tables)
+    data = workbook_bytes([contents_sheet(tables, sheets, lang), *sheets],
+                          title=document_title(results, lang), lang=lang,
+                          moment=generated_at(results))
+    return write_atomic(path, stable_zip(data, generated_at(results)))
+
+
+def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
+               lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None) -> Path:
+    """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes.
+
+    Parameters
+    ----------
+    results : mapping
+        The results mapping.
+    log : pandas.DataFrame or None
+        The cleaning log.
+    path : str or path-like
+        Target file, written atomically.
+    lang : {"id", "en"}
+        Language of captions, headers, notes and number format (id: 0,861; en: 0.861).
+    tabulation : dict of str to pandas.DataFrame, optional
+        Item matrix per survey; printed last, wide matrices split into parts.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from surveyq.report.docx import document_bytes
+
+    tables = build_tables(results, log, lang, tabulation)
+    data = document_bytes(tables, title=document_title(results, lang), lang=lang,
+                          moment=generated_at(results))
+    return write_atomic(path, stable_zip(data, generated_at(results)))
+
+
+def _slug(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-").lower() or "table"
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark (Excel reads Indonesian text right), formulas neutralised."""
+    safe = frame.rename(columns=spreadsheet_text)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(spreadsheet_text)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def write_csv_tables(results: Mapping[str, Any], log: pd.DataFrame | None, folder: str | Path,
+                     lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None
+                     ) -> list[Path]:
+    """Write one CSV per table type (the sheets of appendix.xlsx) into ``folder``.
+
+    Files are named ``appendix-<type>.csv`` whatever the language (``appendix-validity.csv``,
+    ``appendix-tabulation-<survey>.csv``); numbers keep full precision with a decimal point.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in sheet order.
+    """
+    sheets = build_sheets(build_tables(results, log, lang, tabulation))
+    paths, used = [], set()
+    for sheet in sheets:
+        name = stem = f"appendix-{_slug(sheet.key)}"
+        while name in used:
+            name = f"{stem}-{len(used)}"
+        used.add(name)
+        paths.append(write_atomic(Path(folder) / f"{name}.csv", csv_bytes(sheet.frame)))
+    return paths

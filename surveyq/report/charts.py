@@ -1,0 +1,839 @@
+"""Charts of the report as inline SVG strings (matplotlib, never pyplot).
+
+Every function takes plain rows from ``results.json`` plus already-translated labels and
+returns one ``<svg>`` element as a string, ready to be inlined in the HTML report:
+
+* no XML declaration or doctype, no metadata block, no link to anything outside the SVG;
+* text stays text (``svg.fonttype = "none"``) with a generic ``sans-serif`` fallback, so it
+  is searchable, selectable and small; matplotlib escapes ``<``, ``>`` and ``&``;
+* deterministic: a fixed ``svg.hashsalt`` and no date, so the same data gives the same bytes.
+
+Empty input returns ``""`` (the template then prints its own translated "no data" line).
+NaN or None values draw nothing and print an en dash. The charts compute no statistics: the
+only arithmetic is the percentage of given counts (Likert and profile bars) and positions.
+
+Palette
+-------
+Colours are data, defined once below: the Okabe-Ito palette (Okabe & Ito 2008, safe for
+protan, deutan and tritan vision) for categories, and ColorBrewer's diverging ``RdBu``
+classes (Brewer 2003, marked colour-blind safe at colorbrewer2.org) for Likert levels, with
+the near-white middle class replaced by a light grey so the neutral level shows on white.
+``tests/test_charts.py`` checks that neighbouring colours stay apart under simulated CVD.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
+from matplotlib.transforms import Bbox
+
+from surveyq.report.i18n import format_number
+from surveyq.scorecard_math import ici_colour
+
+__all__ = [
+    "BAND_COLOURS",
+    "OKABE_ITO",
+    "QUADRANT_COLOURS",
+    "RDBU",
+    "SERIES_COLOURS",
+    "TRAFFIC_LIGHTS",
+    "gap_bars",
+    "ipa_scatter",
+    "likert_bars",
+    "likert_colours",
+    "nrr_bars",
+    "perspective_bars",
+    "profile_bars",
+]
+
+# --------------------------------------------------------------------------- palette (data)
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREY = "#999999"
+NEUTRAL = "#BDBDBD"
+INK = "#222222"
+
+#: ColorBrewer RdBu, lowest answer (red) to highest (blue), by number of classes.
+RDBU: dict[int, tuple[str, ...]] = {
+    3: ("#ef8a62", "#f7f7f7", "#67a9cf"),
+    4: ("#ca0020", "#f4a582", "#92c5de", "#0571b0"),
+    5: ("#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0"),
+    6: ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"),
+    7: ("#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac"),
+    8: ("#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#d1e5f0", "#92c5de", "#4393c3",
+        "#2166ac"),
+    9: ("#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de",
+        "#4393c3", "#2166ac"),
+    10: ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#d1e5f0", "#92c5de",
+         "#4393c3", "#2166ac", "#053061"),
+    11: ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0",
+         "#92c5de", "#4393c3", "#2166ac", "#053061"),
+}
+#: IKM/SKM service quality bands, best (A) to worst (D).
+BAND_COLOURS: dict[str, str] = {
+    "A": OKABE_ITO["blue"],
+    "B": OKABE_ITO["sky_blue"],
+    "C": OKABE_ITO["orange"],
+    "D": OKABE_ITO["vermillion"],
+}
+#: Scorecard status colours (the codes of :func:`surveyq.scorecard_math.ici_colour`).
+TRAFFIC_LIGHTS: dict[str, str] = {
+    "green": OKABE_ITO["bluish_green"],
+    "yellow": OKABE_ITO["yellow"],
+    "red": OKABE_ITO["vermillion"],
+}
+#: Default legend of the status colours (the default ``ici-colour`` band table).
+TRAFFIC_LIGHT_LABELS: dict[str, str] = {"green": "≥ 100", "yellow": "80 – < 100", "red": "< 80"}
+SERIES_COLOURS: dict[str, str] = {
+    "perception": OKABE_ITO["blue"],
+    "expectation": OKABE_ITO["sky_blue"],
+    "gap_negative": OKABE_ITO["vermillion"],
+    "gap_positive": OKABE_ITO["bluish_green"],
+    "count": OKABE_ITO["blue"],
+}
+#: IPA quadrants: I concentrate here, II keep up, III low priority, IV possible overkill.
+QUADRANT_COLOURS: dict[str, str] = {
+    "I": OKABE_ITO["vermillion"],
+    "II": OKABE_ITO["bluish_green"],
+    "III": "#666666",
+    "IV": OKABE_ITO["blue"],
+}
+
+# --------------------------------------------------------------------------- rendering
+
+_STYLE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.image_inline": True,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 9,
+    "text.parse_math": False,
+    "text.usetex": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#555555",
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "figure.titlesize": 11,
+    "figure.titleweight": "bold",
+    "figure.dpi": 72,
+    "figure.facecolor": "white",
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+}
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_WIDTH = 8.0
+
+
+@contextmanager
+def _style(salt: str) -> Iterator[None]:
+    """Scope the chart style; ``salt`` fixes the SVG ids (deterministic output)."""
+    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": f"surveyq-{salt}"}):
+        yield
+
+
+def _figure(height: float, width: float = _WIDTH) -> Figure:
+    fig = Figure(figsize=(width, max(height, 1.6)), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _to_svg(fig: Figure, title: str) -> str:
+    """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``) and release it."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
+    fig.clear()
+    text = buffer.getvalue()
+    # Drop the prolog and the group ids (never referenced; they would repeat across charts).
+    text = re.sub(r'<g id="[^"]*"', "<g", text[text.index("<svg"):])
+    head, rest = text.split(">", 1)
+    label = f"<title>{escape(title)}</title>" if title else ""
+    head = head.replace("<svg ", '<svg role="img" ', 1)
+    return f"{head}>{label}{rest}"
+
+
+def _title(fig: Figure, title: str) -> None:
+    if title:
+        fig.suptitle(_wrap(title, 90, 2))
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _number(value: Any) -> float:
+    """A finite float, or NaN for None, NaN, infinities and non-numbers."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def _wrap(text: Any, width: int, lines: int) -> str:
+    """Wrap ``text`` to at most ``lines`` lines of ``width`` characters, ending in an ellipsis."""
+    words = " ".join(str("" if text is None else text).split())
+    return "\n".join(textwrap.wrap(words, width, max_lines=lines, placeholder=" …"))
+
+
+def _line_count(labels: Sequence[str]) -> int:
+    return sum(label.count("\n") + 1 for label in labels)
+
+
+def _ink_on(colour: str) -> str:
+    """Dark or white text, whichever reads better on ``colour`` (WCAG relative luminance)."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                for c in to_rgb(colour)]
+    luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    return "white" if luminance < 0.2 else INK
+
+
+def _legend_columns(labels: Sequence[str], width: float) -> int:
+    """One row when the labels fit across a ``width``-inch figure, else as few rows as fit."""
+    room = width * 13
+    if sum(len(label) + 6 for label in labels) <= room:
+        return max(len(labels), 1)
+    widest = max(len(label) for label in labels) + 6
+    return max(1, min(len(labels), int(room // widest)))
+
+
+def _legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str], title: str) -> None:
+    """Title and legend as one block at the top (a separate suptitle would overlap it)."""
+    fig.legend(handles, labels, loc="outside upper center",
+               ncols=_legend_columns(labels, fig.get_figwidth()),
+               title=_wrap(title, 90, 2) or None,
+               title_fontproperties={"weight": "bold", "size": 11})
+
+
+class _LocaleTicks(Formatter):
+    """Tick labels in the report language, with just enough decimals to tell ticks apart."""
+
+    def __init__(self, lang: str, suffix: str = "") -> None:
+        self.lang, self.suffix, self.decimals = lang, suffix, 0
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        super().set_locs(locs)
+        self.decimals = next((d for d in range(5)
+                              if all(abs(round(x, d) - x) < 1e-9 for x in locs)), 4)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_number(float(x), self.decimals, self.lang) + self.suffix
+
+
+def _bar_labels(ax: Axes, positions: Sequence[float], values: Sequence[float],
+                texts: Sequence[str], pad: float) -> None:
+    """Write ``texts`` just past the end of each horizontal bar."""
+    for y, value, text in zip(positions, values, texts, strict=True):
+        x = 0.0 if math.isnan(value) else value
+        ax.text(x + (pad if x >= 0 else -pad), y, text, va="center",
+                ha="left" if x >= 0 else "right", fontsize=8, color=INK,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
+
+
+def _category_axis(ax: Axes, labels: Sequence[str]) -> list[int]:
+    """Categories top to bottom on the y axis; returns their positions."""
+    positions = list(range(len(labels)))
+    ax.set_yticks(positions, labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    return positions
+
+
+# --------------------------------------------------------------------------- Likert bars
+
+
+def likert_colours(k: int) -> list[str]:
+    """Colours of a ``k``-point scale, lowest to highest (red to blue, grey neutral).
+
+    Parameters
+    ----------
+    k : int
+        Number of scale points.
+
+    Returns
+    -------
+    list of str
+        Hex colours; ColorBrewer RdBu classes for 3 to 11 points, interpolated beyond.
+
+    Examples
+    --------
+    >>> likert_colours(5)
+    ['#ca0020', '#f4a582', '#BDBDBD', '#92c5de', '#0571b0']
+    """
+    if k < 1:
+        raise ValueError(f"a scale needs at least one point, not {k}")
+    if k in RDBU:
+        colours = list(RDBU[k])
+    elif k < 3:
+        colours = [RDBU[4][1], RDBU[4][2]][:k] if k == 2 else [NEUTRAL]
+    else:
+        ramp = LinearSegmentedColormap.from_list("rdbu", RDBU[11])
+        colours = [to_hex(ramp(i / (k - 1))) for i in range(k)]
+    if k % 2:
+        colours[k // 2] = NEUTRAL
+    return colours
+
+
+def _shares(item: Mapping[str, Any], points: Sequence[Any]) -> list[float]:
+    """Percentage of the given counts at each point (NaN when nobody answered)."""
+    counts = [_number(item.get(f"count_{point}")) for point in points]
+    counts = [0.0 if math.isnan(c) else c for c in counts]
+    total = sum(counts)
+    return [100 * c / total for c in counts] if total > 0 else [math.nan] * len(counts)
+
+
+def _net_agreement(shares: Sequence[float]) -> float:
+    """Share of answers above the midpoint minus the share below it."""
+    middle = (len(shares) - 1) / 2
+    above = sum(s for i, s in enumerate(shares) if i > middle)
+    below = sum(s for i, s in enumerate(shares) if i < middle)
+    return above - below
+
+
+def _segments(shares: Sequence[float]) -> list[float]:
+    """Left edge of each level's segment, the neutral level centred on zero."""
+    k = len(shares)
+    half = shares[k // 2] / 2 if k % 2 else 0.0
+    lefts = [0.0] * k
+    edge = -half
+    for i in range(k // 2 - 1, -1, -1):
+        edge -= shares[i]
+        lefts[i] = edge
+    if k % 2:
+        lefts[k // 2] = -half
+    edge = half
+    for i in range((k + 1) // 2, k):
+        lefts[i] = edge
+        edge += shares[i]
+    return lefts
+
+
+def _likert_order(items: Sequence[Mapping[str, Any]], points: Sequence[Any]
+                  ) -> list[tuple[Mapping[str, Any], list[float]]]:
+    """Items with their shares, highest net agreement first (no answers last, ties stable)."""
+    rows = [(item, _shares(item, points)) for item in items]
+
+    def key(index: int) -> tuple[bool, float, int]:
+        net = _net_agreement(rows[index][1])
+        return (math.isnan(net), 0.0 if math.isnan(net) else -net, index)
+
+    return [rows[i] for i in sorted(range(len(rows)), key=key)]
+
+
+def _likert_limits(rows: Sequence[list[float]]) -> tuple[float, float]:
+    """The x range: the longest bar on each side of zero, up to the next 10 %."""
+    left, right = 10.0, 10.0
+    for shares in rows:
+        if not math.isnan(shares[0]):
+            lefts = _segments(shares)
+            left = max(left, -lefts[0])
+            right = max(right, lefts[-1] + shares[-1])
+    return (-min(100.0, math.ceil(left / 10 - 1e-9) * 10),
+            min(100.0, math.ceil(right / 10 - 1e-9) * 10))
+
+
+def _draw_likert(ax: Axes, rows: Sequence[list[float]], colours: Sequence[str]) -> None:
+    answered = [not math.isnan(shares[0]) for shares in rows]
+    lefts = [_segments(s) if ok else [0.0] * len(s) for s, ok in zip(rows, answered, strict=True)]
+    positions = range(len(rows))
+    for level, colour in enumerate(colours):
+        shares = [s[level] if ok else 0.0 for s, ok in zip(rows, answered, strict=True)]
+        starts = [edges[level] for edges in lefts]
+        ax.barh(positions, shares, left=starts, height=0.72, color=colour,
+                edgecolor="white", linewidth=0.6)
+        for y, share, left in zip(positions, shares, starts, strict=True):
+            if share >= 7:
+                ax.text(left + share / 2, y, f"{share:.0f}%", ha="center", va="center",
+                        fontsize=7.5, color=_ink_on(colour))
+    for y, ok in zip(positions, answered, strict=True):
+        if not ok:
+            ax.text(0, y, "–", ha="center", va="center", color=INK)
+
+
+def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = "",
+                text_key: str = "text_id") -> str:
+    """Diverging stacked bars of the answer percentages of each item.
+
+    Parameters
+    ----------
+    items : list of dict
+        Rows of ``results["surveys"][s]["items"]`` on the same scale: ``item``, the text
+        under ``text_key`` and ``count_<point>`` for every point of ``scale``.
+    scale : dict
+        One entry of ``results["surveys"][s]["scales"]`` (its ``points`` are used).
+    labels : list of str
+        Translated label of each point, lowest first (one per point).
+    title : str, optional
+        Chart title.
+    text_key : str, default "text_id"
+        Key of the item text shown next to the item id (wrapped to two lines).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` when ``items`` is empty.
+
+    Notes
+    -----
+    Each bar is 100 % of the item's answers. Levels below the midpoint go left of zero, those
+    above go right; the neutral level of an odd scale straddles zero (half each side). Items
+    run from the highest net agreement (share above the midpoint minus share below) down;
+    items nobody answered come last with an empty bar. Every level is in the legend, even
+    with no answers.
+    """
+    points = list(scale["points"])
+    if len(labels) != len(points):
+        raise ValueError(f"{len(points)} scale points but {len(labels)} labels")
+    if not items:
+        return ""
+    ordered = _likert_order(items, points)
+    names = [f"{item.get('item', '')}  {_wrap(item.get(text_key), 52, 2)}".strip()
+             for item, _ in ordered]
+    colours = likert_colours(len(points))
+    rows = math.ceil(len(labels) / _legend_columns(labels, _WIDTH))
+    height = 1.1 + 0.2 * _line_count(names) + 0.15 * len(names) + 0.25 * (
+        rows + (2 if title else 0))
+    with _style("likert"):
+        fig = _figure(height)
+        ax = fig.add_subplot()
+        _draw_likert(ax, [shares for _, shares in ordered], colours)
+        _category_axis(ax, names)
+        low, high = _likert_limits([shares for _, shares in ordered])
+        ax.set_xlim(low, high)
+        ax.xaxis.set_major_locator(MultipleLocator(20 if high - low > 100 else 10))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.spines["left"].set_visible(False)
+        handles = [Patch(facecolor=c, edgecolor="#888888", linewidth=0.4) for c in colours]
+        _legend(fig, handles, labels, title)
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- SERVQUAL gaps
+
+
+def _draw_means(ax: Axes, rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str],
+                lang: str) -> None:
+    positions = list(range(len(rows)))
+    for key, column, shift in (("perception", "p_mean", -0.2), ("expectation", "e_mean", 0.2)):
+        values = [_number(row.get(column)) for row in rows]
+        ax.barh([p + shift for p in positions], [0 if math.isnan(v) else v for v in values],
+                height=0.38, color=SERIES_COLOURS[key], label=labels.get(key, key))
+    top = max((v for row in rows for v in (_number(row.get("p_mean")),
+                                            _number(row.get("e_mean"))) if not math.isnan(v)),
+              default=1.0)
+    ax.set_xlim(0, max(1.0, math.ceil(top)))
+    ax.xaxis.set_major_locator(MultipleLocator(1))
+    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+
+
+def _draw_gaps(ax: Axes, rows: Sequence[Mapping[str, Any]], lang: str) -> None:
+    gaps = [_number(row.get("gap")) for row in rows]
+    colours = [SERIES_COLOURS["gap_negative" if g < 0 else "gap_positive"] for g in gaps]
+    positions = list(range(len(rows)))
+    ax.barh(positions, [0 if math.isnan(g) else g for g in gaps], height=0.6, color=colours)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    finite = [g for g in gaps if not math.isnan(g)] or [0.0]
+    low, high = min(0.0, *finite), max(0.0, *finite)
+    span = max(high - low, 0.1)
+    ax.set_xlim(low - 0.45 * span if low < 0 else -0.05 * span,
+                high + 0.45 * span if high > 0 else 0.05 * span)
+    _bar_labels(ax, positions, gaps, [format_number(g, 2, lang) for g in gaps], 0.03 * span)
+    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+
+
+def gap_bars(rows: list[dict], label_key: str, labels: dict[str, str], title: str = "", *,
+             lang: str = "id") -> str:
+    """Perception and expectation means side by side, with the gap beside them.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``analyses.servqual.items`` or ``.dimensions`` rows: ``p_mean``, ``e_mean``, ``gap``
+        and the row label under ``label_key``. Drawn in the given order, top to bottom.
+    label_key : str
+        Key of each row's (already translated) label, e.g. ``"item"``.
+    labels : dict
+        Translated legend strings: ``"perception"``, ``"expectation"`` and ``"gap"`` (the
+        title of the gap panel).
+    title : str, optional
+        Chart title.
+    lang : {"id", "en"}, keyword-only, default "id"
+        Decimal mark of the numbers printed.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` when ``rows`` is empty.
+
+    Notes
+    -----
+    Left panel: paired bars of the P and E means from zero. Right panel: the gap as given in
+    ``rows`` (not recomputed), vermillion when negative, bluish green when positive.
+    """
+    if not rows:
+        return ""
+    names = [_wrap(row.get(label_key), 34, 2) for row in rows]
+    height = 1.3 + 0.16 * _line_count(names) + 0.24 * len(rows) + (0.35 if title else 0)
+    with _style("gap"):
+        fig = _figure(height)
+        means, gaps = fig.subplots(1, 2, sharey=True, width_ratios=[3, 2])
+        _draw_means(means, rows, labels, lang)
+        _category_axis(means, names)
+        _draw_gaps(gaps, rows, lang)
+        gaps.set_title(labels.get("gap", "gap"), loc="left", fontsize=9)
+        _legend(fig, *means.get_legend_handles_labels(), title)
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- IPA scatter
+
+#: Label offsets tried in turn (direction unit vector), at growing distances in points.
+_DIRECTIONS = ((1, 0), (0.7, 0.7), (0, 1), (-0.7, 0.7), (-1, 0), (-0.7, -0.7), (0, -1),
+               (0.7, -0.7))
+_RADII = (4.0, 9.0, 15.0, 22.0, 30.0, 40.0)
+_CORNERS = {"I": (0.01, 0.99, "left", "top"), "II": (0.99, 0.99, "right", "top"),
+            "III": (0.01, 0.01, "left", "bottom"), "IV": (0.99, 0.01, "right", "bottom")}
+
+
+def _ipa_limits(values: Sequence[float], centre: float) -> tuple[float, float]:
+    """Axis range covering the data and the crosshair, with room for the corner names."""
+    finite = [v for v in (*values, centre) if not math.isnan(v)] or [0.0, 1.0]
+    low, high = min(finite), max(finite)
+    pad = max((high - low) * 0.12, 0.1)
+    return low - pad, high + pad
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _candidate(anchor: tuple[float, float], size: tuple[float, float],
+               direction: tuple[float, float], radius: float) -> tuple[Bbox, str, str]:
+    """Box of a label placed ``radius`` points from ``anchor`` towards ``direction``."""
+    (x, y), (w, h), (ux, uy) = anchor, size, direction
+    x, y = x + ux * radius, y + uy * radius
+    ha = "left" if ux > 0 else "right" if ux < 0 else "center"
+    va = "bottom" if uy > 0 else "top" if uy < 0 else "center"
+    x0 = x if ha == "left" else x - w if ha == "right" else x - w / 2
+    y0 = y if va == "bottom" else y - h if va == "top" else y - h / 2
+    return Bbox.from_bounds(x0, y0, w, h), ha, va
+
+
+def _best_place(anchor: tuple[float, float], size: tuple[float, float], taken: list[Bbox],
+                frame: Bbox) -> tuple[tuple[float, float], float, str, str, Bbox]:
+    """First free spot around ``anchor``, else the least crowded one (deterministic)."""
+    best: tuple[float, Any] | None = None
+    for radius in _RADII:
+        for direction in _DIRECTIONS:
+            box, ha, va = _candidate(anchor, size, direction, radius)
+            outside = box.width * box.height - _overlap(box, frame)
+            score = sum(_overlap(box, other) for other in taken) + 4 * outside
+            if best is None or score < best[0]:
+                best = (score, (direction, radius, ha, va, box))
+            if score == 0:
+                return best[1]
+    return best[1]
+
+
+def _place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float, str]]) -> None:
+    """Annotate each point with its id where it overlaps no other label, point or corner."""
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
+    scale = fig.dpi / 72
+    anchors = [tuple(ax.transData.transform((x, y)) / scale) for x, y, _ in points]
+    taken = [Bbox.from_bounds(a[0] - 4, a[1] - 4, 8, 8) for a in anchors]
+    taken += [Bbox(t.get_window_extent(renderer).get_points() / scale) for t in ax.texts]
+    frame = Bbox(ax.get_window_extent(renderer).get_points() / scale)
+    for anchor, (x, y, text) in zip(anchors, points, strict=True):
+        probe = ax.text(0, 0, text, fontsize=8)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        size = (extent.width / scale, extent.height / scale)
+        direction, radius, ha, va, box = _best_place(anchor, size, taken, frame)
+        taken.append(box)
+        arrow = {"arrowstyle": "-", "color": "#888888", "linewidth": 0.5, "shrinkB": 3}
+        ax.annotate(text, (x, y), xytext=(direction[0] * radius, direction[1] * radius),
+                    textcoords="offset points", ha=ha, va=va, fontsize=8, color=INK,
+                    arrowprops=arrow if radius > _RADII[1] else None)
+
+
+def _ipa_frame(ax: Axes, items: Sequence[Mapping[str, Any]], crosshair: Mapping[str, Any],
+               labels: Mapping[str, str], lang: str) -> None:
+    cx, cy = _number(crosshair.get("x")), _number(crosshair.get("y"))
+    ax.set_xlim(*_ipa_limits([_number(i.get("x")) for i in items], cx))
+    low, high = _ipa_limits([_number(i.get("y")) for i in items], cy)
+    room = (high - low) * 0.1
+    ax.set_ylim(low - room, high + room)
+    for value, line in ((cx, ax.axvline), (cy, ax.axhline)):
+        if not math.isnan(value):
+            line(value, color="#555555", linewidth=0.9, linestyle="--")
+    for key, (x, y, ha, va) in _CORNERS.items():
+        ax.text(x, y, f"{key}: {labels.get(key, '')}", transform=ax.transAxes, ha=ha, va=va,
+                fontsize=8.5, fontweight="bold", color=QUADRANT_COLOURS[key])
+    ax.set_xlabel(labels.get("x", ""))
+    ax.set_ylabel(labels.get("y", ""))
+    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+    ax.yaxis.set_major_formatter(_LocaleTicks(lang))
+    ax.grid(color="#EEEEEE", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def ipa_scatter(items: list[dict], crosshair: dict, labels: dict[str, str], title: str = "",
+                *, lang: str = "id") -> str:
+    """Importance-performance map: performance across, importance up, quadrants named.
+
+    Parameters
+    ----------
+    items : list of dict
+        ``analyses.ipa.items`` rows: ``item`` (the label drawn), ``x`` (performance mean),
+        ``y`` (importance mean) and optionally ``quadrant_number`` (I..IV, colours the point).
+    crosshair : dict
+        ``{"x": ..., "y": ...}``: where the dashed dividing lines go.
+    labels : dict
+        Translated strings: ``"I"``, ``"II"``, ``"III"``, ``"IV"`` (quadrant names, written
+        after their numeral in the corners: I top left, II top right, III bottom left,
+        IV bottom right) and ``"x"``, ``"y"`` (axis titles).
+    title : str, optional
+        Chart title.
+    lang : {"id", "en"}, keyword-only, default "id"
+        Decimal mark of the tick labels.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` when ``items`` is empty.
+
+    Notes
+    -----
+    Item ids are placed by a greedy search: for each point in turn, the first of 48 offsets
+    (8 directions, 6 distances) whose label box overlaps no earlier label, point or corner
+    name and stays inside the axes; failing that, the least overlapping one. Far labels get a
+    thin leader line. Points with a missing coordinate are left out.
+    """
+    if not items:
+        return ""
+    with _style("ipa"):
+        fig = _figure(6.4 + (0.35 if title else 0), 7.5)
+        ax = fig.add_subplot()
+        _ipa_frame(ax, items, crosshair, labels, lang)
+        shown = [(x, y, str(i.get("item", "")), i.get("quadrant_number")) for i in items
+                 for x, y in [(_number(i.get("x")), _number(i.get("y")))]
+                 if not (math.isnan(x) or math.isnan(y))]
+        ax.scatter([p[0] for p in shown], [p[1] for p in shown], s=28, zorder=3,
+                   c=[QUADRANT_COLOURS.get(str(p[3]), GREY) for p in shown],
+                   edgecolors="white", linewidths=0.5)
+        _title(fig, title)
+        _place_labels(fig, ax, [p[:3] for p in shown])
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- IKM elements
+
+
+def nrr_bars(elements: list[dict], names: dict[str, str],
+             band_colours: dict[str, str] | None = None, title: str = "", *,
+             value_key: str = "converted", band_labels: Mapping[str, str] | None = None,
+             lang: str = "id") -> str:
+    """The value of each IKM/SKM element, coloured by its band, with a band legend.
+
+    Parameters
+    ----------
+    elements : list of dict
+        ``analyses.ikm.elements`` rows: ``element``, ``band`` and the value under
+        ``value_key``. Drawn in the given order, top to bottom.
+    names : dict
+        Translated element names by element id (shown after the id).
+    band_colours : dict, optional
+        Colour of each band; default :data:`BAND_COLOURS` (A..D). Every band in it appears in
+        the legend, present or not.
+    title : str, optional
+        Chart title.
+    value_key : str, keyword-only, default "converted"
+        ``"converted"`` (0-100 axis) or ``"nrr"`` (0-4 axis).
+    band_labels : dict, optional, keyword-only
+        Translated band names (e.g. ``{"A": "Sangat baik"}``) for the legend; the letter alone
+        otherwise.
+    lang : {"id", "en"}, keyword-only, default "id"
+        Decimal mark of the values printed.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` when ``elements`` is empty.
+    """
+    if not elements:
+        return ""
+    colours = dict(band_colours or BAND_COLOURS)
+    rows = [f"{e.get('element', '')}  {_wrap(names.get(str(e.get('element')), ''), 40, 2)}"
+            .strip() for e in elements]
+    values = [_number(e.get(value_key)) for e in elements]
+    top = 100.0 if value_key == "converted" else 4.0
+    top = max([top] + [v * 1.08 for v in values if not math.isnan(v)])
+    height = 1.2 + 0.16 * _line_count(rows) + 0.2 * len(rows) + (0.35 if title else 0)
+    with _style("nrr"):
+        fig = _figure(height, 7.5)
+        ax = fig.add_subplot()
+        positions = _category_axis(ax, rows)
+        ax.barh(positions, [0 if math.isnan(v) else v for v in values], height=0.65,
+                color=[colours.get(str(e.get("band")), GREY) for e in elements])
+        _bar_labels(ax, positions, values, [format_number(v, 2, lang) for v in values],
+                    top * 0.01)
+        ax.set_xlim(0, top * 1.1)
+        ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+        legend = [f"{band} – {band_labels[band]}" if band_labels and band in band_labels
+                  else band for band in colours]
+        _legend(fig, [Patch(facecolor=c) for c in colours.values()], legend, title)
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def profile_bars(rows: list[dict], title: str = "", label_key: str = "category", *,
+                 lang: str = "id") -> str:
+    """Respondents per category of one profile field: count and percentage.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The ``results["surveys"][s]["profile"]`` rows of one field: ``count``, ``percent``
+        (else the share of the counts given) and a label. Drawn in the given order.
+    title : str, optional
+        Chart title (e.g. the translated field name).
+    label_key : str, default "category"
+        Key of the category label; rows where it is empty fall back to ``"category"``.
+    lang : {"id", "en"}, keyword-only, default "id"
+        Decimal mark of the percentages printed.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` when ``rows`` is empty.
+    """
+    if not rows:
+        return ""
+    names = [_wrap(row.get(label_key) or row.get("category") or "–", 40, 2) for row in rows]
+    counts = [_number(row.get("count")) for row in rows]
+    total = sum(c for c in counts if not math.isnan(c))
+    shares = [_number(row["percent"]) if "percent" in row
+              else (100 * c / total if total else math.nan)
+              for row, c in zip(rows, counts, strict=True)]
+    texts = [f"{format_number(c, 0, lang)} ({format_number(s, 1, lang)}%)"
+             for c, s in zip(counts, shares, strict=True)]
+    height = 0.9 + 0.16 * _line_count(names) + 0.2 * len(rows) + (0.35 if title else 0)
+    with _style("profile"):
+        fig = _figure(height, 6.5)
+        ax = fig.add_subplot()
+        positions = _category_axis(ax, names)
+        ax.barh(positions, [0 if math.isnan(c) else c for c in counts], height=0.65,
+                color=SERIES_COLOURS["count"])
+        top = max([c for c in counts if not math.isnan(c)] + [1.0])
+        _bar_labels(ax, positions, counts, texts, top * 0.01)
+        ax.set_xlim(0, top * 1.3)
+        ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+        _title(fig, title)
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def _perspective_name(row: Mapping[str, Any], key: str) -> str:
+    """``row["name"][key]`` when ``name`` is a per-language dict holding ``key``, else
+    ``row[key]``."""
+    name = row.get("name")
+    if isinstance(name, Mapping) and key in name:
+        return str(name[key] or "")
+    value = row.get(key)
+    return "" if value is None else str(value)
+
+
+def _status(row: Mapping[str, Any], value: float) -> str:
+    """The row's ``colour`` when given, else the scorecard's own ICI colour rule."""
+    if row.get("colour") in TRAFFIC_LIGHTS:
+        return str(row["colour"])
+    return "" if math.isnan(value) else ici_colour(value)
+
+
+def perspective_bars(perspectives: list[dict], name_key: str = "id", title: str = "", *,
+                     colour_labels: Mapping[str, str] | None = None, lang: str = "id") -> str:
+    """Value of each scorecard perspective against the 100 mark, in traffic-light colours.
+
+    Parameters
+    ----------
+    perspectives : list of dict
+        ``results["scorecard"]["perspectives"]`` rows: ``value``, a name and optionally
+        ``colour`` (green / yellow / red). Drawn in the given order, top to bottom.
+    name_key : str, default "id"
+        Which name to show: ``row["name"][name_key]`` when ``name`` is a per-language dict
+        (so ``"id"`` or ``"en"``), otherwise ``row[name_key]``.
+    title : str, optional
+        Chart title.
+    colour_labels : dict, optional, keyword-only
+        Legend text per colour; default :data:`TRAFFIC_LIGHT_LABELS` (the thresholds 80/100
+        of :func:`surveyq.scorecard_math.ici_colour`).
+    lang : {"id", "en"}, keyword-only, default "id"
+        Decimal mark of the values printed.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` when ``perspectives`` is empty.
+
+    Notes
+    -----
+    A row without ``colour`` is coloured by :func:`surveyq.scorecard_math.ici_colour`
+    (green >= 100, yellow 80 to < 100, red < 80), the rule the scorecard itself uses.
+    """
+    if not perspectives:
+        return ""
+    names = [_wrap(_perspective_name(row, name_key), 36, 2) for row in perspectives]
+    values = [_number(row.get("value")) for row in perspectives]
+    status = [_status(row, v) for row, v in zip(perspectives, values, strict=True)]
+    legend = dict(colour_labels or TRAFFIC_LIGHT_LABELS)
+    top = max([120.0] + [v * 1.1 for v in values if not math.isnan(v)])
+    height = 1.2 + 0.16 * _line_count(names) + 0.3 * len(names) + (0.35 if title else 0)
+    with _style("perspective"):
+        fig = _figure(height, 7.0)
+        ax = fig.add_subplot()
+        positions = _category_axis(ax, names)
+        ax.barh(positions, [0 if math.isnan(v) else v for v in values], height=0.6,
+                color=[TRAFFIC_LIGHTS.get(s, GREY) for s in status], edgecolor="#444444",
+                linewidth=0.5)
+        ax.axvline(100, color=INK, linewidth=1.0)
+        ax.axvline(80, color=GREY, linewidth=0.8, linestyle="--")
+        _bar_labels(ax, positions, values, [format_number(v, 2, lang) for v in values], 1.0)
+        ax.set_xlim(0, top)
+        ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+        handles = [Patch(facecolor=TRAFFIC_LIGHTS.get(c, GREY), edgecolor="#444444",
+                         linewidth=0.5) for c in legend]
+        _legend(fig, handles, list(legend.values()), title)
+        return _to_svg(fig, title)

@@ -1,0 +1,179 @@
+"""Render appendix sheets as an XLSX workbook (openpyxl).
+
+Numbers are written as numbers at full precision with a display format; text is written as
+text, with anything a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
+carriage return) neutralised by a leading apostrophe, and characters XML cannot hold removed.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import _writer as cell_writer
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from surveyq.report.appendix import Sheet, spreadsheet_text
+
+__all__ = ["cell_value", "workbook_bytes"]
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+WRAP = Alignment(wrap_text=True, vertical="top")
+MAX_CELL_TEXT = 32767  # Excel's limit per cell
+MAX_WIDTH = 60
+MIN_WIDTH = 6
+SAMPLE_ROWS = 2000  # rows looked at to fit a column's width
+
+
+_PRECISION_LOCK = threading.Lock()
+
+
+def _round_trip(value: Any, fallback: Any) -> str:
+    """A float as the shortest text that reads back as the same float (``repr``)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    return fallback(value)
+
+
+@contextmanager
+def full_precision() -> Iterator[None]:
+    """Let openpyxl write floats with every digit while a workbook is saved.
+
+    openpyxl writes numbers as ``"%.16g"``, which changes the 17th significant digit of some
+    floats (3.1801256667148738e-12 reads back as 3.180125666714874e-12); the appendix must
+    hold the very floats of the results, so the number writer is swapped for ``repr`` during
+    the save, and restored afterwards.
+    """
+    with _PRECISION_LOCK:
+        original = cell_writer.safe_string
+        cell_writer.safe_string = lambda value: _round_trip(value, original)
+        try:
+            yield
+        finally:
+            cell_writer.safe_string = original
+
+
+def cell_value(value: Any) -> Any:
+    """A value as openpyxl should store it: numbers as numbers, missing as empty, text inert.
+
+    >>> cell_value('=HYPERLINK("http://evil","klik")')
+    '\\'=HYPERLINK("http://evil","klik")'
+    >>> cell_value(float("nan")) is None, cell_value(np.float64(0.5))
+    (True, 0.5)
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (bool, int, float)):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return spreadsheet_text(text)[:MAX_CELL_TEXT]
+
+
+def _display_width(value: Any, fmt: str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        decimals = len(fmt.split(".", 1)[1]) if fmt and "." in fmt else 0
+        return len(f"{value:,.{decimals}f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _header_width(header: str) -> int:
+    longest_word = max((len(word) for word in header.split()), default=0)
+    return max(longest_word, min(len(header), 16))
+
+
+def _fit_columns(ws: Worksheet, sheet: Sheet) -> None:
+    """Width of each column from its header and displayed values; long text wraps."""
+    for index, header in enumerate(sheet.frame.columns, start=1):
+        fmt = sheet.formats.get(header)
+        cells = ws.iter_rows(min_row=2, max_row=min(ws.max_row, SAMPLE_ROWS + 1),
+                             min_col=index, max_col=index, values_only=True)
+        widest = max((_display_width(row[0], fmt) for row in cells), default=0)
+        width = max(widest, _header_width(str(header)), MIN_WIDTH) + 2
+        ws.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH)
+        if width > MAX_WIDTH:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = WRAP
+
+
+def _format_numbers(ws: Worksheet, sheet: Sheet) -> None:
+    for index, header in enumerate(sheet.frame.columns, start=1):
+        fmt = sheet.formats.get(header)
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = fmt
+
+
+def _style_header(ws: Worksheet) -> None:
+    for cell in ws[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+
+
+def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
+    """Fill a worksheet: bold filled header row, frozen below it, formats, widths, filter."""
+    columns = sheet.frame.shape[1]
+    ws.append([cell_value(header) for header in sheet.frame.columns])
+    for row in sheet.frame.itertuples(index=False, name=None):
+        ws.append([cell_value(value) for value in row])
+    _style_header(ws)
+    _format_numbers(ws, sheet)
+    _fit_columns(ws, sheet)
+    ws.freeze_panes = ws.cell(row=2, column=sheet.freeze + 1)
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(ws.max_row, 2)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datetime) -> bytes:
+    """The workbook as bytes, one worksheet per sheet, with fixed document properties.
+
+    Parameters
+    ----------
+    sheets : sequence of Sheet
+        Worksheets in order (the first is the active one).
+    title : str
+        Document title property.
+    lang : str
+        Document language property.
+    moment : datetime
+        Created and modified time (naive UTC), so a re-run gives the same file.
+    """
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        write_sheet(workbook.create_sheet(sheet.name), sheet)
+    properties = workbook.properties
+    properties.title, properties.creator, properties.lastModifiedBy = title, "surveyq", "surveyq"
+    properties.created = properties.modified = moment
+    properties.language = lang
+    buffer = io.BytesIO()
+    with (zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+          full_precision()):
+        ExcelWriter(workbook, archive).save()  # not save_workbook: it stamps "modified" as now
+    return buffer.getvalue()
