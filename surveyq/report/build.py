@@ -1,75 +1,1437 @@
 """Build the report model: the only place that rounds numbers and translates labels.
 
 Following great_tables' build-then-render (../shared/spec/style-models.md section 3): the
-model is plain data (strings ready to print), the templates hold no logic beyond loops.
-Locale facts (decimal and group marks) and every visible string are data in i18n/*.yaml.
+model is plain data, strings ready to print, and the templates hold nothing but loops and
+simple ifs. Locale facts (decimal and group marks) and every visible string are data in
+i18n/*.yaml; band labels and quadrant names come from the results themselves.
+
+The model
+---------
+``build_report`` returns ``{"lang", "t", "title", "organisation", "period", "generated",
+"sections"}``. Each section is ``{"id", "number", "title", "intro", "empty", "blocks"}``;
+a section without blocks prints its ``empty`` sentence. A block is a dict with a ``kind``:
+
+* ``heading`` / ``subheading``: ``text`` (a survey's title, a part of it);
+* ``text`` / ``note``: ``text``;
+* ``list``: ``entries`` (strings);
+* ``tiles``: ``tiles`` (``label``, ``value``, ``detail``, ``cls``), the headline figures;
+* ``table``: ``caption``, ``head`` (rows of ``text``/``cls``/``colspan`` cells), ``rows``
+  (``cells`` of ``text``/``cls``, and a row ``cls``), ``note`` and ``cls`` (``keep``: short
+  enough to keep on one page; ``compact``: few columns, not stretched to full width);
+* ``chart``: ``svg`` (from :mod:`surveyq.report.charts`, checked by :func:`check_svg`) and
+  ``caption``.
+
+Numbers are rounded half-up (as a spreadsheet's ROUND and as the band tables do, so a
+printed value and its band agree) and then formatted by
+:func:`surveyq.report.i18n.format_number`.
 """
 
 from __future__ import annotations
 
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import PurePath
 from typing import Any
 
+from surveyq.bands import BANDS, BandTable, round_half_up
+from surveyq.ikm import IKM_STANDARDS
+from surveyq.report import charts
 from surveyq.report.i18n import format_number, labels
 
+__all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg"]
 
-def _text(value: Any, lang: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("id") or "")
-    return "" if value is None else str(value)
+#: Sections of the report, in order (each becomes ``<section id="...">``).
+SECTION_IDS = (
+    "summary", "profile", "data-quality", "validity", "reliability", "frequencies",
+    "servqual", "ipa", "ikm", "scorecard", "follow-up", "suggestions", "methods",
+)
+#: Rows of the follow-up plan: the lowest IKM elements and the most negative SERVQUAL gaps.
+FOLLOW_UP_ELEMENTS = 3
+FOLLOW_UP_GAPS = 5
+#: Decimals printed, by kind of number (SPSS prints correlations and alphas to 3).
+DECIMALS = {"r": 3, "p": 3, "alpha": 3, "mean": 2, "gap": 2, "nrr": 2, "weighted_nrr": 3,
+            "index": 3, "converted": 2, "weight": 3, "percent": 1, "score": 2}
+#: Tables this short are kept on one printed page; tables this narrow are not stretched.
+KEEP_TOGETHER = 25
+COMPACT_COLUMNS = 3
+_QUADRANTS = ("I", "II", "III", "IV")
+
+Block = dict[str, Any]
+Cell = dict[str, Any]
 
 
-def _quality_rows(survey: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    names = labels(lang)
+class ChartWarning(UserWarning):
+    """A chart could not be drawn; the page says so where the chart would have been."""
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class _Context:
+    """Language, strings and the running table and figure numbers of one build."""
+
+    lang: str
+    t: dict[str, Any]
+    strict: bool
+    tables: int = 0
+    figures: int = 0
+
+    def num(self, value: Any, kind: str = "mean") -> str:
+        """A number rounded half-up to the decimals of ``kind``, in the language's format."""
+        decimals = DECIMALS[kind]
+        if not _finite(value):
+            return self.t["dash"]
+        return format_number(round_half_up(float(value), decimals), decimals, self.lang)
+
+    def int(self, value: Any) -> str:
+        """A count (1.234 under id)."""
+        return format_number(int(value), 0, self.lang) if _finite(value) else self.t["dash"]
+
+    def pct(self, value: Any, kind: str = "percent") -> str:
+        """A percentage value (already in percent) with its sign."""
+        if not _finite(value):
+            return self.t["dash"]
+        return self.t["percent"].format(value=self.num(value, kind))
+
+    def p(self, value: Any) -> str:
+        """A p-value to three decimals, ``< 0,001`` below that."""
+        if _finite(value) and float(value) < 0.0005:
+            return self.t["p_below"].format(value=format_number(0.001, 3, self.lang))
+        return self.num(value, "p")
+
+    def text(self, value: Any) -> str:
+        """A bilingual ``{"id", "en"}`` mapping in this language (Indonesian as fallback)."""
+        if isinstance(value, dict):
+            return str(value.get(self.lang) or value.get("id") or "")
+        return "" if value is None else str(value)
+
+    def caption(self, kind: str, text: str) -> str:
+        """``Tabel 3. text`` / ``Figure 2. text``, numbered in order of appearance."""
+        if kind == "table":
+            self.tables += 1
+            return f"{self.t['table'].format(number=self.tables)} {text}"
+        self.figures += 1
+        return f"{self.t['figure'].format(number=self.figures)} {text}"
+
+
+def _finite(value: Any) -> bool:
+    if value is None or isinstance(value, bool | str):
+        return False
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return number == number and abs(number) != float("inf")
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _cell(text: Any, cls: str = "") -> Cell:
+    return {"text": "" if text is None else str(text), "cls": cls}
+
+
+def _row(cells: Iterable[Any], cls: str = "") -> dict[str, Any]:
+    return {"cells": list(cells), "cls": cls}
+
+
+def _table(ctx: _Context, caption: str, columns: list[tuple[str, str]],
+           rows: Iterable[Any], note: str = "") -> Block:
+    """A table block: ``columns`` are (label, cell class); rows are lists or ``_row`` dicts.
+
+    A row's plain strings take their column's class (``num`` aligns right); a ``_cell``
+    keeps its own class added to the column's.
+    """
+    body = []
+    for row in rows:
+        record = row if isinstance(row, dict) else _row(row)
+        cells = []
+        for value, (_, cls) in zip(record["cells"], columns, strict=True):
+            cell = value if isinstance(value, dict) else _cell(value)
+            cells.append({"text": cell["text"], "cls": f"{cls} {cell['cls']}".strip()})
+        body.append({"cells": cells, "cls": record["cls"]})
+    head = [[{"text": label, "cls": cls, "colspan": 1} for label, cls in columns]]
+    classes = ["keep"] if len(body) <= KEEP_TOGETHER else []
+    classes += ["compact"] if len(columns) <= COMPACT_COLUMNS else []
+    return {"kind": "table", "caption": ctx.caption("table", caption), "head": head,
+            "rows": body, "note": note, "cls": " ".join(classes)}
+
+
+def _heading(text: str) -> Block:
+    return {"kind": "heading", "text": text}
+
+
+def _subheading(text: str) -> Block:
+    return {"kind": "subheading", "text": text}
+
+
+def _text(text: str) -> Block:
+    return {"kind": "text", "text": text}
+
+
+def _note(text: str) -> Block:
+    return {"kind": "note", "text": text}
+
+
+def _list(items: Iterable[Any]) -> Block:
+    return {"kind": "list", "entries": [str(item) for item in items]}
+
+
+def _notes(notes: Iterable[Any] | None) -> list[Block]:
+    """Notes the analyses attached (their own words), as one list block when any."""
+    items = [str(note) for note in notes or []]
+    return [_list(items)] if items else []
+
+
+# --------------------------------------------------------------------------- charts
+
+
+_SVG_TAGS = frozenset({
+    "svg", "g", "defs", "style", "title", "desc", "path", "rect", "line", "polyline",
+    "polygon", "circle", "ellipse", "text", "tspan", "clippath", "mask", "lineargradient",
+    "radialgradient", "stop", "pattern", "marker", "symbol", "use", "metadata",
+})
+
+
+class _SvgCheck(HTMLParser):
+    """Collects what an inline SVG must not hold: foreign elements, handlers, outside links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _SVG_TAGS:
+            self.problems.append(f"element <{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"event handler {name}")
+            if name.endswith("href") and not (value or "").startswith("#"):
+                self.problems.append(f"link {name}={value!r}")
+
+
+def check_svg(svg: str) -> list[str]:
+    """What makes ``svg`` unsafe to inline unescaped (empty when it is safe).
+
+    The report inserts chart SVG with jinja2's ``|safe``, the one place autoescaping is
+    bypassed, so the string must be a single ``<svg>`` element made only of drawing
+    elements, with no event handlers, no links outside itself and no address but the
+    SVG namespace declarations.
+
+    >>> check_svg('<svg xmlns="http://www.w3.org/2000/svg"><text>&lt;b&gt;</text></svg>')
+    []
+    >>> check_svg('<svg><image href="http://x/y"/><script>1</script></svg>')
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['element <image>', "link href='http://x/y'", 'element <script>',
+     'an address other than the SVG namespace']
+    """
+    stripped = svg.strip()
+    if not (stripped.startswith("<svg") and stripped.endswith("</svg>")):
+        return ["not a single <svg> element"]
+    parser = _SvgCheck()
+    parser.feed(stripped)
+    parser.close()
+    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", stripped)
+    if "://" in without_namespaces:
+        parser.problems.append("an address other than the SVG namespace")
+    return parser.problems
+
+
+def _chart(ctx: _Context, title: str, draw: Callable[..., str], *args: Any,
+           **kwargs: Any) -> list[Block]:
+    """A chart block, or a visible note (and a :class:`ChartWarning`) when drawing fails.
+
+    With ``ctx.strict`` (tests) the exception propagates instead. An empty drawing (no data)
+    gives no block.
+    """
+    try:
+        svg = draw(*args, **kwargs)
+        problems = check_svg(svg) if svg else []
+        if problems:
+            raise ValueError(f"{draw.__name__} returned unsafe SVG: {'; '.join(problems)}")
+    except Exception as exc:
+        if ctx.strict:
+            raise
+        warnings.warn(f"chart {title!r} failed: {exc!r}", ChartWarning, stacklevel=2)
+        return [_note(ctx.t["chart_failed"].format(title=title, error=type(exc).__name__))]
+    if not svg:
+        return []
+    return [{"kind": "chart", "svg": svg, "caption": ctx.caption("figure", title)}]
+
+
+# --------------------------------------------------------------------------- survey helpers
+
+
+def _surveys(results: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield from results["surveys"].items()
+
+
+def _analysis(survey: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return survey["analyses"].get(name)
+
+
+def _ipa_of(survey: dict[str, Any]) -> dict[str, Any] | None:
+    """IPA and CSI results, asked for as ``ipa`` or as ``csi`` (the same analysis)."""
+    return _analysis(survey, "ipa") or _analysis(survey, "csi")
+
+
+def _group(ctx: _Context, survey: dict[str, Any], code: Any) -> str:
+    """A dimension's or element's name (from the questionnaire), else its code."""
+    if code is None:
+        return ""
+    return ctx.text(survey["groups"].get(code)) or str(code)
+
+
+def _scale_name(ctx: _Context, survey: dict[str, Any], record: dict[str, Any]) -> str:
+    role = ctx.t["roles"].get(record["role"], record["role"])
+    if not record.get("dimension"):
+        return role
+    return ctx.t["scale_name"].format(role=role, dimension=_group(ctx, survey, record["dimension"]))
+
+
+def _item_texts(ctx: _Context, survey: dict[str, Any]) -> dict[str, str]:
+    return {item["item"]: item.get(f"text_{ctx.lang}") or item.get("text_id") or ""
+            for item in survey["items"]}
+
+
+def _pair_texts(ctx: _Context, survey: dict[str, Any], rows: list[dict[str, Any]]
+                ) -> dict[str, str]:
+    """Statement of each SERVQUAL/IPA attribute (keyed by pair code) from its perception item.
+
+    Items carry ``pair`` when the results give it; otherwise, when every perception item is
+    paired, attributes follow the perception items' order (how the analysis pairs them).
+    """
+    perception = [item for item in survey["items"] if item["role"] == "perception"]
+    text_key = f"text_{ctx.lang}"
+    if all("pair" in item for item in perception):
+        return {item["pair"] or item["item"]: item[text_key] or "" for item in perception}
+    if len(perception) != len(rows):
+        return {}
+    return {row["item"]: item[text_key] or "" for row, item in zip(rows, perception, strict=True)}
+
+
+def _field_names(ctx: _Context, survey: dict[str, Any]) -> dict[str, str]:
+    names = dict(ctx.t["fields"])
+    for row in survey["profile"]:
+        names[row["field"]] = row.get(f"field_{ctx.lang}") or row.get("field_id") or row["field"]
+    return names
+
+
+def _category_names(ctx: _Context, survey: dict[str, Any]) -> dict[tuple[str, Any], str]:
+    return {(row["field"], row["category"]): _category(ctx, row) for row in survey["profile"]}
+
+
+def _category(ctx: _Context, row: dict[str, Any]) -> str:
+    if row["category"] is None:
+        return ctx.t["profile"]["blank"]
+    return row.get(f"category_{ctx.lang}") or row.get("category_id") or str(row["category"])
+
+
+def _band_names(ctx: _Context, records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Band code -> label in this language, from records carrying ``label``/``label_en``."""
+    key = "label_en" if ctx.lang == "en" else "label"
+    return {str(r["band"]): str(r[key]) for r in records if r.get("band") and r.get(key)}
+
+
+def _band(ctx: _Context, code: Any, names: dict[str, str], fallback: Any = None) -> str:
+    label = names.get(str(code)) or fallback
+    return ctx.t["band_label"].format(code=code, label=label) if label else str(code)
+
+
+def _range(ctx: _Context, low: str, high: str) -> str:
+    return low if low == high else ctx.t["range"].format(low=low, high=high)
+
+
+def _n_range(ctx: _Context, values: Iterable[Any]) -> str:
+    """The smallest and largest n (one number when they agree)."""
+    finite = [int(v) for v in values if _finite(v)]
+    if not finite:
+        return ctx.t["dash"]
+    return _range(ctx, ctx.int(min(finite)), ctx.int(max(finite)))
+
+
+def _level(ctx: _Context, level: Any) -> str:
+    """A confidence level (0.95) as a percentage number (95)."""
+    return format_number(round_half_up(float(level) * 100, 0), 0, ctx.lang)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _summary(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = [_surveys_table(ctx, results)]
+    card_tiles = _scorecard_tiles(ctx, results.get("scorecard"))
+    if card_tiles:
+        blocks += [_heading(ctx.text(results["scorecard"]["title"])),
+                   {"kind": "tiles", "tiles": card_tiles}]
+    for _, survey in _surveys(results):
+        tiles = _survey_tiles(ctx, survey)
+        if tiles:
+            blocks += [_heading(ctx.text(survey["title"])), {"kind": "tiles", "tiles": tiles}]
+            blocks += _ikm_sentence(ctx, survey)
+    return blocks
+
+
+def _surveys_table(ctx: _Context, results: dict[str, Any]) -> Block:
+    t = ctx.t["summary"]
+    columns = [(t["survey"], ""), (t["questionnaire"], ""), (t["respondents"], "num"),
+               (t["items"], "num"), (t["population"], "num"), (t["analyses"], "")]
+    rows = [[ctx.text(s["title"]), ctx.text(s["questionnaire"]["title"]), ctx.int(s["n"]),
+             ctx.int(s["k"]), ctx.int(s["population"]),
+             ", ".join(ctx.t["analyses"].get(a, a) for a in s["analyses"])]
+            for _, s in _surveys(results)]
+    return _table(ctx, t["surveys"], columns, rows)
+
+
+def _tile(label: str, value: str, detail: str = "", cls: str = "") -> dict[str, str]:
+    return {"label": label, "value": value, "detail": detail, "cls": cls}
+
+
+def _survey_tiles(ctx: _Context, survey: dict[str, Any]) -> list[dict[str, str]]:
+    t, tiles = ctx.t["summary"], []
+    if ikm := _analysis(survey, "ikm"):
+        s = ikm["summary"]
+        band = _band(ctx, s["band"], _band_names(ctx, [s]))
+        tiles.append(_tile(t["ikm_tile"], ctx.num(s["converted"], "converted"),
+                           t["ikm_detail"].format(band=band), f"band-{s['band']}"))
+    if ipa := _ipa_of(survey):
+        csi = ipa["csi"]
+        tiles.append(_tile(t["csi_tile"], ctx.pct(csi["value"], "score"), _csi_label(ctx, csi)))
+    if servqual := _analysis(survey, "servqual"):
+        overall = servqual["overall"]
+        detail = t["gap_detail"].format(item_mean_gap=ctx.num(overall["item_mean_gap"], "gap"))
+        tiles.append(_tile(t["gap_tile"], ctx.num(overall["unweighted"], "gap"), detail))
+    return tiles + _quality_tiles(ctx, survey)
+
+
+def _quality_tiles(ctx: _Context, survey: dict[str, Any]) -> list[dict[str, str]]:
+    t, tiles = ctx.t["summary"], []
+    if validity := _analysis(survey, "validity"):
+        rows = [row for scale in validity["scales"] if not scale.get("dimension")
+                for row in scale.get("table", [])]
+        count = sum(1 for row in rows if row["valid"])
+        tiles.append(_tile(t["valid_tile"],
+                           t["of"].format(count=ctx.int(count), total=ctx.int(len(rows)))))
+    if reliability := _analysis(survey, "reliability"):
+        scales = [s for s in reliability["scales"] if "alpha" in s]
+        count = sum(1 for s in scales if s["reliable"])
+        lowest = min((s["alpha"] for s in scales if _finite(s["alpha"])), default=None)
+        tiles.append(_tile(t["reliable_tile"],
+                           t["of"].format(count=ctx.int(count), total=ctx.int(len(scales))),
+                           t["reliable_detail"].format(alpha=ctx.num(lowest, "alpha"))))
+    return tiles
+
+
+def _csi_label(ctx: _Context, csi: dict[str, Any]) -> str:
+    return str(csi.get("label_en") if ctx.lang == "en" else csi.get("label") or csi["band"])
+
+
+def _interval(ikm: dict[str, Any]) -> dict[str, Any] | None:
+    """The bootstrap interval when there is one, else the first."""
+    intervals = ikm.get("intervals") or []
+    boot = [i for i in intervals if i.get("method") == "bootstrap"]
+    return (boot or intervals or [None])[0]
+
+
+def _ikm_sentence(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    ikm = _analysis(survey, "ikm")
+    interval = _interval(ikm) if ikm else None
+    if not ikm or not interval:
+        return []
+    s = ikm["summary"]
+    return [_text(ctx.t["summary"]["ikm_sentence"].format(
+        survey=ctx.text(survey["title"]), converted=ctx.num(s["converted"], "converted"),
+        band=_band(ctx, s["band"], _band_names(ctx, [s])), n=ctx.int(s["n"]),
+        level=_level(ctx, interval["level"]),
+        method=ctx.t["ikm"].get(interval["method"], interval["method"]),
+        low=ctx.num(interval["low"], "converted"), high=ctx.num(interval["high"], "converted"),
+        code=interval["band"], p_in_band=ctx.pct(_as_percent(interval["p_in_band"]), "percent"),
+    ))]
+
+
+def _as_percent(share: Any) -> Any:
+    """A share (0-1) shown as a percentage: a change of unit for printing, not a statistic."""
+    return float(share) * 100 if _finite(share) else None
+
+
+def _scorecard_tiles(ctx: _Context, card: dict[str, Any] | None) -> list[dict[str, str]]:
+    if not card:
+        return []
+    t = ctx.t["summary"]
+    scheme = ctx.t["scorecard"]["schemes"].get(card["scheme"], card["scheme"])
+    predicate = ctx.text(card["predicate"]["label"])
+    return [_tile(t["nko_tile"].format(scheme=scheme), ctx.num(card["score"], "score"),
+                  t["nko_detail"].format(predicate=predicate),
+                  f"predicate-{card['predicate']['code']}")]
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def _profile(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        if survey["profile"]:
+            blocks += [_heading(ctx.text(survey["title"]))] + _profile_fields(ctx, survey)
+    return blocks
+
+
+def _profile_fields(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    t, title = ctx.t["profile"], ctx.text(survey["title"])
+    fields: dict[str, list[dict[str, Any]]] = {}
+    for row in survey["profile"]:
+        fields.setdefault(row["field"], []).append({**row, "label": _category(ctx, row)})
+    names = _field_names(ctx, survey)
+    blocks = []
+    for field, rows in fields.items():
+        name = f"{names[field]} — {title}"
+        columns = [(t["category"], ""), (t["count"], "num"), (t["percent"], "num")]
+        body = [[row["label"], ctx.int(row["count"]), ctx.pct(row["percent"])] for row in rows]
+        blocks.append(_table(ctx, name, columns, body))
+        blocks += _chart(ctx, name, charts.profile_bars, rows, label_key="label",
+                         lang=ctx.lang)
+    return blocks
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+_ACCOUNTING_KEYS = ("file", "rows_in_file", "rows_kept")
+
+
+def _data_quality(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        title = ctx.text(survey["title"])
+        blocks += [_heading(title), _accounting(ctx, survey, title), _log(ctx, survey, title),
+                   _n_used(ctx, survey, title)]
+        if survey["problems"]:
+            blocks += [_subheading(ctx.t["data_quality"]["problems"]), _list(survey["problems"])]
+    return blocks
+
+
+def _accounting(ctx: _Context, survey: dict[str, Any], title: str) -> Block:
+    t = ctx.t["data_quality"]
+    periods = [(t["current"], survey["row_accounting"])]
+    periods += [(period, p["row_accounting"]) for period, p in survey["previous"].items()]
+    rows = [[period, record["file"], ctx.int(record["rows_in_file"]),
+             _exclusions(ctx, record), ctx.int(record["rows_kept"])]
+            for period, records in periods for record in records]
+    columns = [(t["period"], ""), (t["file"], "file"), (t["rows_in_file"], "num"),
+               (t["excluded"], ""), (t["rows_kept"], "num")]
+    return _table(ctx, t["accounting"].format(survey=title), columns, rows)
+
+
+def _exclusions(ctx: _Context, record: dict[str, Any]) -> str:
+    parts = [f"{ctx.t['reasons'].get(key, key)}: {ctx.int(value)}"
+             for key, value in record.items() if key not in _ACCOUNTING_KEYS and value]
+    return "; ".join(parts) or ctx.t["none"]
+
+
+def _log(ctx: _Context, survey: dict[str, Any], title: str) -> Block:
+    t = ctx.t["data_quality"]
+    rows = [[ctx.t["reasons"].get(r["reason"], r["reason"]),
+             ctx.t["actions"].get(r["action"], r["action"]), ctx.int(r["count"])]
+            for r in survey["log_summary"]]
+    columns = [(t["reason"], ""), (t["action"], ""), (t["count"], "num")]
+    return _table(ctx, t["log"].format(survey=title), columns, rows)
+
+
+def _n_used(ctx: _Context, survey: dict[str, Any], title: str) -> Block:
+    t = ctx.t["data_quality"]
     rows = []
-    for record in survey["log_summary"]:
-        rows.append({
-            "reason": names["reasons"].get(record["reason"], record["reason"]),
-            "action": names["actions"].get(record["action"], record["action"]),
-            "count": format_number(record["count"], 0, lang),
-        })
+    for name, analysis in survey["analyses"].items():
+        label = ctx.t["analyses"].get(name, name)
+        rows += [[label, part, n] for part, n in _n_parts(ctx, survey, name, analysis)]
+    columns = [(t["analysis"], ""), (t["part"], ""), (t["n"], "num")]
+    return _table(ctx, t["n_used"].format(survey=title), columns, rows)
+
+
+def _n_parts(ctx: _Context, survey: dict[str, Any], name: str, analysis: dict[str, Any]
+             ) -> list[tuple[str, str]]:
+    """(part, n) pairs saying how many respondents each part of an analysis used."""
+    t = ctx.t["data_quality"]
+    if name in ("validity", "reliability"):
+        return [(_scale_name(ctx, survey, scale), _scale_n(ctx, scale, name))
+                for scale in analysis["scales"]]
+    if name == "servqual":
+        return [(t["items_each"], _n_range(ctx, (r["n"] for r in analysis["items"]))),
+                (t["overall"], _n_range(ctx, (r["n"] for r in analysis["dimensions"])))]
+    if name in ("ipa", "csi"):
+        counts = [r[k] for r in analysis["items"] for k in ("n_x", "n_y")]
+        return [(t["items_each"], _n_range(ctx, counts))]
+    if name == "ikm":
+        return [(t["ikm_index"], ctx.int(analysis["summary"]["n"])),
+                (t["ikm_elements"], _n_range(ctx, (e["n"] for e in analysis["elements"])))]
+    return []
+
+
+def _scale_n(ctx: _Context, scale: dict[str, Any], name: str) -> str:
+    if "error" in scale:
+        return ctx.t["data_quality"]["error"].format(error=scale["error"])
+    if name == "reliability":
+        return ctx.int(scale["n"])
+    return _n_range(ctx, (row["n"] for row in scale["table"]))
+
+
+# --------------------------------------------------------------------------- validity
+
+
+def _yes_no(ctx: _Context, value: Any, key: str) -> str:
+    return ctx.t["methods"]["values"][key if value else f"un{key}"]
+
+
+def _validity(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        if validity := _analysis(survey, "validity"):
+            blocks += [_heading(ctx.text(survey["title"])),
+                       _note(_validity_conventions(ctx, validity["conventions"]))]
+            for scale in validity["scales"]:
+                blocks += _validity_scale(ctx, survey, scale)
+    return blocks
+
+
+def _validity_conventions(ctx: _Context, conventions: dict[str, Any]) -> str:
+    values = ctx.t["methods"]["values"]
+    return ctx.t["validity"]["conventions"].format(
+        corrected=_yes_no(ctx, conventions["corrected"], "corrected"),
+        alpha=format_number(conventions["alpha"], 2, ctx.lang),
+        tail=values.get(conventions["tail"], conventions["tail"]),
+        missing=values.get(conventions["missing"], conventions["missing"]))
+
+
+def _validity_scale(ctx: _Context, survey: dict[str, Any], scale: dict[str, Any]
+                    ) -> list[Block]:
+    t, name = ctx.t["validity"], _scale_name(ctx, survey, scale)
+    if "error" in scale:
+        return [_note(t["error"].format(scale=name, error=scale["error"]))]
+    texts = _item_texts(ctx, survey)
+    rows = [_row([ctx.int(i), row["item"], texts.get(row["item"], ""), ctx.int(row["n"]),
+                  ctx.num(row["r"], "r"), ctx.num(row["r_table"], "r"), ctx.p(row["p_value"]),
+                  t["valid"] if row["valid"] else t["invalid"]], "" if row["valid"] else "bad")
+            for i, row in enumerate(scale["table"], start=1)]
+    columns = [(t["number"], "num"), (t["item"], ""), (t["text"], "text"), (t["n"], "num"),
+               (t["r"], "num"), (t["r_table"], "num"), (t["p"], "num"), (t["result"], "")]
+    caption = t["caption"].format(scale=name, survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows)] + _notes(scale.get("notes"))
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+def _reliability(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        if reliability := _analysis(survey, "reliability"):
+            blocks += [_heading(ctx.text(survey["title"])),
+                       _note(_reliability_conventions(ctx, reliability["conventions"])),
+                       _alpha_table(ctx, survey, reliability["scales"])]
+            for scale in reliability["scales"]:
+                blocks += _item_total(ctx, survey, scale)
+    return blocks
+
+
+def _reliability_conventions(ctx: _Context, conventions: dict[str, Any]) -> str:
+    values = ctx.t["methods"]["values"]
+    return ctx.t["reliability"]["conventions"].format(
+        missing=values.get(conventions["missing"], conventions["missing"]),
+        threshold=format_number(conventions["threshold"], 2, ctx.lang))
+
+
+def _alpha_table(ctx: _Context, survey: dict[str, Any], scales: list[dict[str, Any]]) -> Block:
+    t = ctx.t["reliability"]
+    level = next((s["ci_level"] for s in scales if "ci_level" in s), 0.95)
+    rows = []
+    for scale in scales:
+        name = _scale_name(ctx, survey, scale)
+        if "error" in scale:
+            rows.append(_row([name] + [ctx.t["dash"]] * 6 + [scale["error"]], "bad"))
+            continue
+        ci = _ci(ctx, scale, "alpha")
+        rows.append(_row([name, ctx.int(scale["k"]), ctx.int(scale["n"]),
+                          ctx.num(scale["alpha"], "alpha"), ctx.num(scale["std_alpha"], "alpha"),
+                          ci, ctx.num(scale["threshold"], "mean"),
+                          t["reliable"] if scale["reliable"] else t["unreliable"]],
+                         "" if scale["reliable"] else "bad"))
+    columns = [(t["scale"], ""), (t["k"], "num"), (t["n"], "num"), (t["alpha"], "num"),
+               (t["std_alpha"], "num"), (t["ci"].format(level=_level(ctx, level)), "num"),
+               (t["threshold"], "num"), (t["result"], "")]
+    return _table(ctx, t["caption"].format(survey=ctx.text(survey["title"])), columns, rows)
+
+
+def _item_total(ctx: _Context, survey: dict[str, Any], scale: dict[str, Any]) -> list[Block]:
+    if "error" in scale:
+        return []
+    t = ctx.t["reliability"]
+    rows = [[f"{row['item']}*" if row["possibly_reverse_keyed"] else row["item"],
+             ctx.num(row["scale_mean_if_deleted"], "alpha"),
+             ctx.num(row["scale_var_if_deleted"], "alpha"),
+             ctx.num(row["corrected_item_total_r"], "r"),
+             ctx.num(row["squared_multiple_r"], "r"),
+             ctx.num(row["alpha_if_deleted"], "alpha")] for row in scale["item_total"]]
+    columns = [(t["item"], ""), (t["mean_if_deleted"], "num"), (t["var_if_deleted"], "num"),
+               (t["corrected_r"], "num"), (t["smc"], "num"), (t["alpha_if_deleted"], "num")]
+    notes = []
+    if any(row["possibly_reverse_keyed"] for row in scale["item_total"]):
+        notes.append(t["reverse_flag"])
+    if scale.get("reverse_keyed"):
+        notes.append(t["reverse_keyed"].format(items=", ".join(scale["reverse_keyed"])))
+    caption = t["item_total"].format(scale=_scale_name(ctx, survey, scale),
+                                     survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows, " ".join(notes))] + _notes(scale.get("notes"))
+
+
+# --------------------------------------------------------------------------- frequencies
+
+
+def _frequencies(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        groups = _frequency_groups(survey)
+        if groups:
+            blocks.append(_heading(ctx.text(survey["title"])))
+        for (role, points), items in groups.items():
+            name = (ctx.t["roles"].get(role, role) if len(groups) > 1
+                    else ctx.t["frequencies"]["all_items"])
+            blocks += _frequency_group(ctx, survey, name, list(points), items)
+    return blocks
+
+
+def _frequency_groups(survey: dict[str, Any]) -> dict[tuple[str, tuple[str, ...]], list[dict]]:
+    """Items sharing a role and the same scale points, in questionnaire order."""
+    groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+    for item in survey["items"]:
+        points = tuple(survey["scales"][item["scale"]]["points"])
+        groups.setdefault((item["role"], points), []).append(item)
+    return groups
+
+
+def _frequency_group(ctx: _Context, survey: dict[str, Any], name: str, points: list[str],
+                     items: list[dict[str, Any]]) -> list[Block]:
+    t, title = ctx.t["frequencies"], ctx.text(survey["title"])
+    texts = _item_texts(ctx, survey)
+    rows = [[ctx.int(i), item["item"], texts[item["item"]]]
+            + [ctx.int(item.get(f"count_{p}")) for p in points]
+            + [ctx.int(item["n"]), ctx.int(item["missing"]), ctx.num(item["mean"]),
+               ctx.num(item["sd"])] for i, item in enumerate(items, start=1)]
+    columns = ([(t["number"], "num"), (t["item"], ""), (t["text"], "text")]
+               + [(p, "num") for p in points]
+               + [(t["n"], "num"), (t["missing"], "num"), (t["mean"], "num"), (t["sd"], "num")])
+    scales = list(dict.fromkeys(item["scale"] for item in items))
+    note = " ".join(_scale_note(ctx, survey, scale) for scale in scales)
+    blocks = [_table(ctx, t["caption"].format(group=name, survey=title), columns, rows, note)]
+    chart_items = [{**item, "label": _likert_label(ctx, survey, item, texts)} for item in items]
+    blocks += _chart(ctx, t["chart"].format(group=name, survey=title), charts.likert_bars,
+                     chart_items, survey["scales"][scales[0]],
+                     _point_labels(ctx, survey, scales, points), text_key="label")
+    return blocks
+
+
+def _likert_label(ctx: _Context, survey: dict[str, Any], item: dict[str, Any],
+                  texts: dict[str, str]) -> str:
+    """An IKM element's short name when the item has one, else the statement."""
+    return _group(ctx, survey, item["element"]) if item.get("element") else texts[item["item"]]
+
+
+def _scale_note(ctx: _Context, survey: dict[str, Any], scale: str) -> str:
+    t, entry = ctx.t["frequencies"], survey["scales"][scale]
+    names = entry.get(ctx.lang) or entry["id"]
+    pairs = ", ".join(t["point_label"].format(point=p, label=label)
+                      for p, label in zip(entry["points"], names, strict=True))
+    return t["scale_note"].format(scale=scale, labels=pairs)
+
+
+def _point_labels(ctx: _Context, survey: dict[str, Any], scales: list[str], points: list[str]
+                  ) -> list[str]:
+    """The scale's own labels; with several scales in a group, numbers marked low/high."""
+    if len(scales) == 1:
+        entry = survey["scales"][scales[0]]
+        return list(entry.get(ctx.lang) or entry["id"])
+    t = ctx.t["frequencies"]
+    return ([t["lowest"].format(point=points[0])] + list(points[1:-1])
+            + [t["highest"].format(point=points[-1])])
+
+
+# --------------------------------------------------------------------------- SERVQUAL
+
+
+def _servqual(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        if servqual := _analysis(survey, "servqual"):
+            blocks += ([_heading(ctx.text(survey["title"])),
+                        _note(_servqual_conventions(ctx, servqual["conventions"]))]
+                       + _servqual_dimensions(ctx, survey, servqual)
+                       + _servqual_items(ctx, survey, servqual)
+                       + [_servqual_overall(ctx, survey, servqual["overall"])]
+                       + _servqual_by(ctx, survey, servqual["by"])
+                       + _notes(servqual.get("notes")))
+    return blocks
+
+
+def _servqual_conventions(ctx: _Context, conventions: dict[str, Any]) -> str:
+    values = ctx.t["methods"]["values"]
+    return ctx.t["servqual"]["conventions"].format(
+        model=values.get(conventions["model"], conventions["model"]),
+        zero_method=values.get(conventions["zero_method"], conventions["zero_method"]),
+        wilcoxon_method=values.get(conventions["wilcoxon_method"], conventions["wilcoxon_method"]),
+        level=_level(ctx, conventions["level"]),
+        matched_by=values.get(conventions["matched_by"], conventions["matched_by"]))
+
+
+def _gap_cell(ctx: _Context, gap: Any) -> Cell:
+    return _cell(ctx.num(gap, "gap"), "neg" if _finite(gap) and float(gap) < 0 else "")
+
+
+def _ci(ctx: _Context, row: dict[str, Any], kind: str = "gap") -> str:
+    """A confidence interval as ``[-0,43; -0,13]`` (``[-0.43, -0.13]`` in English)."""
+    return ctx.t["interval"].format(low=ctx.num(row["ci_low"], kind),
+                                    high=ctx.num(row["ci_high"], kind))
+
+
+def _gap_labels(ctx: _Context) -> dict[str, str]:
+    t = ctx.t["servqual"]
+    return {"perception": t["perception"], "expectation": t["expectation"], "gap": t["gap_short"]}
+
+
+def _servqual_dimensions(ctx: _Context, survey: dict[str, Any], servqual: dict[str, Any]
+                         ) -> list[Block]:
+    t, title = ctx.t["servqual"], ctx.text(survey["title"])
+    rows = [{**row, "label": _group(ctx, survey, row["dimension"])}
+            for row in servqual["dimensions"]]
+    if not rows:
+        return []
+    level = _level(ctx, servqual["conventions"]["level"])
+    body = [[row["label"], ctx.int(row["k"]), ctx.int(row["n"]), ctx.num(row["p_mean"]),
+             ctx.num(row["e_mean"]), _gap_cell(ctx, row["gap"]), _ci(ctx, row),
+             ctx.p(row["p_holm"]), ctx.p(row["wilcoxon_p_holm"]), ctx.pct(row["conformity"])]
+            for row in rows]
+    columns = [(t["dimension"], ""), (t["k"], "num"), (t["n"], "num"), (t["p_mean"], "num"),
+               (t["e_mean"], "num"), (t["gap"], "num"), (t["ci"].format(level=level), "num"),
+               (t["p_holm"], "num"), (t["wilcoxon"], "num"), (t["conformity"], "num")]
+    return ([_table(ctx, t["dimensions_caption"].format(survey=title), columns, body)]
+            + _chart(ctx, t["chart_dimensions"].format(survey=title), charts.gap_bars, rows,
+                     "label", _gap_labels(ctx), lang=ctx.lang))
+
+
+def _servqual_items(ctx: _Context, survey: dict[str, Any], servqual: dict[str, Any]
+                    ) -> list[Block]:
+    t, title = ctx.t["servqual"], ctx.text(survey["title"])
+    texts = _pair_texts(ctx, survey, servqual["items"])
+    level = _level(ctx, servqual["conventions"]["level"])
+    body = [[ctx.int(i), row["item"], texts.get(row["item"], ""),
+             _group(ctx, survey, row.get("dimension")), ctx.num(row["p_mean"]),
+             ctx.num(row["e_mean"]), _gap_cell(ctx, row["gap"]), _ci(ctx, row),
+             ctx.p(row["p_holm"]), ctx.p(row["wilcoxon_p_holm"])]
+            for i, row in enumerate(servqual["items"], start=1)]
+    columns = [(t["number"], "num"), (t["item"], ""), (t["text"], "text"), (t["dimension"], ""),
+               (t["p_mean"], "num"), (t["e_mean"], "num"), (t["gap"], "num"),
+               (t["ci"].format(level=level), "num"), (t["p_holm"], "num"),
+               (t["wilcoxon"], "num")]
+    rows = [{**row, "label": f"{row['item']} {texts.get(row['item'], '')}".strip()}
+            for row in servqual["items"]]
+    return ([_table(ctx, t["items_caption"].format(survey=title), columns, body)]
+            + _chart(ctx, t["chart_items"].format(survey=title), charts.gap_bars, rows,
+                     "label", _gap_labels(ctx), lang=ctx.lang))
+
+
+def _servqual_overall(ctx: _Context, survey: dict[str, Any], overall: dict[str, Any]) -> Block:
+    t = ctx.t["servqual"]
+    rows = [[t["p_mean"], ctx.num(overall["p_mean"])], [t["e_mean"], ctx.num(overall["e_mean"])],
+            [t["unweighted"], _gap_cell(ctx, overall["unweighted"])],
+            [t["item_mean_gap"], _gap_cell(ctx, overall["item_mean_gap"])]]
+    if overall.get("weighted") is not None:
+        rows.append([t["weighted"], _gap_cell(ctx, overall["weighted"])])
+    caption = t["overall_caption"].format(survey=ctx.text(survey["title"]))
+    return _table(ctx, caption, [(t["measure"], ""), (t["value"], "num")], rows)
+
+
+def _servqual_by(ctx: _Context, survey: dict[str, Any], by: dict[str, Any]) -> list[Block]:
+    t, title = ctx.t["servqual"], ctx.text(survey["title"])
+    fields, categories = _field_names(ctx, survey), _category_names(ctx, survey)
+    blocks = []
+    for field, rows in by.items():
+        name = fields.get(field, field)
+        if isinstance(rows, dict):
+            blocks.append(_note(t["error"].format(field=name, error=rows.get("error", ""))))
+            continue
+        body = [[categories.get((field, row[field]), row[field]), ctx.int(row["summary.n"]),
+                 ctx.num(row["summary.p_mean"]), ctx.num(row["summary.e_mean"]),
+                 _gap_cell(ctx, row["summary.unweighted"]),
+                 _gap_cell(ctx, row["summary.item_mean_gap"])] for row in rows]
+        columns = [(t["category"], ""), (t["n"], "num"), (t["p_mean"], "num"),
+                   (t["e_mean"], "num"), (t["unweighted"], "num"), (t["item_mean_gap"], "num")]
+        blocks.append(_table(ctx, t["by_caption"].format(field=name, survey=title), columns, body))
+    return blocks
+
+
+# --------------------------------------------------------------------------- IPA and CSI
+
+
+def _ipa(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        if ipa := _ipa_of(survey):
+            blocks += ([_heading(ctx.text(survey["title"]))] + _ipa_diagram(ctx, survey, ipa)
+                       + [_ipa_items(ctx, survey, ipa)] + _csi(ctx, survey, ipa["csi"]))
+    return blocks
+
+
+def _quadrant_names(ctx: _Context, items: list[dict[str, Any]]) -> dict[str, str]:
+    """Quadrant number -> name, from the results' items (in this language)."""
+    key = "label_en" if ctx.lang == "en" else "label_id"
+    return {row["quadrant_number"]: row[key] for row in items if row.get(key)}
+
+
+def _ipa_diagram(ctx: _Context, survey: dict[str, Any], ipa: dict[str, Any]) -> list[Block]:
+    t, title = ctx.t["ipa"], ctx.text(survey["title"])
+    names = _quadrant_names(ctx, ipa["items"])
+    labels = {**names, "x": t["x_axis"], "y": t["y_axis"]}
+    blocks = _chart(ctx, t["chart"].format(survey=title), charts.ipa_scatter, ipa["items"],
+                    ipa["crosshair"], labels, lang=ctx.lang)
+    rows = [[q, names.get(q, ""),
+             ", ".join(r["item"] for r in ipa["items"] if r["quadrant_number"] == q)
+             or t["no_items"]] for q in _QUADRANTS]
+    columns = [(t["quadrant"], ""), (t["name"], ""), (t["items"], "")]
+    crosshair = ipa["crosshair"]
+    note = t["crosshair"].format(x=ctx.num(crosshair["x"]), y=ctx.num(crosshair["y"]))
+    return blocks + [_table(ctx, t["quadrants_caption"].format(survey=title), columns, rows, note)]
+
+
+def _ipa_items(ctx: _Context, survey: dict[str, Any], ipa: dict[str, Any]) -> Block:
+    t = ctx.t["ipa"]
+    texts = _pair_texts(ctx, survey, ipa["items"])
+    names = _quadrant_names(ctx, ipa["items"])
+    rows = [[ctx.int(i), row["item"], texts.get(row["item"], ""), ctx.num(row["x"]),
+             ctx.num(row["y"]), ctx.pct(row["conformity"]),
+             f"{row['quadrant_number']} {names.get(row['quadrant_number'], '')}".strip()]
+            for i, row in enumerate(ipa["items"], start=1)]
+    columns = [(ctx.t["servqual"]["number"], "num"), (t["item"], ""), (t["text"], "text"),
+               (t["x"], "num"), (t["y"], "num"), (t["conformity"], "num"), (t["quadrant"], "")]
+    return _table(ctx, t["items_caption"].format(survey=ctx.text(survey["title"])), columns, rows)
+
+
+def _csi(ctx: _Context, survey: dict[str, Any], csi: dict[str, Any]) -> list[Block]:
+    t = ctx.t["ipa"]
+    rows = [[row["item"], ctx.num(row["mis"]), ctx.num(row["mss"]),
+             ctx.num(row["wf"], "weighted_nrr"), ctx.num(row["ws"], "weighted_nrr")]
+            for row in csi["items"]]
+    columns = [(t["item"], ""), (t["mis"], "num"), (t["mss"], "num"), (t["wf"], "num"),
+               (t["ws"], "num")]
+    note = t["csi_sentence"].format(value=ctx.pct(csi["value"], "score"), band=_csi_label(ctx, csi))
+    caption = t["csi_caption"].format(survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows, note)] + _notes(csi.get("notes"))
+
+
+# --------------------------------------------------------------------------- IKM
+
+
+def _ikm(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        if ikm := _analysis(survey, "ikm"):
+            bands = {**_standard_bands(ctx, ikm["summary"]["standard"]),
+                     **_band_names(ctx, [ikm["summary"], *ikm["elements"]])}
+            blocks += ([_heading(ctx.text(survey["title"]))]
+                       + _ikm_elements(ctx, survey, ikm, bands)
+                       + [_ikm_intervals(ctx, survey, ikm["intervals"], bands)]
+                       + _ikm_sample(ctx, survey, ikm.get("sample"))
+                       + _ikm_by(ctx, survey, ikm["by"], bands)
+                       + _ikm_trend(ctx, survey, ikm.get("trend"), bands)
+                       + _notes(ikm.get("notes")))
+    return blocks
+
+
+def _standard_bands(ctx: _Context, standard: str) -> dict[str, str]:
+    """Every band's label in the standard's table (for legends that list absent bands too)."""
+    rules = IKM_STANDARDS.get(standard)
+    table = BANDS.get(rules.band_table) if rules else None
+    key = "label_en" if ctx.lang == "en" else "label_id"
+    return {band.code: getattr(band, key) for band in table.bands} if table else {}
+
+
+def _ikm_elements(ctx: _Context, survey: dict[str, Any], ikm: dict[str, Any],
+                  bands: dict[str, str]) -> list[Block]:
+    t, title, s = ctx.t["ikm"], ctx.text(survey["title"]), ikm["summary"]
+    rows = [[e["element"], _group(ctx, survey, e["element"]), ctx.int(e["n"]),
+             ctx.num(e["nrr"], "nrr"), ctx.num(e["weight"], "weight"),
+             ctx.num(e["weighted_nrr"], "weighted_nrr"), ctx.num(e["converted"], "converted"),
+             _band(ctx, e["band"], bands)] for e in ikm["elements"]]
+    rows.append(_row([t["total"], "", ctx.int(s["n"]), "", "", ctx.num(s["index"], "index"),
+                      ctx.num(s["converted"], "converted"), _band(ctx, s["band"], bands)], "total"))
+    columns = [(t["code"], "code"), (t["element"], "text"), (t["n"], "num"), (t["nrr"], "num"),
+               (t["weight"], "num"), (t["weighted_nrr"], "num"), (t["converted"], "num"),
+               (t["band"], "")]
+    names = {e["element"]: _group(ctx, survey, e["element"]) for e in ikm["elements"]}
+    return ([_table(ctx, t["elements_caption"].format(survey=title), columns, rows)]
+            + _chart(ctx, t["chart"].format(survey=title), charts.nrr_bars, ikm["elements"],
+                     names, band_labels=bands, lang=ctx.lang))
+
+
+def _ikm_intervals(ctx: _Context, survey: dict[str, Any], intervals: list[dict[str, Any]],
+                   bands: dict[str, str]) -> Block:
+    t = ctx.t["ikm"]
+    rows = [[t.get(i["method"], i["method"]),
+             ctx.t["percent"].format(value=_level(ctx, i["level"])),
+             ctx.num(i["converted"], "converted"), ctx.num(i["low"], "converted"),
+             ctx.num(i["high"], "converted"), _band(ctx, i["band"], bands),
+             ctx.pct(_as_percent(i["p_in_band"])), ctx.int(i.get("n_boot")),
+             "" if i.get("seed") is None else str(i["seed"])] for i in intervals]
+    columns = [(t["method"], ""), (t["level"], "num"), (t["converted"], "num"), (t["low"], "num"),
+               (t["high"], "num"), (t["band"], ""), (t["p_in_band"], "num"),
+               (t["n_boot"], "num"), (t["seed"], "num")]
+    caption = t["intervals_caption"].format(survey=ctx.text(survey["title"]))
+    return _table(ctx, caption, columns, rows)
+
+
+def _ikm_sample(ctx: _Context, survey: dict[str, Any], sample: dict[str, Any] | None
+                ) -> list[Block]:
+    if not sample or sample.get("population") is None:
+        return []
+    t = ctx.t["ikm"]
+    rows = [[ctx.int(sample["population"]), ctx.int(sample["required"]), ctx.int(sample["n"]),
+             t["adequate_yes"] if sample["adequate"] else t["adequate_no"], sample["rule"]]]
+    columns = [(t["population"], "num"), (t["required"], "num"), (t["respondents"], "num"),
+               (t["adequate"], ""), (t["rule"], "")]
+    caption = t["sample_caption"].format(survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows)]
+
+
+def _ikm_by(ctx: _Context, survey: dict[str, Any], by: dict[str, Any], bands: dict[str, str]
+            ) -> list[Block]:
+    t, title = ctx.t["ikm"], ctx.text(survey["title"])
+    fields, categories = _field_names(ctx, survey), _category_names(ctx, survey)
+    blocks = []
+    for field, rows in by.items():
+        name = fields.get(field, field)
+        if isinstance(rows, dict):
+            blocks.append(_note(ctx.t["servqual"]["error"].format(field=name,
+                                                                  error=rows.get("error", ""))))
+            continue
+        body = [[categories.get((field, row[field]), row[field]), ctx.int(row["summary.n"]),
+                 ctx.num(row["summary.index"], "index"),
+                 ctx.num(row["summary.converted"], "converted"),
+                 _band(ctx, row["summary.band"], bands, row.get("summary.label"))]
+                for row in rows]
+        columns = [(t["category"], ""), (t["n"], "num"), (t["index"], "num"),
+                   (t["converted"], "num"), (t["band"], "")]
+        blocks.append(_table(ctx, t["by_caption"].format(field=name, survey=title), columns, body))
+    return blocks
+
+
+def _ikm_trend(ctx: _Context, survey: dict[str, Any], trend: dict[str, Any] | None,
+               bands: dict[str, str]) -> list[Block]:
+    if not trend:
+        return []
+    t, title = ctx.t["ikm"], ctx.text(survey["title"])
+    rows = [[str(p["period"]), ctx.int(p["n"]), ctx.num(p["index"], "index"),
+             ctx.num(p["converted"], "converted"), _gap_cell(ctx, p["converted_change"]),
+             _band(ctx, p["band"], bands, p.get("label"))] for p in trend["summary"]]
+    columns = [(t["period"], ""), (t["n"], "num"), (t["index"], "num"), (t["converted"], "num"),
+               (t["change"], "num"), (t["band"], "")]
+    blocks = [_table(ctx, t["trend_caption"].format(survey=title), columns, rows)]
+    periods = [str(p["period"]) for p in trend["summary"]]
+    changes = {row["index"]: row.get(periods[-1]) for row in trend["change"]}
+    body = [[row["index"], _group(ctx, survey, row["index"])]
+            + [ctx.num(row.get(p), "nrr") for p in periods]
+            + [_gap_cell(ctx, changes.get(row["index"]))] for row in trend["nrr"]]
+    columns = ([(t["code"], ""), (t["element"], "text")] + [(p, "num") for p in periods]
+               + [(t["change"], "num")])
+    blocks.append(_table(ctx, t["trend_nrr_caption"].format(survey=title), columns, body))
+    return blocks + _notes(trend.get("notes"))
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def _scorecard(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    card = results.get("scorecard")
+    if not card:
+        return []
+    title = ctx.text(card["title"])
+    perspectives = {p["id"]: ctx.text(p["name"]) for p in card["perspectives"]}
+    return ([_scorecard_summary(ctx, card, title)]
+            + _perspectives(ctx, card, title)
+            + _objectives(ctx, card, title, perspectives)
+            + [_indicators(ctx, card, title)]
+            + _notes(card.get("notes"))
+            + _lint(ctx, card, title))
+
+
+def _scorecard_summary(ctx: _Context, card: dict[str, Any], title: str) -> Block:
+    t, predicate = ctx.t["scorecard"], card["predicate"]
+    rows = [[t["scheme"], t["schemes"].get(card["scheme"], card["scheme"])],
+            [t["period"], str(card.get("period") or ctx.t["dash"])],
+            [t["score"], _cell(ctx.num(card["score"], "score"), "num")],
+            [t["predicate"], ctx.text(predicate["label"])],
+            [t["predicate_table"], f"{predicate.get('table') or ''} — {predicate.get('source')}"],
+            [t["normalised"], ctx.t["yes_word"] if card.get("normalised") else ctx.t["no_word"]]]
+    return _table(ctx, t["summary_caption"].format(title=title),
+                  [(t["measure"], ""), (t["value"], "")], rows)
+
+
+def _perspectives(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+    t = ctx.t["scorecard"]
+    rows = [[ctx.text(p["name"]), ctx.num(p["weight"], "score"), ctx.num(p["value"], "score"),
+             ctx.num(p["contribution"], "score")] for p in card["perspectives"]]
+    rows.append(_row([ctx.t["scorecard"]["score"], "", "", ctx.num(card["score"], "score")],
+                     "total"))
+    columns = [(t["perspective"], ""), (t["weight"], "num"), (t["value"], "num"),
+               (t["contribution"], "num")]
+    return ([_table(ctx, t["perspectives_caption"].format(title=title), columns, rows)]
+            + _chart(ctx, t["chart"].format(title=title), charts.perspective_bars,
+                     card["perspectives"], name_key=ctx.lang,
+                     colour_labels=_colour_legend(ctx, card), lang=ctx.lang))
+
+
+def _colour_legend(ctx: _Context, card: dict[str, Any]) -> dict[str, str]:
+    """Traffic-light legend: the translated colour names with the ICI table's conditions."""
+    table = BANDS.get("ici-colour")
+    conditions = {band.code: _condition(ctx, table, band) for band in table.bands} if table else {}
+    return {code: f"{name} {conditions.get(code, '')}".strip()
+            for code, name in ctx.t["scorecard"]["colours"].items()}
+
+
+def _objectives(ctx: _Context, card: dict[str, Any], title: str, perspectives: dict[str, str]
+                ) -> list[Block]:
+    if not card["objectives"]:
+        return []
+    t = ctx.t["scorecard"]
+    rows = [[o["id"], ctx.text(o["name"]), perspectives.get(o["perspective"], o["perspective"]),
+             ctx.num(o["value"], "score")] for o in card["objectives"]]
+    columns = [(t["code"], "code"), (t["objective"], "text"), (t["perspective"], ""),
+               (t["value"], "num")]
+    return [_table(ctx, t["objectives_caption"].format(title=title), columns, rows)]
+
+
+def _target(ctx: _Context, indicator: dict[str, Any]) -> str:
+    if indicator.get("target_low") is not None and indicator.get("target_high") is not None:
+        return _range(ctx, ctx.num(indicator["target_low"], "score"),
+                      ctx.num(indicator["target_high"], "score"))
+    return ctx.num(indicator.get("target"), "score")
+
+
+def _indicators(ctx: _Context, card: dict[str, Any], title: str) -> Block:
+    """Traffic lights per IKU; objectives by code (their names are in the table before)."""
+    t = ctx.t["scorecard"]
+    rows = []
+    for i in card["indicators"]:
+        colour = str(i.get("colour") or "")
+        rows.append([i["id"], ctx.text(i["name"]), i["objective"],
+                     _target(ctx, i), ctx.num(i["realisation"], "score"), i.get("unit") or "",
+                     t["polarities"].get(i["polarity"], i["polarity"]),
+                     ctx.num(i["weight"], "score"), ctx.num(i["ici"], "score"),
+                     _cell(t["colours"].get(colour, colour), f"light {colour}")])
+    columns = [(t["code"], "code"), (t["indicator"], "text"), (t["objective"], "code"),
+               (t["target"], "num"), (t["realisation"], "num"), (t["unit"], ""),
+               (t["polarity"], ""), (t["weight"], "num"), (t["ici"], "num"), (t["status"], "")]
+    return _table(ctx, t["indicators_caption"].format(title=title), columns, rows)
+
+
+def _lint(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+    if not card.get("lint"):
+        return []
+    t = ctx.t["scorecard"]
+    rows = [_row([t["severities"].get(f["severity"], f["severity"]), f["code"], f["message"]],
+                 f"severity-{f['severity']}") for f in card["lint"]]
+    columns = [(t["severity"], ""), (t["code"], ""), (t["message"], "text")]
+    return [_table(ctx, t["lint_caption"].format(title=title), columns, rows)]
+
+
+# --------------------------------------------------------------------------- follow-up
+
+
+def _follow_up(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        parts = (_lowest_elements(ctx, survey) + _largest_gaps(ctx, survey)
+                 + _quadrant_one(ctx, survey))
+        if parts:
+            blocks += [_heading(ctx.text(survey["title"]))] + parts
+    return blocks
+
+
+def _plan_columns(ctx: _Context) -> list[tuple[str, str]]:
+    t = ctx.t["follow_up"]
+    return [(t["program"], "fill"), (t["when"], "fill"), (t["who"], "fill")]
+
+
+def _lowest_elements(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    ikm = _analysis(survey, "ikm")
+    if not ikm:
+        return []
+    t, bands = ctx.t["follow_up"], _band_names(ctx, ikm["elements"])
+    lowest = sorted((e for e in ikm["elements"] if _finite(e["nrr"])), key=lambda e: e["nrr"])
+    rows = [[ctx.int(i), f"{e['element']} {_group(ctx, survey, e['element'])}",
+             ctx.num(e["nrr"], "nrr"), ctx.num(e["converted"], "converted"),
+             _band(ctx, e["band"], bands), "", "", ""]
+            for i, e in enumerate(lowest[:FOLLOW_UP_ELEMENTS], start=1)]
+    columns = [(t["number"], "num"), (t["element"], "text"), (t["nrr"], "num"),
+               (t["converted"], "num"), (t["band"], "")] + _plan_columns(ctx)
+    caption = t["ikm_caption"].format(survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows)] if rows else []
+
+
+def _largest_gaps(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    servqual = _analysis(survey, "servqual")
+    if not servqual:
+        return []
+    t = ctx.t["follow_up"]
+    texts = _pair_texts(ctx, survey, servqual["items"])
+    negative = sorted((r for r in servqual["items"] if _finite(r["gap"]) and r["gap"] < 0),
+                      key=lambda r: r["gap"])
+    rows = [[ctx.int(i), f"{r['item']} {texts.get(r['item'], '')}".strip(),
+             _group(ctx, survey, r.get("dimension")), _gap_cell(ctx, r["gap"]), "", "", ""]
+            for i, r in enumerate(negative[:FOLLOW_UP_GAPS], start=1)]
+    columns = [(t["number"], "num"), (t["attribute"], "text"), (t["dimension"], ""),
+               (t["gap"], "num")] + _plan_columns(ctx)
+    caption = t["gap_caption"].format(survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows)] if rows else []
+
+
+def _quadrant_one(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    ipa = _ipa_of(survey)
+    if not ipa:
+        return []
+    t = ctx.t["follow_up"]
+    texts = _pair_texts(ctx, survey, ipa["items"])
+    first = sorted((r for r in ipa["items"] if r["quadrant_number"] == "I"),
+                   key=lambda r: (r["x"], -r["y"]))
+    rows = [[ctx.int(i), f"{r['item']} {texts.get(r['item'], '')}".strip(), ctx.num(r["x"]),
+             ctx.num(r["y"]), "", "", ""] for i, r in enumerate(first, start=1)]
+    columns = [(t["number"], "num"), (t["attribute"], "text"), (t["x"], "num"),
+               (t["y"], "num")] + _plan_columns(ctx)
+    caption = t["quadrant_caption"].format(survey=ctx.text(survey["title"]))
+    return [_table(ctx, caption, columns, rows)] if rows else []
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def _suggestions(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        answers = [a for a in survey["free_text"] if str(a.get("text") or "").strip()]
+        if not answers:
+            continue
+        t, title = ctx.t["suggestions"], ctx.text(survey["title"])
+        blocks += [_heading(title),
+                   _note(t["total"].format(count=ctx.int(len(answers)), n=ctx.int(survey["n"])))]
+        fields = _field_names(ctx, survey)
+        for field in dict.fromkeys(a["field"] for a in answers):
+            merged = _merge_answers(a for a in answers if a["field"] == field)
+            rows = [[ctx.int(i), text, ctx.int(len(rows_)), ", ".join(rows_)]
+                    for i, (text, rows_) in enumerate(merged, start=1)]
+            columns = [(t["number"], "num"), (t["text"], "text"), (t["count"], "num"),
+                       (t["rows"], "")]
+            caption = t["caption"].format(field=fields.get(field, field), survey=title)
+            blocks.append(_table(ctx, caption, columns, rows))
+    return blocks
+
+
+def _merge_answers(answers: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """Identical answers (ignoring surrounding spaces) once, most frequent first."""
+    merged: dict[str, list[str]] = {}
+    for answer in answers:
+        merged.setdefault(str(answer["text"]).strip(), []).append(str(answer["row"]))
+    return sorted(merged.items(), key=lambda pair: -len(pair[1]))
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def _methods(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    blocks = []
+    for _, survey in _surveys(results):
+        rows = _convention_rows(ctx, survey)
+        if rows:
+            caption = ctx.t["methods"]["conventions_caption"].format(
+                survey=ctx.text(survey["title"]))
+            blocks.append(_table(ctx, caption, _setting_columns(ctx), rows))
+    for table, source in _band_tables(results):
+        blocks.append(_band_table(ctx, table, source))
+    return blocks + [_software(ctx, results)]
+
+
+def _setting_columns(ctx: _Context) -> list[tuple[str, str]]:
+    return [(ctx.t["methods"]["setting"], ""), (ctx.t["methods"]["value"], "")]
+
+
+def _value(ctx: _Context, value: Any) -> str:
+    values = ctx.t["methods"]["values"]
+    return values.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _convention_rows(ctx: _Context, survey: dict[str, Any]) -> list[list[str]]:
+    s, rows = ctx.t["methods"]["settings"], []
+    if validity := _analysis(survey, "validity"):
+        c = validity["conventions"]
+        rows += [[s["validity_r"], _yes_no(ctx, c["corrected"], "corrected")],
+                 [s["validity_alpha"], format_number(c["alpha"], 2, ctx.lang)],
+                 [s["validity_tail"], _value(ctx, c["tail"])],
+                 [s["validity_missing"], _value(ctx, c["missing"])]]
+    if reliability := _analysis(survey, "reliability"):
+        c = reliability["conventions"]
+        rows += [[s["reliability_missing"], _value(ctx, c["missing"])],
+                 [s["reliability_threshold"], format_number(c["threshold"], 2, ctx.lang)],
+                 [s["reliability_ci"], ctx.t["percent"].format(value=_level(ctx, c["ci"]))]]
+    if servqual := _analysis(survey, "servqual"):
+        c = servqual["conventions"]
+        rows += [[s["servqual_model"], _value(ctx, c["model"])],
+                 [s["servqual_zero"], _value(ctx, c["zero_method"])],
+                 [s["servqual_wilcoxon"], _value(ctx, c["wilcoxon_method"])],
+                 [s["servqual_level"], ctx.t["percent"].format(value=_level(ctx, c["level"]))],
+                 [s["servqual_matched"], _value(ctx, c["matched_by"])]]
+    if ipa := _ipa_of(survey):
+        c = ipa["conventions"]
+        rows += [[s["ipa_importance"], _value(ctx, c["importance_from"])],
+                 [s["ipa_crosshair"], _value(ctx, c["crosshair"])]]
+    return rows + _ikm_conventions(ctx, _analysis(survey, "ikm"))
+
+
+def _ikm_conventions(ctx: _Context, ikm: dict[str, Any] | None) -> list[list[str]]:
+    if not ikm:
+        return []
+    s, values, summary = ctx.t["methods"]["settings"], ctx.t["methods"]["values"], ikm["summary"]
+    standard = IKM_STANDARDS.get(summary["standard"])
+    mode = summary["weight_mode"]
+    rows = [[s["ikm_standard"], standard.citation if standard else summary["standard"]],
+            [s["ikm_weight_mode"], values["weight_exact"] if mode == "exact"
+             else values["weight_fixed"].format(mode=mode)],
+            [s["ikm_weight"], format_number(summary["weight"], 4, ctx.lang)]]
+    boot = _interval(ikm)
+    if boot:
+        rows.append([s["ikm_interval"], values["interval"].format(
+            level=_level(ctx, boot["level"]), n_boot=ctx.int(boot.get("n_boot")))])
+        rows.append([s["ikm_seed"], "" if boot.get("seed") is None else str(boot["seed"])])
+    if (ikm.get("sample") or {}).get("rule"):
+        rows.append([s["ikm_sample"], ikm["sample"]["rule"]])
     return rows
 
 
-def _accounting(survey: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    names = labels(lang)
-    rows = []
-    for record in survey["row_accounting"]:
-        excluded = [
-            f"{names['reasons'][reason]}: {format_number(record[reason], 0, lang)}"
-            for reason in sorted(names["reasons"]) if record.get(reason)
-        ]
-        rows.append({
-            "file": record["file"],
-            "rows_in_file": format_number(record["rows_in_file"], 0, lang),
-            "excluded": "; ".join(excluded) or names["none"],
-            "rows_kept": format_number(record["rows_kept"], 0, lang),
-        })
-    return rows
+def _band_tables(results: dict[str, Any]) -> list[tuple[BandTable | None, str]]:
+    """The band tables the results were graded with, and where each is published."""
+    names: dict[str, str] = {}
+    for _, survey in _surveys(results):
+        if ikm := _analysis(survey, "ikm"):
+            standard = IKM_STANDARDS.get(ikm["summary"]["standard"])
+            if standard:
+                names.setdefault(standard.band_table, "")
+        if _ipa_of(survey):
+            names.setdefault("csi", "")
+    card = results.get("scorecard")
+    if card:
+        names.setdefault(str(card["predicate"].get("table")), str(card["predicate"].get("source")))
+        names.setdefault("ici-colour", "")
+    return [(BANDS.get(name), source or (BANDS[name].source if name in BANDS else name))
+            for name, source in names.items()]
 
 
-def build_report(results: dict[str, Any], lang: str = "id") -> dict[str, Any]:
-    """Turn a results mapping into the report model for ``lang``."""
-    names = labels(lang)
-    surveys = []
-    for name, survey in results["surveys"].items():
-        surveys.append({
-            "name": name,
-            "title": _text(survey["title"], lang),
-            "questionnaire": _text(survey["questionnaire"]["title"], lang),
-            "n": format_number(survey["n"], 0, lang),
-            "k": format_number(survey["k"], 0, lang),
-            "population": format_number(survey["population"], 0, lang),
-            "accounting": _accounting(survey, lang),
-            "quality": _quality_rows(survey, lang),
-            "problems": list(survey.get("problems", [])),
-        })
+def _condition(ctx: _Context, table: BandTable, band: Any) -> str:
+    """A band's rule as printed: ``≥ 88,31``, ``> 100,00``, and ``< 65,00`` for the last."""
+    if band.lower is not None:
+        sign = "≥" if band.inclusive else ">"
+        return f"{sign} {format_number(band.lower, table.decimals, ctx.lang)}"
+    above = [b for b in table.bands if b.lower is not None]
+    if not above:
+        return ctx.t["methods"]["otherwise"]
+    sign = "<" if above[-1].inclusive else "≤"
+    return f"{sign} {format_number(above[-1].lower, table.decimals, ctx.lang)}"
+
+
+def _band_table(ctx: _Context, table: BandTable | None, source: str) -> Block:
+    """A band table: condition and label per band (and the code when it is a short grade)."""
+    t = ctx.t["methods"]
+    if table is None:
+        return _note(t["source"].format(source=source))
+    key = "label_en" if ctx.lang == "en" else "label_id"
+    graded = all(len(band.code) <= 2 for band in table.bands)
+    columns = [(t["condition"], "num"), (t["label"], "")]
+    rows = [[_condition(ctx, table, band), getattr(band, key)] for band in table.bands]
+    if graded:
+        columns.insert(0, (t["code"], ""))
+        rows = [[band.code, *row] for band, row in zip(table.bands, rows, strict=True)]
+    note = " ".join(part for part in (t["source"].format(source=source), table.note) if part)
+    title = ctx.t["band_tables"].get(table.name, table.title)
+    return _table(ctx, t["bands_caption"].format(title=title), columns, rows, note)
+
+
+def _timestamp(value: str) -> str:
+    """An ISO 8601 time as ``2025-01-31 14:05 UTC`` (as given when it does not parse)."""
+    try:
+        moment = datetime.fromisoformat(value).astimezone(timezone.utc)
+    except (TypeError, ValueError):
+        return str(value)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _software(ctx: _Context, results: dict[str, Any]) -> Block:
+    t = ctx.t["methods"]
+    rows = [[t["version"], results["surveyq_version"]],
+            [t["generated_at"], results["generated_at"]],
+            [t["schema"], results["schema"]],
+            [t["project_file"], PurePath(str(results["project"]["file"])).name],
+            [t["language"], ctx.lang]]
+    return _table(ctx, t["software_caption"], _setting_columns(ctx), rows)
+
+
+# --------------------------------------------------------------------------- the report
+
+_BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
+    "summary": _summary, "profile": _profile, "data-quality": _data_quality,
+    "validity": _validity, "reliability": _reliability, "frequencies": _frequencies,
+    "servqual": _servqual, "ipa": _ipa, "ikm": _ikm, "scorecard": _scorecard,
+    "follow-up": _follow_up, "suggestions": _suggestions, "methods": _methods,
+}
+
+
+def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = False
+                 ) -> dict[str, Any]:
+    """Turn a results mapping into the report model for ``lang``.
+
+    Parameters
+    ----------
+    results : dict
+        The results mapping (schema ``surveyq-results/1``, docs/results-schema.md), with an
+        optional ``scorecard`` entry.
+    lang : {"id", "en"}, default "id"
+        Language of every string and of the number format (1.234,56 or 1,234.56).
+    strict : bool, default False
+        Raise when a chart cannot be drawn (tests). Otherwise the page prints a note where
+        the chart would be and a :class:`ChartWarning` is issued.
+
+    Returns
+    -------
+    dict
+        The report model described in the module docstring: strings only, ready to print.
+
+    Raises
+    ------
+    KeyError
+        When the results lack a key the report needs (the schema is checked by use).
+    """
+    t = labels(lang)
+    ctx = _Context(lang=lang, t=t, strict=strict)
+    sections = []
+    for number, section_id in enumerate(SECTION_IDS, start=1):
+        text = t["sections"][section_id]
+        blocks = _BUILDERS[section_id](ctx, results)
+        sections.append({"id": section_id, "number": str(number), "title": text["title"],
+                         "intro": text["intro"], "empty": text["empty"], "blocks": blocks,
+                         "cls": "" if blocks else "empty"})
     return {
         "lang": lang,
-        "t": names,
-        "title": names["report_title"],
-        "organisation": _text(results["project"]["organisation"], lang),
-        "period": _text(results["project"]["period"], lang),
-        "generated": names["generated"].format(version=results["surveyq_version"],
-                                               when=results["generated_at"]),
-        "surveys": surveys,
+        "t": {"contents": t["contents"]},
+        "title": t["report_title"],
+        "organisation": ctx.text(results["project"]["organisation"]),
+        "period": t["period"].format(period=results["project"].get("period") or t["dash"]),
+        "generated": t["generated"].format(version=results["surveyq_version"],
+                                           when=_timestamp(results["generated_at"])),
+        "sections": sections,
     }
