@@ -345,7 +345,7 @@ CSI = BandTable(
     title="Customer Satisfaction Index (percent)",
     source=(
         "Common Indonesian CSI criteria (published as 81-100, 66-80.99, 51-65.99, 35-50.99, "
-        "0-34.99); ../shared/spec/formulas.md section 5"
+        "0-34.99) in Indonesian satisfaction studies; not traced to a primary source"
     ),
     bands=(
         Band(code="very_satisfied", lower=81, label_id="Sangat puas", label_en="Very satisfied"),
@@ -384,7 +384,7 @@ NKO_KEMENKEU_LAKIN = BandTable(
 NKO_ALTERNATIVE = BandTable(
     name="nko-alternative",
     title="Predikat Nilai Kinerja Organisasi (NKO), circulating alternative",
-    source="A circulating alternative predicate table (../shared/spec/formulas.md section 7)",
+    source="A circulating alternative predicate table (surveyq formulas, section 7)",
     note="Secondary source; not confirmed in a regulation.",
     bands=(
         Band(code="sangat_baik", lower=110, label_id="Sangat Baik", label_en="Very good"),
@@ -536,7 +536,7 @@ VFM_EFFECTIVENESS_RECIPROCAL = BandTable(
 ICI_COLOUR = BandTable(
     name="ici-colour",
     title="IKU status colour from the achievement index (ICI)",
-    source="Common Kemenkeu practice (../shared/spec/formulas.md section 7)",
+    source="Common Kemenkeu practice: green >= 100, yellow >= 80, red below",
     note="Common practice; configurable.",
     bands=(
         Band(code="green", lower=100, label_id="Hijau", label_en="Green"),
