@@ -21,7 +21,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from surveyq.errors import InputError
@@ -32,6 +31,7 @@ from surveyq.questionnaire import (
     load_questionnaire,
     resolve_questionnaire_path,
 )
+from surveyq.yamlfile import read_yaml
 
 Analysis = Literal["validity", "reliability", "servqual", "ipa", "csi", "ikm"]
 
@@ -98,23 +98,10 @@ class Project:
         return org if isinstance(org, str) else org.get(lang)
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("project file not found: check the path", str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path), where
-        ) from None
-
-
 def load_project(path: str | Path) -> Project:
     """Read a project YAML, check its files and load its questionnaires; all problems at once."""
     file = Path(path)
-    raw = _read_yaml(file)
+    raw = read_yaml(file, "project file")
     if not isinstance(raw, dict):
         raise InputError(
             "a project file must be a YAML mapping with organisation and surveys", str(file)

@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from surveyq.errors import InputError
+from surveyq.yamlfile import read_yaml
 
 LANGUAGES = ("id", "en")
 Role = Literal["perception", "expectation", "importance", "satisfaction", "item"]
@@ -349,18 +349,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         Naming the file, the key path (``items[3] (id P04).scale``) and the fix.
     """
     file = resolve_questionnaire_path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found: check the path", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text: save the YAML file as UTF-8", str(file)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})", str(file), where
-        ) from None
+    raw = read_yaml(file)
     return parse_questionnaire(raw, str(file))
 
 

@@ -41,7 +41,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -69,6 +68,7 @@ from surveyq.scorecard_math import (
     perspective_value,
     weighted_score,
 )
+from surveyq.yamlfile import read_yaml
 
 __all__ = [
     "ACTUALS_COLUMNS",
@@ -541,17 +541,7 @@ def load_scorecard(path: str | Path) -> Scorecard:
         in its content, each with its key path and fix.
     """
     file = Path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("scorecard file not found: check the path", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text: save the YAML file as UTF-8", str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(f"not valid YAML ({getattr(exc, 'problem', exc)})", str(path),
-                         where) from None
+    raw = read_yaml(file, "scorecard file")
     return parse_scorecard(raw, str(path))
 
 
