@@ -1062,6 +1062,13 @@ def _perspective_values(card: Scorecard, frame: pd.DataFrame) -> pd.Series:
     return pd.Series(values, dtype=float)
 
 
+def _perspective_colour(card: Scorecard, value: float) -> str | None:
+    """A perspective's traffic light, by the same rule as its IKU (none for weighted scores)."""
+    if math.isnan(value) or card.scheme == "weighted-score":
+        return None
+    return ici_colour(value, card.ici.colours)
+
+
 def _scheme_score(card: Scorecard, values: pd.Series, weights: pd.Series,
                   frame: pd.DataFrame) -> tuple[float, Any, pd.Series]:
     """(score, band, contributions) for the scheme."""
@@ -1101,7 +1108,8 @@ def _score(card: Scorecard, frame: pd.DataFrame, perspectives: pd.Series,
     frame_p = pd.DataFrame([
         {"id": p.id, "name": p.name.id, "name_en": p.name.en,
          "weight": float(weights.get(p.id, math.nan)), "weight_given": float(perspectives[p.id]),
-         "value": float(values[p.id]), "contribution": float(contributions.get(p.id, math.nan))}
+         "value": float(values[p.id]), "contribution": float(contributions.get(p.id, math.nan)),
+         "colour": _perspective_colour(card, float(values[p.id]))}
         for p in card.perspectives])
     return float(score), predicate, frame_p
 
@@ -1251,7 +1259,7 @@ class ScorecardResult:
             "normalised": self.normalised, "notes": list(self.notes), "lint": self._lint_dicts(),
             "perspectives": [
                 {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
-                 **{k: _plain(r[k]) for k in ("weight", "value", "contribution")}}
+                 **{k: _plain(r[k]) for k in ("weight", "value", "contribution", "colour")}}
                 for r in self.perspectives.to_dict("records")],
             "objectives": [
                 {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},

@@ -256,8 +256,10 @@ def test_profile_bars_counts_and_fallback_label() -> None:
 
 
 def test_perspective_bars_names_and_traffic_lights() -> None:
-    rows = [{"id": "customer", "name": {"id": "Pelanggan", "en": "Customer"}, "value": 104.2},
-            {"id": "process", "name": {"id": "Proses", "en": "Process"}, "value": 91.5},
+    rows = [{"id": "customer", "name": {"id": "Pelanggan", "en": "Customer"}, "value": 104.2,
+             "colour": "green"},
+            {"id": "process", "name": {"id": "Proses", "en": "Process"}, "value": 91.5,
+             "colour": "yellow"},
             {"id": "learning", "name": {"id": "Pembelajaran", "en": "Learning"}, "value": 70.0,
              "colour": "green"}]
     svg = charts.perspective_bars(rows, "id", "Nilai perspektif")

@@ -136,7 +136,13 @@ def test_to_dict_shape(tmp_path):
     assert list(out) == ["scheme", "title", "period", "score", "predicate", "normalised",
                          "notes", "lint", "perspectives", "objectives", "indicators"]
     assert set(out["predicate"]) == {"code", "label", "table", "source"}
-    assert list(out["perspectives"][0]) == ["id", "name", "weight", "value", "contribution"]
+    assert list(out["perspectives"][0]) == ["id", "name", "weight", "value", "contribution",
+                                            "colour"]
+    # Perspective lights follow the IKU rule: green >= 100, yellow >= 80, red below.
+    for perspective in out["perspectives"]:
+        value = perspective["value"]
+        expected = "green" if value >= 100 else "yellow" if value >= 80 else "red"
+        assert perspective["colour"] == expected
     assert list(out["objectives"][0]) == ["id", "name", "perspective", "value"]
     assert list(out["indicators"][0]) == [
         "id", "name", "perspective", "objective", "target", "target_low", "target_high", "unit",

@@ -42,7 +42,6 @@ from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
 from matplotlib.transforms import Bbox
 
 from surveyq.report.i18n import format_number
-from surveyq.scorecard_math import ici_colour
 
 __all__ = [
     "BAND_COLOURS",
@@ -777,10 +776,8 @@ def _perspective_name(row: Mapping[str, Any], key: str) -> str:
 
 
 def _status(row: Mapping[str, Any], value: float) -> str:
-    """The row's ``colour`` when given, else the scorecard's own ICI colour rule."""
-    if row.get("colour") in TRAFFIC_LIGHTS:
-        return str(row["colour"])
-    return "" if math.isnan(value) else ici_colour(value)
+    """The row's ``colour`` as the scorecard classified it ("" when it has none)."""
+    return str(row["colour"]) if row.get("colour") in TRAFFIC_LIGHTS else ""
 
 
 def perspective_bars(perspectives: list[dict], name_key: str = "id", title: str = "", *,
@@ -810,8 +807,8 @@ def perspective_bars(perspectives: list[dict], name_key: str = "id", title: str 
 
     Notes
     -----
-    A row without ``colour`` is coloured by :func:`surveyq.scorecard_math.ici_colour`
-    (green >= 100, yellow 80 to < 100, red < 80), the rule the scorecard itself uses.
+    Bars take the ``colour`` the scorecard gave each perspective (its ICI colour rule); the
+    chart classifies nothing itself, so a row without one is drawn in neutral grey.
     """
     if not perspectives:
         return ""
