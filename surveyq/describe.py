@@ -47,6 +47,7 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
             "role": item.role,
             "dimension": item.dimension,
             "element": item.element,
+            "pair": item.pair,
             "text_id": item.text.id,
             "text_en": item.text.en,
             "scale": item.scale,
