@@ -37,7 +37,15 @@ from surveyq.scorecard_math import (  # noqa: E402
     perspective_value,
     weighted_score,
 )
-from surveyq.servqual import Csi, Servqual, csi, ipa, servqual, servqual_by  # noqa: E402
+from surveyq.servqual import (  # noqa: E402
+    Csi,
+    Servqual,
+    csi,
+    ipa,
+    servqual,
+    servqual_by,
+    servqual_from_moments,
+)
 from surveyq.strategy import ahp_weights, ie_matrix, ife_efe, qspm  # noqa: E402
 from surveyq.uncertainty import IkmInterval, ikm_ci  # noqa: E402
 from surveyq.validity import item_validity, r_table  # noqa: E402
@@ -101,6 +109,7 @@ __all__ = [
     "Servqual",
     "servqual",
     "servqual_by",
+    "servqual_from_moments",
     "SurveyqError",
     "value_for_money",
     "weighted_score",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from surveyq.bands import BandTable, band_table, classify
 from surveyq.errors import InputError
+from surveyq.moments import Moments
 
 __all__ = [
     "IKM_STANDARDS",
@@ -329,7 +330,7 @@ def _nrr_table(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def ikm(
-    items: pd.DataFrame,
+    items: pd.DataFrame | Moments,
     standard: str = "permenpanrb-14-2017",
     weight_mode: str | None = None,
     force: bool = False,
@@ -338,10 +339,13 @@ def ikm(
 
     Parameters
     ----------
-    items : DataFrame
+    items : DataFrame or Moments
         Respondents x elements, codes 1-4, NaN for a missing answer. Columns are the
         questionnaire's element codes (``"U1"``...); any number of elements works with
-        ``weight_mode="exact"``.
+        ``weight_mode="exact"``. Or their :class:`~surveyq.moments.Moments` (e.g. from
+        ``Moments.from_csv(path, elements, valid_codes=[1, 2, 3, 4])`` for millions of
+        rows): NRR_u and n_u are the available-answer means and counts it holds, so the
+        elements table is the same; see Notes for ``n``.
     standard : {"permenpanrb-14-2017", "kep25-2004"}
         The regulation: it sets the band table and the default weight mode.
     weight_mode : {None, "exact", "0.071", "0.111", "0.11"}
@@ -375,6 +379,12 @@ def ikm(
     range is not 25-100 (0.071 x 14 reaches 99.40 at most); the weight multiplied is the
     one shown, never mixed with another.
 
+    From a Moments, ``n`` (respondents who answered at least one element) is exact when
+    some element was answered on every row; otherwise Moments cannot tell a row with no
+    answer at all, ``n`` counts every row read and a note gives the bounds. Codes cannot be
+    checked one by one: the means must lie in 1-4 and the sums of squares must be those of
+    values in [1, 4]; read with ``valid_codes=[1, 2, 3, 4]`` to drop anything else.
+
     References
     ----------
     .. [1] Keputusan MenPAN KEP/25/M.PAN/2/2004, Pedoman Umum Penyusunan IKM.
@@ -392,10 +402,53 @@ def ikm(
     >>> round(result.converted, 4), result.band, result.label
     (80.5556, 'B', 'Baik')
     """
+    if isinstance(items, Moments):
+        table, respondents, notes = _nrr_from_moments(items)
+        return _build_ikm(table, standard, weight_mode, force, respondents, notes=notes)
     values = _check_codes(items)
     table = _nrr_table(values)
     respondents = int(values.notna().any(axis=1).sum())
     return _build_ikm(table, standard, weight_mode, force, respondents, notes=[])
+
+
+def _nrr_from_moments(moments: Moments) -> tuple[pd.DataFrame, int, list[str]]:
+    """(NRR table, respondents, notes) from the available-answer sums of a Moments."""
+    counts = moments.counts("available")
+    empty = list(counts.index[counts == 0])
+    if empty:
+        raise InputError(
+            f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
+            "column(s) or check the data"
+        )
+    _check_moment_range(moments)
+    table = pd.DataFrame({"nrr": moments.means("available"), "n": counts.astype(int)})
+    table.index.name = None
+    most_answered = int(counts.max())
+    if most_answered == moments.n_rows:
+        return table, moments.n_rows, []
+    note = (
+        f"n = {moments.n_rows} counts every row read: Moments do not record rows without "
+        f"any answer, so between {most_answered} and {moments.n_rows} respondents answered "
+        "at least one element"
+    )
+    return table, moments.n_rows, [note]
+
+
+def _check_moment_range(moments: Moments) -> None:
+    """Means in 1-4 and sum((x - 1)(4 - x)) >= 0 per element: necessary for codes 1-4."""
+    count = moments.item_count.astype(float)
+    total = moments.item_sum + moments.shift * count
+    total_sq = moments.item_sumsq + 2 * moments.shift * moments.item_sum + moments.shift**2 * count
+    inside = -total_sq + (SCALE_MIN + SCALE_MAX) * total - SCALE_MIN * SCALE_MAX * count
+    tolerance = 1e-9 * np.maximum(1.0, total_sq)
+    bad = (inside < -tolerance) | (total < SCALE_MIN * count) | (total > SCALE_MAX * count)
+    if bad.any():
+        element = moments.items[int(np.flatnonzero(bad)[0])]
+        raise InputError(
+            f"element {element!r} has answers outside {SCALE_MIN}-{SCALE_MAX} (its sums "
+            "cannot come from codes 1-4); rebuild the Moments with valid_codes=[1, 2, 3, 4] "
+            "or recode the data"
+        )
 
 
 def ikm_from_nrr(

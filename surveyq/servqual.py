@@ -20,6 +20,7 @@ from scipy import stats
 from surveyq.bands import classify, round_half_up
 from surveyq.errors import AnalysisError, InputError
 from surveyq.ikm import _aligned_groups, _numeric_answers
+from surveyq.moments import Moments
 
 __all__ = [
     "SERVQUAL_DIMENSIONS",
@@ -31,6 +32,7 @@ __all__ = [
     "ipa",
     "servqual",
     "servqual_by",
+    "servqual_from_moments",
 ]
 
 #: The five SERVQUAL dimensions: code -> (Indonesian, English).
@@ -720,6 +722,236 @@ def _group_row(result: Servqual, n: int) -> dict[tuple[str, Hashable], float]:
             {("dimension_gap", code): value for code, value in result.dimensions[score].items()}
         )
     return row
+
+
+# --------------------------------------------------------------------------- from Moments
+
+
+def servqual_from_moments(
+    moments: Moments,
+    perception: list[Hashable] | tuple[Hashable, ...],
+    expectation: list[Hashable] | tuple[Hashable, ...] | None = None,
+    dimensions: Mapping[Hashable, Hashable] | pd.Series | None = None,
+    *,
+    level: float = 0.95,
+) -> Servqual:
+    """SERVQUAL item (and, for complete data, dimension) results from a Moments.
+
+    For surveys too large for memory: build the Moments of the P and E columns side by side
+    (``Moments.from_csv(path, p_items + e_items, pairwise=True)``) and pass their names.
+
+    Parameters
+    ----------
+    moments : Moments
+        Moments of a frame holding the perception and expectation items of the same
+        respondents, one row per respondent.
+    perception : sequence
+        Perception item names in ``moments``.
+    expectation : sequence, optional
+        Expectation item names, paired with ``perception`` by position (named after it in
+        the result). None gives SERVPERF (perceptions only).
+    dimensions : Mapping or Series, optional
+        Perception item -> dimension code, as in :func:`servqual`.
+    level : float, default 0.95
+        Confidence level of the mean-gap intervals.
+
+    Returns
+    -------
+    Servqual
+        What :func:`servqual` gives, with these differences (all noted in ``notes``):
+
+        - ``p_mean``, ``e_mean``, ``n_p``, ``n_e`` (every available answer) are always
+          there, and so is SERVPERF's ``p_sd``.
+        - The gap, n of pairs, paired t-test, CI, d_z and conformity come from the sums
+          over respondents who answered both P and E of the item: they need
+          ``pairwise=True`` Moments, or complete data (then the listwise sums suffice).
+          Otherwise they are NaN.
+        - Wilcoxon signed-rank p-values need ranks, which moments do not hold: NaN.
+        - Dimension scores are means of each respondent's answered items: with complete
+          data that is a fixed linear combination of the items, so the dimension table
+          (and ``overall["unweighted"]``) come from the listwise sums; with missing data
+          they are left out. Importance weights are per respondent: not available.
+
+    Notes
+    -----
+    With d = P - E over the n pairs of an item: gap = mean d, t = gap / (s_d / sqrt(n)),
+    df = n - 1, two-sided p, CI gap +- t_{(1+level)/2, df} s_d / sqrt(n), d_z = gap / s_d,
+    as ``scipy.stats.ttest_rel`` computes them; sum d and sum d^2 come from the pairwise sums
+    (sum d^2 = sum P^2 + sum E^2 - 2 sum PE), exact for integer codes. formulas.md
+    section 4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from surveyq.moments import Moments
+    >>> answers = pd.DataFrame({"p1": [4, 5, 3, 4, 5], "p2": [3, 4, 4, 4, 5],
+    ...                         "e1": [3, 4, 4, 2, 3], "e2": [4, 4, 5, 5, 4]})
+    >>> result = servqual_from_moments(Moments.from_frame(answers), ["p1", "p2"],
+    ...                                ["e1", "e2"])
+    >>> result.items.loc["p1", ["gap", "t", "df"]].round(4).tolist()
+    [1.0, 1.8257, 4.0]
+    """
+    if not isinstance(moments, Moments):
+        raise InputError(f"moments must be a surveyq Moments, got {type(moments).__name__}")
+    _check_options("servqual", "per-respondent", "wilcox", level)
+    p_index = _moment_indices(moments, perception, "perception")
+    e_index = None if expectation is None else _moment_indices(moments, expectation,
+                                                               "expectation")
+    if e_index is not None and len(e_index) != len(p_index):
+        raise InputError(f"{len(p_index)} perception items but {len(e_index)} expectation "
+                         "items: they pair by position")
+    names = pd.Index(list(perception), name="item")
+    mapping = _dimension_map(names, dimensions)
+    complete = moments.n_complete == moments.n_rows
+    notes: list[str] = []
+    items = _moment_item_table(moments, names, p_index, e_index, level, notes)
+    dimension_table = pd.DataFrame()
+    if mapping is not None:
+        items["dimension"] = mapping
+        if complete:
+            dimension_table = _moment_dimension_table(moments, mapping, p_index, e_index, level)
+        else:
+            notes.append("dimension scores need each respondent's answers when data are "
+                         "missing: left out (Moments hold sums only)")
+    score = "p_mean" if e_index is None else "gap"
+    if e_index is not None:
+        notes.append("Wilcoxon signed-rank tests need ranks, which Moments do not hold: NaN")
+    return Servqual(
+        items=items,
+        dimensions=dimension_table,
+        overall=_overall(items, dimension_table, score),
+        model="servperf" if e_index is None else "servqual",
+        weighting=None,
+        matched_by="none" if e_index is None else "position",
+        zero_method="wilcox",
+        wilcoxon_method=WILCOXON_METHOD,
+        level=level,
+        notes=tuple(notes + _undefined_test_notes(items)),
+    )
+
+
+def _moment_indices(moments: Moments, names, what: str) -> list[int]:
+    names = [str(name) for name in names]
+    absent = [name for name in names if name not in moments.items]
+    if absent:
+        raise InputError(f"{what} item(s) {absent} are not in the Moments' items "
+                         f"{list(moments.items)}")
+    return [moments.items.index(name) for name in names]
+
+
+def _moment_item_table(moments: Moments, names: pd.Index, p_index: list[int],
+                       e_index: list[int] | None, level: float, notes: list[str]) -> pd.DataFrame:
+    means, counts = moments.means().to_numpy(), moments.counts().to_numpy()
+    if e_index is None:
+        sd = np.sqrt(_available_variance(moments))
+        return pd.DataFrame({"p_mean": means[p_index], "p_sd": sd[p_index],
+                             "n_p": counts[p_index]}, index=names)
+    rows = []
+    pairs_known = moments.has_pairwise or moments.n_complete == moments.n_rows
+    if not pairs_known:
+        notes.append("gaps and paired tests need the sums over respondents who answered both "
+                     "P and E: rebuild the Moments with pairwise=True (NaN here)")
+    for i, j in zip(p_index, e_index, strict=True):
+        sums = _pair_sums(moments, i, j) if pairs_known else None
+        row = {"p_mean": means[i], "e_mean": means[j], "n_p": int(counts[i]),
+               "n_e": int(counts[j])}
+        row.update(_paired_from_sums(sums, level))
+        rows.append(row)
+    table = pd.DataFrame(rows, index=names)
+    table["p_holm"] = _holm(table["p_value"].to_numpy())
+    table["wilcoxon_p"] = np.nan
+    table["wilcoxon_p_holm"] = np.nan
+    return table[_PAIRED_COLUMNS]
+
+
+def _available_variance(moments: Moments) -> np.ndarray:
+    count = moments.item_count.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = ((count * moments.item_sumsq - moments.item_sum**2)
+                    / (count * (count - 1)))
+    return np.where(count > 1, variance, np.nan)
+
+
+def _pair_sums(moments: Moments, i: int, j: int) -> dict[str, float]:
+    """n, P and E totals, and the centred sum and sum of squares of d = P - E over pairs."""
+    c_p, c_e = moments.shift[i], moments.shift[j]
+    if moments.has_pairwise:
+        n = float(moments.pair_count[i, j])
+        sum_p, sum_e = moments.pair_sum[i, j], moments.pair_sum[j, i]
+        square = (moments.pair_sumsq[i, j] + moments.pair_sumsq[j, i]
+                  - 2 * moments.pair_cross[i, j])
+    else:  # complete data: every row is a pair
+        gram = moments.gram
+        n, sum_p, sum_e = gram[0, 0], gram[0, i + 1], gram[0, j + 1]
+        square = gram[i + 1, i + 1] + gram[j + 1, j + 1] - 2 * gram[i + 1, j + 1]
+    return {"n": n, "total_p": sum_p + n * c_p, "total_e": sum_e + n * c_e,
+            "sum_d": sum_p - sum_e, "square_d": square, "shift_d": c_p - c_e}
+
+
+def _paired_from_sums(sums: dict[str, float] | None, level: float) -> dict[str, float]:
+    """gap, n, paired t-test, CI, d_z and conformity from sums over the pairs."""
+    row = {"gap": np.nan, "n": 0, "conformity": np.nan, "t": np.nan, "df": np.nan,
+           "p_value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "d_z": np.nan}
+    if sums is None or sums["n"] == 0:
+        return row
+    n = sums["n"]
+    row["n"] = int(round(n))
+    row["gap"] = sums["sum_d"] / n + sums["shift_d"]
+    row["conformity"] = 100 * sums["total_p"] / sums["total_e"] if sums["total_e"] else np.nan
+    if n < 2:
+        return row
+    deviation_square = (n * sums["square_d"] - sums["sum_d"] ** 2) / n
+    row["df"] = n - 1
+    if deviation_square <= 1e-12 * max(1.0, abs(sums["square_d"])):
+        return row
+    spread = np.sqrt(deviation_square / (n - 1))
+    error = spread / np.sqrt(n)
+    t_value = row["gap"] / error
+    quantile = stats.t.ppf((1 + level) / 2, n - 1)
+    row.update(t=t_value, p_value=float(2 * stats.t.sf(abs(t_value), n - 1)),
+               ci_low=row["gap"] - quantile * error, ci_high=row["gap"] + quantile * error,
+               d_z=row["gap"] / spread)
+    return row
+
+
+def _moment_dimension_table(moments: Moments, mapping: pd.Series, p_index: list[int],
+                            e_index: list[int] | None, level: float) -> pd.DataFrame:
+    """Dimension rows for complete data: each score is a fixed mean of the items."""
+    gram, shift = moments.gram, moments.shift
+    n = gram[0, 0]
+    rows = {}
+    for code in dict.fromkeys(mapping):
+        members = np.flatnonzero((mapping == code).to_numpy())
+        p_weights = _weights(moments.k, [p_index[m] for m in members])
+        row = {"k": len(members)}
+        p_total = p_weights @ gram[0, 1:] + n * (p_weights @ shift)
+        if e_index is None:
+            variance = (n * p_weights @ gram[1:, 1:] @ p_weights
+                        - (p_weights @ gram[0, 1:]) ** 2) / (n * (n - 1))
+            row.update(p_mean=p_total / n, p_sd=np.sqrt(variance), n_p=int(n))
+        else:
+            e_weights = _weights(moments.k, [e_index[m] for m in members])
+            d = p_weights - e_weights
+            e_total = e_weights @ gram[0, 1:] + n * (e_weights @ shift)
+            sums = {"n": n, "total_p": p_total, "total_e": e_total, "sum_d": d @ gram[0, 1:],
+                    "square_d": d @ gram[1:, 1:] @ d, "shift_d": d @ shift}
+            row.update(p_mean=p_total / n, e_mean=e_total / n, n_p=int(n), n_e=int(n))
+            row.update(_paired_from_sums(sums, level))
+        rows[code] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "dimension"
+    if e_index is None:
+        return table[["k", *_SERVPERF_COLUMNS]]
+    table["p_holm"] = _holm(table["p_value"].to_numpy())
+    table["wilcoxon_p"] = np.nan
+    table["wilcoxon_p_holm"] = np.nan
+    return table[["k", *_PAIRED_COLUMNS]]
+
+
+def _weights(k: int, members: list[int]) -> np.ndarray:
+    weights = np.zeros(k)
+    weights[members] = 1 / len(members)
+    return weights
 
 
 # --------------------------------------------------------------------------- IPA and CSI
