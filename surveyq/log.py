@@ -64,7 +64,7 @@ ROW_EXCLUSIONS = frozenset(
     }
 )
 
-LOG_COLUMNS = ["file", "row", "column", "raw_value", "action", "reason", "message"]
+LOG_COLUMNS = ["file", "row", "column", "raw_value", "action", "reason", "message", "count"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,10 @@ class LogEntry:
     ``row`` is the row number a person sees when opening the file (1-based, the header
     being row 1 in a CSV; the sheet row in a workbook; the case number in SPSS), or None
     for an entry about a whole column or file.
+
+    ``count`` is how many cells or rows the entry stands for: 1, except in a streamed survey
+    (:mod:`surveyq.streamed`), where one entry per column, reason and value counts every
+    cell alike and ``row`` is the first of them (the message lists the first few).
     """
 
     file: str
@@ -83,6 +87,7 @@ class LogEntry:
     action: Action
     reason: Reason
     message: str
+    count: int = 1
 
     @property
     def fatal(self) -> bool:
@@ -98,6 +103,7 @@ class LogEntry:
             "action": self.action.value,
             "reason": self.reason.value,
             "message": self.message,
+            "count": self.count,
         }
 
 
@@ -118,8 +124,11 @@ class CleaningLog:
         action: Action,
         reason: Reason,
         message: str,
+        count: int = 1,
     ) -> None:
-        self.entries.append(LogEntry(file, row, column, raw_value, action, reason, message))
+        self.entries.append(
+            LogEntry(file, row, column, raw_value, action, reason, message, count)
+        )
 
     def extend(self, other: CleaningLog) -> None:
         self.entries.extend(other.entries)
@@ -139,11 +148,11 @@ class CleaningLog:
         return frame
 
     def summary(self) -> pd.DataFrame:
-        """Counts of entries by file, reason and action."""
+        """Cells or rows per file, reason and action (the sum of the entries' counts)."""
         frame = self.to_frame()
         if frame.empty:
             return pd.DataFrame(columns=["file", "reason", "action", "count"])
-        counts = frame.groupby(["file", "reason", "action"], sort=True).size()
+        counts = frame.groupby(["file", "reason", "action"], sort=True)["count"].sum()
         return counts.rename("count").reset_index()
 
     def row_accounting(self) -> pd.DataFrame:
@@ -156,7 +165,9 @@ class CleaningLog:
             ]
             record = {"file": file, "rows_in_file": counts["rows_in_file"]}
             for reason in sorted(ROW_EXCLUSIONS, key=lambda r: r.value):
-                record[reason.value] = int((excluded["reason"] == reason.value).sum())
+                record[reason.value] = int(
+                    excluded.loc[excluded["reason"] == reason.value, "count"].sum()
+                )
             record["rows_kept"] = counts["rows_kept"]
             records.append(record)
         return pd.DataFrame(records)

@@ -677,7 +677,7 @@ def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str) -> l
         (c["raw_value"], "raw_value", None),
         (c["action"], lambda r: _lookup(names["actions"], r.get("action")), None),
         (c["reason"], lambda r: _lookup(names["reasons"], r.get("reason")), None),
-        (c["message"], "message", None)]
+        (c["message"], "message", None), (c["cells"], "count", CODE)]
     frame, formats = _frame(records, columns)
     return [Table("cleaning_log", t["captions"]["cleaning_log"], frame, formats,
                   t["notes"]["cleaning_log"], (), "cleaning_log", t["sheets"]["cleaning_log"], 2)]
