@@ -7,9 +7,15 @@ per item (formulas.md section 1); every level of the scale is kept even when nob
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from surveyq.clean import Responses
+
+if TYPE_CHECKING:
+    from surveyq.questionnaire import Questionnaire
 
 FREE_TEXT_KINDS = ("suggestion",)
 ID_KINDS = ("id", "name")
@@ -36,12 +42,34 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
     3.5
     """
     q = responses.questionnaire
+    counts = {
+        item.id: {
+            point: int((responses.items[item.id] == point).sum())
+            for point in q.scale_of(item).points
+        }
+        for item in q.items
+    }
+    return frequency_table(q, counts, responses.n)
+
+
+def frequency_table(
+    q: Questionnaire, counts: dict[str, dict[int, int]], n_rows: int
+) -> pd.DataFrame:
+    """The frequency table from each item's count per scale point (answers after reverse
+    keying) and the number of respondents; mean and sd follow from the counts.
+
+    >>> from surveyq.questionnaire import load_questionnaire
+    >>> q = load_questionnaire("skm-permenpanrb-14-2017")
+    >>> counts = {i.id: {1: 0, 2: 0, 3: 1, 4: 1} for i in q.items}
+    >>> table = frequency_table(q, counts, 3)
+    >>> int(table.loc["U1", "n"]), int(table.loc["U1", "missing"]), float(table.loc["U1", "mean"])
+    (2, 1, 3.5)
+    """
     points = sorted({p for item in q.items for p in q.scale_of(item).points})
     records = []
     for item in q.items:
-        answers = responses.items[item.id]
         scale = q.scale_of(item)
-        counts = answers.value_counts()
+        answered = sum(counts[item.id].values())
         record = {
             "item": item.id,
             "role": item.role,
@@ -52,17 +80,28 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
             "text_en": item.text.en,
             "scale": item.scale,
             "reverse": item.reverse,
-            "n": int(answers.notna().sum()),
-            "missing": int(answers.isna().sum()),
-            "mean": answers.mean(),
-            "sd": answers.std(ddof=1),
+            "n": answered,
+            "missing": n_rows - answered,
+            **_mean_sd(counts[item.id]),
         }
         for point in points:
             record[f"count_{point}"] = (
-                int(counts.get(float(point), 0)) if point in scale.points else None
+                counts[item.id].get(point, 0) if point in scale.points else None
             )
         records.append(record)
     return pd.DataFrame(records).set_index("item")
+
+
+def _mean_sd(counts: dict[int, int]) -> dict[str, float]:
+    """Mean and sample sd (ddof 1) of answers given as point -> count; NaN when undefined."""
+    n = sum(counts.values())
+    if n == 0:
+        return {"mean": float("nan"), "sd": float("nan")}
+    mean = sum(point * count for point, count in counts.items()) / n
+    if n == 1:
+        return {"mean": mean, "sd": float("nan")}
+    squares = sum(count * (point - mean) ** 2 for point, count in counts.items())
+    return {"mean": mean, "sd": math.sqrt(squares / (n - 1))}
 
 
 def scale_labels(responses: Responses) -> dict[str, dict[str, list[str]]]:
