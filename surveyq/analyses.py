@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from surveyq.clean import Responses
 from surveyq.errors import AnalysisError
 from surveyq.ikm import ikm as ikm_index
 from surveyq.ikm import ikm_by, ikm_trend, sample_adequate, sample_size
+from surveyq.moments import Moments
 from surveyq.reliability import cronbach_alpha
 from surveyq.servqual import csi as csi_index
 from surveyq.servqual import ipa as ipa_quadrants
@@ -28,8 +30,8 @@ from surveyq.uncertainty import ikm_ci
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
-    from surveyq.clean import Responses
     from surveyq.pipeline import SurveyRun
+    from surveyq.questionnaire import Questionnaire
 
 #: Conventions used unless a project's ``options`` say otherwise (formulas.md sections 2-3).
 DEFAULTS = {
@@ -54,7 +56,11 @@ class ScaleSpec:
 
 def scales_of(run: SurveyRun) -> list[ScaleSpec]:
     """Whole scale per role, then one scale per dimension within the role (if several)."""
-    q = run.responses.questionnaire
+    return questionnaire_scales(run.responses.questionnaire)
+
+
+def questionnaire_scales(q: Questionnaire) -> list[ScaleSpec]:
+    """:func:`scales_of` from the questionnaire alone (a streamed pass plans its sums)."""
     specs: list[ScaleSpec] = []
     for role in dict.fromkeys(item.role for item in q.items):
         members = q.items_with(role)
@@ -72,7 +78,7 @@ def _options(run: SurveyRun) -> dict[str, Any]:
 
 
 def _per_scale(
-    run: SurveyRun, compute: Callable[[pd.DataFrame, dict[str, Any]], dict[str, Any]]
+    run: SurveyRun, compute: Callable[[pd.DataFrame | Moments, dict[str, Any]], dict[str, Any]]
 ) -> list[dict[str, Any]]:
     options = _options(run)
     records = []
@@ -84,14 +90,14 @@ def _per_scale(
             "items": spec.items,
         }
         try:
-            record.update(compute(run.responses.items[spec.items], options))
+            record.update(compute(run.scale_data(spec.items), options))
         except AnalysisError as exc:
             record["error"] = str(exc)
         records.append(record)
     return records
 
 
-def _validity(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+def _validity(items: pd.DataFrame | Moments, options: dict[str, Any]) -> dict[str, Any]:
     table = item_validity(
         items,
         corrected=options["corrected"],
@@ -102,7 +108,7 @@ def _validity(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
     return {"table": table, "notes": list(table.attrs.get("notes", []))}
 
 
-def _reliability(items: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+def _reliability(items: pd.DataFrame | Moments, options: dict[str, Any]) -> dict[str, Any]:
     result = cronbach_alpha(
         items, missing=options["missing"], ci=options["ci"], threshold=options["threshold"]
     )
@@ -180,8 +186,8 @@ def _adequacy(run: SurveyRun) -> dict[str, Any]:
     return {
         "population": population,
         "required": sample_size(population),
-        "n": run.responses.n,
-        "adequate": sample_adequate(run.responses.n, population),
+        "n": run.n,
+        "adequate": sample_adequate(run.n, population),
         "rule": "Krejcie & Morgan (1970), chi2 = 3.841, P = 0.5, d = 0.05",
     }
 
@@ -252,8 +258,29 @@ def ipa(run: SurveyRun) -> dict[str, Any]:
     }
 
 
-def _element_frame(run: SurveyRun) -> pd.DataFrame:
-    return _elements_of(run.responses)
+def _element_frame(run: SurveyRun) -> pd.DataFrame | Moments:
+    """The element answers: a frame, or their Moments (keyed by element) when streamed."""
+    if run.stream is None:
+        return _elements_of(run.responses)
+    _rated_items(run.responses)  # the same error as in memory when no item has an element
+    return run.stream.element_moments()
+
+
+def _intervals(
+    elements: pd.DataFrame | Moments, standard: str, weight_mode: str | None
+) -> list[dict[str, Any]]:
+    """Bootstrap and analytic intervals of the index (they need the rows: none if streamed)."""
+    if isinstance(elements, Moments):
+        return []
+    return [
+        ikm_ci(
+            elements, standard=standard, weight_mode=weight_mode, method=method, seed=BOOTSTRAP_SEED
+        )
+        .to_frame()
+        .iloc[0]
+        .to_dict()
+        for method in ("bootstrap", "analytic")
+    ]
 
 
 def ikm(run: SurveyRun) -> dict[str, Any]:
@@ -263,25 +290,17 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     weight_mode = run.spec_options.get("weight_mode")
     elements = _element_frame(run)
     result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
-    intervals = [
-        ikm_ci(
-            elements, standard=standard, weight_mode=weight_mode, method=method, seed=BOOTSTRAP_SEED
-        )
-        .to_frame()
-        .iloc[0]
-        .to_dict()
-        for method in ("bootstrap", "analytic")
-    ]
+    intervals = _intervals(elements, standard, weight_mode)
     by = {}
-    for field_id, values in _breakdown_fields(run).items():
+    for field_id, values in ({} if run.stream else _breakdown_fields(run)).items():
         by[field_id] = _flatten(
             ikm_by(elements, values, standard=standard, weight_mode=weight_mode)
         )
     trend = None
     if run.previous:
         periods = {
-            period: ikm_index(_elements_of(responses), standard=standard, weight_mode=weight_mode)
-            for period, responses in run.previous.items()
+            period: ikm_index(_previous_elements(data), standard=standard, weight_mode=weight_mode)
+            for period, data in run.previous.items()
         }
         periods[run.period] = result
         trend = ikm_trend(periods)
@@ -299,16 +318,36 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
             "change": trend.change,
             "notes": list(trend.notes),
         },
-        "notes": list(result.notes),
+        "notes": _ikm_notes(run, result.notes),
     }
 
 
-def _elements_of(responses: Responses) -> pd.DataFrame:
-    """Answers keyed by the questionnaire's element codes (U1, U2, ...)."""
+def _ikm_notes(run: SurveyRun, notes: list[str]) -> list[str]:
+    """Result notes. A streamed pass sums the elements over the rows answering one of them,
+    so the Moments' n is exact and the note that it may count unanswered rows is dropped."""
+    if run.stream is None:
+        return list(notes)
+    return [note for note in notes if "Moments do not record rows" not in note]
+
+
+def _previous_elements(data: Any) -> pd.DataFrame | Moments:
+    """An earlier period's elements: from its rows, or its sums when it was streamed."""
+    if isinstance(data, Responses):
+        return _elements_of(data)
+    return data.element_moments()
+
+
+def _rated_items(responses: Responses) -> list[Any]:
     q = responses.questionnaire
     rated = [item for item in q.items if item.element]
     if not rated:
         raise AnalysisError(f"questionnaire {q.id} has no items with an `element:` code")
+    return rated
+
+
+def _elements_of(responses: Responses) -> pd.DataFrame:
+    """Answers keyed by the questionnaire's element codes (U1, U2, ...)."""
+    rated = _rated_items(responses)
     return responses.items[[i.id for i in rated]].set_axis([i.element for i in rated], axis=1)
 
 

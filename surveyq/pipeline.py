@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,8 +22,14 @@ from surveyq.log import LOG_COLUMNS, CleaningLog
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
 from surveyq.project import Project, SurveySpec, load_project
 
+if TYPE_CHECKING:
+    from surveyq.moments import Moments
+    from surveyq.streamed import StreamedSurvey
+
 RESULTS_SCHEMA = "surveyq-results/1"
 Progress = Callable[[str], None]
+#: (survey, rows read so far, fraction of the file read or None) while a survey streams.
+RowsProgress = Callable[[str, int, "float | None"], None]
 
 
 @dataclass
@@ -37,7 +43,24 @@ class SurveyRun:
     problems: list[str] = field(default_factory=list)
     spec_options: dict[str, Any] = field(default_factory=dict)
     period: str = "current"
-    previous: dict[str, Responses] = field(default_factory=dict)
+    previous: dict[str, Responses | StreamedSurvey] = field(default_factory=dict)
+    stream: StreamedSurvey | None = None
+
+    @property
+    def mode(self) -> str:
+        """``"streamed"`` when the items were read into Moments batch by batch."""
+        return "in-memory" if self.stream is None else "streamed"
+
+    @property
+    def n(self) -> int:
+        """Respondents kept (rows with at least one valid answer)."""
+        return self.responses.n if self.stream is None else self.stream.n
+
+    def scale_data(self, items: list[str]) -> pd.DataFrame | Moments:
+        """The answers to these items: their columns, or their Moments when streamed."""
+        if self.stream is not None:
+            return self.stream.moments(items)
+        return self.responses.items[items]
 
 
 @dataclass
@@ -77,6 +100,7 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
 
     q = run.responses.questionnaire
     log = run.responses.log
+    streamed = run.stream is not None
     return {
         "questionnaire": {
             "id": q.id,
@@ -87,7 +111,9 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
         },
         "title": run.spec.title.model_dump() if run.spec.title else q.title.model_dump(),
         "file": run.responses.file,
-        "n": run.responses.n,
+        "mode": run.mode,
+        "streaming": run.stream.settings if streamed else None,
+        "n": run.n,
         "k": run.responses.items.shape[1],
         "population": run.spec.population,
         "row_accounting": log.row_accounting(),
@@ -96,9 +122,9 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
         "groups": {
             code: group.text.model_dump() for code, group in {**q.dimensions, **q.elements}.items()
         },
-        "items": item_frequencies(run.responses),
-        "profile": profile(run.responses),
-        "free_text": free_text(run.responses),
+        "items": run.stream.frequencies if streamed else item_frequencies(run.responses),
+        "profile": [] if streamed else profile(run.responses),
+        "free_text": [] if streamed else free_text(run.responses),
         "previous": {
             period: {"file": r.file, "n": r.n, "row_accounting": r.log.row_accounting()}
             for period, r in run.previous.items()
@@ -112,10 +138,24 @@ def analyse_survey(run: SurveyRun) -> None:
     """Compute every analysis the survey asks for.
 
     An analysis the data cannot support is a problem noted in the results, not a crash.
+    A streamed survey computes what its sums allow and names the rest in
+    ``streaming.omitted``; an omitted analysis the project listed itself is also a problem.
     """
     from surveyq.analyses import ANALYSES, analyses_for
+    from surveyq.streamed import STREAMED_ANALYSES, omitted_parts
 
-    for analysis in analyses_for(run):
+    wanted = analyses_for(run)
+    if run.stream is not None:
+        run.stream.settings["omitted"] = omitted_parts(wanted)
+    for analysis in wanted:
+        if run.stream is not None and analysis not in STREAMED_ANALYSES:
+            if run.spec.analyses is not None:
+                run.problems.append(
+                    f"{analysis}: needs the rows, but the survey was streamed (file larger "
+                    "than streaming.threshold_mb, or `stream: true`); set `stream: false` "
+                    "to compute it"
+                )
+            continue
         compute = ANALYSES.get(analysis)
         if compute is None:
             run.problems.append(
@@ -134,6 +174,7 @@ def run_project(
     lang: str | None = None,
     progress: Progress | None = None,
     csv_tables: bool = False,
+    rows_progress: RowsProgress | None = None,
 ) -> ProjectRun:
     """Read, clean and analyse every survey of a project, and write the outputs to ``out``.
 
@@ -152,23 +193,18 @@ def run_project(
         Called with a short message at each step (the CLI shows it).
     csv_tables : bool
         Also write every appendix table as a CSV under ``out/tables/``.
+    rows_progress : callable, optional
+        Called as a streamed survey is read, with the survey's name, the rows read so far
+        and the fraction of the file read (None when unknown); without it the rows read are
+        reported through ``progress``.
     """
     notify = progress or (lambda message: None)
     project = load_project(path)
     language = lang or project.spec.language
     surveys: dict[str, SurveyRun] = {}
-    for name, spec in project.spec.surveys.items():
-        notify(f"reading {name}: {spec.responses}")
-        options = {**project.spec.options, **spec.options}
-        run = SurveyRun(
-            name,
-            spec,
-            read_survey(project, name),
-            spec_options=options,
-            period=str(project.spec.period or "current"),
-            previous={p: read_survey(project, name, period=p) for p in spec.previous},
-        )
-        notify(f"analysing {name}: n = {run.responses.n}")
+    for name in project.spec.surveys:
+        run = _survey_run(project, name, notify, rows_progress)
+        notify(f"analysing {name}: n = {run.n:,}")
         analyse_survey(run)
         surveys[name] = run
     results = to_jsonable(
@@ -194,6 +230,55 @@ def run_project(
     return project_run
 
 
+def _survey_run(project: Project, name: str, notify: Progress,
+                rows_progress: RowsProgress | None = None) -> SurveyRun:
+    """Read one survey: in memory, or streamed when its file is large (or it says so)."""
+    spec = project.spec.surveys[name]
+    problems: list[str] = []
+    stream = _read_streamed(project, name, None, notify, rows_progress, problems)
+    responses = stream.responses if stream else read_survey(project, name)
+    previous = {
+        period: _read_streamed(project, name, period, notify, rows_progress, problems)
+        or read_survey(project, name, period=period)
+        for period in spec.previous
+    }
+    return SurveyRun(
+        name,
+        spec,
+        responses,
+        problems=problems,
+        spec_options={**project.spec.options, **spec.options},
+        period=str(project.spec.period or "current"),
+        previous=previous,
+        stream=stream,
+    )
+
+
+def _read_streamed(project: Project, name: str, period: str | None, notify: Progress,
+                   rows_progress: RowsProgress | None,
+                   problems: list[str]) -> StreamedSurvey | None:
+    """The survey's file (or an earlier period's) streamed, or None to read it in memory."""
+    from surveyq.streamed import should_stream, stream_format, stream_survey
+
+    spec = project.spec.surveys[name]
+    file = spec.previous[period] if period else spec.responses
+    label = f"{name} {period}" if period else name
+    notify(f"reading {label}: {file}")
+    if not should_stream(project, spec, file):
+        if spec.stream and stream_format(project.resolve(file), spec) is None:
+            problems.append(f"stream: true ignored for {file}: only CSV and Parquet files "
+                            "can be streamed; it was read in memory")
+        return None
+
+    def report(rows: int, fraction: float | None) -> None:
+        if rows_progress:
+            rows_progress(label, rows, fraction)
+        else:
+            notify(f"streaming {label}: {rows:,} rows read")
+
+    return stream_survey(project, name, report, file=file, requested=bool(spec.stream))
+
+
 def evaluate_scorecard(project: Project, survey_results: dict[str, Any]) -> dict[str, Any]:
     """The project's scorecard evaluated on its actuals and on the surveys' results."""
     from surveyq.scorecard import evaluate_project_scorecard
@@ -216,7 +301,9 @@ def write_outputs(
     from surveyq.report import render_html
     from surveyq.report.appendix import write_csv_tables, write_docx, write_xlsx
 
-    tabulation = {name: survey.responses.items for name, survey in run.surveys.items()}
+    tabulation = {
+        name: survey.responses.items for name, survey in run.surveys.items() if not survey.stream
+    }
     log = run.log
     written = [
         write_atomic(out / "results.json", dumps_json(run.results)),

@@ -57,6 +57,28 @@ class SurveySpec(BaseModel):
     previous: dict[str, str] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
     read: ReadOptions = Field(default_factory=ReadOptions)
+    stream: bool | None = None  # None: stream a CSV/Parquet file above streaming.threshold_mb
+
+
+class StreamingOptions(BaseModel):
+    """When and how a large survey file is streamed instead of read in memory.
+
+    Attributes
+    ----------
+    threshold_mb : float
+        A CSV or Parquet responses file larger than this (MiB) is streamed, unless its
+        survey says ``stream: false``.
+    dask_scheduler : str, optional
+        A ``dask.distributed`` scheduler address (e.g. ``tcp://10.0.0.5:8786``) to compute
+        the streamed moments on; default: read locally with pyarrow.
+    chunk_rows : int, optional
+        Rows per batch (default :data:`surveyq.streaming.DEFAULT_CHUNKSIZE`).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    threshold_mb: float = Field(default=256, ge=0)
+    dask_scheduler: str | None = None
+    chunk_rows: int | None = Field(default=None, gt=0)
 
 
 class ProjectSpec(BaseModel):
@@ -70,6 +92,7 @@ class ProjectSpec(BaseModel):
     scorecard: str | None = None
     actuals: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    streaming: StreamingOptions = Field(default_factory=StreamingOptions)
 
 
 class Project:

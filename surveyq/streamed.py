@@ -1,0 +1,910 @@
+"""A survey too large for memory, read by ``surveyq run`` batch by batch into Moments.
+
+``surveyq run`` streams a CSV or Parquet export when the file is larger than the project's
+``streaming.threshold_mb`` (256 MiB by default), or when its survey says ``stream: true``.
+The header is read and matched to the questionnaire exactly as in memory
+(:func:`surveyq.readers.read_raw` on the file's first lines, then
+:func:`surveyq.clean.match_columns`), so column problems read the same. Then one pass over
+the file reads only the item columns and, batch by batch:
+
+* codes every cell with :func:`surveyq.clean.code_answer` (labels, aliases, "4 (Baik)",
+  decimal commas, declared-missing answers: the same rules as in memory), once per distinct
+  raw value of a column and batch, and applies reverse keying;
+* counts every cell set missing, per column, reason and raw value, with its first rows:
+  the cleaning log gets one entry per (column, reason, value) whose ``count`` says how
+  many cells it stands for, so nothing is dropped silently;
+* drops the rows without any valid answer (``no_answers``, counted, as in memory);
+* folds the int8 codes into the exact integer sums of every item set the analyses need
+  (each role's scale and each of its dimensions, listwise; the IKM elements over the rows
+  answering one of them) with the kernel of :mod:`surveyq.moments`, and counts each answer
+  point per item for the frequency table.
+
+Validity, reliability, IKM (index, elements, band, trend) and the item frequencies follow
+from those sums and equal the in-memory results (``tests/test_streaming_pipeline.py``).
+What needs the rows is left out and named in ``results.json`` (``streaming.omitted``) and
+in the report: respondent profile, free text, the duplicate-submission checks, SERVQUAL /
+IPA / CSI, the IKM confidence intervals and the breakdowns by respondent group. Set
+``stream: false`` on the survey to read it in memory instead.
+
+With ``streaming.dask_scheduler`` the file is read by ``dask.dataframe`` and each
+partition is coded and summed on that scheduler (a ``dask.distributed`` address such as
+``tcp://10.0.0.5:8786``, or one of Dask's local schedulers ``threads`` / ``processes`` /
+``synchronous``); the partial sums are added with ``+`` (performance-notes.md, approach (f)).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from surveyq.clean import Responses, _Coded, code_answer, match_columns
+from surveyq.errors import InputError
+from surveyq.log import Action, CleaningLog, Reason
+from surveyq.moments import (
+    Moments,
+    _BlockWorker,
+    _IntegerSums,
+    block_rows_for,
+    thread_count,
+)
+from surveyq.project import Project, SurveySpec
+from surveyq.questionnaire import Questionnaire, Scale
+from surveyq.readers.flavours import plan_columns
+from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
+
+#: The analyses that follow from Moments; every other one needs the rows in memory.
+STREAMED_ANALYSES = ("validity", "reliability", "ikm")
+#: Parts of a survey's results that need the rows, always left out when streamed.
+OMITTED_ALWAYS = ("profile", "free_text", "duplicates", "data_matrix")
+#: Parts of an analysis that need the rows (the rest of the analysis is computed).
+OMITTED_PARTS = {"ikm": ("ikm_intervals", "ikm_by")}
+STREAMABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet",
+              ".pq": "parquet"}
+#: The first bytes of a CSV read in memory to find its encoding, separator and header.
+HEAD_BYTES = 1 << 18
+#: Bytes of CSV text parsed per batch.
+BLOCK_BYTES = 4 << 20
+#: Rows listed in a log message (the count covers them all).
+SAMPLE_ROWS = 5
+#: Distinct integers a column may span before its values are hashed instead of tabulated.
+_TABULATED_SPAN = 1 << 16
+_INTEGER = re.compile(r"[+-]?\d+")
+RowProgress = Callable[[int, float | None], None]  # (rows read, fraction of the file or None)
+
+
+# ---- when to stream ---------------------------------------------------------------------------
+
+
+def stream_format(path: Path, spec: SurveySpec) -> str | None:
+    """``"csv"`` or ``"parquet"`` when the responses file can be streamed, else None."""
+    declared = spec.read.format
+    if declared:
+        return declared if declared in ("csv", "parquet") else None
+    return STREAMABLE.get(path.suffix.lower())
+
+
+def should_stream(project: Project, spec: SurveySpec, file: str | None = None) -> bool:
+    """Whether to stream a survey's file: its ``stream:`` if set, else the file's size.
+
+    Only CSV and Parquet stream; any other format is read in memory whatever its size.
+    """
+    path = project.resolve(file or spec.responses)
+    if stream_format(path, spec) is None or not path.is_file():
+        return False
+    if spec.stream is not None:
+        return spec.stream
+    return path.stat().st_size > project.spec.streaming.threshold_mb * 2**20
+
+
+# ---- the plan: which columns, how to code them, which sums -------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemRule:
+    """How one item's raw cells become kernel codes (1..points after reverse keying, 0 = none)."""
+
+    item: str
+    column: str
+    scale_name: str
+    scale: Scale
+    reverse: bool
+
+    @property
+    def offset(self) -> int:
+        """Kernel code = answer code - offset (so the lowest point is 1)."""
+        return self.scale.low - 1
+
+    @property
+    def largest(self) -> int:
+        return self.scale.high - self.offset
+
+    def code(self, value: Any) -> tuple[int, _Coded]:
+        coded = code_answer(value, self.scale, self.scale_name)
+        if coded.reason is not None:
+            return 0, coded
+        answer = coded.code
+        if self.reverse:
+            answer = self.scale.low + self.scale.high - answer
+        return int(answer) - self.offset, coded
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemSet:
+    """Items summed together; ``own_rows``: over the rows answering one of them (IKM)."""
+
+    items: tuple[str, ...]
+    own_rows: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamPlan:
+    """Everything a worker needs to code and sum a batch (picklable, for Dask workers)."""
+
+    path: Path
+    format: str
+    rules: tuple[ItemRule, ...]
+    sets: tuple[ItemSet, ...]
+    pairwise: bool = False
+    delimiter: str = ","
+    encoding: str = "utf8"
+    chunk_rows: int = DEFAULT_CHUNKSIZE
+    scheduler: str | None = None
+    text_items: bool = False  # item cells are labels, not numeric codes
+
+    @property
+    def columns(self) -> list[str]:
+        return [rule.column for rule in self.rules]
+
+    @property
+    def first_row(self) -> int:
+        """The row number a person sees for the first record (a CSV's header is row 1)."""
+        return 2 if self.format == "csv" else 1
+
+
+def item_sets(q: Questionnaire) -> tuple[ItemSet, ...]:
+    """The scales validity and reliability use, and the IKM elements."""
+    from surveyq.analyses import questionnaire_scales
+
+    sets = {tuple(spec.items): ItemSet(tuple(spec.items)) for spec in questionnaire_scales(q)}
+    elements = tuple(item.id for item in q.items if item.element)
+    if elements:
+        sets[("ikm",) + elements] = ItemSet(elements, own_rows=True)
+    return tuple(sets.values())
+
+
+# ---- tallies ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class CellCount:
+    """Cells of one column with one reason and raw value: how many, and the first rows."""
+
+    item: int
+    raw: Any
+    coded: _Coded
+    count: int = 0
+    samples: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (batch, index)
+
+    def merge(self, other: CellCount) -> None:
+        self.count += other.count
+        self.samples = sorted(self.samples + other.samples)[:SAMPLE_ROWS]
+
+
+@dataclasses.dataclass
+class StreamTally:
+    """What one pass over (part of) the file found; parts add up with :meth:`merge`."""
+
+    parts: list[list[Moments]]  # per item set
+    frequencies: np.ndarray  # items x (largest code + 1): answers per kernel code
+    cells: dict[tuple[int, str, str], CellCount]
+    blank_rows: CellCount
+    batch_rows: dict[int, int]
+
+    def merge(self, other: StreamTally) -> StreamTally:
+        for mine, theirs in zip(self.parts, other.parts, strict=True):
+            mine.extend(theirs)
+        self.frequencies += other.frequencies
+        for key, cell in other.cells.items():
+            if key in self.cells:
+                self.cells[key].merge(cell)
+            else:
+                self.cells[key] = cell
+        self.blank_rows.merge(other.blank_rows)
+        self.batch_rows.update(other.batch_rows)
+        return self
+
+    @property
+    def rows_read(self) -> int:
+        return sum(self.batch_rows.values())
+
+
+class _Coder:
+    """One thread's (or Dask task's) sums: codes each batch and folds it into every set."""
+
+    def __init__(self, plan: StreamPlan, progress: _Progress | None = None) -> None:
+        self.plan, self.progress = plan, progress
+        position = {rule.item: j for j, rule in enumerate(plan.rules)}
+        self.set_rows = [np.array([position[item] for item in s.items]) for s in plan.sets]
+        self.largest = max(rule.largest for rule in plan.rules)
+        self.block_rows = block_rows_for(self.largest)
+        self.sums = [_IntegerSums(len(s.items), plan.pairwise) for s in plan.sets]
+        self.workers = [_BlockWorker(len(s.items), self.block_rows, plan.pairwise)
+                        for s in plan.sets]
+        self.frequencies = np.zeros((len(plan.rules), self.largest + 1), np.int64)
+        self.cells: dict[tuple[int, str, str], CellCount] = {}
+        self.blank_rows = CellCount(-1, None, _Coded(np.nan, Reason.NO_ANSWERS))
+        self.batch_rows: dict[int, int] = {}
+        self.cache: list[dict[tuple[str, str], tuple[int, _Coded]]] = [{} for _ in plan.rules]
+
+    def add(self, job: tuple[int, Any, int]) -> None:
+        """Fold one batch: ``(sequence number, batch or parser, bytes of text)``."""
+        sequence, batch, size = job
+        if callable(batch):
+            batch = batch()
+        n_rows = batch.num_rows
+        self.batch_rows[sequence] = n_rows
+        codes = np.empty((len(self.plan.rules), n_rows), np.int8)
+        for j, rule in enumerate(self.plan.rules):
+            codes[j] = self._code(j, _plain(batch.column(rule.column)), sequence)
+        answered = codes.any(axis=0)
+        if not answered.all():
+            self._sample(self.blank_rows, sequence, ~answered, int(n_rows - answered.sum()))
+            codes = np.compress(answered, codes, axis=1)
+        for j in range(len(self.plan.rules)):
+            self.frequencies[j] += np.bincount(codes[j], minlength=self.largest + 1)
+        for item_set, rows, sums, worker in zip(self.plan.sets, self.set_rows, self.sums,
+                                                self.workers, strict=True):
+            self._fold(codes, item_set, rows, sums, worker)
+        if self.progress:
+            self.progress.add(n_rows, size)
+
+    def _fold(self, codes: np.ndarray, item_set: ItemSet, rows: np.ndarray,
+              sums: _IntegerSums, worker: _BlockWorker) -> None:
+        subset = codes if len(rows) == len(codes) and (rows == np.arange(len(rows))).all() \
+            else np.take(codes, rows, axis=0)
+        if item_set.own_rows:
+            mine = subset.any(axis=0)
+            if not mine.all():
+                subset = np.compress(mine, subset, axis=1)
+        for first in range(0, subset.shape[1], self.block_rows):
+            worker.add(subset[:, first:first + self.block_rows], sums)
+
+    def _code(self, j: int, column: pa.Array, sequence: int) -> np.ndarray:
+        if pa.types.is_integer(column.type):
+            coded = self._code_integers(j, column, sequence)
+            if coded is not None:
+                return coded
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column)
+        return self._code_dictionary(j, column, sequence)
+
+    def _code_integers(self, j: int, column: pa.Array, sequence: int) -> np.ndarray | None:
+        """Integer cells through a table of every value between the column's extremes."""
+        answered = None
+        if column.null_count == len(column):
+            answered, values = np.zeros(len(column), bool), np.zeros(len(column), np.int64)
+        else:
+            if column.null_count:
+                answered = column.is_valid().to_numpy(zero_copy_only=False)
+                column = column.fill_null(pc.min_max(column)["min"])
+            values = column.to_numpy(zero_copy_only=False)
+        if not len(values):
+            return np.zeros(0, np.int8)
+        low, high = int(values.min()), int(values.max())
+        if high - low >= _TABULATED_SPAN:
+            return None
+        shifted = (values - low).astype(np.intp, copy=False)
+        counts = np.bincount(shifted if answered is None else shifted[answered],
+                             minlength=high - low + 1)
+        table = np.zeros(high - low + 1, np.int8)
+        for position in np.flatnonzero(counts):
+            where = _equal(shifted, int(position), answered)
+            table[position] = self._value(j, int(position) + low, sequence,
+                                          int(counts[position]), where)
+        codes = table[shifted]
+        if answered is not None:
+            mask = ~answered
+            self._value(j, None, sequence, int(mask.sum()), lambda: mask)
+            codes[mask] = 0
+        return codes
+
+    def _code_dictionary(self, j: int, column: pa.Array, sequence: int) -> np.ndarray:
+        """Cells through their dictionary: each distinct value is coded once."""
+        dictionary = column.dictionary.to_pylist()
+        indices = pc.fill_null(column.indices, len(dictionary)).to_numpy(zero_copy_only=False)
+        counts = np.bincount(indices, minlength=len(dictionary) + 1)
+        table = np.zeros(len(dictionary) + 1, np.int8)
+        for position in np.flatnonzero(counts):
+            value = dictionary[position] if position < len(dictionary) else None
+            table[position] = self._value(j, value, sequence, int(counts[position]),
+                                          lambda p=position: indices == p)
+        return table[indices]
+
+    def _value(self, j: int, value: Any, sequence: int, count: int,
+               where: Callable[[], np.ndarray]) -> int:
+        """The kernel code of ``value``; cells set missing are counted with their first rows."""
+        blank = value is None or (isinstance(value, float) and np.isnan(value)) \
+            or (isinstance(value, str) and not value.strip())
+        key = ("blank", "") if blank else (type(value).__name__, str(value))
+        cached = self.cache[j].get(key)
+        if cached is None:
+            cached = self.cache[j][key] = self.plan.rules[j].code(None if blank else value)
+        code, coded = cached
+        if coded.reason is None:
+            return code
+        reason_key = (j, coded.reason.value, key[1] if not blank else "")
+        cell = self.cells.get(reason_key)
+        if cell is None:
+            cell = self.cells[reason_key] = CellCount(j, None if blank else value, coded)
+        self._sample(cell, sequence, where, count)
+        return 0
+
+    def _sample(self, cell: CellCount, sequence: int, where: Any, count: int) -> None:
+        """Count ``count`` cells (or rows) and keep the first rows of ``where`` as samples."""
+        cell.count += count
+        if len(cell.samples) < SAMPLE_ROWS:
+            mask = where() if callable(where) else where
+            found = np.flatnonzero(mask)[:SAMPLE_ROWS - len(cell.samples)]
+            cell.samples.extend((sequence, int(index)) for index in found)
+
+    def tally(self) -> StreamTally:
+        parts = []
+        for item_set, rows, sums in zip(self.plan.sets, self.set_rows, self.sums, strict=True):
+            offsets = np.array([self.plan.rules[r].offset for r in rows], np.int64)
+            parts.append([sums.to_moments(item_set.items, offsets)] if sums.rows else [])
+        return StreamTally(parts, self.frequencies, self.cells, self.blank_rows,
+                           self.batch_rows)
+
+
+def _equal(shifted: np.ndarray, position: int,
+           answered: np.ndarray | None) -> Callable[[], np.ndarray]:
+    """Where a column holds this value (evaluated only when samples are still wanted)."""
+    if answered is None:
+        return lambda: shifted == position
+    return lambda: (shifted == position) & answered
+
+
+def _plain(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_dictionary(column.type) and not pa.types.is_integer(column.type.index_type):
+        column = column.dictionary_decode()
+    if pa.types.is_null(column.type):
+        column = column.cast(pa.int8())
+    return column
+
+
+# ---- reading the file in batches ----------------------------------------------------------------
+
+
+class _Progress:
+    """Rows and bytes folded so far, reported to the caller from whichever thread folds."""
+
+    def __init__(self, callback: RowProgress | None, total_bytes: int | None = None,
+                 total_rows: int | None = None) -> None:
+        self.callback, self.total_bytes, self.total_rows = callback, total_bytes, total_rows
+        self.rows, self.bytes = 0, 0
+        self.lock = threading.Lock()
+
+    def add(self, rows: int, size: int) -> None:
+        with self.lock:  # reported under the lock, so the caller sees rows only grow
+            self.rows += rows
+            self.bytes += size
+            if self.callback:
+                self.callback(self.rows, self._fraction())
+
+    def _fraction(self) -> float | None:
+        if self.total_bytes:
+            return min(1.0, self.bytes / self.total_bytes)
+        if self.total_rows:
+            return min(1.0, self.rows / self.total_rows)
+        return None
+
+
+class _Restart(Exception):
+    """The pass must start again another way (text item cells, or one parsing thread)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TextLayout:
+    """How a CSV export is laid out: encoding, separator, header and where the data start."""
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+    header_bytes: bytes  # the header record as bytes (UTF-8 files), prepended to each block
+    data_start: int  # byte offset of the first data record
+    skip_lines: int  # lines before the header (Excel's "sep=;" hint)
+    notes: list[str]
+    sample: list[list[str]] = dataclasses.field(default_factory=list)  # records after it
+
+    def textual(self, columns: list[str]) -> bool:
+        """Whether a sampled cell of these columns is not a plain integer (a label, "2,5")."""
+        positions = [self.header.index(column) for column in columns]
+        return any(
+            position < len(record) and record[position]
+            and not _INTEGER.fullmatch(record[position])
+            for record in self.sample for position in positions
+        )
+
+    @property
+    def splittable(self) -> bool:
+        """UTF-8 text can be cut at line ends and parsed on several threads."""
+        return self.encoding.replace("-", "").lower() in ("utf8", "utf8sig", "ascii")
+
+
+def text_layout(path: Path, encoding: str | None, delimiter: str | None) -> TextLayout:
+    """Read the file's first lines as :func:`surveyq.readers.read_raw` would."""
+    from surveyq.readers.text import read_text
+
+    with open(path, "rb") as source:
+        head = source.read(HEAD_BYTES)
+    cut = head.rfind(b"\n") + 1 if len(head) == HEAD_BYTES else len(head)
+    parsed = read_text(head[:cut] or head, str(path), encoding, delimiter)
+    if not parsed.records or not any(cell.strip() for cell in parsed.records[0]):
+        raise InputError("the first line is not a header, so the file cannot be streamed; "
+                         "set `stream: false` for this survey to read it in memory",
+                         str(path))
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    skip = 1 if body[:4].lower() == b"sep=" else 0
+    start = len(head) - len(body) + (body.find(b"\n") + 1 if skip else 0)
+    end = _record_end(head, start)
+    return TextLayout(parsed.encoding, parsed.delimiter, [str(c) for c in parsed.records[0]],
+                      head[:end] if not skip else head[start:end], end, skip, parsed.notes,
+                      parsed.records[1:])
+
+
+def _record_end(data: bytes, start: int) -> int:
+    """Offset after the record starting at ``start`` (a quoted field may hold line breaks)."""
+    position = start
+    while True:
+        newline = data.find(b"\n", position)
+        if newline < 0:
+            return len(data)
+        if data.count(b'"', start, newline) % 2 == 0:
+            return newline + 1
+        position = newline + 1
+
+
+def _csv_options(plan: StreamPlan, layout: TextLayout) -> tuple[Any, Any]:
+    import pyarrow.csv as csv
+
+    kind = pa.dictionary(pa.int32(), pa.string()) if plan.text_items else pa.int16()
+    parse = csv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True)
+    convert = csv.ConvertOptions(include_columns=plan.columns,
+                                 column_types=dict.fromkeys(plan.columns, kind),
+                                 null_values=[""], strings_can_be_null=False)
+    return parse, convert
+
+
+def _csv_jobs(plan: StreamPlan, layout: TextLayout) -> Iterator[tuple[int, Any, int]]:
+    """Blocks of whole records (cut at a line end outside quotes), parsed by the workers."""
+    import pyarrow.csv as csv
+
+    parse, convert = _csv_options(plan, layout)
+    header = layout.header_bytes
+
+    def parser(records: bytes) -> Callable[[], pa.Table]:
+        text = header + records
+        read = csv.ReadOptions(use_threads=False, block_size=len(text) + 1)
+        return lambda: csv.read_csv(pa.py_buffer(text), read_options=read,
+                                    parse_options=parse, convert_options=convert)
+
+    with open(plan.path, "rb") as source:
+        source.seek(layout.data_start)
+        rest, sequence = b"", 0
+        while chunk := source.read(BLOCK_BYTES):
+            data = rest + chunk
+            end = data.rfind(b"\n") + 1
+            if end and data.count(b'"', 0, end) % 2 == 0:
+                yield sequence, parser(data[:end]), end
+                rest, sequence = data[end:], sequence + 1
+            elif len(data) > 16 * BLOCK_BYTES:  # a stray quote: parse on one thread instead
+                raise _Restart("serial")
+            else:
+                rest = data
+        if rest.strip():
+            yield sequence, parser(rest), len(rest)
+
+
+def _csv_serial_jobs(plan: StreamPlan, layout: TextLayout) -> Iterator[tuple[int, Any, int]]:
+    """pyarrow's streaming reader (any encoding; parses on one thread)."""
+    import pyarrow.csv as csv
+
+    parse, convert = _csv_options(plan, layout)
+    read = csv.ReadOptions(encoding=layout.encoding.replace("utf-8-sig", "utf8"),
+                           block_size=BLOCK_BYTES, skip_rows=layout.skip_lines)
+    for sequence, batch in enumerate(csv.open_csv(plan.path, read_options=read,
+                                                  parse_options=parse,
+                                                  convert_options=convert)):
+        yield sequence, batch, 0
+
+
+def _parquet_jobs(plan: StreamPlan) -> Iterator[tuple[int, Any, int]]:
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(plan.path)
+    batches = parquet.iter_batches(batch_size=plan.chunk_rows, columns=plan.columns)
+    for sequence, batch in enumerate(batches):
+        yield sequence, batch, 0
+
+
+def _local_tally(plan: StreamPlan, layout: TextLayout | None,
+                 callback: RowProgress | None) -> tuple[StreamTally, StreamPlan]:
+    """One pass over the file with the reader / kernel threads of :mod:`surveyq.streaming`.
+
+    Numeric item cells are parsed as int16; if a cell holds text (a label), the pass starts
+    again reading the item columns as text. A quote left open across a block sends the
+    pass to pyarrow's one-thread reader.
+    """
+    serial = layout is not None and not layout.splittable
+    while True:
+        size = (plan.path.stat().st_size - layout.data_start
+                if layout is not None and not serial else None)
+        progress = _Progress(callback, total_bytes=size, total_rows=_parquet_rows(plan))
+        if plan.format == "parquet":
+            jobs = _parquet_jobs(plan)
+        else:
+            jobs = (_csv_serial_jobs if serial else _csv_jobs)(plan, layout)
+        try:
+            states = _run_pipeline(jobs, functools.partial(_Coder, plan, progress),
+                                   thread_count())
+        except _Restart:
+            serial = True
+            continue
+        except pa.ArrowInvalid as error:
+            if "conversion error" in str(error) and not plan.text_items:
+                plan = dataclasses.replace(plan, text_items=True)
+                continue
+            raise InputError(f"could not read the file while streaming: {error}; set "
+                             "`stream: false` for this survey to read it in memory",
+                             str(plan.path)) from None
+        tallies = [state.tally() for state in states]
+        total = tallies[0]
+        for tally in tallies[1:]:
+            total.merge(tally)
+        return total, plan
+
+
+def _parquet_rows(plan: StreamPlan) -> int | None:
+    if plan.format != "parquet":
+        return None
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(plan.path).metadata.num_rows
+
+
+# ---- Dask ---------------------------------------------------------------------------------------
+
+
+def _dask_tally(plan: StreamPlan, layout: TextLayout | None,
+                callback: RowProgress | None) -> StreamTally:
+    """Each partition coded and summed on the named scheduler; the tallies added in a tree."""
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError:
+        raise InputError('streaming.dask_scheduler needs Dask: pip install "surveyq[dask]"',
+                         str(plan.path)) from None
+    if plan.format == "parquet":
+        frame = dd.read_parquet(plan.path, columns=plan.columns, split_row_groups=True)
+    else:
+        frame = dd.read_csv(plan.path, usecols=plan.columns, dtype=str, na_filter=False,
+                            keep_default_na=False, sep=layout.delimiter,
+                            encoding=layout.encoding, skiprows=layout.skip_lines,
+                            blocksize=64 << 20)
+    parts = [dask.delayed(_partition_tally)(part, plan, sequence)
+             for sequence, part in enumerate(frame.to_delayed())]
+    while len(parts) > 1:
+        parts = [dask.delayed(_merge_tallies)(parts[start:start + 8])
+                 for start in range(0, len(parts), 8)]
+    with _scheduler(plan.scheduler):
+        (tally,) = dask.compute(parts[0])
+    if callback:
+        callback(tally.rows_read, 1.0)
+    return tally
+
+
+def _partition_tally(frame: pd.DataFrame, plan: StreamPlan, sequence: int) -> StreamTally:
+    coder = _Coder(plan)
+    coder.add((sequence, pa.Table.from_pandas(frame, preserve_index=False), 0))
+    return coder.tally()
+
+
+def _merge_tallies(tallies: list[StreamTally]) -> StreamTally:
+    total = tallies[0]
+    for tally in tallies[1:]:
+        total.merge(tally)
+    return total
+
+
+@contextlib.contextmanager
+def _scheduler(address: str) -> Iterator[None]:
+    """Dask's local scheduler by name, or a ``dask.distributed`` scheduler by address."""
+    import dask
+
+    if address in ("threads", "processes", "synchronous", "single-threaded", "sync"):
+        with dask.config.set(scheduler=address):
+            yield
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise InputError(f"streaming.dask_scheduler {address!r} needs dask.distributed: pip "
+                         'install "surveyq[dask]"') from None
+    try:
+        client = Client(address, timeout=30, set_as_default=False)
+    except OSError as error:
+        raise InputError(f"could not reach the Dask scheduler at {address!r} ({error}); check "
+                         "streaming.dask_scheduler in the project file") from None
+    with client, dask.config.set(scheduler=client):
+        yield
+
+
+# ---- the streamed survey ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class StreamedSurvey:
+    """A survey read batch by batch: no rows in memory, only their sums and counts.
+
+    Attributes
+    ----------
+    responses : Responses
+        Without rows: the questionnaire, the column matching and the cleaning log (cells
+        set missing per column, reason and value with their count; rows without answers).
+    moments_by_set : dict
+        Item ids -> :class:`Moments` for each scale and (keyed ``("ikm", ...)``) the IKM
+        elements.
+    frequencies : DataFrame
+        :func:`surveyq.describe.item_frequencies` of the whole file.
+    n : int
+        Rows kept (with at least one valid answer).
+    settings : dict
+        The ``streaming`` block of ``results.json``.
+    """
+
+    responses: Responses
+    moments_by_set: dict[tuple[str, ...], Moments]
+    frequencies: pd.DataFrame
+    n: int
+    settings: dict[str, Any]
+
+    @property
+    def file(self) -> str:
+        return self.responses.file
+
+    @property
+    def log(self) -> CleaningLog:
+        return self.responses.log
+
+    def moments(self, items: list[str] | tuple[str, ...]) -> Moments:
+        """Listwise sums of one scale's items (computed in the pass)."""
+        try:
+            return self.moments_by_set[tuple(items)]
+        except KeyError:
+            raise KeyError(f"no streamed sums for items {list(items)}") from None
+
+    def element_moments(self) -> Moments:
+        """The IKM elements' sums over the rows answering one of them, keyed by element code."""
+        q = self.responses.questionnaire
+        rated = [item for item in q.items if item.element]
+        moments = self.moments_by_set[("ikm", *(item.id for item in rated))]
+        return dataclasses.replace(moments, items=tuple(item.element for item in rated))
+
+
+def stream_survey(project: Project, name: str, progress: RowProgress | None = None,
+                  file: str | None = None, requested: bool = False) -> StreamedSurvey:
+    """Read one survey of a project in a single streamed pass.
+
+    Parameters
+    ----------
+    project : Project
+    name : str
+        The survey.
+    progress : callable, optional
+        Called as batches are folded with (rows read so far, fraction of the file or None).
+    file : str, optional
+        Another file of the survey (an earlier period's), default its ``responses``.
+    requested : bool
+        Whether the survey asked for streaming (``stream: true``) rather than its size.
+
+    Raises
+    ------
+    InputError
+        An item's column is missing or matched twice (as in memory), the header is not on
+        the first line, or the file cannot be parsed.
+    """
+    spec, q = project.spec.surveys[name], project.questionnaires[name]
+    settings = project.spec.streaming
+    path = project.resolve(file or spec.responses)
+    fmt = stream_format(path, spec) or "csv"
+    layout = text_layout(path, spec.read.encoding, spec.read.delimiter) if fmt == "csv" \
+        else None
+    log = CleaningLog()
+    header = layout.header if layout else _parquet_header(path)
+    mapping, original = _match(path, fmt, header, q, log, spec.read.format)
+    rules = _rules(q, mapping, original, path)
+    plan = StreamPlan(path=path, format=fmt, rules=rules, sets=item_sets(q),
+                      pairwise=_pairwise(project, spec),
+                      delimiter=layout.delimiter if layout else ",",
+                      encoding=layout.encoding if layout else "utf8",
+                      chunk_rows=settings.chunk_rows or DEFAULT_CHUNKSIZE,
+                      scheduler=settings.dask_scheduler,
+                      text_items=bool(layout and layout.textual([r.column for r in rules])))
+    if plan.scheduler:
+        tally = _dask_tally(plan, layout, progress)
+    else:
+        tally, plan = _local_tally(plan, layout, progress)
+    responses = Responses(pd.DataFrame(columns=[item.id for item in q.items], dtype=float),
+                          pd.DataFrame(), log, q, str(path), None, mapping)
+    _log_layout(log, str(path), layout, plan)
+    kept = _log_tally(log, str(path), plan, tally, q)
+    moments = {
+        (("ikm",) if item_set.own_rows else ()) + item_set.items:
+            _finish(item_set.items, parts, plan.pairwise, None)
+        for item_set, parts in zip(plan.sets, tally.parts, strict=True)
+    }
+    size = path.stat().st_size
+    return StreamedSurvey(responses, moments, _frequencies(q, plan, tally, kept), kept, {
+        "reason": "requested" if requested else "size",
+        "file_mb": size / 2**20,
+        "threshold_mb": settings.threshold_mb,
+        "scheduler": plan.scheduler,
+        "rows_read": tally.rows_read,
+        "item_cells": "labels" if plan.text_items else "codes",
+        "omitted": [],
+    })
+
+
+def _parquet_header(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"could not open the file as Parquet: {error}", str(path)) from None
+
+
+def _match(path: Path, fmt: str, header: list[str], q: Questionnaire, log: CleaningLog,
+           declared: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Item id -> header as matching sees it, and that header -> the file's column name."""
+    from surveyq.readers import _apply_flavour
+    from surveyq.readers.flavours import detect_flavour
+    from surveyq.readers.table import RawTable
+
+    flavour = None
+    if fmt == "csv":
+        flavour = declared if declared in ("gforms", "kobo", "limesurvey") else \
+            detect_flavour([name for name in header if name.strip()])
+    raw = RawTable(pd.DataFrame(columns=header), [], str(path), fmt, 0, log)
+    original = {name: name for name in header}
+    if flavour:
+        plan = plan_columns(flavour, header)
+        original = {plan.rename.get(name, name): name for name in header
+                    if name not in plan.drop}
+        raw = _apply_flavour(raw, flavour)
+    mapping = match_columns(raw, q, log)
+    if log.fatal:
+        raise InputError("; ".join(entry.message for entry in log.fatal), str(path))
+    return mapping, original
+
+
+def _rules(q: Questionnaire, mapping: dict[str, str], original: dict[str, str],
+           path: Path) -> tuple[ItemRule, ...]:
+    rules = []
+    columns = [original[mapping[item.id]] for item in q.items]
+    repeated = {column for column in columns if columns.count(column) > 1}
+    for item, column in zip(q.items, columns, strict=True):
+        scale = q.scale_of(item)
+        if scale.high - scale.low + 1 > 127:
+            raise InputError(f"item {item.id}: scale {item.scale} spans more than 127 codes, "
+                             "which streaming cannot sum exactly; set `stream: false`",
+                             str(path))
+        if column in repeated:
+            raise InputError(f"column {column!r} appears twice in the header; streaming "
+                             "reads columns by name: rename one, or set `stream: false`",
+                             str(path))
+        rules.append(ItemRule(item.id, column, item.scale, scale, item.reverse))
+    return tuple(rules)
+
+
+def _pairwise(project: Project, spec: SurveySpec) -> bool:
+    options = {**project.spec.options, **spec.options}
+    return options.get("missing") == "pairwise"
+
+
+def _log_layout(log: CleaningLog, file: str, layout: TextLayout | None,
+                plan: StreamPlan) -> None:
+    from surveyq.readers.text import encoding_label
+
+    if layout is not None:
+        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+        log.add(file, None, None, None, Action.NOTED, Reason.ENCODING,
+                f"read as {encoding_label(layout.encoding)}, separator "
+                f"{names.get(layout.delimiter, repr(layout.delimiter))}")
+    where = f"on Dask scheduler {plan.scheduler}" if plan.scheduler else "in batches"
+    log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
+            f"streamed {where}: only the {len(plan.rules)} item columns were read; "
+            "profile fields, free text and duplicate submissions were not checked")
+
+
+def _log_tally(log: CleaningLog, file: str, plan: StreamPlan, tally: StreamTally,
+               q: Questionnaire) -> int:
+    """Log every cell set missing and the rows without answers; returns the rows kept."""
+    rows_at = _row_numbers(plan, tally)
+    for cell in sorted(tally.cells.values(), key=lambda c: (c.item, -c.count)):
+        rule = plan.rules[cell.item]
+        rows = [rows_at(sample) for sample in cell.samples]
+        blank = cell.coded.reason is Reason.MISSING_ANSWER
+        log.add(file, rows[0] if rows else None, rule.column, cell.raw,
+                Action.CELL_MISSING if blank else Action.CELL_SET_MISSING, cell.coded.reason,
+                f"item {rule.item}: {cell.coded.detail} in {_rows_text(cell.count, rows)}",
+                cell.count)
+    for j, rule in enumerate(plan.rules):
+        if rule.reverse:
+            answered = int(tally.frequencies[j, 1:].sum())
+            log.add(file, None, rule.column, None, Action.RECODED, Reason.REVERSE_KEYED,
+                    f"item {rule.item} is reverse-worded: {answered} answers recoded as "
+                    f"{rule.scale.low + rule.scale.high} - x")
+    blank = tally.blank_rows
+    if blank.count:
+        rows = [rows_at(sample) for sample in blank.samples]
+        log.add(file, rows[0], None, None, Action.ROW_EXCLUDED, Reason.NO_ANSWERS,
+                f"no valid answer to any item of {q.id} in {_rows_text(blank.count, rows)}",
+                blank.count)
+    kept = tally.rows_read - blank.count
+    log.files[file] = {"rows_in_file": tally.rows_read, "rows_kept": kept}
+    return kept
+
+
+def _row_numbers(plan: StreamPlan, tally: StreamTally) -> Callable[[tuple[int, int]], int]:
+    """(batch, index) -> the row number a person sees."""
+    starts, row = {}, plan.first_row
+    for sequence in sorted(tally.batch_rows):
+        starts[sequence] = row
+        row += tally.batch_rows[sequence]
+    return lambda sample: starts[sample[0]] + sample[1]
+
+
+def _rows_text(count: int, rows: list[int]) -> str:
+    listed = ", ".join(str(row) for row in rows)
+    if count == 1:
+        return f"row {listed}"
+    more = ", ..." if count > len(rows) else ""
+    return f"{count:,} rows (rows {listed}{more})"
+
+
+def _frequencies(q: Questionnaire, plan: StreamPlan, tally: StreamTally,
+                 kept: int) -> pd.DataFrame:
+    """The item frequency table from the counts of each kernel code."""
+    from surveyq.describe import frequency_table
+
+    counts = {
+        rule.item: {code + rule.offset: int(tally.frequencies[j, code])
+                    for code in range(1, rule.largest + 1)}
+        for j, rule in enumerate(plan.rules)
+    }
+    return frequency_table(q, counts, kept)
+
+
+def omitted_parts(analyses: list[str]) -> list[str]:
+    """What a streamed survey's results leave out, given the analyses it asked for."""
+    parts = list(OMITTED_ALWAYS)
+    for analysis in analyses:
+        if analysis in STREAMED_ANALYSES:
+            parts += OMITTED_PARTS.get(analysis, ())
+        else:
+            parts.append(analysis)
+    return parts
