@@ -63,13 +63,51 @@ def _guarded(action: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
+class _RunProgress:
+    """A spinner with the current step, and a bar of rows read while a survey streams."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("{task.fields[rows]}"), TimeElapsedColumn(),
+                            console=console, transient=True)
+        self.step = self.bar.add_task("surveyq", total=None, rows="")
+        self.streams: dict[str, Any] = {}
+
+    def __enter__(self) -> _RunProgress:
+        if console.is_terminal:  # a pipe or a log file gets the summary only
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if console.is_terminal:
+            self.bar.stop()
+
+    def message(self, text: str) -> None:
+        self.bar.update(self.step, description=text)
+
+    def rows(self, survey: str, rows: int, fraction: float | None) -> None:
+        """Rows read so far; the bar fills by the share of the file read when known."""
+        task = self.streams.get(survey)
+        if task is None:
+            task = self.streams[survey] = self.bar.add_task(
+                f"streaming {survey}", total=100 if fraction is not None else None, rows="")
+        completed = 100 * fraction if fraction is not None else None
+        self.bar.update(task, completed=completed, rows=f"{rows:,} rows read")
+
+
 def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False) -> int:
     from surveyq.pipeline import run_project
 
-    with console.status("surveyq") as status:
-        result = run_project(
-            project, out=out, lang=lang, progress=status.update, csv_tables=csv_tables
-        )
+    with _RunProgress() as progress:
+        result = run_project(project, out=out, lang=lang, progress=progress.message,
+                             csv_tables=csv_tables, rows_progress=progress.rows)
+    for name, survey in result.results["surveys"].items():
+        if survey.get("streaming"):
+            rows = survey["streaming"]["rows_read"]
+            console.print(f"{name}: streamed {rows:,} rows; left out (need the rows): "
+                          f"{', '.join(survey['streaming']['omitted'])}", highlight=False)
     table = Table(title=f"surveyq → {out}")
     for column in ("survey", "n", "items", "excluded rows", "notes"):
         table.add_column(column)

@@ -508,11 +508,29 @@ def _data_quality(ctx: _Context, results: dict[str, Any]) -> list[Block]:
     blocks = []
     for _, survey in _surveys(results):
         title = ctx.text(survey["title"])
-        blocks += [_heading(title), _accounting(ctx, survey, title), _log(ctx, survey, title),
+        blocks += [_heading(title), *_streamed(ctx, survey),
+                   _accounting(ctx, survey, title), _log(ctx, survey, title),
                    _n_used(ctx, survey, title)]
         if survey["problems"]:
             blocks += [_subheading(ctx.t["data_quality"]["problems"]), _list(survey["problems"])]
     return blocks
+
+
+def _streamed(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    """For a streamed survey: how it was read, and every table left out because of it."""
+    streaming = survey.get("streaming")
+    if not streaming:
+        return []
+    t = ctx.t["streaming"]
+    where = (t["on_dask"].format(scheduler=streaming["scheduler"]) if streaming["scheduler"]
+             else t["in_batches"])
+    why = (t["requested"] if streaming["reason"] == "requested" else
+           t["size"].format(size=ctx.num(streaming["file_mb"], "percent"),
+                            threshold=ctx.num(streaming["threshold_mb"], "percent")))
+    omitted = [t["omitted_parts"].get(part, part) for part in streaming["omitted"]]
+    return [_note(t["notice"].format(rows=ctx.int(streaming["rows_read"]), where=where,
+                                     why=why)),
+            _subheading(t["omitted"]), _list(omitted), _text(t["how"])]
 
 
 def _accounting(ctx: _Context, survey: dict[str, Any], title: str) -> Block:
