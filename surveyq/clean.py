@@ -337,23 +337,37 @@ def _duplicate_ids(ids: pd.Series, rows: list[int], column: str) -> tuple[np.nda
 
 def _field_values(raw: RawTable, header: str, fld: RespondentField) -> pd.Series:
     labels = raw.value_labels.get(header, {})
+    folded = _category_lookup(fld)
+    seen: dict[tuple[str, str], str | None] = {}  # a field has few distinct answers
     values = []
     for value in raw.frame[header].tolist():
-        if _is_blank(value):
-            values.append(None)
-            continue
-        if labels and value in labels:
-            value = labels[value]
-        text = " ".join(str(value).split())
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        if fld.categories:
-            folded = {normalise_label(code): code for code in fld.categories}
-            folded.update({normalise_label(t.id): c for c, t in fld.categories.items()})
-            folded.update({normalise_label(t.en): c for c, t in fld.categories.items()})
-            text = folded.get(normalise_label(text), text)
-        values.append(text)
+        key = (type(value).__name__, str(value))
+        if key not in seen:
+            seen[key] = _field_value(value, labels, folded)
+        values.append(seen[key])
     return pd.Series(values, dtype="object")
+
+
+def _category_lookup(fld: RespondentField) -> dict[str, str]:
+    """Folded code, Indonesian and English label -> category code."""
+    folded = {normalise_label(code): code for code in fld.categories}
+    folded.update({normalise_label(t.id): c for c, t in fld.categories.items()})
+    folded.update({normalise_label(t.en): c for c, t in fld.categories.items()})
+    return folded
+
+
+def _field_value(value: Any, labels: dict[Any, Any], folded: dict[str, str]) -> str | None:
+    """One respondent-field cell as text, mapped to its category code when it names one."""
+    if _is_blank(value):
+        return None
+    if labels and value in labels:
+        value = labels[value]
+    text = " ".join(str(value).split())
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if folded:
+        text = folded.get(normalise_label(text), text)
+    return text
 
 
 # ---------------------------------------------------------------- entry point
