@@ -65,18 +65,20 @@ class StreamingOptions(BaseModel):
 
     Attributes
     ----------
-    threshold_mb : float
+    threshold_mb : float, default 32
         A CSV or Parquet responses file larger than this (MiB) is streamed, unless its
-        survey says ``stream: false``.
+        survey says ``stream: false`` (32 MiB is about a million SKM responses, where the
+        in-memory run takes minutes; benchmarks/README.md).
     dask_scheduler : str, optional
-        A ``dask.distributed`` scheduler address (e.g. ``tcp://10.0.0.5:8786``) to compute
-        the streamed moments on; default: read locally with pyarrow.
+        A ``dask.distributed`` scheduler address (e.g. ``tcp://10.0.0.5:8786``), or one of
+        Dask's local schedulers (``threads``, ``processes``, ``synchronous``), to code and
+        sum the file's partitions on; default: read locally with pyarrow.
     chunk_rows : int, optional
         Rows per batch (default :data:`surveyq.streaming.DEFAULT_CHUNKSIZE`).
     """
 
     model_config = ConfigDict(extra="forbid")
-    threshold_mb: float = Field(default=256, ge=0)
+    threshold_mb: float = Field(default=32, ge=0)
     dask_scheduler: str | None = None
     chunk_rows: int | None = Field(default=None, gt=0)
 
