@@ -321,11 +321,32 @@ def write_outputs(
 
 
 def check_project(path: str | Path) -> tuple[Project, dict[str, CleaningLog]]:
-    """Read every file of a project without stopping at the first problem."""
+    """Read every file of a project without stopping at the first problem.
+
+    A file the run would stream is checked by the same streamed pass (so a file of
+    millions of rows is checked in seconds, with the cells set missing counted).
+    """
     project = load_project(path)
     logs = {}
     for name, spec in project.spec.surveys.items():
-        logs[name] = read_survey(project, name, strict=False).log
+        logs[name] = _check_file(project, name, None)
         for period in spec.previous:
-            logs[f"{name} ({period})"] = read_survey(project, name, strict=False, period=period).log
+            logs[f"{name} ({period})"] = _check_file(project, name, period)
     return project, logs
+
+
+def _check_file(project: Project, name: str, period: str | None) -> CleaningLog:
+    from surveyq.log import Action, Reason
+    from surveyq.streamed import should_stream, stream_survey
+
+    spec = project.spec.surveys[name]
+    file = spec.previous[period] if period else spec.responses
+    if not should_stream(project, spec, file):
+        return read_survey(project, name, strict=False, period=period).log
+    try:
+        return stream_survey(project, name, file=file).log
+    except InputError as error:  # a column problem stops the streamed pass: report it
+        log = CleaningLog()
+        log.add(str(project.resolve(file)), None, None, None, Action.FATAL,
+                Reason.FORMAT, str(error))
+        return log

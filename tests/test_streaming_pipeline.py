@@ -348,3 +348,17 @@ def test_cli_run_prints_what_was_streamed(tmp_path):
                                       str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "skm: streamed 300 rows" in result.output and "ikm_intervals" in result.output
+
+
+def test_check_uses_the_streamed_pass(tmp_path):
+    from surveyq.pipeline import check_project
+
+    _, logs = check_project(_project(tmp_path))
+    summary = logs["skm"].summary()
+    counts = dict(zip(summary["reason"], summary["count"], strict=True))
+    assert {reason: counts.get(reason) for reason in PLANTED} == PLANTED
+    assert any("streamed" in entry.message for entry in logs["skm"].entries)
+    _, logs = check_project(_project(tmp_path / "broken",
+                                     answers=_answers().rename(columns={"U4": "U4x"})))
+    fatal = logs["skm"].fatal
+    assert len(fatal) == 1 and "item U4: no column 'U4'" in fatal[0].message
