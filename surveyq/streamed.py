@@ -236,6 +236,8 @@ class _Coder:
         self.plan, self.progress = plan, progress
         position = {rule.item: j for j, rule in enumerate(plan.rules)}
         self.set_rows = [np.array([position[item] for item in s.items]) for s in plan.sets]
+        everything = list(range(len(plan.rules)))
+        self.whole = [rows.tolist() == everything for rows in self.set_rows]
         self.largest = max(rule.largest for rule in plan.rules)
         self.block_rows = block_rows_for(self.largest)
         self.sums = [_IntegerSums(len(s.items), plan.pairwise) for s in plan.sets]
@@ -263,16 +265,16 @@ class _Coder:
             codes = np.compress(answered, codes, axis=1)
         for j in range(len(self.plan.rules)):
             self.frequencies[j] += np.bincount(codes[j], minlength=self.largest + 1)
-        for item_set, rows, sums, worker in zip(self.plan.sets, self.set_rows, self.sums,
-                                                self.workers, strict=True):
-            self._fold(codes, item_set, rows, sums, worker)
+        for item_set, rows, whole, sums, worker in zip(self.plan.sets, self.set_rows,
+                                                       self.whole, self.sums, self.workers,
+                                                       strict=True):
+            subset = codes if whole else np.take(codes, rows, axis=0)
+            self._fold(subset, item_set, sums, worker)
         if self.progress:
             self.progress.add(n_rows, size)
 
-    def _fold(self, codes: np.ndarray, item_set: ItemSet, rows: np.ndarray,
-              sums: _IntegerSums, worker: _BlockWorker) -> None:
-        subset = codes if len(rows) == len(codes) and (rows == np.arange(len(rows))).all() \
-            else np.take(codes, rows, axis=0)
+    def _fold(self, subset: np.ndarray, item_set: ItemSet, sums: _IntegerSums,
+              worker: _BlockWorker) -> None:
         if item_set.own_rows:
             mine = subset.any(axis=0)
             if not mine.all():
@@ -570,11 +572,7 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
             raise InputError(f"could not read the file while streaming: {error}; set "
                              "`stream: false` for this survey to read it in memory",
                              str(plan.path)) from None
-        tallies = [state.tally() for state in states]
-        total = tallies[0]
-        for tally in tallies[1:]:
-            total.merge(tally)
-        return total, plan
+        return _merge_tallies([state.tally() for state in states]), plan
 
 
 def _parquet_rows(plan: StreamPlan) -> int | None:
@@ -827,13 +825,13 @@ def _pairwise(project: Project, spec: SurveySpec) -> bool:
 
 def _log_layout(log: CleaningLog, file: str, layout: TextLayout | None,
                 plan: StreamPlan) -> None:
+    from surveyq.readers import _SEPARATOR_NAMES
     from surveyq.readers.text import encoding_label
 
     if layout is not None:
-        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
         log.add(file, None, None, None, Action.NOTED, Reason.ENCODING,
                 f"read as {encoding_label(layout.encoding)}, separator "
-                f"{names.get(layout.delimiter, repr(layout.delimiter))}")
+                f"{_SEPARATOR_NAMES.get(layout.delimiter, repr(layout.delimiter))}")
     where = f"on Dask scheduler {plan.scheduler}" if plan.scheduler else "in batches"
     log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
             f"streamed {where}: only the {len(plan.rules)} item columns were read; "
