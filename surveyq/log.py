@@ -30,6 +30,9 @@ class Reason(str, Enum):
     NON_INTEGER = "non_integer"
     DECLARED_MISSING = "declared_missing"
     REVERSE_KEYED = "reverse_keyed"
+    BOOLEAN_CELL = "boolean_cell"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"
+    NUL_BYTE = "nul_byte"
     # Columns
     MISSING_COLUMN = "missing_column"
     EXTRA_COLUMN = "extra_column"
@@ -49,6 +52,7 @@ class Action(str, Enum):
     COLUMN_IGNORED = "column_ignored"
     COLUMN_DROPPED = "column_dropped"
     RECODED = "recoded"
+    CELL_REPAIRED = "cell_repaired"
     NOTED = "noted"
     FATAL = "fatal"
 

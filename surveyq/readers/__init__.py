@@ -20,7 +20,7 @@ from surveyq.readers.grid import Grid, header_index, header_text, is_empty, spli
 from surveyq.readers.sheets import column_letter, read_sheet
 from surveyq.readers.stats import read_stat_file
 from surveyq.readers.table import FORMATS, RawTable
-from surveyq.readers.text import decimal_mark, encoding_label, read_text
+from surveyq.readers.text import CellRepair, decimal_mark, encoding_label, read_text
 
 __all__ = ["FORMATS", "RawTable", "read_raw"]
 
@@ -160,10 +160,27 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
     for note in parsed.notes:
         log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, note)
     _note_rows_above(grid, index)
+    log_repairs(log, file, parsed.repairs, grid.records[index], grid.row_numbers)
     table = split_grid(grid, index, summaries=flavour is None)
     raw = RawTable(table.frame, table.rows, file, flavour or "csv", table.rows_in_file, log,
                    encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal)
     return _apply_flavour(raw, flavour)
+
+
+def log_repairs(log: CleaningLog, file: str, repairs: list[CellRepair], header: list[Any],
+                row_numbers: list[int]) -> None:
+    """One entry per repaired cell, with its row and its column's header."""
+    for repair in repairs:
+        cell = header[repair.column] if repair.column < len(header) else None
+        column = header_text(cell) if not is_empty(cell) else f"column {repair.column + 1}"
+        row = row_numbers[repair.record]
+        if repair.encoding:
+            log.add(file, row, column, repair.raw, Action.CELL_REPAIRED, Reason.ENCODING,
+                    f"bytes that are not UTF-8 in this cell were read as Windows-1252: "
+                    f"{repair.fixed!r}; re-save the file as UTF-8 to avoid this")
+        if repair.nul:
+            log.add(file, row, column, repair.raw, Action.CELL_REPAIRED, Reason.NUL_BYTE,
+                    f"NUL byte(s) removed from this cell: {repair.fixed[:80]!r}")
 
 
 def _read_workbook(source: Path, file: str, found: Detected, log: CleaningLog,

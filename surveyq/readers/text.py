@@ -8,8 +8,17 @@ in this order, each as a strict decode:
 3. UTF-8;
 4. CP949, accepted only when most non-ASCII characters come out as Hangul (Western bytes
    seldom decode strictly as CP949, and when they do they give scattered Hanja/Hangul);
-5. Windows-1252 (every Excel "CSV" saved on an Indonesian or Western Windows);
-6. charset-normalizer's best guess, when that package is installed.
+5. UTF-8 with a few invalid bytes (a Windows-1252 character typed into a UTF-8 file): at
+   least as many valid multi-byte UTF-8 characters as invalid byte runs. The file is read as
+   UTF-8 and only the cells holding invalid bytes are repaired, each read as Windows-1252 and
+   logged with its row and column (:func:`repair_cells`). A file wholly in a legacy encoding
+   has almost no valid multi-byte sequences, so it goes on to
+6. Windows-1252 (every Excel "CSV" saved on an Indonesian or Western Windows);
+7. charset-normalizer's best guess, when that package is installed.
+
+A UTF-8 file with a byte-order mark and a few invalid bytes is repaired the same way. NUL
+bytes mean UTF-16 without a BOM, or a binary file (more than 8 control bytes and 0.5 % of
+the bytes), which is refused; a few stray NULs are removed from their cells and logged.
 
 Nothing else is guessed: a file that fails them all is an error naming the encodings tried.
 Separator: comma, semicolon, tab or pipe, whichever splits the header record into the most
@@ -27,6 +36,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from surveyq.errors import InputError
+from surveyq.readers.quotes import QuoteScanner
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_RECORDS = 50
@@ -41,6 +51,20 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _EXCEL_SEPARATOR_HINT = re.compile(r"sep=([^\r\n\"])(?:\r\n|\n|\r)")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _DECIMAL_POINT = re.compile(r"[+-]?\d+\.\d+")
+_SURROGATES = re.compile("[\udc80-\udcff]+")
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 14, *range(16, 26), *range(28, 32)])
+
+
+@dataclass(frozen=True)
+class CellRepair:
+    """A cell whose bytes were repaired: invalid UTF-8 read as Windows-1252, NULs removed."""
+
+    record: int   # 0-based record (the header's record included)
+    column: int   # 0-based position
+    raw: bytes
+    fixed: str
+    nul: bool
+    encoding: bool
 
 
 @dataclass
@@ -51,6 +75,7 @@ class TextRecords:
     encoding: str
     delimiter: str
     notes: list[str] = field(default_factory=list)   # facts for the log (multi-line records)
+    repairs: list[CellRepair] = field(default_factory=list)
 
 
 def encoding_label(codec: str) -> str:
@@ -63,9 +88,13 @@ def decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str]:
         return _decode_as(data, encoding, file), _canonical(encoding, data)
     for bom, codec in _BOMS:
         if data.startswith(bom):
+            if codec == "utf-8-sig" and _try_strict(data, codec) is None:
+                return data.decode(codec, "surrogateescape"), codec   # cells repaired later
             return _decode_as(data, codec, file), codec
     if b"\x00" in data:
-        return _decode_nul_bytes(data, file)
+        wide = _decode_nul_bytes(data, file)
+        if wide is not None:
+            return wide
     tried = ["UTF-8"]
     try:
         return data.decode("utf-8"), "utf-8"
@@ -75,6 +104,9 @@ def decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str]:
     if korean is not None and _looks_korean(korean):
         return korean, "cp949"
     tried.append("CP949")
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly, "utf-8"
     western = _try_strict(data, "cp1252")
     if western is not None:
         return western, "cp1252"
@@ -121,8 +153,9 @@ def _looks_korean(text: str) -> bool:
     return bool(non_ascii) and hangul >= 0.6 * len(non_ascii)
 
 
-def _decode_nul_bytes(data: bytes, file: str) -> tuple[str, str]:
-    """NUL bytes mean UTF-16 without a BOM (Excel "Unicode text") or a binary file."""
+def _decode_nul_bytes(data: bytes, file: str) -> tuple[str, str] | None:
+    """NUL bytes mean UTF-16 without a BOM (Excel "Unicode text"), a binary file, or (a few
+    of them) stray NULs in a text file, removed cell by cell later (None is returned)."""
     sample = data[:4096]
     half = max(len(sample) // 2, 1)
     for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
@@ -130,8 +163,47 @@ def _decode_nul_bytes(data: bytes, file: str) -> tuple[str, str]:
             text = _try_strict(data, codec)
             if text is not None:
                 return text, codec
-    raise InputError("the file contains NUL bytes, so it is binary rather than text; "
-                     "check that it is the CSV export (or pass format=)", file)
+    if _binary(data):
+        raise InputError("the file contains NUL and other control bytes, so it is binary "
+                         "rather than text; check that it is the CSV export (or pass format=)",
+                         file)
+    return None
+
+
+def _binary(data: bytes) -> bool:
+    """More control bytes than a text file holds by accident (8, or 0.5 % of the bytes)."""
+    controls = sum(data.count(bytes([byte])) for byte in _CONTROL_BYTES)
+    return controls > max(8, len(data) // 200)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few invalid bytes, which stay as surrogate escapes for
+    :func:`repair_cells`: at least as many valid multi-byte characters as invalid runs. A
+    file wholly in a legacy encoding has (almost) no valid multi-byte UTF-8 sequences."""
+    text = data.decode("utf-8", "surrogateescape")
+    runs = _SURROGATES.findall(text)
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    valid = non_ascii - sum(len(run) for run in runs)
+    return text if valid >= max(len(runs), 1) else None
+
+
+def repair_cells(records: list[list[str]]) -> list[CellRepair]:
+    """Fix, in place, cells holding invalid UTF-8 bytes (read as Windows-1252) or NULs."""
+    repairs = []
+    for row, record in enumerate(records):
+        for column, cell in enumerate(record):
+            if "\x00" in cell or _SURROGATES.search(cell):
+                fixed = _SURROGATES.sub(_as_cp1252, cell).replace("\x00", "")
+                raw = cell.encode("utf-8", "surrogateescape")
+                repairs.append(CellRepair(row, column, raw, fixed, "\x00" in cell,
+                                          bool(_SURROGATES.search(cell))))
+                record[column] = fixed
+    return repairs
+
+
+def _as_cp1252(match: re.Match[str]) -> str:
+    # The five bytes Windows-1252 leaves undefined become U+FFFD, visibly.
+    return match.group(0).encode("utf-8", "surrogateescape").decode("cp1252", "replace")
 
 
 def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
@@ -171,21 +243,26 @@ def _reader(text: str, delimiter: str):
 
 
 def parse(text: str, delimiter: str, file: str) -> tuple[list[list[str]], list[str]]:
-    """All records, plus a note when some records span several physical lines."""
-    reader = _reader(text, delimiter)
+    """All records, plus a note when some records span several physical lines.
+
+    A quote that never closes, or one that swallows whole records, is an InputError naming
+    the line where it opened (:mod:`surveyq.readers.quotes`).
+    """
+    scanner = QuoteScanner(delimiter)
     records: list[list[str]] = []
     spanning: list[tuple[int, int, int]] = []   # (record number, first line, last line)
-    last_line = 0
     try:
-        for record in reader:
+        for record, first, last in scanner.records(io.StringIO(text, newline="")):
             records.append(record)
-            if reader.line_num - last_line > 1:
-                spanning.append((len(records), last_line + 1, reader.line_num))
-            last_line = reader.line_num
+            if last > first:
+                spanning.append((len(records), first, last))
     except csv.Error as error:
         raise InputError(
-            f"cannot split the text into fields near line {reader.line_num + 1} ({error}); "
+            f"cannot split the text into fields near line {scanner.first_line} ({error}); "
             "look for a quote that never closes, or pass delimiter=", file) from None
+    problem = scanner.problem()
+    if problem is not None:
+        raise problem.error(file)
     notes = []
     if spanning:
         row, first, last = spanning[0]
@@ -229,7 +306,8 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
     if delimiter is None:
         delimiter = sniff_delimiter(text)
     records, notes = parse(text, delimiter, file)
+    repairs = repair_cells(records) if "\x00" in text or _SURROGATES.search(text) else []
     if hint:
         notes.insert(0, f"first line {hint.group(0).strip()!r} is Excel's separator hint, not a "
                         "record; the header is row 1, as Excel shows it")
-    return TextRecords(records, codec, delimiter, notes)
+    return TextRecords(records, codec, delimiter, notes, repairs)
