@@ -27,6 +27,7 @@ from surveyq.errors import InputError
 from surveyq.io import RawTable
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
+from surveyq.readers.table import UnsavedFormula
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
@@ -78,7 +79,37 @@ def _matches(header: str, target: Item | RespondentField) -> bool:
     folded = normalise_label(header)
     if any(folded == normalise_label(candidate) for candidate in target.header_candidates):
         return True
-    return bool(target.column_pattern and re.search(target.column_pattern, header))
+    return bool(target.column_pattern and _pattern_search(target, header))
+
+
+#: Seconds one ``column_pattern`` may spend on one header before it is refused.
+PATTERN_TIMEOUT = 0.25
+
+
+def _pattern_search(target: Item | RespondentField, header: str) -> bool:
+    """``column_pattern`` searched in ``header``, bounded in time.
+
+    Patterns are full regular expressions (the shipped questionnaires need ``^``, ``.*`` and
+    character classes), so a pattern with nested quantifiers such as ``(a+)+$`` could
+    backtrack for hours on a long header. The ``regex`` engine checks a timeout while it
+    matches; a pattern that runs over it is a questionnaire error naming the key, rather
+    than a hang. Rejecting risky shapes up front would refuse harmless patterns too, and
+    adjacent ``.*`` runs are polynomial, not caught by such a test.
+    """
+    import regex
+
+    try:
+        return regex.search(target.column_pattern, header, timeout=PATTERN_TIMEOUT) is not None
+    except TimeoutError:
+        kind = "item" if isinstance(target, Item) else "field"
+        raise InputError(
+            f"{kind} {target.id}: column_pattern {target.column_pattern!r} takes too long on "
+            f"the header {header[:60]!r} (nested repeats such as (a+)+ backtrack without end); "
+            "write a simpler pattern, or give the header in `column:`"
+        ) from None
+    except regex.error as error:
+        raise InputError(f"column_pattern {target.column_pattern!r} of {target.id} is not a "
+                         f"valid regular expression ({error})") from None
 
 
 def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str, str]:
@@ -91,7 +122,12 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
     mapping: dict[str, str] = {}
     claimed: dict[str, str] = {}
     for target in [*q.items, *q.fields]:
-        found = [h for h in headers if _matches(h, target)]
+        try:
+            found = [h for h in headers if _matches(h, target)]
+        except InputError as error:
+            index = (q.items if isinstance(target, Item) else q.fields).index(target)
+            key = f"{'items' if isinstance(target, Item) else 'fields'}[{index}].column_pattern"
+            raise InputError(error.detail, q.path or q.id, key) from None
         kind = "item" if isinstance(target, Item) else "field"
         if not found:
             fatal = kind == "item" or target.required
@@ -190,8 +226,17 @@ def code_answer(
     ``missing_codes`` are the file's own user-missing values (SPSS), which mean "no answer"
     even when they fall inside the scale.
     """
+    if isinstance(value, UnsavedFormula):
+        return _Coded(
+            math.nan,
+            Reason.FORMULA_WITHOUT_VALUE,
+            f"the cell holds the formula {str(value)[:60]!r} without a saved value: open and "
+            "save the file in Excel (or LibreOffice) so its values are stored, then read it again",
+        )
     if _is_blank(value):
         return _Coded(math.nan, Reason.MISSING_ANSWER, "no answer")
+    if isinstance(value, (bool, np.bool_)):
+        return _boolean(value, scale_name)
     number = _as_number(value)
     if number is not None and number in missing_codes:
         return _Coded(
@@ -216,6 +261,8 @@ def code_answer(
     if scale.is_declared_missing(value):
         return _Coded(math.nan, Reason.DECLARED_MISSING, f"{value!r} means no answer")
     point = scale.code_for(value)
+    if point is None and normalise_label(value) in ("true", "false"):
+        return _boolean(value, scale_name)
     if point is None:
         return _Coded(
             math.nan,
@@ -224,6 +271,16 @@ def code_answer(
             f"or add it under scales.{scale_name}.aliases",
         )
     return _Coded(float(point))
+
+
+def _boolean(value: Any, scale_name: str) -> _Coded:
+    """TRUE and FALSE are yes/no cells, never answer codes (TRUE is not 1, FALSE is not 0)."""
+    return _Coded(
+        math.nan,
+        Reason.BOOLEAN_CELL,
+        f"{str(value).upper()!r} is a TRUE/FALSE cell, not an answer of scale {scale_name}: "
+        "type the answer's code or label in the cell",
+    )
 
 
 def _code_column(

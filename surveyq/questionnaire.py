@@ -107,7 +107,34 @@ class Scale(BaseModel):
                 raise ValueError(
                     f"aliases names point {point}, which is not in points {self.points}"
                 )
+        self._one_point_per_spelling()
         return self
+
+    def _one_point_per_spelling(self) -> None:
+        """A label or alias that means two points (or also "no answer") would code answers
+        silently as whichever came last: refuse it, naming both keys."""
+        owner: dict[str, tuple[Any, str]] = {}
+        spellings = [
+            *((label, point, f"labels.{lang}[{index}]")
+              for lang, labels in self.labels.items()
+              for index, (point, label) in enumerate(zip(self.points, labels, strict=True))),
+            *((alias, point, f"aliases.{point}[{index}]")
+              for point, aliases in self.aliases.items()
+              for index, alias in enumerate(aliases)),
+            *((answer, "missing", f"missing[{index}]")
+              for index, answer in enumerate(self.missing)),
+        ]
+        for text, point, key in spellings:
+            folded = normalise_label(text)
+            if folded in owner and owner[folded][0] != point:
+                other, other_key = owner[folded]
+                meaning = lambda p: "no answer" if p == "missing" else f"point {p}"  # noqa: E731
+                raise ValueError(
+                    f"{text!r} ({key}) means {meaning(point)} but {other_key} already makes it "
+                    f"{meaning(other)}: give each spelling to one point only (remove or change "
+                    f"one of them)"
+                )
+            owner.setdefault(folded, (point, key))
 
     @property
     def low(self) -> int:

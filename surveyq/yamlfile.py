@@ -1,4 +1,10 @@
-"""Reading the YAML files users write (questionnaires, projects, scorecards) with clear errors."""
+"""Reading the YAML files users write (questionnaires, projects, scorecards) with clear errors.
+
+Safe loading only (no Python objects). Two limits keep a hostile file from exhausting memory
+or time: aliases may not expand the document beyond :data:`MAX_EXPANDED_NODES` nodes (the
+"billion laughs" file: nine aliases of nine aliases of ... is 81 aliases but 10^9 nodes for
+whatever reads it), and nesting deeper than Python's recursion allows is an error too.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +14,76 @@ from typing import Any
 import yaml
 
 from surveyq.errors import InputError
+from surveyq.files import read_bytes
+
+#: Nodes a document may hold once its aliases are expanded (a questionnaire has thousands).
+MAX_EXPANDED_NODES = 200_000
+
+
+class _AliasTooLarge(Exception):
+    pass
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents whose aliases expand beyond the limit."""
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        _expanded_size(node)
+        return node
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes of ``root`` with every alias expanded (memoised, so linear in the file)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            if any(id(child) not in sizes for child in children):
+                raise _AliasTooLarge("an alias refers to the node that contains it")
+            size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_EXPANDED_NODES:
+                raise _AliasTooLarge(f"aliases expand it beyond {MAX_EXPANDED_NODES:,} values")
+            sizes[id(node)] = size
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def read_yaml(path: str | Path, what: str = "file") -> Any:
-    """Parse a UTF-8 YAML file; a missing file, bad encoding or bad YAML is an InputError.
+    """Parse a UTF-8 YAML file; a missing, unreadable or special file, bad encoding or bad
+    YAML is an InputError.
 
     ``what`` names the kind of file in the message ("project file not found: ...").
     YAML syntax errors carry the line and column where the parser stopped.
     """
     file = Path(path)
+    data = read_bytes(file, what)
     try:
-        return yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: check the path", str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text: save the YAML file as UTF-8", str(path)) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start}): save the YAML file as UTF-8",
+                         str(path)) from None
+    try:
+        return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except _AliasTooLarge as error:
+        raise InputError(f"YAML anchors and aliases: {error}; write the values out instead of "
+                         "nesting aliases", str(path)) from None
+    except RecursionError:
+        raise InputError("the YAML is nested too deeply to read; flatten it", str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from surveyq.errors import InputError
+from surveyq.files import check_regular_file
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.readers.detect import FLAVOURS, Detected, detect
 from surveyq.readers.flavours import detect_flavour, plan_columns
@@ -121,7 +122,9 @@ def _note_ignored(log: CleaningLog, file: str, container: str, options: dict[str
 
 
 def _head(source: Path, file: str) -> bytes:
-    """The first bytes, after checking that the file exists and is not empty."""
+    """The first bytes, after checking that the file exists, is a regular file (never a pipe
+    or device, which could block) and is not empty."""
+    check_regular_file(source, "file")
     try:
         with source.open("rb") as stream:
             head = stream.read(4096)

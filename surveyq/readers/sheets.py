@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from surveyq.errors import InputError
+from surveyq.readers.table import UnsavedFormula
 
 _FIX = "open it in Excel or LibreOffice and save it again as .xlsx, or export it as .csv"
 
@@ -86,7 +87,40 @@ def _openpyxl_rows(path: Path, sheet: str | int | None,
         rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+    if _has_formulas(path):
+        _mark_unsaved_formulas(path, name, rows)
     return rows, name, names
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet stores a formula (cheap: a look at the XML, no parsing)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        if b"<f>" in chunk or b"<f " in chunk or b":f>" in chunk:
+                            return True
+    return False
+
+
+def _mark_unsaved_formulas(path: Path, name: str, rows: list[list[Any]]) -> None:
+    """Empty cells that hold a formula become :class:`UnsavedFormula` (the value was never
+    saved), so the cleaner can say so instead of "no answer"."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        worksheet = workbook[name]
+        worksheet.reset_dimensions()
+        for row, formulas in zip(rows, worksheet.iter_rows(values_only=True), strict=False):
+            for column, formula in enumerate(formulas[:len(row)]):
+                if row[column] is None and isinstance(formula, str) and formula.startswith("="):
+                    row[column] = UnsavedFormula(formula)
+    finally:
+        workbook.close()
 
 
 def _calamine_rows(path: Path, sheet: str | int | None,

@@ -15,6 +15,16 @@ import pandas as pd
 
 from surveyq.log import CleaningLog
 
+
+class UnsavedFormula(str):
+    """A workbook cell holding a formula whose value was never saved (the text is the formula).
+
+    Files written by programs other than Excel (or saved with calculation off) store
+    formulas without their results; the cleaner logs such an answer as a formula, with the
+    fix ("open and save the file in Excel"), rather than as "no answer".
+    """
+
+
 #: Values of :attr:`RawTable.format` and of the ``format=`` option of :func:`read_raw`.
 FORMATS = ("csv", "gforms", "kobo", "limesurvey", "xlsx", "xls", "ods", "sav", "dta", "parquet")
 
