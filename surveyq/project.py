@@ -18,6 +18,7 @@ questionnaire is valid, collecting every problem into one error.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -115,7 +116,7 @@ class Project:
         full = candidate if candidate.is_absolute() else self.folder / candidate
         try:
             return full.resolve().relative_to(Path.cwd())
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # outside cwd; a symlink loop: read reports it
             return full
 
     def organisation(self, lang: str) -> str:
@@ -152,7 +153,7 @@ def load_project(path: str | Path) -> Project:
             ("responses", survey.responses),
             *[(f"previous.{p}", f) for p, f in survey.previous.items()],
         ]:
-            if not project.resolve(relative).exists():
+            if not os.path.lexists(project.resolve(relative)):  # a looping link: read says so
                 problems.append(
                     f"surveys.{name}.{key}: file {relative!r} not found next to the project file"
                 )

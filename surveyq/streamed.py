@@ -60,7 +60,9 @@ from surveyq.moments import (
 )
 from surveyq.project import Project, SurveySpec
 from surveyq.questionnaire import Questionnaire, Scale
+from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
+from surveyq.readers.text import CellRepair, repair_cells, repair_utf8
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
 
 #: The analyses that follow from Moments; every other one needs the rows in memory.
@@ -448,12 +450,15 @@ class TextLayout:
 
 def text_layout(path: Path, encoding: str | None, delimiter: str | None) -> TextLayout:
     """Read the file's first lines as :func:`surveyq.readers.read_raw` would."""
+    from surveyq.files import check_regular_file
     from surveyq.readers.text import read_text
 
+    check_regular_file(path)
     with open(path, "rb") as source:
         head = source.read(HEAD_BYTES)
-    cut = head.rfind(b"\n") + 1 if len(head) == HEAD_BYTES else len(head)
-    parsed = read_text(head[:cut] or head, str(path), encoding, delimiter)
+    whole = len(head) < HEAD_BYTES
+    cut = len(head) if whole else head.rfind(b"\n") + 1
+    parsed = read_text(head[:cut] or head, str(path), encoding, delimiter, whole=whole)
     if not parsed.records or not any(cell.strip() for cell in parsed.records[0]):
         raise InputError("the first line is not a header, so the file cannot be streamed; "
                          "set `stream: false` for this survey to read it in memory",
@@ -462,9 +467,11 @@ def text_layout(path: Path, encoding: str | None, delimiter: str | None) -> Text
     skip = 1 if body[:4].lower() == b"sep=" else 0
     start = len(head) - len(body) + (body.find(b"\n") + 1 if skip else 0)
     end = _record_end(head, start)
+    header_bytes = head[:end] if not skip else head[start:end]
+    if parsed.encoding.startswith("utf-8"):
+        header_bytes = repair_utf8(header_bytes) or header_bytes
     return TextLayout(parsed.encoding, parsed.delimiter, [str(c) for c in parsed.records[0]],
-                      head[:end] if not skip else head[start:end], end, skip, parsed.notes,
-                      parsed.records[1:])
+                      header_bytes, end, skip, parsed.notes, parsed.records[1:])
 
 
 def _record_end(data: bytes, start: int) -> int:
@@ -490,34 +497,104 @@ def _csv_options(plan: StreamPlan, layout: TextLayout) -> tuple[Any, Any]:
     return parse, convert
 
 
-def _csv_jobs(plan: StreamPlan, layout: TextLayout) -> Iterator[tuple[int, Any, int]]:
-    """Blocks of whole records (cut at a line end outside quotes), parsed by the workers."""
+@dataclasses.dataclass
+class ReadFacts:
+    """What the reader thread saw besides the batches: lines, and cells it repaired."""
+
+    lines: int = 0  # line ends in the file (plus one for a last line without one)
+    repairs: list[tuple[int, int, CellRepair]] = dataclasses.field(default_factory=list)
+    counted: bool = False  # whether ``lines`` covers the whole file
+
+
+def _csv_jobs(plan: StreamPlan, layout: TextLayout,
+              facts: ReadFacts | None = None) -> Iterator[tuple[int, Any, int]]:
+    """Blocks of whole records (cut at a line end outside quotes), parsed by the workers.
+
+    A block that is not clean UTF-8 (a stray Windows-1252 byte, a NUL) is repaired as the
+    in-memory reader repairs it, and the repaired cells are noted in ``facts``.
+    """
     import pyarrow.csv as csv
 
     parse, convert = _csv_options(plan, layout)
     header = layout.header_bytes
+    facts = facts if facts is not None else ReadFacts()
 
-    def parser(records: bytes) -> Callable[[], pa.Table]:
+    def parser(records: bytes, sequence: int) -> Callable[[], pa.Table]:
+        repaired = repair_utf8(records)
+        if repaired is not None:
+            _note_repairs(records, layout.delimiter, sequence, facts)
+            records = repaired
         text = header + records
         read = csv.ReadOptions(use_threads=False, block_size=len(text) + 1)
         return lambda: csv.read_csv(pa.py_buffer(text), read_options=read,
                                     parse_options=parse, convert_options=convert)
 
     with open(plan.path, "rb") as source:
-        source.seek(layout.data_start)
-        rest, sequence = b"", 0
+        facts.lines = source.read(layout.data_start).count(b"\n")
+        rest, sequence, last = b"", 0, b"\n"
         while chunk := source.read(BLOCK_BYTES):
+            facts.lines += chunk.count(b"\n")
+            last = chunk[-1:]
             data = rest + chunk
             end = data.rfind(b"\n") + 1
             if end and data.count(b'"', 0, end) % 2 == 0:
-                yield sequence, parser(data[:end]), end
+                yield sequence, parser(data[:end], sequence), end
                 rest, sequence = data[end:], sequence + 1
             elif len(data) > 16 * BLOCK_BYTES:  # a stray quote: parse on one thread instead
                 raise _Restart("serial")
             else:
                 rest = data
+        facts.lines += last != b"\n"
+        facts.counted = True
         if rest.strip():
-            yield sequence, parser(rest), len(rest)
+            yield sequence, parser(rest, sequence), len(rest)
+
+
+def _note_repairs(records: bytes, delimiter: str, sequence: int, facts: ReadFacts) -> None:
+    """The cells of a block that :func:`repair_utf8` changes, by record and column."""
+    import csv
+    import io
+
+    text = records.decode("utf-8", "surrogateescape")
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if row]
+    for repair in repair_cells(rows):
+        facts.repairs.append((sequence, repair.record, repair))
+
+
+def _count_lines(path: Path) -> int:
+    """Line ends in a file (plus one for a last line without one), read in blocks."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as source:
+        while chunk := source.read(BLOCK_BYTES):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _check_quotes(plan: StreamPlan, layout: TextLayout, rows_read: int,
+                  facts: ReadFacts) -> None:
+    """Refuse a file whose quoted field swallowed records (pyarrow reads it silently).
+
+    Only when the file has more lines than records (some record spans lines) is it read
+    again, by the in-memory reader's scanner (:mod:`surveyq.readers.quotes`).
+    """
+    lines = facts.lines if facts.counted else _count_lines(plan.path)
+    if lines > rows_read + 1 + layout.skip_lines:
+        error = _quote_error(plan, layout)
+        if error is not None:
+            raise error
+
+
+def _quote_error(plan: StreamPlan, layout: TextLayout) -> InputError | None:
+    """The in-memory reader's error for a quote that never closes or swallows records."""
+    from surveyq.readers.quotes import scan
+
+    with open(plan.path, encoding=layout.encoding, errors="surrogateescape",
+              newline="") as text:
+        for _ in range(layout.skip_lines):
+            text.readline()
+        problem = scan(text, layout.delimiter, first_line=1 + layout.skip_lines)
+    return problem.error(str(plan.path)) if problem is not None else None
 
 
 def _csv_serial_jobs(plan: StreamPlan, layout: TextLayout) -> Iterator[tuple[int, Any, int]]:
@@ -543,7 +620,8 @@ def _parquet_jobs(plan: StreamPlan) -> Iterator[tuple[int, Any, int]]:
 
 
 def _local_tally(plan: StreamPlan, layout: TextLayout | None,
-                 callback: RowProgress | None) -> tuple[StreamTally, StreamPlan]:
+                 callback: RowProgress | None,
+                 facts: ReadFacts | None = None) -> tuple[StreamTally, StreamPlan]:
     """One pass over the file with the reader / kernel threads of :mod:`surveyq.streaming`.
 
     Numeric item cells are parsed as int16; if a cell holds text (a label), the pass starts
@@ -551,6 +629,7 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
     pass to pyarrow's one-thread reader.
     """
     serial = layout is not None and not layout.splittable
+    facts = facts if facts is not None else ReadFacts()
     while True:
         size = (plan.path.stat().st_size - layout.data_start
                 if layout is not None and not serial else None)
@@ -558,7 +637,9 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
         if plan.format == "parquet":
             jobs = _parquet_jobs(plan)
         else:
-            jobs = (_csv_serial_jobs if serial else _csv_jobs)(plan, layout)
+            facts.repairs.clear()
+            facts.counted = False
+            jobs = _csv_serial_jobs(plan, layout) if serial else _csv_jobs(plan, layout, facts)
         try:
             states = _run_pipeline(jobs, functools.partial(_Coder, plan, progress),
                                    thread_count())
@@ -569,6 +650,9 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
             if "conversion error" in str(error) and not plan.text_items:
                 plan = dataclasses.replace(plan, text_items=True)
                 continue
+            quote = _quote_error(plan, layout) if layout is not None else None
+            if quote is not None:
+                raise quote from None
             raise InputError(f"could not read the file while streaming: {error}; set "
                              "`stream: false` for this survey to read it in memory",
                              str(plan.path)) from None
@@ -741,13 +825,21 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
                       chunk_rows=settings.chunk_rows or DEFAULT_CHUNKSIZE,
                       scheduler=settings.dask_scheduler,
                       text_items=bool(layout and layout.textual([r.column for r in rules])))
+    facts = ReadFacts()
     if plan.scheduler:
         tally = _dask_tally(plan, layout, progress)
     else:
-        tally, plan = _local_tally(plan, layout, progress)
+        tally, plan = _local_tally(plan, layout, progress, facts)
+    if layout is not None:
+        _check_quotes(plan, layout, tally.rows_read, facts)
     responses = Responses(pd.DataFrame(columns=[item.id for item in q.items], dtype=float),
                           pd.DataFrame(), log, q, str(path), None, mapping)
     _log_layout(log, str(path), layout, plan)
+    if facts.repairs:
+        rows_at = _row_numbers(plan, tally)
+        log_repairs(log, str(path), [dataclasses.replace(repair, record=rows_at((seq, index)))
+                                     for seq, index, repair in facts.repairs],
+                    layout.header if layout else [], lambda row: row)
     kept = _log_tally(log, str(path), plan, tally, q)
     moments = {
         (("ikm",) if item_set.own_rows else ()) + item_set.items:

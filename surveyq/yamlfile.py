@@ -36,22 +36,24 @@ class _BoundedLoader(yaml.SafeLoader):
 def _expanded_size(root: yaml.Node) -> int:
     """Nodes of ``root`` with every alias expanded (memoised, so linear in the file)."""
     sizes: dict[int, int] = {}
+    path: set[int] = set()   # the nodes being expanded: an alias to one of them is a cycle
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children = _children(node)
         if children_done:
-            if any(id(child) not in sizes for child in children):
-                raise _AliasTooLarge("an alias refers to the node that contains it")
-            size = 1 + sum(sizes[id(child)] for child in children)
+            path.discard(id(node))
+            size = 1 + sum(sizes[id(child)] for child in _children(node))
             if size > MAX_EXPANDED_NODES:
                 raise _AliasTooLarge(f"aliases expand it beyond {MAX_EXPANDED_NODES:,} values")
             sizes[id(node)] = size
             continue
+        if id(node) in sizes:
+            continue
+        if id(node) in path:
+            raise _AliasTooLarge("an alias refers to the node that contains it")
+        path.add(id(node))
         stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
     return sizes[id(root)]
 
 

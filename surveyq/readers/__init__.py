@@ -9,6 +9,7 @@ summary and blank rows), :mod:`.flavours` (Google Forms, Kobo/ODK, LimeSurvey).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
     for note in parsed.notes:
         log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, note)
     _note_rows_above(grid, index)
-    log_repairs(log, file, parsed.repairs, grid.records[index], grid.row_numbers)
+    log_repairs(log, file, parsed.repairs, grid.records[index], grid.row_numbers.__getitem__)
     table = split_grid(grid, index, summaries=flavour is None)
     raw = RawTable(table.frame, table.rows, file, flavour or "csv", table.rows_in_file, log,
                    encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal)
@@ -171,12 +172,12 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
 
 
 def log_repairs(log: CleaningLog, file: str, repairs: list[CellRepair], header: list[Any],
-                row_numbers: list[int]) -> None:
-    """One entry per repaired cell, with its row and its column's header."""
+                row_of: Callable[[int], int]) -> None:
+    """One entry per repaired cell, with its row (``row_of(record)``) and column header."""
     for repair in repairs:
         cell = header[repair.column] if repair.column < len(header) else None
         column = header_text(cell) if not is_empty(cell) else f"column {repair.column + 1}"
-        row = row_numbers[repair.record]
+        row = row_of(repair.record)
         if repair.encoding:
             log.add(file, row, column, repair.raw, Action.CELL_REPAIRED, Reason.ENCODING,
                     f"bytes that are not UTF-8 in this cell were read as Windows-1252: "

@@ -201,6 +201,19 @@ def repair_cells(records: list[list[str]]) -> list[CellRepair]:
     return repairs
 
 
+def repair_utf8(data: bytes) -> bytes | None:
+    """UTF-8 bytes with invalid runs read as Windows-1252 and NULs removed; None when
+    ``data`` is clean UTF-8 already (the streamed reader's fast path)."""
+    if b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+            return None
+        except UnicodeDecodeError:
+            pass
+    text = data.decode("utf-8", "surrogateescape")
+    return _SURROGATES.sub(_as_cp1252, text).replace("\x00", "").encode("utf-8")
+
+
 def _as_cp1252(match: re.Match[str]) -> str:
     # The five bytes Windows-1252 leaves undefined become U+FFFD, visibly.
     return match.group(0).encode("utf-8", "surrogateescape").decode("cp1252", "replace")
@@ -242,11 +255,13 @@ def _reader(text: str, delimiter: str):
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def parse(text: str, delimiter: str, file: str) -> tuple[list[list[str]], list[str]]:
+def parse(text: str, delimiter: str, file: str,
+          whole: bool = True) -> tuple[list[list[str]], list[str]]:
     """All records, plus a note when some records span several physical lines.
 
     A quote that never closes, or one that swallows whole records, is an InputError naming
-    the line where it opened (:mod:`surveyq.readers.quotes`).
+    the line where it opened (:mod:`surveyq.readers.quotes`). ``whole=False``: the text is
+    the head of a longer file, so a quote open at its end may close further on.
     """
     scanner = QuoteScanner(delimiter)
     records: list[list[str]] = []
@@ -260,6 +275,8 @@ def parse(text: str, delimiter: str, file: str) -> tuple[list[list[str]], list[s
         raise InputError(
             f"cannot split the text into fields near line {scanner.first_line} ({error}); "
             "look for a quote that never closes, or pass delimiter=", file) from None
+    if not whole:
+        scanner.open_at_end = None
     problem = scanner.problem()
     if problem is not None:
         raise problem.error(file)
@@ -296,8 +313,9 @@ def decimal_mark(records: list[list[str]], delimiter: str, excel_locale: bool = 
     return "," if delimiter == ";" and excel_locale else "."
 
 
-def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | None) -> TextRecords:
-    """Decode ``data`` and split it into records."""
+def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | None,
+              whole: bool = True) -> TextRecords:
+    """Decode ``data`` and split it into records (``whole=False``: the head of a file)."""
     text, codec = decode(data, encoding, file)
     hint = _EXCEL_SEPARATOR_HINT.match(text)
     if hint:                 # Excel reads "sep=;" as an instruction and shows no such row
@@ -305,7 +323,7 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
         delimiter = delimiter or hint.group(1)
     if delimiter is None:
         delimiter = sniff_delimiter(text)
-    records, notes = parse(text, delimiter, file)
+    records, notes = parse(text, delimiter, file, whole)
     repairs = repair_cells(records) if "\x00" in text or _SURROGATES.search(text) else []
     if hint:
         notes.insert(0, f"first line {hint.group(0).strip()!r} is Excel's separator hint, not a "
