@@ -159,6 +159,50 @@ class QuoteScanner:
         if taken:
             self.finish("".join(taken), first)
 
+    def read_text(self, text: str) -> tuple[list[list[str]], list[tuple[int, int, int]]]:
+        """Every record of text in memory, and (record number, first line, last line) of
+        each that spans lines. As :meth:`records`, but the raw lines are cut from ``text``
+        after the pass, only for the records that need them (no per-line bookkeeping)."""
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+        records: list[list[str]] = []
+        spanning: list[tuple[int, int, int]] = []
+        spans: list[tuple[int, int, list[str]]] = []
+        last_line, first, span = 0, self.first_line, 0
+        sample, wanted = self.sample, SAMPLE_RECORDS
+        for record in reader:
+            records.append(record)
+            span = reader.line_num - last_line
+            if span > 1:
+                first = self.first_line + last_line
+                spanning.append((len(records), first, first + span - 1))
+                if len(spans) < MAX_CANDIDATES:
+                    spans.append((first, span, record))
+            elif len(sample) < wanted and record:
+                sample.append(record)
+            last_line = reader.line_num
+        first = self.first_line + last_line - span
+        if last_line:
+            self._cut(text, spans, first, span)
+        return records, spanning
+
+    def _cut(self, text: str, spans: list[tuple[int, int, list[str]]], first: int,
+             span: int) -> None:
+        """Keep the raw text of the multi-line records and check the last record's end."""
+        if spans or span > 1:
+            starts = [0, *(match.end() for match in _NEWLINE.finditer(text)), len(text)]
+
+            def cut(line: int, count: int) -> str:
+                index = line - self.first_line
+                return text[starts[index]:starts[min(index + count, len(starts) - 1)]]
+
+            self.candidates = [(cut(line, count), line, record)
+                               for line, count, record in spans]
+            self.finish(cut(first, span), first)
+        else:
+            body = text[:-2] if text.endswith("\r\n") else text[:-1] \
+                if text.endswith(("\n", "\r")) else text
+            self.finish(text[max(body.rfind("\n"), body.rfind("\r")) + 1:], first)
+
     def problem(self) -> QuoteProblem | None:
         if self.open_at_end is not None:
             return self.open_at_end

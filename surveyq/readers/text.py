@@ -201,6 +201,17 @@ def repair_cells(records: list[list[str]]) -> list[CellRepair]:
     return repairs
 
 
+def _has_surrogates(text: str) -> bool:
+    """Whether undecodable bytes were kept as surrogate escapes (fast: no regex scan)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def repair_utf8(data: bytes) -> bytes | None:
     """UTF-8 bytes with invalid runs read as Windows-1252 and NULs removed; None when
     ``data`` is clean UTF-8 already (the streamed reader's fast path)."""
@@ -255,26 +266,21 @@ def _reader(text: str, delimiter: str):
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def parse(text: str, delimiter: str, file: str,
-          whole: bool = True) -> tuple[list[list[str]], list[str]]:
+def parse(text: str, delimiter: str, file: str, whole: bool = True,
+          first_line: int = 1) -> tuple[list[list[str]], list[str]]:
     """All records, plus a note when some records span several physical lines.
 
     A quote that never closes, or one that swallows whole records, is an InputError naming
     the line where it opened (:mod:`surveyq.readers.quotes`). ``whole=False``: the text is
     the head of a longer file, so a quote open at its end may close further on.
     """
-    scanner = QuoteScanner(delimiter)
-    records: list[list[str]] = []
-    spanning: list[tuple[int, int, int]] = []   # (record number, first line, last line)
+    scanner = QuoteScanner(delimiter, first_line)
     try:
-        for record, first, last in scanner.records(io.StringIO(text, newline="")):
-            records.append(record)
-            if last > first:
-                spanning.append((len(records), first, last))
+        records, spanning = scanner.read_text(text)
     except csv.Error as error:
         raise InputError(
-            f"cannot split the text into fields near line {scanner.first_line} ({error}); "
-            "look for a quote that never closes, or pass delimiter=", file) from None
+            f"cannot split the text into fields ({error}); look for a quote that never "
+            "closes, or pass delimiter=", file) from None
     if not whole:
         scanner.open_at_end = None
     problem = scanner.problem()
@@ -323,8 +329,8 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
         delimiter = delimiter or hint.group(1)
     if delimiter is None:
         delimiter = sniff_delimiter(text)
-    records, notes = parse(text, delimiter, file, whole)
-    repairs = repair_cells(records) if "\x00" in text or _SURROGATES.search(text) else []
+    records, notes = parse(text, delimiter, file, whole, first_line=2 if hint else 1)
+    repairs = repair_cells(records) if "\x00" in text or _has_surrogates(text) else []
     if hint:
         notes.insert(0, f"first line {hint.group(0).strip()!r} is Excel's separator hint, not a "
                         "record; the header is row 1, as Excel shows it")
