@@ -246,7 +246,8 @@ def test_formula_text_is_inert_everywhere(workbook):
 
 def test_list_of_tables_matches_document_numbers(workbook, document):
     contents = _cells(workbook, "Daftar Tabel")
-    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    captions = [p.text for p in document.paragraphs
+                if p.style.name == "Caption" and p.text.startswith("Tabel ")]  # not "Gambar"
     # the workbook also lists the tabulation tables, printed last
     assert [f"{r['No.'].value} {r['Judul tabel'].value}" for r in contents][:len(captions)] \
         == captions
@@ -276,8 +277,13 @@ def _find(tables: dict[str, Any], ending: str) -> Any:
 
 def test_captions_are_numbered_consecutively(document, written):
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    numbers = [int(re.match(r"Tabel L\.(\d+) ", text).group(1)) for text in captions]
-    assert numbers == list(range(1, len(captions) + 1))
+    numbers = [int(re.match(r"Tabel L\.(\d+) ", text).group(1)) for text in captions
+               if text.startswith("Tabel ")]
+    assert numbers == list(range(1, len(numbers) + 1))
+    # the charts follow as figures, numbered on their own (issue 12 item 2)
+    figures = [int(re.match(r"Gambar L\.(\d+) ", text).group(1)) for text in captions
+               if not text.startswith("Tabel ")]
+    assert len(figures) >= 5 and figures == list(range(1, len(figures) + 1))
     assert "Tabel L.7 Hasil Uji Validitas Survei Kualitas Layanan Pengguna Jasa (Harapan)" \
         in captions
     english = docx.Document(str(written["docx_en"]))

@@ -92,6 +92,10 @@ class Table:
         Translated sheet name before it is made valid and unique.
     stub : int
         Leading label columns, repeated when a wide table is split in the document.
+    key : tuple of str
+        Long text columns (a statement) the document prints as a numbered key below the
+        table, keyed by the first column, instead of squeezing them between the numbers;
+        the workbook and CSV keep them in the table.
     """
 
     name: str
@@ -103,6 +107,7 @@ class Table:
     sheet: str = ""
     sheet_title: str = ""
     stub: int = 1
+    key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,11 +213,12 @@ class _Survey:
         return tuple(pairs)
 
     def table(self, name: str, columns: Sequence[Column], records: Iterable[Mapping[str, Any]],
-              note: str = "", scale: str | None = None, stub: int = 1) -> Table:
+              note: str = "", scale: str | None = None, stub: int = 1,
+              key: tuple[str, ...] = ()) -> Table:
         frame, formats = _frame(records, columns)
         caption = self.t["captions"][name].format(survey=self.title, scale=scale or "")
         return Table(name, caption, frame, formats, note.strip(), self.context(scale), name,
-                     self.t["sheets"][name], stub)
+                     self.t["sheets"][name], stub, key)
 
 
 def _join(*parts: str) -> str:
@@ -273,7 +279,7 @@ def _frequencies(s: _Survey) -> list[Table]:
         (c["sd"], "sd", D2),
     ]
     note = s.t["notes"]["frequencies"].format(scales=_scale_labels(s))
-    return [s.table("frequencies", columns, records, note)]
+    return [s.table("frequencies", columns, records, note, key=(c["text"], c["role"], c["group"]))]
 
 
 def _scale_note(s: _Survey, record: Mapping[str, Any]) -> str:
@@ -880,7 +886,8 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
 
 def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None) -> Path:
-    """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes.
+    """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes,
+    then the report's charts as numbered figures ("Gambar L.1 ...").
 
     Parameters
     ----------
@@ -900,11 +907,13 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     pathlib.Path
         The file written.
     """
+    from surveyq.report.build import chart_images
     from surveyq.report.docx import document_bytes
 
     tables = build_tables(results, log, lang, tabulation)
+    figures = chart_images(results, lang) if results.get("surveys") else []
     data = document_bytes(tables, title=document_title(results, lang), lang=lang,
-                          moment=generated_at(results))
+                          moment=generated_at(results), figures=figures)
     return write_atomic(path, stable_zip(data, generated_at(results)))
 
 

@@ -42,7 +42,7 @@ from surveyq.ikm import IKM_STANDARDS
 from surveyq.report import charts
 from surveyq.report.i18n import format_number, labels
 
-__all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg"]
+__all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg", "chart_images"]
 
 #: Sections of the report, in order (each becomes ``<section id="...">``).
 SECTION_IDS = (
@@ -80,6 +80,7 @@ class _Context:
     strict: bool
     tables: int = 0
     figures: int = 0
+    chart_format: str = "svg"
 
     def num(self, value: Any, kind: str = "mean") -> str:
         """A number rounded half-up to the decimals of ``kind``, in the language's format."""
@@ -249,6 +250,10 @@ def _chart(ctx: _Context, title: str, draw: Callable[..., str], *args: Any,
     With ``ctx.strict`` (tests) the exception propagates instead. An empty drawing (no data)
     gives no block.
     """
+    if ctx.chart_format == "png":  # the Word appendix: no SVG check needed for pixels
+        png = charts.render_png(draw, *args, **kwargs)
+        return [{"kind": "chart", "png": png, "title": title,
+                 "caption": ctx.caption("figure", title)}] if png else []
     try:
         svg = draw(*args, **kwargs)
         problems = check_svg(svg) if svg else []
@@ -261,7 +266,7 @@ def _chart(ctx: _Context, title: str, draw: Callable[..., str], *args: Any,
         return [_note(ctx.t["chart_failed"].format(title=title, error=type(exc).__name__))]
     if not svg:
         return []
-    return [{"kind": "chart", "svg": svg, "caption": ctx.caption("figure", title)}]
+    return [{"kind": "chart", "svg": svg, "title": title, "caption": ctx.caption("figure", title)}]
 
 
 # --------------------------------------------------------------------------- survey helpers
@@ -1409,8 +1414,8 @@ _BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
 }
 
 
-def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = False
-                 ) -> dict[str, Any]:
+def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = False,
+                 chart_format: str = "svg") -> dict[str, Any]:
     """Turn a results mapping into the report model for ``lang``.
 
     Parameters
@@ -1423,6 +1428,9 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
     strict : bool, default False
         Raise when a chart cannot be drawn (tests). Otherwise the page prints a note where
         the chart would be and a :class:`ChartWarning` is issued.
+    chart_format : {"svg", "png"}, default "svg"
+        ``"png"``: chart blocks carry ``png`` bytes instead of ``svg`` (for the Word
+        appendix's figures).
 
     Returns
     -------
@@ -1435,7 +1443,7 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
         When the results lack a key the report needs (the schema is checked by use).
     """
     t = labels(lang)
-    ctx = _Context(lang=lang, t=t, strict=strict)
+    ctx = _Context(lang=lang, t=t, strict=strict, chart_format=chart_format)
     sections = []
     for number, section_id in enumerate(SECTION_IDS, start=1):
         text = t["sections"][section_id]
@@ -1453,3 +1461,22 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
                                            when=_timestamp(results["generated_at"])),
         "sections": sections,
     }
+
+
+#: Sections whose charts the Word appendix prints as figures (profile charts repeat tables).
+FIGURE_SECTIONS = ("frequencies", "servqual", "ipa", "ikm", "scorecard")
+
+
+def chart_images(results: dict[str, Any], lang: str = "id") -> list[dict[str, Any]]:
+    """The report's charts as PNG images with their titles, for the Word appendix.
+
+    Returns
+    -------
+    list of dict
+        ``{"title": str, "png": bytes}`` in report order, for the sections in
+        :data:`FIGURE_SECTIONS` (the same drawing code and labels as the HTML report).
+    """
+    ctx = _Context(lang=lang, t=labels(lang), strict=False, chart_format="png")
+    return [{"title": block["title"], "png": block["png"]}
+            for section in FIGURE_SECTIONS for block in _BUILDERS[section](ctx, results)
+            if block["kind"] == "chart"]

@@ -27,6 +27,7 @@ import io
 import math
 import re
 import textwrap
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -57,6 +58,7 @@ __all__ = [
     "nrr_bars",
     "perspective_bars",
     "profile_bars",
+    "render_png",
 ]
 
 # --------------------------------------------------------------------------- palette (data)
@@ -160,8 +162,31 @@ def _figure(height: float, width: float = _WIDTH) -> Figure:
     return fig
 
 
+_RASTER = threading.local()
+
+
+def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
+    """A chart of this module as PNG bytes (for documents that cannot hold SVG, like Word).
+
+    ``draw`` is one of the chart functions; it draws exactly as for the report and the
+    figure is saved as PNG at ``dpi`` instead of as SVG. Empty input gives ``b""``.
+    """
+    _RASTER.dpi = dpi
+    try:
+        image = draw(*args, **kwargs)
+    finally:
+        _RASTER.dpi = None
+    return image if isinstance(image, bytes) else b""
+
+
 def _to_svg(fig: Figure, title: str) -> str:
     """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``) and release it."""
+    dpi = getattr(_RASTER, "dpi", None)
+    if dpi:  # render_png asked for a raster image
+        raster = io.BytesIO()
+        fig.savefig(raster, format="png", dpi=dpi, metadata={"Software": None})
+        fig.clear()
+        return raster.getvalue()  # type: ignore[return-value]
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
     fig.clear()
