@@ -97,6 +97,20 @@ def test_likert_geometry() -> None:
                                                                                       0, 75]
 
 
+def test_likert_zero_line_behind_bars_and_both_sides_read_as_shares() -> None:
+    # issue 12 item 7: the zero line ran through the neutral segment's label, and the
+    # left side must read as a share of the answers, not as a negative number
+    items = [item("A1", [20, 10, 40, 10, 20])]
+    svg = charts.likert_bars(items, SCALE5, SCALE5["id"], axis_label="Persentase jawaban")
+    root = check(svg)
+    ticks = [t for t in texts(root) if t.endswith("%")]
+    assert "20%" in ticks and not any(t.startswith(("-", "−")) for t in ticks)
+    assert has_text(root, "Persentase jawaban")
+    zero_line = svg.index("stroke: #555555")
+    first_bar = svg.index(f"fill: {charts.likert_colours(5)[0]}")
+    assert zero_line < first_bar  # drawn first, so every bar and label covers it
+
+
 def test_likert_even_scale_and_real_labels() -> None:
     items = [item("U1", [3, 29, 210, 158]), item("U2", [0, 12, 200, 188])]
     root = check(charts.likert_bars(items, SCALE4, SCALE4["id"], text_key="text_id"))

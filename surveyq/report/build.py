@@ -752,7 +752,8 @@ def _frequency_group(ctx: _Context, survey: dict[str, Any], name: str, points: l
     chart_items = [{**item, "label": _likert_label(ctx, survey, item, texts)} for item in items]
     blocks += _chart(ctx, t["chart"].format(group=name, survey=title), charts.likert_bars,
                      chart_items, survey["scales"][scales[0]],
-                     _point_labels(ctx, survey, scales, points), text_key="label")
+                     _point_labels(ctx, survey, scales, points), text_key="label",
+                     axis_label=t["axis"])
     return blocks
 
 

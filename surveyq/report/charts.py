@@ -397,7 +397,7 @@ def _draw_likert(ax: Axes, rows: Sequence[list[float]], colours: Sequence[str]) 
 
 
 def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = "",
-                text_key: str = "text_id") -> str:
+                text_key: str = "text_id", axis_label: str = "") -> str:
     """Diverging stacked bars of the answer percentages of each item.
 
     Parameters
@@ -413,6 +413,8 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
         Chart title.
     text_key : str, default "text_id"
         Key of the item text shown next to the item id (wrapped to two lines).
+    axis_label : str, optional
+        Translated label of the x axis (both sides are shares of the answers).
 
     Returns
     -------
@@ -447,9 +449,13 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
         low, high = _likert_limits([shares for _, shares in ordered])
         ax.set_xlim(low, high)
         ax.xaxis.set_major_locator(MultipleLocator(20 if high - low > 100 else 10))
+        # Both sides are shares of the answers, so both read as positive percentages.
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
-        ax.axvline(0, color="#555555", linewidth=0.8)
+        # Behind the bars: the neutral segment straddles zero and its label sits on it.
+        ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
         ax.spines["left"].set_visible(False)
+        if axis_label:
+            ax.set_xlabel(axis_label, fontsize=8, color=INK)
         handles = [Patch(facecolor=c, edgecolor="#888888", linewidth=0.4) for c in colours]
         _legend(fig, handles, labels, title)
         return _to_svg(fig, title)
