@@ -96,6 +96,7 @@ def read_survey(
 
 
 def _survey_summary(run: SurveyRun) -> dict[str, Any]:
+    from surveyq.analyses import analyses_for
     from surveyq.describe import free_text, item_frequencies, profile, scale_labels
 
     q = run.responses.questionnaire
@@ -130,6 +131,7 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
             for period, r in run.previous.items()
         },
         "analyses": run.analyses,
+        "requested": analyses_for(run),
         "problems": run.problems,
     }
 

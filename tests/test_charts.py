@@ -369,3 +369,12 @@ def test_every_chart_on_the_demo_results(demo: dict[str, Any]) -> None:
             root = check(charts.nrr_bars(analyses["ikm"]["elements"], names, lang="en"))
             assert all(has_text(root, element) for element in names)
             assert all(has_text(root, name[:20]) for name in names.values())
+
+
+def test_trend_line_draws_every_period_and_the_band_bounds() -> None:
+    rows = [{"period": "2024", "converted": 80.125}, {"period": "2025", "converted": 82.5}]
+    root = check(charts.trend_line(rows, "Tren", thresholds=[(76.61, "B"), (88.31, "A")],
+                                   y_label="Nilai konversi", lang="id"))
+    for text in ("2024", "2025", "80,13", "82,50", "B", "Nilai konversi", "Tren"):
+        assert has_text(root, text), text
+    assert charts.trend_line(rows[:1]) == ""  # one period is not a trend

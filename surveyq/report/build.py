@@ -49,6 +49,12 @@ SECTION_IDS = (
     "summary", "profile", "data-quality", "validity", "reliability", "frequencies",
     "servqual", "ipa", "ikm", "scorecard", "follow-up", "suggestions", "methods",
 )
+#: Sections printed whatever the results; the others only when they have something to show
+#: or (analysis sections) when the project asked for the analysis.
+ALWAYS_SECTIONS = ("summary", "data-quality", "methods")
+#: The analyses (``requested`` in the results) each analysis section reports.
+SECTION_ANALYSES = {"validity": ("validity",), "reliability": ("reliability",),
+                    "servqual": ("servqual",), "ipa": ("ipa", "csi"), "ikm": ("ikm",)}
 #: Rows of the follow-up plan: the lowest IKM elements and the most negative SERVQUAL gaps.
 FOLLOW_UP_ELEMENTS = 3
 FOLLOW_UP_GAPS = 5
@@ -1049,6 +1055,14 @@ def _ikm_by(ctx: _Context, survey: dict[str, Any], by: dict[str, Any], bands: di
     return blocks
 
 
+def _thresholds(ctx: _Context, survey: dict[str, Any]) -> list[tuple[float, str]]:
+    """Lower bounds of the IKM standard's bands (converted scale), labelled by code."""
+    rules = IKM_STANDARDS.get(survey["analyses"]["ikm"]["summary"]["standard"])
+    table = BANDS.get(rules.band_table) if rules else None
+    return [(float(band.lower), band.code) for band in table.bands
+            if band.lower is not None] if table else []
+
+
 def _ikm_trend(ctx: _Context, survey: dict[str, Any], trend: dict[str, Any] | None,
                bands: dict[str, str]) -> list[Block]:
     if not trend:
@@ -1060,6 +1074,9 @@ def _ikm_trend(ctx: _Context, survey: dict[str, Any], trend: dict[str, Any] | No
     columns = [(t["period"], ""), (t["n"], "num"), (t["index"], "num"), (t["converted"], "num"),
                (t["change"], "num"), (t["band"], "")]
     blocks = [_table(ctx, t["trend_caption"].format(survey=title), columns, rows)]
+    blocks += _chart(ctx, t["trend_chart"].format(survey=title), charts.trend_line,
+                     trend["summary"], thresholds=_thresholds(ctx, survey), y_label=t["converted"],
+                     lang=ctx.lang)
     periods = [str(p["period"]) for p in trend["summary"]]
     changes = {row["index"]: row.get(periods[-1]) for row in trend["change"]}
     body = [[row["index"], _group(ctx, survey, row["index"])]
@@ -1415,6 +1432,25 @@ _BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
 }
 
 
+def _requested(survey: dict[str, Any]) -> list[str]:
+    """The analyses the project asked of a survey (what it computed, for older results)."""
+    return list(survey.get("requested") or survey["analyses"])
+
+
+def _not_computed(ctx: _Context, results: dict[str, Any], section_id: str) -> list[Block]:
+    """For an analysis asked for but not computed: the reasons, from the survey's problems."""
+    wanted = SECTION_ANALYSES.get(section_id, ())
+    blocks = []
+    for _, survey in _surveys(results):
+        names = [name for name in wanted if name in _requested(survey)]
+        if not names:
+            continue
+        reasons = [p for p in survey["problems"] if p.split(":", 1)[0].strip() in names]
+        blocks += [_heading(ctx.text(survey["title"])), _note(ctx.t["not_computed"]),
+                   _list(reasons)]
+    return blocks
+
+
 def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = False,
                  chart_format: str = "svg") -> dict[str, Any]:
     """Turn a results mapping into the report model for ``lang``.
@@ -1446,12 +1482,14 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
     t = labels(lang)
     ctx = _Context(lang=lang, t=t, strict=strict, chart_format=chart_format)
     sections = []
-    for number, section_id in enumerate(SECTION_IDS, start=1):
+    for section_id in SECTION_IDS:
         text = t["sections"][section_id]
-        blocks = _BUILDERS[section_id](ctx, results)
-        sections.append({"id": section_id, "number": str(number), "title": text["title"],
-                         "intro": text["intro"], "empty": text["empty"], "blocks": blocks,
-                         "cls": "" if blocks else "empty"})
+        blocks = _BUILDERS[section_id](ctx, results) or _not_computed(ctx, results, section_id)
+        if not blocks and section_id not in ALWAYS_SECTIONS:
+            continue  # not asked for, or nothing to show: no section, no contents entry
+        sections.append({"id": section_id, "number": str(len(sections) + 1),
+                         "title": text["title"], "intro": text["intro"], "empty": text["empty"],
+                         "blocks": blocks, "cls": "" if blocks else "empty"})
     return {
         "lang": lang,
         "t": {"contents": t["contents"]},

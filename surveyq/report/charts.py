@@ -42,6 +42,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
 from matplotlib.transforms import Bbox
 
+from surveyq.bands import round_half_up
 from surveyq.report.i18n import format_number
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "perspective_bars",
     "profile_bars",
     "render_png",
+    "trend_line",
 ]
 
 # --------------------------------------------------------------------------- palette (data)
@@ -741,6 +743,64 @@ def nrr_bars(elements: list[dict], names: dict[str, str],
         legend = [f"{band} – {band_labels[band]}" if band_labels and band in band_labels
                   else band for band in colours]
         _legend(fig, [Patch(facecolor=c) for c in colours.values()], legend, title)
+        return _to_svg(fig, title)
+
+
+def trend_line(rows: list[dict], title: str = "", *, value_key: str = "converted",
+               period_key: str = "period", thresholds: Sequence[tuple[float, str]] = (),
+               y_label: str = "", lang: str = "id") -> str:
+    """A value across periods (the IKM of each survey year), with band thresholds.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One row per period, oldest first: the period under ``period_key`` and the value
+        under ``value_key`` (``analyses.ikm.trend.summary``).
+    title : str, optional
+        Chart title.
+    value_key, period_key : str, keyword-only
+        Keys of the value and of the period label.
+    thresholds : sequence of (float, str), keyword-only
+        Lower bounds of bands drawn as dashed lines, each labelled (``(88.31, "A")``).
+    y_label : str, keyword-only
+        Translated label of the value axis.
+    lang : {"id", "en"}, keyword-only
+        Decimal mark of the values printed.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` with fewer than two periods (no trend to draw).
+    """
+    if len(rows) < 2:
+        return ""
+    periods = [str(row.get(period_key, "")) for row in rows]
+    values = [_number(row.get(value_key)) for row in rows]
+    known = [v for v in values if not math.isnan(v)] or [0.0]
+    low = min(known + [t for t, _ in thresholds if t <= max(known)]) - 5
+    high = max(known) + 5
+    with _style("trend"):
+        fig = _figure(2.6 + (0.35 if title else 0), 6.5)
+        ax = fig.add_subplot()
+        positions = list(range(len(periods)))
+        for bound, label in thresholds:
+            if low <= bound <= high:
+                ax.axhline(bound, color=GREY, linewidth=0.8, linestyle="--", zorder=0)
+                ax.text(len(periods) - 0.55, bound, f" {label}", va="bottom", ha="right",
+                        fontsize=7.5, color=GREY)
+        ax.plot(positions, values, color=OKABE_ITO["blue"], marker="o", linewidth=1.8)
+        for x, value in zip(positions, values, strict=True):
+            # half-up, as the report's tables print it (80.125 -> 80,13)
+            text = "–" if math.isnan(value) else format_number(round_half_up(value, 2), 2, lang)
+            ax.annotate(text, (x, 0 if math.isnan(value) else value), textcoords="offset points",
+                        xytext=(0, 7), ha="center", fontsize=8, color=INK)
+        ax.set_xticks(positions, periods)
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        ax.set_ylim(low, high + 2)
+        ax.yaxis.set_major_formatter(_LocaleTicks(lang))
+        if y_label:
+            ax.set_ylabel(y_label, fontsize=8)
+        _title(fig, title)
         return _to_svg(fig, title)
 
 
