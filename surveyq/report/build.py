@@ -1203,16 +1203,28 @@ def _plan_columns(ctx: _Context) -> list[tuple[str, str]]:
     return [(t["program"], "fill"), (t["when"], "fill"), (t["who"], "fill")]
 
 
+def lowest_elements(ikm: dict[str, Any], count: int = FOLLOW_UP_ELEMENTS
+                    ) -> list[dict[str, Any]]:
+    """The ``count`` elements with the lowest NRR (elements without one left out)."""
+    rated = [e for e in ikm["elements"] if _finite(e["nrr"])]
+    return sorted(rated, key=lambda e: e["nrr"])[:count]
+
+
+def _plan(ctx: _Context, survey: dict[str, Any], code: str) -> list[str]:
+    """The project's planned action, time and person for an element; blanks to fill."""
+    plan = (survey.get("follow_up") or {}).get(code) or {}
+    return [ctx.text(plan.get("action")), str(plan.get("when") or ""), str(plan.get("who") or "")]
+
+
 def _lowest_elements(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
     ikm = _analysis(survey, "ikm")
     if not ikm:
         return []
     t, bands = ctx.t["follow_up"], _band_names(ctx, ikm["elements"])
-    lowest = sorted((e for e in ikm["elements"] if _finite(e["nrr"])), key=lambda e: e["nrr"])
     rows = [[ctx.int(i), f"{e['element']} {_group(ctx, survey, e['element'])}",
              ctx.num(e["nrr"], "nrr"), ctx.num(e["converted"], "converted"),
-             _band(ctx, e["band"], bands), "", "", ""]
-            for i, e in enumerate(lowest[:FOLLOW_UP_ELEMENTS], start=1)]
+             _band(ctx, e["band"], bands), *_plan(ctx, survey, e["element"])]
+            for i, e in enumerate(lowest_elements(ikm), start=1)]
     columns = [(t["number"], "num"), (t["element"], "text"), (t["nrr"], "num"),
                (t["converted"], "num"), (t["band"], "")] + _plan_columns(ctx)
     caption = t["ikm_caption"].format(survey=ctx.text(survey["title"]))
