@@ -36,6 +36,7 @@ __all__ = [
     "build_tables",
     "caption_number",
     "contents_sheet",
+    "table_sheets",
     "texts",
     "write_csv_tables",
     "write_docx",
@@ -112,13 +113,21 @@ class Table:
 
 @dataclass(frozen=True, eq=False)
 class Sheet:
-    """One worksheet (or CSV file): the tables of one type stacked under one header row."""
+    """One worksheet or CSV file: one table, or the tables of one type stacked (CSV).
+
+    ``title`` (the numbered caption) and ``note`` are printed above and below the table in
+    the workbook; ``links`` maps a row index of the frame to the sheet its first cell links
+    to (the list of tables).
+    """
 
     key: str
     name: str
     frame: pd.DataFrame
     formats: dict[str, str]
     freeze: int = 0
+    title: str = ""
+    note: str = ""
+    links: tuple[tuple[int, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -796,17 +805,34 @@ def build_sheets(tables: Sequence[Table]) -> list[Sheet]:
     return sheets
 
 
+def table_sheets(tables: Sequence[Table], lang: str) -> list[Sheet]:
+    """One worksheet per table, named by its number and kind (``L.7 Validitas``), titled
+    with its numbered caption and followed by its note."""
+    used = {texts(lang)["sheets"]["contents"].casefold()}
+    sheets = []
+    for number, table in enumerate(tables, start=1):
+        label = f"{texts(lang)['caption_prefix']}{number} {table.sheet_title or table.name}"
+        wide = table.frame.shape[1] > 12 or table.name == "tabulation"
+        sheets.append(Sheet(f"table-{number}", sheet_name(label, used),
+                            _integers(table.frame.copy(), table.formats), table.formats,
+                            table.stub if wide else 0,
+                            f"{caption_number(number, lang)} {table.caption}", table.note))
+    return sheets
+
+
 def contents_sheet(tables: Sequence[Table], sheets: Sequence[Sheet], lang: str) -> Sheet:
-    """The list of tables: caption number (as in the document), title, sheet and note."""
+    """The list of tables: caption number (as in the document, linked to its sheet), title,
+    sheet and note."""
     t = texts(lang)
     c = t["columns"]
-    names = {sheet.key: sheet.name for sheet in sheets}
     records = [{"number": caption_number(i, lang), "caption": table.caption,
-                "sheet": names.get(table.sheet or table.name, ""), "note": table.note}
-               for i, table in enumerate(tables, start=1)]
+                "sheet": sheet.name, "note": table.note}
+               for i, (table, sheet) in enumerate(zip(tables, sheets, strict=True), start=1)]
     frame, formats = _frame(records, [(c[k], k, None) for k in ("number", "caption", "sheet",
                                                                 "note")])
-    return Sheet("contents", t["sheets"]["contents"], frame, formats)
+    return Sheet("contents", t["sheets"]["contents"], frame, formats,
+                 title=t["sheets"]["contents"],
+                 links=tuple((i, sheet.name) for i, sheet in enumerate(sheets)))
 
 
 def spreadsheet_text(value: Any) -> Any:
@@ -854,7 +880,8 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
 
 def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None) -> Path:
-    """Write appendix.xlsx: a list of tables, then one sheet per table type.
+    """Write appendix.xlsx: a linked list of tables, then one sheet per table, each titled
+    with its caption ("Tabel L.7 ..."), set to print fitted to the page width.
 
     Parameters
     ----------
@@ -877,10 +904,10 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     from surveyq.report.xlsx import workbook_bytes
 
     tables = build_tables(results, log, lang, tabulation)
-    sheets = build_sheets(tables)
+    sheets = table_sheets(tables, lang)
     data = workbook_bytes([contents_sheet(tables, sheets, lang), *sheets],
                           title=document_title(results, lang), lang=lang,
-                          moment=generated_at(results))
+                          moment=generated_at(results), back=texts(lang)["back_to_contents"])
     return write_atomic(path, stable_zip(data, generated_at(results)))
 
 
