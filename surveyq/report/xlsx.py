@@ -189,7 +189,8 @@ def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
     _links(ws, sheet, header_row)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=sheet.freeze + 1)
     if columns:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{max(last, header_row + 1)}"
+        bottom = max(last, header_row + 1)
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{bottom}"
     if sheet.note:
         ws.cell(row=last + 2, column=1, value=cell_value(sheet.note)).font = NOTE_FONT
     if back:
