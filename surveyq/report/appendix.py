@@ -625,10 +625,10 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
     objectives = {o.get("id"): _text(o.get("name"), lang) for o in card.get("objectives") or []}
 
     def table(name: str, columns: Sequence[Column], records: Iterable[Mapping[str, Any]],
-              note: str = "") -> Table:
+              note: str = "", key: tuple[str, ...] = ()) -> Table:
         frame, formats = _frame(records, columns)
         return Table(name, t["captions"][name].format(title=title), frame, formats, note, (),
-                     name, t["sheets"][name])
+                     name, t["sheets"][name], key=key)
 
     predicate = card.get("predicate") or {}
     summary: list[Column] = [
@@ -655,9 +655,11 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
         tables.append(table("scorecard_objectives",
                             [*named, in_perspective, *values(card["objectives"])],
                             card["objectives"]))
+    # names, perspectives, objectives and sources print as a key under the numbers (docx)
     tables.append(table("scorecard_indicators", _indicator_columns(t, lang, named, in_perspective,
                                                                    objectives),
-                        card.get("indicators") or []))
+                        card.get("indicators") or [],
+                        key=(c["name"], c["perspective"], c["objective"], c["source"])))
     if card.get("lint"):
         lint: list[Column] = [(c["code"], "code", None), (c["severity"], "severity", None),
                               (c["message"], "message", None)]

@@ -1059,8 +1059,10 @@ def _thresholds(ctx: _Context, survey: dict[str, Any]) -> list[tuple[float, str]
     """Lower bounds of the IKM standard's bands (converted scale), labelled by code."""
     rules = IKM_STANDARDS.get(survey["analyses"]["ikm"]["summary"]["standard"])
     table = BANDS.get(rules.band_table) if rules else None
-    return [(float(band.lower), band.code) for band in table.bands
-            if band.lower is not None] if table else []
+    if table is None:
+        return []
+    return [(float(band.lower), f"{band.code} {_condition(ctx, table, band)}")
+            for band in table.bands if band.lower is not None]
 
 
 def _ikm_trend(ctx: _Context, survey: dict[str, Any], trend: dict[str, Any] | None,

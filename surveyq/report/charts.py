@@ -786,8 +786,8 @@ def trend_line(rows: list[dict], title: str = "", *, value_key: str = "converted
         for bound, label in thresholds:
             if low <= bound <= high:
                 ax.axhline(bound, color=GREY, linewidth=0.8, linestyle="--", zorder=0)
-                ax.text(len(periods) - 0.55, bound, f" {label}", va="bottom", ha="right",
-                        fontsize=7.5, color=GREY)
+                ax.text(len(periods) - 0.55, bound, label, va="bottom", ha="right",
+                        fontsize=7.5, color="#555555")
         ax.plot(positions, values, color=OKABE_ITO["blue"], marker="o", linewidth=1.8)
         for x, value in zip(positions, values, strict=True):
             # half-up, as the report's tables print it (80.125 -> 80,13)

@@ -178,7 +178,6 @@ def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
     header_row = 2 if sheet.title else 1
     if sheet.title:
         ws.append([cell_value(sheet.title)])
-        ws.cell(row=1, column=1).font = TITLE_FONT
     ws.append([cell_value(header) for header in sheet.frame.columns])
     for row in sheet.frame.itertuples(index=False, name=None):
         ws.append([cell_value(value) for value in row])
@@ -191,12 +190,29 @@ def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
     if columns:
         bottom = max(last, header_row + 1)
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{bottom}"
+    if sheet.title:
+        _banner(ws, 1, columns, width, TITLE_FONT, 15.0)
     if sheet.note:
-        ws.cell(row=last + 2, column=1, value=cell_value(sheet.note)).font = NOTE_FONT
+        ws.cell(row=last + 2, column=1, value=cell_value(sheet.note))
+        _banner(ws, last + 2, columns, width, NOTE_FONT, 12.0)
     if back:
         link = ws.cell(row=last + (4 if sheet.note else 2), column=1, value=cell_value(back))
         _link(link, ws.parent.worksheets[0].title)
     _print_setup(ws, header_row, width)
+    ws.print_area = f"A1:{get_column_letter(max(columns, 1))}{ws.max_row}"
+
+
+def _banner(ws: Worksheet, row: int, columns: int, width: float, font: Font,
+            line_height: float) -> None:
+    """A title or note across the table's width, wrapped (a long text left in one cell
+    would spill past the table and shrink the printed page to fit it)."""
+    cell = ws.cell(row=row, column=1)
+    cell.font = font
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    characters = len(str(cell.value or "")) * (font.sz or 11) / 11
+    ws.row_dimensions[row].height = line_height * max(1, math.ceil(characters / max(width, 1)))
 
 
 def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datetime,
