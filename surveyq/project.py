@@ -50,8 +50,8 @@ class FollowUpAction(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     action: Text | str = Field(description="what the office will do")
-    when: str | None = Field(default=None, description="when (a month, a quarter)")
-    who: str | None = Field(default=None, description="who is responsible")
+    when: Text | str | None = Field(default=None, description="when (a month, a quarter)")
+    who: Text | str | None = Field(default=None, description="who is responsible")
 
 
 class SurveySpec(BaseModel):

@@ -1215,7 +1215,7 @@ def lowest_elements(ikm: dict[str, Any], count: int = FOLLOW_UP_ELEMENTS
 def _plan(ctx: _Context, survey: dict[str, Any], code: str) -> list[str]:
     """The project's planned action, time and person for an element; blanks to fill."""
     plan = (survey.get("follow_up") or {}).get(code) or {}
-    return [ctx.text(plan.get("action")), str(plan.get("when") or ""), str(plan.get("who") or "")]
+    return [ctx.text(plan.get(key)) for key in ("action", "when", "who")]
 
 
 def _lowest_elements(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
