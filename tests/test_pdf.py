@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,17 @@ needs_browser = pytest.mark.skipif(
 CAPTION = re.compile(r"^(Tabel|Table) \d+\. ")
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pdf")
+@pytest.fixture(scope="module", params=["id", "en"])
+def printed(request, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp(f"pdf-{request.param}")
     html = out / "report.html"
-    html.write_text(render_html(run_project(demo_project_path()).results, "id"), "utf-8")
+    html.write_text(render_html(_results(), request.param), "utf-8")
     return print_pdf(html, out / "report.pdf")
+
+
+@cache
+def _results() -> dict:
+    return run_project(demo_project_path()).results
 
 
 def _pages(pdf: Path) -> list[list[str]]:

@@ -157,13 +157,15 @@ def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, st
             for name, body in zip(frame.columns, texts_, strict=True)]
 
 
-def column_parts(columns: Sequence[Column], stub: int) -> tuple[list[list[int]], Fit]:
+def column_parts(columns: Sequence[Column], stub: int, landscape: bool = False
+                 ) -> tuple[list[list[int]], Fit]:
     """Column indices of each printed part of a table, and how the parts print.
 
-    One part when the table fits a page (portrait or landscape, at some font size);
-    otherwise landscape parts at the smallest size, each repeating the ``stub`` columns.
+    One part when the table fits a page (portrait or landscape, at some font size; only
+    landscape when the page already is); otherwise landscape parts at the smallest size,
+    each repeating the ``stub`` columns.
     """
-    fit = fit_table(columns, PORTRAIT_ROOM, LANDSCAPE_ROOM)
+    fit = fit_table(columns, LANDSCAPE_ROOM if landscape else PORTRAIT_ROOM, LANDSCAPE_ROOM)
     if fit is not None:
         return [list(range(len(columns)))], fit
     size = 7.0
@@ -262,7 +264,7 @@ class _Writer:
                caption: Paragraph | None = None) -> None:
         """A table in as many parts as the page needs, turning the page when it must."""
         texts_ = _texts(frame, formats, self.lang)
-        parts, fit = column_parts(_columns(frame, texts_, formats), stub)
+        parts, fit = column_parts(_columns(frame, texts_, formats), stub, self.landscape)
         for index, part in enumerate(parts):
             piece = frame.iloc[:, part]
             if len(parts) > 1:
