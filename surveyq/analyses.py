@@ -136,7 +136,7 @@ def reliability(run: SurveyRun) -> dict[str, Any]:
 
 
 #: Respondent fields a breakdown is made for (formulas.md section 6; issue 4 item 4).
-BREAKDOWN_KINDS = ("gender", "age_band", "education", "occupation", "service_type")
+BREAKDOWN_KINDS = ("gender", "age_band", "education", "occupation", "service_type", "unit")
 #: The bootstrap seed, fixed so a report can be reproduced to the digit.
 BOOTSTRAP_SEED = 20170414
 
@@ -179,6 +179,14 @@ def _breakdown_fields(run: SurveyRun) -> dict[str, pd.Series]:
     }
 
 
+def _ordered(run: SurveyRun, field_id: str, frame: Any) -> Any:
+    """A breakdown's rows in the order readers expect (questionnaire order, bands ascending)."""
+    from surveyq.describe import in_order
+
+    field = next(f for f in run.responses.questionnaire.fields if f.id == field_id)
+    return in_order(field, frame) if isinstance(frame, pd.DataFrame) else frame
+
+
 def _adequacy(run: SurveyRun) -> dict[str, Any]:
     population = run.spec.population
     if population is None:
@@ -200,7 +208,8 @@ def servqual(run: SurveyRun) -> dict[str, Any]:
     groups = {}
     for field_id, values in _breakdown_fields(run).items():
         try:
-            groups[field_id] = servqual_by(perception, expectation, values, dimensions=dimensions)
+            groups[field_id] = _ordered(run, field_id, servqual_by(
+                perception, expectation, values, dimensions=dimensions))
         except AnalysisError as exc:
             groups[field_id] = {"error": str(exc)}
     return {
@@ -293,9 +302,9 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     intervals = _intervals(elements, standard, weight_mode)
     by = {}
     for field_id, values in ({} if run.stream else _breakdown_fields(run)).items():
-        by[field_id] = _flatten(
-            ikm_by(elements, values, standard=standard, weight_mode=weight_mode)
-        )
+        by[field_id] = _flatten(_ordered(
+            run, field_id, ikm_by(elements, values, standard=standard, weight_mode=weight_mode)
+        ))
     trend = None
     if run.previous:
         periods = {

@@ -97,12 +97,26 @@ class _RunProgress:
         self.bar.update(task, completed=completed, rows=f"{rows:,} rows read")
 
 
-def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False) -> int:
+def _pdf_possible(pdf: bool) -> bool:
+    """--pdf with a browser to print with; without one, a line saying how to get one."""
+    if not pdf:
+        return False
+    from surveyq.report.pdf import INSTALL_HINT, find_browser
+
+    if find_browser() is None:
+        console.print(f"[yellow]No PDF:[/] {INSTALL_HINT}", highlight=False, soft_wrap=True)
+        return False
+    return True
+
+
+def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False,
+         pdf: bool = False) -> int:
     from surveyq.pipeline import run_project
 
+    pdf = _pdf_possible(pdf)
     with _RunProgress() as progress:
         result = run_project(project, out=out, lang=lang, progress=progress.message,
-                             csv_tables=csv_tables, rows_progress=progress.rows)
+                             csv_tables=csv_tables, rows_progress=progress.rows, pdf=pdf)
     for name, survey in result.results["surveys"].items():
         if survey.get("streaming"):
             rows = survey["streaming"]["rows_read"]
@@ -132,21 +146,27 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/out"),
     lang: Annotated[Lang | None, typer.Option("--lang", help="Report language.")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Also write each table as a CSV.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf (and the SKM "
+                                      "publication sheet's PDF/PNG) with headless Chromium.")
+                   ] = False,
 ) -> None:
     """Read, clean and analyse every survey of a project and write its documents.
 
-    Writes report.html, appendix.xlsx, appendix.docx, results.json and cleaning-log.csv
-    to the output folder (and tables/*.csv with --csv).
+    Writes report.html, appendix.xlsx, appendix.docx, results.json, cleaning-log.csv and,
+    for an SKM survey, skm-publication.html to the output folder (tables/*.csv with --csv;
+    report.pdf and the publication sheet's PDF/PNG with --pdf).
 
     Example: surveyq run questionnaires/demo/project.yaml --out reports/demo --lang id
     """
-    _guarded(lambda: _run(project, out, lang.value if lang else None, csv))
+    _guarded(lambda: _run(project, out, lang.value if lang else None, csv, pdf))
 
 
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/demo"),
     lang: Annotated[Lang | None, typer.Option("--lang", help="Report language.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the PDFs with Chromium.")
+                   ] = False,
 ) -> None:
     """Run the bundled demo project (a fictitious office's three surveys).
 
@@ -154,7 +174,7 @@ def demo(
     """
     from surveyq.demo import demo_project_path
 
-    _guarded(lambda: _run(demo_project_path(), out, lang.value if lang else None))
+    _guarded(lambda: _run(demo_project_path(), out, lang.value if lang else None, pdf=pdf))
 
 
 def _check(project: Path) -> int:

@@ -8,6 +8,7 @@ per item (formulas.md section 1); every level of the scale is kept even when nob
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -15,10 +16,87 @@ import pandas as pd
 from surveyq.clean import Responses
 
 if TYPE_CHECKING:
-    from surveyq.questionnaire import Questionnaire
+    from surveyq.questionnaire import Questionnaire, RespondentField
 
 FREE_TEXT_KINDS = ("suggestion",)
 ID_KINDS = ("id", "name")
+#: Field kinds whose categories have a natural order (readers expect it, not counts).
+ORDINAL_KINDS = ("age_band", "age", "education")
+#: Levels of schooling in the order of UU No. 20 Tahun 2003 tentang Sistem Pendidikan
+#: Nasional (articles 17-20: basic SD/SMP, secondary SMA/SMK, higher diploma, sarjana,
+#: magister, doktor), as pattern -> rank; the first pattern found in a label decides.
+EDUCATION_LEVELS: tuple[tuple[str, int], ...] = (
+    (r"pasca|\bs2\b|magister|master", 5),
+    (r"\bs3\b|doktor|doctor", 6),
+    (r"\bd4\b|\bs1\b|sarjana|bachelor", 4),
+    (r"\bd[123]\b|diploma", 3),
+    (r"\bsma|\bsmk|\bslta|\bma\b|senior", 2),
+    (r"\bsmp|\bsltp|\bmts\b|junior", 1),
+    (r"\bsd\b|\bmi\b|primary|tidak sekolah|belum sekolah", 0),
+)
+_BAND = re.compile(r"^\s*(<=|>=|<|>|≤|≥)?\s*(\d+(?:[.,]\d+)?)")
+
+
+def _band_key(label: str) -> float | None:
+    """Where a numeric band starts: ``< 25`` before ``25-34`` before ``≥ 55`` (None if not)."""
+    match = _BAND.match(label)
+    if not match:
+        return None
+    number = float(match.group(2).replace(",", "."))
+    shift = {"<": -0.5, "<=": -0.5, "≤": -0.5, ">": 0.5, ">=": 0.5, "≥": 0.5}
+    return number + shift.get(match.group(1) or "", 0.0)
+
+
+def _education_rank(label: str) -> int | None:
+    text = label.casefold()
+    return next((rank for pattern, rank in EDUCATION_LEVELS if re.search(pattern, text)), None)
+
+
+def category_order(field: RespondentField, counts: pd.Series) -> list[str]:
+    """The order a reader expects a field's categories in.
+
+    Categories the questionnaire declares come first, in its order. The others follow: for
+    an ordinal field (or any field whose every label is a numeric band such as ``< 5 tahun``,
+    ``5-10 tahun``) by their band or school level; otherwise by count, largest first.
+
+    Parameters
+    ----------
+    field : RespondentField
+        The questionnaire's field.
+    counts : pandas.Series
+        Respondents per category (index: the categories as found in the data).
+
+    Examples
+    --------
+    >>> from surveyq.questionnaire import RespondentField
+    >>> age = RespondentField(id="age", kind="age_band", text={"id": "Usia", "en": "Age"})
+    >>> category_order(age, pd.Series({"25-34": 40, "< 25": 5, "≥ 55": 9, "35-44": 30}))
+    ['< 25', '25-34', '35-44', '≥ 55']
+    >>> school = RespondentField(id="edu", kind="education", text={"id": "P", "en": "E"})
+    >>> category_order(school, pd.Series({"Sarjana (D4/S1)": 60, "SMA/SMK": 40,
+    ...                                   "Pascasarjana (S2/S3)": 10, "Diploma (D1-D3)": 30}))
+    ['SMA/SMK', 'Diploma (D1-D3)', 'Sarjana (D4/S1)', 'Pascasarjana (S2/S3)']
+    """
+    found = [str(category) for category in counts.index]
+    declared = [category for category in field.categories if category in found]
+    rest = [category for category in found if category not in declared]
+    by_count = sorted(rest, key=lambda c: -int(counts[c]) if c in counts else 0)
+    bands = {c: _band_key(c) for c in rest}
+    if rest and all(key is not None for key in bands.values()):
+        return declared + sorted(rest, key=lambda c: bands[c])  # type: ignore[arg-type,return-value]
+    if field.kind == "education":
+        ranks = {c: _education_rank(c) for c in rest}
+        if all(rank is not None for rank in ranks.values()):
+            return declared + sorted(rest, key=lambda c: ranks[c])  # type: ignore[arg-type,return-value]
+    return declared + by_count
+
+
+def in_order(field: RespondentField, frame: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown frame (index: the field's categories) in :func:`category_order`."""
+    order = category_order(field, pd.Series(1, index=frame.index.astype(str)))
+    rank = {category: position for position, category in enumerate(order)}
+    rows = sorted(range(len(frame)), key=lambda i: rank.get(str(frame.index[i]), len(order)))
+    return frame.iloc[rows]
 
 
 def item_frequencies(responses: Responses) -> pd.DataFrame:
@@ -120,7 +198,8 @@ def profile(responses: Responses) -> pd.DataFrame:
     """Respondents per category of every characteristic field, with percentages.
 
     Free text and identifying fields (name, id) are left out; a blank answer is counted as
-    its own category ``None`` so the counts add up to n.
+    its own category ``None`` (last) so the counts add up to n. Categories are in the order
+    of :func:`category_order` (questionnaire order, bands and school levels ascending).
     """
     q = responses.questionnaire
     records = []
@@ -129,6 +208,11 @@ def profile(responses: Responses) -> pd.DataFrame:
             continue
         values = responses.fields[field.id]
         counts = values.value_counts(dropna=False, sort=True)
+        known = counts[counts.index.notna()]
+        known.index = known.index.astype(str)
+        order = category_order(field, known)
+        blank = counts[counts.index.isna()]
+        counts = pd.concat([known.reindex(order), blank]) if len(blank) else known.reindex(order)
         for category, count in counts.items():
             blank = category is None or (isinstance(category, float) and pd.isna(category))
             label = field.categories.get(category) if not blank else None

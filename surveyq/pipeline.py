@@ -96,6 +96,7 @@ def read_survey(
 
 
 def _survey_summary(run: SurveyRun) -> dict[str, Any]:
+    from surveyq.analyses import analyses_for
     from surveyq.describe import free_text, item_frequencies, profile, scale_labels
 
     q = run.responses.questionnaire
@@ -130,6 +131,8 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
             for period, r in run.previous.items()
         },
         "analyses": run.analyses,
+        "requested": analyses_for(run),
+        "follow_up": {code: plan.model_dump() for code, plan in run.spec.follow_up.items()},
         "problems": run.problems,
     }
 
@@ -175,6 +178,7 @@ def run_project(
     progress: Progress | None = None,
     csv_tables: bool = False,
     rows_progress: RowsProgress | None = None,
+    pdf: bool = False,
 ) -> ProjectRun:
     """Read, clean and analyse every survey of a project, and write the outputs to ``out``.
 
@@ -197,6 +201,8 @@ def run_project(
         Called as a streamed survey is read, with the survey's name, the rows read so far
         and the fraction of the file read (None when unknown); without it the rows read are
         reported through ``progress``.
+    pdf : bool
+        Also print report.pdf and the publication sheets' PDF/PNG with headless Chromium.
     """
     notify = progress or (lambda message: None)
     project = load_project(path)
@@ -226,7 +232,7 @@ def run_project(
         results["scorecard"] = evaluate_scorecard(project, results["surveys"])
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
-        write_outputs(project_run, Path(out), language, notify, csv_tables)
+        write_outputs(project_run, Path(out), language, notify, csv_tables, pdf)
     return project_run
 
 
@@ -291,12 +297,15 @@ def evaluate_scorecard(project: Project, survey_results: dict[str, Any]) -> dict
 
 
 def write_outputs(
-    run: ProjectRun, out: Path, lang: str, notify: Progress, csv_tables: bool = False
+    run: ProjectRun, out: Path, lang: str, notify: Progress, csv_tables: bool = False,
+    pdf: bool = False,
 ) -> list[Path]:
-    """Write results.json, cleaning-log.csv, report.html, appendix.xlsx and appendix.docx.
+    """Write results.json, cleaning-log.csv, report.html, appendix.xlsx and appendix.docx,
+    and skm-publication.html for every survey with an IKM result.
 
     With ``csv_tables`` every appendix table is also written as its own CSV under
-    ``out/tables/``. Every file is written atomically.
+    ``out/tables/``; with ``pdf`` Chromium prints report.pdf and the publication sheets'
+    .pdf and .png (:mod:`surveyq.report.pdf`). Every file is written atomically.
     """
     from surveyq.report import render_html
     from surveyq.report.appendix import write_csv_tables, write_docx, write_xlsx
@@ -314,9 +323,35 @@ def write_outputs(
     notify("writing appendix.xlsx and appendix.docx")
     written.append(write_xlsx(run.results, log, out / "appendix.xlsx", lang, tabulation))
     written.append(write_docx(run.results, log, out / "appendix.docx", lang, tabulation))
+    written += _publication(run.results, out, lang, notify, pdf)
+    if pdf:
+        from surveyq.report.pdf import print_pdf
+
+        notify("printing report.pdf with Chromium")
+        written.append(print_pdf(out / "report.html", out / "report.pdf"))
     if csv_tables:
         written += write_csv_tables(run.results, log, out / "tables", lang, tabulation)
     notify(f"wrote {len(written)} files to {out}")
+    return written
+
+
+def _publication(results: dict[str, Any], out: Path, lang: str, notify: Progress,
+                 pdf: bool) -> list[Path]:
+    """The SKM publication sheet of each IKM survey (and its PDF and PNG with ``pdf``)."""
+    from surveyq.report.publication import publication_sheets, sheet_file_names
+
+    sheets = publication_sheets(results, lang)
+    names = sheet_file_names(list(sheets))
+    written = []
+    for key, html in sheets.items():
+        notify(f"writing {names[key]}")
+        page = write_atomic(out / names[key], html)
+        written.append(page)
+        if pdf:
+            from surveyq.report.pdf import print_pdf, screenshot
+
+            written += [print_pdf(page, page.with_suffix(".pdf")),
+                        screenshot(page, page.with_suffix(".png"))]
     return written
 
 

@@ -46,6 +46,15 @@ class ReadOptions(BaseModel):
     format: str | None = None
 
 
+class FollowUpAction(BaseModel):
+    """The office's planned improvement for one service element (or SERVQUAL attribute)."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: Text | str = Field(description="what the office will do")
+    when: Text | str | None = Field(default=None, description="when (a month, a quarter)")
+    who: Text | str | None = Field(default=None, description="who is responsible")
+
+
 class SurveySpec(BaseModel):
     """One survey in a project."""
 
@@ -59,6 +68,11 @@ class SurveySpec(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     read: ReadOptions = Field(default_factory=ReadOptions)
     stream: bool | None = None  # None: stream a CSV/Parquet file above streaming.threshold_mb
+    follow_up: dict[str, FollowUpAction] = Field(
+        default_factory=dict,
+        description="planned actions by element or attribute code (U1 ... U9); printed in the "
+        "follow-up plan and the SKM publication sheet",
+    )
 
 
 class StreamingOptions(BaseModel):

@@ -112,11 +112,31 @@ def document(written) -> docx.document.Document:
     return docx.Document(str(written["docx"]))
 
 
-def _cells(workbook: openpyxl.Workbook, sheet: str) -> list[dict[str, Any]]:
-    """Rows of a sheet as {header: cell}."""
-    rows = list(workbook[sheet].iter_rows())
+def _sheets(workbook: openpyxl.Workbook, kind: str) -> list[Any]:
+    """The sheets of one kind of table ("L.7 Validitas", "L.8 Validitas" ...), in order.
+
+    Issue 12 item 3: one sheet per table, titled with its caption in row 1, header in row 2
+    (the tables of a kind used to be stacked on one sheet with the header in row 1).
+    """
+    pattern = re.compile(rf"(L|A)\.\d+ {re.escape(kind)}( \(\d+\))?")
+    return [ws for ws in workbook.worksheets if pattern.fullmatch(ws.title)]
+
+
+def _rows(ws: Any) -> list[dict[str, Any]]:
+    """The table of a sheet as {header: cell}: header in row 2, body down to the blank row."""
+    rows = list(ws.iter_rows(min_row=2))
     headers = [cell.value for cell in rows[0]]
-    return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
+    body = []
+    for row in rows[1:]:
+        if all(cell.value is None for cell in row):
+            break
+        body.append(dict(zip(headers, row, strict=True)))
+    return body
+
+
+def _cells(workbook: openpyxl.Workbook, kind: str) -> list[dict[str, Any]]:
+    """Rows of every table of a kind, in order, as {header: cell}."""
+    return [row for ws in _sheets(workbook, kind) for row in _rows(ws)]
 
 
 def _assert_number(cell: Any, expected: float, fmt: str | None = None) -> None:
@@ -139,11 +159,32 @@ def test_sheet_names_are_translated_valid_and_unique(workbook, written):
     for expected in ("Validitas", "Reliabilitas", "Statistik Item-Total", "Frekuensi",
                      "Karakteristik Responden", "SERVQUAL Butir", "IPA", "CSI", "IKM Unsur",
                      "Scorecard IKU", "Log Pembersihan", "Tabulasi customer", "Tabulasi skm"):
-        assert expected in names
+        assert _sheets(workbook, expected), expected
+    assert names[1:] == [ws.title for ws in workbook.worksheets[1:]
+                         if re.match(r"L\.\d+ ", ws.title)]
+    numbers = [int(re.match(r"L\.(\d+) ", n).group(1)) for n in names[1:]]
+    assert numbers == list(range(1, len(names)))  # one sheet per table, in caption order
     assert len({n.casefold() for n in names}) == len(names)
     assert all(len(n) <= 31 and not FORBIDDEN & set(n) for n in names)
-    english = openpyxl.load_workbook(written["xlsx_en"], read_only=True).sheetnames
-    assert {"List of Tables", "Validity", "Item-Total Statistics", "Cleaning Log"} <= set(english)
+    english = openpyxl.load_workbook(written["xlsx_en"])
+    assert english.sheetnames[0] == "List of Tables"
+    for kind in ("Validity", "Item-Total Statistics", "Cleaning Log"):
+        assert _sheets(english, kind), kind
+
+
+def test_each_table_sheet_is_titled_linked_and_set_to_print(workbook):
+    contents = _rows(workbook["Daftar Tabel"])
+    for entry, ws in zip(contents, workbook.worksheets[1:], strict=True):
+        assert ws["A1"].value == f"{entry['No.'].value} {entry['Judul tabel'].value}"
+        assert ws["A1"].value.startswith("Tabel L.")
+        assert entry["No."].hyperlink.location == f"'{ws.title}'!A1"
+        back = [cell for (cell,) in ws.iter_rows(min_col=1, max_col=1) if cell.hyperlink]
+        assert [cell.hyperlink.location for cell in back] == ["'Daftar Tabel'!A1"]
+        assert ws.print_title_rows == "$1:$2" and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    orientation = {ws.title: ws.page_setup.orientation for ws in workbook.worksheets}
+    assert orientation[_sheets(workbook, "Tabulasi customer")[0].title] == "landscape"
+    assert orientation[_sheets(workbook, "Karakteristik Responden")[0].title] == "portrait"
 
 
 def test_validity_and_reliability_cells_are_the_results_floats(workbook, demo):
@@ -175,8 +216,9 @@ def test_validity_and_reliability_cells_are_the_results_floats(workbook, demo):
 def test_servqual_ipa_csi_ikm_cells_are_the_results_floats(workbook, demo):
     customer, skm = _survey(demo[0], "customer"), _survey(demo[0], "skm")
     servqual = customer["analyses"]["servqual"]["items"]
-    rows = [r for r in _cells(workbook, "SERVQUAL Butir")
-            if r["Survei"].value == customer["title"]["id"]]
+    first = _sheets(workbook, "SERVQUAL Butir")[0]
+    assert customer["title"]["id"] in first["A1"].value  # the caption names the survey
+    rows = _rows(first)
     for cells, row in zip(rows, servqual, strict=True):
         _assert_number(cells["Gap (P − E)"], row["gap"], "0.000")
         _assert_number(cells["Rata-rata persepsi (P)"], row["p_mean"], "0.00")
@@ -219,13 +261,13 @@ def test_scorecard_and_tabulation_cells(workbook, demo):
 
 def test_every_sheet_has_bold_filled_header_and_frozen_panes(workbook):
     for ws in workbook.worksheets:
-        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), ws.title
-        header = next(ws.iter_rows(max_row=1))
+        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("3"), ws.title
+        header = next(ws.iter_rows(min_row=2, max_row=2))
         assert all(cell.font.bold for cell in header), ws.title
         assert all(cell.fill.fill_type == "solid" for cell in header), ws.title
         widths = [ws.column_dimensions[cell.column_letter].width for cell in header]
         assert all(6 <= width <= 62 for width in widths), ws.title
-    assert workbook["Tabulasi customer"].freeze_panes == "B2"
+    assert _sheets(workbook, "Tabulasi customer")[0].freeze_panes == "B3"
 
 
 def test_formula_text_is_inert_everywhere(workbook):
@@ -245,8 +287,9 @@ def test_formula_text_is_inert_everywhere(workbook):
 
 
 def test_list_of_tables_matches_document_numbers(workbook, document):
-    contents = _cells(workbook, "Daftar Tabel")
-    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    contents = _rows(workbook["Daftar Tabel"])
+    captions = [p.text for p in document.paragraphs
+                if p.style.name == "Caption" and p.text.startswith("Tabel ")]  # not "Gambar"
     # the workbook also lists the tabulation tables, printed last
     assert [f"{r['No.'].value} {r['Judul tabel'].value}" for r in contents][:len(captions)] \
         == captions
@@ -276,8 +319,13 @@ def _find(tables: dict[str, Any], ending: str) -> Any:
 
 def test_captions_are_numbered_consecutively(document, written):
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    numbers = [int(re.match(r"Tabel L\.(\d+) ", text).group(1)) for text in captions]
-    assert numbers == list(range(1, len(captions) + 1))
+    numbers = [int(re.match(r"Tabel L\.(\d+) ", text).group(1)) for text in captions
+               if text.startswith("Tabel ")]
+    assert numbers == list(range(1, len(numbers) + 1))
+    # the charts follow as figures, numbered on their own (issue 12 item 2)
+    figures = [int(re.match(r"Gambar L\.(\d+) ", text).group(1)) for text in captions
+               if not text.startswith("Tabel ")]
+    assert len(figures) >= 5 and figures == list(range(1, len(figures) + 1))
     assert "Tabel L.7 Hasil Uji Validitas Survei Kualitas Layanan Pengguna Jasa (Harapan)" \
         in captions
     english = docx.Document(str(written["docx_en"]))

@@ -97,6 +97,20 @@ def test_likert_geometry() -> None:
                                                                                       0, 75]
 
 
+def test_likert_zero_line_behind_bars_and_both_sides_read_as_shares() -> None:
+    # issue 12 item 7: the zero line ran through the neutral segment's label, and the
+    # left side must read as a share of the answers, not as a negative number
+    items = [item("A1", [20, 10, 40, 10, 20])]
+    svg = charts.likert_bars(items, SCALE5, SCALE5["id"], axis_label="Persentase jawaban")
+    root = check(svg)
+    ticks = [t for t in texts(root) if t.endswith("%")]
+    assert "20%" in ticks and not any(t.startswith(("-", "−")) for t in ticks)
+    assert has_text(root, "Persentase jawaban")
+    zero_line = svg.index("stroke: #555555")
+    first_bar = svg.index(f"fill: {charts.likert_colours(5)[0]}")
+    assert zero_line < first_bar  # drawn first, so every bar and label covers it
+
+
 def test_likert_even_scale_and_real_labels() -> None:
     items = [item("U1", [3, 29, 210, 158]), item("U2", [0, 12, 200, 188])]
     root = check(charts.likert_bars(items, SCALE4, SCALE4["id"], text_key="text_id"))
@@ -355,3 +369,12 @@ def test_every_chart_on_the_demo_results(demo: dict[str, Any]) -> None:
             root = check(charts.nrr_bars(analyses["ikm"]["elements"], names, lang="en"))
             assert all(has_text(root, element) for element in names)
             assert all(has_text(root, name[:20]) for name in names.values())
+
+
+def test_trend_line_draws_every_period_and_the_band_bounds() -> None:
+    rows = [{"period": "2024", "converted": 80.125}, {"period": "2025", "converted": 82.5}]
+    root = check(charts.trend_line(rows, "Tren", thresholds=[(76.61, "B"), (88.31, "A")],
+                                   y_label="Nilai konversi", lang="id"))
+    for text in ("2024", "2025", "80,13", "82,50", "B", "Nilai konversi", "Tren"):
+        assert has_text(root, text), text
+    assert charts.trend_line(rows[:1]) == ""  # one period is not a trend

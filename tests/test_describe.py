@@ -36,3 +36,33 @@ def test_free_text_keeps_only_answered_suggestions(skm):
     answered = skm.fields["suggestion"].dropna().map(str.strip)
     assert len(texts) == int((answered != "").sum())
     assert set(texts["row"]) <= set(skm.items.index)
+
+
+def test_ordinal_fields_follow_the_questionnaire_and_the_bands(skm):
+    # issue 12 item 6: "SD ke bawah" used to come after "Doktor", "< 25" after "35-44"
+    table = profile(skm)
+    education = table.loc[table["field"] == "education", "category"].tolist()
+    # the questionnaire's own order of its declared categories (SD ... S3)
+    assert education == ["SD", "SMP", "SMA", "D1-D3", "D4/S1", "S2", "S3"]
+    ages = table.loc[table["field"] == "age_band", "category"].tolist()
+    assert ages == ["17-25 tahun", "26-35 tahun", "36-45 tahun", "46-55 tahun", "> 55 tahun"]
+
+
+def test_undeclared_categories_order_by_band_or_school_level():
+    import pandas as pd
+
+    from surveyq.describe import category_order
+    from surveyq.questionnaire import RespondentField
+
+    def field(kind):
+        return RespondentField(id="f", kind=kind, text={"id": "F", "en": "F"})
+
+    tenure = pd.Series({"11-20 tahun": 20, "5-10 tahun": 18, "< 5 tahun": 12, "> 20 tahun": 10})
+    assert category_order(field("other"), tenure) == [
+        "< 5 tahun", "5-10 tahun", "11-20 tahun", "> 20 tahun"]
+    school = pd.Series({"Doktor (S3)": 1, "SD ke bawah": 2, "Magister (S2)": 3, "SMP": 9})
+    assert category_order(field("education"), school) == [
+        "SD ke bawah", "SMP", "Magister (S2)", "Doktor (S3)"]
+    # a nominal field keeps the largest group first
+    jobs = pd.Series({"PNS": 3, "Swasta": 9, "Lainnya": 1})
+    assert category_order(field("occupation"), jobs) == ["Swasta", "PNS", "Lainnya"]

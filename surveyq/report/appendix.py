@@ -36,6 +36,7 @@ __all__ = [
     "build_tables",
     "caption_number",
     "contents_sheet",
+    "table_sheets",
     "texts",
     "write_csv_tables",
     "write_docx",
@@ -92,6 +93,10 @@ class Table:
         Translated sheet name before it is made valid and unique.
     stub : int
         Leading label columns, repeated when a wide table is split in the document.
+    key : tuple of str
+        Long text columns (a statement) the document prints as a numbered key below the
+        table, keyed by the first column, instead of squeezing them between the numbers;
+        the workbook and CSV keep them in the table.
     """
 
     name: str
@@ -103,17 +108,26 @@ class Table:
     sheet: str = ""
     sheet_title: str = ""
     stub: int = 1
+    key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
 class Sheet:
-    """One worksheet (or CSV file): the tables of one type stacked under one header row."""
+    """One worksheet or CSV file: one table, or the tables of one type stacked (CSV).
+
+    ``title`` (the numbered caption) and ``note`` are printed above and below the table in
+    the workbook; ``links`` maps a row index of the frame to the sheet its first cell links
+    to (the list of tables).
+    """
 
     key: str
     name: str
     frame: pd.DataFrame
     formats: dict[str, str]
     freeze: int = 0
+    title: str = ""
+    note: str = ""
+    links: tuple[tuple[int, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -208,11 +222,12 @@ class _Survey:
         return tuple(pairs)
 
     def table(self, name: str, columns: Sequence[Column], records: Iterable[Mapping[str, Any]],
-              note: str = "", scale: str | None = None, stub: int = 1) -> Table:
+              note: str = "", scale: str | None = None, stub: int = 1,
+              key: tuple[str, ...] = ()) -> Table:
         frame, formats = _frame(records, columns)
         caption = self.t["captions"][name].format(survey=self.title, scale=scale or "")
         return Table(name, caption, frame, formats, note.strip(), self.context(scale), name,
-                     self.t["sheets"][name], stub)
+                     self.t["sheets"][name], stub, key)
 
 
 def _join(*parts: str) -> str:
@@ -273,7 +288,7 @@ def _frequencies(s: _Survey) -> list[Table]:
         (c["sd"], "sd", D2),
     ]
     note = s.t["notes"]["frequencies"].format(scales=_scale_labels(s))
-    return [s.table("frequencies", columns, records, note)]
+    return [s.table("frequencies", columns, records, note, key=(c["text"], c["role"], c["group"]))]
 
 
 def _scale_note(s: _Survey, record: Mapping[str, Any]) -> str:
@@ -610,10 +625,10 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
     objectives = {o.get("id"): _text(o.get("name"), lang) for o in card.get("objectives") or []}
 
     def table(name: str, columns: Sequence[Column], records: Iterable[Mapping[str, Any]],
-              note: str = "") -> Table:
+              note: str = "", key: tuple[str, ...] = ()) -> Table:
         frame, formats = _frame(records, columns)
         return Table(name, t["captions"][name].format(title=title), frame, formats, note, (),
-                     name, t["sheets"][name])
+                     name, t["sheets"][name], key=key)
 
     predicate = card.get("predicate") or {}
     summary: list[Column] = [
@@ -640,9 +655,11 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
         tables.append(table("scorecard_objectives",
                             [*named, in_perspective, *values(card["objectives"])],
                             card["objectives"]))
+    # names, perspectives, objectives and sources print as a key under the numbers (docx)
     tables.append(table("scorecard_indicators", _indicator_columns(t, lang, named, in_perspective,
                                                                    objectives),
-                        card.get("indicators") or []))
+                        card.get("indicators") or [],
+                        key=(c["name"], c["perspective"], c["objective"], c["source"])))
     if card.get("lint"):
         lint: list[Column] = [(c["code"], "code", None), (c["severity"], "severity", None),
                               (c["message"], "message", None)]
@@ -790,17 +807,34 @@ def build_sheets(tables: Sequence[Table]) -> list[Sheet]:
     return sheets
 
 
+def table_sheets(tables: Sequence[Table], lang: str) -> list[Sheet]:
+    """One worksheet per table, named by its number and kind (``L.7 Validitas``), titled
+    with its numbered caption and followed by its note."""
+    used = {texts(lang)["sheets"]["contents"].casefold()}
+    sheets = []
+    for number, table in enumerate(tables, start=1):
+        label = f"{texts(lang)['caption_prefix']}{number} {table.sheet_title or table.name}"
+        wide = table.frame.shape[1] > 12 or table.name == "tabulation"
+        sheets.append(Sheet(f"table-{number}", sheet_name(label, used),
+                            _integers(table.frame.copy(), table.formats), table.formats,
+                            table.stub if wide else 0,
+                            f"{caption_number(number, lang)} {table.caption}", table.note))
+    return sheets
+
+
 def contents_sheet(tables: Sequence[Table], sheets: Sequence[Sheet], lang: str) -> Sheet:
-    """The list of tables: caption number (as in the document), title, sheet and note."""
+    """The list of tables: caption number (as in the document, linked to its sheet), title,
+    sheet and note."""
     t = texts(lang)
     c = t["columns"]
-    names = {sheet.key: sheet.name for sheet in sheets}
     records = [{"number": caption_number(i, lang), "caption": table.caption,
-                "sheet": names.get(table.sheet or table.name, ""), "note": table.note}
-               for i, table in enumerate(tables, start=1)]
+                "sheet": sheet.name, "note": table.note}
+               for i, (table, sheet) in enumerate(zip(tables, sheets, strict=True), start=1)]
     frame, formats = _frame(records, [(c[k], k, None) for k in ("number", "caption", "sheet",
                                                                 "note")])
-    return Sheet("contents", t["sheets"]["contents"], frame, formats)
+    return Sheet("contents", t["sheets"]["contents"], frame, formats,
+                 title=t["sheets"]["contents"],
+                 links=tuple((i, sheet.name) for i, sheet in enumerate(sheets)))
 
 
 def spreadsheet_text(value: Any) -> Any:
@@ -848,7 +882,8 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
 
 def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None) -> Path:
-    """Write appendix.xlsx: a list of tables, then one sheet per table type.
+    """Write appendix.xlsx: a linked list of tables, then one sheet per table, each titled
+    with its caption ("Tabel L.7 ..."), set to print fitted to the page width.
 
     Parameters
     ----------
@@ -871,16 +906,17 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     from surveyq.report.xlsx import workbook_bytes
 
     tables = build_tables(results, log, lang, tabulation)
-    sheets = build_sheets(tables)
+    sheets = table_sheets(tables, lang)
     data = workbook_bytes([contents_sheet(tables, sheets, lang), *sheets],
                           title=document_title(results, lang), lang=lang,
-                          moment=generated_at(results))
+                          moment=generated_at(results), back=texts(lang)["back_to_contents"])
     return write_atomic(path, stable_zip(data, generated_at(results)))
 
 
 def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None) -> Path:
-    """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes.
+    """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes,
+    then the report's charts as numbered figures ("Gambar L.1 ...").
 
     Parameters
     ----------
@@ -900,11 +936,13 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     pathlib.Path
         The file written.
     """
+    from surveyq.report.build import chart_images
     from surveyq.report.docx import document_bytes
 
     tables = build_tables(results, log, lang, tabulation)
+    figures = chart_images(results, lang) if results.get("surveys") else []
     data = document_bytes(tables, title=document_title(results, lang), lang=lang,
-                          moment=generated_at(results))
+                          moment=generated_at(results), figures=figures)
     return write_atomic(path, stable_zip(data, generated_at(results)))
 
 

@@ -42,13 +42,19 @@ from surveyq.ikm import IKM_STANDARDS
 from surveyq.report import charts
 from surveyq.report.i18n import format_number, labels
 
-__all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg"]
+__all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg", "chart_images"]
 
 #: Sections of the report, in order (each becomes ``<section id="...">``).
 SECTION_IDS = (
     "summary", "profile", "data-quality", "validity", "reliability", "frequencies",
     "servqual", "ipa", "ikm", "scorecard", "follow-up", "suggestions", "methods",
 )
+#: Sections printed whatever the results; the others only when they have something to show
+#: or (analysis sections) when the project asked for the analysis.
+ALWAYS_SECTIONS = ("summary", "data-quality", "methods")
+#: The analyses (``requested`` in the results) each analysis section reports.
+SECTION_ANALYSES = {"validity": ("validity",), "reliability": ("reliability",),
+                    "servqual": ("servqual",), "ipa": ("ipa", "csi"), "ikm": ("ikm",)}
 #: Rows of the follow-up plan: the lowest IKM elements and the most negative SERVQUAL gaps.
 FOLLOW_UP_ELEMENTS = 3
 FOLLOW_UP_GAPS = 5
@@ -80,6 +86,7 @@ class _Context:
     strict: bool
     tables: int = 0
     figures: int = 0
+    chart_format: str = "svg"
 
     def num(self, value: Any, kind: str = "mean") -> str:
         """A number rounded half-up to the decimals of ``kind``, in the language's format."""
@@ -249,6 +256,10 @@ def _chart(ctx: _Context, title: str, draw: Callable[..., str], *args: Any,
     With ``ctx.strict`` (tests) the exception propagates instead. An empty drawing (no data)
     gives no block.
     """
+    if ctx.chart_format == "png":  # the Word appendix: no SVG check needed for pixels
+        png = charts.render_png(draw, *args, **kwargs)
+        return [{"kind": "chart", "png": png, "title": title,
+                 "caption": ctx.caption("figure", title)}] if png else []
     try:
         svg = draw(*args, **kwargs)
         problems = check_svg(svg) if svg else []
@@ -261,7 +272,7 @@ def _chart(ctx: _Context, title: str, draw: Callable[..., str], *args: Any,
         return [_note(ctx.t["chart_failed"].format(title=title, error=type(exc).__name__))]
     if not svg:
         return []
-    return [{"kind": "chart", "svg": svg, "caption": ctx.caption("figure", title)}]
+    return [{"kind": "chart", "svg": svg, "title": title, "caption": ctx.caption("figure", title)}]
 
 
 # --------------------------------------------------------------------------- survey helpers
@@ -747,7 +758,8 @@ def _frequency_group(ctx: _Context, survey: dict[str, Any], name: str, points: l
     chart_items = [{**item, "label": _likert_label(ctx, survey, item, texts)} for item in items]
     blocks += _chart(ctx, t["chart"].format(group=name, survey=title), charts.likert_bars,
                      chart_items, survey["scales"][scales[0]],
-                     _point_labels(ctx, survey, scales, points), text_key="label")
+                     _point_labels(ctx, survey, scales, points), text_key="label",
+                     axis_label=t["axis"])
     return blocks
 
 
@@ -1043,6 +1055,16 @@ def _ikm_by(ctx: _Context, survey: dict[str, Any], by: dict[str, Any], bands: di
     return blocks
 
 
+def _thresholds(ctx: _Context, survey: dict[str, Any]) -> list[tuple[float, str]]:
+    """Lower bounds of the IKM standard's bands (converted scale), labelled by code."""
+    rules = IKM_STANDARDS.get(survey["analyses"]["ikm"]["summary"]["standard"])
+    table = BANDS.get(rules.band_table) if rules else None
+    if table is None:
+        return []
+    return [(float(band.lower), f"{band.code} {_condition(ctx, table, band)}")
+            for band in table.bands if band.lower is not None]
+
+
 def _ikm_trend(ctx: _Context, survey: dict[str, Any], trend: dict[str, Any] | None,
                bands: dict[str, str]) -> list[Block]:
     if not trend:
@@ -1054,6 +1076,9 @@ def _ikm_trend(ctx: _Context, survey: dict[str, Any], trend: dict[str, Any] | No
     columns = [(t["period"], ""), (t["n"], "num"), (t["index"], "num"), (t["converted"], "num"),
                (t["change"], "num"), (t["band"], "")]
     blocks = [_table(ctx, t["trend_caption"].format(survey=title), columns, rows)]
+    blocks += _chart(ctx, t["trend_chart"].format(survey=title), charts.trend_line,
+                     trend["summary"], thresholds=_thresholds(ctx, survey), y_label=t["converted"],
+                     lang=ctx.lang)
     periods = [str(p["period"]) for p in trend["summary"]]
     changes = {row["index"]: row.get(periods[-1]) for row in trend["change"]}
     body = [[row["index"], _group(ctx, survey, row["index"])]
@@ -1180,16 +1205,28 @@ def _plan_columns(ctx: _Context) -> list[tuple[str, str]]:
     return [(t["program"], "fill"), (t["when"], "fill"), (t["who"], "fill")]
 
 
+def lowest_elements(ikm: dict[str, Any], count: int = FOLLOW_UP_ELEMENTS
+                    ) -> list[dict[str, Any]]:
+    """The ``count`` elements with the lowest NRR (elements without one left out)."""
+    rated = [e for e in ikm["elements"] if _finite(e["nrr"])]
+    return sorted(rated, key=lambda e: e["nrr"])[:count]
+
+
+def _plan(ctx: _Context, survey: dict[str, Any], code: str) -> list[str]:
+    """The project's planned action, time and person for an element; blanks to fill."""
+    plan = (survey.get("follow_up") or {}).get(code) or {}
+    return [ctx.text(plan.get(key)) for key in ("action", "when", "who")]
+
+
 def _lowest_elements(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
     ikm = _analysis(survey, "ikm")
     if not ikm:
         return []
     t, bands = ctx.t["follow_up"], _band_names(ctx, ikm["elements"])
-    lowest = sorted((e for e in ikm["elements"] if _finite(e["nrr"])), key=lambda e: e["nrr"])
     rows = [[ctx.int(i), f"{e['element']} {_group(ctx, survey, e['element'])}",
              ctx.num(e["nrr"], "nrr"), ctx.num(e["converted"], "converted"),
-             _band(ctx, e["band"], bands), "", "", ""]
-            for i, e in enumerate(lowest[:FOLLOW_UP_ELEMENTS], start=1)]
+             _band(ctx, e["band"], bands), *_plan(ctx, survey, e["element"])]
+            for i, e in enumerate(lowest_elements(ikm), start=1)]
     columns = [(t["number"], "num"), (t["element"], "text"), (t["nrr"], "num"),
                (t["converted"], "num"), (t["band"], "")] + _plan_columns(ctx)
     caption = t["ikm_caption"].format(survey=ctx.text(survey["title"]))
@@ -1409,8 +1446,27 @@ _BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
 }
 
 
-def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = False
-                 ) -> dict[str, Any]:
+def _requested(survey: dict[str, Any]) -> list[str]:
+    """The analyses the project asked of a survey (what it computed, for older results)."""
+    return list(survey.get("requested") or survey["analyses"])
+
+
+def _not_computed(ctx: _Context, results: dict[str, Any], section_id: str) -> list[Block]:
+    """For an analysis asked for but not computed: the reasons, from the survey's problems."""
+    wanted = SECTION_ANALYSES.get(section_id, ())
+    blocks = []
+    for _, survey in _surveys(results):
+        names = [name for name in wanted if name in _requested(survey)]
+        if not names:
+            continue
+        reasons = [p for p in survey["problems"] if p.split(":", 1)[0].strip() in names]
+        blocks += [_heading(ctx.text(survey["title"])), _note(ctx.t["not_computed"]),
+                   _list(reasons)]
+    return blocks
+
+
+def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = False,
+                 chart_format: str = "svg") -> dict[str, Any]:
     """Turn a results mapping into the report model for ``lang``.
 
     Parameters
@@ -1423,6 +1479,9 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
     strict : bool, default False
         Raise when a chart cannot be drawn (tests). Otherwise the page prints a note where
         the chart would be and a :class:`ChartWarning` is issued.
+    chart_format : {"svg", "png"}, default "svg"
+        ``"png"``: chart blocks carry ``png`` bytes instead of ``svg`` (for the Word
+        appendix's figures).
 
     Returns
     -------
@@ -1435,14 +1494,16 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
         When the results lack a key the report needs (the schema is checked by use).
     """
     t = labels(lang)
-    ctx = _Context(lang=lang, t=t, strict=strict)
+    ctx = _Context(lang=lang, t=t, strict=strict, chart_format=chart_format)
     sections = []
-    for number, section_id in enumerate(SECTION_IDS, start=1):
+    for section_id in SECTION_IDS:
         text = t["sections"][section_id]
-        blocks = _BUILDERS[section_id](ctx, results)
-        sections.append({"id": section_id, "number": str(number), "title": text["title"],
-                         "intro": text["intro"], "empty": text["empty"], "blocks": blocks,
-                         "cls": "" if blocks else "empty"})
+        blocks = _BUILDERS[section_id](ctx, results) or _not_computed(ctx, results, section_id)
+        if not blocks and section_id not in ALWAYS_SECTIONS:
+            continue  # not asked for, or nothing to show: no section, no contents entry
+        sections.append({"id": section_id, "number": str(len(sections) + 1),
+                         "title": text["title"], "intro": text["intro"], "empty": text["empty"],
+                         "blocks": blocks, "cls": "" if blocks else "empty"})
     return {
         "lang": lang,
         "t": {"contents": t["contents"]},
@@ -1453,3 +1514,22 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
                                            when=_timestamp(results["generated_at"])),
         "sections": sections,
     }
+
+
+#: Sections whose charts the Word appendix prints as figures (profile charts repeat tables).
+FIGURE_SECTIONS = ("frequencies", "servqual", "ipa", "ikm", "scorecard")
+
+
+def chart_images(results: dict[str, Any], lang: str = "id") -> list[dict[str, Any]]:
+    """The report's charts as PNG images with their titles, for the Word appendix.
+
+    Returns
+    -------
+    list of dict
+        ``{"title": str, "png": bytes}`` in report order, for the sections in
+        :data:`FIGURE_SECTIONS` (the same drawing code and labels as the HTML report).
+    """
+    ctx = _Context(lang=lang, t=labels(lang), strict=False, chart_format="png")
+    return [{"title": block["title"], "png": block["png"]}
+            for section in FIGURE_SECTIONS for block in _BUILDERS[section](ctx, results)
+            if block["kind"] == "chart"]

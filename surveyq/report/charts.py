@@ -27,6 +27,7 @@ import io
 import math
 import re
 import textwrap
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -41,6 +42,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
 from matplotlib.transforms import Bbox
 
+from surveyq.bands import round_half_up
 from surveyq.report.i18n import format_number
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "nrr_bars",
     "perspective_bars",
     "profile_bars",
+    "render_png",
+    "trend_line",
 ]
 
 # --------------------------------------------------------------------------- palette (data)
@@ -160,8 +164,31 @@ def _figure(height: float, width: float = _WIDTH) -> Figure:
     return fig
 
 
+_RASTER = threading.local()
+
+
+def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
+    """A chart of this module as PNG bytes (for documents that cannot hold SVG, like Word).
+
+    ``draw`` is one of the chart functions; it draws exactly as for the report and the
+    figure is saved as PNG at ``dpi`` instead of as SVG. Empty input gives ``b""``.
+    """
+    _RASTER.dpi = dpi
+    try:
+        image = draw(*args, **kwargs)
+    finally:
+        _RASTER.dpi = None
+    return image if isinstance(image, bytes) else b""
+
+
 def _to_svg(fig: Figure, title: str) -> str:
     """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``) and release it."""
+    dpi = getattr(_RASTER, "dpi", None)
+    if dpi:  # render_png asked for a raster image
+        raster = io.BytesIO()
+        fig.savefig(raster, format="png", dpi=dpi, metadata={"Software": None})
+        fig.clear()
+        return raster.getvalue()  # type: ignore[return-value]
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
     fig.clear()
@@ -372,7 +399,7 @@ def _draw_likert(ax: Axes, rows: Sequence[list[float]], colours: Sequence[str]) 
 
 
 def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = "",
-                text_key: str = "text_id") -> str:
+                text_key: str = "text_id", axis_label: str = "") -> str:
     """Diverging stacked bars of the answer percentages of each item.
 
     Parameters
@@ -388,6 +415,8 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
         Chart title.
     text_key : str, default "text_id"
         Key of the item text shown next to the item id (wrapped to two lines).
+    axis_label : str, optional
+        Translated label of the x axis (both sides are shares of the answers).
 
     Returns
     -------
@@ -422,9 +451,13 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
         low, high = _likert_limits([shares for _, shares in ordered])
         ax.set_xlim(low, high)
         ax.xaxis.set_major_locator(MultipleLocator(20 if high - low > 100 else 10))
+        # Both sides are shares of the answers, so both read as positive percentages.
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
-        ax.axvline(0, color="#555555", linewidth=0.8)
+        # Behind the bars: the neutral segment straddles zero and its label sits on it.
+        ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
         ax.spines["left"].set_visible(False)
+        if axis_label:
+            ax.set_xlabel(axis_label, fontsize=8, color=INK)
         handles = [Patch(facecolor=c, edgecolor="#888888", linewidth=0.4) for c in colours]
         _legend(fig, handles, labels, title)
         return _to_svg(fig, title)
@@ -710,6 +743,64 @@ def nrr_bars(elements: list[dict], names: dict[str, str],
         legend = [f"{band} – {band_labels[band]}" if band_labels and band in band_labels
                   else band for band in colours]
         _legend(fig, [Patch(facecolor=c) for c in colours.values()], legend, title)
+        return _to_svg(fig, title)
+
+
+def trend_line(rows: list[dict], title: str = "", *, value_key: str = "converted",
+               period_key: str = "period", thresholds: Sequence[tuple[float, str]] = (),
+               y_label: str = "", lang: str = "id") -> str:
+    """A value across periods (the IKM of each survey year), with band thresholds.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One row per period, oldest first: the period under ``period_key`` and the value
+        under ``value_key`` (``analyses.ikm.trend.summary``).
+    title : str, optional
+        Chart title.
+    value_key, period_key : str, keyword-only
+        Keys of the value and of the period label.
+    thresholds : sequence of (float, str), keyword-only
+        Lower bounds of bands drawn as dashed lines, each labelled (``(88.31, "A")``).
+    y_label : str, keyword-only
+        Translated label of the value axis.
+    lang : {"id", "en"}, keyword-only
+        Decimal mark of the values printed.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""`` with fewer than two periods (no trend to draw).
+    """
+    if len(rows) < 2:
+        return ""
+    periods = [str(row.get(period_key, "")) for row in rows]
+    values = [_number(row.get(value_key)) for row in rows]
+    known = [v for v in values if not math.isnan(v)] or [0.0]
+    low = min(known + [t for t, _ in thresholds if t <= max(known)]) - 5
+    high = max(known) + 5
+    with _style("trend"):
+        fig = _figure(2.6 + (0.35 if title else 0), 6.5)
+        ax = fig.add_subplot()
+        positions = list(range(len(periods)))
+        for bound, label in thresholds:
+            if low <= bound <= high:
+                ax.axhline(bound, color=GREY, linewidth=0.8, linestyle="--", zorder=0)
+                ax.text(len(periods) - 0.55, bound, label, va="bottom", ha="right",
+                        fontsize=7.5, color="#555555")
+        ax.plot(positions, values, color=OKABE_ITO["blue"], marker="o", linewidth=1.8)
+        for x, value in zip(positions, values, strict=True):
+            # half-up, as the report's tables print it (80.125 -> 80,13)
+            text = "–" if math.isnan(value) else format_number(round_half_up(value, 2), 2, lang)
+            ax.annotate(text, (x, 0 if math.isnan(value) else value), textcoords="offset points",
+                        xytext=(0, 7), ha="center", fontsize=8, color=INK)
+        ax.set_xticks(positions, periods)
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        ax.set_ylim(low, high + 2)
+        ax.yaxis.set_major_formatter(_LocaleTicks(lang))
+        if y_label:
+            ax.set_ylabel(y_label, fontsize=8)
+        _title(fig, title)
         return _to_svg(fig, title)
 
 

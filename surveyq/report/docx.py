@@ -3,8 +3,14 @@
 Each table gets a numbered caption above it ("Tabel L.1 ...", a Word SEQ field so Word can
 renumber and list the tables), a header row repeated on every page, numbers right-aligned and
 printed with :func:`surveyq.report.i18n.format_number` (Indonesian ``0,861``), and a note
-below naming the conventions behind the numbers. Tables wider than :data:`MAX_COLUMNS` are
-split into parts that repeat their label columns ("Lanjutan Tabel L.5").
+below naming the conventions behind the numbers.
+
+Tables are laid out to fit the page (:mod:`surveyq.report.layout`): fixed column widths from
+the content (no column narrower than its longest word, numbers never wrapped), the largest
+table font that fits, a landscape section for a table too wide for portrait, and parts that
+repeat the label columns ("Lanjutan Tabel L.5") for a table too wide even for landscape. Long
+statements are printed as a key under the table (:attr:`Table.key`). The report's charts
+follow the tables as numbered figures ("Gambar L.1 ...").
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import numpy as np
 import pandas as pd
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -32,14 +38,26 @@ from docx.text.paragraph import Paragraph
 
 from surveyq.report.appendix import Table, caption_number, texts
 from surveyq.report.i18n import LOCALES, format_number
+from surveyq.report.layout import Column, Fit, fit_table, split_columns
 
-__all__ = ["MAX_COLUMNS", "display", "document_bytes"]
+__all__ = ["display", "document_bytes"]
 
-#: Most columns printed side by side on a portrait A4 page.
-MAX_COLUMNS = 13
 LANGUAGE_TAGS = {"id": "id-ID", "en": "en-GB"}
 TABLE_STYLE, NUMBER_STYLE, NOTE_STYLE = "Appendix Table", "Appendix Number", "Appendix Note"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The document's typeface: the usual one of Indonesian theses; its widths are the metrics
+#: :mod:`surveyq.report.layout` measures with.
+FONT = "Times New Roman"
+#: A4 with the usual Indonesian thesis margins (4 cm binding side, 3 cm elsewhere).
+PAGE = (Cm(21), Cm(29.7))
+MARGINS = {"left": Cm(4), "right": Cm(3), "top": Cm(3), "bottom": Cm(3)}
+#: Text width of a portrait and of a landscape page, in points.
+PORTRAIT_ROOM = (21 - 4 - 3) / 2.54 * 72
+LANDSCAPE_ROOM = (29.7 - 4 - 3) / 2.54 * 72
+#: Body rows measured per column to fit widths (a tabulation can have thousands).
+SAMPLE_ROWS = 400
+#: Width of a figure on the page.
+FIGURE_WIDTH = Cm(14)
 
 
 def display(value: Any, fmt: str | None, lang: str) -> str:
@@ -62,16 +80,22 @@ def display(value: Any, fmt: str | None, lang: str) -> str:
 
 
 def _styles(document: DocumentObject, lang: str) -> None:
-    """Paragraph styles for table cells, numbers and notes; a plain black caption."""
+    """Times New Roman throughout; paragraph styles for table cells, numbers and notes."""
     styles = document.styles
     normal = styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(11)
     rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), LANGUAGE_TAGS[lang])
     rpr.append(language)
+    for name in ("Heading 1", "Heading 2", "Caption"):
+        styles[name].font.name = FONT
     cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
-    cell.font.size = Pt(9)
+    cell.font.size = Pt(10)
     cell.paragraph_format.space_before = cell.paragraph_format.space_after = Pt(0)
     cell.paragraph_format.line_spacing = 1.0
     number = styles.add_style(NUMBER_STYLE, WD_STYLE_TYPE.PARAGRAPH)
@@ -88,13 +112,13 @@ def _styles(document: DocumentObject, lang: str) -> None:
     caption.paragraph_format.keep_with_next = True
 
 
-def _page(document: DocumentObject) -> None:
-    """A4 portrait with the usual Indonesian thesis margins (4 cm left, 3 cm elsewhere)."""
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin, section.right_margin = Cm(4), Cm(3)
-    section.top_margin, section.bottom_margin = Cm(3), Cm(3)
+def _orient(section: Any, landscape: bool) -> None:
+    """A4 portrait or landscape with the thesis margins."""
+    width, height = PAGE
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for side, margin in MARGINS.items():
+        setattr(section, f"{side}_margin", margin)
 
 
 def _clean(text: str) -> str:
@@ -110,25 +134,46 @@ def xml_text(text: str) -> str:
     return escape(_clean(text))
 
 
-def _cell(text: str, style_id: str, bold: bool = False) -> str:
-    run_properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    return (f'<w:tc><w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>{run_properties}'
+def _twips(points: float) -> int:
+    return round(points * 20)
+
+
+def _cell(text: str, style_id: str, width: int, size: str, bold: bool = False) -> str:
+    run = f"<w:rPr>{'<w:b/>' if bold else ''}{size}</w:rPr>" if bold or size else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>{run}'
             f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p></w:tc>')
 
 
-def column_parts(frame: pd.DataFrame, stub: int, limit: int = MAX_COLUMNS) -> list[pd.DataFrame]:
-    """Split a wide table into parts of at most ``limit`` columns, each repeating the stub.
+def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
+    """Every cell as printed, column by column."""
+    return [[display(value, formats.get(name), lang) for value in frame[name].tolist()]
+            for name in frame.columns]
 
-    >>> wide = pd.DataFrame([range(30)], columns=[f"c{i}" for i in range(30)])
-    >>> [part.shape[1] for part in column_parts(wide, stub=2)]
-    [13, 13, 8]
+
+def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
+             ) -> list[Column]:
+    return [Column(str(name), tuple(body[:SAMPLE_ROWS]), number=bool(formats.get(name)))
+            for name, body in zip(frame.columns, texts_, strict=True)]
+
+
+def column_parts(columns: Sequence[Column], stub: int, landscape: bool = False
+                 ) -> tuple[list[list[int]], Fit]:
+    """Column indices of each printed part of a table, and how the parts print.
+
+    One part when the table fits a page (portrait or landscape, at some font size; only
+    landscape when the page already is); otherwise landscape parts at the smallest size,
+    each repeating the ``stub`` columns.
     """
-    if frame.shape[1] <= limit:
-        return [frame]
-    stub = min(stub, limit - 1)
-    body = list(frame.columns[stub:])
-    step = limit - stub
-    return [frame[[*frame.columns[:stub], *body[i:i + step]]] for i in range(0, len(body), step)]
+    fit = fit_table(columns, LANDSCAPE_ROOM if landscape else PORTRAIT_ROOM, LANDSCAPE_ROOM)
+    if fit is not None:
+        return [list(range(len(columns)))], fit
+    size = 7.0
+    parts = split_columns(columns, stub, LANDSCAPE_ROOM, size)
+    fits = [fit_table([columns[i] for i in part], LANDSCAPE_ROOM, LANDSCAPE_ROOM, (size,))
+            for part in parts]
+    widest = max((f for f in fits if f), key=lambda f: f.total, default=Fit(size, True, ()))
+    return parts, Fit(size, True, widest.widths)
 
 
 class _Writer:
@@ -138,6 +183,13 @@ class _Writer:
         self.document, self.lang, self.t = document, lang, texts(lang)
         names = (TABLE_STYLE, NUMBER_STYLE, NOTE_STYLE, "Caption", "Table Grid", "Heading 2")
         self.ids = {name: document.styles[name].style_id for name in names}
+        self.landscape = False
+
+    def orientation(self, landscape: bool) -> None:
+        """Start a new section when the page must turn."""
+        if landscape != self.landscape:
+            _orient(self.document.add_section(WD_SECTION.NEW_PAGE), landscape)
+            self.landscape = landscape
 
     def paragraph(self, style: str, text: str = "") -> Paragraph:
         paragraph = self.document.add_paragraph()
@@ -161,11 +213,12 @@ class _Writer:
         end.set(qn("w:fldCharType"), "end")
         paragraph.add_run()._r.append(end)
 
-    def caption(self, table: Table, number: int) -> None:
-        label = f"{self.t['caption_label']} {self.t['caption_prefix']}"
-        paragraph = self.paragraph("Caption", label)
-        self.field(paragraph, f"SEQ {self.t['caption_label']} \\* ARABIC", str(number))
-        paragraph.add_run(_clean(f" {table.caption}"))
+    def numbered(self, label: str, number: int, text: str) -> Paragraph:
+        """A caption: ``Tabel L.3 text`` with the number as a SEQ field of ``label``."""
+        paragraph = self.paragraph("Caption", f"{label} {self.t['caption_prefix']}")
+        self.field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+        paragraph.add_run(_clean(f" {text}"))
+        return paragraph
 
     def continued(self, number: int) -> None:
         self.paragraph(NOTE_STYLE)
@@ -174,27 +227,54 @@ class _Writer:
         paragraph.paragraph_format.keep_with_next = True
         paragraph.paragraph_format.space_after = Pt(3)
 
-    def rows_xml(self, frame: pd.DataFrame, formats: dict[str, str]) -> str:
+    def rows_xml(self, frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str],
+                 fit: Fit) -> str:
         """Header and body rows as WordprocessingML, built in one pass (python-docx's cell
         proxies take seconds for a few thousand cells)."""
         plain, number = self.ids[TABLE_STYLE], self.ids[NUMBER_STYLE]
-        header = "".join(_cell(str(name), plain, bold=True) for name in frame.columns)
-        rows = [f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{header}</w:tr>']
-        fmts = [formats.get(name) for name in frame.columns]
-        styles = [number if fmt else plain for fmt in fmts]
-        for values in frame.itertuples(index=False, name=None):
-            cells = "".join(_cell(display(value, fmt, self.lang), style)
-                            for value, fmt, style in zip(values, fmts, styles, strict=True))
-            rows.append(f"<w:tr>{cells}</w:tr>")
+        size = "" if fit.size == 10 else f'<w:sz w:val="{round(fit.size * 2)}"/>'
+        widths = [_twips(width) for width in fit.widths]
+        header = "".join(_cell(str(name), plain, width, size, bold=True)
+                         for name, width in zip(frame.columns, widths, strict=True))
+        rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>'
+                f"{header}</w:tr>"]
+        styles = [number if formats.get(name) else plain for name in frame.columns]
+        for values in zip(*texts_, strict=True):
+            cells = "".join(_cell(text, style, width, size)
+                            for text, style, width in zip(values, styles, widths, strict=True))
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
         return f'<w:tbl {nsdecls("w")}>{"".join(rows)}</w:tbl>'
 
-    def grid(self, frame: pd.DataFrame, formats: dict[str, str]) -> None:
-        """One printed table: bold repeated header, numbers right-aligned."""
+    def grid(self, frame: pd.DataFrame, formats: dict[str, str], fit: Fit) -> None:
+        """One printed table: fixed column widths, bold repeated header, numbers right."""
+        texts_ = _texts(frame, formats, self.lang)
         grid = self.document.add_table(rows=0, cols=frame.shape[1])
         grid._tbl.tblStyle_val = self.ids["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for row in parse_xml(self.rows_xml(frame, formats)):
+        properties = grid._tbl.tblPr
+        properties.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{_twips(fit.total)}" '
+                                    'w:type="dxa"/>'))
+        properties.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+        for column, width in zip(grid._tbl.tblGrid.gridCol_lst, fit.widths, strict=True):
+            column.w = Pt(width)
+        for row in parse_xml(self.rows_xml(frame, texts_, formats, fit)):
             grid._tbl.append(row)
+
+    def fitted(self, frame: pd.DataFrame, formats: dict[str, str], stub: int, number: int,
+               caption: Paragraph | None = None) -> None:
+        """A table in as many parts as the page needs, turning the page when it must."""
+        texts_ = _texts(frame, formats, self.lang)
+        parts, fit = column_parts(_columns(frame, texts_, formats), stub, self.landscape)
+        for index, part in enumerate(parts):
+            piece = frame.iloc[:, part]
+            if len(parts) > 1:
+                columns = _columns(piece, [texts_[i] for i in part], formats)
+                fit = fit_table(columns, LANDSCAPE_ROOM, LANDSCAPE_ROOM, (fit.size,)) or fit
+            if index == 0 and caption is None:
+                self.orientation(fit.landscape)
+            if index:
+                self.continued(number)
+            self.grid(piece, formats, fit)
 
     def note(self, table: Table) -> None:
         paragraph = self.paragraph(NOTE_STYLE)
@@ -202,14 +282,43 @@ class _Writer:
             paragraph.add_run(f"{self.t['note_label']}: ").italic = True
             paragraph.add_run(_clean(table.note))
 
-    def add(self, table: Table, number: int) -> None:
-        """Caption, table (in parts when wide) and note of one appendix table."""
-        self.caption(table, number)
-        for index, part in enumerate(column_parts(table.frame, table.stub)):
-            if index:
-                self.continued(number)
-            self.grid(part, table.formats)
+    def key(self, table: Table, number: int) -> None:
+        """The long text columns as a key under the table, by the first column."""
+        first = table.frame.columns[0]
+        label = self.t["key_label"].format(item=first, number=caption_number(number, self.lang))
+        paragraph = self.paragraph(NOTE_STYLE, f"{label}:")
+        paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = \
+            Pt(6), Pt(3)
+        paragraph.paragraph_format.keep_with_next = True
+        self.fitted(table.frame[[first, *table.key]], {}, 1, number, caption=paragraph)
+
+    def add(self, table: Table, number: int, heading: str | None = None) -> None:
+        """Heading (when a new kind of table starts), caption, table (in parts when wide),
+        key and note of one appendix table."""
+        frame = table.frame.drop(columns=list(table.key)) if table.key else table.frame
+        texts_ = _texts(frame, table.formats, self.lang)
+        _, fit = column_parts(_columns(frame, texts_, table.formats), table.stub)
+        self.orientation(fit.landscape)
+        if heading:
+            self.heading(heading)
+        self.numbered(self.t["caption_label"], number, table.caption)
+        self.fitted(frame, table.formats, table.stub, number, caption=self.last_caption())
+        if table.key:
+            self.key(table, number)
         self.note(table)
+
+    def last_caption(self) -> Paragraph:
+        return self.document.paragraphs[-1]
+
+    def figure(self, title: str, png: bytes, number: int) -> None:
+        """A chart as a numbered figure: the image, its caption below (thesis convention)."""
+        self.orientation(False)
+        self.document.add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
+        picture = self.document.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.keep_with_next = True
+        caption = self.numbered(self.t["figure_label"], number, title)
+        caption.paragraph_format.keep_with_next = False
 
     def heading(self, text: str) -> None:
         self.paragraph("Heading 2", text)
@@ -223,7 +332,8 @@ def _properties(document: DocumentObject, title: str, lang: str, moment: datetim
     core.subject, core.keywords, core.comments = texts(lang)["document_title"], "surveyq", ""
 
 
-def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime) -> bytes:
+def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime,
+                   figures: Sequence[dict[str, Any]] = ()) -> bytes:
     """The appendix document as bytes.
 
     Parameters
@@ -236,17 +346,23 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
         Language of captions and number format.
     moment : datetime
         Created/modified time of the core properties (naive UTC).
+    figures : sequence of dict, optional
+        Charts (``title``, ``png``) printed after the tables as numbered figures.
     """
     document = Document()
-    _page(document)
+    _orient(document.sections[0], False)
     _styles(document, lang)
     document.add_heading(_clean(title), level=1)
     writer, section = _Writer(document, lang), None
     for number, table in enumerate(tables, start=1):
-        if table.sheet != section:
-            section = table.sheet
-            writer.heading(table.sheet_title)
-        writer.add(table, number)
+        heading = table.sheet_title if table.sheet != section else None
+        section = table.sheet
+        writer.add(table, number, heading)
+    if figures:
+        writer.orientation(False)
+        writer.heading(writer.t["figures_heading"])
+        for number, figure in enumerate(figures, start=1):
+            writer.figure(figure["title"], figure["png"], number)
     _properties(document, title, lang, moment)
     buffer = io.BytesIO()
     document.save(buffer)

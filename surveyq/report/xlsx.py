@@ -1,5 +1,10 @@
 """Render appendix sheets as an XLSX workbook (openpyxl).
 
+The first sheet lists the tables, each number a link to the table's own sheet; every table
+sheet starts with its numbered caption ("Tabel L.7 ..."), has its header row frozen and
+repeated on printed pages, its note below and a link back to the list, and prints fitted
+to the page width (landscape when wide).
+
 Numbers are written as numbers at full precision with a display format; text is written as
 text, with anything a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
 carriage return) neutralised by a leading apostrophe, and characters XML cannot hold removed.
@@ -23,6 +28,7 @@ from openpyxl.cell import _writer as cell_writer
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -31,6 +37,10 @@ from surveyq.report.appendix import Sheet, spreadsheet_text
 __all__ = ["cell_value", "workbook_bytes"]
 
 HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=12)
+NOTE_FONT = Font(italic=True, size=9)
+#: Total column width (characters) that still prints readably on a portrait A4 page.
+PORTRAIT_CHARACTERS = 100
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -102,55 +112,111 @@ def _header_width(header: str) -> int:
     return max(longest_word, min(len(header), 16))
 
 
-def _fit_columns(ws: Worksheet, sheet: Sheet) -> None:
-    """Width of each column from its header and displayed values; long text wraps."""
+def _fit_columns(ws: Worksheet, sheet: Sheet, header_row: int) -> float:
+    """Width of each column from its header and displayed values; long text wraps.
+
+    Returns the total width (characters), which decides the print orientation.
+    """
+    total = 0.0
+    last = min(ws.max_row, header_row + SAMPLE_ROWS + 1)
     for index, header in enumerate(sheet.frame.columns, start=1):
         fmt = sheet.formats.get(header)
-        cells = ws.iter_rows(min_row=2, max_row=min(ws.max_row, SAMPLE_ROWS + 1),
-                             min_col=index, max_col=index, values_only=True)
+        cells = ws.iter_rows(min_row=header_row + 1, max_row=last, min_col=index,
+                             max_col=index, values_only=True)
         widest = max((_display_width(row[0], fmt) for row in cells), default=0)
         width = max(widest, _header_width(str(header)), MIN_WIDTH) + 2
         ws.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH)
+        total += min(width, MAX_WIDTH)
         if width > MAX_WIDTH:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.alignment = WRAP
+    return total
 
 
-def _format_numbers(ws: Worksheet, sheet: Sheet) -> None:
+def _format_numbers(ws: Worksheet, sheet: Sheet, header_row: int) -> None:
     for index, header in enumerate(sheet.frame.columns, start=1):
         fmt = sheet.formats.get(header)
         if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.number_format = fmt
 
 
-def _style_header(ws: Worksheet) -> None:
-    for cell in ws[1]:
+def _style_header(ws: Worksheet, header_row: int) -> None:
+    for cell in ws[header_row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = HEADER_ALIGNMENT
 
 
-def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
-    """Fill a worksheet: bold filled header row, frozen below it, formats, widths, filter."""
-    columns = sheet.frame.shape[1]
-    ws.append([cell_value(header) for header in sheet.frame.columns])
-    for row in sheet.frame.itertuples(index=False, name=None):
-        ws.append([cell_value(value) for value in row])
-    _style_header(ws)
-    _format_numbers(ws, sheet)
-    _fit_columns(ws, sheet)
-    ws.freeze_panes = ws.cell(row=2, column=sheet.freeze + 1)
-    if columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(ws.max_row, 2)}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
+def _link(cell: Any, sheet_name: str) -> None:
+    """Make ``cell`` open another sheet of the workbook (an internal location, no address)."""
+    quoted = sheet_name.replace("'", "''")
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1")
+    cell.style = "Hyperlink"
+
+
+def _links(ws: Worksheet, sheet: Sheet, header_row: int) -> None:
+    """The list of tables: each number opens its table's sheet."""
+    for row, target in sheet.links:
+        _link(ws.cell(row=header_row + 1 + row, column=1), target)
+
+
+def _print_setup(ws: Worksheet, header_row: int, width: float) -> None:
+    """Repeat the title and header on every printed page; fit the width; turn wide tables."""
+    ws.print_title_rows = f"1:{header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > PORTRAIT_CHARACTERS else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datetime) -> bytes:
+def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
+    """Fill a worksheet: the title (when any) above a bold filled header row, frozen below
+    it, formats, widths, filter; the note and a link back to the list of tables below."""
+    columns = sheet.frame.shape[1]
+    header_row = 2 if sheet.title else 1
+    if sheet.title:
+        ws.append([cell_value(sheet.title)])
+    ws.append([cell_value(header) for header in sheet.frame.columns])
+    for row in sheet.frame.itertuples(index=False, name=None):
+        ws.append([cell_value(value) for value in row])
+    last = ws.max_row
+    _style_header(ws, header_row)
+    _format_numbers(ws, sheet, header_row)
+    width = _fit_columns(ws, sheet, header_row)
+    _links(ws, sheet, header_row)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=sheet.freeze + 1)
+    if columns:
+        bottom = max(last, header_row + 1)
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{bottom}"
+    if sheet.title:
+        _banner(ws, 1, columns, width, TITLE_FONT, 15.0)
+    if sheet.note:
+        ws.cell(row=last + 2, column=1, value=cell_value(sheet.note))
+        _banner(ws, last + 2, columns, width, NOTE_FONT, 12.0)
+    if back:
+        link = ws.cell(row=last + (4 if sheet.note else 2), column=1, value=cell_value(back))
+        _link(link, ws.parent.worksheets[0].title)
+    _print_setup(ws, header_row, width)
+    ws.print_area = f"A1:{get_column_letter(max(columns, 1))}{ws.max_row}"
+
+
+def _banner(ws: Worksheet, row: int, columns: int, width: float, font: Font,
+            line_height: float) -> None:
+    """A title or note across the table's width, wrapped (a long text left in one cell
+    would spill past the table and shrink the printed page to fit it)."""
+    cell = ws.cell(row=row, column=1)
+    cell.font = font
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    characters = len(str(cell.value or "")) * (font.sz or 11) / 11
+    ws.row_dimensions[row].height = line_height * max(1, math.ceil(characters / max(width, 1)))
+
+
+def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datetime,
+                   back: str = "") -> bytes:
     """The workbook as bytes, one worksheet per sheet, with fixed document properties.
 
     Parameters
@@ -163,11 +229,13 @@ def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datet
         Document language property.
     moment : datetime
         Created and modified time (naive UTC), so a re-run gives the same file.
+    back : str, optional
+        Text of a link back to the first sheet, written under every other sheet's table.
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for sheet in sheets:
-        write_sheet(workbook.create_sheet(sheet.name), sheet)
+    for index, sheet in enumerate(sheets):
+        write_sheet(workbook.create_sheet(sheet.name), sheet, back if index else "")
     properties = workbook.properties
     properties.title, properties.creator, properties.lastModifiedBy = title, "surveyq", "surveyq"
     properties.created = properties.modified = moment
