@@ -16,7 +16,8 @@ import yaml
 from surveyq.errors import InputError
 from surveyq.files import read_bytes
 
-#: Nodes a document may hold once its aliases are expanded (a questionnaire has thousands).
+#: Nodes a document may hold once its aliases are expanded, a long text counting one per 100
+#: characters (a questionnaire has a few thousand; 200 000 is about 20 MB of text).
 MAX_EXPANDED_NODES = 200_000
 
 
@@ -42,7 +43,7 @@ def _expanded_size(root: yaml.Node) -> int:
         node, children_done = stack.pop()
         if children_done:
             path.discard(id(node))
-            size = 1 + sum(sizes[id(child)] for child in _children(node))
+            size = _own_size(node) + sum(sizes[id(child)] for child in _children(node))
             if size > MAX_EXPANDED_NODES:
                 raise _AliasTooLarge(f"aliases expand it beyond {MAX_EXPANDED_NODES:,} values")
             sizes[id(node)] = size
@@ -55,6 +56,11 @@ def _expanded_size(root: yaml.Node) -> int:
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
     return sizes[id(root)]
+
+
+def _own_size(node: yaml.Node) -> int:
+    """One per node, plus one per 100 characters of text (a long string aliased many times)."""
+    return 1 + (len(node.value) // 100 if isinstance(node, yaml.ScalarNode) else 0)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

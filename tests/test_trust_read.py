@@ -472,3 +472,45 @@ def test_binary_file_named_csv_is_still_refused(tmp_path):
     path.write_bytes(zlib.compress(os.urandom(4000)) + bytes(range(32)) * 20)
     with pytest.raises(InputError, match="binary"):
         read_raw(path)
+
+
+# ---- more shapes of the same faults --------------------------------------------------------------
+
+
+def test_quote_opened_on_the_first_respondent_is_found_without_other_records(tmp_path):
+    # Line 2 opens a quote that respondent 12's quoted answer on line 13 closes: lines 3-12
+    # (10 respondents) are swallowed and no respondent is left on a line of its own.
+    lines = ["id,U1,U2,U3,U4,Saran", '1,1,2,3,4,"mulai']
+    lines += [f"{number},2,3,4,1,ok" for number in range(2, 12)]
+    lines.append('12,3,4,1,2,"akhir"')
+    path = tmp_path / "first.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2 runs to line 13 and swallows 10 line"):
+        read_raw(path)
+
+
+def test_crlf_file_with_a_stray_quote_names_the_line(tmp_path):
+    lines = ["id,U1,U2,U3,U4,Saran"] + [f"{n},1,2,3,4,ok" for n in range(1, 9)]
+    lines[4] = '4,1,2,3,4,"stray'                      # text line 5
+    path = tmp_path / "crlf.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    with pytest.raises(InputError, match="quote opened on line 5 never closes"):
+        read_raw(path)
+
+
+def test_bom_file_with_one_cp1252_byte_and_a_nul_in_the_header(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,U1,Sa\x00ran\n1,2,caf\xe9 \xe2\x89\xa5 3\n")
+    table = read_raw(path)
+    assert list(table.frame.columns) == ["id", "U1", "Saran"]
+    assert table.frame["Saran"][0] == "caf\u00e9 \u2265 3"
+    assert [(e.row, e.column) for e in entries(table.log, Reason.NUL_BYTE)] == [(1, "Saran")]
+    assert [(e.row, e.column) for e in entries(table.log, Reason.ENCODING)[1:]] == \
+        [(2, "Saran")]
+
+
+def test_one_long_text_aliased_many_times_is_refused(tmp_path):
+    path = tmp_path / "texts.yaml"
+    path.write_text(f's: &s "{"x" * 100_000}"\nl: [{", ".join(["*s"] * 500)}]\n')
+    with pytest.raises(InputError, match="aliases expand it beyond"):
+        read_yaml(path)

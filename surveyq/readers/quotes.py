@@ -10,12 +10,14 @@ respondents vanish into one cell. A record is refused when
 * its multi-line quoted field holds whole lines that parse, by themselves, as records of
   the file's usual width whose cells look like the cells of the other records (the same
   shape -- digits, letters and punctuation -- as seen in that column), and these lines are
-  at least half of the lines inside the field.
+  at least half of the lines inside the field. When no record but the header sits on one
+  line (the quote opened on the first respondent), at least two lines and three quarters
+  of them must have the file's width.
 
 Free text seldom has exactly the file's number of separators per line, and then its pieces
 do not look like the file's answers; a swallowed respondent does both. The file needs at
-least three columns and one record on one line for the second test (with fewer there is no
-telling prose from data), so such files are only checked for the quote open at the end.
+least three columns for the second test (with fewer there is no telling prose from data), so
+narrower files are only checked for the quote open at the end.
 
 :class:`QuoteScanner` is used by the in-memory reader (:func:`surveyq.readers.text.parse`)
 and by the streamed reader (:mod:`surveyq.streamed`), so both refuse the same files with the
@@ -209,7 +211,7 @@ class QuoteScanner:
         if not self.candidates:
             return None
         width, seen = self._learn()
-        if width < 3 or not seen:
+        if width < 3:
             return None
         for raw, first, _record in self.candidates:
             found = self._swallowed(raw, first, width, seen)
@@ -247,9 +249,10 @@ class QuoteScanner:
             lines = [line for line in lines if line.strip()]
             if not lines:
                 continue
-            records = [self._record_like(line, width, seen) for line in lines]
-            hits = sum(records)
-            if hits and 2 * hits >= len(lines):
+            hits = sum(self._record_like(line, width, seen) for line in lines)
+            # Without other records to compare shapes with, only the width tells: ask more.
+            enough = 2 * hits >= len(lines) if seen else hits >= 2 and 4 * hits >= 3 * len(lines)
+            if hits and enough:
                 line = first + _lines_before(raw, opened)
                 return QuoteProblem(line, line + _lines_before(inside, len(inside)), hits)
         return None
@@ -261,6 +264,8 @@ class QuoteScanner:
             return False
         if len(cells) != width:
             return False
+        if not seen:
+            return True
         alike = sum(shape(cell) in shapes for cell, shapes in zip(cells, seen, strict=True))
         return alike >= 0.75 * width
 
