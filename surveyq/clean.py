@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,8 @@ class Responses:
     file: str = ""
     timestamps: pd.Series | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    #: Duplicate submissions found and identical answer patterns (see :func:`clean`).
+    duplicates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -306,30 +309,133 @@ def _exclude(
         )
 
 
-def _duplicate_rows(raw: RawTable, rows: list[int]) -> tuple[np.ndarray, list[str]]:
-    """Exact copies of an earlier row in every column (a form submitted twice)."""
-    as_text = raw.frame.astype("string").fillna("\x00")
-    duplicated = as_text.duplicated(keep="first").to_numpy()
-    first_row: dict[tuple, int] = {}
-    messages = []
-    for position, record in enumerate(as_text.itertuples(index=False, name=None)):
-        first_row.setdefault(record, rows[position])
-        messages.append(
-            f"exact copy of row {first_row[record]}: excluded as a duplicate submission"
-        )
-    return duplicated, messages
+#: What ``duplicates:`` may say: exclude a duplicate submission, only flag it, or keep it.
+DUPLICATE_POLICIES = ("exclude", "flag", "keep")
+#: Seconds within which two submissions with the same answers and fields are one submission.
+DEFAULT_DUPLICATE_WINDOW = 60.0
+_TIMEZONE_SUFFIX = re.compile(r"\s*(GMT|UTC)\s*[+-]?\d{0,2}(:?\d\d)?\s*$", re.IGNORECASE)
 
 
-def _duplicate_ids(ids: pd.Series, rows: list[int], column: str) -> tuple[np.ndarray, list[str]]:
+def submission_seconds(stamps: pd.Series) -> np.ndarray:
+    """Submission times as seconds (NaN where a cell is not a time), for the duplicate window.
+
+    Google Forms writes the form owner's locale ("12/03/2025 9:14:03", "2025/03/12 9:14:03
+    AM GMT+7"), Kobo ISO 8601; day-first and month-first are both tried and the reading that
+    parses more cells wins. Only differences between rows are used, so a day/month swap
+    applied to the whole column changes no decision within a day.
+    """
+    values = pd.Series(stamps).reset_index(drop=True)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = pd.to_datetime(values, errors="coerce", utc=True)
+    else:
+        text = values.astype("string").str.strip().str.replace(_TIMEZONE_SUFFIX, "", regex=True)
+        best = None
+        for dayfirst in (True, False):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                attempt = pd.to_datetime(text, errors="coerce", dayfirst=dayfirst, utc=True,
+                                         format="mixed")
+            if best is None or attempt.notna().sum() > best.notna().sum():
+                best = attempt
+        parsed = best
+    seconds = np.full(len(values), np.nan)
+    valid = parsed.notna().to_numpy()
+    seconds[valid] = parsed[valid].astype("int64").to_numpy() / 1e6
+    return seconds
+
+
+@dataclass(frozen=True)
+class _Duplicate:
+    row: int  # position of the row that repeats an earlier one
+    reason: Reason
+    message: str
+
+
+def _id_duplicates(raw: RawTable, ids: pd.Series, keep: np.ndarray, rows: list[int],
+                   column: str) -> list[_Duplicate]:
+    """Rows whose respondent id was already given on an earlier row (the first is kept).
+
+    An exact copy of that earlier row is a ``duplicate_row``; a resubmission with other
+    answers a ``duplicate_id``.
+    """
     text = ids.astype("string").str.strip()
-    duplicated = (text.duplicated(keep="first") & text.notna() & (text != "")).to_numpy()
-    first_row = {value: rows[pos] for pos, value in reversed(list(enumerate(text)))}
-    messages = [
-        f"respondent id {value!r} in column {column!r} already on row {first_row.get(value)}: "
-        "excluded (the first submission is kept)"
-        for value in text
-    ]
-    return duplicated, messages
+    first: dict[str, int] = {}
+    found = []
+    for position in np.flatnonzero(keep):
+        value = text.iloc[position]
+        if pd.isna(value) or value == "":
+            continue
+        if value not in first:
+            first[value] = position
+            continue
+        earlier = first[value]
+        if _same_cells(raw, earlier, position):
+            found.append(_Duplicate(position, Reason.DUPLICATE_ROW,
+                                    f"exact copy of row {rows[earlier]} (same respondent id "
+                                    f"{value!r} in column {column!r}): a duplicate submission"))
+        else:
+            found.append(_Duplicate(position, Reason.DUPLICATE_ID,
+                                    f"respondent id {value!r} in column {column!r} already on "
+                                    f"row {rows[earlier]}: a duplicate submission (the first "
+                                    "is kept)"))
+    return found
+
+
+def _same_cells(raw: RawTable, first: int, second: int) -> bool:
+    left, right = raw.frame.iloc[first], raw.frame.iloc[second]
+    return all((pd.isna(a) and pd.isna(b)) or str(a) == str(b)
+               for a, b in zip(left.tolist(), right.tolist(), strict=True))
+
+
+def _timed_duplicates(raw: RawTable, keep: np.ndarray, rows: list[int],
+                      window: float) -> tuple[list[_Duplicate], int]:
+    """Rows repeating every answer and field of an earlier row submitted within ``window`` s.
+
+    Each row is compared with the latest earlier row of the same cells (file order), so a
+    form sent three times in a minute keeps the first. Returns the duplicates and how many
+    timestamps could not be read (those rows are kept: no evidence).
+    """
+    stamp = raw.timestamp_column
+    seconds = submission_seconds(raw.frame[stamp])
+    others = raw.frame.drop(columns=[stamp]).astype("string").fillna("\x00")
+    patterns = pd.util.hash_pandas_object(others, index=False).to_numpy()
+    latest: dict[int, int] = {}
+    found = []
+    unreadable = 0
+    for position in np.flatnonzero(keep):
+        when = seconds[position]
+        if not np.isfinite(when):
+            unreadable += 1
+            continue
+        key = int(patterns[position])
+        earlier = latest.get(key)
+        latest[key] = position
+        if earlier is None:
+            continue
+        apart = abs(when - seconds[earlier])
+        if apart <= window:
+            found.append(_Duplicate(position, Reason.DUPLICATE_ROW,
+                                    f"same answers and fields as row {rows[earlier]}, submitted "
+                                    f"{apart:g} s apart (within {window:g} s): a duplicate "
+                                    "submission"))
+    return found, unreadable
+
+
+def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
+    """How often respondents gave exactly the same answers to every item (kept rows).
+
+    ``identical_answer_rows``: rows repeating the answers of an earlier row;
+    ``identical_answer_patterns``: answer patterns given by more than one row;
+    ``largest_pattern``: rows sharing the most frequent pattern.
+    """
+    if items.empty:
+        return {"identical_answer_rows": 0, "identical_answer_patterns": 0, "largest_pattern": 0}
+    counts = pd.util.hash_pandas_object(items, index=False).value_counts()
+    return {
+        "identical_answer_rows": int(len(items) - len(counts)),
+        "identical_answer_patterns": int((counts > 1).sum()),
+        "largest_pattern": int(counts.max()),
+    }
 
 
 # ---------------------------------------------------------------- fields
@@ -373,12 +479,24 @@ def _field_value(value: Any, labels: dict[Any, Any], folded: dict[str, str]) -> 
 # ---------------------------------------------------------------- entry point
 
 
-def clean(raw: RawTable, q: Questionnaire) -> Responses:
+def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
+          duplicate_window: float = DEFAULT_DUPLICATE_WINDOW) -> Responses:
     """Clean a :class:`~surveyq.io.RawTable` with a questionnaire into :class:`Responses`.
 
     Fatal problems (an item's column is missing, a column matches two items) are logged with
     action ``fatal``: :func:`read_responses` raises on them, ``surveyq check`` lists them all.
+
+    ``duplicates`` says what to do with a duplicate submission (the same respondent id as
+    an earlier row, or the same answers and fields submitted within ``duplicate_window``
+    seconds): ``"exclude"`` it (default), ``"flag"`` it in the log, or ``"keep"`` it.
+    Rows that merely give identical answers are always kept, and counted.
     """
+    if duplicates not in DUPLICATE_POLICIES:
+        raise InputError(f"duplicates must be one of {', '.join(DUPLICATE_POLICIES)}, got "
+                         f"{duplicates!r}")
+    if not (isinstance(duplicate_window, (int, float)) and duplicate_window >= 0):
+        raise InputError(f"duplicate_window must be seconds (0 or more), got "
+                         f"{duplicate_window!r}")
     log = CleaningLog()
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
@@ -398,7 +516,8 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
         },
         index=items.index,
     )
-    keep = _exclude_rows(raw, q, mapping, items, fields, rows, log)
+    keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
+                                            duplicates, float(duplicate_window))
     items = items[keep].copy()
     for item in q.items:
         if item.id in mapping:  # after exclusions, so the log counts respondents kept
@@ -410,7 +529,8 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
         stamps = raw.frame[raw.timestamp_column].to_numpy()
         timestamps = pd.Series(stamps, index=fields.index)[keep]
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
-    return Responses(items, fields[keep], log, q, raw.file, timestamps, mapping)
+    return Responses(items, fields[keep], log, q, raw.file, timestamps, mapping,
+                     duplicate_summary)
 
 
 def _exclude_rows(
@@ -421,8 +541,15 @@ def _exclude_rows(
     fields: pd.DataFrame,
     rows: list[int],
     log: CleaningLog,
-) -> np.ndarray:
-    """Decide which rows stay; each excluded row is logged once, under its first reason."""
+    duplicates: str = "exclude",
+    window: float = DEFAULT_DUPLICATE_WINDOW,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Decide which rows stay; each excluded row is logged once, under its first reason.
+
+    A row is a duplicate submission only on evidence: the respondent id of an earlier row,
+    or (in a form export with a submission time) every answer and field of an earlier row
+    submitted within ``window`` seconds. Identical answers alone are different respondents.
+    """
     keep = np.ones(len(rows), dtype=bool)
     if items.shape[1]:
         empty = items.isna().all(axis=1).to_numpy()
@@ -435,35 +562,74 @@ def _exclude_rows(
             ["no answer to any item: excluded"] * len(rows),
         )
         keep &= ~empty
-    item_headers = {mapping[item.id] for item in q.items if item.id in mapping}
-    if set(map(str, raw.frame.columns)) - item_headers:
-        duplicated, messages = _duplicate_rows(raw, rows)
-        _exclude(rows, duplicated & keep, raw, log, Reason.DUPLICATE_ROW, messages)
-        keep &= ~duplicated
-    else:
-        # Without a timestamp, id or profile column, two respondents giving the same answers
-        # are indistinguishable from a double submission: keep both and say so.
-        log.add(
-            raw.file,
-            None,
-            None,
-            None,
-            Action.NOTED,
-            Reason.DUPLICATE_ROW,
-            "the file has only item columns, so identical rows cannot be told from "
-            "double submissions: no row was excluded as a duplicate",
-        )
+    evidence: list[str] = []
+    found: list[_Duplicate] = []
     for fld in q.fields:
         if fld.kind == "id" and fld.id in mapping:
-            ids = pd.Series(np.where(keep, fields[fld.id].to_numpy(), None))
-            dup_ids, messages = _duplicate_ids(ids, rows, mapping[fld.id])
-            _exclude(rows, dup_ids & keep, raw, log, Reason.DUPLICATE_ID, messages)
-            keep &= ~dup_ids
-    return keep
+            evidence.append(f"respondent id ({mapping[fld.id]})")
+            candidates = keep.copy()
+            candidates[[d.row for d in found]] = False
+            found += _id_duplicates(raw, pd.Series(fields[fld.id].to_numpy()), candidates,
+                                    rows, mapping[fld.id])
+    unreadable = 0
+    if raw.timestamp_column and raw.timestamp_column in raw.frame.columns:
+        evidence.append(f"submission time ({raw.timestamp_column}) within {window:g} s")
+        candidates = keep.copy()
+        candidates[[d.row for d in found]] = False
+        timed, unreadable = _timed_duplicates(raw, candidates, rows, window)
+        found += timed
+    found.sort(key=lambda d: d.row)
+    _act_on_duplicates(raw, rows, log, found, duplicates)
+    if duplicates == "exclude" and found:
+        keep[[d.row for d in found]] = False
+    summary = {
+        "policy": duplicates,
+        "window_seconds": window,
+        "evidence": evidence,
+        "found": len(found),
+        "excluded": len(found) if duplicates == "exclude" else 0,
+        "unreadable_times": unreadable,
+        **identical_patterns(items[keep]),
+    }
+    _note_identical(raw, log, summary)
+    return keep, summary
+
+
+def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,
+                       found: list[_Duplicate], duplicates: str) -> None:
+    if duplicates == "exclude":
+        for dup in found:
+            log.add(raw.file, rows[dup.row], None, None, Action.ROW_EXCLUDED, dup.reason,
+                    f"{dup.message}: excluded")
+    elif duplicates == "flag":
+        for dup in found:
+            log.add(raw.file, rows[dup.row], None, None, Action.NOTED, dup.reason,
+                    f"{dup.message}: flagged and kept (duplicates: flag)")
+    elif found:
+        log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
+                f"{len(found)} row(s) look like duplicate submissions (first on row "
+                f"{rows[found[0].row]}): kept (duplicates: keep)")
+
+
+def _note_identical(raw: RawTable, log: CleaningLog, summary: dict[str, Any]) -> None:
+    """Say how many kept rows share their answers with another, and why they were kept."""
+    repeated = summary["identical_answer_rows"]
+    if not repeated:
+        return
+    why = "" if summary["evidence"] else (
+        "without a respondent id or a submission time, identical rows cannot be told from "
+        "double submissions, and ")
+    log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
+            f"{repeated} kept row(s) repeat the answers of an earlier row "
+            f"({summary['identical_answer_patterns']} answer pattern(s) given more than once, "
+            f"the commonest by {summary['largest_pattern']} rows); {why}identical answers "
+            "alone are different respondents: kept")
 
 
 def read_responses(
-    path: str, questionnaire: Questionnaire | str, *, strict: bool = True, **read_options: Any
+    path: str, questionnaire: Questionnaire | str, *, strict: bool = True,
+    duplicates: str = "exclude", duplicate_window: float = DEFAULT_DUPLICATE_WINDOW,
+    **read_options: Any
 ) -> Responses:
     """Read an export and clean it with a questionnaire.
 
@@ -477,6 +643,8 @@ def read_responses(
     strict : bool
         Raise :class:`~surveyq.errors.InputError` listing every fatal problem (default);
         with False the problems stay in ``responses.log`` for ``surveyq check``.
+    duplicates, duplicate_window
+        What to do with duplicate submissions (see :func:`clean`).
     **read_options
         Passed to :func:`surveyq.io.read_raw` (``encoding``, ``delimiter``, ``sheet``, ...).
 
@@ -496,7 +664,7 @@ def read_responses(
         if isinstance(questionnaire, Questionnaire)
         else load_questionnaire(questionnaire)
     )
-    responses = clean(read_raw(path, **read_options), q)
+    responses = clean(read_raw(path, **read_options), q, duplicates, duplicate_window)
     fatal = responses.log.fatal
     if strict and fatal:
         raise InputError("; ".join(entry.message for entry in fatal), responses.file)
