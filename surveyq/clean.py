@@ -591,7 +591,7 @@ def _exclude_rows(
         "unreadable_times": unreadable,
         **identical_patterns(items[keep]),
     }
-    _note_identical(raw, log, summary)
+    note_identical(log, raw.file, summary)
     return keep, summary
 
 
@@ -611,7 +611,7 @@ def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,
                 f"{rows[found[0].row]}): kept (duplicates: keep)")
 
 
-def _note_identical(raw: RawTable, log: CleaningLog, summary: dict[str, Any]) -> None:
+def note_identical(log: CleaningLog, file: str, summary: dict[str, Any]) -> None:
     """Say how many kept rows share their answers with another, and why they were kept."""
     repeated = summary["identical_answer_rows"]
     if not repeated:
@@ -619,7 +619,7 @@ def _note_identical(raw: RawTable, log: CleaningLog, summary: dict[str, Any]) ->
     why = "" if summary["evidence"] else (
         "without a respondent id or a submission time, identical rows cannot be told from "
         "double submissions, and ")
-    log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
+    log.add(file, None, None, None, Action.NOTED, Reason.IDENTICAL_ANSWERS,
             f"{repeated} kept row(s) repeat the answers of an earlier row "
             f"({summary['identical_answer_patterns']} answer pattern(s) given more than once, "
             f"the commonest by {summary['largest_pattern']} rows); {why}identical answers "

@@ -30,6 +30,8 @@ class Reason(str, Enum):
     NON_INTEGER = "non_integer"
     DECLARED_MISSING = "declared_missing"
     REVERSE_KEYED = "reverse_keyed"
+    # Rows kept: respondents whose answers repeat another's (counted, never excluded)
+    IDENTICAL_ANSWERS = "identical_answers"
     # Columns
     MISSING_COLUMN = "missing_column"
     EXTRA_COLUMN = "extra_column"

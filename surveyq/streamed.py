@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from surveyq.clean import Responses, _Coded, code_answer, match_columns
+from surveyq.clean import Responses, _Coded, code_answer, match_columns, note_identical
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.moments import (
@@ -185,6 +185,53 @@ def item_sets(q: Questionnaire) -> tuple[ItemSet, ...]:
 
 # ---- tallies ------------------------------------------------------------------------------------
 
+_FNV_OFFSET, _FNV_PRIME = np.uint64(14695981039346656037), np.uint64(1099511628211)
+
+
+def row_hashes(codes: np.ndarray) -> np.ndarray:
+    """A 64-bit FNV-1a hash of each column of ``codes`` (items x rows): one per answer pattern."""
+    hashes = np.full(codes.shape[1], _FNV_OFFSET, np.uint64)
+    with np.errstate(over="ignore"):
+        for row in codes:
+            hashes ^= row.astype(np.uint64)
+            hashes *= _FNV_PRIME
+    return hashes
+
+
+@dataclasses.dataclass
+class Patterns:
+    """How many kept rows gave each answer pattern, by hash (bounded: one hash per pattern)."""
+
+    hashes: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.uint64))
+    counts: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    _pending: list[tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=list)
+
+    def add(self, hashes: np.ndarray) -> None:
+        unique, counts = np.unique(hashes, return_counts=True)
+        self._pending.append((unique, counts.astype(np.int64)))
+        if sum(len(h) for h, _ in self._pending) > 1 << 20:
+            self._compact()
+
+    def merge(self, other: Patterns) -> None:
+        self._pending += [(other.hashes, other.counts), *other._pending]
+        self._compact()
+
+    def _compact(self) -> None:
+        hashes = np.concatenate([self.hashes, *(h for h, _ in self._pending)])
+        counts = np.concatenate([self.counts, *(c for _, c in self._pending)])
+        self._pending = []
+        self.hashes, inverse = np.unique(hashes, return_inverse=True)
+        self.counts = np.bincount(inverse, weights=counts, minlength=len(self.hashes)
+                                  ).astype(np.int64)
+
+    def summary(self) -> dict[str, int]:
+        """As :func:`surveyq.clean.identical_patterns`."""
+        self._compact()
+        total = int(self.counts.sum())
+        return {"identical_answer_rows": total - len(self.counts),
+                "identical_answer_patterns": int((self.counts > 1).sum()),
+                "largest_pattern": int(self.counts.max()) if len(self.counts) else 0}
+
 
 @dataclasses.dataclass
 class CellCount:
@@ -210,6 +257,7 @@ class StreamTally:
     cells: dict[tuple[int, str, str], CellCount]
     blank_rows: CellCount
     batch_rows: dict[int, int]
+    patterns: Patterns = dataclasses.field(default_factory=lambda: Patterns())
 
     def merge(self, other: StreamTally) -> StreamTally:
         for mine, theirs in zip(self.parts, other.parts, strict=True):
@@ -222,6 +270,7 @@ class StreamTally:
                 self.cells[key] = cell
         self.blank_rows.merge(other.blank_rows)
         self.batch_rows.update(other.batch_rows)
+        self.patterns.merge(other.patterns)
         return self
 
     @property
@@ -247,6 +296,7 @@ class _Coder:
         self.cells: dict[tuple[int, str, str], CellCount] = {}
         self.blank_rows = CellCount(-1, None, _Coded(np.nan, Reason.NO_ANSWERS))
         self.batch_rows: dict[int, int] = {}
+        self.patterns = Patterns()
         self.cache: list[dict[tuple[str, str], tuple[int, _Coded]]] = [{} for _ in plan.rules]
 
     def add(self, job: tuple[int, Any, int]) -> None:
@@ -263,6 +313,7 @@ class _Coder:
         if not answered.all():
             self._sample(self.blank_rows, sequence, ~answered, int(n_rows - answered.sum()))
             codes = np.compress(answered, codes, axis=1)
+        self.patterns.add(row_hashes(codes))
         for j in range(len(self.plan.rules)):
             self.frequencies[j] += np.bincount(codes[j], minlength=self.largest + 1)
         for item_set, rows, whole, sums, worker in zip(self.plan.sets, self.set_rows,
@@ -366,7 +417,7 @@ class _Coder:
             offsets = np.array([self.plan.rules[r].offset for r in rows], np.int64)
             parts.append([sums.to_moments(item_set.items, offsets)] if sums.rows else [])
         return StreamTally(parts, self.frequencies, self.cells, self.blank_rows,
-                           self.batch_rows)
+                           self.batch_rows, self.patterns)
 
 
 def _equal(shifted: np.ndarray, position: int,
@@ -749,6 +800,9 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
                           pd.DataFrame(), log, q, str(path), None, mapping)
     _log_layout(log, str(path), layout, plan)
     kept = _log_tally(log, str(path), plan, tally, q)
+    responses.duplicates = {**_duplicate_settings(project, name), "evidence": [], "found": 0,
+                            "excluded": 0, "unreadable_times": 0, **tally.patterns.summary()}
+    note_identical(log, str(path), responses.duplicates)
     moments = {
         (("ikm",) if item_set.own_rows else ()) + item_set.items:
             _finish(item_set.items, parts, plan.pairwise, None)
@@ -764,6 +818,13 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
         "item_cells": "labels" if plan.text_items else "codes",
         "omitted": [],
     })
+
+
+def _duplicate_settings(project: Project, name: str) -> dict[str, Any]:
+    from surveyq.pipeline import duplicate_options
+
+    options = duplicate_options(project, name)
+    return {"policy": options["duplicates"], "window_seconds": float(options["duplicate_window"])}
 
 
 def _parquet_header(path: Path) -> list[str]:
