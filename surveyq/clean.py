@@ -316,28 +316,28 @@ DEFAULT_DUPLICATE_WINDOW = 60.0
 _TIMEZONE_SUFFIX = re.compile(r"\s*(GMT|UTC)\s*[+-]?\d{0,2}(:?\d\d)?\s*$", re.IGNORECASE)
 
 
-def submission_seconds(stamps: pd.Series) -> np.ndarray:
+def _parse_times(text: pd.Series, dayfirst: bool) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(text, errors="coerce", dayfirst=dayfirst, utc=True, format="mixed")
+
+
+def submission_seconds(stamps: pd.Series, dayfirst: bool | None = None) -> np.ndarray:
     """Submission times as seconds (NaN where a cell is not a time), for the duplicate window.
 
     Google Forms writes the form owner's locale ("12/03/2025 9:14:03", "2025/03/12 9:14:03
     AM GMT+7"), Kobo ISO 8601; day-first and month-first are both tried and the reading that
-    parses more cells wins. Only differences between rows are used, so a day/month swap
-    applied to the whole column changes no decision within a day.
+    parses more cells wins (unless ``dayfirst`` says). Only differences between rows are
+    used, so a day/month swap applied to the whole column changes no decision within a day.
     """
     values = pd.Series(stamps).reset_index(drop=True)
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = pd.to_datetime(values, errors="coerce", utc=True)
     else:
         text = values.astype("string").str.strip().str.replace(_TIMEZONE_SUFFIX, "", regex=True)
-        best = None
-        for dayfirst in (True, False):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                attempt = pd.to_datetime(text, errors="coerce", dayfirst=dayfirst, utc=True,
-                                         format="mixed")
-            if best is None or attempt.notna().sum() > best.notna().sum():
-                best = attempt
-        parsed = best
+        if dayfirst is None:
+            dayfirst = max((True, False), key=lambda first: _parse_times(text, first).notna().sum())
+        parsed = _parse_times(text, dayfirst)
     seconds = np.full(len(values), np.nan)
     valid = parsed.notna().to_numpy()
     seconds[valid] = parsed[valid].astype("int64").to_numpy() / 1e6
@@ -351,74 +351,115 @@ class _Duplicate:
     message: str
 
 
-def _id_duplicates(raw: RawTable, ids: pd.Series, keep: np.ndarray, rows: list[int],
-                   column: str) -> list[_Duplicate]:
-    """Rows whose respondent id was already given on an earlier row (the first is kept).
+def first_of_key(keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate row, the position of the first candidate with its key; -1 if none.
 
-    An exact copy of that earlier row is a ``duplicate_row``; a resubmission with other
-    answers a ``duplicate_id``.
+    ``keys`` are per-row hashes; rows that are not candidates get -1. Vectorised (a stable
+    sort), so the streamed pass decides exactly as the in-memory one.
     """
-    text = ids.astype("string").str.strip()
-    first: dict[str, int] = {}
-    found = []
-    for position in np.flatnonzero(keep):
-        value = text.iloc[position]
-        if pd.isna(value) or value == "":
-            continue
-        if value not in first:
-            first[value] = position
-            continue
-        earlier = first[value]
-        if _same_cells(raw, earlier, position):
-            found.append(_Duplicate(position, Reason.DUPLICATE_ROW,
-                                    f"exact copy of row {rows[earlier]} (same respondent id "
-                                    f"{value!r} in column {column!r}): a duplicate submission"))
-        else:
-            found.append(_Duplicate(position, Reason.DUPLICATE_ID,
-                                    f"respondent id {value!r} in column {column!r} already on "
-                                    f"row {rows[earlier]}: a duplicate submission (the first "
-                                    "is kept)"))
-    return found
+    positions = np.flatnonzero(candidates)
+    first = np.full(len(keys), -1, np.int64)
+    if not len(positions):
+        return first
+    order = positions[np.argsort(keys[positions], kind="stable")]
+    sorted_keys = keys[order]
+    starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    first[order] = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+    return first
 
 
-def _same_cells(raw: RawTable, first: int, second: int) -> bool:
-    left, right = raw.frame.iloc[first], raw.frame.iloc[second]
-    return all((pd.isna(a) and pd.isna(b)) or str(a) == str(b)
-               for a, b in zip(left.tolist(), right.tolist(), strict=True))
+def previous_of_key(keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate row, the position of the latest earlier candidate with its key."""
+    positions = np.flatnonzero(candidates)
+    previous = np.full(len(keys), -1, np.int64)
+    if not len(positions):
+        return previous
+    order = positions[np.argsort(keys[positions], kind="stable")]
+    same = np.r_[False, keys[order][1:] == keys[order][:-1]]
+    previous[order[same]] = order[np.flatnonzero(same) - 1]
+    return previous
 
 
-def _timed_duplicates(raw: RawTable, keep: np.ndarray, rows: list[int],
-                      window: float) -> tuple[list[_Duplicate], int]:
-    """Rows repeating every answer and field of an earlier row submitted within ``window`` s.
+def text_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of the cells as text (blank and missing alike)."""
+    text = frame.astype("string").fillna("").apply(lambda column: column.str.strip())
+    return pd.util.hash_pandas_object(text, index=False).to_numpy()
 
-    Each row is compared with the latest earlier row of the same cells (file order), so a
-    form sent three times in a minute keeps the first. Returns the duplicates and how many
-    timestamps could not be read (those rows are kept: no evidence).
+
+def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
+                        seconds: np.ndarray | None, answered: np.ndarray,
+                        window: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which rows are duplicate submissions, on evidence only; shared by both read paths.
+
+    Parameters: per row, the hash of the respondent id (0 where blank) or None; the hash of
+    every cell; the hash of every cell but the submission time, and that time in seconds
+    (NaN where unreadable), or None; whether the row has an answer.
+
+    Returns ``(kind, earlier, apart)``: kind 0 = not a duplicate, 1 = exact copy of an
+    earlier row with the same id, 2 = same id, other answers, 3 = same answers and fields
+    within ``window`` seconds; the earlier row's position; seconds apart (kind 3).
     """
-    stamp = raw.timestamp_column
-    seconds = submission_seconds(raw.frame[stamp])
-    others = raw.frame.drop(columns=[stamp]).astype("string").fillna("\x00")
-    patterns = pd.util.hash_pandas_object(others, index=False).to_numpy()
-    latest: dict[int, int] = {}
+    n = len(answered)
+    kind, earlier, apart = np.zeros(n, np.int8), np.full(n, -1, np.int64), np.full(n, np.nan)
+    if ids is not None:
+        first = first_of_key(ids, answered & (ids != 0))
+        repeat = (first >= 0) & (first != np.arange(n))
+        earlier[repeat] = first[repeat]
+        kind[repeat] = np.where(whole[repeat] == whole[first[repeat]], 1, 2)
+    if pattern is not None and seconds is not None:
+        candidates = answered & (kind == 0) & np.isfinite(seconds)
+        previous = previous_of_key(pattern, candidates)
+        has = previous >= 0
+        gap = np.full(n, np.inf)
+        gap[has] = np.abs(seconds[has] - seconds[previous[has]])
+        timed = has & (gap <= window)
+        kind[timed], earlier[timed], apart[timed] = 3, previous[timed], gap[timed]
+    return kind, earlier, apart
+
+
+def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
+                      keep: np.ndarray, rows: list[int],
+                      window: float) -> tuple[list[_Duplicate], list[str], int]:
+    """The duplicate submissions of an in-memory file, the evidence used, unreadable times."""
+    evidence: list[str] = []
+    id_columns = [mapping[f.id] for f in q.fields if f.kind == "id" and f.id in mapping]
+    ids = None
+    if id_columns:
+        evidence.append(f"respondent id ({', '.join(id_columns)})")
+        id_text = raw.frame[id_columns].astype("string").fillna("").apply(
+            lambda column: column.str.strip())
+        ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
+    stamp = raw.timestamp_column if raw.timestamp_column in raw.frame.columns else None
+    pattern = seconds = None
+    if stamp:
+        evidence.append(f"submission time ({stamp}) within {window:g} s")
+        pattern = text_hashes(raw.frame.drop(columns=[stamp]))
+        seconds = submission_seconds(raw.frame[stamp])
+    whole = text_hashes(raw.frame)
+    kind, earlier, apart = duplicate_decisions(ids, whole, pattern, seconds, keep, window)
+    unreadable = int((keep & ~np.isfinite(seconds)).sum()) if seconds is not None else 0
     found = []
-    unreadable = 0
-    for position in np.flatnonzero(keep):
-        when = seconds[position]
-        if not np.isfinite(when):
-            unreadable += 1
-            continue
-        key = int(patterns[position])
-        earlier = latest.get(key)
-        latest[key] = position
-        if earlier is None:
-            continue
-        apart = abs(when - seconds[earlier])
-        if apart <= window:
-            found.append(_Duplicate(position, Reason.DUPLICATE_ROW,
-                                    f"same answers and fields as row {rows[earlier]}, submitted "
-                                    f"{apart:g} s apart (within {window:g} s): a duplicate "
-                                    "submission"))
-    return found, unreadable
+    for position in np.flatnonzero(kind):
+        first = rows[earlier[position]]
+        found.append(_Duplicate(int(position), *_duplicate_text(
+            int(kind[position]), first, raw.frame, id_columns, position, apart[position],
+            window)))
+    return found, evidence, unreadable
+
+
+def _duplicate_text(kind: int, first: int, frame: pd.DataFrame, id_columns: list[str],
+                    position: int, apart: float, window: float) -> tuple[Reason, str]:
+    if kind == 3:
+        return Reason.DUPLICATE_ROW, (f"same answers and fields as row {first}, submitted "
+                                      f"{apart:g} s apart (within {window:g} s): a duplicate "
+                                      "submission")
+    value = " ".join(str(frame[c].iloc[position]).strip() for c in id_columns)
+    column = ", ".join(id_columns)
+    if kind == 1:
+        return Reason.DUPLICATE_ROW, (f"exact copy of row {first} (same respondent id "
+                                      f"{value!r} in column {column!r}): a duplicate submission")
+    return Reason.DUPLICATE_ID, (f"respondent id {value!r} in column {column!r} already on row "
+                                 f"{first}: a duplicate submission (the first is kept)")
 
 
 def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
@@ -562,23 +603,7 @@ def _exclude_rows(
             ["no answer to any item: excluded"] * len(rows),
         )
         keep &= ~empty
-    evidence: list[str] = []
-    found: list[_Duplicate] = []
-    for fld in q.fields:
-        if fld.kind == "id" and fld.id in mapping:
-            evidence.append(f"respondent id ({mapping[fld.id]})")
-            candidates = keep.copy()
-            candidates[[d.row for d in found]] = False
-            found += _id_duplicates(raw, pd.Series(fields[fld.id].to_numpy()), candidates,
-                                    rows, mapping[fld.id])
-    unreadable = 0
-    if raw.timestamp_column and raw.timestamp_column in raw.frame.columns:
-        evidence.append(f"submission time ({raw.timestamp_column}) within {window:g} s")
-        candidates = keep.copy()
-        candidates[[d.row for d in found]] = False
-        timed, unreadable = _timed_duplicates(raw, candidates, rows, window)
-        found += timed
-    found.sort(key=lambda d: d.row)
+    found, evidence, unreadable = _found_duplicates(raw, q, mapping, keep, rows, window)
     _act_on_duplicates(raw, rows, log, found, duplicates)
     if duplicates == "exclude" and found:
         keep[[d.row for d in found]] = False

@@ -75,12 +75,16 @@ class StreamingOptions(BaseModel):
         sum the file's partitions on; default: read locally with pyarrow.
     chunk_rows : int, optional
         Rows per batch (default :data:`surveyq.streaming.DEFAULT_CHUNKSIZE`).
+    scheduler_timeout : float, default 30
+        Seconds to wait for the Dask scheduler to answer and for a first worker; past them
+        the run stops with an error naming ``streaming.dask_scheduler``.
     """
 
     model_config = ConfigDict(extra="forbid")
     threshold_mb: float = Field(default=32, ge=0)
     dask_scheduler: str | None = None
     chunk_rows: int | None = Field(default=None, gt=0)
+    scheduler_timeout: float = Field(default=30, gt=0)
 
 
 class ProjectSpec(BaseModel):
