@@ -192,7 +192,8 @@ def test_csi_ipa_servqual_without_answers_give_a_reason_not_a_number():
 
 def test_one_respondent_has_an_index_and_a_reason_for_no_interval(tmp_path):
     # Answers 4 x5 and 3 x4: IKM = 32 / 9 = 3.5556, converted x 25 = 88.89 -> A (>= 88.31).
-    write_csv(tmp_path / "one.csv", ["Jenis Kelamin", *ELEMENTS], [["L", 4, 4, 4, 4, 4, 3, 3, 3, 3]])
+    answers = [["L", 4, 4, 4, 4, 4, 3, 3, 3, 3]]
+    write_csv(tmp_path / "one.csv", ["Jenis Kelamin", *ELEMENTS], answers)
     path = project(tmp_path, "one.csv", analyses=["ikm"])
     ikm = run_project(path).results["surveys"]["s"]["analyses"]["ikm"]
     assert round(ikm["summary"]["converted"], 2) == 88.89 and ikm["summary"]["band"] == "A"
@@ -215,7 +216,8 @@ def test_all_expectations_blank_is_a_stated_problem_for_every_dependent_analysis
     survey = run_project(path).results["surveys"]["s"]
     assert "servqual" not in survey["analyses"] and "ipa" not in survey["analyses"]
     problems = " | ".join(survey["problems"])
-    assert "servqual: SERVQUAL not computed: no answers to expectation item(s) a1, a2, a3" in problems
+    assert ("servqual: SERVQUAL not computed: no answers to expectation item(s) a1, a2, a3"
+            in problems)
     assert "ipa: IPA not computed" in problems
     scales = {s["scale"]: s for s in survey["analyses"]["reliability"]["scales"]}
     assert scales["perception"].get("alpha") is not None
