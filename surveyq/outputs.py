@@ -191,11 +191,23 @@ class OutputSet:
         self.inputs = {_real(path) for path in inputs}
         self.folder = self.out
 
+    def preflight(self, names: list[str]) -> None:
+        """Refuse an unusable ``out`` before any work: not a folder, read-only, or one whose
+        files ``names`` would replace an input."""
+        from surveyq.errors import InputError
+
+        try:
+            check_out_folder(self.out)
+            self._check_targets(names)
+        except OSError as error:
+            raise InputError(f"--out {str(self.out)!r}: {error.strerror or error}; choose a "
+                             "folder you can write to") from None
+
     def __enter__(self) -> OutputSet:
         from surveyq.errors import InputError
 
-        check_out_folder(self.out)
         try:
+            check_out_folder(self.out)
             self.out.mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.out))
         except OSError as error:

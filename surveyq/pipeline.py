@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from surveyq.streamed import StreamedSurvey
 
 RESULTS_SCHEMA = "surveyq-results/1"
+#: The files every run writes (tables/*.csv besides with ``csv_tables``).
+OUTPUT_FILES = ("results.json", "cleaning-log.csv", "report.html", "appendix.xlsx",
+                "appendix.docx")
 Progress = Callable[[str], None]
 #: (survey, rows read so far, fraction of the file read or None) while a survey streams.
 RowsProgress = Callable[[str, int, "float | None"], None]
@@ -221,6 +224,10 @@ def run_project(
     """
     notify = progress or (lambda message: None)
     project = load_project(path)
+    if out is not None:  # an unusable --out is refused before any reading
+        from surveyq.outputs import OutputSet
+
+        OutputSet(Path(out), project.inputs()).preflight(list(OUTPUT_FILES))
     language = lang or project.spec.language
     surveys: dict[str, SurveyRun] = {}
     for name in project.spec.surveys:
