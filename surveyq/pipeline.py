@@ -398,13 +398,43 @@ def _check_scorecard(project: Project) -> CleaningLog:
         log.add(file, None, None, None, Action.FATAL, Reason.FORMAT, str(error))
         return log
     for index, indicator in enumerate(card.indicators):
-        survey = indicator.source_or_default.survey
-        if survey is not None and survey not in spec.surveys:
+        problem = _survey_source_problem(project, indicator.source_or_default)
+        if problem:
             log.add(file, None, None, None, Action.FATAL, Reason.FORMAT,
-                    f"indicators[{index}] (id {indicator.id}).source.survey: IKU "
-                    f"{indicator.id}: survey {survey!r} is not a survey of the project "
-                    f"({', '.join(spec.surveys)}); correct the name")
+                    f"indicators[{index}] (id {indicator.id}).source.{problem[0]}: IKU "
+                    f"{indicator.id}: {problem[1]}")
     return log
+
+
+#: The top-level keys of a survey's results (docs/results-schema.md).
+SURVEY_RESULT_KEYS = ("questionnaire", "title", "file", "mode", "streaming", "n", "k",
+                      "population", "row_accounting", "duplicates", "log_summary", "scales",
+                      "groups", "items", "profile", "free_text", "previous", "analyses",
+                      "problems")
+
+
+def _survey_source_problem(project: Project, source: Any) -> tuple[str, str] | None:
+    """(key, problem) when a survey source names no survey, or a path no run can have."""
+    from surveyq.analyses import DEFAULT_ANALYSES
+
+    if source.survey is None:
+        return None
+    surveys = project.spec.surveys
+    if source.survey not in surveys:
+        return "survey", (f"survey {source.survey!r} is not a survey of the project "
+                          f"({', '.join(surveys)}); correct the name")
+    parts = source.path.split(".")
+    if parts[0] not in SURVEY_RESULT_KEYS:
+        return "value", (f"{source.path!r} does not start with a key of a survey's results "
+                         f"({', '.join(SURVEY_RESULT_KEYS)})")
+    spec = surveys[source.survey]
+    wanted = spec.analyses if spec.analyses is not None else \
+        DEFAULT_ANALYSES[project.questionnaires[source.survey].kind]
+    if parts[0] == "analyses" and len(parts) > 1 and parts[1] not in wanted:
+        return "value", (f"survey {source.survey!r} does not compute {parts[1]!r} (it "
+                         f"computes {', '.join(wanted)}); add it to the survey's analyses "
+                         "or correct the path")
+    return None
 
 
 def _check_file(project: Project, name: str, period: str | None) -> CleaningLog:
