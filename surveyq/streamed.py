@@ -814,7 +814,7 @@ def scan_duplicates(path: Path, fmt: str, layout: TextLayout | None, q: Question
             id_text = frame[id_columns].apply(lambda column: column.str.strip())
             parts["ids"].append(np.where((id_text != "").any(axis=1).to_numpy(),
                                          text_hashes(id_text), 0))
-        parts["whole"].append(text_hashes(frame))
+            parts["whole"].append(text_hashes(frame))  # exact copy or resubmission
         if stamp:
             if dayfirst is None:
                 dayfirst = _dayfirst(frame[stamp])
