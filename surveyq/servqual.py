@@ -813,6 +813,14 @@ def servqual_from_moments(
     if e_index is not None and len(e_index) != len(p_index):
         raise InputError(f"{len(p_index)} perception items but {len(e_index)} expectation "
                          "items: they pair by position")
+    counts = np.asarray(moments.item_count)
+    empty = {what: [str(moments.items[i]) for i in index if counts[i] == 0]
+             for what, index in (("perception", p_index), ("expectation", e_index or []))}
+    if any(empty.values()):
+        listed = "; ".join(f"{what} item(s) {', '.join(items)}"
+                           for what, items in empty.items() if items)
+        raise NoDataError(f"SERVQUAL not computed: no answers to {listed}; check the "
+                          "column mapping or leave the analysis out")
     names = pd.Index(list(perception), name="item")
     mapping = _dimension_map(names, dimensions)
     complete = moments.n_complete == moments.n_rows

@@ -20,8 +20,10 @@ from typer.testing import CliRunner
 
 from surveyq.cli import app
 from surveyq.errors import NoDataError
+from surveyq.ikm import ikm
+from surveyq.moments import Moments
 from surveyq.pipeline import check_project, run_project
-from surveyq.servqual import csi, ipa, servqual
+from surveyq.servqual import csi, ipa, servqual, servqual_from_moments
 
 runner = CliRunner()
 SKM = "skm-permenpanrb-14-2017"
@@ -148,10 +150,16 @@ def form_export(folder: Path) -> Path:
     return write_csv(folder / "form.csv", ["Timestamp", "Jenis Kelamin", "Q1", "Q2", "Q3"], rows)
 
 
-@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("stream", [False, True, "dask"])
 def test_a_resubmission_within_60_seconds_is_excluded_at_61_kept(tmp_path, stream):
     form_export(tmp_path)
-    path = project(tmp_path, "form.csv", "q-form.yaml", stream=stream, analyses=["reliability"])
+    path = project(tmp_path, "form.csv", "q-form.yaml", stream=bool(stream),
+                   analyses=["reliability"])
+    if stream == "dask":  # partitions of a Dask DataFrame: the excluded rows by position
+        pytest.importorskip("dask.dataframe")
+        doc = yaml.safe_load(path.read_text())
+        doc["streaming"] = {"dask_scheduler": "synchronous"}
+        path.write_text(yaml.safe_dump(doc))
     survey = run_project(path).results["surveys"]["s"]
     row = accounting(survey)
     assert (row["rows_in_file"], row["duplicate_row"], survey["n"]) == (6, 1, 5)
@@ -183,10 +191,14 @@ def test_the_window_is_configurable_and_flag_or_keep_keeps_the_rows(tmp_path):
 def test_csi_ipa_servqual_without_answers_give_a_reason_not_a_number():
     performance = pd.DataFrame({"a": [4.0, 3.0], "b": [3.0, 5.0]})
     blank = pd.DataFrame({"a": [np.nan, np.nan], "b": [np.nan, np.nan]})
+    both = pd.concat([performance.add_prefix("p"), blank.add_prefix("e")], axis=1)
     for statistic in (lambda: csi(blank, performance, scale_max=5),
                       lambda: ipa(blank, performance),
-                      lambda: servqual(performance, blank)):
-        with pytest.raises(NoDataError, match="no answers to"):
+                      lambda: servqual(performance, blank),
+                      lambda: servqual_from_moments(Moments.from_frame(both), ["pa", "pb"],
+                                                    ["ea", "eb"]),
+                      lambda: ikm(blank)):
+        with pytest.raises(NoDataError, match="no answers"):
             statistic()
 
 
