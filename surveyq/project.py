@@ -18,10 +18,11 @@ questionnaire is valid, collecting every problem into one error.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from surveyq.errors import InputError
 from surveyq.questionnaire import (
@@ -60,6 +61,13 @@ class SurveySpec(BaseModel):
     stream: bool | None = None  # None: stream a CSV/Parquet file above streaming.threshold_mb
 
 
+#: Dask's local schedulers, named instead of an address.
+LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "single-threaded", "sync")
+#: A ``dask.distributed`` scheduler address: [protocol://]host:port (IPv6 in brackets).
+SCHEDULER_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+
+
 class StreamingOptions(BaseModel):
     """When and how a large survey file is streamed instead of read in memory.
 
@@ -85,6 +93,14 @@ class StreamingOptions(BaseModel):
     dask_scheduler: str | None = None
     chunk_rows: int | None = Field(default=None, gt=0)
     scheduler_timeout: float = Field(default=30, gt=0)
+
+    @field_validator("dask_scheduler")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        if value is None or value in LOCAL_SCHEDULERS or SCHEDULER_ADDRESS.fullmatch(value):
+            return value
+        raise ValueError(f"{value!r} is not a Dask scheduler: give an address such as "
+                         "tcp://10.0.0.5:8786, or threads, processes or synchronous")
 
 
 class ProjectSpec(BaseModel):

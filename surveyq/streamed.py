@@ -58,7 +58,7 @@ from surveyq.moments import (
     block_rows_for,
     thread_count,
 )
-from surveyq.project import Project, SurveySpec
+from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec
 from surveyq.questionnaire import Questionnaire, Scale
 from surveyq.readers.flavours import plan_columns
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
@@ -755,6 +755,10 @@ def _scheduler(address: str, timeout: float = 30.0) -> Iterator[None]:
 def _connect(client_class: Any, address: str, timeout: float, fix: str) -> Any:
     """``Client(address)`` bounded by ``timeout``: its own timeout does not cover a peer that
     accepts the connection and never answers the handshake, so it runs on a daemon thread."""
+    match = SCHEDULER_ADDRESS.fullmatch(address.strip())
+    if not match:
+        raise InputError(f"streaming.dask_scheduler: {address!r} is not a Dask scheduler "
+                         f"address; {fix}")
     outcome: dict[str, Any] = {}
 
     def connect() -> None:
@@ -768,10 +772,25 @@ def _connect(client_class: Any, address: str, timeout: float, fix: str) -> Any:
     thread.join(timeout + 1)
     if "client" in outcome:
         return outcome["client"]
+    _quiet_client_cleanup()
     error = outcome.get("error")
     reason = (str(error).splitlines()[0] or type(error).__name__) if error else "no answer"
     raise InputError(f"streaming.dask_scheduler: no Dask scheduler answered at {address!r} "
                      f"within {timeout:g} s ({reason}); {fix}")
+
+
+def _quiet_client_cleanup() -> None:
+    """A half-made Client complains from its finaliser at exit; the error already said why."""
+    import sys
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if "distributed" not in getattr(type(unraisable.object), "__module__", "") and \
+                "Client" not in repr(unraisable.object):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 # ---- duplicate submissions ----------------------------------------------------------------------
