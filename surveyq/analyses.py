@@ -277,19 +277,45 @@ def _element_frame(run: SurveyRun) -> pd.DataFrame | Moments:
 
 def _intervals(
     elements: pd.DataFrame | Moments, standard: str, weight_mode: str | None
-) -> list[dict[str, Any]]:
-    """Bootstrap and analytic intervals of the index (they need the rows: none if streamed)."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Bootstrap and analytic intervals of the index (they need the rows: none if streamed).
+
+    An interval the data cannot support (one respondent) is left out and the reason
+    returned, so the point index is still reported.
+    """
     if isinstance(elements, Moments):
-        return []
-    return [
-        ikm_ci(
-            elements, standard=standard, weight_mode=weight_mode, method=method, seed=BOOTSTRAP_SEED
-        )
-        .to_frame()
-        .iloc[0]
-        .to_dict()
-        for method in ("bootstrap", "analytic")
-    ]
+        return [], None
+    intervals, reasons = [], []
+    for method in ("bootstrap", "analytic"):
+        try:
+            result = ikm_ci(elements, standard=standard, weight_mode=weight_mode,
+                            method=method, seed=BOOTSTRAP_SEED)
+        except AnalysisError as exc:
+            reasons.append(str(exc))
+            continue
+        intervals.append(result.to_frame().iloc[0].to_dict())
+    return intervals, (reasons[0] if reasons and not intervals else None)
+
+
+def _ikm_breakdown(
+    elements: pd.DataFrame, values: pd.Series, field_id: str, notes: list[str],
+    order: Any = None, **kwargs: Any
+) -> Any:
+    """:func:`ikm_by` over the groups whose members answered every element; the others noted.
+
+    A group too small for a figure is a note of the report, not a failure of the run.
+    """
+    keep = pd.Series(True, index=values.index)
+    for group, members in elements.groupby(values.reindex(elements.index), sort=True):
+        empty = [str(code) for code in members.columns[members.notna().sum() == 0]]
+        if empty:
+            keep &= values != group
+            notes.append(f"{field_id} {group!r}: no answers to element(s) {', '.join(empty)} "
+                         "in this group, so it has no IKM")
+    if not keep.any():
+        return {"error": f"no group of {field_id} answered every element"}
+    frame = ikm_by(elements, values.where(keep), **kwargs)
+    return _flatten(order(frame) if order else frame)
 
 
 def ikm(run: SurveyRun) -> dict[str, Any]:
@@ -299,12 +325,14 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     weight_mode = run.spec_options.get("weight_mode")
     elements = _element_frame(run)
     result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
-    intervals = _intervals(elements, standard, weight_mode)
+    intervals, interval_missing = _intervals(elements, standard, weight_mode)
+    group_notes: list[str] = []
     by = {}
     for field_id, values in ({} if run.stream else _breakdown_fields(run)).items():
-        by[field_id] = _flatten(_ordered(
-            run, field_id, ikm_by(elements, values, standard=standard, weight_mode=weight_mode)
-        ))
+        by[field_id] = _ikm_breakdown(
+            elements, values, field_id, group_notes,
+            order=lambda frame, field_id=field_id: _ordered(run, field_id, frame),
+            standard=standard, weight_mode=weight_mode)
     trend = None
     if run.previous:
         periods = {
@@ -317,6 +345,7 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         "summary": result.summary().iloc[0].to_dict(),
         "elements": result.elements.rename_axis("element"),
         "intervals": intervals,
+        "interval_missing": interval_missing,
         "by": by,
         "sample": _adequacy(run),
         "trend": None
@@ -327,7 +356,9 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
             "change": trend.change,
             "notes": list(trend.notes),
         },
-        "notes": _ikm_notes(run, result.notes),
+        "notes": _ikm_notes(run, result.notes)
+        + ([f"no confidence interval: {interval_missing}"] if interval_missing else [])
+        + group_notes,
     }
 
 

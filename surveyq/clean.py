@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,8 @@ class Responses:
     file: str = ""
     timestamps: pd.Series | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    #: Duplicate submissions found and identical answer patterns (see :func:`clean`).
+    duplicates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -363,30 +366,174 @@ def _exclude(
         )
 
 
-def _duplicate_rows(raw: RawTable, rows: list[int]) -> tuple[np.ndarray, list[str]]:
-    """Exact copies of an earlier row in every column (a form submitted twice)."""
-    as_text = raw.frame.astype("string").fillna("\x00")
-    duplicated = as_text.duplicated(keep="first").to_numpy()
-    first_row: dict[tuple, int] = {}
-    messages = []
-    for position, record in enumerate(as_text.itertuples(index=False, name=None)):
-        first_row.setdefault(record, rows[position])
-        messages.append(
-            f"exact copy of row {first_row[record]}: excluded as a duplicate submission"
-        )
-    return duplicated, messages
+#: What ``duplicates:`` may say: exclude a duplicate submission, only flag it, or keep it.
+DUPLICATE_POLICIES = ("exclude", "flag", "keep")
+#: Seconds within which two submissions with the same answers and fields are one submission.
+DEFAULT_DUPLICATE_WINDOW = 60.0
+_TIMEZONE_SUFFIX = re.compile(r"\s*(GMT|UTC)\s*[+-]?\d{0,2}(:?\d\d)?\s*$", re.IGNORECASE)
 
 
-def _duplicate_ids(ids: pd.Series, rows: list[int], column: str) -> tuple[np.ndarray, list[str]]:
-    text = ids.astype("string").str.strip()
-    duplicated = (text.duplicated(keep="first") & text.notna() & (text != "")).to_numpy()
-    first_row = {value: rows[pos] for pos, value in reversed(list(enumerate(text)))}
-    messages = [
-        f"respondent id {value!r} in column {column!r} already on row {first_row.get(value)}: "
-        "excluded (the first submission is kept)"
-        for value in text
-    ]
-    return duplicated, messages
+def _parse_times(text: pd.Series, dayfirst: bool) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(text, errors="coerce", dayfirst=dayfirst, utc=True, format="mixed")
+
+
+def submission_seconds(stamps: pd.Series, dayfirst: bool | None = None) -> np.ndarray:
+    """Submission times as seconds (NaN where a cell is not a time), for the duplicate window.
+
+    Google Forms writes the form owner's locale ("12/03/2025 9:14:03", "2025/03/12 9:14:03
+    AM GMT+7"), Kobo ISO 8601; day-first and month-first are both tried and the reading that
+    parses more cells wins (unless ``dayfirst`` says). Only differences between rows are
+    used, so a day/month swap applied to the whole column changes no decision within a day.
+    """
+    values = pd.Series(stamps).reset_index(drop=True)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = pd.to_datetime(values, errors="coerce", utc=True)
+    else:
+        text = values.astype("string").str.strip().str.replace(_TIMEZONE_SUFFIX, "", regex=True)
+        if dayfirst is None:
+            dayfirst = max((True, False), key=lambda first: _parse_times(text, first).notna().sum())
+        parsed = _parse_times(text, dayfirst)
+    seconds = np.full(len(values), np.nan)
+    valid = parsed.notna().to_numpy()
+    seconds[valid] = parsed[valid].astype("int64").to_numpy() / 1e6
+    return seconds
+
+
+@dataclass(frozen=True)
+class _Duplicate:
+    row: int  # position of the row that repeats an earlier one
+    reason: Reason
+    message: str
+
+
+def first_of_key(keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate row, the position of the first candidate with its key; -1 if none.
+
+    ``keys`` are per-row hashes; rows that are not candidates get -1. Vectorised (a stable
+    sort), so the streamed pass decides exactly as the in-memory one.
+    """
+    positions = np.flatnonzero(candidates)
+    first = np.full(len(keys), -1, np.int64)
+    if not len(positions):
+        return first
+    order = positions[np.argsort(keys[positions], kind="stable")]
+    sorted_keys = keys[order]
+    starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    first[order] = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+    return first
+
+
+def previous_of_key(keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate row, the position of the latest earlier candidate with its key."""
+    positions = np.flatnonzero(candidates)
+    previous = np.full(len(keys), -1, np.int64)
+    if not len(positions):
+        return previous
+    order = positions[np.argsort(keys[positions], kind="stable")]
+    same = np.r_[False, keys[order][1:] == keys[order][:-1]]
+    previous[order[same]] = order[np.flatnonzero(same) - 1]
+    return previous
+
+
+def text_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of the cells as text (blank and missing alike)."""
+    text = frame.astype("string").fillna("").apply(lambda column: column.str.strip())
+    return pd.util.hash_pandas_object(text, index=False).to_numpy()
+
+
+def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
+                        seconds: np.ndarray | None, answered: np.ndarray,
+                        window: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which rows are duplicate submissions, on evidence only; shared by both read paths.
+
+    Parameters: per row, the hash of the respondent id (0 where blank) or None; the hash of
+    every cell; the hash of every cell but the submission time, and that time in seconds
+    (NaN where unreadable), or None; whether the row has an answer.
+
+    Returns ``(kind, earlier, apart)``: kind 0 = not a duplicate, 1 = exact copy of an
+    earlier row with the same id, 2 = same id, other answers, 3 = same answers and fields
+    within ``window`` seconds; the earlier row's position; seconds apart (kind 3).
+    """
+    n = len(answered)
+    kind, earlier, apart = np.zeros(n, np.int8), np.full(n, -1, np.int64), np.full(n, np.nan)
+    if ids is not None:
+        first = first_of_key(ids, answered & (ids != 0))
+        repeat = (first >= 0) & (first != np.arange(n))
+        earlier[repeat] = first[repeat]
+        kind[repeat] = np.where(whole[repeat] == whole[first[repeat]], 1, 2)
+    if pattern is not None and seconds is not None:
+        candidates = answered & (kind == 0) & np.isfinite(seconds)
+        previous = previous_of_key(pattern, candidates)
+        has = previous >= 0
+        gap = np.full(n, np.inf)
+        gap[has] = np.abs(seconds[has] - seconds[previous[has]])
+        timed = has & (gap <= window)
+        kind[timed], earlier[timed], apart[timed] = 3, previous[timed], gap[timed]
+    return kind, earlier, apart
+
+
+def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
+                      keep: np.ndarray, rows: list[int],
+                      window: float) -> tuple[list[_Duplicate], list[str], int]:
+    """The duplicate submissions of an in-memory file, the evidence used, unreadable times."""
+    evidence: list[str] = []
+    id_columns = [mapping[f.id] for f in q.fields if f.kind == "id" and f.id in mapping]
+    ids = None
+    if id_columns:
+        evidence.append(f"respondent id ({', '.join(id_columns)})")
+        id_text = raw.frame[id_columns].astype("string").fillna("").apply(
+            lambda column: column.str.strip())
+        ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
+    stamp = raw.timestamp_column if raw.timestamp_column in raw.frame.columns else None
+    pattern = seconds = None
+    if stamp:
+        evidence.append(f"submission time ({stamp}) within {window:g} s")
+        pattern = text_hashes(raw.frame.drop(columns=[stamp]))
+        seconds = submission_seconds(raw.frame[stamp])
+    whole = text_hashes(raw.frame)
+    kind, earlier, apart = duplicate_decisions(ids, whole, pattern, seconds, keep, window)
+    unreadable = int((keep & ~np.isfinite(seconds)).sum()) if seconds is not None else 0
+    found = []
+    for position in np.flatnonzero(kind):
+        first = rows[earlier[position]]
+        found.append(_Duplicate(int(position), *_duplicate_text(
+            int(kind[position]), first, raw.frame, id_columns, position, apart[position],
+            window)))
+    return found, evidence, unreadable
+
+
+def _duplicate_text(kind: int, first: int, frame: pd.DataFrame, id_columns: list[str],
+                    position: int, apart: float, window: float) -> tuple[Reason, str]:
+    if kind == 3:
+        return Reason.DUPLICATE_ROW, (f"same answers and fields as row {first}, submitted "
+                                      f"{apart:g} s apart (within {window:g} s): a duplicate "
+                                      "submission")
+    value = " ".join(str(frame[c].iloc[position]).strip() for c in id_columns)
+    column = ", ".join(id_columns)
+    if kind == 1:
+        return Reason.DUPLICATE_ROW, (f"exact copy of row {first} (same respondent id "
+                                      f"{value!r} in column {column!r}): a duplicate submission")
+    return Reason.DUPLICATE_ID, (f"respondent id {value!r} in column {column!r} already on row "
+                                 f"{first}: a duplicate submission (the first is kept)")
+
+
+def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
+    """How often respondents gave exactly the same answers to every item (kept rows).
+
+    ``identical_answer_rows``: rows repeating the answers of an earlier row;
+    ``identical_answer_patterns``: answer patterns given by more than one row;
+    ``largest_pattern``: rows sharing the most frequent pattern.
+    """
+    if items.empty:
+        return {"identical_answer_rows": 0, "identical_answer_patterns": 0, "largest_pattern": 0}
+    counts = pd.util.hash_pandas_object(items, index=False).value_counts()
+    return {
+        "identical_answer_rows": int(len(items) - len(counts)),
+        "identical_answer_patterns": int((counts > 1).sum()),
+        "largest_pattern": int(counts.max()),
+    }
 
 
 # ---------------------------------------------------------------- fields
@@ -430,12 +577,24 @@ def _field_value(value: Any, labels: dict[Any, Any], folded: dict[str, str]) -> 
 # ---------------------------------------------------------------- entry point
 
 
-def clean(raw: RawTable, q: Questionnaire) -> Responses:
+def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
+          duplicate_window: float = DEFAULT_DUPLICATE_WINDOW) -> Responses:
     """Clean a :class:`~surveyq.io.RawTable` with a questionnaire into :class:`Responses`.
 
     Fatal problems (an item's column is missing, a column matches two items) are logged with
     action ``fatal``: :func:`read_responses` raises on them, ``surveyq check`` lists them all.
+
+    ``duplicates`` says what to do with a duplicate submission (the same respondent id as
+    an earlier row, or the same answers and fields submitted within ``duplicate_window``
+    seconds): ``"exclude"`` it (default), ``"flag"`` it in the log, or ``"keep"`` it.
+    Rows that merely give identical answers are always kept, and counted.
     """
+    if duplicates not in DUPLICATE_POLICIES:
+        raise InputError(f"duplicates must be one of {', '.join(DUPLICATE_POLICIES)}, got "
+                         f"{duplicates!r}")
+    if not (isinstance(duplicate_window, (int, float)) and duplicate_window >= 0):
+        raise InputError(f"duplicate_window must be seconds (0 or more), got "
+                         f"{duplicate_window!r}")
     log = CleaningLog()
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
@@ -455,7 +614,8 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
         },
         index=items.index,
     )
-    keep = _exclude_rows(raw, q, mapping, items, fields, rows, log)
+    keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
+                                            duplicates, float(duplicate_window))
     items = items[keep].copy()
     for item in q.items:
         if item.id in mapping:  # after exclusions, so the log counts respondents kept
@@ -467,7 +627,8 @@ def clean(raw: RawTable, q: Questionnaire) -> Responses:
         stamps = raw.frame[raw.timestamp_column].to_numpy()
         timestamps = pd.Series(stamps, index=fields.index)[keep]
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
-    return Responses(items, fields[keep], log, q, raw.file, timestamps, mapping)
+    return Responses(items, fields[keep], log, q, raw.file, timestamps, mapping,
+                     duplicate_summary)
 
 
 def _exclude_rows(
@@ -478,8 +639,15 @@ def _exclude_rows(
     fields: pd.DataFrame,
     rows: list[int],
     log: CleaningLog,
-) -> np.ndarray:
-    """Decide which rows stay; each excluded row is logged once, under its first reason."""
+    duplicates: str = "exclude",
+    window: float = DEFAULT_DUPLICATE_WINDOW,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Decide which rows stay; each excluded row is logged once, under its first reason.
+
+    A row is a duplicate submission only on evidence: the respondent id of an earlier row,
+    or (in a form export with a submission time) every answer and field of an earlier row
+    submitted within ``window`` seconds. Identical answers alone are different respondents.
+    """
     keep = np.ones(len(rows), dtype=bool)
     if items.shape[1]:
         empty = items.isna().all(axis=1).to_numpy()
@@ -492,35 +660,58 @@ def _exclude_rows(
             ["no answer to any item: excluded"] * len(rows),
         )
         keep &= ~empty
-    item_headers = {mapping[item.id] for item in q.items if item.id in mapping}
-    if set(map(str, raw.frame.columns)) - item_headers:
-        duplicated, messages = _duplicate_rows(raw, rows)
-        _exclude(rows, duplicated & keep, raw, log, Reason.DUPLICATE_ROW, messages)
-        keep &= ~duplicated
-    else:
-        # Without a timestamp, id or profile column, two respondents giving the same answers
-        # are indistinguishable from a double submission: keep both and say so.
-        log.add(
-            raw.file,
-            None,
-            None,
-            None,
-            Action.NOTED,
-            Reason.DUPLICATE_ROW,
-            "the file has only item columns, so identical rows cannot be told from "
-            "double submissions: no row was excluded as a duplicate",
-        )
-    for fld in q.fields:
-        if fld.kind == "id" and fld.id in mapping:
-            ids = pd.Series(np.where(keep, fields[fld.id].to_numpy(), None))
-            dup_ids, messages = _duplicate_ids(ids, rows, mapping[fld.id])
-            _exclude(rows, dup_ids & keep, raw, log, Reason.DUPLICATE_ID, messages)
-            keep &= ~dup_ids
-    return keep
+    found, evidence, unreadable = _found_duplicates(raw, q, mapping, keep, rows, window)
+    _act_on_duplicates(raw, rows, log, found, duplicates)
+    if duplicates == "exclude" and found:
+        keep[[d.row for d in found]] = False
+    summary = {
+        "policy": duplicates,
+        "window_seconds": window,
+        "evidence": evidence,
+        "found": len(found),
+        "excluded": len(found) if duplicates == "exclude" else 0,
+        "unreadable_times": unreadable,
+        **identical_patterns(items[keep]),
+    }
+    note_identical(log, raw.file, summary)
+    return keep, summary
+
+
+def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,
+                       found: list[_Duplicate], duplicates: str) -> None:
+    if duplicates == "exclude":
+        for dup in found:
+            log.add(raw.file, rows[dup.row], None, None, Action.ROW_EXCLUDED, dup.reason,
+                    f"{dup.message}: excluded")
+    elif duplicates == "flag":
+        for dup in found:
+            log.add(raw.file, rows[dup.row], None, None, Action.NOTED, dup.reason,
+                    f"{dup.message}: flagged and kept (duplicates: flag)")
+    elif found:
+        log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
+                f"{len(found)} row(s) look like duplicate submissions (first on row "
+                f"{rows[found[0].row]}): kept (duplicates: keep)")
+
+
+def note_identical(log: CleaningLog, file: str, summary: dict[str, Any]) -> None:
+    """Say how many kept rows share their answers with another, and why they were kept."""
+    repeated = summary["identical_answer_rows"]
+    if not repeated:
+        return
+    why = "" if summary["evidence"] else (
+        "without a respondent id or a submission time, identical rows cannot be told from "
+        "double submissions, and ")
+    log.add(file, None, None, None, Action.NOTED, Reason.IDENTICAL_ANSWERS,
+            f"{repeated} kept row(s) repeat the answers of an earlier row "
+            f"({summary['identical_answer_patterns']} answer pattern(s) given more than once, "
+            f"the commonest by {summary['largest_pattern']} rows); {why}identical answers "
+            "alone are different respondents: kept")
 
 
 def read_responses(
-    path: str, questionnaire: Questionnaire | str, *, strict: bool = True, **read_options: Any
+    path: str, questionnaire: Questionnaire | str, *, strict: bool = True,
+    duplicates: str = "exclude", duplicate_window: float = DEFAULT_DUPLICATE_WINDOW,
+    **read_options: Any
 ) -> Responses:
     """Read an export and clean it with a questionnaire.
 
@@ -534,6 +725,8 @@ def read_responses(
     strict : bool
         Raise :class:`~surveyq.errors.InputError` listing every fatal problem (default);
         with False the problems stay in ``responses.log`` for ``surveyq check``.
+    duplicates, duplicate_window
+        What to do with duplicate submissions (see :func:`clean`).
     **read_options
         Passed to :func:`surveyq.io.read_raw` (``encoding``, ``delimiter``, ``sheet``, ...).
 
@@ -553,7 +746,7 @@ def read_responses(
         if isinstance(questionnaire, Questionnaire)
         else load_questionnaire(questionnaire)
     )
-    responses = clean(read_raw(path, **read_options), q)
+    responses = clean(read_raw(path, **read_options), q, duplicates, duplicate_window)
     fatal = responses.log.fatal
     if strict and fatal:
         raise InputError("; ".join(entry.message for entry in fatal), responses.file)

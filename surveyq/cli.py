@@ -27,6 +27,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 EXIT_OK, EXIT_ANALYSIS, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 class Lang(str, Enum):
@@ -45,10 +46,20 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")
 def _guarded(action: Callable[[], int]) -> None:
     try:
         code = action()
+    except KeyboardInterrupt:
+        console.print("Interrupted: nothing was changed in the output folder.", highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except SurveyqError as exc:
         if _state["debug"]:
             raise
         console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    except OSError as exc:  # the file system refused (permissions, disk full...): not a bug
+        if _state["debug"]:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        console.print(f"[bold red]Error:[/] {where}{exc.strerror or exc}; check the path and "
+                      "its permissions", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
     except Exception as exc:  # a bug in surveyq: still one line, with the way to report it
         if _state["debug"]:
@@ -117,27 +128,62 @@ def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False,
     with _RunProgress() as progress:
         result = run_project(project, out=out, lang=lang, progress=progress.message,
                              csv_tables=csv_tables, rows_progress=progress.rows, pdf=pdf)
-    for name, survey in result.results["surveys"].items():
+    surveys = result.results["surveys"]
+    for name, survey in surveys.items():
         if survey.get("streaming"):
             rows = survey["streaming"]["rows_read"]
             console.print(f"{name}: streamed {rows:,} rows; left out (need the rows): "
                           f"{', '.join(survey['streaming']['omitted'])}", highlight=False)
-    table = Table(title=f"surveyq → {out}")
-    for column in ("survey", "n", "items", "excluded rows", "notes"):
-        table.add_column(column)
-    problems = 0
-    for name, survey in result.results["surveys"].items():
-        excluded = sum(f["rows_in_file"] - f["rows_kept"] for f in survey["row_accounting"])
-        problems += len(survey["problems"])
-        table.add_row(
-            name,
-            str(survey["n"]),
-            str(survey["k"]),
-            str(excluded),
-            "; ".join(survey["problems"]) or "–",
-        )
-    Console().print(table)
+    Console().print(_headline_table(result.results, out))
+    for path in result.written:
+        Console().print(f"  wrote {path}", highlight=False, soft_wrap=True)
+    problems = [(name, problem) for name, survey in surveys.items()
+                for problem in survey["problems"]]
+    if problems:
+        console.print(f"[bold yellow]Not computed[/] ({len(problems)}):", highlight=False)
+        for name, problem in problems:
+            console.print(f"  {name}: {problem}", highlight=False, soft_wrap=True)
+    bugs = [exc for run in result.surveys.values() for exc in run.internal_errors]
+    if bugs and _state["debug"]:
+        raise bugs[0]
+    if bugs:
+        return EXIT_BUG
     return EXIT_ANALYSIS if problems else EXIT_OK
+
+
+def _headline_table(results: dict[str, Any], out: Path) -> Table:
+    """Each survey's headline figures: n, rows excluded, IKM and band, alpha range; the NKO."""
+    table = Table(title=f"surveyq → {out}")
+    for column in ("survey", "n", "items", "excluded rows", "IKM (band)", "alpha",
+                   "not computed"):
+        table.add_column(column)
+    for name, survey in results["surveys"].items():
+        excluded = sum(f["rows_in_file"] - f["rows_kept"] for f in survey["row_accounting"])
+        table.add_row(name, str(survey["n"]), str(survey["k"]), str(excluded),
+                      _ikm_headline(survey), _alpha_range(survey),
+                      str(len(survey["problems"])) if survey["problems"] else "–")
+    card = results.get("scorecard")
+    if card and card.get("score") is not None:
+        predicate = (card.get("predicate") or {}).get("code", "")
+        table.caption = f"NKO {card['score']:.2f}" + (f" ({predicate})" if predicate else "")
+    return table
+
+
+def _ikm_headline(survey: dict[str, Any]) -> str:
+    ikm = survey["analyses"].get("ikm")
+    if not ikm:
+        return "–"
+    summary = ikm["summary"]
+    return f"{summary['converted']:.2f} ({summary['band']})"
+
+
+def _alpha_range(survey: dict[str, Any]) -> str:
+    reliability = survey["analyses"].get("reliability") or {}
+    alphas = [s["alpha"] for s in reliability.get("scales", []) if s.get("alpha") is not None]
+    if not alphas:
+        return "–"
+    low, high = min(alphas), max(alphas)
+    return f"{low:.3f}" if low == high else f"{low:.3f}–{high:.3f}"
 
 
 @app.command()

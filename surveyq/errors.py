@@ -35,3 +35,11 @@ class InputError(SurveyqError, ValueError):
 
 class AnalysisError(SurveyqError, ValueError):
     """The data cannot support the statistic asked for (too few respondents, a constant item...)."""
+
+
+class NoDataError(InputError, AnalysisError):
+    """A statistic's input column has no answers at all: no number, this stated reason instead.
+
+    Raised by the statistics (CSI, IPA, SERVQUAL, IKM...) instead of returning a number that
+    no data supports. A run records it as a survey problem (exit 1), not an input error.
+    """

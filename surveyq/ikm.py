@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.bands import BandTable, band_table, classify
-from surveyq.errors import InputError
+from surveyq.errors import InputError, NoDataError
 from surveyq.moments import Moments
 
 __all__ = [
@@ -322,7 +322,7 @@ def _nrr_table(values: pd.DataFrame) -> pd.DataFrame:
     counts = values.notna().sum()
     empty = list(counts.index[counts == 0])
     if empty:
-        raise InputError(
+        raise NoDataError(
             f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
             "column(s) or check the data"
         )
@@ -416,7 +416,7 @@ def _nrr_from_moments(moments: Moments) -> tuple[pd.DataFrame, int, list[str]]:
     counts = moments.counts("available")
     empty = list(counts.index[counts == 0])
     if empty:
-        raise InputError(
+        raise NoDataError(
             f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
             "column(s) or check the data"
         )

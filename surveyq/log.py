@@ -33,6 +33,8 @@ class Reason(str, Enum):
     BOOLEAN_CELL = "boolean_cell"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     NUL_BYTE = "nul_byte"
+    # Rows kept: respondents whose answers repeat another's (counted, never excluded)
+    IDENTICAL_ANSWERS = "identical_answers"
     # Columns
     MISSING_COLUMN = "missing_column"
     EXTRA_COLUMN = "extra_column"

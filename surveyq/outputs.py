@@ -1,16 +1,21 @@
-"""Writing output files atomically, and neutralising spreadsheet formulas.
+"""Writing output files atomically, the output set as a whole, and neutralising formulas.
 
-Outputs are written to a temporary file in the target folder and renamed into place, so a
-reader never sees a half-written report and an interrupted run leaves the old file intact.
+Each file is written to a temporary file and renamed into place, so a reader never sees a
+half-written report. A run's files are staged together and swapped into the output folder as
+a set (:class:`OutputSet`), so an interrupted or failed run leaves the previous set intact.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +94,191 @@ def to_jsonable(value: Any) -> Any:
 
 def dumps_json(payload: Any) -> str:
     return json.dumps(to_jsonable(payload), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers a spreadsheet would not run as formulas.
+
+    Every CSV surveyq writes goes through this (cleaning-log.csv, tables/*.csv), as the
+    cells of appendix.xlsx go through :func:`neutralise_formula`.
+
+    >>> neutralise_frame(pd.DataFrame({"a": ["=1+1", "ok"], "b": [-1, 2]}))["a"].tolist()
+    ["'=1+1", 'ok']
+    """
+    safe = frame.rename(columns=neutralise_formula)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_formula)
+    return safe
+
+
+# ---- the output set: staged, swapped in whole, stale files of our own run removed ------------
+
+#: The list of files a run wrote, kept in the output folder; only these are ever removed.
+MANIFEST = "surveyq-manifest.json"
+MANIFEST_SCHEMA = "surveyq-manifest/1"
+_STAGING_PREFIX = ".surveyq-staging-"
+
+
+def _writable(folder: Path) -> bool:
+    """Writable for us; a folder with no write bit counts as read-only even for root."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return not as_root or bool(folder.stat().st_mode & 0o222)
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse an --out that is not a folder, or one that cannot be created or written."""
+    from surveyq.errors import InputError
+
+    if out.exists() and not out.is_dir():
+        kind = "a file" if out.is_file() else "not a folder (a device or special file)"
+        raise InputError(f"--out {str(out)!r} is {kind}; give the path of a folder to write "
+                         "the outputs into (e.g. --out reports/out)")
+    existing = out
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--out {str(out)!r} cannot be created: {str(existing)!r} is a file, "
+                         "not a folder; choose another output path")
+    if not _writable(existing):
+        where = "the folder is" if existing == out else f"{str(existing)!r} is"
+        raise InputError(f"--out {str(out)!r}: {where} read-only, so the outputs cannot be "
+                         "written; choose a folder you can write to")
+
+
+def previous_manifest(out: Path) -> list[str]:
+    """Files the previous run listed in its manifest (relative, inside ``out``), else []."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict) or data.get("schema") != MANIFEST_SCHEMA:
+        return []
+    files = data.get("files")
+    if not isinstance(files, list):
+        return []
+    return [name for name in files if isinstance(name, str) and _inside(out, name)]
+
+
+def _inside(out: Path, name: str) -> bool:
+    relative = Path(name)
+    return (not relative.is_absolute() and ".." not in relative.parts and name not in ("", ".")
+            and name != MANIFEST)
+
+
+class OutputSet:
+    """Write a run's files into a staging folder, then swap them into ``out`` as a whole.
+
+    An interrupted or failed run leaves the previous complete set untouched (the staging
+    folder is removed). On commit every file is moved into place with ``os.replace``
+    (Ctrl-C held off meanwhile), files the previous run listed in its manifest that this run
+    did not write are removed, and the new manifest is written. Nothing else in ``out`` is
+    ever deleted; a file the project reads is never replaced.
+
+    Example
+    -------
+    >>> with OutputSet(Path("reports/out"), inputs=[]) as staged:   # doctest: +SKIP
+    ...     written = [write_atomic(staged.folder / "results.json", "{}")]
+    ...     final = staged.commit(written)
+    """
+
+    def __init__(self, out: Path, inputs: list[Path]) -> None:
+        self.out = Path(out)
+        self.inputs = {_real(path) for path in inputs}
+        self.folder = self.out
+
+    def preflight(self, names: list[str]) -> None:
+        """Refuse an unusable ``out`` before any work: not a folder, read-only, or one whose
+        files ``names`` would replace an input."""
+        from surveyq.errors import InputError
+
+        try:
+            check_out_folder(self.out)
+            self._check_targets(names)
+        except OSError as error:
+            raise InputError(f"--out {str(self.out)!r}: {error.strerror or error}; choose a "
+                             "folder you can write to") from None
+
+    def __enter__(self) -> OutputSet:
+        from surveyq.errors import InputError
+
+        try:
+            check_out_folder(self.out)
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.out))
+        except OSError as error:
+            raise InputError(f"--out {str(self.out)!r}: cannot create the folder "
+                             f"({error.strerror or error}); choose a folder you can write to"
+                             ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.folder != self.out:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def commit(self, written: list[Path]) -> list[Path]:
+        """Move the staged files into ``out``; returns their final paths."""
+        names = [path.relative_to(self.folder).as_posix() for path in written]
+        self._check_targets(names)
+        stale = [name for name in previous_manifest(self.out) if name not in set(names)]
+        with _holding_interrupts():
+            for name in names:
+                target = self.out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.folder / name, target)
+            write_atomic(self.out / MANIFEST, json.dumps(
+                {"schema": MANIFEST_SCHEMA, "files": names}, indent=2) + "\n")
+            for name in stale:
+                self._remove_stale(name)
+        return [self.out / name for name in names]
+
+    def _check_targets(self, names: list[str]) -> None:
+        from surveyq.errors import InputError
+
+        for name in [*names, MANIFEST]:
+            target = self.out / name
+            if _real(target) in self.inputs:
+                raise InputError(f"--out {str(self.out)!r} would replace {str(target)!r}, a "
+                                 "file this project reads; write the outputs to another folder")
+            if target.exists() and not target.is_file():
+                raise InputError(f"--out {str(self.out)!r}: {str(target)!r} exists and is not "
+                                 "a file, so it cannot be replaced; move it or choose another "
+                                 "folder")
+
+    def _remove_stale(self, name: str) -> None:
+        """Remove a file of the previous run that this run did not write (never an input)."""
+        target = self.out / name
+        if target.is_symlink() or not target.is_file() or _real(target) in self.inputs:
+            return
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != self.out and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _real(path: Path) -> Path:
+    try:
+        return Path(os.path.realpath(path))
+    except OSError:
+        return Path(os.path.abspath(path))
+
+
+@contextlib.contextmanager
+def _holding_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C while the staged files are moved in, then deliver it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt

@@ -16,7 +16,7 @@ import pandas as pd
 
 from surveyq import __version__
 from surveyq.clean import Responses, clean
-from surveyq.errors import AnalysisError, InputError
+from surveyq.errors import InputError, SurveyqError
 from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from surveyq.streamed import StreamedSurvey
 
 RESULTS_SCHEMA = "surveyq-results/1"
+#: The files every run writes (tables/*.csv besides with ``csv_tables``).
+OUTPUT_FILES = ("results.json", "cleaning-log.csv", "report.html", "appendix.xlsx",
+                "appendix.docx")
 Progress = Callable[[str], None]
 #: (survey, rows read so far, fraction of the file read or None) while a survey streams.
 RowsProgress = Callable[[str, int, "float | None"], None]
@@ -45,6 +48,7 @@ class SurveyRun:
     period: str = "current"
     previous: dict[str, Responses | StreamedSurvey] = field(default_factory=dict)
     stream: StreamedSurvey | None = None
+    internal_errors: list[Exception] = field(default_factory=list)
 
     @property
     def mode(self) -> str:
@@ -70,6 +74,7 @@ class ProjectRun:
     project: Project
     surveys: dict[str, SurveyRun]
     results: dict[str, Any]
+    written: list[Path] = field(default_factory=list)
 
     @property
     def log(self) -> pd.DataFrame:
@@ -89,10 +94,19 @@ def read_survey(
     options = spec.read.model_dump(exclude_none=True)
     file = spec.previous[period] if period else spec.responses
     raw = read_raw(project.resolve(file), **options)
-    responses = clean(raw, project.questionnaires[name])
+    responses = clean(raw, project.questionnaires[name], **duplicate_options(project, name))
     if strict and responses.log.fatal:
         raise InputError("; ".join(e.message for e in responses.log.fatal), responses.file)
     return responses
+
+
+def duplicate_options(project: Project, name: str) -> dict[str, Any]:
+    """The survey's ``duplicates`` policy and ``duplicate_window`` (project, then survey)."""
+    from surveyq.clean import DEFAULT_DUPLICATE_WINDOW
+
+    options = {**project.spec.options, **project.spec.surveys[name].options}
+    return {"duplicates": options.get("duplicates", "exclude"),
+            "duplicate_window": options.get("duplicate_window", DEFAULT_DUPLICATE_WINDOW)}
 
 
 def _survey_summary(run: SurveyRun) -> dict[str, Any]:
@@ -118,6 +132,7 @@ def _survey_summary(run: SurveyRun) -> dict[str, Any]:
         "k": run.responses.items.shape[1],
         "population": run.spec.population,
         "row_accounting": log.row_accounting(),
+        "duplicates": run.responses.duplicates,
         "log_summary": log.summary(),
         "scales": scale_labels(run.responses),
         "groups": {
@@ -167,8 +182,17 @@ def analyse_survey(run: SurveyRun) -> None:
             continue
         try:
             run.analyses[analysis] = compute(run)
-        except AnalysisError as exc:
+        except SurveyqError as exc:  # the data cannot support it: a stated reason, no number
             run.problems.append(f"{analysis}: {exc}")
+            continue
+        except Exception as exc:  # a bug: the other analyses and the log are still written
+            run.problems.append(f"{analysis}: internal error ({type(exc).__name__}: {exc}); "
+                                "this is a bug in surveyq: rerun with --debug and report it")
+            run.internal_errors.append(exc)
+            continue
+        run.problems += [f"{analysis} {record['scale']}: {record['error']}"
+                         for record in run.analyses[analysis].get("scales", [])
+                         if record.get("error")]
 
 
 def run_project(
@@ -206,6 +230,10 @@ def run_project(
     """
     notify = progress or (lambda message: None)
     project = load_project(path)
+    if out is not None:  # an unusable --out is refused before any reading
+        from surveyq.outputs import OutputSet
+
+        OutputSet(Path(out), project.inputs()).preflight(list(OUTPUT_FILES))
     language = lang or project.spec.language
     surveys: dict[str, SurveyRun] = {}
     for name in project.spec.surveys:
@@ -232,7 +260,8 @@ def run_project(
         results["scorecard"] = evaluate_scorecard(project, results["surveys"])
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
-        write_outputs(project_run, Path(out), language, notify, csv_tables, pdf)
+        project_run.written = write_outputs(project_run, Path(out), language, notify, csv_tables,
+                                            pdf)
     return project_run
 
 
@@ -305,8 +334,23 @@ def write_outputs(
 
     With ``csv_tables`` every appendix table is also written as its own CSV under
     ``out/tables/``; with ``pdf`` Chromium prints report.pdf and the publication sheets'
-    .pdf and .png (:mod:`surveyq.report.pdf`). Every file is written atomically.
+    .pdf and .png (:mod:`surveyq.report.pdf`). The files are staged and swapped into ``out``
+    as a whole (:class:`surveyq.outputs.OutputSet`): a failed or interrupted run leaves the
+    previous set, files of the previous run not written now are removed (only those listed in
+    its manifest), and a file the project reads is never replaced. Returns the files written.
     """
+    from surveyq.outputs import OutputSet
+
+    with OutputSet(out, run.project.inputs()) as staged:
+        written = _write_files(run, staged.folder, lang, notify, csv_tables, pdf)
+        final = staged.commit(written)
+    notify(f"wrote {len(final)} files to {out}")
+    return final
+
+
+def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
+                 csv_tables: bool, pdf: bool = False) -> list[Path]:
+    from surveyq.outputs import neutralise_frame
     from surveyq.report import render_html
     from surveyq.report.appendix import write_csv_tables, write_docx, write_xlsx
 
@@ -315,23 +359,22 @@ def write_outputs(
     }
     log = run.log
     written = [
-        write_atomic(out / "results.json", dumps_json(run.results)),
-        write_atomic(out / "cleaning-log.csv", log.to_csv(index=False)),
+        write_atomic(folder / "results.json", dumps_json(run.results)),
+        write_atomic(folder / "cleaning-log.csv", neutralise_frame(log).to_csv(index=False)),
     ]
     notify("rendering report.html")
-    written.append(write_atomic(out / "report.html", render_html(run.results, lang=lang)))
+    written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
     notify("writing appendix.xlsx and appendix.docx")
-    written.append(write_xlsx(run.results, log, out / "appendix.xlsx", lang, tabulation))
-    written.append(write_docx(run.results, log, out / "appendix.docx", lang, tabulation))
-    written += _publication(run.results, out, lang, notify, pdf)
+    written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation))
+    written.append(write_docx(run.results, log, folder / "appendix.docx", lang, tabulation))
+    written += _publication(run.results, folder, lang, notify, pdf)
     if pdf:
         from surveyq.report.pdf import print_pdf
 
         notify("printing report.pdf with Chromium")
-        written.append(print_pdf(out / "report.html", out / "report.pdf"))
+        written.append(print_pdf(folder / "report.html", folder / "report.pdf"))
     if csv_tables:
-        written += write_csv_tables(run.results, log, out / "tables", lang, tabulation)
-    notify(f"wrote {len(written)} files to {out}")
+        written += write_csv_tables(run.results, log, folder / "tables", lang, tabulation)
     return written
 
 
@@ -367,7 +410,67 @@ def check_project(path: str | Path) -> tuple[Project, dict[str, CleaningLog]]:
         logs[name] = _check_file(project, name, None)
         for period in spec.previous:
             logs[f"{name} ({period})"] = _check_file(project, name, period)
+    if project.spec.scorecard:
+        logs["scorecard"] = _check_scorecard(project)
     return project, logs
+
+
+def _check_scorecard(project: Project) -> CleaningLog:
+    """The scorecard, its weights and targets and the actuals, as a run reads them.
+
+    Indicators taken from a survey are checked for the survey's name only: their values
+    need the statistics, which ``check`` does not compute.
+    """
+    from surveyq.log import Action, Reason
+    from surveyq.scorecard import load_scorecard
+
+    spec = project.spec
+    log = CleaningLog()
+    file = str(project.resolve(spec.scorecard))
+    try:
+        card = load_scorecard(project.resolve(spec.scorecard))
+        card.evaluate(project.resolve(spec.actuals) if spec.actuals else None, None)
+    except InputError as error:
+        log.add(file, None, None, None, Action.FATAL, Reason.FORMAT, str(error))
+        return log
+    for index, indicator in enumerate(card.indicators):
+        problem = _survey_source_problem(project, indicator.source_or_default)
+        if problem:
+            log.add(file, None, None, None, Action.FATAL, Reason.FORMAT,
+                    f"indicators[{index}] (id {indicator.id}).source.{problem[0]}: IKU "
+                    f"{indicator.id}: {problem[1]}")
+    return log
+
+
+#: The top-level keys of a survey's results (docs/results-schema.md).
+SURVEY_RESULT_KEYS = ("questionnaire", "title", "file", "mode", "streaming", "n", "k",
+                      "population", "row_accounting", "duplicates", "log_summary", "scales",
+                      "groups", "items", "profile", "free_text", "previous", "analyses",
+                      "problems")
+
+
+def _survey_source_problem(project: Project, source: Any) -> tuple[str, str] | None:
+    """(key, problem) when a survey source names no survey, or a path no run can have."""
+    from surveyq.analyses import DEFAULT_ANALYSES
+
+    if source.survey is None:
+        return None
+    surveys = project.spec.surveys
+    if source.survey not in surveys:
+        return "survey", (f"survey {source.survey!r} is not a survey of the project "
+                          f"({', '.join(surveys)}); correct the name")
+    parts = source.path.split(".")
+    if parts[0] not in SURVEY_RESULT_KEYS:
+        return "value", (f"{source.path!r} does not start with a key of a survey's results "
+                         f"({', '.join(SURVEY_RESULT_KEYS)})")
+    spec = surveys[source.survey]
+    wanted = spec.analyses if spec.analyses is not None else \
+        DEFAULT_ANALYSES[project.questionnaires[source.survey].kind]
+    if parts[0] == "analyses" and len(parts) > 1 and parts[1] not in wanted:
+        return "value", (f"survey {source.survey!r} does not compute {parts[1]!r} (it "
+                         f"computes {', '.join(wanted)}); add it to the survey's analyses "
+                         "or correct the path")
+    return None
 
 
 def _check_file(project: Project, name: str, period: str | None) -> CleaningLog:

@@ -19,10 +19,11 @@ questionnaire is valid, collecting every problem into one error.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from surveyq.errors import InputError
 from surveyq.questionnaire import (
@@ -75,6 +76,13 @@ class SurveySpec(BaseModel):
     )
 
 
+#: Dask's local schedulers, named instead of an address.
+LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "single-threaded", "sync")
+#: A ``dask.distributed`` scheduler address: [protocol://]host:port (IPv6 in brackets).
+SCHEDULER_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+
+
 class StreamingOptions(BaseModel):
     """When and how a large survey file is streamed instead of read in memory.
 
@@ -90,12 +98,24 @@ class StreamingOptions(BaseModel):
         sum the file's partitions on; default: read locally with pyarrow.
     chunk_rows : int, optional
         Rows per batch (default :data:`surveyq.streaming.DEFAULT_CHUNKSIZE`).
+    scheduler_timeout : float, default 30
+        Seconds to wait for the Dask scheduler to answer and for a first worker; past them
+        the run stops with an error naming ``streaming.dask_scheduler``.
     """
 
     model_config = ConfigDict(extra="forbid")
     threshold_mb: float = Field(default=32, ge=0)
     dask_scheduler: str | None = None
     chunk_rows: int | None = Field(default=None, gt=0)
+    scheduler_timeout: float = Field(default=30, gt=0)
+
+    @field_validator("dask_scheduler")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        if value is None or value in LOCAL_SCHEDULERS or SCHEDULER_ADDRESS.fullmatch(value):
+            return value
+        raise ValueError(f"{value!r} is not a Dask scheduler: give an address such as "
+                         "tcp://10.0.0.5:8786, or threads, processes or synchronous")
 
 
 class ProjectSpec(BaseModel):
@@ -133,9 +153,67 @@ class Project:
         except (ValueError, RuntimeError, OSError):  # outside cwd; a symlink loop: read reports it
             return full
 
+    def inputs(self) -> list[Path]:
+        """Every file the project reads: itself, questionnaires, responses, scorecard, actuals."""
+        files = [self.path]
+        files += [Path(q.path) for q in self.questionnaires.values() if getattr(q, "path", None)]
+        for survey in self.spec.surveys.values():
+            files += [self.resolve(survey.responses), *map(self.resolve, survey.previous.values())]
+        files += [self.resolve(f) for f in (self.spec.scorecard, self.spec.actuals) if f]
+        return files
+
     def organisation(self, lang: str) -> str:
         org = self.spec.organisation
         return org if isinstance(org, str) else org.get(lang)
+
+
+def _proportion(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
+
+
+def _option_checks() -> dict[str, tuple[Any, str]]:
+    """Known ``options:`` keys: a test of the value and what a valid value is."""
+    from surveyq.ikm import IKM_STANDARDS, IKM_WEIGHT_MODES
+
+    def one_of(*allowed: Any) -> tuple[Any, str]:
+        return (lambda v: v in allowed), "one of " + ", ".join(map(str, allowed))
+
+    return {
+        "corrected": ((lambda v: isinstance(v, bool)), "true or false"),
+        "missing": one_of("listwise", "pairwise"),
+        "alpha": (_proportion, "a significance level between 0 and 1, e.g. 0.05"),
+        "tail": one_of("two-sided", "one-sided"),
+        "threshold": ((lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
+                      "a number such as 0.60 or 0.70"),
+        "ci": (_proportion, "a confidence level between 0 and 1, e.g. 0.95"),
+        "ikm_standard": one_of(*IKM_STANDARDS),
+        "weight_mode": one_of(None, "exact", *IKM_WEIGHT_MODES),
+        "duplicates": one_of("exclude", "flag", "keep"),
+        "duplicate_window": ((lambda v: isinstance(v, (int, float))
+                              and not isinstance(v, bool) and v >= 0),
+                             "seconds, 0 or more (default 60)"),
+    }
+
+
+def check_options(options: dict[str, Any], where: str) -> list[str]:
+    """Problems with the known keys of an ``options:`` mapping, each naming its key path.
+
+    A key close to a known one is taken for a typo; other keys are left to their readers.
+    """
+    import difflib
+
+    checks = _option_checks()
+    problems = []
+    for key, value in options.items():
+        if key in checks:
+            test, wanted = checks[key]
+            if not test(value):
+                problems.append(f"{where}.{key}: {value!r} is not valid; give {wanted}")
+            continue
+        close = difflib.get_close_matches(str(key), list(checks), n=1, cutoff=0.8)
+        if close:
+            problems.append(f"{where}.{key}: unknown option; did you mean {close[0]!r}?")
+    return problems
 
 
 def load_project(path: str | Path) -> Project:
@@ -151,7 +229,9 @@ def load_project(path: str | Path) -> Project:
     except ValidationError as exc:
         lines = [f"{_key_path(err['loc'], raw)}: {err['msg']}" for err in exc.errors()]
         raise InputError("; ".join(lines), str(file)) from None
-    problems: list[str] = []
+    problems: list[str] = check_options(spec.options, "options")
+    for name, survey in spec.surveys.items():
+        problems += check_options(survey.options, f"surveys.{name}.options")
     questionnaires: dict[str, Questionnaire] = {}
     project = Project(spec, file, questionnaires)
     for name, survey in spec.surveys.items():

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyq.bands import classify, round_half_up
-from surveyq.errors import AnalysisError, InputError
+from surveyq.errors import AnalysisError, InputError, NoDataError
 from surveyq.ikm import _aligned_groups, _numeric_answers
 from surveyq.moments import Moments
 
@@ -144,6 +144,18 @@ def _pair_frames(
         )
     rows = first.index.union(second.index, sort=False)
     return first.reindex(rows), second.reindex(rows), matched_by
+
+
+def _require_answers(statistic: str, **frames: pd.DataFrame | None) -> None:
+    """No number from no data: every item of every frame must have at least one answer."""
+    empty = {name: [str(c) for c in frame.columns[frame.notna().sum() == 0]]
+             for name, frame in frames.items() if frame is not None}
+    empty = {name: columns for name, columns in empty.items() if columns}
+    if empty:
+        listed = "; ".join(f"{name} item(s) {', '.join(columns)}"
+                           for name, columns in empty.items())
+        raise NoDataError(f"{statistic} not computed: no answers to {listed}; check the "
+                          "column mapping or leave the analysis out")
 
 
 def _dimension_map(items: pd.Index, dimensions: Mapping | pd.Series | None) -> pd.Series | None:
@@ -595,6 +607,7 @@ def servqual(
         perception, expectation, matched_by = _pair_frames(
             perception, expectation, ("perception", "expectation"), match
         )
+    _require_answers("SERVQUAL", perception=perception, expectation=expectation)
     mapping = _dimension_map(perception.columns, dimensions)
     if weights is not None and mapping is None:
         raise InputError("weights are per dimension: pass dimensions= (item -> dimension) too")
@@ -800,6 +813,14 @@ def servqual_from_moments(
     if e_index is not None and len(e_index) != len(p_index):
         raise InputError(f"{len(p_index)} perception items but {len(e_index)} expectation "
                          "items: they pair by position")
+    counts = np.asarray(moments.item_count)
+    empty = {what: [str(moments.items[i]) for i in index if counts[i] == 0]
+             for what, index in (("perception", p_index), ("expectation", e_index or []))}
+    if any(empty.values()):
+        listed = "; ".join(f"{what} item(s) {', '.join(items)}"
+                           for what, items in empty.items() if items)
+        raise NoDataError(f"SERVQUAL not computed: no answers to {listed}; check the "
+                          "column mapping or leave the analysis out")
     names = pd.Index(list(perception), name="item")
     mapping = _dimension_map(names, dimensions)
     complete = moments.n_complete == moments.n_rows
@@ -1052,6 +1073,7 @@ def ipa(
     performance, importance, matched_by = _pair_frames(
         performance, importance, ("performance", "importance"), match
     )
+    _require_answers("IPA", performance=performance, importance=importance)
     both = performance.notna() & importance.notna()
     table = pd.DataFrame(
         {
@@ -1181,6 +1203,7 @@ def csi(
     performance, importance, _ = _pair_frames(
         performance, importance, ("performance", "importance"), match
     )
+    _require_answers("CSI", performance=performance, importance=importance)
     observed_max = float(np.nanmax([performance.max().max(), importance.max().max()]))
     notes = []
     if scale_max is not None and not scale_max > 0:

@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from surveyq.clean import Responses, _Coded, code_answer, match_columns
+from surveyq.clean import Responses, _Coded, code_answer, match_columns, note_identical
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.moments import (
@@ -58,7 +58,7 @@ from surveyq.moments import (
     block_rows_for,
     thread_count,
 )
-from surveyq.project import Project, SurveySpec
+from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec
 from surveyq.questionnaire import Questionnaire, Scale
 from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
@@ -68,7 +68,7 @@ from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
 #: The analyses that follow from Moments; every other one needs the rows in memory.
 STREAMED_ANALYSES = ("validity", "reliability", "ikm")
 #: Parts of a survey's results that need the rows, always left out when streamed.
-OMITTED_ALWAYS = ("profile", "free_text", "duplicates", "data_matrix")
+OMITTED_ALWAYS = ("profile", "free_text", "data_matrix")
 #: Parts of an analysis that need the rows (the rest of the analysis is computed).
 OMITTED_PARTS = {"ikm": ("ikm_intervals", "ikm_by")}
 STREAMABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet",
@@ -162,6 +162,7 @@ class StreamPlan:
     encoding: str = "utf8"
     chunk_rows: int = DEFAULT_CHUNKSIZE
     scheduler: str | None = None
+    scheduler_timeout: float = 30.0
     text_items: bool = False  # item cells are labels, not numeric codes
 
     @property
@@ -186,6 +187,53 @@ def item_sets(q: Questionnaire) -> tuple[ItemSet, ...]:
 
 
 # ---- tallies ------------------------------------------------------------------------------------
+
+_FNV_OFFSET, _FNV_PRIME = np.uint64(14695981039346656037), np.uint64(1099511628211)
+
+
+def row_hashes(codes: np.ndarray) -> np.ndarray:
+    """A 64-bit FNV-1a hash of each column of ``codes`` (items x rows): one per answer pattern."""
+    hashes = np.full(codes.shape[1], _FNV_OFFSET, np.uint64)
+    with np.errstate(over="ignore"):
+        for row in codes:
+            hashes ^= row.astype(np.uint64)
+            hashes *= _FNV_PRIME
+    return hashes
+
+
+@dataclasses.dataclass
+class Patterns:
+    """How many kept rows gave each answer pattern, by hash (bounded: one hash per pattern)."""
+
+    hashes: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.uint64))
+    counts: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    _pending: list[tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=list)
+
+    def add(self, hashes: np.ndarray) -> None:
+        unique, counts = np.unique(hashes, return_counts=True)
+        self._pending.append((unique, counts.astype(np.int64)))
+        if sum(len(h) for h, _ in self._pending) > 1 << 20:
+            self._compact()
+
+    def merge(self, other: Patterns) -> None:
+        self._pending += [(other.hashes, other.counts), *other._pending]
+        self._compact()
+
+    def _compact(self) -> None:
+        hashes = np.concatenate([self.hashes, *(h for h, _ in self._pending)])
+        counts = np.concatenate([self.counts, *(c for _, c in self._pending)])
+        self._pending = []
+        self.hashes, inverse = np.unique(hashes, return_inverse=True)
+        self.counts = np.bincount(inverse, weights=counts, minlength=len(self.hashes)
+                                  ).astype(np.int64)
+
+    def summary(self) -> dict[str, int]:
+        """As :func:`surveyq.clean.identical_patterns`."""
+        self._compact()
+        total = int(self.counts.sum())
+        return {"identical_answer_rows": total - len(self.counts),
+                "identical_answer_patterns": int((self.counts > 1).sum()),
+                "largest_pattern": int(self.counts.max()) if len(self.counts) else 0}
 
 
 @dataclasses.dataclass
@@ -212,6 +260,7 @@ class StreamTally:
     cells: dict[tuple[int, str, str], CellCount]
     blank_rows: CellCount
     batch_rows: dict[int, int]
+    patterns: Patterns = dataclasses.field(default_factory=lambda: Patterns())
 
     def merge(self, other: StreamTally) -> StreamTally:
         for mine, theirs in zip(self.parts, other.parts, strict=True):
@@ -224,6 +273,7 @@ class StreamTally:
                 self.cells[key] = cell
         self.blank_rows.merge(other.blank_rows)
         self.batch_rows.update(other.batch_rows)
+        self.patterns.merge(other.patterns)
         return self
 
     @property
@@ -249,6 +299,7 @@ class _Coder:
         self.cells: dict[tuple[int, str, str], CellCount] = {}
         self.blank_rows = CellCount(-1, None, _Coded(np.nan, Reason.NO_ANSWERS))
         self.batch_rows: dict[int, int] = {}
+        self.patterns = Patterns()
         self.cache: list[dict[tuple[str, str], tuple[int, _Coded]]] = [{} for _ in plan.rules]
 
     def add(self, job: tuple[int, Any, int]) -> None:
@@ -256,15 +307,21 @@ class _Coder:
         sequence, batch, size = job
         if callable(batch):
             batch = batch()
+        drop = None
+        if isinstance(batch, tuple):  # (batch, rows excluded as duplicate submissions)
+            batch, drop = batch
         n_rows = batch.num_rows
         self.batch_rows[sequence] = n_rows
         codes = np.empty((len(self.plan.rules), n_rows), np.int8)
         for j, rule in enumerate(self.plan.rules):
             codes[j] = self._code(j, _plain(batch.column(rule.column)), sequence)
         answered = codes.any(axis=0)
+        keep = answered if drop is None or not drop.any() else answered & ~drop
         if not answered.all():
             self._sample(self.blank_rows, sequence, ~answered, int(n_rows - answered.sum()))
-            codes = np.compress(answered, codes, axis=1)
+        if not keep.all():
+            codes = np.compress(keep, codes, axis=1)
+        self.patterns.add(row_hashes(codes))
         for j in range(len(self.plan.rules)):
             self.frequencies[j] += np.bincount(codes[j], minlength=self.largest + 1)
         for item_set, rows, whole, sums, worker in zip(self.plan.sets, self.set_rows,
@@ -368,7 +425,7 @@ class _Coder:
             offsets = np.array([self.plan.rules[r].offset for r in rows], np.int64)
             parts.append([sums.to_moments(item_set.items, offsets)] if sums.rows else [])
         return StreamTally(parts, self.frequencies, self.cells, self.blank_rows,
-                           self.batch_rows)
+                           self.batch_rows, self.patterns)
 
 
 def _equal(shifted: np.ndarray, position: int,
@@ -620,8 +677,8 @@ def _parquet_jobs(plan: StreamPlan) -> Iterator[tuple[int, Any, int]]:
 
 
 def _local_tally(plan: StreamPlan, layout: TextLayout | None,
-                 callback: RowProgress | None,
-                 facts: ReadFacts | None = None) -> tuple[StreamTally, StreamPlan]:
+                 callback: RowProgress | None, facts: ReadFacts | None = None,
+                 drop: np.ndarray | None = None) -> tuple[StreamTally, StreamPlan]:
     """One pass over the file with the reader / kernel threads of :mod:`surveyq.streaming`.
 
     Numeric item cells are parsed as int16; if a cell holds text (a label), the pass starts
@@ -640,6 +697,8 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
             facts.repairs.clear()
             facts.counted = False
             jobs = _csv_serial_jobs(plan, layout) if serial else _csv_jobs(plan, layout, facts)
+        if drop is not None and len(drop):
+            jobs = _with_drops(jobs, drop)
         try:
             states = _run_pipeline(jobs, functools.partial(_Coder, plan, progress),
                                    thread_count())
@@ -659,6 +718,21 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
         return _merge_tallies([state.tally() for state in states]), plan
 
 
+def _with_drops(jobs: Iterator[tuple[int, Any, int]],
+                drop: np.ndarray) -> Iterator[tuple[int, Any, int]]:
+    """Each batch (parsed here, in file order) with the mask of its rows to exclude."""
+    start = 0
+    for sequence, batch, size in jobs:
+        if callable(batch):
+            batch = batch()
+        rows = batch.num_rows
+        low, high = np.searchsorted(drop, [start, start + rows])
+        mask = np.zeros(rows, bool)
+        mask[drop[low:high] - start] = True
+        yield sequence, (batch, mask), size
+        start += rows
+
+
 def _parquet_rows(plan: StreamPlan) -> int | None:
     if plan.format != "parquet":
         return None
@@ -670,8 +744,8 @@ def _parquet_rows(plan: StreamPlan) -> int | None:
 # ---- Dask ---------------------------------------------------------------------------------------
 
 
-def _dask_tally(plan: StreamPlan, layout: TextLayout | None,
-                callback: RowProgress | None) -> StreamTally:
+def _dask_tally(plan: StreamPlan, layout: TextLayout | None, callback: RowProgress | None,
+                drop: np.ndarray | None = None) -> StreamTally:
     """Each partition coded and summed on the named scheduler; the tallies added in a tree."""
     try:
         import dask
@@ -686,21 +760,39 @@ def _dask_tally(plan: StreamPlan, layout: TextLayout | None,
                             keep_default_na=False, sep=layout.delimiter,
                             encoding=layout.encoding, skiprows=layout.skip_lines,
                             blocksize=64 << 20)
-    parts = [dask.delayed(_partition_tally)(part, plan, sequence)
-             for sequence, part in enumerate(frame.to_delayed())]
-    while len(parts) > 1:
-        parts = [dask.delayed(_merge_tallies)(parts[start:start + 8])
-                 for start in range(0, len(parts), 8)]
-    with _scheduler(plan.scheduler):
+    with _scheduler(plan.scheduler, plan.scheduler_timeout):
+        masks = _partition_drops(dask, frame, drop)
+        parts = [dask.delayed(_partition_tally)(part, plan, sequence, masks[sequence])
+                 for sequence, part in enumerate(frame.to_delayed())]
+        while len(parts) > 1:
+            parts = [dask.delayed(_merge_tallies)(parts[start:start + 8])
+                     for start in range(0, len(parts), 8)]
         (tally,) = dask.compute(parts[0])
     if callback:
         callback(tally.rows_read, 1.0)
     return tally
 
 
-def _partition_tally(frame: pd.DataFrame, plan: StreamPlan, sequence: int) -> StreamTally:
+def _partition_drops(dask: Any, frame: Any, drop: np.ndarray | None) -> list[Any]:
+    """Per partition, the rows to exclude (positions within it), from the partitions' lengths."""
+    if drop is None or not len(drop):
+        return [None] * frame.npartitions
+    (lengths,) = dask.compute(frame.map_partitions(len))
+    masks, start = [], 0
+    for rows in list(lengths):
+        low, high = np.searchsorted(drop, [start, start + rows])
+        mask = np.zeros(rows, bool)
+        mask[drop[low:high] - start] = True
+        masks.append(mask)
+        start += rows
+    return masks
+
+
+def _partition_tally(frame: pd.DataFrame, plan: StreamPlan, sequence: int,
+                     drop: np.ndarray | None = None) -> StreamTally:
     coder = _Coder(plan)
-    coder.add((sequence, pa.Table.from_pandas(frame, preserve_index=False), 0))
+    batch = pa.Table.from_pandas(frame, preserve_index=False)
+    coder.add((sequence, batch if drop is None else (batch, drop), 0))
     return coder.tally()
 
 
@@ -712,8 +804,13 @@ def _merge_tallies(tallies: list[StreamTally]) -> StreamTally:
 
 
 @contextlib.contextmanager
-def _scheduler(address: str) -> Iterator[None]:
-    """Dask's local scheduler by name, or a ``dask.distributed`` scheduler by address."""
+def _scheduler(address: str, timeout: float = 30.0) -> Iterator[None]:
+    """Dask's local scheduler by name, or a ``dask.distributed`` scheduler by address.
+
+    Connecting and waiting for a first worker are bounded by ``timeout`` seconds
+    (``streaming.scheduler_timeout``): an address that does not answer, or is not a Dask
+    scheduler, is an input error naming ``streaming.dask_scheduler``, never a hang.
+    """
     import dask
 
     if address in ("threads", "processes", "synchronous", "single-threaded", "sync"):
@@ -725,13 +822,168 @@ def _scheduler(address: str) -> Iterator[None]:
     except ImportError:
         raise InputError(f"streaming.dask_scheduler {address!r} needs dask.distributed: pip "
                          'install "surveyq[dask]"') from None
+    fix = ("check streaming.dask_scheduler in the project file (a dask.distributed scheduler "
+           "address such as tcp://10.0.0.5:8786, or threads / processes / synchronous)")
+    client = _connect(Client, address, timeout, fix)
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except Exception:  # noqa: BLE001 - a timeout, or the scheduler went away
+            raise InputError(f"streaming.dask_scheduler: the Dask scheduler at {address!r} has "
+                             f"no worker after {timeout:g} s; start a worker "
+                             f"(dask worker {address}) or {fix}") from None
+        with dask.config.set(scheduler=client):
+            yield
+
+
+def _connect(client_class: Any, address: str, timeout: float, fix: str) -> Any:
+    """``Client(address)`` bounded by ``timeout``: its own timeout does not cover a peer that
+    accepts the connection and never answers the handshake, so it runs on a daemon thread."""
+    match = SCHEDULER_ADDRESS.fullmatch(address.strip())
+    if not match:
+        raise InputError(f"streaming.dask_scheduler: {address!r} is not a Dask scheduler "
+                         f"address; {fix}")
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_class(address, timeout=timeout, set_as_default=False)
+        except Exception as error:  # noqa: BLE001 - any failure to connect is the address's
+            outcome["error"] = error
+
+    thread = threading.Thread(target=connect, name="surveyq-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + 1)
+    if "client" in outcome:
+        return outcome["client"]
+    _quiet_client_cleanup()
+    error = outcome.get("error")
+    reason = (str(error).splitlines()[0] or type(error).__name__) if error else "no answer"
+    raise InputError(f"streaming.dask_scheduler: no Dask scheduler answered at {address!r} "
+                     f"within {timeout:g} s ({reason}); {fix}")
+
+
+def _quiet_client_cleanup() -> None:
+    """A half-made Client complains from its finaliser at exit; the error already said why."""
+    import sys
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if "distributed" not in getattr(type(unraisable.object), "__module__", "") and \
+                "Client" not in repr(unraisable.object):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+
+
+# ---- duplicate submissions ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DuplicateScan:
+    """The duplicate submissions of a streamed file, found as in memory.
+
+    ``positions``: data rows (0-based, sorted) that repeat an earlier submission; ``kinds``:
+    1 exact copy with the same id, 2 same id, 3 same answers and fields within the window
+    (:func:`surveyq.clean.duplicate_decisions`).
+    """
+
+    evidence: list[str]
+    positions: np.ndarray
+    kinds: np.ndarray
+    unreadable: int
+
+
+def scan_duplicates(path: Path, fmt: str, layout: TextLayout | None, q: Questionnaire,
+                    mapping: dict[str, str], original: dict[str, str], stamp: str | None,
+                    rules: tuple[ItemRule, ...], window: float) -> DuplicateScan | None:
+    """One ordered pass over the file keeping a few hashes per row, never the rows.
+
+    Without a respondent id column or a submission time there is no evidence: None.
+    """
+    from surveyq.clean import duplicate_decisions, submission_seconds, text_hashes
+
+    id_columns = [original[mapping[f.id]] for f in q.fields if f.kind == "id" and f.id in mapping]
+    if not id_columns and not stamp:
+        return None
+    kept = [name for name in original.values()]
+    parts: dict[str, list[np.ndarray]] = {"ids": [], "whole": [], "pattern": [], "seconds": [],
+                                          "answered": []}
+    caches: list[dict[Any, bool]] = [{} for _ in rules]
+    dayfirst = None
+    for frame in _text_batches(path, fmt, layout, kept):
+        if id_columns:
+            id_text = frame[id_columns].apply(lambda column: column.str.strip())
+            parts["ids"].append(np.where((id_text != "").any(axis=1).to_numpy(),
+                                         text_hashes(id_text), 0))
+            parts["whole"].append(text_hashes(frame))  # exact copy or resubmission
+        if stamp:
+            if dayfirst is None:
+                dayfirst = _dayfirst(frame[stamp])
+            parts["pattern"].append(text_hashes(frame.drop(columns=[stamp])))
+            parts["seconds"].append(submission_seconds(frame[stamp], dayfirst))
+        parts["answered"].append(_answered(frame, rules, caches))
+    joined = {key: np.concatenate(value) if value else None for key, value in parts.items()}
+    answered = joined["answered"] if joined["answered"] is not None else np.zeros(0, bool)
+    kind, _, _ = duplicate_decisions(
+        joined["ids"] if id_columns else None,
+        joined["whole"] if joined["whole"] is not None else np.zeros(0, np.uint64),
+        joined["pattern"] if stamp else None, joined["seconds"] if stamp else None,
+        answered, window)
+    seconds = joined["seconds"]
+    evidence = ([f"respondent id ({', '.join(id_columns)})"] if id_columns else []) + \
+        ([f"submission time ({stamp}) within {window:g} s"] if stamp else [])
+    positions = np.flatnonzero(kind)
+    return DuplicateScan(evidence, positions, kind[positions],
+                         int((answered & ~np.isfinite(seconds)).sum()) if stamp else 0)
+
+
+def _dayfirst(stamps: pd.Series) -> bool:
+    from surveyq.clean import submission_seconds
+
+    return bool(np.isfinite(submission_seconds(stamps, True)).sum()
+                >= np.isfinite(submission_seconds(stamps, False)).sum())
+
+
+def _answered(frame: pd.DataFrame, rules: tuple[ItemRule, ...],
+              caches: list[dict[Any, bool]]) -> np.ndarray:
+    """Rows with at least one valid answer, by the same coding as the pass."""
+    answered = np.zeros(len(frame), bool)
+    for rule, cache in zip(rules, caches, strict=True):
+        column = frame[rule.column]
+        for value in column.unique():
+            if value not in cache:
+                cache[value] = rule.code(value if value.strip() else None)[0] > 0
+        answered |= column.map(cache).to_numpy(dtype=bool)
+    return answered
+
+
+def _text_batches(path: Path, fmt: str, layout: TextLayout | None,
+                  columns: list[str]) -> Iterator[pd.DataFrame]:
+    """The file's columns as text, batch by batch in file order (blank cells as "")."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(columns=columns):
+            yield batch.to_pandas().astype("string").fillna("")
+        return
+    import pyarrow.csv as csv
+
+    read = csv.ReadOptions(encoding=layout.encoding.replace("utf-8-sig", "utf8"),
+                           block_size=BLOCK_BYTES, skip_rows=layout.skip_lines)
+    parse = csv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True)
+    convert = csv.ConvertOptions(include_columns=columns,
+                                 column_types=dict.fromkeys(columns, pa.string()),
+                                 strings_can_be_null=False)
     try:
-        client = Client(address, timeout=30, set_as_default=False)
-    except OSError as error:
-        raise InputError(f"could not reach the Dask scheduler at {address!r} ({error}); check "
-                         "streaming.dask_scheduler in the project file") from None
-    with client, dask.config.set(scheduler=client):
-        yield
+        for batch in csv.open_csv(path, read_options=read, parse_options=parse,
+                                  convert_options=convert):
+            yield batch.to_pandas().astype("string").fillna("")
+    except pa.ArrowInvalid as error:
+        raise InputError(f"could not read the file while checking duplicate submissions: "
+                         f"{error}; set `stream: false` for this survey to read it in memory",
+                         str(path)) from None
 
 
 # ---- the streamed survey ------------------------------------------------------------------------
@@ -816,20 +1068,30 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
         else None
     log = CleaningLog()
     header = layout.header if layout else _parquet_header(path)
-    mapping, original = _match(path, fmt, header, q, log, spec.read.format)
+    mapping, original, stamp = _match(path, fmt, header, q, log, spec.read.format)
     rules = _rules(q, mapping, original, path)
+    settings_dup = _duplicate_settings(project, name)
+    try:
+        scan = scan_duplicates(path, fmt, layout, q, mapping, original, stamp, rules,
+                               settings_dup["window_seconds"])
+    except InputError as error:  # the sums can still be made: say what was not checked
+        scan = None
+        log.add(str(path), None, None, None, Action.NOTED, Reason.FORMAT,
+                f"duplicate submissions not checked: {error}")
     plan = StreamPlan(path=path, format=fmt, rules=rules, sets=item_sets(q),
                       pairwise=_pairwise(project, spec),
                       delimiter=layout.delimiter if layout else ",",
                       encoding=layout.encoding if layout else "utf8",
                       chunk_rows=settings.chunk_rows or DEFAULT_CHUNKSIZE,
                       scheduler=settings.dask_scheduler,
+                      scheduler_timeout=settings.scheduler_timeout,
                       text_items=bool(layout and layout.textual([r.column for r in rules])))
     facts = ReadFacts()
+    drop = scan.positions if scan and settings_dup["policy"] == "exclude" else None
     if plan.scheduler:
-        tally = _dask_tally(plan, layout, progress)
+        tally = _dask_tally(plan, layout, progress, drop)
     else:
-        tally, plan = _local_tally(plan, layout, progress, facts)
+        tally, plan = _local_tally(plan, layout, progress, facts, drop)
     if layout is not None:
         _check_quotes(plan, layout, tally.rows_read, facts)
     responses = Responses(pd.DataFrame(columns=[item.id for item in q.items], dtype=float),
@@ -840,7 +1102,13 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
         log_repairs(log, str(path), [dataclasses.replace(repair, record=rows_at((seq, index)))
                                      for seq, index, repair in facts.repairs],
                     layout.header if layout else [], lambda row: row)
-    kept = _log_tally(log, str(path), plan, tally, q)
+    kept = _log_tally(log, str(path), plan, tally, q, scan, settings_dup["policy"])
+    responses.duplicates = {
+        **settings_dup, "evidence": scan.evidence if scan else [],
+        "found": len(scan.positions) if scan else 0,
+        "excluded": len(scan.positions) if scan and drop is not None else 0,
+        "unreadable_times": scan.unreadable if scan else 0, **tally.patterns.summary()}
+    note_identical(log, str(path), responses.duplicates)
     moments = {
         (("ikm",) if item_set.own_rows else ()) + item_set.items:
             _finish(item_set.items, parts, plan.pairwise, None)
@@ -858,6 +1126,13 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
     })
 
 
+def _duplicate_settings(project: Project, name: str) -> dict[str, Any]:
+    from surveyq.pipeline import duplicate_options
+
+    options = duplicate_options(project, name)
+    return {"policy": options["duplicates"], "window_seconds": float(options["duplicate_window"])}
+
+
 def _parquet_header(path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
@@ -868,8 +1143,9 @@ def _parquet_header(path: Path) -> list[str]:
 
 
 def _match(path: Path, fmt: str, header: list[str], q: Questionnaire, log: CleaningLog,
-           declared: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    """Item id -> header as matching sees it, and that header -> the file's column name."""
+           declared: str | None) -> tuple[dict[str, str], dict[str, str], str | None]:
+    """Item id -> header as matching sees it, that header -> the file's column name, and the
+    file's submission-time column (a form export's), if any."""
     from surveyq.readers import _apply_flavour
     from surveyq.readers.flavours import detect_flavour
     from surveyq.readers.table import RawTable
@@ -888,7 +1164,8 @@ def _match(path: Path, fmt: str, header: list[str], q: Questionnaire, log: Clean
     mapping = match_columns(raw, q, log)
     if log.fatal:
         raise InputError("; ".join(entry.message for entry in log.fatal), str(path))
-    return mapping, original
+    stamp = original.get(raw.timestamp_column) if raw.timestamp_column else None
+    return mapping, original, stamp
 
 
 def _rules(q: Questionnaire, mapping: dict[str, str], original: dict[str, str],
@@ -926,13 +1203,15 @@ def _log_layout(log: CleaningLog, file: str, layout: TextLayout | None,
                 f"{_SEPARATOR_NAMES.get(layout.delimiter, repr(layout.delimiter))}")
     where = f"on Dask scheduler {plan.scheduler}" if plan.scheduler else "in batches"
     log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
-            f"streamed {where}: only the {len(plan.rules)} item columns were read; "
-            "profile fields, free text and duplicate submissions were not checked")
+            f"streamed {where}: only the {len(plan.rules)} item columns were summed; "
+            "profile fields and free text were not read")
 
 
 def _log_tally(log: CleaningLog, file: str, plan: StreamPlan, tally: StreamTally,
-               q: Questionnaire) -> int:
-    """Log every cell set missing and the rows without answers; returns the rows kept."""
+               q: Questionnaire, scan: DuplicateScan | None = None,
+               policy: str = "exclude") -> int:
+    """Log every cell set missing, rows without answers and duplicate submissions; returns
+    the rows kept."""
     rows_at = _row_numbers(plan, tally)
     for cell in sorted(tally.cells.values(), key=lambda c: (c.item, -c.count)):
         rule = plan.rules[cell.item]
@@ -954,9 +1233,39 @@ def _log_tally(log: CleaningLog, file: str, plan: StreamPlan, tally: StreamTally
         log.add(file, rows[0], None, None, Action.ROW_EXCLUDED, Reason.NO_ANSWERS,
                 f"no valid answer to any item of {q.id} in {_rows_text(blank.count, rows)}",
                 blank.count)
-    kept = tally.rows_read - blank.count
+    excluded = _log_duplicates(log, file, plan, scan, policy) if scan else 0
+    kept = tally.rows_read - blank.count - excluded
     log.files[file] = {"rows_in_file": tally.rows_read, "rows_kept": kept}
     return kept
+
+
+_KIND_TEXT = {1: (Reason.DUPLICATE_ROW, "exact copies of an earlier row with the same "
+                                        "respondent id"),
+              2: (Reason.DUPLICATE_ID, "the respondent id of an earlier row, other answers"),
+              3: (Reason.DUPLICATE_ROW, "the same answers and fields as an earlier row "
+                                        "submitted within the window")}
+
+
+def _log_duplicates(log: CleaningLog, file: str, plan: StreamPlan, scan: DuplicateScan,
+                    policy: str) -> int:
+    """One entry per kind of duplicate submission, counting its rows; returns rows excluded."""
+    if policy == "keep":
+        if len(scan.positions):
+            log.add(file, int(scan.positions[0]) + plan.first_row, None, None, Action.NOTED,
+                    Reason.DUPLICATE_ROW, f"{len(scan.positions)} row(s) look like duplicate "
+                    "submissions: kept (duplicates: keep)", len(scan.positions))
+        return 0
+    for kind, (reason, what) in _KIND_TEXT.items():
+        rows = scan.positions[scan.kinds == kind] + plan.first_row
+        if not len(rows):
+            continue
+        action = Action.ROW_EXCLUDED if policy == "exclude" else Action.NOTED
+        done = "excluded" if policy == "exclude" else "flagged and kept (duplicates: flag)"
+        log.add(file, int(rows[0]), None, None, action, reason,
+                f"duplicate submissions ({what}) in "
+                f"{_rows_text(len(rows), [int(r) for r in rows[:SAMPLE_ROWS]])}: {done}",
+                len(rows))
+    return len(scan.positions) if policy == "exclude" else 0
 
 
 def _row_numbers(plan: StreamPlan, tally: StreamTally) -> Callable[[tuple[int, int]], int]:

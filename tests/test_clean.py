@@ -181,9 +181,11 @@ def test_identical_rows_are_kept_when_the_file_has_only_item_columns():
     doc["fields"] = []
     resp = clean(raw_table(records), parse_questionnaire(doc, "t.yaml"))
     assert resp.n == 2
+    # Issue 11 point 1: identical answers are counted under their own reason, since they
+    # are never a duplicate submission by themselves (was a duplicate_row note).
     assert (
         "cannot be told from double submissions"
-        in entries(resp, "duplicate_row")["message"].iloc[0]
+        in entries(resp, "identical_answers")["message"].iloc[0]
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from surveyq.outputs import neutralise_formula, write_atomic
+from surveyq.outputs import neutralise_formula, neutralise_frame, write_atomic
 from surveyq.report.i18n import LOCALES, format_number, labels
 
 __all__ = [
@@ -952,10 +952,7 @@ def _slug(key: str) -> str:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark (Excel reads Indonesian text right), formulas neutralised."""
-    safe = frame.rename(columns=spreadsheet_text)
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(spreadsheet_text)
+    safe = neutralise_frame(frame)
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -452,6 +452,12 @@ def _interval(ikm: dict[str, Any]) -> dict[str, Any] | None:
 def _ikm_sentence(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
     ikm = _analysis(survey, "ikm")
     interval = _interval(ikm) if ikm else None
+    if ikm and not interval and ikm.get("interval_missing"):
+        s = ikm["summary"]
+        return [_text(ctx.t["summary"]["ikm_sentence_no_interval"].format(
+            survey=ctx.text(survey["title"]), converted=ctx.num(s["converted"], "converted"),
+            band=_band(ctx, s["band"], _band_names(ctx, [s])), n=ctx.int(s["n"]),
+            reason=ikm["interval_missing"]))]
     if not ikm or not interval:
         return []
     s = ikm["summary"]
@@ -520,8 +526,8 @@ def _data_quality(ctx: _Context, results: dict[str, Any]) -> list[Block]:
     for _, survey in _surveys(results):
         title = ctx.text(survey["title"])
         blocks += [_heading(title), *_streamed(ctx, survey),
-                   _accounting(ctx, survey, title), _log(ctx, survey, title),
-                   _n_used(ctx, survey, title)]
+                   _accounting(ctx, survey, title), *_duplicates(ctx, survey),
+                   _log(ctx, survey, title), _n_used(ctx, survey, title)]
         if survey["problems"]:
             blocks += [_subheading(ctx.t["data_quality"]["problems"]), _list(survey["problems"])]
     return blocks
@@ -560,6 +566,29 @@ def _exclusions(ctx: _Context, record: dict[str, Any]) -> str:
     parts = [f"{ctx.t['reasons'].get(key, key)}: {ctx.int(value)}"
              for key, value in record.items() if key not in _ACCOUNTING_KEYS and value]
     return "; ".join(parts) or ctx.t["none"]
+
+
+def _duplicates(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
+    """How duplicate submissions were judged, and how many identical answer patterns there are."""
+    found = survey.get("duplicates")
+    if not found:
+        return []
+    t = ctx.t["data_quality"]
+    evidence = (t["duplicates_evidence"].format(evidence="; ".join(found["evidence"]))
+                if found["evidence"] else t["duplicates_no_evidence"])
+    policy = t["duplicates_policy"].get(found["policy"], found["policy"])
+    sentences = [evidence]
+    if found["evidence"]:
+        sentences.append(t["duplicates_found"].format(found=ctx.int(found["found"]),
+                                                      policy=policy))
+    if found["identical_answer_rows"]:
+        sentences.append(t["identical"].format(
+            rows=ctx.int(found["identical_answer_rows"]),
+            patterns=ctx.int(found["identical_answer_patterns"]),
+            largest=ctx.int(found["largest_pattern"])))
+    else:
+        sentences.append(t["identical_none"])
+    return [_text(" ".join(sentences))]
 
 
 def _log(ctx: _Context, survey: dict[str, Any], title: str) -> Block:
