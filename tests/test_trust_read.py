@@ -514,3 +514,49 @@ def test_one_long_text_aliased_many_times_is_refused(tmp_path):
     path.write_text(f's: &s "{"x" * 100_000}"\nl: [{", ".join(["*s"] * 500)}]\n')
     with pytest.raises(InputError, match="aliases expand it beyond"):
         read_yaml(path)
+
+
+def _long_file(stray_at: int | None = None, closed_at: int | None = None,
+               latin_at: int | None = None) -> bytes:
+    """200 respondents; a stray quote, its closing quote and a Windows-1252 byte planted."""
+    lines = [b"id,U1,U2,U3,U4,Saran"]
+    for number in range(1, 201):
+        saran = b"ok"
+        if number == stray_at:
+            saran = b'"lupa ditutup'
+        elif number == closed_at:
+            saran = b'"ditutup"'
+        elif number == latin_at:
+            saran = b"caf\xe9"
+        elif number % 10 == 0:
+            saran = '"dua baris,\nsebagai ""jawaban"" \u2265 2"'.encode()
+        codes = ",".join(str((number * step) % 4 + 1) for step in (1, 2, 3, 5)).encode()
+        lines.append(b"%d,%s,%s" % (number, codes, saran))
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    import surveyq.streamed as streamed
+
+    monkeypatch.setattr(streamed, "HEAD_BYTES", 512)
+    monkeypatch.setattr(streamed, "BLOCK_BYTES", 700)
+
+
+def test_streamed_blocks_find_a_quote_after_the_head(tmp_path, small_blocks):
+    # Respondent 150 opens the quote, 190 closes it. Respondents 10, 20, ..., 140 answer in
+    # two lines, so respondent 150 is on text line 150 + 1 (header) + 14 = 165.
+    (tmp_path / "answers.csv").write_bytes(_long_file(stray_at=150, closed_at=190))
+    with pytest.raises(InputError, match=r"quote opened on line 165 runs to line"):
+        run_project(project(tmp_path, "answers.csv", stream=True), out=tmp_path / "out")
+    with pytest.raises(InputError, match=r"quote opened on line 165 runs to line"):
+        read_raw(tmp_path / "answers.csv")
+
+
+def test_streamed_blocks_repair_a_byte_after_the_head(tmp_path, small_blocks):
+    (tmp_path / "answers.csv").write_bytes(_long_file(latin_at=123))
+    result = run_project(project(tmp_path, "answers.csv", stream=True), out=tmp_path / "out")
+    assert result.results["surveys"]["skm"]["n"] == 200
+    repaired = [(r["row"], r["column"]) for r in _log_rows(tmp_path / "out")
+                if r["action"] == "cell_repaired"]
+    assert repaired == [("124", "Saran")]    # respondent 123 is row 124 (header row 1)
