@@ -129,9 +129,11 @@ class QuoteProblem:
 
 @dataclass
 class QuoteScanner:
-    """Reads records from lines and finds a quote that never closes (see the module doc).
+    """Reads records and finds a quote that never closes (see the module doc).
 
-    Iterate :meth:`records` to get every record, then call :meth:`problem`.
+    :meth:`read_text` reads text in memory; :meth:`records` a stream of lines (a file, read
+    in constant memory but for the records kept for checking). Then :meth:`problem` says
+    what is wrong, if anything.
     """
 
     delimiter: str
@@ -297,6 +299,3 @@ def scan(lines: Iterable[str], delimiter: str, first_line: int = 1) -> QuoteProb
         pass
     return scanner.problem()
 
-
-def scan_text(text: str, delimiter: str) -> QuoteProblem | None:
-    return scan(io.StringIO(text, newline=""), delimiter)
