@@ -182,7 +182,9 @@ class Item(BaseModel):
 
     ``column`` is the header in the export (a column name, or the full question text of a
     Google Forms export; matching ignores case, spacing and punctuation); ``columns`` lists
-    alternatives; ``column_pattern`` is a regular expression searched in the header.
+    alternatives; ``column_pattern`` is a regular expression searched in the header (bounded
+    in time: a pattern that backtracks without end is refused, see
+    :func:`surveyq.clean.match_columns`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

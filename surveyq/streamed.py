@@ -636,7 +636,8 @@ def _check_quotes(plan: StreamPlan, layout: TextLayout, rows_read: int,
     again, by the in-memory reader's scanner (:mod:`surveyq.readers.quotes`).
     """
     lines = facts.lines if facts.counted else _count_lines(plan.path)
-    if lines > rows_read + 1 + layout.skip_lines:
+    header_lines = max(layout.header_bytes.count(b"\n"), 1)
+    if lines > rows_read + header_lines + layout.skip_lines:
         error = _quote_error(plan, layout)
         if error is not None:
             raise error
@@ -759,6 +760,7 @@ def _dask_tally(plan: StreamPlan, layout: TextLayout | None, callback: RowProgre
         frame = dd.read_csv(plan.path, usecols=plan.columns, dtype=str, na_filter=False,
                             keep_default_na=False, sep=layout.delimiter,
                             encoding=layout.encoding, skiprows=layout.skip_lines,
+                            encoding_errors="replace",  # a stray byte: U+FFFD, not a crash
                             blocksize=64 << 20)
     with _scheduler(plan.scheduler, plan.scheduler_timeout):
         masks = _partition_drops(dask, frame, drop)

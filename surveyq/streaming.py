@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from surveyq.errors import InputError
+from surveyq.files import check_regular_file
 from surveyq.moments import (
     _LARGEST_CODE,
     KERNEL_BLOCK_ROWS,
@@ -167,6 +168,8 @@ def moments_from_csv(
     (3, 1, [3.0, 3.0])
     """
     names = _item_names(items)
+    if os.path.lexists(path):  # a pipe or device would block; a missing file is said below
+        check_regular_file(path)
     if block_size is None:
         block_size = _default_block_size(path)
     options = {"chunksize": chunksize, "missing_codes": missing_codes,

@@ -16,6 +16,7 @@ from surveyq.io import RawTable, read_raw
 from surveyq.log import CleaningLog, Reason
 from surveyq.pipeline import run_project
 from surveyq.questionnaire import parse_questionnaire
+from surveyq.readers.table import UnsavedFormula
 
 DEMO = demo_project_path().parent
 
@@ -99,7 +100,7 @@ def _synthetic_raw(records, file="x.csv"):
     )
 
 
-def test_every_reason_code_can_occur(demo):
+def test_every_reason_code_can_occur(demo, tmp_path):
     seen = set()
     for run in demo.surveys.values():
         seen |= set(run.responses.log.to_frame()["reason"])
@@ -126,6 +127,11 @@ def test_every_reason_code_can_occur(demo):
     )
     resp = clean(_synthetic_raw([{"A": 9, "B": "2,5", "C": 1}, {"A": 1, "B": 2, "C": 3}]), q)
     seen |= set(resp.log.to_frame()["reason"])
+    # Issue 11 added boolean_cell, formula_without_value (cells) and nul_byte (a repair).
+    odd = clean(_synthetic_raw([{"A": True, "B": UnsavedFormula("=A2"), "C": 1, "D": 2}]), q)
+    seen |= set(odd.log.to_frame()["reason"])
+    (tmp_path / "nul.csv").write_bytes(b"A,B\n1,x\x00y\n")
+    seen |= set(read_raw(tmp_path / "nul.csv").log.to_frame()["reason"])
     assert seen == {reason.value for reason in Reason}
 
 

@@ -104,9 +104,9 @@ def test_quote_swallowing_rows_names_the_line_where_it_opened():
     with pytest.raises(InputError) as error:
         read_raw(FIXTURES / "quote_swallows_rows.csv")
     message = str(error.value)
-    # Respondent 5 is text line 6; lines 7-40 (respondents 6-39) are swallowed: 34.
+    # Respondent 5 is text line 6; lines 7-41 (respondents 6-40) are swallowed: 35.
     assert "quote_swallows_rows.csv" in message
-    assert "quote opened on line 6" in message and "swallows 34 line(s)" in message
+    assert "quote opened on line 6" in message and "swallows 35 line(s)" in message
     assert "remove the stray" in message
 
 
@@ -478,14 +478,14 @@ def test_binary_file_named_csv_is_still_refused(tmp_path):
 
 
 def test_quote_opened_on_the_first_respondent_is_found_without_other_records(tmp_path):
-    # Line 2 opens a quote that respondent 12's quoted answer on line 13 closes: lines 3-12
-    # (10 respondents) are swallowed and no respondent is left on a line of its own.
+    # Line 2 opens a quote that respondent 12's quoted answer on line 13 closes: lines 3-13
+    # (11 respondents) are swallowed and no respondent is left on a line of its own.
     lines = ["id,U1,U2,U3,U4,Saran", '1,1,2,3,4,"mulai']
     lines += [f"{number},2,3,4,1,ok" for number in range(2, 12)]
     lines.append('12,3,4,1,2,"akhir"')
     path = tmp_path / "first.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"line 2 runs to line 13 and swallows 10 line"):
+    with pytest.raises(InputError, match=r"line 2 runs to line 13 and swallows 11 line"):
         read_raw(path)
 
 
@@ -514,3 +514,64 @@ def test_one_long_text_aliased_many_times_is_refused(tmp_path):
     path.write_text(f's: &s "{"x" * 100_000}"\nl: [{", ".join(["*s"] * 500)}]\n')
     with pytest.raises(InputError, match="aliases expand it beyond"):
         read_yaml(path)
+
+
+def _long_file(stray_at: int | None = None, closed_at: int | None = None,
+               latin_at: int | None = None) -> bytes:
+    """200 respondents; a stray quote, its closing quote and a Windows-1252 byte planted."""
+    lines = [b"id,U1,U2,U3,U4,Saran"]
+    for number in range(1, 201):
+        saran = b"ok"
+        if number == stray_at:
+            saran = b'"lupa ditutup'
+        elif number == closed_at:
+            saran = b'"ditutup"'
+        elif number == latin_at:
+            saran = b"caf\xe9"
+        elif number % 10 == 0:
+            saran = '"dua baris,\nsebagai ""jawaban"" \u2265 2"'.encode()
+        codes = ",".join(str((number * step) % 4 + 1) for step in (1, 2, 3, 5)).encode()
+        lines.append(b"%d,%s,%s" % (number, codes, saran))
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    import surveyq.streamed as streamed
+
+    monkeypatch.setattr(streamed, "HEAD_BYTES", 512)
+    monkeypatch.setattr(streamed, "BLOCK_BYTES", 700)
+
+
+def test_streamed_blocks_find_a_quote_after_the_head(tmp_path, small_blocks):
+    # Respondent 150 opens the quote, 190 closes it. Respondents 10, 20, ..., 140 answer in
+    # two lines, so respondent 150 is on text line 150 + 1 (header) + 14 = 165.
+    (tmp_path / "answers.csv").write_bytes(_long_file(stray_at=150, closed_at=190))
+    with pytest.raises(InputError, match=r"quote opened on line 165 runs to line"):
+        run_project(project(tmp_path, "answers.csv", stream=True), out=tmp_path / "out")
+    with pytest.raises(InputError, match=r"quote opened on line 165 runs to line"):
+        read_raw(tmp_path / "answers.csv")
+
+
+def test_streamed_blocks_repair_a_byte_after_the_head(tmp_path, small_blocks):
+    (tmp_path / "answers.csv").write_bytes(_long_file(latin_at=123))
+    result = run_project(project(tmp_path, "answers.csv", stream=True), out=tmp_path / "out")
+    assert result.results["surveys"]["skm"]["n"] == 200
+    repaired = [(r["row"], r["column"]) for r in _log_rows(tmp_path / "out")
+                if r["action"] == "cell_repaired"]
+    assert repaired == [("124", "Saran")]    # respondent 123 is row 124 (header row 1)
+
+
+def test_every_field_quoted_and_one_closing_quote_missing(tmp_path):
+    # A Google Forms export quotes every field; line 9 lacks its last quote, so the next
+    # respondent's first quote closes it and respondent 8 swallows respondent 9 (line 10).
+    rows = [f'"2025/01/{day:02d}","Responden {day:02d}","Setuju"' for day in range(1, 21)]
+    rows[7] = rows[7][:-1]
+    path = tmp_path / "gforms.csv"
+    path.write_text('"Timestamp","Nama","Q1"\n' + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 9 runs to line 10 and swallows 1 line"):
+        read_raw(path)
+    rows[7] += '"'
+    rows[3] = '"2025/01/04","Responden 04","Setuju, ""sekali""\nkata dia"'   # legitimate
+    path.write_text('"Timestamp","Nama","Q1"\n' + "\n".join(rows) + "\n", encoding="utf-8")
+    assert len(read_raw(path).rows) == 20

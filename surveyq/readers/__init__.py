@@ -8,6 +8,7 @@ summary and blank rows), :mod:`.flavours` (Google Forms, Kobo/ODK, LimeSurvey).
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +102,12 @@ def read_raw(
 def _check_options(file: str, encoding: Any, delimiter: Any, sheet: Any, header_row: Any) -> None:
     if encoding is not None and not isinstance(encoding, str):
         raise InputError(f"encoding must be a codec name such as 'cp1252', not {encoding!r}", file)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}; use a codec name such as utf-8, "
+                             "cp1252, latin-1 or cp949", file) from None
     if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1
                                       and delimiter not in "\"\r\n"):
         raise InputError(f"delimiter must be one character such as ',' ';' or '\\t', "

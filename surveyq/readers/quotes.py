@@ -12,7 +12,11 @@ respondents vanish into one cell. A record is refused when
   shape -- digits, letters and punctuation -- as seen in that column), and these lines are
   at least half of the lines inside the field. When no record but the header sits on one
   line (the quote opened on the first respondent), at least two lines and three quarters
-  of them must have the file's width.
+  of them must have the file's width; or
+* its multi-line quoted field is closed by a quote followed by more text (a well-formed
+  closing quote is followed by the separator or the line end) on a line that, read alone,
+  has the file's width: the quote of the next record's first field closed it. This is how
+  a missing quote shows where every field is quoted.
 
 Free text seldom has exactly the file's number of separators per line, and then its pieces
 do not look like the file's answers; a swallowed respondent does both. The file needs at
@@ -125,9 +129,11 @@ class QuoteProblem:
 
 @dataclass
 class QuoteScanner:
-    """Reads records from lines and finds a quote that never closes (see the module doc).
+    """Reads records and finds a quote that never closes (see the module doc).
 
-    Iterate :meth:`records` to get every record, then call :meth:`problem`.
+    :meth:`read_text` reads text in memory; :meth:`records` a stream of lines (a file, read
+    in constant memory but for the records kept for checking). Then :meth:`problem` says
+    what is wrong, if anything.
     """
 
     delimiter: str
@@ -245,17 +251,33 @@ class QuoteScanner:
                    seen: list[set[str]]) -> QuoteProblem | None:
         for opened, closed in quoted_fields(raw, self.delimiter):
             inside = raw[opened + 1:closed]
-            lines = _NEWLINE.split(inside)[1:-1]   # whole lines only, not the ends
-            lines = [line for line in lines if line.strip()]
-            if not lines:
+            if not _NEWLINE.search(inside):
                 continue
+            lines = [line for line in _NEWLINE.split(inside)[1:-1] if line.strip()]
             hits = sum(self._record_like(line, width, seen) for line in lines)
             # Without other records to compare shapes with, only the width tells: ask more.
             enough = 2 * hits >= len(lines) if seen else hits >= 2 and 4 * hits >= 3 * len(lines)
-            if hits and enough:
+            if not (hits and enough):
+                hits = 0
+            hits += self._closed_inside_a_record(raw, closed, width)
+            if hits:
                 line = first + _lines_before(raw, opened)
                 return QuoteProblem(line, line + _lines_before(inside, len(inside)), hits)
         return None
+
+    def _closed_inside_a_record(self, raw: str, closed: int | None, width: int) -> bool:
+        """A multi-line field whose closing quote is followed by more text (``"d"...``) closed
+        on the quote that opens the next record's field: that line is a whole record.
+
+        Where every field is quoted, a missing closing quote swallows just one line break,
+        and the next respondent's first quote closes the field. A well-formed closing quote
+        is always followed by the separator or the end of the line.
+        """
+        if closed is None or raw[closed + 1:closed + 2] in ("", self.delimiter, "\r", "\n"):
+            return False
+        start = max(raw.rfind("\n", 0, closed), raw.rfind("\r", 0, closed)) + 1
+        end = _NEWLINE.search(raw, closed)
+        return self._record_like(raw[start:end.start() if end else len(raw)], width, [])
 
     def _record_like(self, line: str, width: int, seen: list[set[str]]) -> bool:
         try:
@@ -277,6 +299,3 @@ def scan(lines: Iterable[str], delimiter: str, first_line: int = 1) -> QuoteProb
         pass
     return scanner.problem()
 
-
-def scan_text(text: str, delimiter: str) -> QuoteProblem | None:
-    return scan(io.StringIO(text, newline=""), delimiter)
