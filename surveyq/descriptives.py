@@ -52,7 +52,9 @@ class MeanInterpretation:
     width : float
         Class width (scale_max - scale_min) / k.
     classes : DataFrame
-        One row per class: ``class`` (1 = lowest), ``lower``, ``upper``, ``label``.
+        One row per class: ``class`` (1 = lowest), ``lower``, ``upper``, ``label`` and
+        ``printed_lower``, the lower end as a thesis prints it for means given to two decimals
+        (``lower + 0.01`` from the second class on: 1.00-1.80, 1.81-2.60, ...).
     means : DataFrame
         One row per mean: ``mean``, ``class``, ``label`` (NaN means get no class).
     notes : tuple of str
@@ -170,6 +172,8 @@ def interpret_mean(
         "upper": low + width * np.arange(1, k + 1),
         "label": label_tuple,
     })
+    class_table["printed_lower"] = class_table["lower"] + np.where(class_table["class"] > 1,
+                                                                   0.01, 0.0)
     notes = [f"class width = ({high:g} - {low:g}) / {k} = {width:.4g}; a mean on a boundary "
              "belongs to the lower class"]
     if missing.any():
