@@ -232,7 +232,7 @@ def regression(run: SurveyRun) -> dict[str, Any]:
         "labels": {v.name: v.label for v in chosen},
         "score": {v.name: v.score for v in chosen},
         "coefficients": result.coefficients.reset_index().to_dict("records"),
-        "summary": result.summary.to_dict(),
+        "summary": {**result.summary.to_dict(), "n": int(result.summary["n"])},
         "anova": result.anova.reset_index().to_dict("records"),
         "glejser": result.glejser.reset_index().to_dict("records"),
         "residual_normality": None if normal is None else {
