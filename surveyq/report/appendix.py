@@ -735,7 +735,7 @@ def _thesis_normality(s: _Survey) -> list[Table]:
         return []
     c, records = s.cols, result.get("variables") or []
     columns: list[Column] = [
-        (c["variable"], "variable", None), (c["name"], _variable_label(s), None),
+        (c["variable"], "variable", None),
         (c["ks_statistic"], "ks_statistic", D3), (c["df"], "ks_df", INT),
         (c["ks_p"], "ks_p_value", D3), (c["ks_p_spss"], "ks_p_display", None),
         (c["sw_statistic"], "sw_statistic", D3), (c["df"], "sw_df", INT),
@@ -754,7 +754,7 @@ def _thesis_construct(s: _Survey) -> list[Table]:
     c = s.cols
     records = [r for r in result.get("variables") or [] if not r.get("error")]
     columns: list[Column] = [
-        (c["variable"], "variable", None), (c["name"], _variable_label(s), None),
+        (c["variable"], "variable", None),
         (c["n"], "n", INT), (c["kmo"], "kmo", D3), (c["chi2"], "bartlett_chi2", D3),
         (c["df"], "bartlett_df", INT), (c["p_value_plain"], "bartlett_p", D3),
         (c["components"], "n_factors", INT)]
@@ -788,7 +788,7 @@ def _thesis_omega(s: _Survey) -> list[Table]:
         return []
     c, records = s.cols, result.get("variables") or []
     columns: list[Column] = [
-        (c["variable"], "variable", None), (c["name"], _variable_label(s), None),
+        (c["variable"], "variable", None),
         (c["k"], "k", INT), (c["n"], "n", INT), (c["omega"], "omega_total", D3),
         (c["cr"], "composite_reliability", D3), (c["ave"], "ave", D3),
         (c["sqrt_ave"], "sqrt_ave", D3)]
@@ -814,13 +814,11 @@ def _thesis_regression(s: _Survey) -> list[Table]:
         (c["n"], "n", INT), (c["multiple_r"], "r", D3), (c["r2"], "r2", D3),
         (c["adj_r2"], "adj_r2", D3),
         (c["se_estimate"], "se_estimate", D3), (c["durbin_watson"], "durbin_watson", D3)]
-    normal = result.get("residual_normality") or {}
-    summary = {**result["summary"], **{f"residual_{k}": v for k, v in normal.items()}}
-    summary_columns += [
-        (c["residual_ks"], "residual_ks_statistic", D3),
-        (c["residual_ks_p"], "residual_ks_p_value", D3),
-        (c["residual_sw"], "residual_sw_statistic", D3),
-        (c["residual_sw_p"], "residual_sw_p_value", D3)]
+    normal = result.get("residual_normality")
+    residual_columns: list[Column] = [
+        (c["n"], "n", INT), (c["ks_statistic"], "ks_statistic", D3),
+        (c["ks_p"], "ks_p_value", D3), (c["ks_p_spss"], "ks_p_display", None),
+        (c["sw_statistic"], "sw_statistic", D3), (c["sw_p"], "sw_p_value", D3)]
     anova_columns: list[Column] = [
         (c["anova_source"], lambda r: s.t["anova_sources"][r["source"]], None),
         (c["ss"], "ss", D3), (c["df"], "df", INT), (c["ms"], "ms", D3), (c["f"], "f", D3),
@@ -833,12 +831,14 @@ def _thesis_regression(s: _Survey) -> list[Table]:
         (c["term"], term, None), (c["b"], "B", D3), (c["t"], "t", D3),
         (c["p_value_plain"], "p_value", D3)]
     return [
-        s.table("thesis_model_summary", summary_columns, [summary], note),
+        s.table("thesis_model_summary", summary_columns, [result["summary"]], note),
         s.table("thesis_anova", anova_columns, result.get("anova") or []),
         s.table("thesis_coefficients", coefficient_columns, result.get("coefficients") or [],
                 note),
         s.table("thesis_glejser", glejser_columns, result.get("glejser") or [],
                 s.t["notes"]["thesis_glejser"]),
+        *([s.table("thesis_residuals", residual_columns, [normal],
+                   s.t["notes"]["thesis_normality"])] if normal else []),
     ]
 
 
