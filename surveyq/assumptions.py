@@ -51,6 +51,18 @@ class Normality:
         return spss_ks_p(self.ks_p_value)
 
     @property
+    def ks(self) -> pd.Series:
+        """Kolmogorov-Smirnov (Lilliefors): ``statistic``, ``df``, ``p_value``."""
+        return pd.Series({"statistic": self.ks_statistic, "df": self.n,
+                          "p_value": self.ks_p_value}, name="kolmogorov_smirnov")
+
+    @property
+    def shapiro(self) -> pd.Series:
+        """Shapiro-Wilk: ``statistic`` (W), ``df``, ``p_value``."""
+        return pd.Series({"statistic": self.sw_statistic, "df": self.n,
+                          "p_value": self.sw_p_value}, name="shapiro_wilk")
+
+    @property
     def normal(self) -> bool:
         """Both p-values above ``alpha`` (the usual thesis reading)."""
         return bool(self.ks_p_value > self.alpha and self.sw_p_value > self.alpha)

@@ -218,6 +218,13 @@ def test_normality_matches_nortest_and_shapiro(name):
                                               rel=1e-4, abs=1e-12)
 
 
+def test_normality_views_name_statistic_and_p():
+    result = sq.normality(NORMALITY["mtcars_mpg"]())
+    assert result.ks["statistic"] == result.ks_statistic
+    assert result.shapiro["p_value"] == result.sw_p_value
+    assert result.shapiro["df"] == 32
+
+
 def test_spss_prints_200_where_its_lilliefors_table_ends():
     assert spss_ks_p(0.8266) == ".200*"
     assert spss_ks_p(0.2) == ".200"

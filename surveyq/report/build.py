@@ -587,6 +587,12 @@ def _n_parts(ctx: _Context, survey: dict[str, Any], name: str, analysis: dict[st
     if name == "ikm":
         return [(t["ikm_index"], ctx.int(analysis["summary"]["n"])),
                 (t["ikm_elements"], _n_range(ctx, (e["n"] for e in analysis["elements"])))]
+    if name in ("descriptives", "normality", "construct_validity", "omega"):
+        return [(_variable_name(ctx, r), ctx.int(r["n"]) if "n" in r else r.get("error", ""))
+                for r in analysis["variables"]]
+    if name == "regression":
+        return [(ctx.t["thesis"]["regression_heading"].format(
+            y=analysis["y"], x=", ".join(analysis["x"])), ctx.int(analysis["summary"]["n"]))]
     return []
 
 
