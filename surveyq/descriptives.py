@@ -156,15 +156,12 @@ def interpret_mean(
                          f"{low:g}..{high:g}; check scale_min and scale_max")
     uppers = np.round(low + width * np.arange(1, k + 1), _BOUNDARY_DECIMALS)
     rounded = np.round(series.to_numpy(dtype=float), _BOUNDARY_DECIMALS)
-    position = np.searchsorted(uppers, rounded, side="left")
-    missing = ~np.isfinite(rounded)
-    classes = pd.array(np.where(missing, 0, np.minimum(position, k - 1) + 1), dtype="Int64")
-    classes[missing] = pd.NA
+    numbers = [None if np.isnan(m) else min(int(np.searchsorted(uppers, m)), k - 1) + 1
+               for m in rounded]
     frame = pd.DataFrame({
         "mean": series.to_numpy(dtype=float),
-        "class": classes,
-        "label": [None if m else label_tuple[c - 1] for m, c in
-                  zip(missing, np.where(missing, 1, classes.fillna(1)), strict=True)],
+        "class": pd.array(numbers, dtype="Int64"),
+        "label": [None if c is None else label_tuple[c - 1] for c in numbers],
     }, index=series.index)
     class_table = pd.DataFrame({
         "class": np.arange(1, k + 1),
@@ -176,8 +173,8 @@ def interpret_mean(
                                                                    0.01, 0.0)
     notes = [f"class width = ({high:g} - {low:g}) / {k} = {width:.4g}; a mean on a boundary "
              "belongs to the lower class"]
-    if missing.any():
-        notes.append(f"{int(missing.sum())} mean(s) are missing and have no class")
+    if None in numbers:
+        notes.append(f"{numbers.count(None)} mean(s) are missing and have no class")
     return MeanInterpretation(scale_min=low, scale_max=high, width=round(width, 12),
                               classes=class_table, means=frame, notes=tuple(notes))
 
