@@ -1623,7 +1623,21 @@ def _convention_rows(ctx: _Context, survey: dict[str, Any]) -> list[list[str]]:
         c = ipa["conventions"]
         rows += [[s["ipa_importance"], _value(ctx, c["importance_from"])],
                  [s["ipa_crosshair"], _value(ctx, c["crosshair"])]]
-    return rows + _ikm_conventions(ctx, _analysis(survey, "ikm"))
+    return rows + _ikm_conventions(ctx, _analysis(survey, "ikm")) + _thesis_conventions(ctx, survey)
+
+
+def _thesis_conventions(ctx: _Context, survey: dict[str, Any]) -> list[list[str]]:
+    s, values, rows = ctx.t["methods"]["settings"], ctx.t["methods"]["thesis_values"], []
+    if descriptives := _analysis(survey, "descriptives"):
+        rows += [[s["thesis_scores"], _scores_text(ctx, descriptives["variables"])],
+                 [s["thesis_labels"], ", ".join(_category_label(ctx, c) for c in next(
+                     (r["classes"] for r in descriptives["variables"] if r.get("classes")),
+                     []))]]
+    for name, key in (("normality", "normality"), ("construct_validity", "factor"),
+                      ("group_differences", "groups")):
+        if _analysis(survey, name):
+            rows.append([s[f"thesis_{key}"], values[key]])
+    return rows
 
 
 def _ikm_conventions(ctx: _Context, ikm: dict[str, Any] | None) -> list[list[str]]:
