@@ -582,7 +582,7 @@ def omega(items: pd.DataFrame, missing: str = "listwise") -> Omega:
         notes.append("items with a negative loading were reflected for omega (psych's flip); "
                      "check their keying: composite reliability uses the loadings as they are")
     names = [str(c) for c in items.columns]
-    loadings = pd.DataFrame({"minres": np.abs(minres) * np.sign(minres.sum() or 1),
+    loadings = pd.DataFrame({"minres": minres,
                              "ml": ml}, index=names)
     return Omega(omega_total=float(omega_total), composite_reliability=float(cr),
                  ave=float((ml**2).mean()), loadings=loadings, n=n, missing=missing,

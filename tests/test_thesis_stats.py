@@ -145,7 +145,8 @@ def test_factor_analysis_errors():
 # ---- omega, CR, AVE -----------------------------------------------------------------------------
 
 OMEGA_SETS = {f"bfi_{scale}": (lambda keys=keys: keyed(keys)) for scale, keys in BFI_KEYS.items()}
-OMEGA_SETS |= {"attitude": lambda: read("attitude"), "ability": lambda: read("ability")}
+OMEGA_SETS |= {"attitude": lambda: read("attitude"), "ability": lambda: read("ability"),
+               "bfi_A_raw": lambda: read("bfi")[["A1", "A2", "A3", "A4", "A5"]]}
 OMEGA_CASES = [(name, missing) for name in OMEGA_SETS for missing in ("listwise", "pairwise")
                if not (missing == "pairwise" and name == "attitude")]
 

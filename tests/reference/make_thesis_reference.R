@@ -150,7 +150,10 @@ for (name in names(factor_sets)) {
 
 # ---- omega, composite reliability, AVE -------------------------------------------------------
 
-omega_sets <- c(bfi_scales, list(attitude = attitude_data, ability = ability))
+# bfi_A_raw: agreeableness as shipped (A1 reverse-worded, not recoded): psych::omega reflects
+# it (flip = TRUE); composite reliability uses the signed ML loadings as they are.
+omega_sets <- c(bfi_scales, list(attitude = attitude_data, ability = ability,
+                                 bfi_A_raw = bfi[, paste0("A", 1:5)]))
 for (name in names(omega_sets)) {
   x <- omega_sets[[name]]
   for (missing in c("listwise", "pairwise")) {
