@@ -181,22 +181,52 @@ def construct_validity(run: SurveyRun) -> dict[str, Any]:
     options = _options(run)
 
     def compute(variable: ResolvedVariable) -> dict[str, Any]:
-        items = _item_frame(run, variable)
-        adequacy, sphericity = kmo(items), bartlett_sphericity(items)
-        fa = factor_analysis(items)
-        loadings = fa.loadings.assign(communality=fa.communalities)
-        return {"n": fa.n, "kmo": adequacy.overall, "bartlett_chi2": sphericity.chi2,
-                "bartlett_df": sphericity.df, "bartlett_p": sphericity.p_value,
-                "n_factors": fa.n_factors,
-                "msa": [{"item": k, "msa": v} for k, v in adequacy.items.items()],
-                "variance": fa.variance.reset_index().to_dict("records"),
-                "loadings": loadings.rename_axis("item").reset_index().to_dict("records"),
-                "notes": list(dict.fromkeys(adequacy.notes + fa.notes))}
+        return _factor_record(_item_frame(run, variable))
 
+    records = _each(run, compute)
+    if joint := _joint_predictors(run):
+        records.append(joint)
     return {"conventions": {"method": "pca", "rotation": "varimax", "missing": "listwise",
                             "kmo_threshold": options["kmo_threshold"],
                             "loading_threshold": options["loading_threshold"]},
-            "variables": _each(run, compute)}
+            "variables": records}
+
+
+def _factor_record(items: pd.DataFrame, owner: dict[str, str] | None = None) -> dict[str, Any]:
+    adequacy, sphericity = kmo(items), bartlett_sphericity(items)
+    fa = factor_analysis(items)
+    loadings = fa.loadings.assign(communality=fa.communalities).rename_axis("item")
+    if owner is not None:
+        loadings.insert(0, "variable", [owner[item] for item in loadings.index])
+    return {"n": fa.n, "kmo": adequacy.overall, "bartlett_chi2": sphericity.chi2,
+            "bartlett_df": sphericity.df, "bartlett_p": sphericity.p_value,
+            "n_factors": fa.n_factors,
+            "msa": [{"item": k, "msa": v} for k, v in adequacy.items.items()],
+            "variance": fa.variance.reset_index().to_dict("records"),
+            "loadings": loadings.reset_index().to_dict("records"),
+            "notes": list(dict.fromkeys(adequacy.notes + fa.notes))}
+
+
+def _joint_predictors(run: SurveyRun) -> dict[str, Any] | None:
+    """The items of every regression predictor factored together: do they part as the
+    variables say? (The construct validity of the instrument, as theses report it.)"""
+    spec = run.spec.regression
+    variables = _variables(run)
+    chosen = [variables[name] for name in spec.x] if spec is not None else []
+    chosen = [v for v in chosen if v.score != "gap"]
+    if len(chosen) < 2:
+        return None
+    owner = {item: v.name for v in chosen for item in v.items}
+    record: dict[str, Any] = {
+        "variable": "+".join(v.name for v in chosen), "joint": True, "score": chosen[0].score,
+        "label": {"id": f"Butir {', '.join(v.name for v in chosen)} bersama",
+                  "en": f"Items of {', '.join(v.name for v in chosen)} together"},
+        "items": list(owner), "k": len(owner)}
+    try:
+        record.update(_factor_record(run.responses.items[list(owner)], owner))
+    except AnalysisError as exc:
+        record["error"] = str(exc)
+    return record
 
 
 def omega(run: SurveyRun) -> dict[str, Any]:

@@ -172,3 +172,11 @@ def test_bad_variables_are_one_line_naming_the_key(tmp_path, extra, message):
 def test_regression_names_must_be_variables(tmp_path):
     with pytest.raises(InputError, match=r"surveys\.tiny\.regression\.y: unknown variable 'Y'"):
         load_project(write_project(tmp_path, "    variables:\n      A: {items: [P1, P2]}\n"))
+
+
+def test_construct_validity_also_factors_the_predictors_together(run):
+    records = by_variable(analysis(run, "construct_validity")["variables"])
+    joint = records["A+B"]
+    assert joint["joint"] and joint["k"] == 6 and joint["n"] == 9
+    assert {row["item"]: row["variable"] for row in joint["loadings"]} == {
+        "P1": "A", "P2": "A", "P3": "A", "P4": "B", "P5": "B", "P6": "B"}

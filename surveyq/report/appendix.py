@@ -770,7 +770,7 @@ def _thesis_construct(s: _Survey) -> list[Table]:
     tables.append(s.table("thesis_variance", variance_columns, variance_rows))
     width = max((r["n_factors"] for r in records), default=1)
     msa = {(r["variable"], m["item"]): m["msa"] for r in records for m in r["msa"]}
-    loading_rows = [{"variable": r["variable"], **row,
+    loading_rows = [{**row, "variable": r["variable"],
                      "msa": msa.get((r["variable"], row["item"]))}
                     for r in records for row in r["loadings"]]
     loading_columns: list[Column] = [

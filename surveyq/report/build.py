@@ -1323,12 +1323,14 @@ def _loadings_table(ctx: _Context, survey: dict[str, Any], record: dict[str, Any
     components = [f"C{j}" for j in range(1, record["n_factors"] + 1)]
     msa = {row["item"]: row["msa"] for row in record["msa"]}
     rows = []
+    joint = bool(record.get("joint"))
     for row in record["loadings"]:
         cells = [_cell(ctx.num(row[c], "r"), "strong" if abs(row[c]) >= threshold else "")
                  for c in components]
-        rows.append([row["item"], *cells, ctx.num(row["communality"], "r"),
-                     ctx.num(msa.get(row["item"]), "r")])
-    columns = [(t["item"], ""), *[(c, "num") for c in components], (t["communality"], "num"),
+        rows.append([*([row["variable"]] if joint else []), row["item"], *cells,
+                     ctx.num(row["communality"], "r"), ctx.num(msa.get(row["item"]), "r")])
+    columns = [*([(t["variable"], "")] if joint else []), (t["item"], ""),
+               *[(c, "num") for c in components], (t["communality"], "num"),
                (t["msa"], "num")]
     key = "loadings_caption" if len(components) > 1 else "component_caption"
     caption = t[key].format(variable=_variable_name(ctx, record),
