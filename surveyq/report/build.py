@@ -1366,9 +1366,12 @@ def _thesis_regression(ctx: _Context, survey: dict[str, Any], analysis: dict[str
         [[ctx.int(summary["n"]), ctx.num(summary["r"], "r"), ctx.num(summary["r2"], "r"),
           ctx.num(summary["adj_r2"], "r"), ctx.num(summary["se_estimate"], "stat"),
           ctx.num(summary["durbin_watson"], "stat")]])]
+    def blank(value: Any, text: str) -> str:  # SPSS leaves cells without a value empty
+        return text if _finite(value) else ""
+
     rows = [[t["sources"][r["source"]], ctx.num(r["ss"], "stat"), ctx.int(r["df"]),
-             ctx.num(r["ms"], "stat"), ctx.num(r["f"], "stat"),
-             ctx.p(r["p_value"]) if _finite(r["p_value"]) else ""] for r in analysis["anova"]]
+             blank(r["ms"], ctx.num(r["ms"], "stat")), blank(r["f"], ctx.num(r["f"], "stat")),
+             blank(r["p_value"], ctx.p(r["p_value"]))] for r in analysis["anova"]]
     blocks.append(_table(ctx, t["anova_caption"].format(survey=title),
                          [(t["source"], ""), (t["ss"], "num"), (t["df"], "num"),
                           (t["ms"], "num"), (t["f"], "num"), (t["sig"], "num")], rows))
