@@ -12,6 +12,15 @@ if TYPE_CHECKING:
 
 __all__ = ["ResolvedVariable", "resolve_variables", "thesis_problems"]
 
+#: Names of the roles for the labels of default variables (results carry both languages).
+ROLE_NAMES = {
+    "perception": {"id": "Persepsi", "en": "Perception"},
+    "expectation": {"id": "Harapan", "en": "Expectation"},
+    "importance": {"id": "Kepentingan", "en": "Importance"},
+    "satisfaction": {"id": "Kepuasan", "en": "Satisfaction"},
+    "item": {"id": "Butir", "en": "Items"},
+}
+
 
 @dataclass(frozen=True)
 class ResolvedVariable:
@@ -45,9 +54,10 @@ def resolve_variables(survey: SurveySpec, q: Questionnaire) -> dict[str, Resolve
 
 
 def _default_label(q: Questionnaire, role: str, dimension: str | None) -> dict[str, str]:
+    names = ROLE_NAMES.get(role, {"id": role, "en": role})
     if dimension is None:
-        return {"id": role, "en": role}
-    return {lang: q.group_label(dimension, lang) for lang in ("id", "en")}
+        return dict(names)
+    return {lang: f"{names[lang]} – {q.group_label(dimension, lang)}" for lang in ("id", "en")}
 
 
 def _resolve(name: str, spec: Variable, q: Questionnaire) -> ResolvedVariable:
