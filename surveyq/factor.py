@@ -278,6 +278,12 @@ class FactorAnalysis:
         column = "rotation_pct" if self.rotation != "none" else "pct_variance"
         return self.variance[column].iloc[: self.n_factors]
 
+    @property
+    def explained_variance_ratio(self) -> pd.Series:
+        """Sum of squared (rotated) loadings of each kept component over the number of items:
+        psych's "Proportion Var" (``explained_variance`` / 100)."""
+        return self.explained_variance / 100
+
     def to_frame(self) -> pd.DataFrame:
         """The rotated loadings with each item's communality."""
         return self.loadings.assign(communality=self.communalities)

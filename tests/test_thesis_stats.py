@@ -115,6 +115,8 @@ def test_pca_varimax_matches_psych_principal(name, missing):
     ss = expected_series(tag, "pca", "rotated_ss")
     np.testing.assert_allclose(result.variance["rotation_ss"].iloc[: result.n_factors], ss,
                                rtol=1e-6)
+    # psych's "Proportion Var" = SS loadings / number of items.
+    np.testing.assert_allclose(result.explained_variance_ratio, ss / len(communality), rtol=1e-6)
 
 
 def test_total_variance_explained_by_hand():
