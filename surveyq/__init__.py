@@ -7,12 +7,26 @@ The data flow one way (../shared/spec/design.md): raw export -> :func:`read_resp
 
 __version__ = "0.1.0"
 
-# Public API: re-exported from the modules that own each name. Note that ``surveyq.ikm`` and
+# Public API: re-exported from the modules that own each name. Note that ``surveyq.ikm``,
+# ``surveyq.omega``, ``surveyq.regression`` and
 # ``surveyq.servqual`` are the functions; import from the modules for everything else.
+from surveyq.assumptions import Normality, normality  # noqa: E402
 from surveyq.bands import BANDS, Band, BandTable, band_table, classify, round_half_up  # noqa: E402
 from surveyq.clean import Responses, clean, read_responses  # noqa: E402
+from surveyq.descriptives import MeanInterpretation, interpret_mean  # noqa: E402
 from surveyq.errors import AnalysisError, InputError, SurveyqError  # noqa: E402
+from surveyq.factor import (  # noqa: E402
+    Bartlett,
+    FactorAnalysis,
+    Kmo,
+    Omega,
+    bartlett_sphericity,
+    factor_analysis,
+    kmo,
+    omega,
+)
 from surveyq.finance import growth, productivity, value_for_money  # noqa: E402
+from surveyq.groups import GroupComparison, compare_groups  # noqa: E402
 from surveyq.ikm import Ikm, ikm, ikm_by, ikm_from_nrr, ikm_trend, sample_adequate, sample_size  # noqa: E402
 from surveyq.io import RawTable, read_raw  # noqa: E402
 from surveyq.lint import lint_scorecard  # noqa: E402
@@ -20,6 +34,7 @@ from surveyq.log import CleaningLog, LogEntry  # noqa: E402
 from surveyq.moments import Moments  # noqa: E402
 from surveyq.pipeline import run_project  # noqa: E402
 from surveyq.questionnaire import Questionnaire, Scale, load_questionnaire  # noqa: E402
+from surveyq.regression import Regression, regression  # noqa: E402
 from surveyq.reliability import Reliability, cronbach_alpha  # noqa: E402
 from surveyq.scorecard import (  # noqa: E402
     Scorecard,
@@ -113,4 +128,21 @@ __all__ = [
     "SurveyqError",
     "value_for_money",
     "weighted_score",
+    # Issue 18: a thesis's chapter 4.
+    "bartlett_sphericity",
+    "Bartlett",
+    "compare_groups",
+    "factor_analysis",
+    "FactorAnalysis",
+    "GroupComparison",
+    "interpret_mean",
+    "kmo",
+    "Kmo",
+    "MeanInterpretation",
+    "normality",
+    "Normality",
+    "omega",
+    "Omega",
+    "regression",
+    "Regression",
 ]

@@ -26,6 +26,7 @@ from surveyq.servqual import csi as csi_index
 from surveyq.servqual import ipa as ipa_quadrants
 from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
+from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import ikm_ci
 from surveyq.validity import item_validity
 
@@ -416,3 +417,4 @@ ANALYSES: dict[str, Callable[[SurveyRun], dict[str, Any]]] = {
     "csi": ipa,
     "ikm": ikm,
 }
+ANALYSES.update(THESIS_ANALYSES)  # descriptives, normality, construct_validity, omega, ...

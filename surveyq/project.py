@@ -33,9 +33,48 @@ from surveyq.questionnaire import (
     load_questionnaire,
     resolve_questionnaire_path,
 )
+from surveyq.thesis_spec import thesis_problems
 from surveyq.yamlfile import read_yaml
 
-Analysis = Literal["validity", "reliability", "servqual", "ipa", "csi", "ikm"]
+Analysis = Literal[
+    "validity", "reliability", "servqual", "ipa", "csi", "ikm",
+    # A thesis's chapter 4 (surveyq.thesis): scale scores and what is done with them.
+    "descriptives", "normality", "construct_validity", "omega", "regression",
+    "group_differences",
+]
+
+
+class Variable(BaseModel):
+    """A variable of a thesis: a scale score per respondent from a set of items.
+
+    Name the items, or a role (perception, expectation, importance, satisfaction, item)
+    with an optional dimension; ``score`` is the mean of the items (default) or their sum;
+    ``gap: true`` scores perception minus expectation (the paired items' means).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    label: Text | None = None
+    items: list[str] = Field(default_factory=list)
+    role: str | None = None
+    dimension: str | None = None
+    score: Literal["mean", "sum"] = "mean"
+    gap: bool = False
+
+
+class RegressionSpec(BaseModel):
+    """A multiple regression of one variable on others, by variable name."""
+
+    model_config = ConfigDict(extra="forbid")
+    y: str
+    x: list[str] = Field(min_length=1)
+
+
+class GroupDifferencesSpec(BaseModel):
+    """Variables compared across the groups of respondent fields (default: all of each)."""
+
+    model_config = ConfigDict(extra="forbid")
+    variables: list[str] | None = None
+    by: list[str] | None = None
 
 
 class ReadOptions(BaseModel):
@@ -69,6 +108,9 @@ class SurveySpec(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     read: ReadOptions = Field(default_factory=ReadOptions)
     stream: bool | None = None  # None: stream a CSV/Parquet file above streaming.threshold_mb
+    variables: dict[str, Variable] = Field(default_factory=dict)
+    regression: RegressionSpec | None = None
+    group_differences: GroupDifferencesSpec | None = None
     follow_up: dict[str, FollowUpAction] = Field(
         default_factory=dict,
         description="planned actions by element or attribute code (U1 ... U9); printed in the "
@@ -243,6 +285,8 @@ def load_project(path: str | Path) -> Project:
             )
         except InputError as exc:
             problems.append(f"surveys.{name}.questionnaire: {exc}")
+        if name in questionnaires:
+            problems += thesis_problems(name, survey, questionnaires[name])
         for key, relative in [
             ("responses", survey.responses),
             *[(f"previous.{p}", f) for p, f in survey.previous.items()],

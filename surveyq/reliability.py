@@ -35,6 +35,7 @@ ITEM_TOTAL_COLUMNS = [
     "alpha_if_deleted",
     "std_alpha_if_deleted",
     "possibly_reverse_keyed",
+    "raw_r",
 ]
 
 # SPSS's Item-Total Statistics: (column, header, decimals).
@@ -67,7 +68,8 @@ class Reliability:
     alpha : float
         Cronbach's alpha (raw, from the covariance matrix).
     std_alpha : float
-        Alpha based on standardized items (SPSS), psych's ``std.alpha``.
+        Alpha based on standardized items (SPSS), psych's ``std.alpha``; under pairwise
+        deletion from ``cor(x, use = "pairwise")`` as psych 2.4.1 and later.
     ci : tuple of float
         (low, high) Feldt confidence interval at level ``ci_level``.
     ci_level : float
@@ -86,7 +88,8 @@ class Reliability:
     item_total : DataFrame
         Indexed by item: ``n``, ``mean``, ``scale_mean_if_deleted``,
         ``scale_var_if_deleted``, ``corrected_item_total_r``, ``squared_multiple_r``,
-        ``alpha_if_deleted``, ``std_alpha_if_deleted``, ``possibly_reverse_keyed``.
+        ``alpha_if_deleted``, ``std_alpha_if_deleted``, ``possibly_reverse_keyed``, ``raw_r``
+        (psych's ``raw.r``, for data with missing answers).
     reverse_keyed : tuple of str
         Items whose corrected item-total correlation is negative ("possibly reverse-keyed").
     notes : tuple of str
@@ -220,12 +223,21 @@ def cronbach_alpha(
         \alpha_{std} = \frac{k\bar r}{1 + (k-1)\bar r}
                      = \frac{k}{k-1}\left(1 - \frac{k}{\mathbf{1}'R\mathbf{1}}\right)
 
-    with :math:`\bar r` the mean off-diagonal correlation. For item j, with
+    with :math:`\bar r` the mean off-diagonal correlation. Under pairwise deletion R is
+    ``cor(x, use = "pairwise")`` (each correlation over the respondents who answered both
+    items, with their own means and standard deviations), as psych 2.4.1 and later build
+    ``std.alpha``; earlier psych versions (e.g. Debian's 2.2.9) rescaled the pairwise
+    covariances instead (``cov2cor``), which differs in the third or fourth decimal when
+    answers are missing. Listwise, both are the same. For item j, with
     :math:`V_j = \mathbf{1}'C\mathbf{1} - 2(C\mathbf{1})_j + C_{jj}` the variance of T - x_j:
     scale mean if deleted :math:`\sum_i m_i - m_j`; scale variance if deleted :math:`V_j`;
     corrected item-total r :math:`((C\mathbf{1})_j - C_{jj}) / \sqrt{C_{jj} V_j}`; squared
     multiple correlation :math:`1 - 1/(R^{-1})_{jj}`; alpha if deleted is alpha of the other
-    k - 1 items. The Feldt (1965) interval is
+    k - 1 items (standardized: from R without row and column j). ``raw_r`` is psych's
+    ``raw.r``: the Pearson r of each item with the mean of the items each respondent
+    answered (pairwise over respondents with both; listwise the same as the item-total r);
+    it needs the rows, so it is NaN with a note when ``items`` are Moments. The Feldt (1965)
+    interval is
 
     .. math::
 
@@ -273,9 +285,12 @@ def cronbach_alpha(
     cov, _ = analysis_covariance(moments, missing)
     n = moments.n_complete if missing == "listwise" else moments.n_rows
     means = moments.means(missing).to_numpy()
-    scale = _scale_statistics(cov)
+    correlation = _standardizing_correlation(moments, cov, missing)
+    scale = _scale_statistics(cov, correlation)
     notes = _scale_notes(moments, scale, missing)
-    item_total, item_notes = _item_total_table(moments, cov, means, missing)
+    item_total, item_notes = _item_total_table(moments, cov, means, missing, correlation)
+    item_total["raw_r"], raw_notes = _raw_r(items, moments, missing)
+    item_notes += raw_notes
     reverse_keyed = tuple(item_total.index[item_total["possibly_reverse_keyed"]])
     return Reliability(
         alpha=scale["alpha"],
@@ -293,14 +308,40 @@ def cronbach_alpha(
     )
 
 
-def _scale_statistics(cov: np.ndarray) -> dict[str, float]:
+def _standardizing_correlation(moments: Moments, cov: np.ndarray, missing: str) -> np.ndarray:
+    """R for standardized alpha: cov2cor listwise; cor(use = "pairwise") as psych >= 2.4.1."""
+    if missing == "listwise":
+        return cov_to_cor(cov)
+    return moments.correlation("pairwise").to_numpy()
+
+
+def _raw_r(items: pd.DataFrame | Moments, moments: Moments,
+           missing: str) -> tuple[np.ndarray, list[str]]:
+    """psych's raw.r: each item with the mean of the answered items.
+
+    Listwise this is the item-total r, which the covariance gives; pairwise it needs the rows.
+    """
+    if missing == "listwise":
+        cov = moments._listwise_covariance()
+        return cov.sum(axis=1) / np.sqrt(np.diag(cov) * cov.sum()), []
+    if not isinstance(items, pd.DataFrame):
+        return np.full(moments.k, np.nan), [
+            "raw_r (each item with the mean of the items answered) needs the rows under "
+            "pairwise deletion; it is not computed from Moments"]
+    frame = items[list(moments.items)].apply(pd.to_numeric, errors="coerce").astype(float)
+    if missing == "listwise":
+        frame = frame.dropna()
+    total = frame.mean(axis=1, skipna=True)
+    return np.array([frame[item].corr(total) for item in moments.items]), []
+
+
+def _scale_statistics(cov: np.ndarray, correlation: np.ndarray) -> dict[str, float]:
     k = cov.shape[0]
     total_var = float(cov.sum())
     if total_var <= 1e-12 * float(np.trace(cov)):
         raise AnalysisError(
             "the total score does not vary (the items cancel out), so alpha is undefined; "
             "check the reverse keying of the items")
-    correlation = cov_to_cor(cov)
     return {
         "alpha": k / (k - 1) * (1 - float(np.trace(cov)) / total_var),
         "std_alpha": k / (k - 1) * (1 - k / float(correlation.sum())),
@@ -318,8 +359,8 @@ def _scale_notes(moments: Moments, scale: dict[str, float], missing: str) -> lis
     return notes
 
 
-def _item_total_table(moments: Moments, cov: np.ndarray, means: np.ndarray,
-                      missing: str) -> tuple[pd.DataFrame, list[str]]:
+def _item_total_table(moments: Moments, cov: np.ndarray, means: np.ndarray, missing: str,
+                      correlation: np.ndarray) -> tuple[pd.DataFrame, list[str]]:
     k = cov.shape[0]
     item_var = np.diag(cov)
     item_total_cov = cov.sum(axis=1)
@@ -330,7 +371,7 @@ def _item_total_table(moments: Moments, cov: np.ndarray, means: np.ndarray,
         corrected_r = np.where(flat_rest, np.nan, rest_cov / np.sqrt(item_var * rest_var))
     n_smallest = moments.n_complete if missing == "listwise" else int(moments.pair_count.min())
     smc, notes = _squared_multiple_r(cov, n_smallest)
-    alpha_deleted, std_alpha_deleted = _alpha_if_deleted(cov, rest_var)
+    alpha_deleted, std_alpha_deleted = _alpha_if_deleted(cov, rest_var, correlation)
     if k == 2:
         notes.append("alpha if item deleted is undefined with 2 items (one item has no alpha)")
     notes += [f"corrected item-total r for {item!r} is undefined: the other items' total "
@@ -347,18 +388,19 @@ def _item_total_table(moments: Moments, cov: np.ndarray, means: np.ndarray,
             "alpha_if_deleted": alpha_deleted,
             "std_alpha_if_deleted": std_alpha_deleted,
             "possibly_reverse_keyed": np.nan_to_num(corrected_r, nan=0.0) < 0,
+            "raw_r": np.nan,
         },
         index=pd.Index(moments.items, name="item"),
     )
     return table[ITEM_TOTAL_COLUMNS], notes
 
 
-def _alpha_if_deleted(cov: np.ndarray, rest_var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _alpha_if_deleted(cov: np.ndarray, rest_var: np.ndarray,
+                      correlation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     k = cov.shape[0]
     if k < 3:
         return np.full(k, np.nan), np.full(k, np.nan)
     item_var = np.diag(cov)
-    correlation = cov_to_cor(cov)
     rest_correlation_sum = correlation.sum() - 2 * correlation.sum(axis=1) + 1
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = (k - 1) / (k - 2) * (1 - (item_var.sum() - item_var) / rest_var)

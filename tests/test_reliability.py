@@ -68,7 +68,10 @@ PSYCH_ITEM_COLUMNS = {
     "smc": "squared_multiple_r",
     "scale_mean_if_deleted": "scale_mean_if_deleted",
     "scale_var_if_deleted": "scale_var_if_deleted",
+    "raw_r": "raw_r",
 }
+# std_alpha and alpha_drop_std under pairwise deletion follow psych 2.4.1+ (R from
+# cor(use = "pairwise")), computed by make_reference.R itself since Debian ships psych 2.2.9.
 
 
 # ---- against R psych -----------------------------------------------------------------------

@@ -93,6 +93,20 @@ SEED2_EMPLOYEE_E = [4.40, 4.53, 4.30, 4.40, 4.33, 4.44, 4.38, 4.48, 4.36, 4.53, 
 # SKM NRR targets per element U1..U9 (2025); 2024 is SKM_2024_SHIFT lower.
 SKM_TARGETS = [3.30, 3.25, 3.10, 3.55, 3.30, 3.35, 3.45, 3.05, 3.20]
 SKM_2024_SHIFT = 0.12
+# Customer satisfaction items K1..K4 (the regression's Y): text, target mean.
+SATISFACTION_ITEMS = [
+    ("K1", "Saya puas dengan layanan kantor ini", "I am satisfied with this office's service",
+     3.95),
+    ("K2", "Layanan yang saya terima sesuai dengan harapan saya",
+     "The service I received met my expectations", 3.85),
+    ("K3", "Saya akan merekomendasikan layanan ini kepada orang lain",
+     "I would recommend this service to others", 3.90),
+    ("K4", "Saya akan kembali menggunakan layanan kantor ini",
+     "I would use this office's service again", 4.00),
+]
+# How much each perception dimension score drives satisfaction (standardized weights).
+SATISFACTION_DRIVERS = {"tangibles": 0.15, "reliability": 0.40, "responsiveness": 0.25,
+                        "assurance": 0.10, "empathy": 0.20}
 
 
 @dataclass(frozen=True)
@@ -278,6 +292,11 @@ def customer_questionnaire() -> dict[str, Any]:
     for item in q["items"]:
         item["column"] = grid_header(item)
         item.pop("columns", None)
+    for code, text_id, text_en, _ in SATISFACTION_ITEMS:  # the thesis's Y variable
+        q["items"].append({"id": code, "role": "satisfaction", "scale": "setuju5",
+                           "text": {"id": text_id, "en": text_en},
+                           "column": f"Kepuasan [{text_id}]"})
+    q["source"] += " Satisfaction items K1-K4 added for the regression example."
     return q
 
 
@@ -357,16 +376,33 @@ def customer_rows(q: dict[str, Any], n: int = 150) -> tuple[list[str], list[list
     suggestions = customer_suggestions(rng, perception.mean(axis=1))
     e_items = [i for i in q["items"] if i["role"] == "expectation"]
     p_items = [i for i in q["items"] if i["role"] == "perception"]
+    s_items = [i for i in q["items"] if i["role"] == "satisfaction"]
+    satisfaction = satisfaction_answers(perception, dims)
     header = ["Stempel waktu", *profile, *(grid_header(i) for i in e_items),
-              *(grid_header(i) for i in p_items), "Kritik dan Saran"]
+              *(grid_header(i) for i in p_items), *(i["column"] for i in s_items),
+              "Kritik dan Saran"]
     stamps = timestamps(rng, n, 2025, 3)
     rows = [
         [stamps[r], *(profile[k][r] for k in profile),
          *(labels[c - 1] for c in expectation[r]), *(labels[c - 1] for c in perception[r]),
-         suggestions[r]]
+         *(labels[c - 1] for c in satisfaction[r]), suggestions[r]]
         for r in range(n)
     ]
     return header, rows
+
+
+def satisfaction_answers(perception: np.ndarray, dims: list[str]) -> np.ndarray:
+    """K1-K4 from the perception dimension scores, with their own generator so the other
+    answers stay as they were: theta = standardized weighted sum of the standardized
+    dimension means (weights SATISFACTION_DRIVERS), each item loading 0.7 on it."""
+    rng = np.random.default_rng(SEED + 5)
+    drive = np.zeros(perception.shape[0])
+    for dimension, weight in SATISFACTION_DRIVERS.items():
+        score = perception[:, [d == dimension for d in dims]].mean(axis=1)
+        drive += weight * (score - score.mean()) / score.std()
+    theta = (drive - drive.mean()) / drive.std()
+    targets = [target for *_, target in SATISFACTION_ITEMS]
+    return draw_answers(rng, theta, targets, np.full(len(targets), 0.7), CUTS5)
 
 
 def customer_suggestions(rng: np.random.Generator, mean_p: np.ndarray) -> list[str]:

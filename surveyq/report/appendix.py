@@ -700,9 +700,220 @@ def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str) -> l
                   t["notes"]["cleaning_log"], (), "cleaning_log", t["sheets"]["cleaning_log"], 2)]
 
 
+# --------------------------------------------------------------------------- thesis chapter 4
+
+
+def _variable_label(s: _Survey) -> Callable[[Mapping[str, Any]], str]:
+    return lambda r: _text(r.get("label"), s.lang) or str(r.get("variable", ""))
+
+
+def _score_note(s: _Survey, records: Iterable[Mapping[str, Any]]) -> str:
+    scores = {r["variable"]: r["score"] for r in records}
+    text = "; ".join(f"{name} = {s.t['thesis_scores'][score]}" for name, score in scores.items())
+    return s.t["notes"]["thesis_scores"].format(scores=text) if scores else ""
+
+
+def _errors_note(s: _Survey, records: Iterable[Mapping[str, Any]]) -> str:
+    return " ".join(s.t["notes"]["error"].format(error=f"{r['variable']}: {r['error']}")
+                    for r in records if r.get("error"))
+
+
+def _thesis_descriptives(s: _Survey) -> list[Table]:
+    result = s.analysis("descriptives")
+    if not result:
+        return []
+    c, records = s.cols, result.get("variables") or []
+
+    def category(r: Mapping[str, Any]) -> Any:
+        return r.get(f"label_{s.lang}") or r.get("label_id")
+
+    columns: list[Column] = [
+        (c["variable"], "variable", None), (c["name"], _variable_label(s), None),
+        (c["n"], "n", INT), (c["minimum"], "min", D2), (c["maximum"], "max", D2),
+        (c["mean"], "mean", D2), (c["sd"], "sd", D2), (c["category"], category, None)]
+    sample = next((r for r in records if r.get("classes")), None)
+    classes = "" if sample is None else ", ".join(
+        f"{format_number(k['printed_lower'], 2, s.lang)}–{format_number(k['upper'], 2, s.lang)}"
+        f" {k.get(f'label_{s.lang}') or k['label_id']}" for k in sample["classes"])
+    note = _join(_score_note(s, records),
+                 s.t["notes"]["thesis_classes"].format(classes=classes) if classes else "",
+                 _errors_note(s, records))
+    item_columns: list[Column] = [
+        (c["variable"], "variable", None), (c["item"], "item", None), (c["n"], "n", INT),
+        (c["mean"], "mean", D2), (c["sd"], "sd", D2), (c["category"], category, None)]
+    return [s.table("thesis_descriptives", columns, [r for r in records if not r.get("error")],
+                    note),
+            s.table("thesis_item_means", item_columns, result.get("items") or [])]
+
+
+def _thesis_normality(s: _Survey) -> list[Table]:
+    result = s.analysis("normality")
+    if not result:
+        return []
+    c, records = s.cols, result.get("variables") or []
+    columns: list[Column] = [
+        (c["variable"], "variable", None),
+        (c["ks_statistic"], "ks_statistic", D3), (c["df"], "ks_df", INT),
+        (c["ks_p"], "ks_p_value", D3), (c["ks_p_spss"], "ks_p_display", None),
+        (c["sw_statistic"], "sw_statistic", D3), (c["df"], "sw_df", INT),
+        (c["sw_p"], "sw_p_value", D3), (c["normal"], lambda r: _yes_no(s.t, r.get("normal")),
+                                        None)]
+    note = _join(s.t["notes"]["thesis_normality"], _score_note(s, records),
+                 _errors_note(s, records))
+    return [s.table("thesis_normality", columns, [r for r in records if not r.get("error")],
+                    note)]
+
+
+def _thesis_construct(s: _Survey) -> list[Table]:
+    result = s.analysis("construct_validity")
+    if not result:
+        return []
+    c = s.cols
+    records = [r for r in result.get("variables") or [] if not r.get("error")]
+    columns: list[Column] = [
+        (c["variable"], "variable", None),
+        (c["n"], "n", INT), (c["kmo"], "kmo", D3), (c["chi2"], "bartlett_chi2", D3),
+        (c["df"], "bartlett_df", INT), (c["p_value_plain"], "bartlett_p", D3),
+        (c["components"], "n_factors", INT)]
+    note = _join(s.t["notes"]["thesis_kmo"], _errors_note(s, result.get("variables") or []))
+    tables = [s.table("thesis_kmo", columns, records, note)]
+    variance_rows = [{"variable": r["variable"], **row} for r in records for row in r["variance"]]
+    variance_columns: list[Column] = [
+        (c["variable"], "variable", None), (c["component"], "component", INT),
+        (c["eigenvalue"], "eigenvalue", D3), (c["pct_variance"], "pct_variance", D3),
+        (c["cumulative_pct"], "cumulative_pct", D3), (c["rotation_ss"], "rotation_ss", D3),
+        (c["rotation_pct"], "rotation_pct", D3),
+        (c["rotation_cumulative_pct"], "rotation_cumulative_pct", D3)]
+    tables.append(s.table("thesis_variance", variance_columns, variance_rows))
+    width = max((r["n_factors"] for r in records), default=1)
+    msa = {(r["variable"], m["item"]): m["msa"] for r in records for m in r["msa"]}
+    loading_rows = [{**row, "variable": r["variable"],
+                     "msa": msa.get((r["variable"], row["item"]))}
+                    for r in records for row in r["loadings"]]
+    loading_columns: list[Column] = [
+        (c["variable"], "variable", None), (c["item"], "item", None),
+        *[(f"C{j}", f"C{j}", D3) for j in range(1, width + 1)],
+        (c["communality"], "communality", D3), (c["msa"], "msa", D3)]
+    tables.append(s.table("thesis_loadings", loading_columns, loading_rows,
+                          s.t["notes"]["thesis_loadings"]))
+    return tables
+
+
+def _thesis_omega(s: _Survey) -> list[Table]:
+    result = s.analysis("omega")
+    if not result:
+        return []
+    c, records = s.cols, result.get("variables") or []
+    columns: list[Column] = [
+        (c["variable"], "variable", None),
+        (c["k"], "k", INT), (c["n"], "n", INT), (c["omega"], "omega_total", D3),
+        (c["cr"], "composite_reliability", D3), (c["ave"], "ave", D3),
+        (c["sqrt_ave"], "sqrt_ave", D3)]
+    note = _join(s.t["notes"]["thesis_omega"], _errors_note(s, records))
+    return [s.table("thesis_omega", columns, [r for r in records if not r.get("error")], note)]
+
+
+def _thesis_regression(s: _Survey) -> list[Table]:
+    result = s.analysis("regression")
+    if not result:
+        return []
+    c = s.cols
+    labels = {k: _text(v, s.lang) or k for k, v in (result.get("labels") or {}).items()}
+
+    def term(r: Mapping[str, Any]) -> str:
+        return c["constant"] if r["term"] == "const" else labels.get(r["term"], r["term"])
+
+    scores = "; ".join(f"{labels.get(k, k)} = {s.t['thesis_scores'][v]}"
+                       for k, v in (result.get("score") or {}).items())
+    note = s.t["notes"]["thesis_regression"].format(y=labels.get(result["y"], result["y"]),
+                                                    scores=scores)
+    summary_columns: list[Column] = [
+        (c["n"], "n", INT), (c["multiple_r"], "r", D3), (c["r2"], "r2", D3),
+        (c["adj_r2"], "adj_r2", D3),
+        (c["se_estimate"], "se_estimate", D3), (c["durbin_watson"], "durbin_watson", D3)]
+    normal = result.get("residual_normality")
+    residual_columns: list[Column] = [
+        (c["n"], "n", INT), (c["ks_statistic"], "ks_statistic", D3),
+        (c["ks_p"], "ks_p_value", D3), (c["ks_p_spss"], "ks_p_display", None),
+        (c["sw_statistic"], "sw_statistic", D3), (c["sw_p"], "sw_p_value", D3)]
+    anova_columns: list[Column] = [
+        (c["anova_source"], lambda r: s.t["anova_sources"][r["source"]], None),
+        (c["ss"], "ss", D3), (c["df"], "df", INT), (c["ms"], "ms", D3), (c["f"], "f", D3),
+        (c["p_value_plain"], "p_value", D3)]
+    coefficient_columns: list[Column] = [
+        (c["term"], term, None), (c["b"], "B", D3), (c["se"], "se", D3), (c["beta"], "beta", D3),
+        (c["t"], "t", D3), (c["p_value_plain"], "p_value", D3), (c["tolerance"], "tolerance", D3),
+        (c["vif"], "vif", D3)]
+    glejser_columns: list[Column] = [
+        (c["term"], term, None), (c["b"], "B", D3), (c["t"], "t", D3),
+        (c["p_value_plain"], "p_value", D3)]
+    return [
+        s.table("thesis_model_summary", summary_columns, [result["summary"]], note),
+        s.table("thesis_anova", anova_columns, result.get("anova") or []),
+        s.table("thesis_coefficients", coefficient_columns, result.get("coefficients") or [],
+                note),
+        s.table("thesis_glejser", glejser_columns, result.get("glejser") or [],
+                s.t["notes"]["thesis_glejser"]),
+        *([s.table("thesis_residuals", residual_columns, [normal],
+                   s.t["notes"]["thesis_normality"])] if normal else []),
+    ]
+
+
+def _thesis_groups(s: _Survey) -> list[Table]:
+    result = s.analysis("group_differences")
+    if not result:
+        return []
+    c, records = s.cols, result.get("comparisons") or []
+    ok = [r for r in records if not r.get("error")]
+    group_rows = [{"variable": r["variable"], "by": s.field(r["by"]),
+                   **g, "group": s.category(r["by"], _category_key(g["group"]))}
+                  for r in ok for g in r["groups"]]
+    group_columns: list[Column] = [
+        (c["variable"], "variable", None), (c["by_field"], "by", None),
+        (c["group_value"], "group", None), (c["n"], "n", INT), (c["mean"], "mean", D2),
+        (c["sd"], "sd", D2), (c["mean_rank"], "mean_rank", D2)]
+    test_rows = [row for r in ok for row in _test_rows(s, r)]
+    test_columns: list[Column] = [
+        (c["variable"], "variable", None), (c["by_field"], "by", None),
+        (c["test"], "test", None), (c["statistic"], "statistic", D3), (c["df1"], "df1", D3),
+        (c["df2"], "df2", D3), (c["p_value_plain"], "p_value", D3)]
+    note = _join(s.t["notes"]["thesis_groups"], _errors_note(s, records))
+    return [s.table("thesis_groups", group_columns, group_rows),
+            s.table("thesis_group_tests", test_columns, test_rows, note)]
+
+
+def _category_key(value: Any) -> Any:
+    text = str(value)
+    return int(text) if text.lstrip("-").isdigit() else value
+
+
+def _test_rows(s: _Survey, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    names, by = s.t["tests"], s.field(record["by"])
+
+    def row(test: str, statistic: Any, df1: Any, df2: Any, p: Any) -> dict[str, Any]:
+        return {"variable": record["variable"], "by": by, "test": names[test],
+                "statistic": statistic, "df1": df1, "df2": df2, "p_value": p}
+
+    lev = record["levene"]
+    rows = [row("levene", lev["f"], lev["df1"], lev["df2"], lev["p_value"])]
+    if record.get("t_test"):
+        rows += [row(key, record[key]["t"], record[key]["df"], None, record[key]["p_value"])
+                 for key in ("t_test", "welch")]
+        mw = record["mann_whitney"]
+        rows += [row("mann_whitney_u", mw["u"], None, None, None),
+                 row("mann_whitney_z", mw["z"], None, None, mw["p_value"])]
+    else:
+        anova, kruskal = record["anova"], record["kruskal"]
+        rows += [row("anova", anova["f"], anova["df1"], anova["df2"], anova["p_value"]),
+                 row("kruskal", kruskal["h"], kruskal["df"], None, kruskal["p_value"])]
+    return rows
+
+
 #: Per-survey table builders, in the order the appendix prints them.
 SURVEY_TABLES: tuple[Callable[[_Survey], list[Table]], ...] = (
     _profile, _frequencies, _validity, _reliability, _item_total, _servqual, _ipa, _ikm,
+    _thesis_descriptives, _thesis_normality, _thesis_construct, _thesis_omega,
+    _thesis_regression, _thesis_groups,
 )
 
 

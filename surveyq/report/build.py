@@ -46,7 +46,7 @@ __all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg", "chart_im
 
 #: Sections of the report, in order (each becomes ``<section id="...">``).
 SECTION_IDS = (
-    "summary", "profile", "data-quality", "validity", "reliability", "frequencies",
+    "summary", "profile", "data-quality", "validity", "reliability", "frequencies", "thesis",
     "servqual", "ipa", "ikm", "scorecard", "follow-up", "suggestions", "methods",
 )
 #: Sections printed whatever the results; the others only when they have something to show
@@ -60,7 +60,8 @@ FOLLOW_UP_ELEMENTS = 3
 FOLLOW_UP_GAPS = 5
 #: Decimals printed, by kind of number (SPSS prints correlations and alphas to 3).
 DECIMALS = {"r": 3, "p": 3, "alpha": 3, "mean": 2, "gap": 2, "nrr": 2, "weighted_nrr": 3,
-            "index": 3, "converted": 2, "weight": 3, "percent": 1, "score": 2}
+            "index": 3, "converted": 2, "weight": 3, "percent": 1, "score": 2,
+            "stat": 3}
 #: Tables this short are kept on one printed page; tables this narrow are not stretched.
 KEEP_TOGETHER = 25
 COMPACT_COLUMNS = 3
@@ -626,6 +627,12 @@ def _n_parts(ctx: _Context, survey: dict[str, Any], name: str, analysis: dict[st
     if name == "ikm":
         return [(t["ikm_index"], ctx.int(analysis["summary"]["n"])),
                 (t["ikm_elements"], _n_range(ctx, (e["n"] for e in analysis["elements"])))]
+    if name in ("descriptives", "normality", "construct_validity", "omega"):
+        return [(_variable_name(ctx, r), ctx.int(r["n"]) if "n" in r else r.get("error", ""))
+                for r in analysis["variables"]]
+    if name == "regression":
+        return [(ctx.t["thesis"]["regression_heading"].format(
+            y=analysis["y"], x=", ".join(analysis["x"])), ctx.int(analysis["summary"]["n"]))]
     return []
 
 
@@ -1216,6 +1223,317 @@ def _lint(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     return [_table(ctx, t["lint_caption"].format(title=title), columns, rows)]
 
 
+# --------------------------------------------------------------------------- thesis chapter 4
+
+
+def _thesis(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    """Descriptives, normality, construct validity, omega, regression and group comparisons."""
+    blocks = []
+    for _, survey in _surveys(results):
+        parts = []
+        for name, build in _THESIS_PARTS:
+            if analysis := _analysis(survey, name):
+                parts += build(ctx, survey, analysis)
+        if parts:
+            blocks += [_heading(ctx.text(survey["title"])), *parts]
+    return blocks
+
+
+def _variable_name(ctx: _Context, record: dict[str, Any]) -> str:
+    return ctx.text(record.get("label")) or str(record["variable"])
+
+
+def _scores_text(ctx: _Context, records: Iterable[dict[str, Any]]) -> str:
+    t = ctx.t["thesis"]
+    scores = {record["variable"]: record["score"] for record in records}
+    if len(set(scores.values())) == 1:
+        return t["score_all"].format(score=t["score"][next(iter(scores.values()))])
+    return "; ".join(t["score_of"].format(variable=name, score=t["score"][score])
+                     for name, score in scores.items())
+
+
+def _thesis_errors(ctx: _Context, records: Iterable[dict[str, Any]]) -> list[Block]:
+    return [_note(ctx.t["thesis"]["error"].format(variable=_variable_name(ctx, r),
+                                                  error=r["error"]))
+            for r in records if "error" in r]
+
+
+def _ok(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [record for record in records if "error" not in record]
+
+
+def _category_label(ctx: _Context, record: dict[str, Any]) -> str:
+    return str(record.get(f"label_{ctx.lang}") or record.get("label_id") or ctx.t["dash"])
+
+
+def _thesis_descriptives(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any]
+                         ) -> list[Block]:
+    t, title = ctx.t["thesis"], ctx.text(survey["title"])
+    records = _ok(analysis["variables"])
+    rows = [[_variable_name(ctx, r), ctx.int(r["n"]), ctx.num(r["min"], "mean"),
+             ctx.num(r["max"], "mean"), ctx.num(r["mean"], "mean"), ctx.num(r["sd"], "mean"),
+             _category_label(ctx, r)] for r in records]
+    columns = [(t["variable"], ""), (t["n"], "num"), (t["minimum"], "num"), (t["maximum"], "num"),
+               (t["mean"], "num"), (t["sd"], "num"), (t["category"], "")]
+    blocks = [_table(ctx, t["descriptives_caption"].format(survey=title), columns, rows,
+                     _descriptives_note(ctx, records))] if records else []
+    texts = _item_texts(ctx, survey)
+    item_rows = [[r["variable"], r["item"], texts.get(r["item"], ""), ctx.int(r["n"]),
+                  ctx.num(r["mean"], "mean"), ctx.num(r["sd"], "mean"), _category_label(ctx, r)]
+                 for r in analysis["items"]]
+    item_columns = [(t["variable"], ""), (t["item"], ""), (t["statement"], "text"),
+                    (t["n"], "num"), (t["mean"], "num"), (t["sd"], "num"), (t["category"], "")]
+    if item_rows:
+        blocks.append(_table(ctx, t["items_caption"].format(survey=title), item_columns,
+                             item_rows))
+    return blocks + _thesis_errors(ctx, analysis["variables"])
+
+
+def _descriptives_note(ctx: _Context, records: list[dict[str, Any]]) -> str:
+    t = ctx.t["thesis"]
+    sample = next((r for r in records if r.get("classes")), None)
+    scores = _scores_text(ctx, records)
+    if sample is None:
+        return scores
+    classes = ", ".join(
+        f"{_range(ctx, ctx.num(c['printed_lower'], 'mean'), ctx.num(c['upper'], 'mean'))} "
+        f"{c.get(f'label_{ctx.lang}') or c['label_id']}" for c in sample["classes"])
+    return t["descriptives_note"].format(scores=scores, k=len(sample["classes"]),
+                                         width=ctx.num(sample["width"], "mean"), classes=classes)
+
+
+def _ks_p(ctx: _Context, value: Any) -> str:
+    """Lilliefors p as SPSS prints it: the table's end (.200) with * above it."""
+    if _finite(value) and float(value) > 0.2:
+        return f"{ctx.num(0.2, 'p')}*"
+    return ctx.p(value)
+
+
+def _thesis_normality(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any]
+                      ) -> list[Block]:
+    t, title = ctx.t["thesis"], ctx.text(survey["title"])
+    records = _ok(analysis["variables"])
+    alpha = format_number(analysis["conventions"]["alpha"], 2, ctx.lang)
+    rows = [_row([_variable_name(ctx, r), ctx.num(r["ks_statistic"], "r"), ctx.int(r["ks_df"]),
+                  _ks_p(ctx, r["ks_p_value"]), ctx.num(r["sw_statistic"], "r"),
+                  ctx.int(r["sw_df"]), ctx.p(r["sw_p_value"]),
+                  ctx.t["yes_word"] if r["normal"] else ctx.t["no_word"]])
+            for r in records]
+    columns = [(t["variable"], ""), (t["ks"], "num"), (t["ks_df"], "num"), (t["ks_p"], "num"),
+               (t["sw"], "num"), (t["sw_df"], "num"), (t["sw_p"], "num"),
+               (t["normal"].format(alpha=alpha), "")]
+    note = t["normality_note"].format(scores=_scores_text(ctx, records))
+    blocks = [_table(ctx, t["normality_caption"].format(survey=title), columns, rows, note)]
+    return (blocks if records else []) + _thesis_errors(ctx, analysis["variables"])
+
+
+def _thesis_construct(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any]
+                      ) -> list[Block]:
+    t, title = ctx.t["thesis"], ctx.text(survey["title"])
+    conventions, records = analysis["conventions"], _ok(analysis["variables"])
+    rows = [[_variable_name(ctx, r), ctx.int(r["n"]), ctx.num(r["kmo"], "r"),
+             ctx.num(r["bartlett_chi2"], "stat"), ctx.int(r["bartlett_df"]),
+             ctx.p(r["bartlett_p"]), ctx.int(r["n_factors"]),
+             ctx.pct(r["variance"][r["n_factors"] - 1]["cumulative_pct"], "percent")]
+            for r in records]
+    columns = [(t["variable"], ""), (t["n"], "num"), (t["kmo"], "num"), (t["chi2"], "num"),
+               (t["df"], "num"), (t["sig"], "num"), (t["components"], "num"),
+               (t["explained"], "num")]
+    note = t["kmo_note"].format(kmo=format_number(conventions["kmo_threshold"], 2, ctx.lang),
+                                alpha=format_number(0.05, 2, ctx.lang))
+    blocks = [_table(ctx, t["kmo_caption"].format(survey=title), columns, rows, note)] \
+        if records else []
+    single = [r for r in records if r["n_factors"] == 1]
+    if single:
+        blocks.append(_single_component_table(ctx, survey, single,
+                                              conventions["loading_threshold"]))
+    for record in records:
+        if record["n_factors"] > 1:
+            blocks.append(_loadings_table(ctx, survey, record, conventions["loading_threshold"]))
+    return blocks + _thesis_errors(ctx, analysis["variables"])
+
+
+def _single_component_table(ctx: _Context, survey: dict[str, Any],
+                            records: list[dict[str, Any]], threshold: float) -> Block:
+    """Variables whose items form one component: their loadings in one Component Matrix."""
+    t = ctx.t["thesis"]
+    rows = []
+    for record in records:
+        msa = {row["item"]: row["msa"] for row in record["msa"]}
+        rows += [[record["variable"], row["item"],
+                  _cell(ctx.num(row["C1"], "r"), "strong" if abs(row["C1"]) >= threshold else ""),
+                  ctx.num(row["communality"], "r"), ctx.num(msa.get(row["item"]), "r")]
+                 for row in record["loadings"]]
+    columns = [(t["variable"], ""), (t["item"], ""), ("C1", "num"), (t["communality"], "num"),
+               (t["msa"], "num")]
+    caption = t["single_caption"].format(survey=ctx.text(survey["title"]))
+    note = t["single_note"].format(threshold=format_number(threshold, 2, ctx.lang))
+    return _table(ctx, caption, columns, rows, note)
+
+
+def _loadings_table(ctx: _Context, survey: dict[str, Any], record: dict[str, Any],
+                    threshold: float) -> Block:
+    t = ctx.t["thesis"]
+    components = [f"C{j}" for j in range(1, record["n_factors"] + 1)]
+    msa = {row["item"]: row["msa"] for row in record["msa"]}
+    rows = []
+    joint = bool(record.get("joint"))
+    for row in record["loadings"]:
+        cells = [_cell(ctx.num(row[c], "r"), "strong" if abs(row[c]) >= threshold else "")
+                 for c in components]
+        rows.append([*([row["variable"]] if joint else []), row["item"], *cells,
+                     ctx.num(row["communality"], "r"), ctx.num(msa.get(row["item"]), "r")])
+    columns = [*([(t["variable"], "")] if joint else []), (t["item"], ""),
+               *[(c, "num") for c in components], (t["communality"], "num"),
+               (t["msa"], "num")]
+    key = "loadings_caption" if len(components) > 1 else "component_caption"
+    caption = t[key].format(variable=_variable_name(ctx, record),
+                            survey=ctx.text(survey["title"]))
+    note = t["loadings_note"].format(threshold=format_number(threshold, 2, ctx.lang))
+    return _table(ctx, caption, columns, rows, note if len(components) > 1 else "")
+
+
+def _thesis_omega(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any]
+                  ) -> list[Block]:
+    t, records = ctx.t["thesis"], _ok(analysis["variables"])
+    rows = [[_variable_name(ctx, r), ctx.int(r["k"]), ctx.int(r["n"]),
+             ctx.num(r["omega_total"], "alpha"), ctx.num(r["composite_reliability"], "alpha"),
+             ctx.num(r["ave"], "alpha"), ctx.num(r["sqrt_ave"], "alpha")] for r in records]
+    columns = [(t["variable"], ""), (t["k"], "num"), (t["n"], "num"), (t["omega"], "num"),
+               (t["cr"], "num"), (t["ave"], "num"), (t["sqrt_ave"], "num")]
+    caption = t["omega_caption"].format(survey=ctx.text(survey["title"]))
+    blocks = [_table(ctx, caption, columns, rows, t["omega_note"])] if records else []
+    return blocks + _thesis_errors(ctx, analysis["variables"])
+
+
+def _thesis_regression(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any]
+                       ) -> list[Block]:
+    t, title = ctx.t["thesis"], ctx.text(survey["title"])
+    name = {key: ctx.text(label) or key for key, label in analysis["labels"].items()}
+    summary = analysis["summary"]
+    heading = t["regression_heading"].format(y=name[analysis["y"]],
+                                             x=", ".join(name[x] for x in analysis["x"]))
+    blocks = [_subheading(heading), _table(
+        ctx, t["summary_caption"].format(survey=title),
+        [(t["n"], "num"), (t["r"], "num"), (t["r2"], "num"), (t["adj_r2"], "num"),
+         (t["se_estimate"], "num"), (t["durbin_watson"], "num")],
+        [[ctx.int(summary["n"]), ctx.num(summary["r"], "r"), ctx.num(summary["r2"], "r"),
+          ctx.num(summary["adj_r2"], "r"), ctx.num(summary["se_estimate"], "stat"),
+          ctx.num(summary["durbin_watson"], "stat")]])]
+    def blank(value: Any, text: str) -> str:  # SPSS leaves cells without a value empty
+        return text if _finite(value) else ""
+
+    rows = [[t["sources"][r["source"]], ctx.num(r["ss"], "stat"), ctx.int(r["df"]),
+             blank(r["ms"], ctx.num(r["ms"], "stat")), blank(r["f"], ctx.num(r["f"], "stat")),
+             blank(r["p_value"], ctx.p(r["p_value"]))] for r in analysis["anova"]]
+    blocks.append(_table(ctx, t["anova_caption"].format(survey=title),
+                         [(t["source"], ""), (t["ss"], "num"), (t["df"], "num"),
+                          (t["ms"], "num"), (t["f"], "num"), (t["sig"], "num")], rows))
+    blocks += _coefficients(ctx, survey, analysis, name)
+    return blocks
+
+
+def _coefficients(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any],
+                  name: dict[str, str]) -> list[Block]:
+    t, title = ctx.t["thesis"], ctx.text(survey["title"])
+    alpha = format_number(0.05, 2, ctx.lang)
+
+    def term(key: str) -> str:
+        return t["constant"] if key == "const" else name.get(key, key)
+
+    rows = [[term(r["term"]), ctx.num(r["B"], "stat"), ctx.num(r["se"], "stat"),
+             ctx.num(r["beta"], "stat"), ctx.num(r["t"], "stat"), ctx.p(r["p_value"]),
+             ctx.num(r["tolerance"], "stat"), ctx.num(r["vif"], "stat")]
+            for r in analysis["coefficients"]]
+    columns = [(t["term"], ""), (t["b"], "num"), (t["se"], "num"), (t["beta"], "num"),
+               (t["t"], "num"), (t["sig"], "num"), (t["tolerance"], "num"), (t["vif"], "num")]
+    scores = _scores_text(ctx, [{"variable": name[k], "score": v}
+                                for k, v in analysis["score"].items()])
+    note = " ".join([t["coefficients_note"].format(y=name[analysis["y"]]),
+                     t["regression_scores"].format(scores=scores)])
+    blocks = [_table(ctx, t["coefficients_caption"].format(survey=title), columns, rows, note)]
+    glejser = [[term(r["term"]), ctx.num(r["B"], "stat"), ctx.num(r["t"], "stat"),
+                ctx.p(r["p_value"])] for r in analysis["glejser"]]
+    blocks.append(_table(ctx, t["glejser_caption"].format(survey=title),
+                         [(t["term"], ""), (t["b"], "num"), (t["t"], "num"), (t["sig"], "num")],
+                         glejser, t["glejser_note"].format(alpha=alpha)))
+    if normal := analysis.get("residual_normality"):
+        blocks.append(_table(
+            ctx, t["residuals_caption"].format(survey=title),
+            [("", ""), (t["ks"], "num"), (t["ks_df"], "num"), (t["ks_p"], "num"),
+             (t["sw"], "num"), (t["sw_df"], "num"), (t["sw_p"], "num")],
+            [[t["residuals_row"], ctx.num(normal["ks_statistic"], "r"), ctx.int(normal["ks_df"]),
+              _ks_p(ctx, normal["ks_p_value"]), ctx.num(normal["sw_statistic"], "r"),
+              ctx.int(normal["sw_df"]), ctx.p(normal["sw_p_value"])]],
+            t["normality_note"].format(scores=scores)))
+    return blocks + _notes(analysis.get("notes"))
+
+
+def _thesis_groups(ctx: _Context, survey: dict[str, Any], analysis: dict[str, Any]
+                   ) -> list[Block]:
+    t, title = ctx.t["thesis"], ctx.text(survey["title"])
+    fields, categories = _field_names(ctx, survey), _category_names(ctx, survey)
+    blocks = []
+    for record in analysis["comparisons"]:
+        variable, by = _variable_name(ctx, record), fields.get(record["by"], record["by"])
+        if "error" in record:
+            blocks.append(_note(t["error"].format(variable=f"{variable} / {by}",
+                                                  error=record["error"])))
+            continue
+        rows = [[categories.get((record["by"], _group_value(g["group"])), str(g["group"])),
+                 ctx.int(g["n"]), ctx.num(g["mean"], "mean"), ctx.num(g["sd"], "mean"),
+                 ctx.num(g["mean_rank"], "mean")] for g in record["groups"]]
+        blocks.append(_table(ctx, t["groups_caption"].format(variable=variable, by=by,
+                                                             survey=title),
+                             [(t["group"], ""), (t["n"], "num"), (t["mean"], "num"),
+                              (t["sd"], "num"), (t["mean_rank"], "num")], rows))
+        blocks.append(_group_tests(ctx, record, variable, by, title))
+    return blocks
+
+
+def _group_value(value: Any) -> Any:
+    """Group labels are strings in the results; profile categories may be numbers."""
+    try:
+        return int(value) if str(value).lstrip("-").isdigit() else value
+    except ValueError:
+        return value
+
+
+def _group_tests(ctx: _Context, record: dict[str, Any], variable: str, by: str,
+                 title: str) -> Block:
+    t = ctx.t["thesis"]
+    levene, note = record["levene"], ""
+    rows = [[t["tests"]["levene"], ctx.num(levene["f"], "stat"),
+             f"{ctx.int(levene['df1'])}; {ctx.int(levene['df2'])}", ctx.p(levene["p_value"])]]
+    note = t["groups_note"]
+    if record.get("t_test"):
+        for key in ("t_test", "welch"):
+            test = record[key]
+            df = ctx.int(test["df"]) if key == "t_test" else ctx.num(test["df"], "stat")
+            rows.append([t["tests"][key], ctx.num(test["t"], "stat"), df, ctx.p(test["p_value"])])
+        mw = record["mann_whitney"]
+        rows.append([t["tests"]["mann_whitney"], ctx.num(mw["z"], "stat"), "",
+                     ctx.p(mw["p_value"])])
+        note = t["groups_note_two"].format(u=ctx.num(mw["u"], "mean"))
+    else:
+        anova, kruskal = record["anova"], record["kruskal"]
+        rows += [[t["tests"]["anova"], ctx.num(anova["f"], "stat"),
+                  f"{ctx.int(anova['df1'])}; {ctx.int(anova['df2'])}", ctx.p(anova["p_value"])],
+                 [t["tests"]["kruskal"], ctx.num(kruskal["h"], "stat"), ctx.int(kruskal["df"]),
+                  ctx.p(kruskal["p_value"])]]
+        note = t["groups_note"]
+    columns = [(t["test"], ""), (t["statistic"], "num"), (t["df"], "num"), (t["sig"], "num")]
+    return _table(ctx, t["tests_caption"].format(variable=variable, by=by, survey=title),
+                  columns, rows, note)
+
+
+_THESIS_PARTS: tuple[tuple[str, Callable[..., list[Block]]], ...] = (
+    ("descriptives", _thesis_descriptives), ("normality", _thesis_normality),
+    ("construct_validity", _thesis_construct), ("omega", _thesis_omega),
+    ("regression", _thesis_regression), ("group_differences", _thesis_groups),
+)
+
+
 # --------------------------------------------------------------------------- follow-up
 
 
@@ -1376,7 +1694,21 @@ def _convention_rows(ctx: _Context, survey: dict[str, Any]) -> list[list[str]]:
         c = ipa["conventions"]
         rows += [[s["ipa_importance"], _value(ctx, c["importance_from"])],
                  [s["ipa_crosshair"], _value(ctx, c["crosshair"])]]
-    return rows + _ikm_conventions(ctx, _analysis(survey, "ikm"))
+    return rows + _ikm_conventions(ctx, _analysis(survey, "ikm")) + _thesis_conventions(ctx, survey)
+
+
+def _thesis_conventions(ctx: _Context, survey: dict[str, Any]) -> list[list[str]]:
+    s, values, rows = ctx.t["methods"]["settings"], ctx.t["methods"]["thesis_values"], []
+    if descriptives := _analysis(survey, "descriptives"):
+        rows += [[s["thesis_scores"], _scores_text(ctx, descriptives["variables"])],
+                 [s["thesis_labels"], ", ".join(_category_label(ctx, c) for c in next(
+                     (r["classes"] for r in descriptives["variables"] if r.get("classes")),
+                     []))]]
+    for name, key in (("normality", "normality"), ("construct_validity", "factor"),
+                      ("group_differences", "groups")):
+        if _analysis(survey, name):
+            rows.append([s[f"thesis_{key}"], values[key]])
+    return rows
 
 
 def _ikm_conventions(ctx: _Context, ikm: dict[str, Any] | None) -> list[list[str]]:
@@ -1470,6 +1802,7 @@ def _software(ctx: _Context, results: dict[str, Any]) -> Block:
 _BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
     "summary": _summary, "profile": _profile, "data-quality": _data_quality,
     "validity": _validity, "reliability": _reliability, "frequencies": _frequencies,
+    "thesis": _thesis,
     "servqual": _servqual, "ipa": _ipa, "ikm": _ikm, "scorecard": _scorecard,
     "follow-up": _follow_up, "suggestions": _suggestions, "methods": _methods,
 }

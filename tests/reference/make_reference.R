@@ -4,6 +4,10 @@
 # Needs R with psych and psychTools (Debian: r-cran-psych r-cran-psychtools).
 # Produced with R 4.2.2, psych 2.2.9, psychTools 2.2.9 (see expected_versions.txt).
 #
+# std.alpha follows psych 2.4.1 and later, which build it from cor(x, use = "pairwise")
+# instead of cov2cor() of the pairwise covariances. Debian's psych is 2.2.9, so this script
+# computes that formula itself (std_alpha_of below); on complete data both agree.
+#
 # Writes, next to this script:
 #   input_<dataset>.csv   the item data exactly as analysed here (NA = empty cell), so the
 #                         Python tests read the same numbers without R;
@@ -103,6 +107,13 @@ add_validity <- function(dataset, scale, missing, item, against, n, r, p_two, p_
     stringsAsFactors = FALSE)
 }
 
+# Standardized alpha (and alpha if each item is dropped) from the pairwise correlations, as
+# psych >= 2.4.1: k / (k - 1) * (1 - k / sum(R)), R = cor(x, use = "pairwise").
+std_alpha_of <- function(R) {
+  k <- ncol(R)
+  (1 - k / sum(R)) * k / (k - 1)
+}
+
 analyse_psych <- function(entry, missing) {
   x <- entry$x
   if (missing == "listwise") x <- na.omit(x)
@@ -113,14 +124,18 @@ analyse_psych <- function(entry, missing) {
   }
   add("n", "", nrow(x))
   add("raw_alpha", "", res$total$raw_alpha)
-  add("std_alpha", "", res$total$std.alpha)
+  R_pairwise <- cor(x, use = "pairwise")
+  add("std_alpha", "", std_alpha_of(R_pairwise))
   add("feldt_lower", "", res$feldt$lower.ci)
   add("feldt_upper", "", res$feldt$upper.ci)
   add_items <- function(statistic, values) {
     for (j in seq_along(items)) add(statistic, items[j], values[j])
   }
   add_items("alpha_drop_raw", res$alpha.drop$raw_alpha)
-  add_items("alpha_drop_std", res$alpha.drop$std.alpha)
+  add_items("alpha_drop_std", sapply(seq_along(items),
+                                     function(j) std_alpha_of(R_pairwise[-j, -j])))
+  # psych's raw.r: each item with the mean of the items each respondent answered.
+  add_items("raw_r", res$item.stats$raw.r)
   add_items("r_drop", res$item.stats$r.drop)
   add_items("mean", res$item.stats$mean)
   # The matrix psych::alpha works from (cov(use = "pairwise"), equal to cov() on na.omit data)

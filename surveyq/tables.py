@@ -1,0 +1,89 @@
+"""Small helpers shared by the thesis statistics: data checks, SPSS number format, HTML blocks.
+
+The statistics modules (descriptives, factor, assumptions, regression, groups) return frozen
+result objects; these helpers keep their ``_repr_html_`` and input checks alike.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from surveyq.errors import AnalysisError, InputError
+
+__all__ = ["html_block", "numeric_frame", "numeric_series", "spss_number", "spss_p"]
+
+
+def spss_number(value: float | None, decimals: int = 3) -> str:
+    """Fixed decimals without a leading zero, '.' for a missing value, as SPSS prints."""
+    if value is None or not np.isfinite(value):
+        return "."
+    text = f"{value:.{decimals}f}"
+    if text.startswith("0."):
+        return text[1:]
+    if text.startswith("-0."):
+        return "-" + text[2:]
+    return text
+
+
+def spss_p(value: float | None, decimals: int = 3) -> str:
+    """A p-value as SPSS prints it: ``.000`` below half a unit of the last decimal."""
+    return spss_number(value, decimals)
+
+
+def numeric_frame(data: pd.DataFrame, what: str, min_rows: int = 3,
+                  missing: str = "listwise") -> tuple[pd.DataFrame, list[str]]:
+    """Numeric columns of ``data``; listwise: complete rows only, with a note of those dropped."""
+    if not isinstance(data, pd.DataFrame):
+        raise InputError(f"{what} must be a pandas DataFrame (respondents x columns), "
+                         f"got {type(data).__name__}")
+    if missing not in ("listwise", "pairwise"):
+        raise InputError(f"missing must be 'listwise' or 'pairwise', got {missing!r}")
+    try:
+        frame = data.apply(pd.to_numeric, errors="raise").astype(float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what}: every column must hold numbers ({exc})") from None
+    notes: list[str] = []
+    if missing == "listwise":
+        complete = frame.dropna()
+        dropped = len(frame) - len(complete)
+        if dropped:
+            notes.append(f"{dropped} of {len(frame)} rows with a missing value were left out "
+                         "(listwise)")
+        frame = complete
+    if len(frame) < min_rows:
+        raise AnalysisError(f"{what}: {len(frame)} usable rows, at least {min_rows} needed")
+    constant = [str(c) for c in frame.columns if frame[c].nunique(dropna=True) < 2]
+    if constant:
+        raise AnalysisError(f"{what}: {', '.join(constant)} does not vary, so no correlation "
+                            "with it is defined; leave it out")
+    return frame, notes
+
+
+def numeric_series(values: Sequence[float] | pd.Series | np.ndarray,
+                   what: str) -> tuple[np.ndarray, int]:
+    """Finite values as floats and how many missing values were left out."""
+    try:
+        array = np.asarray(pd.to_numeric(pd.Series(values), errors="raise"), dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what} must be numbers ({exc})") from None
+    keep = np.isfinite(array)
+    return array[keep], int((~keep).sum())
+
+
+def html_block(css_class: str, sections: list[tuple[str, pd.DataFrame | None]],
+               notes: Sequence[str] = (), decimals: int = 3) -> str:
+    """Titled tables and a list of notes, for Jupyter's ``_repr_html_``."""
+    parts = [f"<div class='{css_class}'>"]
+    for title, frame in sections:
+        if frame is None:
+            continue
+        parts.append(f"<h4>{html.escape(title)}</h4>")
+        parts.append(frame.to_html(float_format=lambda x: f"{x:.{decimals}f}"))
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,330 @@
+"""A thesis's chapter 4 as project analyses: descriptives with interpretation, normality,
+construct validity, omega, regression and group differences of the survey's variables.
+
+A *variable* is a scale score per respondent (the mean of its items by default, or their sum,
+or a perception - expectation gap), named in the project (``surveys.<name>.variables``) or,
+by default, one per dimension of each role. A respondent missing an item of a variable has no
+score for it; the count is stated with each result. The statistics live in descriptives.py,
+factor.py, assumptions.py, regression.py and groups.py; this module only feeds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from surveyq.assumptions import normality as normality_test
+from surveyq.descriptives import LABEL_SETS, interpret_mean
+from surveyq.errors import AnalysisError
+from surveyq.factor import bartlett_sphericity, factor_analysis, kmo
+from surveyq.factor import omega as omega_of
+from surveyq.groups import compare_groups
+from surveyq.regression import regression as ols
+from surveyq.thesis_spec import ResolvedVariable, resolve_variables
+
+if TYPE_CHECKING:
+    from surveyq.pipeline import SurveyRun
+
+__all__ = ["THESIS_ANALYSES", "variable_scores"]
+
+#: Conventions unless the project's ``options`` say otherwise.
+DEFAULTS = {"mean_labels": "level", "alpha": 0.05, "loading_threshold": 0.5,
+            "kmo_threshold": 0.5}
+#: Respondent fields compared by default (those a breakdown is made for).
+BY_KINDS = ("gender", "age_band", "education", "occupation", "service_type")
+
+
+def _options(run: SurveyRun) -> dict[str, Any]:
+    return {**DEFAULTS, **{k: v for k, v in run.spec_options.items() if k in DEFAULTS}}
+
+
+def _variables(run: SurveyRun) -> dict[str, ResolvedVariable]:
+    return resolve_variables(run.spec, run.responses.questionnaire)
+
+
+def variable_scores(run: SurveyRun, variable: ResolvedVariable) -> tuple[pd.Series, int]:
+    """Scores of the respondents who answered every item, and how many did not."""
+    answers = run.responses.items[list(variable.items)]
+    if variable.score == "gap":
+        expectation = run.responses.items[list(variable.expectation_items)]
+        complete = answers.notna().all(axis=1) & expectation.notna().all(axis=1)
+        score = answers.mean(axis=1) - expectation.mean(axis=1)
+    else:
+        complete = answers.notna().all(axis=1)
+        score = answers.sum(axis=1) if variable.score == "sum" else answers.mean(axis=1)
+    return score[complete].rename(variable.name), int((~complete).sum())
+
+
+def _base(variable: ResolvedVariable) -> dict[str, Any]:
+    return {"variable": variable.name, "label": variable.label, "score": variable.score,
+            "items": list(variable.items), "k": len(variable.items)}
+
+
+def _each(run: SurveyRun, compute: Callable[[ResolvedVariable], dict[str, Any]]
+          ) -> list[dict[str, Any]]:
+    records = []
+    for variable in _variables(run).values():
+        record = _base(variable)
+        try:
+            record.update(compute(variable))
+        except AnalysisError as exc:
+            record["error"] = str(exc)
+        records.append(record)
+    return records
+
+
+def _missing_note(dropped: int) -> list[str]:
+    return [f"{dropped} respondent(s) without an answer to every item have no score"] \
+        if dropped else []
+
+
+# ---- descriptives -------------------------------------------------------------------------------
+
+
+def _scale_range(run: SurveyRun, variable: ResolvedVariable) -> tuple[float, float] | None:
+    q = run.responses.questionnaire
+    scale = q.scale_of(q.item(variable.items[0]))
+    if variable.score == "gap":
+        return None
+    k = len(variable.items) if variable.score == "sum" else 1
+    return float(scale.low * k), float(scale.high * k)
+
+
+def _interpretation(values: pd.Series, bounds: tuple[float, float], labels: str
+                    ) -> tuple[pd.DataFrame, list[dict[str, Any]], float]:
+    by_lang = {lang: interpret_mean(values, *bounds, labels=labels, lang=lang)
+               for lang in ("id", "en")}
+    means = by_lang["id"].means.assign(label_en=by_lang["en"].means["label"])
+    classes = by_lang["id"].classes.assign(label_en=by_lang["en"].classes["label"])
+    classes = classes.rename(columns={"label": "label_id"})
+    return means.rename(columns={"label": "label_id"}), classes.to_dict("records"), \
+        by_lang["id"].width
+
+
+def descriptives(run: SurveyRun) -> dict[str, Any]:
+    """Mean, SD, range and interpreted class of each variable and of its items."""
+    options = _options(run)
+    labels = options["mean_labels"]
+    if labels not in LABEL_SETS:
+        raise AnalysisError(f"options.mean_labels: unknown label set {labels!r}; use one of "
+                            f"{', '.join(LABEL_SETS)}")
+    items: list[dict[str, Any]] = []
+
+    def compute(variable: ResolvedVariable) -> dict[str, Any]:
+        scores, dropped = variable_scores(run, variable)
+        if scores.empty:
+            raise AnalysisError("no respondent answered every item of this variable")
+        record = {"n": len(scores), "missing": dropped, "mean": scores.mean(),
+                  "sd": scores.std(ddof=1), "min": scores.min(), "max": scores.max(),
+                  "notes": _missing_note(dropped)}
+        bounds = _scale_range(run, variable)
+        if bounds is None:
+            record["notes"].append("a gap is not interpreted on the answer scale")
+        else:
+            means, classes, width = _interpretation(pd.Series([scores.mean()]), bounds, labels)
+            record.update(scale_min=bounds[0], scale_max=bounds[1], width=width,
+                          classes=classes, **means.iloc[0][["class", "label_id",
+                                                            "label_en"]].to_dict())
+        items.extend(_item_rows(run, variable, labels))
+        return record
+
+    records = _each(run, compute)
+    return {"conventions": {"labels": labels, "boundary": "upper"}, "variables": records,
+            "items": items}
+
+
+def _item_rows(run: SurveyRun, variable: ResolvedVariable, labels: str
+               ) -> list[dict[str, Any]]:
+    if variable.score == "gap":
+        return []
+    answers = run.responses.items[list(variable.items)]
+    q = run.responses.questionnaire
+    scale = q.scale_of(q.item(variable.items[0]))
+    means, _, _ = _interpretation(answers.mean(), (float(scale.low), float(scale.high)), labels)
+    return [{"variable": variable.name, "item": item, "n": int(answers[item].notna().sum()),
+             "mean": row["mean"], "sd": answers[item].std(ddof=1), "class": row["class"],
+             "label_id": row["label_id"], "label_en": row["label_en"]}
+            for item, row in means.iterrows()]
+
+
+# ---- normality, construct validity, omega -----------------------------------------------------
+
+
+def normality(run: SurveyRun) -> dict[str, Any]:
+    """Kolmogorov-Smirnov (Lilliefors) and Shapiro-Wilk of each variable's scores."""
+    alpha = _options(run)["alpha"]
+
+    def compute(variable: ResolvedVariable) -> dict[str, Any]:
+        scores, dropped = variable_scores(run, variable)
+        result = normality_test(scores, alpha=alpha)
+        return {**result.to_frame().iloc[0].to_dict(), "ks_p_display": result.ks_p_display,
+                "notes": _missing_note(dropped) + list(result.notes)}
+
+    return {"conventions": {"alpha": alpha, "lilliefors_p": "nortest",
+                            "spss_display": ".200* above .200"},
+            "variables": _each(run, compute)}
+
+
+def _item_frame(run: SurveyRun, variable: ResolvedVariable) -> pd.DataFrame:
+    if variable.score == "gap":
+        raise AnalysisError("a gap variable has no items of its own to analyse")
+    if len(variable.items) < 3:
+        raise AnalysisError(f"{len(variable.items)} item(s): at least 3 are needed")
+    return run.responses.items[list(variable.items)]
+
+
+def construct_validity(run: SurveyRun) -> dict[str, Any]:
+    """KMO, Bartlett and principal components with varimax for each variable's items."""
+    options = _options(run)
+
+    def compute(variable: ResolvedVariable) -> dict[str, Any]:
+        return _factor_record(_item_frame(run, variable))
+
+    records = _each(run, compute)
+    if joint := _joint_predictors(run):
+        records.append(joint)
+    return {"conventions": {"method": "pca", "rotation": "varimax", "missing": "listwise",
+                            "kmo_threshold": options["kmo_threshold"],
+                            "loading_threshold": options["loading_threshold"]},
+            "variables": records}
+
+
+def _factor_record(items: pd.DataFrame, owner: dict[str, str] | None = None) -> dict[str, Any]:
+    adequacy, sphericity = kmo(items), bartlett_sphericity(items)
+    fa = factor_analysis(items)
+    loadings = fa.loadings.assign(communality=fa.communalities).rename_axis("item")
+    if owner is not None:
+        loadings.insert(0, "variable", [owner[item] for item in loadings.index])
+    return {"n": fa.n, "kmo": adequacy.overall, "bartlett_chi2": sphericity.chi2,
+            "bartlett_df": sphericity.df, "bartlett_p": sphericity.p_value,
+            "n_factors": fa.n_factors,
+            "msa": [{"item": k, "msa": v} for k, v in adequacy.items.items()],
+            "variance": fa.variance.reset_index().to_dict("records"),
+            "loadings": loadings.reset_index().to_dict("records"),
+            "notes": list(dict.fromkeys(adequacy.notes + fa.notes))}
+
+
+def _joint_predictors(run: SurveyRun) -> dict[str, Any] | None:
+    """The items of every regression predictor factored together: do they part as the
+    variables say? (The construct validity of the instrument, as theses report it.)"""
+    spec = run.spec.regression
+    variables = _variables(run)
+    chosen = [variables[name] for name in spec.x] if spec is not None else []
+    chosen = [v for v in chosen if v.score != "gap"]
+    if len(chosen) < 2:
+        return None
+    owner = {item: v.name for v in chosen for item in v.items}
+    record: dict[str, Any] = {
+        "variable": "+".join(v.name for v in chosen), "joint": True, "score": chosen[0].score,
+        "label": {"id": f"Butir {', '.join(v.name for v in chosen)} bersama",
+                  "en": f"Items of {', '.join(v.name for v in chosen)} together"},
+        "items": list(owner), "k": len(owner)}
+    try:
+        record.update(_factor_record(run.responses.items[list(owner)], owner))
+    except AnalysisError as exc:
+        record["error"] = str(exc)
+    return record
+
+
+def omega(run: SurveyRun) -> dict[str, Any]:
+    """Omega total, composite reliability and AVE of each variable's items."""
+    def compute(variable: ResolvedVariable) -> dict[str, Any]:
+        result = omega_of(_item_frame(run, variable))
+        return {**result.to_frame().iloc[0].to_dict(),
+                "loadings": result.loadings.rename_axis("item").reset_index().to_dict("records"),
+                "notes": list(result.notes)}
+
+    return {"conventions": {"omega": "psych::omega, one factor, minres",
+                            "cr_ave": "one-factor maximum likelihood, standardized",
+                            "missing": "listwise"},
+            "variables": _each(run, compute)}
+
+
+# ---- regression and group differences ---------------------------------------------------------
+
+
+def regression(run: SurveyRun) -> dict[str, Any]:
+    """The project's regression of y on x, with SPSS's tables and the assumption tests."""
+    spec = run.spec.regression
+    if spec is None:
+        raise AnalysisError("no `regression: {y: ..., x: [...]}` in the project for this survey")
+    variables = _variables(run)
+    chosen = [variables[name] for name in [spec.y, *spec.x]]
+    columns = {v.name: variable_scores(run, v)[0] for v in chosen}
+    frame = pd.DataFrame(columns)  # aligned on respondents; missing scores become NaN
+    result = ols(frame, y=spec.y, x=spec.x)
+    normal = result.residual_normality
+    return {
+        "y": spec.y, "x": list(spec.x),
+        "labels": {v.name: v.label for v in chosen},
+        "score": {v.name: v.score for v in chosen},
+        "coefficients": result.coefficients.reset_index().to_dict("records"),
+        "summary": {**result.summary.to_dict(), "n": int(result.summary["n"])},
+        "anova": result.anova.reset_index().to_dict("records"),
+        "glejser": result.glejser.reset_index().to_dict("records"),
+        "residual_normality": None if normal is None else {
+            **normal.to_frame().iloc[0].to_dict(), "ks_p_display": normal.ks_p_display},
+        "notes": list(result.notes),
+    }
+
+
+def _by_fields(run: SurveyRun) -> list[str]:
+    spec = run.spec.group_differences
+    if spec is not None and spec.by:
+        return list(spec.by)
+    q = run.responses.questionnaire
+    return [f.id for f in q.fields if f.kind in BY_KINDS]
+
+
+def group_differences(run: SurveyRun) -> dict[str, Any]:
+    """Each variable compared across the groups of each respondent field."""
+    spec = run.spec.group_differences
+    variables = _variables(run)
+    names = list(spec.variables) if spec is not None and spec.variables else list(variables)
+    fields = run.responses.fields
+    records = []
+    for name in names:
+        scores, dropped = variable_scores(run, variables[name])
+        for by in _by_fields(run):
+            record = {"variable": name, "label": variables[name].label, "by": by,
+                      "score": variables[name].score}
+            try:
+                if by not in fields or fields[by].isna().all():
+                    raise AnalysisError(f"the field {by!r} holds no answers")
+                groups = fields[by].reindex(scores.index)
+                record.update(_comparison(compare_groups(scores, groups), dropped))
+            except AnalysisError as exc:
+                record["error"] = str(exc)
+            records.append(record)
+    return {"conventions": {"levene": "mean", "mann_whitney": "asymptotic, tie-corrected, "
+                            "no continuity correction", "alpha": _options(run)["alpha"]},
+            "comparisons": records}
+
+
+def _comparison(result: Any, dropped: int) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "groups": result.groups.reset_index().to_dict("records"),
+        "levene": result.levene.to_dict(),
+        "notes": _missing_note(dropped) + list(result.notes),
+    }
+    for key in ("t_test", "welch", "mann_whitney", "anova", "kruskal"):
+        value = getattr(result, key)
+        record[key] = None if value is None else {k: _plain(v) for k, v in value.items()}
+    return record
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if isinstance(value, (np.floating, float)) else value
+
+
+THESIS_ANALYSES: dict[str, Callable[[SurveyRun], dict[str, Any]]] = {
+    "descriptives": descriptives,
+    "normality": normality,
+    "construct_validity": construct_validity,
+    "omega": omega,
+    "regression": regression,
+    "group_differences": group_differences,
+}
