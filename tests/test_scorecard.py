@@ -133,8 +133,10 @@ def test_hand_computed_nko_up_to_a_period(tmp_path):
 def test_to_dict_shape(tmp_path):
     out = load_scorecard(write_yaml(tmp_path, SMALL)).evaluate(SMALL_ACTUALS).to_dict()
     json.dumps(out)  # JSON-ready
+    # Issue 17 added the IKU manual (definitions), score tables, weights_from and trend.
     assert list(out) == ["scheme", "title", "period", "score", "predicate", "normalised",
-                         "notes", "lint", "perspectives", "objectives", "indicators"]
+                         "notes", "lint", "perspectives", "objectives", "indicators",
+                         "definitions", "score_tables", "weights_from", "trend"]
     assert set(out["predicate"]) == {"code", "label", "table", "source"}
     assert list(out["perspectives"][0]) == ["id", "name", "weight", "value", "contribution",
                                             "colour"]
@@ -143,10 +145,14 @@ def test_to_dict_shape(tmp_path):
         value = perspective["value"]
         expected = "green" if value >= 100 else "yellow" if value >= 80 else "red"
         assert perspective["colour"] == expected
-    assert list(out["objectives"][0]) == ["id", "name", "perspective", "value"]
+    # Issue 17: objectives carry their colour and cause-effect links (strategy map), and
+    # indicators the achievement and score of the weighted-score scheme's score tables.
+    assert list(out["objectives"][0]) == ["id", "name", "perspective", "value", "colour",
+                                          "supports"]
     assert list(out["indicators"][0]) == [
         "id", "name", "perspective", "objective", "target", "target_low", "target_high", "unit",
-        "polarity", "consolidation", "weight", "realisation", "ici", "colour", "source"]
+        "polarity", "consolidation", "weight", "realisation", "ici", "colour", "source",
+        "achievement", "score", "score_table"]
     b1 = out["indicators"][2]
     assert (b1["target"], b1["target_low"], b1["target_high"]) == (None, 90, 100)
     assert out["perspectives"][0]["weight"] == pytest.approx(0.4)
