@@ -66,10 +66,14 @@ def _vfm(spec: Any) -> dict[str, Any]:
                      "label": _label(band), "table": res.criteria_tables[ratio],
                      "source": band_table(res.criteria_tables[ratio]).source}
              for ratio, band in res.mean_criteria.items()}
+    by_period = {str(period): {ratio: float(row[ratio]) for ratio in row.index}
+                 for period, row in res.ratios.iterrows()}
     return {"convention": res.effectiveness_convention,
             "convention_formula": EFFECTIVENESS_CONVENTIONS[res.effectiveness_convention][0],
             "periods": list(inputs["budgeted_spending"].index), "rows": rows, "means": means,
-            "score": res.score, "inputs": {k: v.to_dict() for k, v in inputs.items()}}
+            "score": res.score, "by_period": by_period,
+            "latest": by_period[str(res.ratios.index[-1])],
+            "inputs": {k: v.to_dict() for k, v in inputs.items()}}
 
 
 def _growth(name: str, spec: Any) -> dict[str, Any]:

@@ -260,7 +260,7 @@ class Indicator(BaseModel):
     controllability_weight: float | None = Field(default=None, ge=0, le=1)
     cap: float | None = Field(default=None, gt=0)
     source: Source | None = None
-    description: Text | None = None
+    description: Text | str | None = None
     formula: Text | str | None = None
     data_source: Text | str | None = None
     responsible: str | None = None
@@ -465,6 +465,8 @@ class Scorecard(BaseModel):
         if trend is not None and (period is None or str(period) in trend.groups):
             label = str(period) if period is not None else trend.labels[-1]
             periods, period = trend.groups[label], label
+        elif trend is not None:  # a period inside a year: that year's periods up to it
+            periods = tuple(p for p in table.up_to(period) if _year(p) == _year(str(period)))
         result = _evaluate(card, table, context, period, periods)
         return result if trend is None else _with_trend(result, trend)
 
@@ -1391,7 +1393,7 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
     frame["weight"] = _effective_weights(frame, within)
     notes += _missing_notes(card, frame, readings)
     score, predicate, perspective_frame = _score(card, frame, perspectives, notes)
-    codes = {i.source_or_default.actuals for i in card.indicators}
+    codes = {i.source_or_default.actuals or i.id for i in card.indicators}
     unknown = sorted(set(actuals.frame["indicator"]) - codes)
     if unknown:
         notes.append(f"Actuals rows for code(s) {unknown} match no IKU of the scorecard: "

@@ -483,15 +483,22 @@ def test_periods_sorted_when_sortable():
 
 
 @pytest.fixture(scope="module")
-def demo_surveys() -> dict:
+def demo_results() -> dict:
     from surveyq.pipeline import run_project
 
-    return run_project(DEMO / "project.yaml", out=None).results["surveys"]
+    return run_project(DEMO / "project.yaml", out=None).results
 
 
-def test_demo_scorecard_end_to_end(demo_surveys):
+@pytest.fixture(scope="module")
+def demo_surveys(demo_results) -> dict:
+    return demo_results["surveys"]
+
+
+def test_demo_scorecard_end_to_end(demo_results, demo_surveys):
+    # Issue 17: the customer IKU's weights come from the project's strategy section, so the
+    # project's results are passed too.
     out = evaluate_project_scorecard(DEMO / "scorecard.yaml", DEMO / "actuals.csv",
-                                     demo_surveys)
+                                     demo_surveys, project_results=demo_results)
     json.dumps(out)
     iku = {i["id"]: i for i in out["indicators"]}
     assert len(iku) == 19
@@ -508,16 +515,21 @@ def test_demo_scorecard_end_to_end(demo_surveys):
     assert [p["weight"] for p in out["perspectives"]] == pytest.approx([0.25, 0.15, 0.3, 0.3])
     assert sum(p["contribution"] for p in out["perspectives"]) == pytest.approx(out["score"])
     assert out["predicate"]["table"] == "nko-kemenkeu-lakin"
-    assert out["period"] == "2025-Q4"
+    # Issue 17: the demo scores by year (2023 and 2024 illustrative), so the headline period
+    # is the year 2025, consolidated from its quarters 2025-Q1..Q4 as before.
+    assert out["period"] == "2025"
+    assert [r["period"] for r in out["trend"]["rows"]] == ["2023", "2024", "2025"]
+    assert out["trend"]["rows"][-1]["score"] == pytest.approx(out["score"])
     assert out["lint"] and {"code", "severity", "message"} <= set(out["lint"][0])
     assert "iku-count" in {f["code"] for f in out["lint"]}
 
 
-def test_demo_actuals_as_xlsx(tmp_path, demo_surveys):
+def test_demo_actuals_as_xlsx(tmp_path, demo_results, demo_surveys):
     frame = pd.read_csv(DEMO / "actuals.csv")
     frame.to_excel(tmp_path / "actuals.xlsx", index=False)
     card = load_scorecard(DEMO / "scorecard.yaml")
-    from_csv = card.evaluate(DEMO / "actuals.csv", demo_surveys, period="2025-Q2")
-    from_xlsx = card.evaluate(tmp_path / "actuals.xlsx", demo_surveys, period="2025-Q2")
+    args = {"surveys": demo_surveys, "project": demo_results}
+    from_csv = card.evaluate(DEMO / "actuals.csv", period="2025-Q2", **args)
+    from_xlsx = card.evaluate(tmp_path / "actuals.xlsx", period="2025-Q2", **args)
     assert from_xlsx.score == pytest.approx(from_csv.score)
-    assert from_csv.score < card.evaluate(DEMO / "actuals.csv", demo_surveys).score
+    assert from_csv.score < card.evaluate(DEMO / "actuals.csv", **args).score

@@ -47,7 +47,8 @@ __all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg"]
 #: Sections of the report, in order (each becomes ``<section id="...">``).
 SECTION_IDS = (
     "summary", "profile", "data-quality", "validity", "reliability", "frequencies",
-    "servqual", "ipa", "ikm", "scorecard", "follow-up", "suggestions", "methods",
+    "servqual", "ipa", "ikm", "finance", "strategy", "scorecard", "follow-up", "suggestions",
+    "methods",
 )
 #: Rows of the follow-up plan: the lowest IKM elements and the most negative SERVQUAL gaps.
 FOLLOW_UP_ELEMENTS = 3
@@ -1079,7 +1080,27 @@ def _scorecard(ctx: _Context, results: dict[str, Any]) -> list[Block]:
             + _objectives(ctx, card, title, perspectives)
             + [_indicators(ctx, card, title)]
             + _notes(card.get("notes"))
+            + _scorecard_extras(ctx, card, title)
             + _lint(ctx, card, title))
+
+
+def _scorecard_extras(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+    """Trend, strategy map, score tables (surveyq.report.bsc_sections)."""
+    from surveyq.report.bsc_sections import scorecard_blocks
+
+    return scorecard_blocks(ctx, card, title)
+
+
+def _finance(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    from surveyq.report.bsc_sections import finance_blocks
+
+    return finance_blocks(ctx, results)
+
+
+def _strategy(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    from surveyq.report.bsc_sections import strategy_blocks
+
+    return strategy_blocks(ctx, results)
 
 
 def _scorecard_summary(ctx: _Context, card: dict[str, Any], title: str) -> Block:
@@ -1156,8 +1177,10 @@ def _lint(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     if not card.get("lint"):
         return []
     t = ctx.t["scorecard"]
-    rows = [_row([t["severities"].get(f["severity"], f["severity"]), f["code"], f["message"]],
-                 f"severity-{f['severity']}") for f in card["lint"]]
+    from surveyq.report.bsc_sections import lint_message
+
+    rows = [_row([t["severities"].get(f["severity"], f["severity"]), f["code"],
+                  lint_message(ctx, f)], f"severity-{f['severity']}") for f in card["lint"]]
     columns = [(t["severity"], ""), (t["code"], ""), (t["message"], "text")]
     return [_table(ctx, t["lint_caption"].format(title=title), columns, rows)]
 
@@ -1404,7 +1427,8 @@ def _software(ctx: _Context, results: dict[str, Any]) -> Block:
 _BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
     "summary": _summary, "profile": _profile, "data-quality": _data_quality,
     "validity": _validity, "reliability": _reliability, "frequencies": _frequencies,
-    "servqual": _servqual, "ipa": _ipa, "ikm": _ikm, "scorecard": _scorecard,
+    "servqual": _servqual, "ipa": _ipa, "ikm": _ikm, "finance": _finance,
+    "strategy": _strategy, "scorecard": _scorecard,
     "follow-up": _follow_up, "suggestions": _suggestions, "methods": _methods,
 }
 

@@ -214,6 +214,18 @@ class _Writer:
     def heading(self, text: str) -> None:
         self.paragraph("Heading 2", text)
 
+    def figure(self, caption: str, png: bytes, number: int) -> None:
+        """A picture as wide as the text, with a numbered caption under it."""
+        section = self.document.sections[-1]
+        width = section.page_width - section.left_margin - section.right_margin
+        picture = self.document.add_paragraph()
+        picture.paragraph_format.keep_with_next = True
+        picture.add_run().add_picture(io.BytesIO(png), width=width)
+        label = self.t["bsc"]["figure_label"]
+        paragraph = self.paragraph("Caption", f"{label} {self.t['caption_prefix']}")
+        self.field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+        paragraph.add_run(_clean(f" {caption}"))
+
 
 def _properties(document: DocumentObject, title: str, lang: str, moment: datetime) -> None:
     core = document.core_properties
@@ -223,7 +235,8 @@ def _properties(document: DocumentObject, title: str, lang: str, moment: datetim
     core.subject, core.keywords, core.comments = texts(lang)["document_title"], "surveyq", ""
 
 
-def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime) -> bytes:
+def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime,
+                   figures: Sequence[tuple[str, bytes]] = ()) -> bytes:
     """The appendix document as bytes.
 
     Parameters
@@ -236,6 +249,8 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
         Language of captions and number format.
     moment : datetime
         Created/modified time of the core properties (naive UTC).
+    figures : sequence of (caption, PNG bytes)
+        Figures printed after the tables ("Gambar L.n" / "Figure A.n").
     """
     document = Document()
     _page(document)
@@ -247,6 +262,8 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
             section = table.sheet
             writer.heading(table.sheet_title)
         writer.add(table, number)
+    for number, (caption, png) in enumerate(figures, start=1):
+        writer.figure(caption, png, number)
     _properties(document, title, lang, moment)
     buffer = io.BytesIO()
     document.save(buffer)
