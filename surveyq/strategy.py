@@ -590,7 +590,9 @@ def ahp_weights(
             "random_index={n: RI} from the table you follow"
         )
     ri = float(indices[n])
-    ci = 0.0 if n <= 2 else (lambda_max - n) / (n - 1)
+    # lambda_max >= n for every positive reciprocal matrix (Saaty 1980), so a CI a hair
+    # below 0 is floating-point error in the eigenvalue: it is 0.
+    ci = 0.0 if n <= 2 else max((lambda_max - n) / (n - 1), 0.0)
     cr = 0.0 if n <= 2 or ri == 0 else ci / ri
     consistent = cr <= CR_THRESHOLD
     notes = () if consistent else (

@@ -128,26 +128,31 @@ def _strategy(strategy: Mapping[str, Any], lang: str) -> list[Table]:
 # --------------------------------------------------------------------------- scorecard
 
 
-def _definitions(card: Mapping[str, Any], lang: str, title: str) -> Table:
+def _definitions(card: Mapping[str, Any], lang: str, title: str) -> list[Table]:
+    """The IKU manual in two tables (what is measured; how it is measured and by whom), so
+    each fits a printed page."""
     t = texts(lang)
     c = t["bsc"]["columns"]
-    columns: list[Column] = [
-        (c["code"], "id", None), (c["indicator"], lambda r: _text(r["name"], lang), None),
+    code: Column = (c["code"], "id", None)
+    what: list[Column] = [
+        code, (c["indicator"], lambda r: _text(r["name"], lang), None),
         (c["objective"], "objective", None),
         (c["description"], lambda r: _text(r.get("description"), lang), None),
-        (c["formula"], lambda r: _text(r.get("formula"), lang), None),
-        (c["unit"], "unit", None),
+        (c["formula"], lambda r: _text(r.get("formula"), lang), None)]
+    how: list[Column] = [
+        code, (c["unit"], "unit", None),
         (c["data_source"], lambda r: _text(r.get("data_source"), lang), None),
         (c["responsible"], "responsible", None),
         (c["reporting_period"], lambda r: _lookup(t["bsc"]["periods"], r.get("reporting_period")),
          None),
-        (c["polarity"], lambda r: _lookup(t["polarity"], r.get("polarity")), None),
+        (c["polarity"], lambda r: _lookup(t["bsc"]["polarity"], r.get("polarity")), None),
         (c["consolidation"], lambda r: _lookup(t["consolidation"], r.get("consolidation")), None),
         (c["iku_type"], lambda r: _lookup(t["bsc"]["iku_types"], r.get("iku_type")), None),
         (c["controllability"], lambda r: _lookup(t["bsc"]["controllability"],
                                                  r.get("controllability")), None)]
-    return _table(lang, "definitions", columns, card["definitions"], title,
-                  t["bsc"]["definitions_note"])
+    note = t["bsc"]["definitions_note"]
+    return [_table(lang, "definitions", what, card["definitions"], title, note),
+            _table(lang, "definitions_measure", how, card["definitions"], title, note)]
 
 
 def _trend(card: Mapping[str, Any], lang: str, title: str) -> Table:
@@ -176,7 +181,7 @@ def _card(card: Mapping[str, Any], lang: str) -> list[Table]:
     title = _text(card.get("title"), lang)
     tables = []
     if card.get("definitions"):
-        tables.append(_definitions(card, lang, title))
+        tables += _definitions(card, lang, title)
     if (card.get("trend") or {}).get("rows"):
         tables.append(_trend(card, lang, title))
     return tables + _score_tables(card, lang)
@@ -194,9 +199,14 @@ def bsc_tables(results: Mapping[str, Any], lang: str) -> list[Table]:
     return tables
 
 
-def figures(results: Mapping[str, Any], lang: str) -> list[tuple[str, bytes]]:
-    """Figures for the Word appendix: (caption, PNG bytes); the strategy map when the
-    scorecard has objectives."""
+#: The strategy map follows the last scorecard table in the Word appendix.
+_MAP_AFTER = ("scorecard_objectives", "scorecard_indicators", "scorecard_lint", "definitions",
+              "trend", "score_table")
+
+
+def figures(results: Mapping[str, Any], lang: str) -> list[tuple[str, bytes, tuple[str, ...]]]:
+    """Figures for the Word appendix: (caption, PNG bytes, table types it follows); the
+    strategy map when the scorecard has objectives."""
     from surveyq.report.bsc_charts import strategy_map_png
     from surveyq.report.i18n import labels
 
@@ -212,4 +222,4 @@ def figures(results: Mapping[str, Any], lang: str) -> list[tuple[str, bytes]]:
                            lang=lang)
     caption = texts(lang)["bsc"]["captions"]["strategy_map"].format(
         title=_text(card.get("title"), lang))
-    return [(caption, png)] if png else []
+    return [(caption, png, _MAP_AFTER)] if png else []

@@ -142,7 +142,7 @@ def trend_lines(periods: Sequence[str], series: Mapping[str, Sequence[Any]], tit
         ax = fig.add_subplot()
         x = list(range(len(periods)))
         handles = []
-        for index, (name, values) in enumerate(series.items()):
+        for index, values in enumerate(series.values()):
             numbers = [_number(v) for v in values]
             colour = INK if index == 0 else _SERIES[(index - 1) % len(_SERIES)]
             width = 2.4 if index == 0 else 1.3
@@ -160,7 +160,7 @@ def trend_lines(periods: Sequence[str], series: Mapping[str, Sequence[Any]], tit
         ax.set_xlim(-0.3, len(periods) - 0.7)
         ax.yaxis.set_major_formatter(_LocaleTicks(lang))
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
-        _legend(fig, handles, [_wrap(name, 30, 1) for name in series], title)
+        _legend(fig, handles, [_wrap(name, 48, 1) for name in series], title)
         return _to_svg(fig, title)
 
 
@@ -187,15 +187,20 @@ def _layout(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapp
     return centres, width
 
 
-def _edge(a: tuple[float, float], b: tuple[float, float]) -> tuple[tuple[float, float],
-                                                                   tuple[float, float]]:
-    """Arrow end points on the boxes' borders (top/bottom between bands, sides within one)."""
+def _edge(a: tuple[float, float], b: tuple[float, float]
+          ) -> tuple[tuple[float, float], tuple[float, float], str]:
+    """Arrow end points on the boxes' borders and the arrow's curve.
+
+    Between bands: bottom or top edge to top or bottom edge, nearly straight. Within a band:
+    top edge to top edge, arched over the boxes between them (a straight line would pass
+    behind them and seem to start at the box it leaves)."""
     (x1, y1), (x2, y2) = a, b
     if abs(y1 - y2) < 1e-9:
-        sign = 1 if x2 > x1 else -1
-        return (x1 + sign * _BOX_W / 2, y1), (x2 - sign * _BOX_W / 2, y2)
+        top = _BOX_H / 2
+        rad = min(0.28, 0.5 / abs(x2 - x1))  # an arch about a quarter band high
+        return (x1, y1 + top), (x2, y2 + top), f"arc3,rad={-rad if x2 > x1 else rad:.3f}"
     sign = 1 if y2 > y1 else -1
-    return (x1, y1 + sign * _BOX_H / 2), (x2, y2 - sign * _BOX_H / 2)
+    return (x1, y1 + sign * _BOX_H / 2), (x2, y2 - sign * _BOX_H / 2), "arc3,rad=0.08"
 
 
 def _draw_map(fig: Figure, perspectives: Sequence[Mapping[str, Any]],
@@ -213,15 +218,16 @@ def _draw_map(fig: Figure, perspectives: Sequence[Mapping[str, Any]],
                                facecolor="#f2f4f7" if row % 2 == 0 else "#e8ecf1",
                                edgecolor="none"))
         ax.text(0.1, y0 + _BAND_H / 2, _wrap(names.get(perspective["id"], perspective["id"]),
-                                              18, 3), va="center", ha="left", fontsize=8.5,
+                                              18, 4), va="center", ha="left", fontsize=8.5,
                 fontweight="bold", color=INK)
     for obj in objectives:
         for target in obj.get("supports") or []:
             if obj["id"] in centres and target in centres:
-                start, end = _edge(centres[obj["id"]], centres[target])
+                start, end, curve = _edge(centres[obj["id"]], centres[target])
                 ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11,
                                              color="#444444", linewidth=1.0,
-                                             connectionstyle="arc3,rad=0.08", zorder=3))
+                                             connectionstyle=curve,
+                                             zorder=3 if curve.endswith("=0.08") else 6))
     for obj in objectives:
         if obj["id"] not in centres:
             continue

@@ -66,7 +66,7 @@ def _vfm(ctx: _Context, vfm: dict[str, Any], title: str) -> list[Block]:
 def _productivity(ctx: _Context, prod: dict[str, Any], title: str) -> list[Block]:
     t = ctx.t["bsc"]["finance"]
     rows = [[r["period"], ctx.int(r["output"]), ctx.int(r["employees"]),
-             ctx.num(r["productivity"], "score"), ctx.pct(r["growth_pct"], "score")]
+             ctx.num(r["productivity"], "score"), ctx.num(r["growth_pct"], "score")]
             for r in prod["rows"]]
     rows.append(_row([t["mean"], "", "", ctx.num(prod["mean"], "score"), ""], "total"))
     rows.append(_row([t["pooled"], "", "", ctx.num(prod["pooled"], "score"), ""], "total"))
@@ -78,7 +78,7 @@ def _productivity(ctx: _Context, prod: dict[str, Any], title: str) -> list[Block
 def _growth(ctx: _Context, series: dict[str, Any], title: str) -> list[Block]:
     t = ctx.t["bsc"]["finance"]
     unit = series.get("unit") or ""
-    rows = [[r["period"], ctx.num(r["value"], "score"), ctx.pct(r["growth_pct"], "score")]
+    rows = [[r["period"], ctx.num(r["value"], "score"), ctx.num(r["growth_pct"], "score")]
             for r in series["rows"]]
     columns = [(t["period"], ""), (f"{t['value']} {f'({unit})' if unit else ''}".strip(), "num"),
                (t["growth"], "num")]
@@ -146,14 +146,14 @@ def _tows(ctx: _Context, strategy: dict[str, Any], title: str) -> list[Block]:
     def listing(ids: list[str]) -> str:
         return "; ".join(f"{i} {names.get(i, '')}".strip() for i in ids) or ctx.t["dash"]
 
-    rows = [[t["swot_corner"], listing(swot["strength"]), listing(swot["weakness"])],
-            [listing(swot["opportunity"]), listing(tows["SO"]), listing(tows["WO"])],
-            [listing(swot["threat"]), listing(tows["ST"]), listing(tows["WT"])]]
-    rows[1][0] = f"{t['kinds_plural']['opportunity']}: {rows[1][0]}"
-    rows[2][0] = f"{t['kinds_plural']['threat']}: {rows[2][0]}"
-    rows[0][1] = f"{t['kinds_plural']['strength']}: {rows[0][1]}"
-    rows[0][2] = f"{t['kinds_plural']['weakness']}: {rows[0][2]}"
-    columns = [("", "text"), (t["internal"], "text"), ("", "text")]
+    plural = t["kinds_plural"]
+    rows = [["", listing(swot["strength"]), listing(swot["weakness"])],
+            [f"{plural['opportunity']}: {listing(swot['opportunity'])}", listing(tows["SO"]),
+             listing(tows["WO"])],
+            [f"{plural['threat']}: {listing(swot['threat'])}", listing(tows["ST"]),
+             listing(tows["WT"])]]
+    columns = [(t["swot_corner"], "text"), (plural["strength"], "text"),
+               (plural["weakness"], "text")]
     return [_table(ctx, t["tows_caption"].format(title=title), columns, rows, t["tows_note"])]
 
 
@@ -290,20 +290,24 @@ def _score_tables(ctx: _Context, card: dict[str, Any]) -> list[Block]:
     return blocks
 
 
-def _weights_from(ctx: _Context, card: dict[str, Any]) -> list[Block]:
+def _weights_from(ctx: _Context, card: dict[str, Any],
+                  comparisons: dict[str, Any]) -> list[Block]:
     t = ctx.t["bsc"]["scorecard"]
     names = {p["id"]: ctx.text(p["name"]) for p in card["perspectives"]}
     lines = [t["weights_from"].format(
         what=t["perspectives_word"] if key == "perspectives"
-        else t["iku_of"].format(perspective=names.get(key, key)), comparison=name)
+        else t["iku_of"].format(perspective=names.get(key, key)),
+        comparison=ctx.text((comparisons.get(name) or {}).get("title")) or name)
         for key, name in (card.get("weights_from") or {}).items()]
     return [_note(" ".join(lines))] if lines else []
 
 
-def scorecard_blocks(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+def scorecard_blocks(ctx: _Context, results: dict[str, Any], title: str) -> list[Block]:
     """The scorecard's trend (table and chart), strategy map, score tables and weight source."""
-    return (_weights_from(ctx, card) + _trend(ctx, card, title) + _map(ctx, card, title)
-            + _score_tables(ctx, card))
+    card = results["scorecard"]
+    comparisons = (results.get("strategy") or {}).get("comparisons") or {}
+    return (_weights_from(ctx, card, comparisons) + _trend(ctx, card, title)
+            + _map(ctx, card, title) + _score_tables(ctx, card))
 
 
 def lint_message(ctx: _Context, finding: dict[str, Any]) -> str:

@@ -1080,15 +1080,15 @@ def _scorecard(ctx: _Context, results: dict[str, Any]) -> list[Block]:
             + _objectives(ctx, card, title, perspectives)
             + [_indicators(ctx, card, title)]
             + _notes(card.get("notes"))
-            + _scorecard_extras(ctx, card, title)
+            + _scorecard_extras(ctx, results, title)
             + _lint(ctx, card, title))
 
 
-def _scorecard_extras(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+def _scorecard_extras(ctx: _Context, results: dict[str, Any], title: str) -> list[Block]:
     """Trend, strategy map, score tables (surveyq.report.bsc_sections)."""
     from surveyq.report.bsc_sections import scorecard_blocks
 
-    return scorecard_blocks(ctx, card, title)
+    return scorecard_blocks(ctx, results, title)
 
 
 def _finance(ctx: _Context, results: dict[str, Any]) -> list[Block]:

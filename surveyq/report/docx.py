@@ -236,7 +236,7 @@ def _properties(document: DocumentObject, title: str, lang: str, moment: datetim
 
 
 def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime,
-                   figures: Sequence[tuple[str, bytes]] = ()) -> bytes:
+                   figures: Sequence[tuple[str, bytes, tuple[str, ...]]] = ()) -> bytes:
     """The appendix document as bytes.
 
     Parameters
@@ -249,21 +249,31 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
         Language of captions and number format.
     moment : datetime
         Created/modified time of the core properties (naive UTC).
-    figures : sequence of (caption, PNG bytes)
-        Figures printed after the tables ("Gambar L.n" / "Figure A.n").
+    figures : sequence of (caption, PNG bytes, table names)
+        Figures ("Gambar L.n" / "Figure A.n"), each printed after the last table of one of
+        the named types (at the end when there is none).
     """
     document = Document()
     _page(document)
     _styles(document, lang)
     document.add_heading(_clean(title), level=1)
     writer, section = _Writer(document, lang), None
+    places = {index: [f for f in figures if tables[index].name in f[2]
+                      and not any(t.name in f[2] for t in tables[index + 1:])]
+              for index in range(len(tables))}
+    placed = [f for group in places.values() for f in group]
+    count = 0
     for number, table in enumerate(tables, start=1):
         if table.sheet != section:
             section = table.sheet
             writer.heading(table.sheet_title)
         writer.add(table, number)
-    for number, (caption, png) in enumerate(figures, start=1):
-        writer.figure(caption, png, number)
+        for caption, png, _ in places[number - 1]:
+            count += 1
+            writer.figure(caption, png, count)
+    for caption, png, _ in (f for f in figures if f not in placed):
+        count += 1
+        writer.figure(caption, png, count)
     _properties(document, title, lang, moment)
     buffer = io.BytesIO()
     document.save(buffer)
