@@ -170,6 +170,22 @@ def test_iku_manual_lint_names_each_gap():
 # --------------------------------------------------------------------------- group AHP
 
 
+def test_group_ahp_published_apple_orange_example():
+    # Decision Lens, "Combining group members' judgments" (blog, June 2007), after Aczél &
+    # Saaty (1983): three people judge an apple 2, 3 and 4 times larger than an orange; the
+    # group judgment is the geometric mean (2 x 3 x 4)^(1/3) = 24^(1/3), and its reciprocal is
+    # (1/24)^(1/3) -- which the arithmetic mean fails: (1/2 + 1/3 + 1/4) / 3 = 13/36, not 1/3.
+    res = group_ahp({"first": [[1, 2], [1 / 2, 1]], "second": [[1, 3], [1 / 3, 1]],
+                     "third": [[1, 4], [1 / 4, 1]]}, items=["apple", "orange"])
+    g = 24 ** (1 / 3)
+    assert res.matrix.loc["apple", "orange"] == pytest.approx(g)  # 2.8845
+    assert res.matrix.loc["orange", "apple"] == pytest.approx((1 / 24) ** (1 / 3))
+    assert res.matrix.loc["orange", "apple"] != pytest.approx(13 / 36)
+    # a 2 x 2 reciprocal matrix is consistent; its weights are g / (1 + g) and 1 / (1 + g)
+    assert res.weights.tolist() == pytest.approx([g / (1 + g), 1 / (1 + g)])
+    assert res.group.cr == 0.0
+
+
 def test_group_ahp_geometric_mean_by_hand():
     # Two raters on 2 items: 3 and 5 -> group judgment sqrt(15) = 3.873; the eigenvector of a
     # 2 x 2 reciprocal matrix [[1, g], [1/g, 1]] is (g, 1) / (g + 1) = 0.7948 / 0.2052.
