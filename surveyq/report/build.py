@@ -1370,6 +1370,9 @@ def _band_tables(results: dict[str, Any]) -> list[tuple[BandTable | None, str]]:
     if card:
         names.setdefault(str(card["predicate"].get("table")), str(card["predicate"].get("source")))
         names.setdefault("ici-colour", "")
+    vfm = (results.get("finance") or {}).get("value_for_money") or {}
+    for mean in (vfm.get("means") or {}).values():  # the value-for-money criteria
+        names.setdefault(str(mean["table"]), "")
     return [(BANDS.get(name), source or (BANDS[name].source if name in BANDS else name))
             for name, source in names.items()]
 
