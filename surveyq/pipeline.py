@@ -285,12 +285,15 @@ def evaluate_project_sections(project: Project, notify: Progress) -> dict[str, A
     from surveyq.bsc import evaluate_finance, evaluate_strategy
 
     out: dict[str, Any] = {}
-    if project.spec.finance is not None:
-        notify("evaluating finance")
-        out["finance"] = evaluate_finance(project.spec.finance)
-    if project.spec.strategy is not None:
-        notify("evaluating strategy")
-        out["strategy"] = evaluate_strategy(project.spec.strategy)
+    try:
+        if project.spec.finance is not None:
+            notify("evaluating finance")
+            out["finance"] = evaluate_finance(project.spec.finance)
+        if project.spec.strategy is not None:
+            notify("evaluating strategy")
+            out["strategy"] = evaluate_strategy(project.spec.strategy)
+    except InputError as exc:  # name the project file: the sections are keys in it
+        raise InputError(exc.detail, str(project.path)) from None
     return out
 
 

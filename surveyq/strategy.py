@@ -707,6 +707,9 @@ def group_ahp(
         raise InputError("group_ahp needs at least one rater's matrix")
     frames = {}
     for name, matrix in matrices.items():
+        if items is not None and not isinstance(matrix, pd.DataFrame) \
+                and np.shape(matrix) == (len(items), len(items)):
+            matrix = pd.DataFrame(matrix, index=list(items), columns=list(items))
         try:
             frames[name] = _comparison_matrix(matrix, 0.05)
         except InputError as exc:
