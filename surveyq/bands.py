@@ -512,7 +512,8 @@ VFM_EFFECTIVENESS_KEPMENDAGRI = BandTable(
 
 VFM_EFFECTIVENESS_RECIPROCAL = BandTable(
     name="vfm-effectiveness-reciprocal-seed004",
-    title="Value for money: effectiveness as Nugrahini et al. compute it (target / realised, percent)",
+    title=("Value for money: effectiveness as Nugrahini et al. compute it "
+           "(target / realised, percent)"),
     source=(
         "Nugrahini et al., BPMPD Tabanan, Tabel 6, which divides target by realised revenue "
         "and reads values below 100% as effective"
