@@ -348,7 +348,7 @@ class ScoreTable(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     title: Text | None = None
-    source: str | None = None
+    source: Text | str | None = None
     scale_max: int = Field(ge=2)
     rules: list[ScoreRule] = Field(min_length=2)
 
@@ -539,11 +539,8 @@ def _link_problems(card: Scorecard) -> list[tuple[str, str]]:
             problems.append((f"indicators[{index}] (id {ind.id}).score_table",
                              f"unknown score table '{ind.score_table}': define it under "
                              f"score_tables (defined: {sorted(tables)})"))
-    if (card.score_tables or card.score_table) and card.scheme != "weighted-score":
-        problems.append(("score_tables", "achievement-to-score tables serve the "
-                         "weighted-score scheme only"))
     for name, table in card.score_tables.items():
-        if table.scale_max != card.scale_max:
+        if card.scheme == "weighted-score" and table.scale_max != card.scale_max:
             problems.append((f"score_tables.{name}.scale_max", f"{table.scale_max} differs "
                              f"from the scorecard's scale_max {card.scale_max}"))
     keys = {"perspectives", *(p.id for p in card.perspectives)}
@@ -1163,6 +1160,8 @@ def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
         if abs(raw - ici) > 1e-9:
             notes.append(f"IKU {ind.id}: capaian {raw:.2f} clamped to {ici:.2f} "
                          f"(rule {card.ici.rule}, cap {ind.cap or card.ici.cap:g}).")
+        if _score_table(card, ind) is not None:  # shown beside the ICI; not in the score
+            achievement, score = _table_score(card, ind, reading)
     return {
         "id": ind.id, "name": ind.name.id, "name_en": ind.name.en,
         "perspective": card.perspective_of(ind), "objective": ind.objective,
@@ -1375,7 +1374,7 @@ def _plain_target(target: Any) -> Any:
 
 
 def _score_table_records(card: Scorecard) -> list[dict[str, Any]]:
-    return [{"name": name, "title": _plain_text(t.title), "source": t.source,
+    return [{"name": name, "title": _plain_text(t.title), "source": _plain_text(t.source),
              "scale_max": t.scale_max,
              "rules": [{"min": r.min, "score": r.score} for r in t.rules]}
             for name, t in card.score_tables.items()]
@@ -1479,15 +1478,9 @@ def _with_trend(result: ScorecardResult, trend: _Trend) -> ScorecardResult:
         row.update({f"perspective:{p['id']}": p["value"]
                     for p in res.perspectives.to_dict("records")})
         rows.append(row)
-    notes = list(result.notes)
-    if any(res.notes for label, res in trend.results.items() if label != trend.labels[-1]):
-        notes.append("Earlier trend periods read every IKU from the actuals (survey and "
-                     "finance values belong to the current period); their own notes are "
-                     "in trend.notes.")
     history_notes = {label: list(res.notes) for label, res in trend.results.items()}
-    return replace(result, notes=tuple(notes),
-                   trend={"by": trend.by, "note": _plain_text(trend.note),
-                          "rows": rows, "notes": history_notes})
+    return replace(result, trend={"by": trend.by, "note": _plain_text(trend.note),
+                                  "rows": rows, "notes": history_notes})
 
 
 # --------------------------------------------------------------------------- comparison weights

@@ -111,9 +111,20 @@ def test_score_table_errors():
                                      {"score": 1}]}
     with pytest.raises(InputError, match="highest"):
         parse_scorecard(card(scheme="weighted-score", score_tables={"t": bad}))
-    table = {"scale_max": 3, "rules": [{"min": 1, "score": 3}, {"score": 1}]}
-    with pytest.raises(InputError, match="weighted-score"):
-        parse_scorecard(card(score_tables={"t": table}))
+
+
+def test_score_table_beside_the_nko_is_shown_not_scored():
+    table = {"scale_max": 5, "source": "hand-made test thresholds",
+             "rules": [{"min": 110, "score": 5}, {"min": 100, "score": 4}, {"min": 90, "score": 3},
+                       {"min": 80, "score": 2}, {"score": 1}]}
+    rows = actuals([("x", "2025", 95), ("y", "2025", 9)])
+    with_table = parse_scorecard(card(score_tables={"five": table}, score_table="five"))
+    res = with_table.evaluate(rows)
+    frame = res.to_frame().set_index("id")
+    # x: 95% -> 3; y min: (1 + (1 - 9/10)) x 100 = 110% -> 5; the NKO is the ICI's
+    assert (frame.loc["x", "score"], frame.loc["y", "score"]) == (3, 5)
+    assert res.score == pytest.approx(parse_scorecard(card()).evaluate(rows).score)
+    assert res.score == pytest.approx(0.6 * 95 + 0.4 * 110)
 
 
 # --------------------------------------------------------------------------- weights_from

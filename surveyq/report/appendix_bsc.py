@@ -71,8 +71,9 @@ def _factors(matrix: Mapping[str, Any], lang: str, name: str, title: str) -> Tab
         (c["kind"], lambda r: _lookup(t["kinds"], r.get("kind")), None),
         (c["weight"], "weight", D3), (c["rating"], "rating", D2), (c["score"], "score", D3)]
     total = {"id": c["total"], "weight": matrix["weight_sum"], "score": matrix["total"]}
-    return _table(lang, name, columns, [*matrix["factors"], total], title,
-                  matrix.get("warning") or "")
+    note = t["weights_warning"].format(total=f"{matrix['weight_sum']:.3f}") \
+        if matrix.get("warning") else ""
+    return _table(lang, name, columns, [*matrix["factors"], total], title, note)
 
 
 def _qspm(strategy: Mapping[str, Any], lang: str, title: str) -> Table:
@@ -85,7 +86,10 @@ def _qspm(strategy: Mapping[str, Any], lang: str, title: str) -> Table:
                     (f"TAS {sid}", lambda r, s=sid: (r.get("tas") or {}).get(s), D3)]
     total = {"factor": c["total"], "tas": qspm["totals"]}
     names = "; ".join(f"{s['id']} = {_text(s['name'], lang)}" for s in strategy["strategies"])
-    note = " ".join([names, *qspm.get("warnings", [])])
+    t = texts(lang)["bsc"]
+    sums = [t["qspm_weights_warning"].format(block=t["blocks"].get(b, b), total=f"{v:.3f}")
+            for b, v in qspm["weight_sums"].items() if abs(v - 1) > 0.005]
+    note = " ".join([names + ".", *sums])
     return _table(lang, "qspm", columns, [*qspm["rows"], total], title, note)
 
 
@@ -102,7 +106,13 @@ def _comparisons(strategy: Mapping[str, Any], lang: str) -> list[Table]:
         rows.append({"item": "CR", **{r["name"]: r["cr"] for r in raters},
                      "group": comp["group"]["cr"]})
         title = _text(comp.get("title"), lang) or name
-        tables.append(_table(lang, "ahp", columns, rows, title, " ".join(comp.get("notes", []))))
+        flagged = [r["name"] for r in raters if not r["consistent"]]
+        if not comp["group"]["consistent"]:
+            flagged.append(c["group"])
+        t = texts(lang)["bsc"]
+        note = " ".join([t["ahp_note"], t["ahp_inconsistent"].format(raters=", ".join(flagged))
+                         if flagged else ""]).strip()
+        tables.append(_table(lang, "ahp", columns, rows, title, note))
     return tables
 
 
@@ -173,7 +183,7 @@ def _score_tables(card: Mapping[str, Any], lang: str) -> list[Table]:
         columns: list[Column] = [(c["min_achievement"], "min", D2), (c["score"], "score", INT)]
         tables.append(_table(lang, "score_table", columns, table["rules"],
                              _text(table.get("title"), lang) or table["name"],
-                             table.get("source") or ""))
+                             _text(table.get("source"), lang)))
     return tables
 
 

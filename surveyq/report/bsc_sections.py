@@ -249,8 +249,9 @@ def _trend(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
             for r in trend["rows"]]
     columns = ([(t["period"], ""), (t["score"], "num"), (t["predicate"], "")]
                + [(name, "num") for _, name in perspectives])
+    history = t["trend_history"] if len(trend["rows"]) > 1 else ""
     note = " ".join(part for part in (ctx.text(trend.get("note")),
-                                      t["trend_by"].get(trend["by"], "")) if part)
+                                      t["trend_by"].get(trend["by"], ""), history) if part)
     periods = [r["period"] for r in trend["rows"]]
     series = {t["score"]: [r["score"] for r in trend["rows"]]}
     series.update({name: [r.get(f"perspective:{pid}") for r in trend["rows"]]
@@ -284,9 +285,18 @@ def _score_tables(ctx: _Context, card: dict[str, Any]) -> list[Block]:
         rows = [[t["at_least"].format(value=ctx.num(r["min"], "score")) if r["min"] is not None
                  else t["below"], ctx.int(r["score"])] for r in table["rules"]]
         name = ctx.text(table.get("title")) or table["name"]
-        note = t["score_table_source"].format(source=table.get("source") or t["no_source"])
+        note = t["score_table_source"].format(source=ctx.text(table.get("source"))
+                                              or t["no_source"])
         blocks.append(_table(ctx, t["score_table_caption"].format(name=name),
                              [(t["achievement"], "num"), (t["score_value"], "num")], rows, note))
+        scored = [i for i in card["indicators"] if i.get("score_table") == table["name"]]
+        if scored:
+            rows = [[i["id"], ctx.text(i["name"]), ctx.num(i.get("achievement"), "score"),
+                     ctx.int(i["score"]) if i.get("score") is not None else ctx.t["dash"]]
+                    for i in scored]
+            columns = [(t["code"], "code"), (t["indicator"], "text"), (t["achievement"], "num"),
+                       (t["score_value"], "num")]
+            blocks.append(_table(ctx, t["scored_caption"].format(name=name), columns, rows))
     return blocks
 
 
