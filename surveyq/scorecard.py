@@ -1417,7 +1417,7 @@ class _Trend:
     """The scorecard scored per trend period: label -> periods, and one result each."""
 
     groups: dict[str, tuple[str, ...]]
-    results: dict[str, ScorecardResult]
+    results: dict[str, ScorecardResult | str]  # a str: why that period has no score
     note: Text | None
     by: str
 
@@ -1462,10 +1462,16 @@ def _trend_groups(card: Scorecard, actuals: Actuals) -> dict[str, tuple[str, ...
 def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
     groups = _trend_groups(card, actuals)
     last = list(groups)[-1]
-    results = {}
+    results: dict[str, ScorecardResult | str] = {}
     for label, periods in groups.items():
-        here = context if label == last else _Context(None, None, history=True)
-        results[label] = _evaluate(card, actuals, here, label, periods)
+        if label == last:  # the current period: problems are errors, as without a trend
+            results[label] = _evaluate(card, actuals, context, label, periods)
+            continue
+        try:
+            results[label] = _evaluate(card, actuals, _Context(None, None, history=True),
+                                       label, periods)
+        except InputError as exc:  # an earlier period that cannot be scored: say why
+            results[label] = f"period {label} not scored: {exc.detail}"
     assert card.trend is not None
     return _Trend(groups, results, card.trend.note, card.trend.by)
 
@@ -1473,12 +1479,17 @@ def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
 def _with_trend(result: ScorecardResult, trend: _Trend) -> ScorecardResult:
     rows = []
     for label, res in trend.results.items():
+        if isinstance(res, str):
+            rows.append({"period": label, "periods": list(trend.groups[label]), "score": None,
+                         "predicate": None, "label": None})
+            continue
         row = {"period": label, "periods": list(trend.groups[label]), "score": res.score,
                "predicate": res.predicate["code"], "label": res.predicate["label"]}
         row.update({f"perspective:{p['id']}": p["value"]
                     for p in res.perspectives.to_dict("records")})
         rows.append(row)
-    history_notes = {label: list(res.notes) for label, res in trend.results.items()}
+    history_notes = {label: [res] if isinstance(res, str) else list(res.notes)
+                     for label, res in trend.results.items()}
     return replace(result, trend={"by": trend.by, "note": _plain_text(trend.note),
                                   "rows": rows, "notes": history_notes})
 

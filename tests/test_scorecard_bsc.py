@@ -78,6 +78,16 @@ def test_trend_to_date_and_by_period():
     assert by_period[-1]["score"] == pytest.approx(76.0)
 
 
+def test_trend_period_without_data_is_reported_not_scored():
+    # 2023 has a row only for a code no IKU uses: that year cannot be scored, the others are
+    rows = actuals([("z", "2023", 1), *TREND_ROWS])
+    res = parse_scorecard(card(trend={"by": "year"})).evaluate(rows)
+    first = res.trend["rows"][0]
+    assert (first["period"], first["score"], first["label"]) == ("2023", None, None)
+    assert "no IKU has a realisation" in res.trend["notes"]["2023"][0]
+    assert res.trend["rows"][1]["score"] == pytest.approx(86.0)
+
+
 def test_trend_periods_must_exist():
     with pytest.raises(InputError, match="2023"):
         parse_scorecard(card(trend={"periods": ["2023"]})).evaluate(actuals(TREND_ROWS))
