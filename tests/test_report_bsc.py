@@ -87,3 +87,19 @@ def test_appendix_tables_and_docx_figure(results, tmp_path):
     captions = [p.text for p in document.paragraphs if p.text.startswith("Gambar L.")]
     assert captions == ["Gambar L.1 Peta strategi, Kartu Kinerja Kantor Pelayanan Perizinan "
                         "Terpadu Kota Contoh 2025"]
+
+
+def _keys(node, prefix=""):
+    if isinstance(node, dict):
+        return {k for key, value in node.items() for k in _keys(value, f"{prefix}.{key}")}
+    return {prefix}
+
+
+def test_both_languages_have_every_new_text():
+    from surveyq.report.appendix import texts
+    from surveyq.report.i18n import labels
+
+    assert _keys(labels("id")["bsc"]) == _keys(labels("en")["bsc"])
+    assert _keys(texts("id")["bsc"]) == _keys(texts("en")["bsc"])
+    for section in ("finance", "strategy"):
+        assert set(labels("id")["sections"][section]) == {"title", "intro", "empty"}
