@@ -170,15 +170,35 @@ def trend_lines(periods: Sequence[str], series: Mapping[str, Sequence[Any]], tit
 _BOX_W, _BOX_H, _BAND_H, _LABEL_W = 1.9, 0.62, 1.0, 1.55
 
 
+def _ordered(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapping[str, Any]]
+             ) -> list[list[Mapping[str, Any]]]:
+    """Objectives per band, each band below the first ordered by the mean position of the
+    objectives it supports in the bands above (the barycentre heuristic of layered graph
+    drawing, Sugiyama et al. 1981), so arrows cross less; ties keep the YAML order."""
+    bands: list[list[Mapping[str, Any]]] = []
+    position: dict[str, float] = {}
+    for perspective in perspectives:
+        members = [o for o in objectives if o["perspective"] == perspective["id"]]
+
+        def key(item: tuple[int, Mapping[str, Any]], n: int = len(members)) -> float:
+            index, obj = item
+            above = [position[t] for t in obj.get("supports") or [] if t in position]
+            return sum(above) / len(above) if above else (index + 0.5) / n
+
+        members = [obj for _, obj in sorted(enumerate(members), key=key)]
+        position.update({o["id"]: (i + 0.5) / len(members) for i, o in enumerate(members)})
+        bands.append(members)
+    return bands
+
+
 def _layout(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapping[str, Any]]
             ) -> tuple[dict[str, tuple[float, float]], float]:
     """Box centres by objective id: one band per perspective, top to bottom in order."""
-    widest = max([sum(1 for o in objectives if o["perspective"] == p["id"])
-                  for p in perspectives] + [1])
+    bands = _ordered(perspectives, objectives)
+    widest = max([len(members) for members in bands] + [1])
     width = _LABEL_W + widest * (_BOX_W + 0.3) + 0.3
     centres = {}
-    for row, perspective in enumerate(perspectives):
-        members = [o for o in objectives if o["perspective"] == perspective["id"]]
+    for row, members in enumerate(bands):
         room = width - _LABEL_W
         step = room / max(len(members), 1)
         y = (len(perspectives) - row - 0.5) * _BAND_H
