@@ -103,3 +103,18 @@ def test_both_languages_have_every_new_text():
     assert _keys(texts("id")["bsc"]) == _keys(texts("en")["bsc"])
     for section in ("finance", "strategy"):
         assert set(labels("id")["sections"][section]) == {"title", "intro", "empty"}
+
+
+def test_strategy_map_orders_boxes_by_what_they_support(results):
+    from surveyq.report.bsc_charts import _ordered
+
+    card = results["scorecard"]
+    bands = [[o["id"] for o in band] for band in _ordered(card["perspectives"],
+                                                           card["objectives"])]
+    # By hand, positions (i + 0.5) / n: stakeholder SS1 .125, SS2 .375, SS3 .625, SS4 .875;
+    # customer SS5 -> SS1, SS2 = .25 and SS6 -> SS3, SS1 = .375 (order kept: .25, .75);
+    # internal SS7 (no link upwards: own .125), SS8 -> SS6 = .75, SS9 -> SS5, SS6 = .5,
+    # SS10 -> SS6, SS4 = .8125; learning SS11 -> SS9, SS10 = (.375 + .875) / 2 = .625,
+    # SS12 -> SS9, SS8 = .5, SS13 -> SS7 = .125
+    assert bands == [["SS1", "SS2", "SS3", "SS4"], ["SS5", "SS6"],
+                     ["SS7", "SS9", "SS8", "SS10"], ["SS13", "SS12", "SS11"]]
