@@ -13,6 +13,7 @@ from surveyq.report import bsc_charts
 from surveyq.report.build import (
     Block,
     _cell,
+    _tile,
     _chart,
     _Context,
     _heading,
@@ -22,7 +23,8 @@ from surveyq.report.build import (
     _text,
 )
 
-__all__ = ["finance_blocks", "lint_message", "scorecard_blocks", "strategy_blocks"]
+__all__ = ["finance_blocks", "lint_message", "scorecard_blocks", "strategy_blocks",
+           "summary_blocks"]
 
 _RATIOS = ("economy", "efficiency", "effectiveness")
 
@@ -329,3 +331,53 @@ def lint_message(ctx: _Context, finding: dict[str, Any]) -> str:
     subject = str(finding.get("message", "")).split(":", 1)[0]
     return messages[code].format(subject=subject)
 
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _finance_tiles(ctx: _Context, finance: dict[str, Any]) -> list[dict[str, str]]:
+    t = ctx.t["bsc"]["summary"]
+    tiles = []
+    vfm = finance.get("value_for_money")
+    if vfm:
+        latest = vfm["periods"][-1]
+        by = {(r["ratio"], r["period"]): r for r in vfm["rows"]}
+        for ratio in _RATIOS:
+            row = by[(ratio, latest)]
+            tiles.append(_tile(t[ratio].format(period=latest),
+                               ctx.pct(row["value"], "score"), ctx.text(row["label"])))
+    prod = finance.get("productivity")
+    if prod:
+        last = prod["rows"][-1]
+        tiles.append(_tile(t["productivity"].format(period=last["period"]),
+                           ctx.num(last["productivity"], "score"),
+                           t["productivity_detail"].format(
+                               output=ctx.text(prod.get("output_name")))))
+    return tiles
+
+
+def _strategy_tiles(ctx: _Context, strategy: dict[str, Any]) -> list[dict[str, str]]:
+    t = ctx.t["bsc"]["summary"]
+    tiles = []
+    if strategy.get("ie"):
+        ie = strategy["ie"]
+        tiles.append(_tile(t["ie"], ie["cell"], ctx.text(ie["label"])))
+    if strategy.get("qspm"):
+        qspm, names = strategy["qspm"], _names(ctx, strategy)
+        tiles.append(_tile(t["chosen"], qspm["chosen"], names.get(qspm["chosen"], "")))
+    return tiles
+
+
+def summary_blocks(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    """Headline tiles: the latest value-for-money ratios and productivity, the IE cell and
+    the most attractive strategy."""
+    blocks: list[Block] = []
+    for key, build, fallback in (("finance", _finance_tiles, "finance"),
+                                 ("strategy", _strategy_tiles, "strategy")):
+        section = results.get(key)
+        tiles = build(ctx, section) if section else []
+        if tiles:
+            title = _title(ctx, section, ctx.t["bsc"][fallback]["default_title"])
+            blocks += [_heading(title), {"kind": "tiles", "tiles": tiles}]
+    return blocks

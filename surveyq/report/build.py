@@ -370,6 +370,7 @@ def _summary(ctx: _Context, results: dict[str, Any]) -> list[Block]:
     if card_tiles:
         blocks += [_heading(ctx.text(results["scorecard"]["title"])),
                    {"kind": "tiles", "tiles": card_tiles}]
+    blocks += _bsc_summary(ctx, results)
     for _, survey in _surveys(results):
         tiles = _survey_tiles(ctx, survey)
         if tiles:
@@ -458,6 +459,13 @@ def _ikm_sentence(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
 def _as_percent(share: Any) -> Any:
     """A share (0-1) shown as a percentage: a change of unit for printing, not a statistic."""
     return float(share) * 100 if _finite(share) else None
+
+
+def _bsc_summary(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    """Headline tiles of the finance and strategy sections (surveyq.report.bsc_sections)."""
+    from surveyq.report.bsc_sections import summary_blocks
+
+    return summary_blocks(ctx, results)
 
 
 def _scorecard_tiles(ctx: _Context, card: dict[str, Any] | None) -> list[dict[str, str]]:
