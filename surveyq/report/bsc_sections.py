@@ -13,7 +13,6 @@ from surveyq.report import bsc_charts
 from surveyq.report.build import (
     Block,
     _cell,
-    _tile,
     _chart,
     _Context,
     _heading,
@@ -21,6 +20,7 @@ from surveyq.report.build import (
     _row,
     _table,
     _text,
+    _tile,
 )
 
 __all__ = ["finance_blocks", "lint_message", "scorecard_blocks", "strategy_blocks",
