@@ -19,7 +19,14 @@ import re
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from surveyq.questionnaire import Text
 
@@ -77,14 +84,20 @@ def judgment(value: Any) -> float:
 
 
 class VfmSpec(BaseModel):
-    """Value-for-money inputs per period (:func:`surveyq.finance.value_for_money`)."""
+    """Value-for-money inputs per period (:func:`surveyq.finance.value_for_money`).
+
+    The outcome whose realisation is set against its target is revenue in Nugrahini et al.;
+    ``realised_outcome`` / ``target_outcome`` are accepted as other names for it.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     budgeted_spending: dict[str, float]
     realised_spending: dict[str, float]
     direct_spending: dict[str, float]
-    realised_revenue: dict[str, float]
-    target_revenue: dict[str, float]
+    realised_revenue: dict[str, float] = Field(
+        validation_alias=AliasChoices("realised_revenue", "realised_outcome"))
+    target_revenue: dict[str, float] = Field(
+        validation_alias=AliasChoices("target_revenue", "target_outcome"))
     revenue_for_effectiveness: dict[str, float] | None = None
     effectiveness: EffectivenessConvention = "realised/target"
     effectiveness_criteria: str | None = None
