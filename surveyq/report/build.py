@@ -365,7 +365,8 @@ def _level(ctx: _Context, level: Any) -> str:
 
 
 def _summary(ctx: _Context, results: dict[str, Any]) -> list[Block]:
-    blocks = [_surveys_table(ctx, results)]
+    # a project may hold only a scorecard, finance or strategy: no empty survey table then
+    blocks = [_surveys_table(ctx, results)] if results.get("surveys") else []
     card_tiles = _scorecard_tiles(ctx, results.get("scorecard"))
     if card_tiles:
         blocks += [_heading(ctx.text(results["scorecard"]["title"])),
