@@ -129,7 +129,10 @@ def test_hartini_tabel_5_6_nko_through_surveyq_run(tmp_path):
     # 0.25 x 116.66 + 0.15 x 112.61 + 0.30 x 116.10 + 0.30 x 112.20 = 114.5465 (paper 114.55)
     assert card["score"] == pytest.approx(114.5465)
     assert card["predicate"]["label"]["id"] == "Istimewa"
-    assert (out / "report.html").exists() and (out / "appendix.docx").exists()
+    assert (out / "appendix.docx").exists()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "114,55" in html  # the NKO rounded half-up, in the Indonesian number format
+    assert "Survei dalam laporan ini" not in html  # no empty survey table without surveys
 
 
 # --------------------------------------------------------------------------- Heitasari et al.
