@@ -31,6 +31,7 @@ from surveyq.bsc_spec import FinanceSpec, StrategySpec
 from surveyq.errors import InputError
 from surveyq.finance import EFFECTIVENESS_CONVENTIONS, growth, productivity, value_for_money
 from surveyq.outputs import to_jsonable
+from surveyq.scorecard_math import WEIGHT_TOLERANCE
 from surveyq.strategy import group_ahp, ie_matrix, ife_efe, qspm
 
 __all__ = ["evaluate_finance", "evaluate_strategy"]
@@ -188,7 +189,10 @@ def _qspm(spec: StrategySpec) -> dict[str, Any] | None:
                      for o in spec.strategies}} for f in factors]
     return {"rows": rows, "totals": {k: float(v) for k, v in result.totals.items()},
             "chosen": result.chosen, "ties": list(result.ties),
-            "weight_sums": result.weight_sums, "warnings": list(result.warnings) + notes}
+            "weight_sums": result.weight_sums,
+            "weight_sums_off": [block for block, total in result.weight_sums.items()
+                                if abs(total - 1.0) > WEIGHT_TOLERANCE],
+            "warnings": list(result.warnings) + notes}
 
 
 def _ahp_record(res: Any) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def _qspm(strategy: Mapping[str, Any], lang: str, title: str) -> Table:
     names = "; ".join(f"{s['id']} = {_text(s['name'], lang)}" for s in strategy["strategies"])
     t = texts(lang)["bsc"]
     sums = [t["qspm_weights_warning"].format(block=t["blocks"].get(b, b), total=f"{v:.3f}")
-            for b, v in qspm["weight_sums"].items() if abs(v - 1) > 0.005]
+            for b, v in qspm["weight_sums"].items() if b in qspm["weight_sums_off"]]
     note = " ".join([names + ".", *sums])
     return _table(lang, "qspm", columns, [*qspm["rows"], total], title, note)
 

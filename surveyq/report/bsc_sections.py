@@ -180,7 +180,7 @@ def _qspm(ctx: _Context, strategy: dict[str, Any], title: str) -> list[Block]:
     legend = "; ".join(f"{sid} = {names.get(sid, '')}" for sid in ids)
     warnings = [t["qspm_weights_warning"].format(block=t["blocks"].get(b, b),
                                                  total=ctx.num(v, "index"))
-                for b, v in qspm["weight_sums"].items() if abs(v - 1) > 0.005]
+                for b, v in qspm["weight_sums"].items() if b in qspm["weight_sums_off"]]
     note = " ".join([legend + ".", *warnings])
     sentence = t["chosen"].format(strategy=f"{qspm['chosen']} {names.get(qspm['chosen'], '')}",
                                   total=ctx.num(qspm["totals"][qspm["chosen"]], "index"))
