@@ -61,7 +61,7 @@ from surveyq.servqual import (  # noqa: E402
     servqual_by,
     servqual_from_moments,
 )
-from surveyq.strategy import ahp_weights, ie_matrix, ife_efe, qspm  # noqa: E402
+from surveyq.strategy import ahp_weights, group_ahp, ie_matrix, ife_efe, qspm  # noqa: E402
 from surveyq.uncertainty import IkmInterval, ikm_ci  # noqa: E402
 from surveyq.validity import item_validity, r_table  # noqa: E402
 
@@ -83,6 +83,7 @@ __all__ = [
     "Csi",
     "csi",
     "evaluate_project_scorecard",
+    "group_ahp",
     "growth",
     "ici_colour",
     "ie_matrix",

@@ -459,7 +459,7 @@ COMPANY_SCORE_SEED003 = BandTable(
 VFM_ECONOMY = BandTable(
     name="vfm-economy",
     title="Value for money: economy ratio (realised / budgeted spending, percent)",
-    source="Mardiasmo, Akuntansi Sektor Publik: below 100% is economical",
+    source="Mardiasmo, Akuntansi Sektor Publik",
     bands=(
         Band(
             code="not_economical", lower=100, label_id="Tidak ekonomis", label_en="Not economical"
@@ -471,7 +471,7 @@ VFM_ECONOMY = BandTable(
 VFM_EFFICIENCY = BandTable(
     name="vfm-efficiency",
     title="Value for money: efficiency ratio (cost of earning revenue / revenue, percent)",
-    source="Mardiasmo, Akuntansi Sektor Publik: below 100% is efficient",
+    source="Mardiasmo, Akuntansi Sektor Publik",
     bands=(
         Band(code="not_efficient", lower=100, label_id="Tidak efisien", label_en="Not efficient"),
         Band(code="efficient", lower=None, label_id="Efisien", label_en="Efficient"),
@@ -481,7 +481,7 @@ VFM_EFFICIENCY = BandTable(
 VFM_EFFECTIVENESS = BandTable(
     name="vfm-effectiveness",
     title="Value for money: effectiveness ratio (realised / target revenue, percent)",
-    source="Mardiasmo, Akuntansi Sektor Publik: 100% or more is effective",
+    source="Mardiasmo, Akuntansi Sektor Publik",
     bands=(
         Band(code="effective", lower=100, label_id="Efektif", label_en="Effective"),
         Band(code="not_effective", lower=None, label_id="Tidak efektif", label_en="Not effective"),
@@ -512,9 +512,10 @@ VFM_EFFECTIVENESS_KEPMENDAGRI = BandTable(
 
 VFM_EFFECTIVENESS_RECIPROCAL = BandTable(
     name="vfm-effectiveness-reciprocal-seed004",
-    title="Value for money: effectiveness as seed 004 computes it (target / realised, percent)",
+    title=("Value for money: effectiveness as Nugrahini et al. compute it "
+           "(target / realised, percent)"),
     source=(
-        "Nugrahini et al., BPMPD Tabanan (seed 004), which divides target by realised revenue "
+        "Nugrahini et al., BPMPD Tabanan, Tabel 6, which divides target by realised revenue "
         "and reads values below 100% as effective"
     ),
     note=(

@@ -37,7 +37,8 @@ EFFECTIVENESS_CONVENTIONS: dict[str, tuple[str, str]] = {
         "vfm-effectiveness",
     ),
     "target/realised": (
-        "target revenue / realised revenue x 100 (seed 004's reciprocal; <= 100 is effective)",
+        "target revenue / realised revenue x 100 (Nugrahini et al.'s reciprocal; <= 100 is "
+        "effective)",
         "vfm-effectiveness-reciprocal-seed004",
     ),
 }

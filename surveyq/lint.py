@@ -28,7 +28,9 @@ __all__ = [
     "MAX_COUNT",
     "PERSPECTIVE_GUIDANCE",
     "SHARE_TOLERANCE",
+    "SMART_C_CHECKS",
     "VALIDITY_WEIGHTS",
+    "lint_iku_manual",
     "lint_scorecard",
 ]
 
@@ -406,6 +408,78 @@ def lint_scorecard(
         + _target_findings(frame)
         + _weight_findings(frame, perspective_weights)
     )
+    result = pd.DataFrame(findings, columns=["code", "severity", "subject", "message"])
+    order = result["severity"].map(_SEVERITY_ORDER)
+    return result.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+#: IKU manual checks: code -> (severity, manual key(s) that must be filled, what is missing).
+#: ``manual-*`` are the manual's own fields; ``smart-*`` the SMART-C criteria a field can show:
+#: Specific (a description of what is measured), Measurable (a unit and a formula),
+#: Achievable (a person or unit in charge), Relevant (a link to a strategic objective),
+#: Time-bound (a reporting period). Continuously improve is a review practice with no field.
+SMART_C_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "manual-formula-missing": ("warning", ("formula",), "no formula: the manual says how "
+                               "the IKU is computed"),
+    "manual-source-missing": ("warning", ("data_source",), "no data source: the manual names "
+                              "where the realisation comes from"),
+    "smart-specific": ("info", ("description",), "no description (SMART-C Specific: say what "
+                       "exactly is measured)"),
+    "smart-measurable": ("warning", ("unit",), "no unit of measurement (SMART-C Measurable)"),
+    "smart-achievable": ("info", ("responsible",), "no person or unit responsible (SMART-C "
+                         "Achievable: achievable by whom)"),
+    "smart-relevant": ("warning", ("objective",), "not linked to a strategic objective "
+                       "(SMART-C Relevant)"),
+    "smart-time-bound": ("info", ("reporting_period",), "no reporting period (SMART-C "
+                         "Time-bound)"),
+}
+
+
+def lint_iku_manual(definitions: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Check each IKU's manual: missing formula or data source, and SMART-C gaps.
+
+    Parameters
+    ----------
+    definitions : list of dicts
+        One per IKU with ``id`` and the manual fields ``description``, ``formula``,
+        ``unit``, ``data_source``, ``responsible``, ``reporting_period``, ``objective``
+        (blank or None when missing).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``code``, ``severity``, ``subject`` (the IKU id) and ``message``, one row
+        per IKU and gap (codes in :data:`SMART_C_CHECKS`), warnings first.
+
+    Notes
+    -----
+    The Kemenkeu IKU manual (manual IKU) records for each IKU its description, formula,
+    degree of controllability, type, who measures it, data source, unit, consolidation,
+    polarity and reporting period; IKU should satisfy SMART-C (Specific, Measurable,
+    Achievable, Relevant, Time-bounded, Continuously improve). A field can only show that a
+    criterion was considered, not that it is met, so the gaps are findings for a person to
+    review. Continuously improve has no field and is not checked.
+
+    References
+    ----------
+    .. [1] KMK 467/KMK.01/2014, Pengelolaan Kinerja di Lingkungan Kementerian Keuangan
+       (manual IKU, SMART-C), as summarised in the 2016 public-sector Balanced Scorecard
+       paper's design example (KPPBC Tanjung Perak).
+
+    Examples
+    --------
+    >>> lint_iku_manual([{"id": "1a", "unit": "%", "objective": "SS1", "formula": "a/b",
+    ...                   "data_source": "SIMPEG", "description": None,
+    ...                   "responsible": "Kasubbag", "reporting_period": "quarterly"}]
+    ...                 )[["code", "subject"]]
+                 code subject
+    0  smart-specific      1a
+    """
+    findings = []
+    for row in definitions:
+        for code, (severity, keys, message) in SMART_C_CHECKS.items():
+            if all(_blank(row.get(key)) for key in keys):
+                findings.append(_finding(code, severity, row.get("id"), message))
     result = pd.DataFrame(findings, columns=["code", "severity", "subject", "message"])
     order = result["severity"].map(_SEVERITY_ORDER)
     return result.iloc[order.argsort(kind="stable")].reset_index(drop=True)

@@ -255,9 +255,10 @@ def run_project(
             "surveys": {name: _survey_summary(run) for name, run in surveys.items()},
         }
     )
+    results.update(evaluate_project_sections(project, notify))
     if project.spec.scorecard:
         notify(f"evaluating scorecard: {project.spec.scorecard}")
-        results["scorecard"] = evaluate_scorecard(project, results["surveys"])
+        results["scorecard"] = evaluate_scorecard(project, results["surveys"], results)
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
         project_run.written = write_outputs(project_run, Path(out), language, notify, csv_tables,
@@ -314,14 +315,34 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
     return stream_survey(project, name, report, file=file, requested=bool(spec.stream))
 
 
-def evaluate_scorecard(project: Project, survey_results: dict[str, Any]) -> dict[str, Any]:
-    """The project's scorecard evaluated on its actuals and on the surveys' results."""
+def evaluate_project_sections(project: Project, notify: Progress) -> dict[str, Any]:
+    """The project's ``finance`` and ``strategy`` sections evaluated (when given)."""
+    from surveyq.bsc import evaluate_finance, evaluate_strategy
+
+    out: dict[str, Any] = {}
+    try:
+        if project.spec.finance is not None:
+            notify("evaluating finance")
+            out["finance"] = evaluate_finance(project.spec.finance)
+        if project.spec.strategy is not None:
+            notify("evaluating strategy")
+            out["strategy"] = evaluate_strategy(project.spec.strategy)
+    except InputError as exc:  # name the project file: the sections are keys in it
+        raise InputError(exc.detail, str(project.path)) from None
+    return out
+
+
+def evaluate_scorecard(project: Project, survey_results: dict[str, Any],
+                       results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The project's scorecard evaluated on its actuals, the surveys' results and the
+    project's finance and strategy results (``results``)."""
     from surveyq.scorecard import evaluate_project_scorecard
 
     spec = project.spec
     actuals = project.resolve(spec.actuals) if spec.actuals else None
     return to_jsonable(
-        evaluate_project_scorecard(project.resolve(spec.scorecard), actuals, survey_results)
+        evaluate_project_scorecard(project.resolve(spec.scorecard), actuals, survey_results,
+                                   project_results=results)
     )
 
 

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from surveyq.bsc_spec import FinanceSpec, StrategySpec
 from surveyq.errors import InputError
 from surveyq.questionnaire import (
     Questionnaire,
@@ -167,9 +168,11 @@ class ProjectSpec(BaseModel):
     organisation: Text | str
     period: str | int | None = None
     language: Literal["id", "en"] = "id"
-    surveys: dict[str, SurveySpec] = Field(min_length=1)
+    surveys: dict[str, SurveySpec] = Field(default_factory=dict)
     scorecard: str | None = None
     actuals: str | None = None
+    finance: FinanceSpec | None = None
+    strategy: StrategySpec | None = None
     options: dict[str, Any] = Field(default_factory=dict)
     streaming: StreamingOptions = Field(default_factory=StreamingOptions)
 
@@ -274,6 +277,9 @@ def load_project(path: str | Path) -> Project:
     problems: list[str] = check_options(spec.options, "options")
     for name, survey in spec.surveys.items():
         problems += check_options(survey.options, f"surveys.{name}.options")
+    if not (spec.surveys or spec.scorecard or spec.finance or spec.strategy):
+        problems.append("surveys: give at least one survey (or a scorecard, finance or "
+                        "strategy section)")
     questionnaires: dict[str, Questionnaire] = {}
     project = Project(spec, file, questionnaires)
     for name, survey in spec.surveys.items():

@@ -34,7 +34,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
@@ -54,7 +54,7 @@ from pydantic import (
 from surveyq.bands import BANDS, band_table, classify
 from surveyq.errors import InputError
 from surveyq.io import read_raw
-from surveyq.lint import _canonical_perspective, lint_scorecard
+from surveyq.lint import _canonical_perspective, lint_iku_manual, lint_scorecard
 from surveyq.questionnaire import Text, _key_path, normalise_label
 from surveyq.scorecard_math import (
     NKO_PREDICATES,
@@ -95,6 +95,8 @@ Consolidation = Literal["sum", "average", "last"]
 IkuType = Literal["exact", "proxy", "activity", "project"]
 Controllability = Literal["high", "moderate", "low"]
 Transform = Literal["none", "rescale", "servqual-conformity"]
+ReportingPeriod = Literal["monthly", "quarterly", "semester", "annual"]
+TrendBy = Literal["year", "period", "to-date"]
 
 #: Predicate (band) table used when the YAML names none, by scheme.
 DEFAULT_PREDICATES: dict[str, str] = {
@@ -179,6 +181,7 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     actuals: str | None = None
     survey: str | None = None
+    finance: str | None = None
     value: str | None = None
     transform: Transform = "none"
     scale_to: float | None = Field(default=None, gt=0)
@@ -186,10 +189,15 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Source:
-        if (self.actuals is None) == (self.survey is None):
+        kinds = [k for k in ("actuals", "survey", "finance") if getattr(self, k) is not None]
+        if len(kinds) != 1:
             raise ValueError(
-                "give either `actuals: <code>` or `survey: <name>` with `value: <path>`"
+                "give one of `actuals: <code>`, `survey: <name>` with `value: <path>`, or "
+                "`finance: <path>` (e.g. value_for_money.score)"
             )
+        if self.finance is not None and (self.value is not None or self.transform != "none"):
+            raise ValueError("`finance:` is itself the path; value and transform go with "
+                             "`survey:` only")
         survey_keys = {"value": self.value, "scale_to": self.scale_to, "scale_max": self.scale_max}
         if self.actuals is not None and (any(v is not None for v in survey_keys.values())
                                          or self.transform != "none"):
@@ -216,16 +224,21 @@ class Perspective(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     name: Text
-    weight: float = Field(ge=0)
+    weight: float | None = Field(default=None, ge=0)
 
 
 class Objective(BaseModel):
-    """A strategic objective (sasaran strategis) of one perspective."""
+    """A strategic objective (sasaran strategis) of one perspective.
+
+    ``supports`` lists the objectives this one drives (the cause-effect arrows of the
+    strategy map, drawn from this objective to each of them).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     name: Text
     perspective: str
+    supports: list[str] = Field(default_factory=list)
 
 
 class Indicator(BaseModel):
@@ -247,6 +260,12 @@ class Indicator(BaseModel):
     controllability_weight: float | None = Field(default=None, ge=0, le=1)
     cap: float | None = Field(default=None, gt=0)
     source: Source | None = None
+    description: Text | str | None = None
+    formula: Text | str | None = None
+    data_source: Text | str | None = None
+    responsible: str | None = None
+    reporting_period: ReportingPeriod | None = None
+    score_table: str | None = None
 
     @field_validator("target")
     @classmethod
@@ -291,6 +310,63 @@ class LintOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     contract_level: Literal["eselon-1", "eselon-2", "eselon-3", "other"] | None = None
     strategy_map_owner: bool = False
+    iku_manual: bool | None = None
+
+
+class TrendOptions(BaseModel):
+    """Score the scorecard period by period (the NKO series of a LAKIN).
+
+    ``by``: ``year`` groups the actuals periods by their year (2025-Q1..2025-Q4 -> 2025,
+    each IKU consolidated within the year by its own consolidation); ``period`` scores each
+    period on its own; ``to-date`` scores each period cumulatively from the start of its
+    year (Kemenkeu's quarterly "s.d. triwulan"). ``periods`` keeps only those groups;
+    ``note`` is printed with the series (say so when the figures are illustrative).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    by: TrendBy = "year"
+    periods: list[str] | None = None
+    note: Text | None = None
+
+
+class ScoreRule(BaseModel):
+    """One row of an achievement-to-score table: achievement >= ``min`` scores ``score``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    min: float | None = None
+    score: int = Field(ge=1)
+
+
+class ScoreTable(BaseModel):
+    """A named achievement-to-score table for the weighted-score scheme.
+
+    The achievement is the IKU's capaian (ICI before the cap, in percent, by polarity);
+    the rules are read top down and the first whose ``min`` it reaches gives the score;
+    the last rule has no ``min`` (everything below). ``source`` says where the thresholds
+    come from: surveyq ships none, because the papers print scores, not thresholds.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: Text | None = None
+    source: Text | str | None = None
+    scale_max: int = Field(ge=2)
+    rules: list[ScoreRule] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoreTable:
+        mins = [r.min for r in self.rules]
+        if mins[-1] is not None or any(m is None for m in mins[:-1]):
+            raise ValueError("every rule but the last needs `min`; the last (everything "
+                             "below) has none")
+        if any(a <= b for a, b in zip(mins[:-2], mins[1:-1], strict=True)):
+            raise ValueError("rules go from the highest `min` down")
+        if any(r.score > self.scale_max for r in self.rules):
+            raise ValueError(f"scores must be 1..scale_max ({self.scale_max})")
+        return self
+
+    def score(self, achievement: float) -> int:
+        """The score of an achievement (percent)."""
+        return next(r.score for r in self.rules if r.min is None or achievement >= r.min)
 
 
 class Scorecard(BaseModel):
@@ -312,6 +388,10 @@ class Scorecard(BaseModel):
     perspectives: list[Perspective] = Field(min_length=1)
     objectives: list[Objective] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    weights_from: dict[str, str] = Field(default_factory=dict)
+    trend: TrendOptions | None = None
+    score_tables: dict[str, ScoreTable] = Field(default_factory=dict)
+    score_table: str | None = None
     _file: str = PrivateAttr(default="<scorecard>")
 
     @property
@@ -339,6 +419,7 @@ class Scorecard(BaseModel):
         actuals: pd.DataFrame | str | Path | Actuals | None = None,
         surveys: Mapping[str, Mapping[str, Any]] | None = None,
         period: str | None = None,
+        project: Mapping[str, Any] | None = None,
     ) -> ScorecardResult:
         """Score the scorecard: ICI per IKU, objective and perspective values, NKO, predicate.
 
@@ -352,7 +433,11 @@ class Scorecard(BaseModel):
             Survey name -> that survey's JSON-ready results (``results["surveys"]`` of a
             project run; a whole results mapping is accepted too).
         period : str, optional
-            Consolidate the periods up to and including this one (default: all).
+            Consolidate the periods up to and including this one (default: all; with
+            ``trend``, a trend label such as ``2024`` or, by default, the latest one).
+        project : mapping, optional
+            The project's results (``finance`` and ``strategy`` entries): read by IKU with
+            ``source: {finance: <path>}`` and by ``weights_from``.
 
         Returns
         -------
@@ -372,7 +457,18 @@ class Scorecard(BaseModel):
         467/KMK.01/2014 and KMK 300/KMK.01/2022). An IKU without data is reported, left out
         of its perspective's weights, and named in ``notes``.
         """
-        return _evaluate(self, read_actuals(actuals), _survey_mapping(surveys), period)
+        card = _with_comparison_weights(self, project)
+        table = read_actuals(actuals)
+        context = _Context(_survey_mapping(surveys), project)
+        trend = _trend(card, table, context) if card.trend is not None else None
+        periods = None
+        if trend is not None and (period is None or str(period) in trend.groups):
+            label = str(period) if period is not None else trend.labels[-1]
+            periods, period = trend.groups[label], label
+        elif trend is not None:  # a period inside a year: that year's periods up to it
+            periods = tuple(p for p in table.up_to(period) if _year(p) == _year(str(period)))
+        result = _evaluate(card, table, context, period, periods)
+        return result if trend is None else _with_trend(result, trend)
 
 
 # --------------------------------------------------------------------------- loading
@@ -424,6 +520,37 @@ def _indicator_references(card: Scorecard, where: str, ind: Indicator, perspecti
     return problems
 
 
+def _link_problems(card: Scorecard) -> list[tuple[str, str]]:
+    """Unknown objectives in ``supports``, unknown score tables, unknown weights_from keys."""
+    objectives = {o.id for o in card.objectives}
+    problems = []
+    for index, obj in enumerate(card.objectives):
+        for target in obj.supports:
+            if target not in objectives or target == obj.id:
+                problems.append((f"objectives[{index}] (id {obj.id}).supports",
+                                 f"'{target}' is not another objective: use one of "
+                                 f"{sorted(objectives - {obj.id})}"))
+    tables = set(card.score_tables)
+    if card.score_table is not None and card.score_table not in tables:
+        problems.append(("score_table", f"unknown score table '{card.score_table}': define it "
+                         f"under score_tables (defined: {sorted(tables)})"))
+    for index, ind in enumerate(card.indicators):
+        if ind.score_table is not None and ind.score_table not in tables:
+            problems.append((f"indicators[{index}] (id {ind.id}).score_table",
+                             f"unknown score table '{ind.score_table}': define it under "
+                             f"score_tables (defined: {sorted(tables)})"))
+    for name, table in card.score_tables.items():
+        if card.scheme == "weighted-score" and table.scale_max != card.scale_max:
+            problems.append((f"score_tables.{name}.scale_max", f"{table.scale_max} differs "
+                             f"from the scorecard's scale_max {card.scale_max}"))
+    keys = {"perspectives", *(p.id for p in card.perspectives)}
+    for key in card.weights_from:
+        if key not in keys:
+            problems.append((f"weights_from.{key}", f"use 'perspectives' or a perspective id "
+                             f"({sorted(keys - {'perspectives'})})"))
+    return problems
+
+
 def _weights_sum(total: float) -> bool:
     return abs(total - 1.0) <= WEIGHT_TOLERANCE or abs(total - 100.0) <= WEIGHT_TOLERANCE * 100
 
@@ -431,11 +558,19 @@ def _weights_sum(total: float) -> bool:
 def _weight_problems(card: Scorecard) -> list[tuple[str, str]]:
     fix = "correct them, or set `normalise_weights: true` to divide them by their sum"
     problems = []
-    total = sum(p.weight for p in card.perspectives)
-    if total <= 0 or not (card.normalise_weights or _weights_sum(total)):
-        problems.append(("perspectives", f"the weights sum to {total:g}, not 1 (or 100): {fix}"))
+    if "perspectives" not in card.weights_from:
+        missing = [p.id for p in card.perspectives if p.weight is None]
+        total = sum(p.weight or 0 for p in card.perspectives)
+        if missing:
+            problems.append(("perspectives", f"perspective(s) {missing} have no weight: give "
+                             "every perspective a weight, or take them from a paired "
+                             "comparison with `weights_from: {perspectives: <comparison>}`"))
+        elif total <= 0 or not (card.normalise_weights or _weights_sum(total)):
+            problems.append(("perspectives",
+                             f"the weights sum to {total:g}, not 1 (or 100): {fix}"))
     for perspective in card.perspectives:
-        problems += _indicator_weight_problems(card, perspective.id, fix)
+        if perspective.id not in card.weights_from:
+            problems += _indicator_weight_problems(card, perspective.id, fix)
     return problems
 
 
@@ -481,6 +616,7 @@ def _cross_check(card: Scorecard) -> list[tuple[str, str]]:
         + _duplicates("indicators", [i.id for i in card.indicators])
         + _reference_problems(card)
         + _option_problems(card)
+        + _link_problems(card)
     )
     if not problems:  # weights need every reference resolved
         problems += _weight_problems(card)
@@ -912,13 +1048,45 @@ def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str
     return _Reading(number, ind.target, description)
 
 
-def _readings(card: Scorecard, actuals: Actuals, surveys: Mapping[str, Any] | None,
+def _finance_reading(ind: Indicator, project: Mapping[str, Any] | None, file: str,
+                     index: int) -> _Reading:
+    path = str(ind.source_or_default.finance)
+    label = f"finance: {path}"
+    finance = (project or {}).get("finance")
+    if not finance:
+        return _Reading(None, ind.target, label,
+                        missing="the project has no finance section (or it was not given)")
+    try:
+        value = _resolve(finance, path)
+    except KeyError as exc:
+        raise InputError(f"IKU {ind.id}: the finance results have no value at path {path!r}: "
+                         f"{exc.args[0]}", file,
+                         f"indicators[{index}] (id {ind.id}).source.finance") from None
+    return _Reading(_as_number(value, f"IKU {ind.id}: finance {path!r}"), ind.target, label)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What IKU may be read from besides the actuals: survey and project results."""
+
+    surveys: Mapping[str, Any] | None
+    project: Mapping[str, Any] | None
+    history: bool = False  # an earlier trend period: every IKU reads the actuals
+
+
+def _readings(card: Scorecard, actuals: Actuals, context: _Context,
               periods: tuple[str, ...]) -> dict[str, _Reading]:
     readings, problems = {}, []
     for index, ind in enumerate(card.indicators):
+        source = ind.source_or_default
         try:
-            if ind.source_or_default.survey is not None:
-                readings[ind.id] = _survey_reading(ind, surveys, card.file, index)
+            if context.history and source.actuals is None:
+                readings[ind.id] = _actuals_reading(
+                    ind.model_copy(update={"source": Source(actuals=ind.id)}), actuals, periods)
+            elif source.survey is not None:
+                readings[ind.id] = _survey_reading(ind, context.surveys, card.file, index)
+            elif source.finance is not None:
+                readings[ind.id] = _finance_reading(ind, context.project, card.file, index)
             else:
                 readings[ind.id] = _actuals_reading(ind, actuals, periods)
         except InputError as exc:
@@ -943,6 +1111,24 @@ def _ici(card: Scorecard, ind: Indicator, reading: _Reading) -> tuple[float, flo
     return ici, raw
 
 
+def _score_table(card: Scorecard, ind: Indicator) -> str | None:
+    return ind.score_table or card.score_table
+
+
+def _table_score(card: Scorecard, ind: Indicator, reading: _Reading) -> tuple[float, int]:
+    """(achievement in percent, score) of an IKU scored through a score table."""
+    name = str(_score_table(card, ind))
+    if reading.target is None:
+        raise InputError(f"IKU {ind.id}: score table {name!r} turns an achievement into a "
+                         "score, which needs a target", card.file)
+    try:
+        achievement = iku_index(reading.realisation, reading.target, ind.polarity, cap=1e300,
+                                floor=-1e300, stabilize=card.ici.stabilize)
+    except InputError as exc:
+        raise InputError(f"IKU {ind.id}: {exc}", card.file) from None
+    return achievement, card.score_tables[name].score(achievement)
+
+
 def _score_fraction(card: Scorecard, ind: Indicator, reading: _Reading) -> float:
     score = float(reading.realisation)
     if not 1 <= score <= card.scale_max:
@@ -960,15 +1146,22 @@ def _target_fields(target: Any) -> dict[str, float | None]:
 
 def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
                    notes: list[str]) -> dict[str, Any]:
-    ici = colour = None
-    if reading.missing is None and card.scheme == "weighted-score":
+    ici = colour = achievement = score = None
+    if reading.missing is None and card.scheme == "weighted-score" \
+            and _score_table(card, ind) is not None:
+        achievement, score = _table_score(card, ind, reading)
+        ici = score / card.scale_max
+    elif reading.missing is None and card.scheme == "weighted-score":
         ici = _score_fraction(card, ind, reading)  # a fraction; no status colour
+        score = reading.realisation
     elif reading.missing is None:
         ici, raw = _ici(card, ind, reading)
         colour = ici_colour(ici, card.ici.colours)
         if abs(raw - ici) > 1e-9:
             notes.append(f"IKU {ind.id}: capaian {raw:.2f} clamped to {ici:.2f} "
                          f"(rule {card.ici.rule}, cap {ind.cap or card.ici.cap:g}).")
+        if _score_table(card, ind) is not None:  # shown beside the ICI; not in the score
+            achievement, score = _table_score(card, ind, reading)
     return {
         "id": ind.id, "name": ind.name.id, "name_en": ind.name.en,
         "perspective": card.perspective_of(ind), "objective": ind.objective,
@@ -977,6 +1170,7 @@ def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
         "realisation": reading.realisation, "ici": ici, "colour": colour,
         "source": reading.source, "periods": list(reading.periods),
         "iku_type": ind.iku_type, "controllability": ind.controllability,
+        "achievement": achievement, "score": score, "score_table": _score_table(card, ind),
     }
 
 
@@ -1047,9 +1241,13 @@ def _objective_frame(card: Scorecard, frame: pd.DataFrame) -> pd.DataFrame:
         weights = members["weight_given"]
         value = float((members["ici"] * weights).sum() / weights.sum()) \
             if not members.empty and weights.sum() > 0 else None
+        colour = None if value is None or card.scheme == "weighted-score" \
+            else ici_colour(value, card.ici.colours)
         rows.append({"id": obj.id, "name": obj.name.id, "name_en": obj.name.en,
-                     "perspective": obj.perspective, "value": value})
-    return pd.DataFrame(rows, columns=["id", "name", "name_en", "perspective", "value"])
+                     "perspective": obj.perspective, "value": value, "colour": colour,
+                     "supports": list(obj.supports)})
+    return pd.DataFrame(rows, columns=["id", "name", "name_en", "perspective", "value",
+                                       "colour", "supports"])
 
 
 def _perspective_values(card: Scorecard, frame: pd.DataFrame) -> pd.Series:
@@ -1145,13 +1343,47 @@ def _lint(card: Scorecard, within: pd.Series) -> pd.DataFrame:
         frame, perspective_weights={p.id: p.weight for p in card.perspectives},
         contract_level=card.lint.contract_level,
         strategy_map_owner=card.lint.strategy_map_owner)
+    manual = card.lint.iku_manual
+    if manual is None:  # checked once the scorecard starts filling in the IKU manual
+        manual = any(getattr(i, key) is not None for i in card.indicators
+                     for key in _MANUAL_KEYS)
+    if manual:
+        findings = pd.concat([findings, lint_iku_manual(_definitions(card))], ignore_index=True)
     return findings
 
 
-def _evaluate(card: Scorecard, actuals: Actuals, surveys: Mapping[str, Any] | None,
-              period: str | None) -> ScorecardResult:
-    periods = actuals.up_to(period)
-    readings = _readings(card, actuals, surveys, periods)
+_MANUAL_KEYS = ("description", "formula", "data_source", "responsible", "reporting_period")
+
+
+def _plain_text(value: Any) -> Any:
+    return value.model_dump() if isinstance(value, Text) else value
+
+
+def _definitions(card: Scorecard) -> list[dict[str, Any]]:
+    """The IKU manual of each indicator (Kemenkeu's manual IKU fields)."""
+    return [{"id": i.id, "name": i.name.model_dump(), "objective": i.objective,
+             "perspective": card.perspective_of(i), "unit": i.unit, "polarity": i.polarity,
+             "consolidation": i.consolidation, "iku_type": i.iku_type,
+             "controllability": i.controllability, "target": _plain_target(i.target),
+             **{key: _plain_text(getattr(i, key)) for key in _MANUAL_KEYS}}
+            for i in card.indicators]
+
+
+def _plain_target(target: Any) -> Any:
+    return list(target) if isinstance(target, tuple) else target
+
+
+def _score_table_records(card: Scorecard) -> list[dict[str, Any]]:
+    return [{"name": name, "title": _plain_text(t.title), "source": _plain_text(t.source),
+             "scale_max": t.scale_max,
+             "rules": [{"min": r.min, "score": r.score} for r in t.rules]}
+            for name, t in card.score_tables.items()]
+
+
+def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str | None,
+              periods: tuple[str, ...] | None = None) -> ScorecardResult:
+    periods = actuals.up_to(period) if periods is None else periods
+    readings = _readings(card, actuals, context, periods)
     notes: list[str] = []
     perspectives, within, normalised = _design_weights(card, notes)
     frame = pd.DataFrame([_indicator_row(card, ind, readings[ind.id], notes)
@@ -1160,7 +1392,7 @@ def _evaluate(card: Scorecard, actuals: Actuals, surveys: Mapping[str, Any] | No
     frame["weight"] = _effective_weights(frame, within)
     notes += _missing_notes(card, frame, readings)
     score, predicate, perspective_frame = _score(card, frame, perspectives, notes)
-    codes = {i.source_or_default.actuals for i in card.indicators}
+    codes = {i.source_or_default.actuals or i.id for i in card.indicators}
     unknown = sorted(set(actuals.frame["indicator"]) - codes)
     if unknown:
         notes.append(f"Actuals rows for code(s) {unknown} match no IKU of the scorecard: "
@@ -1172,7 +1404,132 @@ def _evaluate(card: Scorecard, actuals: Actuals, surveys: Mapping[str, Any] | No
         score=score, predicate=predicate, normalised=normalised, notes=tuple(notes),
         lint=_lint(card, within), perspectives=perspective_frame,
         objectives=_objective_frame(card, frame), indicators=frame,
+        definitions=_definitions(card), score_tables=_score_table_records(card),
+        weights_from=dict(card.weights_from),
     )
+
+
+# --------------------------------------------------------------------------- trend
+
+
+@dataclass(frozen=True)
+class _Trend:
+    """The scorecard scored per trend period: label -> periods, and one result each."""
+
+    groups: dict[str, tuple[str, ...]]
+    results: dict[str, ScorecardResult | str]  # a str: why that period has no score
+    note: Text | None
+    by: str
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.groups)
+
+
+_YEAR = re.compile(r"^(\d{4})")
+
+
+def _year(period: str) -> str:
+    """The year a period label starts with (2025-Q1 -> 2025), else the label itself."""
+    match = _YEAR.match(period)
+    return match.group(1) if match else period
+
+
+def _trend_groups(card: Scorecard, actuals: Actuals) -> dict[str, tuple[str, ...]]:
+    options = card.trend
+    assert options is not None
+    groups: dict[str, list[str]] = {}
+    for index, period in enumerate(actuals.periods):
+        year = _year(period)
+        if options.by == "year":
+            groups.setdefault(year, []).append(period)
+        elif options.by == "period":
+            groups[period] = [period]
+        else:  # to-date: from the first period of its year up to this one
+            groups[period] = [p for p in actuals.periods[: index + 1] if _year(p) == year]
+    if options.periods is not None:
+        unknown = [p for p in options.periods if p not in groups]
+        if unknown:
+            raise InputError(f"trend.periods {unknown} are not among the trend periods of the "
+                             f"actuals {list(groups)}", card.file)
+        groups = {p: groups[p] for p in options.periods}
+    if not groups:
+        raise InputError("trend: the actuals have no periods to score (give an actuals file "
+                         "with a period column)", card.file)
+    return {label: tuple(periods) for label, periods in groups.items()}
+
+
+def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
+    groups = _trend_groups(card, actuals)
+    last = list(groups)[-1]
+    results: dict[str, ScorecardResult | str] = {}
+    for label, periods in groups.items():
+        if label == last:  # the current period: problems are errors, as without a trend
+            results[label] = _evaluate(card, actuals, context, label, periods)
+            continue
+        try:
+            results[label] = _evaluate(card, actuals, _Context(None, None, history=True),
+                                       label, periods)
+        except InputError as exc:  # an earlier period that cannot be scored: say why
+            results[label] = f"period {label} not scored: {exc.detail}"
+    assert card.trend is not None
+    return _Trend(groups, results, card.trend.note, card.trend.by)
+
+
+def _with_trend(result: ScorecardResult, trend: _Trend) -> ScorecardResult:
+    rows = []
+    for label, res in trend.results.items():
+        if isinstance(res, str):
+            rows.append({"period": label, "periods": list(trend.groups[label]), "score": None,
+                         "predicate": None, "label": None})
+            continue
+        row = {"period": label, "periods": list(trend.groups[label]), "score": res.score,
+               "predicate": res.predicate["code"], "label": res.predicate["label"]}
+        row.update({f"perspective:{p['id']}": p["value"]
+                    for p in res.perspectives.to_dict("records")})
+        rows.append(row)
+    history_notes = {label: [res] if isinstance(res, str) else list(res.notes)
+                     for label, res in trend.results.items()}
+    return replace(result, trend={"by": trend.by, "note": _plain_text(trend.note),
+                                  "rows": rows, "notes": history_notes})
+
+
+# --------------------------------------------------------------------------- comparison weights
+
+
+def _comparison_weights(name: str, key: str, project: Mapping[str, Any] | None,
+                        file: str) -> dict[str, float]:
+    comparisons = ((project or {}).get("strategy") or {}).get("comparisons") or {}
+    if name not in comparisons:
+        raise InputError(f"weights_from.{key}: the project's strategy section has no comparison "
+                         f"{name!r} (it has {sorted(comparisons)}); add it under "
+                         "strategy.comparisons", file)
+    return dict(comparisons[name]["group"]["weights"])
+
+
+def _with_comparison_weights(card: Scorecard, project: Mapping[str, Any] | None) -> Scorecard:
+    """The scorecard with the weights ``weights_from`` takes from paired comparisons."""
+    if not card.weights_from:
+        return card
+    update: dict[str, Any] = {}
+    for key, name in card.weights_from.items():
+        weights = _comparison_weights(name, key, project, card.file)
+        members = [p.id for p in card.perspectives] if key == "perspectives" \
+            else [i.id for i in card.indicators_of(key)]
+        if set(weights) != set(members):
+            raise InputError(f"weights_from.{key}: comparison {name!r} compares {sorted(weights)}"
+                             f" but the scorecard has {sorted(members)}; compare exactly those",
+                             card.file)
+        if key == "perspectives":
+            update["perspectives"] = [p.model_copy(update={"weight": weights[p.id]})
+                                      for p in card.perspectives]
+        else:
+            indicators = update.get("indicators", list(card.indicators))
+            update["indicators"] = [i.model_copy(update={"weight": weights[i.id]})
+                                    if i.id in weights else i for i in indicators]
+    copy = card.model_copy(update=update)
+    copy._file = card.file
+    return copy
 
 
 # --------------------------------------------------------------------------- result
@@ -1189,7 +1546,14 @@ def _plain(value: Any) -> Any:
 
 _INDICATOR_KEYS = ("perspective", "objective", "target", "target_low", "target_high", "unit",
                    "polarity", "consolidation", "weight", "realisation", "ici", "colour",
-                   "source")
+                   "source", "achievement", "score", "score_table")
+
+
+def _plain_trend(trend: dict[str, Any] | None) -> dict[str, Any] | None:
+    if trend is None:
+        return None
+    rows = [{k: _plain(v) for k, v in row.items()} for row in trend["rows"]]
+    return {**trend, "rows": rows}
 
 
 @dataclass(frozen=True, eq=False)
@@ -1238,6 +1602,10 @@ class ScorecardResult:
     perspectives: pd.DataFrame
     objectives: pd.DataFrame
     indicators: pd.DataFrame = field(repr=False)
+    definitions: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    score_tables: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    weights_from: dict[str, str] = field(default_factory=dict)
+    trend: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-IKU table (a copy of :attr:`indicators`)."""
@@ -1263,12 +1631,17 @@ class ScorecardResult:
                 for r in self.perspectives.to_dict("records")],
             "objectives": [
                 {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
-                 "perspective": r["perspective"], "value": _plain(r["value"])}
+                 "perspective": r["perspective"], "value": _plain(r["value"]),
+                 "colour": r["colour"], "supports": list(r["supports"])}
                 for r in self.objectives.to_dict("records")],
             "indicators": [
                 {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
                  **{k: _plain(r[k]) for k in _INDICATOR_KEYS}}
                 for r in self.indicators.to_dict("records")],
+            "definitions": self.definitions,
+            "score_tables": self.score_tables,
+            "weights_from": self.weights_from,
+            "trend": _plain_trend(self.trend),
         }
 
     def _repr_html_(self) -> str:
@@ -1286,6 +1659,7 @@ def evaluate_project_scorecard(
     actuals_path: str | Path | None,
     survey_results: Mapping[str, Mapping[str, Any]] | None,
     period: str | None = None,
+    project_results: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Load a scorecard, evaluate it, and return :meth:`ScorecardResult.to_dict`.
 
@@ -1299,6 +1673,8 @@ def evaluate_project_scorecard(
         ``results["surveys"]`` of a project run: survey name -> its JSON-ready results.
     period : str, optional
         Consolidate up to this period (default: all).
+    project_results : mapping, optional
+        The project's results, for IKU read from ``finance`` and ``weights_from``.
 
     Returns
     -------
@@ -1310,4 +1686,4 @@ def evaluate_project_scorecard(
     .. [1] KMK 467/KMK.01/2014 and KMK 300/KMK.01/2022; formulas.md section 7; seed 000.
     """
     card = load_scorecard(scorecard_path)
-    return card.evaluate(actuals_path, survey_results, period).to_dict()
+    return card.evaluate(actuals_path, survey_results, period, project_results).to_dict()

@@ -27,9 +27,11 @@ __all__ = [
     "SAATY_RANDOM_INDEX",
     "Ahp",
     "FactorEvaluation",
+    "GroupAhp",
     "IeCell",
     "Qspm",
     "ahp_weights",
+    "group_ahp",
     "ie_matrix",
     "ife_efe",
     "qspm",
@@ -588,7 +590,9 @@ def ahp_weights(
             "random_index={n: RI} from the table you follow"
         )
     ri = float(indices[n])
-    ci = 0.0 if n <= 2 else (lambda_max - n) / (n - 1)
+    # lambda_max >= n for every positive reciprocal matrix (Saaty 1980), so a CI a hair
+    # below 0 is floating-point error in the eigenvalue: it is 0.
+    ci = 0.0 if n <= 2 else max((lambda_max - n) / (n - 1), 0.0)
     cr = 0.0 if n <= 2 or ri == 0 else ci / ri
     consistent = cr <= CR_THRESHOLD
     notes = () if consistent else (
@@ -596,3 +600,142 @@ def ahp_weights(
     )
     return Ahp(weights=weights, lambda_max=lambda_max, ci=ci, ri=ri, cr=cr,
                consistent=consistent, notes=notes)
+
+
+# --------------------------------------------------------------------------- group AHP
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class GroupAhp:
+    """Result of :func:`group_ahp`.
+
+    Attributes
+    ----------
+    matrix : DataFrame
+        The group matrix: element-wise (weighted) geometric mean of the raters' judgments.
+    group : Ahp
+        Weights and consistency of the group matrix (the weights used).
+    raters : dict
+        Rater name -> that rater's own :class:`Ahp` (weights and consistency ratio).
+    rater_weights : Series
+        The raters' weights in the geometric mean, normalised to sum to 1.
+    notes : tuple of str
+        Raters whose own judgments are inconsistent (CR > 0.10), and the group's flag.
+    """
+
+    matrix: pd.DataFrame
+    group: Ahp
+    raters: dict[str, Ahp]
+    rater_weights: pd.Series
+    notes: tuple[str, ...] = ()
+
+    @property
+    def weights(self) -> pd.Series:
+        """The group weights (``group.weights``)."""
+        return self.group.weights
+
+    def to_frame(self) -> pd.DataFrame:
+        """Items x (each rater's weight, then ``group``)."""
+        columns = {name: res.weights for name, res in self.raters.items()}
+        columns["group"] = self.group.weights
+        return pd.DataFrame(columns)
+
+    def _repr_html_(self) -> str:
+        summary = pd.DataFrame([{"rater": name, "cr": res.cr, "consistent": res.consistent}
+                                for name, res in self.raters.items()]
+                               + [{"rater": "group", "cr": self.group.cr,
+                                   "consistent": self.group.consistent}])
+        return _html("Group AHP weights", summary, self.to_frame(), self.notes)
+
+
+def group_ahp(
+    matrices: Mapping[str, pd.DataFrame | Sequence[Sequence[float]] | np.ndarray],
+    items: Sequence[Hashable] | None = None,
+    rater_weights: Mapping[str, float] | None = None,
+    random_index: Mapping[int, float] | None = None,
+) -> GroupAhp:
+    """Paired-comparison weights of a panel: aggregation of individual judgments (AIJ).
+
+    Parameters
+    ----------
+    matrices : mapping
+        Rater name -> that rater's positive reciprocal matrix (as :func:`ahp_weights`
+        takes), all of the same order and item order.
+    items : sequence, optional
+        Labels of the rows and columns (default: a DataFrame's index, else 0..n-1).
+    rater_weights : mapping, optional
+        Rater name -> weight in the geometric mean (default: equal weights).
+    random_index : mapping, optional
+        As in :func:`ahp_weights`.
+
+    Returns
+    -------
+    GroupAhp
+        ``matrix`` (the group judgments), ``group`` (its weights and CR), each rater's
+        ``raters[name]`` (weights and CR) and the notes.
+
+    Raises
+    ------
+    InputError
+        No matrices, matrices of different orders, a matrix that is not positive and
+        reciprocal, or rater weights that do not name the raters.
+
+    Notes
+    -----
+    a^G_ij = prod_k (a^k_ij)^(v_k) with rater weights v_k summing to 1 (the plain geometric
+    mean with equal weights). The geometric mean is the aggregation that keeps the group
+    matrix reciprocal (a^G_ji = 1 / a^G_ij), which an arithmetic mean does not (Aczél &
+    Saaty 1983); the group weights are then the principal eigenvector of a^G, and its
+    consistency ratio is Saaty's. Each rater's CR is reported as well: a panel should
+    revise the judgments of a rater above 0.10 before combining (Forman & Peniwati 1998).
+
+    References
+    ----------
+    .. [1] Aczél, J., & Saaty, T. L. (1983). Procedures for synthesizing ratio judgements.
+       Journal of Mathematical Psychology, 27(1), 93-102.
+    .. [2] Forman, E., & Peniwati, K. (1998). Aggregating individual judgments and
+       priorities with the analytic hierarchy process. European Journal of Operational
+       Research, 108(1), 165-169.
+
+    Examples
+    --------
+    >>> res = group_ahp({"A": [[1, 3], [1/3, 1]], "B": [[1, 5], [1/5, 1]]}, items=["x", "y"])
+    >>> round(float(res.matrix.loc["x", "y"]), 4), res.weights.round(4).tolist()  # sqrt(15)
+    (3.873, [0.7948, 0.2052])
+    """
+    if not matrices:
+        raise InputError("group_ahp needs at least one rater's matrix")
+    frames = {}
+    for name, matrix in matrices.items():
+        if items is not None and not isinstance(matrix, pd.DataFrame) \
+                and np.shape(matrix) == (len(items), len(items)):
+            matrix = pd.DataFrame(matrix, index=list(items), columns=list(items))
+        try:
+            frames[name] = _comparison_matrix(matrix, 0.05)
+        except InputError as exc:
+            raise InputError(f"rater {name!r}: {exc.detail}") from None
+    orders = {name: frame.shape[0] for name, frame in frames.items()}
+    if len(set(orders.values())) != 1:
+        raise InputError(f"the raters' matrices differ in order: {orders}; every rater "
+                         "compares the same items")
+    first = next(iter(frames.values()))
+    labels = list(items) if items is not None else list(first.index)
+    if len(labels) != first.shape[0]:
+        raise InputError(f"{len(labels)} item labels for {first.shape[0]} x {first.shape[0]} "
+                         "matrices")
+    weights = pd.Series({name: 1.0 for name in frames}, dtype=float) if rater_weights is None \
+        else pd.Series(dict(rater_weights), dtype=float)
+    if set(weights.index) != set(frames) or (weights <= 0).any():
+        raise InputError(f"rater_weights must give a positive weight to each of {list(frames)}")
+    weights = weights[list(frames)] / weights.sum()
+    logs = sum(np.log(frame.to_numpy()) * weights[name] for name, frame in frames.items())
+    matrix = pd.DataFrame(np.exp(logs), index=labels, columns=labels)
+    raters = {name: ahp_weights(pd.DataFrame(frame.to_numpy(), index=labels, columns=labels),
+                                random_index)
+              for name, frame in frames.items()}
+    group = ahp_weights(matrix, random_index)
+    notes = [f"rater {name!r}: CR = {res.cr:.3f} > {CR_THRESHOLD}; revise before combining"
+             for name, res in raters.items() if not res.consistent]
+    notes += [f"group matrix: {note}" for note in group.notes]
+    return GroupAhp(matrix=matrix, group=group, raters=raters, rater_weights=weights,
+                    notes=tuple(notes))

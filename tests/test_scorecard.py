@@ -133,8 +133,10 @@ def test_hand_computed_nko_up_to_a_period(tmp_path):
 def test_to_dict_shape(tmp_path):
     out = load_scorecard(write_yaml(tmp_path, SMALL)).evaluate(SMALL_ACTUALS).to_dict()
     json.dumps(out)  # JSON-ready
+    # Issue 17 added the IKU manual (definitions), score tables, weights_from and trend.
     assert list(out) == ["scheme", "title", "period", "score", "predicate", "normalised",
-                         "notes", "lint", "perspectives", "objectives", "indicators"]
+                         "notes", "lint", "perspectives", "objectives", "indicators",
+                         "definitions", "score_tables", "weights_from", "trend"]
     assert set(out["predicate"]) == {"code", "label", "table", "source"}
     assert list(out["perspectives"][0]) == ["id", "name", "weight", "value", "contribution",
                                             "colour"]
@@ -143,10 +145,14 @@ def test_to_dict_shape(tmp_path):
         value = perspective["value"]
         expected = "green" if value >= 100 else "yellow" if value >= 80 else "red"
         assert perspective["colour"] == expected
-    assert list(out["objectives"][0]) == ["id", "name", "perspective", "value"]
+    # Issue 17: objectives carry their colour and cause-effect links (strategy map), and
+    # indicators the achievement and score of the weighted-score scheme's score tables.
+    assert list(out["objectives"][0]) == ["id", "name", "perspective", "value", "colour",
+                                          "supports"]
     assert list(out["indicators"][0]) == [
         "id", "name", "perspective", "objective", "target", "target_low", "target_high", "unit",
-        "polarity", "consolidation", "weight", "realisation", "ici", "colour", "source"]
+        "polarity", "consolidation", "weight", "realisation", "ici", "colour", "source",
+        "achievement", "score", "score_table"]
     b1 = out["indicators"][2]
     assert (b1["target"], b1["target_low"], b1["target_high"]) == (None, 90, 100)
     assert out["perspectives"][0]["weight"] == pytest.approx(0.4)
@@ -477,15 +483,22 @@ def test_periods_sorted_when_sortable():
 
 
 @pytest.fixture(scope="module")
-def demo_surveys() -> dict:
+def demo_results() -> dict:
     from surveyq.pipeline import run_project
 
-    return run_project(DEMO / "project.yaml", out=None).results["surveys"]
+    return run_project(DEMO / "project.yaml", out=None).results
 
 
-def test_demo_scorecard_end_to_end(demo_surveys):
+@pytest.fixture(scope="module")
+def demo_surveys(demo_results) -> dict:
+    return demo_results["surveys"]
+
+
+def test_demo_scorecard_end_to_end(demo_results, demo_surveys):
+    # Issue 17: the customer IKU's weights come from the project's strategy section, so the
+    # project's results are passed too.
     out = evaluate_project_scorecard(DEMO / "scorecard.yaml", DEMO / "actuals.csv",
-                                     demo_surveys)
+                                     demo_surveys, project_results=demo_results)
     json.dumps(out)
     iku = {i["id"]: i for i in out["indicators"]}
     assert len(iku) == 19
@@ -502,16 +515,21 @@ def test_demo_scorecard_end_to_end(demo_surveys):
     assert [p["weight"] for p in out["perspectives"]] == pytest.approx([0.25, 0.15, 0.3, 0.3])
     assert sum(p["contribution"] for p in out["perspectives"]) == pytest.approx(out["score"])
     assert out["predicate"]["table"] == "nko-kemenkeu-lakin"
-    assert out["period"] == "2025-Q4"
+    # Issue 17: the demo scores by year (2023 and 2024 illustrative), so the headline period
+    # is the year 2025, consolidated from its quarters 2025-Q1..Q4 as before.
+    assert out["period"] == "2025"
+    assert [r["period"] for r in out["trend"]["rows"]] == ["2023", "2024", "2025"]
+    assert out["trend"]["rows"][-1]["score"] == pytest.approx(out["score"])
     assert out["lint"] and {"code", "severity", "message"} <= set(out["lint"][0])
     assert "iku-count" in {f["code"] for f in out["lint"]}
 
 
-def test_demo_actuals_as_xlsx(tmp_path, demo_surveys):
+def test_demo_actuals_as_xlsx(tmp_path, demo_results, demo_surveys):
     frame = pd.read_csv(DEMO / "actuals.csv")
     frame.to_excel(tmp_path / "actuals.xlsx", index=False)
     card = load_scorecard(DEMO / "scorecard.yaml")
-    from_csv = card.evaluate(DEMO / "actuals.csv", demo_surveys, period="2025-Q2")
-    from_xlsx = card.evaluate(tmp_path / "actuals.xlsx", demo_surveys, period="2025-Q2")
+    args = {"surveys": demo_surveys, "project": demo_results}
+    from_csv = card.evaluate(DEMO / "actuals.csv", period="2025-Q2", **args)
+    from_xlsx = card.evaluate(tmp_path / "actuals.xlsx", period="2025-Q2", **args)
     assert from_xlsx.score == pytest.approx(from_csv.score)
-    assert from_csv.score < card.evaluate(DEMO / "actuals.csv", demo_surveys).score
+    assert from_csv.score < card.evaluate(DEMO / "actuals.csv", **args).score

@@ -917,6 +917,13 @@ SURVEY_TABLES: tuple[Callable[[_Survey], list[Table]], ...] = (
 )
 
 
+def _bsc_tables(results: Mapping[str, Any], lang: str) -> list[Table]:
+    """Finance, strategy, IKU-manual, trend and score tables (surveyq.report.appendix_bsc)."""
+    from surveyq.report.appendix_bsc import bsc_tables
+
+    return bsc_tables(results, lang)
+
+
 def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, lang: str = "id",
                  tabulation: Mapping[str, pd.DataFrame] | None = None) -> list[Table]:
     """Every appendix table of a results mapping, in print order.
@@ -944,6 +951,7 @@ def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, la
     tables = [table for build in SURVEY_TABLES for s in surveys for table in build(s)]
     if results.get("scorecard"):
         tables += _scorecard(results["scorecard"], lang)
+    tables += _bsc_tables(results, lang)
     tables += [table for s in surveys for table in _free_text(s)]
     period = _text((results.get("project") or {}).get("period"), lang)
     tables += [table for s in surveys for table in _row_accounting(s, period)]
@@ -1147,11 +1155,13 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     pathlib.Path
         The file written.
     """
+    from surveyq.report.appendix_bsc import figures as bsc_figures
     from surveyq.report.build import chart_images
     from surveyq.report.docx import document_bytes
 
     tables = build_tables(results, log, lang, tabulation)
-    figures = chart_images(results, lang) if results.get("surveys") else []
+    charts = chart_images(results, lang) if results.get("surveys") else []
+    figures = bsc_figures(results, lang) + [(c["title"], c["png"], ()) for c in charts]
     data = document_bytes(tables, title=document_title(results, lang), lang=lang,
                           moment=generated_at(results), figures=figures)
     return write_atomic(path, stable_zip(data, generated_at(results)))

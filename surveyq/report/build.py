@@ -47,7 +47,8 @@ __all__ = ["SECTION_IDS", "ChartWarning", "build_report", "check_svg", "chart_im
 #: Sections of the report, in order (each becomes ``<section id="...">``).
 SECTION_IDS = (
     "summary", "profile", "data-quality", "validity", "reliability", "frequencies", "thesis",
-    "servqual", "ipa", "ikm", "scorecard", "follow-up", "suggestions", "methods",
+    "servqual", "ipa", "ikm", "finance", "strategy", "scorecard", "follow-up", "suggestions",
+    "methods",
 )
 #: Sections printed whatever the results; the others only when they have something to show
 #: or (analysis sections) when the project asked for the analysis.
@@ -376,11 +377,13 @@ def _level(ctx: _Context, level: Any) -> str:
 
 
 def _summary(ctx: _Context, results: dict[str, Any]) -> list[Block]:
-    blocks = [_surveys_table(ctx, results)]
+    # a project may hold only a scorecard, finance or strategy: no empty survey table then
+    blocks = [_surveys_table(ctx, results)] if results.get("surveys") else []
     card_tiles = _scorecard_tiles(ctx, results.get("scorecard"))
     if card_tiles:
         blocks += [_heading(ctx.text(results["scorecard"]["title"])),
                    {"kind": "tiles", "tiles": card_tiles}]
+    blocks += _bsc_summary(ctx, results)
     for _, survey in _surveys(results):
         tiles = _survey_tiles(ctx, survey)
         if tiles:
@@ -475,6 +478,13 @@ def _ikm_sentence(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
 def _as_percent(share: Any) -> Any:
     """A share (0-1) shown as a percentage: a change of unit for printing, not a statistic."""
     return float(share) * 100 if _finite(share) else None
+
+
+def _bsc_summary(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    """Headline tiles of the finance and strategy sections (surveyq.report.bsc_sections)."""
+    from surveyq.report.bsc_sections import summary_blocks
+
+    return summary_blocks(ctx, results)
 
 
 def _scorecard_tiles(ctx: _Context, card: dict[str, Any] | None) -> list[dict[str, str]]:
@@ -1140,7 +1150,27 @@ def _scorecard(ctx: _Context, results: dict[str, Any]) -> list[Block]:
             + _objectives(ctx, card, title, perspectives)
             + [_indicators(ctx, card, title)]
             + _notes(card.get("notes"))
+            + _scorecard_extras(ctx, results, title)
             + _lint(ctx, card, title))
+
+
+def _scorecard_extras(ctx: _Context, results: dict[str, Any], title: str) -> list[Block]:
+    """Trend, strategy map, score tables (surveyq.report.bsc_sections)."""
+    from surveyq.report.bsc_sections import scorecard_blocks
+
+    return scorecard_blocks(ctx, results, title)
+
+
+def _finance(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    from surveyq.report.bsc_sections import finance_blocks
+
+    return finance_blocks(ctx, results)
+
+
+def _strategy(ctx: _Context, results: dict[str, Any]) -> list[Block]:
+    from surveyq.report.bsc_sections import strategy_blocks
+
+    return strategy_blocks(ctx, results)
 
 
 def _scorecard_summary(ctx: _Context, card: dict[str, Any], title: str) -> Block:
@@ -1217,8 +1247,10 @@ def _lint(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     if not card.get("lint"):
         return []
     t = ctx.t["scorecard"]
-    rows = [_row([t["severities"].get(f["severity"], f["severity"]), f["code"], f["message"]],
-                 f"severity-{f['severity']}") for f in card["lint"]]
+    from surveyq.report.bsc_sections import lint_message
+
+    rows = [_row([t["severities"].get(f["severity"], f["severity"]), f["code"],
+                  lint_message(ctx, f)], f"severity-{f['severity']}") for f in card["lint"]]
     columns = [(t["severity"], ""), (t["code"], ""), (t["message"], "text")]
     return [_table(ctx, t["lint_caption"].format(title=title), columns, rows)]
 
@@ -1745,6 +1777,9 @@ def _band_tables(results: dict[str, Any]) -> list[tuple[BandTable | None, str]]:
     if card:
         names.setdefault(str(card["predicate"].get("table")), str(card["predicate"].get("source")))
         names.setdefault("ici-colour", "")
+    vfm = (results.get("finance") or {}).get("value_for_money") or {}
+    for mean in (vfm.get("means") or {}).values():  # the value-for-money criteria
+        names.setdefault(str(mean["table"]), "")
     return [(BANDS.get(name), source or (BANDS[name].source if name in BANDS else name))
             for name, source in names.items()]
 
@@ -1803,7 +1838,8 @@ _BUILDERS: dict[str, Callable[[_Context, dict[str, Any]], list[Block]]] = {
     "summary": _summary, "profile": _profile, "data-quality": _data_quality,
     "validity": _validity, "reliability": _reliability, "frequencies": _frequencies,
     "thesis": _thesis,
-    "servqual": _servqual, "ipa": _ipa, "ikm": _ikm, "scorecard": _scorecard,
+    "servqual": _servqual, "ipa": _ipa, "ikm": _ikm, "finance": _finance,
+    "strategy": _strategy, "scorecard": _scorecard,
     "follow-up": _follow_up, "suggestions": _suggestions, "methods": _methods,
 }
 

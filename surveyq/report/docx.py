@@ -333,7 +333,7 @@ def _properties(document: DocumentObject, title: str, lang: str, moment: datetim
 
 
 def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime,
-                   figures: Sequence[dict[str, Any]] = ()) -> bytes:
+                   figures: Sequence[tuple[str, bytes, tuple[str, ...]]] = ()) -> bytes:
     """The appendix document as bytes.
 
     Parameters
@@ -346,23 +346,34 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
         Language of captions and number format.
     moment : datetime
         Created/modified time of the core properties (naive UTC).
-    figures : sequence of dict, optional
-        Charts (``title``, ``png``) printed after the tables as numbered figures.
+    figures : sequence of (caption, PNG bytes, table names)
+        Figures ("Gambar L.n" / "Figure A.n"), each printed after the last table of one of
+        the named types; those naming none (the report's charts) follow the tables.
     """
     document = Document()
     _orient(document.sections[0], False)
     _styles(document, lang)
     document.add_heading(_clean(title), level=1)
     writer, section = _Writer(document, lang), None
+    places = {index: [f for f in figures if tables[index].name in f[2]
+                      and not any(t.name in f[2] for t in tables[index + 1:])]
+              for index in range(len(tables))}
+    placed = [f for group in places.values() for f in group]
+    count = 0
     for number, table in enumerate(tables, start=1):
         heading = table.sheet_title if table.sheet != section else None
         section = table.sheet
         writer.add(table, number, heading)
-    if figures:
+        for caption, png, _ in places[number - 1]:
+            count += 1
+            writer.figure(caption, png, count)
+    rest = [f for f in figures if f not in placed]
+    if rest:
         writer.orientation(False)
         writer.heading(writer.t["figures_heading"])
-        for number, figure in enumerate(figures, start=1):
-            writer.figure(figure["title"], figure["png"], number)
+    for caption, png, _ in rest:
+        count += 1
+        writer.figure(caption, png, count)
     _properties(document, title, lang, moment)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -1,0 +1,330 @@
+"""Scorecard and strategy charts: the IE matrix, the score trend and the strategy map.
+
+Same rules as :mod:`surveyq.report.charts` (matplotlib without pyplot, text kept as text,
+deterministic ids, nothing loaded from outside): each function takes rows of
+``results.json`` and already translated labels, and returns one ``<svg>`` element, or
+``""`` when there is nothing to draw. :func:`strategy_map_png` renders the same strategy
+map as PNG bytes for the Word appendix. No function computes a statistic: positions,
+colours and arrows come from the results as they are.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
+
+from surveyq.report.charts import (
+    GREY,
+    INK,
+    OKABE_ITO,
+    TRAFFIC_LIGHTS,
+    _figure,
+    _ink_on,
+    _legend,
+    _LocaleTicks,
+    _number,
+    _style,
+    _title,
+    _to_svg,
+    _wrap,
+)
+from surveyq.report.i18n import format_number
+
+__all__ = ["ie_matrix_chart", "strategy_map", "strategy_map_png", "trend_lines"]
+
+#: IE strategy zones: grow and build, hold and maintain, harvest or divest.
+IE_COLOURS = {"grow_and_build": "#cfe8d8", "hold_and_maintain": "#fbeec2",
+              "harvest_or_divest": "#f6d3c2"}
+_IE_ZONES = ("grow_and_build", "grow_and_build", "hold_and_maintain",
+             "grow_and_build", "hold_and_maintain", "harvest_or_divest",
+             "hold_and_maintain", "harvest_or_divest", "harvest_or_divest")
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+_SERIES = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
+           OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"])
+
+
+# --------------------------------------------------------------------------- IE matrix
+
+
+def _ie_axes(fig: Figure, ife: float, efe: float, zone_labels: Mapping[str, str],
+             axis_labels: tuple[str, str], lang: str) -> None:
+    ax = fig.add_subplot()
+    # David's layout: IFE 4 (strong) at the left to 1 at the right; EFE 4 at the top.
+    edges = (4.0, 3.0, 2.0, 1.0)
+    for number in range(9):
+        row, column = divmod(number, 3)
+        left, top = edges[column], edges[row]
+        ax.add_patch(Rectangle((left - 1, top - 1), 1, 1, facecolor=IE_COLOURS[
+            _IE_ZONES[number]], edgecolor="#777777", linewidth=0.8))
+        ax.text(left - 0.5, top - 0.5, _ROMAN[number], ha="center", va="center", fontsize=13,
+                color="#555555")
+    ax.plot([ife], [efe], marker="o", markersize=9, color=INK, zorder=5)
+    ax.annotate(f"({format_number(ife, 2, lang)}; {format_number(efe, 2, lang)})",
+                (ife, efe), xytext=(8, 8), textcoords="offset points", fontsize=8.5,
+                color=INK, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    ax.set_xlim(4, 1)
+    ax.set_ylim(1, 4)
+    ax.set_xticks([4, 3, 2, 1])
+    ax.set_yticks([1, 2, 3, 4])
+    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+    ax.yaxis.set_major_formatter(_LocaleTicks(lang))
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    ax.set_aspect("equal")
+    handles = [Patch(facecolor=IE_COLOURS[z], edgecolor="#777777") for z in zone_labels]
+    _legend(fig, handles, list(zone_labels.values()), "")
+
+
+def ie_matrix_chart(ife_total: Any, efe_total: Any, zone_labels: Mapping[str, str],
+                    axis_labels: tuple[str, str], title: str = "", *, lang: str = "id") -> str:
+    """The Internal-External matrix with the organisation's position.
+
+    Parameters
+    ----------
+    ife_total, efe_total : float
+        The IFE (x) and EFE (y) total weighted scores, 1-4.
+    zone_labels : dict
+        Translated name of each strategy zone (grow_and_build, hold_and_maintain,
+        harvest_or_divest), shown in the legend.
+    axis_labels : (str, str)
+        Translated x and y axis labels.
+    title : str, optional
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element; ``""`` when a total is missing.
+    """
+    ife, efe = _number(ife_total), _number(efe_total)
+    if math.isnan(ife) or math.isnan(efe):
+        return ""
+    with _style("ie-matrix"):
+        fig = _figure(5.2, 5.4)
+        _ie_axes(fig, ife, efe, zone_labels, axis_labels, lang)
+        _title(fig, title)
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def trend_lines(periods: Sequence[str], series: Mapping[str, Sequence[Any]], title: str = "",
+                *, reference: float | None = 100.0, lang: str = "id") -> str:
+    """Scores by period, one line per series (the score first, then each perspective).
+
+    Parameters
+    ----------
+    periods : sequence of str
+        X-axis labels, in order.
+    series : dict
+        Translated series name -> one value per period (None draws a gap).
+    title : str, optional
+    reference : float, optional
+        A horizontal reference line (100: the target; None for none).
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element; ``""`` with fewer than two periods or no series.
+    """
+    if len(periods) < 2 or not series:
+        return ""
+    with _style("trend"):
+        fig = _figure(3.6 + 0.2 * math.ceil(len(series) / 3), 7.0)
+        ax = fig.add_subplot()
+        x = list(range(len(periods)))
+        handles = []
+        for index, values in enumerate(series.values()):
+            numbers = [_number(v) for v in values]
+            colour = INK if index == 0 else _SERIES[(index - 1) % len(_SERIES)]
+            width = 2.4 if index == 0 else 1.3
+            ax.plot(x, numbers, marker="o", color=colour, linewidth=width, markersize=4)
+            handles.append(Line2D([], [], color=colour, linewidth=width, marker="o"))
+            if index == 0:
+                for xi, value in zip(x, numbers, strict=True):
+                    if not math.isnan(value):
+                        ax.annotate(format_number(value, 2, lang), (xi, value),
+                                    xytext=(0, 7), textcoords="offset points", ha="center",
+                                    fontsize=8, color=INK)
+        if reference is not None:
+            ax.axhline(reference, color=GREY, linewidth=0.8, linestyle="--")
+        ax.set_xticks(x, list(periods))
+        ax.set_xlim(-0.3, len(periods) - 0.7)
+        ax.yaxis.set_major_formatter(_LocaleTicks(lang))
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+        _legend(fig, handles, [_wrap(name, 48, 1) for name in series], title)
+        return _to_svg(fig, title)
+
+
+# --------------------------------------------------------------------------- strategy map
+
+
+_BOX_W, _BOX_H, _BAND_H, _LABEL_W = 1.9, 0.62, 1.0, 1.55
+
+
+def _ordered(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapping[str, Any]]
+             ) -> list[list[Mapping[str, Any]]]:
+    """Objectives per band, each band below the first ordered by the mean position of the
+    objectives it supports in the bands above (the barycentre heuristic of layered graph
+    drawing, Sugiyama et al. 1981), so arrows cross less; ties keep the YAML order."""
+    bands: list[list[Mapping[str, Any]]] = []
+    position: dict[str, float] = {}
+    for perspective in perspectives:
+        members = [o for o in objectives if o["perspective"] == perspective["id"]]
+
+        def key(item: tuple[int, Mapping[str, Any]], n: int = len(members)) -> float:
+            index, obj = item
+            above = [position[t] for t in obj.get("supports") or [] if t in position]
+            return sum(above) / len(above) if above else (index + 0.5) / n
+
+        members = [obj for _, obj in sorted(enumerate(members), key=key)]
+        position.update({o["id"]: (i + 0.5) / len(members) for i, o in enumerate(members)})
+        bands.append(members)
+    return bands
+
+
+def _layout(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapping[str, Any]]
+            ) -> tuple[dict[str, tuple[float, float]], float]:
+    """Box centres by objective id: one band per perspective, top to bottom in order."""
+    bands = _ordered(perspectives, objectives)
+    widest = max([len(members) for members in bands] + [1])
+    width = _LABEL_W + widest * (_BOX_W + 0.3) + 0.3
+    centres = {}
+    for row, members in enumerate(bands):
+        room = width - _LABEL_W
+        step = room / max(len(members), 1)
+        y = (len(perspectives) - row - 0.5) * _BAND_H
+        for index, obj in enumerate(members):
+            centres[obj["id"]] = (_LABEL_W + step * (index + 0.5), y)
+    return centres, width
+
+
+def _edge(a: tuple[float, float], b: tuple[float, float]
+          ) -> tuple[tuple[float, float], tuple[float, float], str]:
+    """Arrow end points on the boxes' borders and the arrow's curve.
+
+    Between bands: bottom or top edge to top or bottom edge, nearly straight. Within a band:
+    top edge to top edge, arched over the boxes between them (a straight line would pass
+    behind them and seem to start at the box it leaves)."""
+    (x1, y1), (x2, y2) = a, b
+    if abs(y1 - y2) < 1e-9:
+        top = _BOX_H / 2
+        rad = min(0.28, 0.5 / abs(x2 - x1))  # an arch about a quarter band high
+        return (x1, y1 + top), (x2, y2 + top), f"arc3,rad={-rad if x2 > x1 else rad:.3f}"
+    sign = 1 if y2 > y1 else -1
+    return (x1, y1 + sign * _BOX_H / 2), (x2, y2 - sign * _BOX_H / 2), "arc3,rad=0.08"
+
+
+def _draw_map(fig: Figure, perspectives: Sequence[Mapping[str, Any]],
+              objectives: Sequence[Mapping[str, Any]], names: Mapping[str, str],
+              colour_labels: Mapping[str, str], no_data: str, lang: str) -> None:
+    centres, width = _layout(perspectives, objectives)
+    height = len(perspectives) * _BAND_H
+    ax = fig.add_axes((0, 0, 1, 0.9))
+    ax.set_xlim(0, width)
+    ax.set_ylim(-0.05, height + 0.05)
+    ax.axis("off")
+    for row, perspective in enumerate(perspectives):
+        y0 = (len(perspectives) - row - 1) * _BAND_H
+        ax.add_patch(Rectangle((0.02, y0 + 0.03), width - 0.04, _BAND_H - 0.06,
+                               facecolor="#f2f4f7" if row % 2 == 0 else "#e8ecf1",
+                               edgecolor="none"))
+        ax.text(0.1, y0 + _BAND_H / 2, _wrap(names.get(perspective["id"], perspective["id"]),
+                                              18, 4), va="center", ha="left", fontsize=8.5,
+                fontweight="bold", color=INK)
+    for obj in objectives:
+        for target in obj.get("supports") or []:
+            if obj["id"] in centres and target in centres:
+                start, end, curve = _edge(centres[obj["id"]], centres[target])
+                ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11,
+                                             color="#444444", linewidth=1.0,
+                                             connectionstyle=curve,
+                                             zorder=3 if curve.endswith("=0.08") else 6))
+    for obj in objectives:
+        if obj["id"] not in centres:
+            continue
+        x, y = centres[obj["id"]]
+        colour = TRAFFIC_LIGHTS.get(str(obj.get("colour")), "#d9d9d9")
+        ax.add_patch(FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
+                                    boxstyle="round,pad=0.02,rounding_size=0.08",
+                                    facecolor=colour, edgecolor="#444444", linewidth=0.7,
+                                    zorder=4))
+        value = _number(obj.get("value"))
+        shown = no_data if math.isnan(value) else format_number(value, 2, lang)
+        label = f"{obj['id']} · {shown}\n{_wrap(obj.get('label', ''), 30, 2)}"
+        ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=5,
+                color=_ink_on(colour), linespacing=1.15)
+    handles = [Patch(facecolor=TRAFFIC_LIGHTS.get(c, "#d9d9d9"), edgecolor="#444444")
+               for c in colour_labels]
+    fig.legend(handles, list(colour_labels.values()), loc="upper center",
+               ncols=len(colour_labels), fontsize=8, frameon=False)
+
+
+def _map_figure(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapping[str, Any]],
+                names: Mapping[str, str], colour_labels: Mapping[str, str], no_data: str,
+                lang: str) -> Figure:
+    _, width = _layout(perspectives, objectives)
+    fig = Figure(figsize=(max(7.0, width * 0.95), len(perspectives) * 1.05 + 0.7))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    _draw_map(fig, perspectives, objectives, names, colour_labels, no_data, lang)
+    return fig
+
+
+def strategy_map(perspectives: list[dict], objectives: list[dict], names: Mapping[str, str],
+                 colour_labels: Mapping[str, str], title: str = "", *, no_data: str = "–",
+                 lang: str = "id") -> str:
+    """The strategy map: perspectives as bands, objectives as boxes, cause-effect arrows.
+
+    Parameters
+    ----------
+    perspectives : list of dict
+        ``results["scorecard"]["perspectives"]``, drawn top to bottom in this order.
+    objectives : list of dict
+        ``results["scorecard"]["objectives"]`` rows: ``id``, ``perspective``, ``value``,
+        ``colour`` (the scorecard's traffic light), ``supports`` (ids it drives) and a
+        translated ``label``.
+    names : dict
+        Translated perspective names by id.
+    colour_labels : dict
+        Legend text per status colour.
+    title : str, optional
+    no_data : str
+        Printed in a box without a value.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element; ``""`` without objectives.
+    """
+    if not objectives:
+        return ""
+    with _style("strategy-map"):
+        fig = _map_figure(perspectives, objectives, names, colour_labels, no_data, lang)
+        _title(fig, title)
+        return _to_svg(fig, title)
+
+
+def strategy_map_png(perspectives: list[dict], objectives: list[dict], names: Mapping[str, str],
+                     colour_labels: Mapping[str, str], *, no_data: str = "–", lang: str = "id",
+                     dpi: int = 150) -> bytes:
+    """The strategy map of :func:`strategy_map` as PNG bytes (for Word); b"" without
+    objectives."""
+    if not objectives:
+        return b""
+    with _style("strategy-map"):
+        fig = _map_figure(perspectives, objectives, names, colour_labels, no_data, lang)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        fig.clear()
+        return buffer.getvalue()
