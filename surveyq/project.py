@@ -243,3 +243,15 @@ def load_project(path: str | Path) -> Project:
     if problems:
         raise InputError("; ".join(problems), str(file))
     return project
+
+
+def duplicate_options(project: Project, name: str) -> dict[str, Any]:
+    """A survey's ``duplicates`` policy and ``duplicate_window`` (its options over the project's).
+
+    Defaults: exclude duplicate submissions, a 60-second window (:mod:`surveyq.clean`).
+    """
+    from surveyq.clean import DEFAULT_DUPLICATE_WINDOW
+
+    options = {**project.spec.options, **project.spec.surveys[name].options}
+    return {"duplicates": options.get("duplicates", "exclude"),
+            "duplicate_window": options.get("duplicate_window", DEFAULT_DUPLICATE_WINDOW)}
