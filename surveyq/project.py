@@ -63,9 +63,11 @@ class SurveySpec(BaseModel):
 
 #: Dask's local schedulers, named instead of an address.
 LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "single-threaded", "sync")
-#: A ``dask.distributed`` scheduler address: [protocol://]host:port (IPv6 in brackets).
+#: A ``dask.distributed`` scheduler address: [protocol://]host:port (IPv6 in brackets), or
+#: an in-process one (``inproc://...``).
 SCHEDULER_ADDRESS = re.compile(
-    r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+    r"inproc://\S+"
+    r"|(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
 
 
 class StreamingOptions(BaseModel):
