@@ -164,6 +164,15 @@ def previous_manifest(out: Path) -> list[str]:
     return [name for name in files if isinstance(name, str) and _inside(out, name)]
 
 
+def _foreign(manifest: Path) -> bool:
+    """A manifest file whose content is not one surveyq writes (an empty list is ours too)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not (isinstance(data, dict) and data.get("schema") == MANIFEST_SCHEMA)
+
+
 def _inside(out: Path, name: str) -> bool:
     relative = Path(name)
     return (not relative.is_absolute() and ".." not in relative.parts and name not in ("", ".")
@@ -239,8 +248,18 @@ class OutputSet:
     def _check_targets(self, names: list[str]) -> None:
         from surveyq.errors import InputError
 
+        manifest = self.out / MANIFEST
+        if manifest.exists() and not previous_manifest(self.out) and _foreign(manifest):
+            raise InputError(f"--out {str(self.out)!r} holds a {MANIFEST} that surveyq did not "
+                             "write; move it or choose another folder")
         for name in [*names, MANIFEST]:
             target = self.out / name
+            for parent in list(Path(name).parents)[:-1]:
+                folder = self.out / parent
+                if folder.exists() and not folder.is_dir():
+                    raise InputError(f"--out {str(self.out)!r}: {str(folder)!r} is a file, so "
+                                     f"{name!r} cannot be written; move it or choose another "
+                                     "folder")
             if _real(target) in self.inputs:
                 raise InputError(f"--out {str(self.out)!r} would replace {str(target)!r}, a "
                                  "file this project reads; write the outputs to another folder")

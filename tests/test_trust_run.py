@@ -449,3 +449,17 @@ def test_a_group_without_answers_has_no_figure_and_the_run_goes_on(tmp_path):
     assert [row["gender"] for row in servqual_result["by"]["gender"]] == ["L"]
     assert any("gender 'P': no answers to item(s) a2" in note
                for note in servqual_result["notes"])
+
+
+def test_a_file_in_the_way_or_a_foreign_manifest_stops_before_anything_moves(good_project):
+    out = good_project.parent / "out"
+    out.mkdir()
+    (out / "tables").write_text("a file where tables/ would go")
+    result = runner.invoke(app, ["run", str(good_project), "--out", str(out), "--csv"])
+    assert result.exit_code == 2 and "is a file" in one_error_line(result)
+    assert sorted(p.name for p in out.iterdir()) == ["tables"]  # nothing moved in
+    (out / "tables").unlink()
+    (out / "surveyq-manifest.json").write_text('{"mine": true}')
+    result = runner.invoke(app, ["run", str(good_project), "--out", str(out)])
+    assert result.exit_code == 2 and "did not write" in one_error_line(result)
+    assert (out / "surveyq-manifest.json").read_text() == '{"mine": true}'
