@@ -218,7 +218,9 @@ class OutputSet:
         try:
             check_out_folder(self.out)
             self.out.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.out))
+            _remove_orphaned_staging(self.out)
+            self.folder = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-",
+                                                dir=self.out))
         except OSError as error:
             raise InputError(f"--out {str(self.out)!r}: cannot create the folder "
                              f"({error.strerror or error}); choose a folder you can write to"
@@ -278,6 +280,25 @@ class OutputSet:
         while parent != self.out and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _remove_orphaned_staging(out: Path) -> None:
+    """Staging folders of runs killed outright (their process is gone): only ours, by name."""
+    for folder in out.glob(f"{_STAGING_PREFIX}*-*"):
+        pid = folder.name[len(_STAGING_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and not folder.is_symlink() and pid.isdigit() \
+                and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _real(path: Path) -> Path:

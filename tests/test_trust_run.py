@@ -463,3 +463,13 @@ def test_a_file_in_the_way_or_a_foreign_manifest_stops_before_anything_moves(goo
     result = runner.invoke(app, ["run", str(good_project), "--out", str(out)])
     assert result.exit_code == 2 and "did not write" in one_error_line(result)
     assert (out / "surveyq-manifest.json").read_text() == '{"mine": true}'
+
+
+def test_the_staging_folder_of_a_killed_run_is_cleared_and_nothing_else(good_project):
+    out = good_project.parent / "out"
+    orphan = out / ".surveyq-staging-999999999-abc"  # no such process
+    orphan.mkdir(parents=True)
+    (orphan / "results.json").write_text("{}")
+    (out / ".hidden-user-folder").mkdir()
+    assert runner.invoke(app, ["run", str(good_project), "--out", str(out)]).exit_code == 0
+    assert not orphan.exists() and (out / ".hidden-user-folder").is_dir()
