@@ -206,11 +206,13 @@ def servqual(run: SurveyRun) -> dict[str, Any]:
     perception, expectation = paired_frames(run, "perception", "expectation")
     dimensions = _dimension_map(run, "perception")
     result = servqual_gaps(perception, expectation, dimensions=dimensions)
-    groups = {}
+    groups: dict[str, Any] = {}
+    group_notes: list[str] = []
     for field_id, values in _breakdown_fields(run).items():
+        answered = _groups_answering(values, field_id, group_notes, perception, expectation)
         try:
             groups[field_id] = _ordered(run, field_id, servqual_by(
-                perception, expectation, values, dimensions=dimensions))
+                perception, expectation, answered, dimensions=dimensions))
         except AnalysisError as exc:
             groups[field_id] = {"error": str(exc)}
     return {
@@ -225,8 +227,27 @@ def servqual(run: SurveyRun) -> dict[str, Any]:
         "dimensions": result.dimensions,
         "overall": result.overall,
         "by": {k: _flatten(v) for k, v in groups.items()},
-        "notes": list(result.notes),
+        "notes": list(result.notes) + group_notes,
     }
+
+
+def _groups_answering(values: pd.Series, field_id: str, notes: list[str],
+                      *frames: pd.DataFrame) -> pd.Series:
+    """The group of each respondent, blank for a group in which some item has no answers.
+
+    Such a group has no figure (no number from no data); it is named in the notes, and
+    the other groups are still computed.
+    """
+    kept = values.copy()
+    for group in values.dropna().unique():
+        members = values.index[values == group]
+        empty = sorted({str(column) for frame in frames
+                        for column in frame.columns[frame.loc[members].notna().sum() == 0]})
+        if empty:
+            kept[values == group] = None
+            notes.append(f"{field_id} {group!r}: no answers to item(s) {', '.join(empty)} "
+                         "in this group, so it has no figure")
+    return kept
 
 
 def _flatten(frame: Any) -> Any:

@@ -164,6 +164,15 @@ def previous_manifest(out: Path) -> list[str]:
     return [name for name in files if isinstance(name, str) and _inside(out, name)]
 
 
+def _foreign(manifest: Path) -> bool:
+    """A manifest file whose content is not one surveyq writes (an empty list is ours too)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not (isinstance(data, dict) and data.get("schema") == MANIFEST_SCHEMA)
+
+
 def _inside(out: Path, name: str) -> bool:
     relative = Path(name)
     return (not relative.is_absolute() and ".." not in relative.parts and name not in ("", ".")
@@ -209,7 +218,9 @@ class OutputSet:
         try:
             check_out_folder(self.out)
             self.out.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.out))
+            _remove_orphaned_staging(self.out)
+            self.folder = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-",
+                                                dir=self.out))
         except OSError as error:
             raise InputError(f"--out {str(self.out)!r}: cannot create the folder "
                              f"({error.strerror or error}); choose a folder you can write to"
@@ -239,8 +250,18 @@ class OutputSet:
     def _check_targets(self, names: list[str]) -> None:
         from surveyq.errors import InputError
 
+        manifest = self.out / MANIFEST
+        if manifest.exists() and not previous_manifest(self.out) and _foreign(manifest):
+            raise InputError(f"--out {str(self.out)!r} holds a {MANIFEST} that surveyq did not "
+                             "write; move it or choose another folder")
         for name in [*names, MANIFEST]:
             target = self.out / name
+            for parent in list(Path(name).parents)[:-1]:
+                folder = self.out / parent
+                if folder.exists() and not folder.is_dir():
+                    raise InputError(f"--out {str(self.out)!r}: {str(folder)!r} is a file, so "
+                                     f"{name!r} cannot be written; move it or choose another "
+                                     "folder")
             if _real(target) in self.inputs:
                 raise InputError(f"--out {str(self.out)!r} would replace {str(target)!r}, a "
                                  "file this project reads; write the outputs to another folder")
@@ -259,6 +280,25 @@ class OutputSet:
         while parent != self.out and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _remove_orphaned_staging(out: Path) -> None:
+    """Staging folders of runs killed outright (their process is gone): only ours, by name."""
+    for folder in out.glob(f"{_STAGING_PREFIX}*-*"):
+        pid = folder.name[len(_STAGING_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and not folder.is_symlink() and pid.isdigit() \
+                and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _real(path: Path) -> Path:

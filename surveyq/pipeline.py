@@ -20,7 +20,7 @@ from surveyq.errors import InputError, SurveyqError
 from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
-from surveyq.project import Project, SurveySpec, load_project
+from surveyq.project import Project, SurveySpec, duplicate_options, load_project
 
 if TYPE_CHECKING:
     from surveyq.moments import Moments
@@ -98,15 +98,6 @@ def read_survey(
     if strict and responses.log.fatal:
         raise InputError("; ".join(e.message for e in responses.log.fatal), responses.file)
     return responses
-
-
-def duplicate_options(project: Project, name: str) -> dict[str, Any]:
-    """The survey's ``duplicates`` policy and ``duplicate_window`` (project, then survey)."""
-    from surveyq.clean import DEFAULT_DUPLICATE_WINDOW
-
-    options = {**project.spec.options, **project.spec.surveys[name].options}
-    return {"duplicates": options.get("duplicates", "exclude"),
-            "duplicate_window": options.get("duplicate_window", DEFAULT_DUPLICATE_WINDOW)}
 
 
 def _survey_summary(run: SurveyRun) -> dict[str, Any]:

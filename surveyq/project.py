@@ -121,9 +121,11 @@ class SurveySpec(BaseModel):
 
 #: Dask's local schedulers, named instead of an address.
 LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "single-threaded", "sync")
-#: A ``dask.distributed`` scheduler address: [protocol://]host:port (IPv6 in brackets).
+#: A ``dask.distributed`` scheduler address: [protocol://]host:port (IPv6 in brackets), or
+#: an in-process one (``inproc://...``).
 SCHEDULER_ADDRESS = re.compile(
-    r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+    r"inproc://\S+"
+    r"|(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
 
 
 class StreamingOptions(BaseModel):
@@ -308,3 +310,15 @@ def load_project(path: str | Path) -> Project:
     if problems:
         raise InputError("; ".join(problems), str(file))
     return project
+
+
+def duplicate_options(project: Project, name: str) -> dict[str, Any]:
+    """A survey's ``duplicates`` policy and ``duplicate_window`` (its options over the project's).
+
+    Defaults: exclude duplicate submissions, a 60-second window (:mod:`surveyq.clean`).
+    """
+    from surveyq.clean import DEFAULT_DUPLICATE_WINDOW
+
+    options = {**project.spec.options, **project.spec.surveys[name].options}
+    return {"duplicates": options.get("duplicates", "exclude"),
+            "duplicate_window": options.get("duplicate_window", DEFAULT_DUPLICATE_WINDOW)}

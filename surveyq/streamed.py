@@ -58,7 +58,7 @@ from surveyq.moments import (
     block_rows_for,
     thread_count,
 )
-from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec
+from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec, duplicate_options
 from surveyq.questionnaire import Questionnaire, Scale
 from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
@@ -1129,8 +1129,6 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
 
 
 def _duplicate_settings(project: Project, name: str) -> dict[str, Any]:
-    from surveyq.pipeline import duplicate_options
-
     options = duplicate_options(project, name)
     return {"policy": options["duplicates"], "window_seconds": float(options["duplicate_window"])}
 

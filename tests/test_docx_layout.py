@@ -109,7 +109,9 @@ def test_libreoffice_prints_header_words_whole(documents, lang):
     pdf = _pdf(documents[lang])
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
         ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
-    assert 30 <= pages <= 90  # 95 before columns were fitted; the demo fills about 70
+    # 95 before columns were fitted (about 70 after); the thesis chapter-4 and scorecard tables
+    # (issues 17, 18) bring the demo to about 95: the bound catches a relapse to letter-wide columns
+    assert 30 <= pages <= 130
     printed = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True,
                              check=True).stdout
     document = docx.Document(str(documents[lang]))

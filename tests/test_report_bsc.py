@@ -83,10 +83,12 @@ def test_appendix_tables_and_docx_figure(results, tmp_path):
     assert row["Formula"] == "jumlah hari kerja penyelesaian / jumlah izin terbit"
     path = write_docx(results, None, tmp_path / "appendix.docx", "id")
     document = docx.Document(str(path))
-    assert len(document.inline_shapes) == 1
     captions = [p.text for p in document.paragraphs if p.text.startswith("Gambar L.")]
-    assert captions == ["Gambar L.1 Peta strategi, Kartu Kinerja Kantor Pelayanan Perizinan "
-                        "Terpadu Kota Contoh 2025"]
+    # the strategy map follows the scorecard tables, so it is the first figure; the report's
+    # charts (issue 12) follow all the tables, one picture per caption
+    assert len(document.inline_shapes) == len(captions)
+    assert captions[0] == ("Gambar L.1 Peta strategi, Kartu Kinerja Kantor Pelayanan Perizinan "
+                           "Terpadu Kota Contoh 2025")
 
 
 def _keys(node, prefix=""):

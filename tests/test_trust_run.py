@@ -427,3 +427,49 @@ def test_the_terminal_keeps_the_files_written_and_the_headline_figures(good_proj
     converted = json.loads((out / "results.json").read_text())["surveys"]["s"]["analyses"][
         "ikm"]["summary"]
     assert f"{converted['converted']:.2f} ({converted['band']})" in result.output
+
+
+def test_a_group_without_answers_has_no_figure_and_the_run_goes_on(tmp_path):
+    questionnaire = {
+        **ID_QUESTIONNAIRE, "id": "t-sq2", "kind": "servqual",
+        "fields": ID_QUESTIONNAIRE["fields"][1:],
+        "items": [{"id": f"{r}{j}", "scale": "s4", "role": role, "pair": f"a{j}",
+                   "text": {"id": f"{r}{j}", "en": f"{r}{j}"}, "column": f"{r}{j}"}
+                  for r, role in (("P", "perception"), ("E", "expectation")) for j in (1, 2)],
+    }
+    (tmp_path / "q.yaml").write_text(yaml.safe_dump(questionnaire), encoding="utf-8")
+    # Women (P) never answered E2: their group has no SERVQUAL figure; men (L) have one.
+    rows = [["L", 3, 2, 4, 4], ["L", 2, 3, 3, 4], ["L", 4, 4, 4, 3],
+            ["P", 3, 3, 4, ""], ["P", 2, 2, 3, ""]]
+    write_csv(tmp_path / "g.csv", ["Jenis Kelamin", "P1", "P2", "E1", "E2"], rows)
+    path = project(tmp_path, "g.csv", "q.yaml", analyses=["servqual"])
+    survey = run_project(path).results["surveys"]["s"]
+    assert survey["problems"] == []
+    servqual_result = survey["analyses"]["servqual"]
+    assert [row["gender"] for row in servqual_result["by"]["gender"]] == ["L"]
+    assert any("gender 'P': no answers to item(s) a2" in note
+               for note in servqual_result["notes"])
+
+
+def test_a_file_in_the_way_or_a_foreign_manifest_stops_before_anything_moves(good_project):
+    out = good_project.parent / "out"
+    out.mkdir()
+    (out / "tables").write_text("a file where tables/ would go")
+    result = runner.invoke(app, ["run", str(good_project), "--out", str(out), "--csv"])
+    assert result.exit_code == 2 and "is a file" in one_error_line(result)
+    assert sorted(p.name for p in out.iterdir()) == ["tables"]  # nothing moved in
+    (out / "tables").unlink()
+    (out / "surveyq-manifest.json").write_text('{"mine": true}')
+    result = runner.invoke(app, ["run", str(good_project), "--out", str(out)])
+    assert result.exit_code == 2 and "did not write" in one_error_line(result)
+    assert (out / "surveyq-manifest.json").read_text() == '{"mine": true}'
+
+
+def test_the_staging_folder_of_a_killed_run_is_cleared_and_nothing_else(good_project):
+    out = good_project.parent / "out"
+    orphan = out / ".surveyq-staging-999999999-abc"  # no such process
+    orphan.mkdir(parents=True)
+    (orphan / "results.json").write_text("{}")
+    (out / ".hidden-user-folder").mkdir()
+    assert runner.invoke(app, ["run", str(good_project), "--out", str(out)]).exit_code == 0
+    assert not orphan.exists() and (out / ".hidden-user-folder").is_dir()

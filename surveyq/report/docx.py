@@ -146,9 +146,9 @@ def _cell(text: str, style_id: str, width: int, size: str, bold: bool = False) -
 
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
-    """Every cell as printed, column by column."""
-    return [[display(value, formats.get(name), lang) for value in frame[name].tolist()]
-            for name in frame.columns]
+    """Every cell as printed, column by column (by position: SPSS tables repeat "df")."""
+    return [[display(value, formats.get(name), lang) for value in frame.iloc[:, index].tolist()]
+            for index, name in enumerate(frame.columns)]
 
 
 def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
