@@ -575,3 +575,11 @@ def test_every_field_quoted_and_one_closing_quote_missing(tmp_path):
     rows[3] = '"2025/01/04","Responden 04","Setuju, ""sekali""\nkata dia"'   # legitimate
     path.write_text('"Timestamp","Nama","Q1"\n' + "\n".join(rows) + "\n", encoding="utf-8")
     assert len(read_raw(path).rows) == 20
+
+
+def test_nul_padding_at_the_end_is_not_binary(tmp_path):
+    path = tmp_path / "padded.csv"
+    path.write_bytes(b"id,U1,U2,U3,U4,Saran\n1,1,2,3,4,ok\n2,2,3,4,1,ok\n" + b"\x00" * 3000)
+    table = read_raw(path)
+    assert len(table.rows) == 2
+    assert [entry.row for entry in entries(table.log, Reason.NUL_BYTE)] == [4]

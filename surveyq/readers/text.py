@@ -171,7 +171,11 @@ def _decode_nul_bytes(data: bytes, file: str) -> tuple[str, str] | None:
 
 
 def _binary(data: bytes) -> bool:
-    """More control bytes than a text file holds by accident (8, or 0.5 % of the bytes)."""
+    """More control bytes than a text file holds by accident (8, or 0.5 % of the bytes).
+
+    NULs padding the end of a file (a copy cut to a block size) do not count.
+    """
+    data = data.rstrip(b"\x00")
     controls = sum(data.count(bytes([byte])) for byte in _CONTROL_BYTES)
     return controls > max(8, len(data) // 200)
 
