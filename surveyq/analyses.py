@@ -27,7 +27,7 @@ from surveyq.servqual import ipa as ipa_quadrants
 from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
-from surveyq.uncertainty import ikm_ci
+from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -140,6 +140,8 @@ def reliability(run: SurveyRun) -> dict[str, Any]:
 BREAKDOWN_KINDS = ("gender", "age_band", "education", "occupation", "service_type", "unit")
 #: The bootstrap seed, fixed so a report can be reproduced to the digit.
 BOOTSTRAP_SEED = 20170414
+#: Bootstrap replicates drawn for the report's interval.
+BOOTSTRAP_REPLICATES = 2000
 
 
 def paired_frames(run: SurveyRun, first: str, second: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -300,23 +302,32 @@ def _element_frame(run: SurveyRun) -> pd.DataFrame | Moments:
 def _intervals(
     elements: pd.DataFrame | Moments, standard: str, weight_mode: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Bootstrap and analytic intervals of the index (they need the rows: none if streamed).
+    """The bootstrap interval (from the rows, up to ``BOOTSTRAP_MAX_N`` respondents) and the
+    analytic one (from the rows or, when streamed, from the moments).
 
     An interval the data cannot support (one respondent) is left out and the reason
     returned, so the point index is still reported.
     """
-    if isinstance(elements, Moments):
-        return [], None
-    intervals, reasons = [], []
-    for method in ("bootstrap", "analytic"):
-        try:
-            result = ikm_ci(elements, standard=standard, weight_mode=weight_mode,
-                            method=method, seed=BOOTSTRAP_SEED)
-        except AnalysisError as exc:
-            reasons.append(str(exc))
-            continue
-        intervals.append(result.to_frame().iloc[0].to_dict())
-    return intervals, (reasons[0] if reasons and not intervals else None)
+    options = {"standard": standard, "weight_mode": weight_mode, "seed": BOOTSTRAP_SEED,
+               "n_boot": BOOTSTRAP_REPLICATES}
+    first = ikm_ci(elements, method="auto", **options)
+    if first.reason:
+        return [], first.reason
+    intervals = [first]
+    if first.method == "bootstrap":
+        intervals.append(ikm_ci(elements, method="analytic", **options))
+    return [interval.to_frame().iloc[0].to_dict() for interval in intervals], None
+
+
+def _interval_notes(run: SurveyRun, intervals: list[dict[str, Any]]) -> list[str]:
+    """Why an in-memory run has no bootstrap interval (a streamed one says it in ``omitted``)."""
+    if run.stream is not None or not intervals:
+        return []
+    if any(i["method"] == "bootstrap" for i in intervals):
+        return []
+    return [f"the bootstrap interval is computed up to {BOOTSTRAP_MAX_N:,} respondents; with "
+            f"n = {run.n:,} the analytic interval is given, which agrees with it to within "
+            "Monte Carlo error at that size"]
 
 
 def _ikm_breakdown(
@@ -368,6 +379,8 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         "elements": result.elements.rename_axis("element"),
         "intervals": intervals,
         "interval_missing": interval_missing,
+        "interval_rule": {"bootstrap_max_n": BOOTSTRAP_MAX_N, "n_boot": BOOTSTRAP_REPLICATES,
+                          "seed": BOOTSTRAP_SEED},
         "by": by,
         "sample": _adequacy(run),
         "trend": None
@@ -380,6 +393,7 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         },
         "notes": _ikm_notes(run, result.notes)
         + ([f"no confidence interval: {interval_missing}"] if interval_missing else [])
+        + _interval_notes(run, intervals)
         + group_notes,
     }
 

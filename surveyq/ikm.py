@@ -290,6 +290,12 @@ def _numeric_answers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if frame.columns.has_duplicates:
         duplicated = list(frame.columns[frame.columns.duplicated()])
         raise InputError(f"{name}: column names must be unique; repeated: {duplicated}")
+    if all(dtype == np.float64 for dtype in frame.dtypes):  # nothing to convert (read only)
+        return frame
+    if all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+           for dtype in frame.dtypes):  # one block copy, not a conversion per column
+        return pd.DataFrame(frame.to_numpy(dtype=float, na_value=np.nan), index=frame.index,
+                            columns=frame.columns)
     try:
         return frame.apply(pd.to_numeric, errors="raise").astype(float)
     except (ValueError, TypeError):
@@ -306,10 +312,12 @@ def _check_codes(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_range(values: pd.DataFrame) -> None:
-    bad = values.notna() & (
-        (values < SCALE_MIN) | (values > SCALE_MAX) | (values != np.round(values))
-    )
-    if bad.to_numpy().any():
+    array = values.to_numpy()
+    valid = np.isnan(array)
+    for code in range(SCALE_MIN, SCALE_MAX + 1):  # four comparisons beat round() and isin()
+        valid |= array == code
+    if not valid.all():
+        bad = pd.DataFrame(~valid, index=values.index, columns=values.columns)
         column = bad.any().idxmax()
         examples = values.loc[bad[column], column].unique()[:3].tolist()
         raise InputError(
@@ -319,14 +327,18 @@ def _check_range(values: pd.DataFrame) -> None:
 
 
 def _nrr_table(values: pd.DataFrame) -> pd.DataFrame:
-    counts = values.notna().sum()
+    array = values.to_numpy()
+    answered = ~np.isnan(array)
+    counts = pd.Series(answered.sum(axis=0), index=values.columns)
     empty = list(counts.index[counts == 0])
     if empty:
         raise NoDataError(
             f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
             "column(s) or check the data"
         )
-    return pd.DataFrame({"nrr": values.mean(), "n": counts.astype(int)})
+    # sums of whole codes are exact in any order, so this equals DataFrame.mean()
+    sums = np.where(answered, array, 0.0).sum(axis=0)
+    return pd.DataFrame({"nrr": sums / counts.to_numpy(), "n": counts.astype(int)})
 
 
 def ikm(
@@ -407,7 +419,7 @@ def ikm(
         return _build_ikm(table, standard, weight_mode, force, respondents, notes=notes)
     values = _check_codes(items)
     table = _nrr_table(values)
-    respondents = int(values.notna().any(axis=1).sum())
+    respondents = int((~np.isnan(values.to_numpy())).any(axis=1).sum())
     return _build_ikm(table, standard, weight_mode, force, respondents, notes=[])
 
 

@@ -23,8 +23,9 @@ Validity, reliability, IKM (index, elements, band, trend) and the item frequenci
 from those sums and equal the in-memory results (``tests/test_streaming_pipeline.py``).
 What needs the rows is left out and named in ``results.json`` (``streaming.omitted``) and
 in the report: respondent profile, free text, the duplicate-submission checks, SERVQUAL /
-IPA / CSI, the IKM confidence intervals and the breakdowns by respondent group. Set
-``stream: false`` on the survey to read it in memory instead.
+IPA / CSI, the IKM's bootstrap interval (the analytic one follows from the sums) and the
+breakdowns by respondent group. Set ``stream: false`` on the survey to read it in memory
+instead.
 
 With ``streaming.dask_scheduler`` the file is read by ``dask.dataframe`` and each
 partition is coded and summed on that scheduler (a ``dask.distributed`` address such as
@@ -70,7 +71,7 @@ STREAMED_ANALYSES = ("validity", "reliability", "ikm")
 #: Parts of a survey's results that need the rows, always left out when streamed.
 OMITTED_ALWAYS = ("profile", "free_text", "data_matrix")
 #: Parts of an analysis that need the rows (the rest of the analysis is computed).
-OMITTED_PARTS = {"ikm": ("ikm_intervals", "ikm_by")}
+OMITTED_PARTS = {"ikm": ("ikm_bootstrap", "ikm_by")}
 STREAMABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet",
               ".pq": "parquet"}
 #: The first bytes of a CSV read in memory to find its encoding, separator and header.
@@ -168,6 +169,11 @@ class StreamPlan:
     @property
     def columns(self) -> list[str]:
         return [rule.column for rule in self.rules]
+
+    def pairwise_for(self, item_set: ItemSet) -> bool:
+        """Pairwise sums for this set: when the options ask for them, and always for the IKM
+        elements, whose analytic interval needs them under missing answers (k is small)."""
+        return self.pairwise or item_set.own_rows
 
     @property
     def first_row(self) -> int:
@@ -292,8 +298,8 @@ class _Coder:
         self.whole = [rows.tolist() == everything for rows in self.set_rows]
         self.largest = max(rule.largest for rule in plan.rules)
         self.block_rows = block_rows_for(self.largest)
-        self.sums = [_IntegerSums(len(s.items), plan.pairwise) for s in plan.sets]
-        self.workers = [_BlockWorker(len(s.items), self.block_rows, plan.pairwise)
+        self.sums = [_IntegerSums(len(s.items), plan.pairwise_for(s)) for s in plan.sets]
+        self.workers = [_BlockWorker(len(s.items), self.block_rows, plan.pairwise_for(s))
                         for s in plan.sets]
         self.frequencies = np.zeros((len(plan.rules), self.largest + 1), np.int64)
         self.cells: dict[tuple[int, str, str], CellCount] = {}
@@ -1113,7 +1119,7 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
     note_identical(log, str(path), responses.duplicates)
     moments = {
         (("ikm",) if item_set.own_rows else ()) + item_set.items:
-            _finish(item_set.items, parts, plan.pairwise, None)
+            _finish(item_set.items, parts, plan.pairwise_for(item_set), None)
         for item_set, parts in zip(plan.sets, tally.parts, strict=True)
     }
     size = path.stat().st_size

@@ -134,6 +134,10 @@ def _assert_same_results(survey: dict, reference: dict) -> None:
     for part in ("summary", "elements", "sample", "trend"):
         _same(got["ikm"][part], want["ikm"][part])
     assert got["ikm"]["notes"] == want["ikm"]["notes"]
+    # the analytic interval follows from the sums, so a streamed run has it too (issue 13)
+    assert [i["method"] for i in got["ikm"]["intervals"]] == ["analytic"]
+    analytic = [i for i in want["ikm"]["intervals"] if i["method"] == "analytic"]
+    _same(got["ikm"]["intervals"], analytic)
     _same(survey["items"], reference["items"])
     assert survey["n"] == reference["n"]
     assert [{**r, "file": Path(r["file"]).name} for r in survey["row_accounting"]] == \
@@ -222,11 +226,13 @@ def test_threshold_switches_mode(tmp_path, threshold, mode):
 def test_omitted_parts_are_named_and_listed_analyses_are_problems(tmp_path):
     survey = run_project(_project(tmp_path)).results["surveys"]["skm"]
     # Issue 11 point 1: the streamed pass now checks duplicate submissions (one hash set
-    # over the file), so "duplicates" is no longer omitted.
+    # over the file), so "duplicates" is no longer omitted; issue 13: the analytic IKM
+    # interval follows from the sums, so only the bootstrap one is.
     assert survey["streaming"]["omitted"] == ["profile", "free_text",
-                                              "data_matrix", "ikm_intervals", "ikm_by"]
+                                              "data_matrix", "ikm_bootstrap", "ikm_by"]
     assert survey["profile"] == survey["free_text"] == []
-    assert survey["analyses"]["ikm"]["intervals"] == [] and survey["analyses"]["ikm"]["by"] == {}
+    assert [i["method"] for i in survey["analyses"]["ikm"]["intervals"]] == ["analytic"]
+    assert survey["analyses"]["ikm"]["by"] == {}
     listed = run_project(_project(tmp_path / "listed", analyses=["reliability", "servqual"]))
     survey = listed.results["surveys"]["skm"]
     assert set(survey["analyses"]) == {"reliability"}
@@ -334,9 +340,9 @@ def test_report_says_what_streaming_left_out(tmp_path, lang):
     run_project(_project(tmp_path), out=out, lang=lang)
     html = (out / "report.html").read_text(encoding="utf-8")
     expected = {"id": ["dibaca secara streaming", "Karakteristik responden",
-                       "Selang kepercayaan indeks IKM", "stream: false"],
+                       "Selang kepercayaan bootstrap indeks IKM", "stream: false"],
                 "en": ["This survey was streamed", "Respondent profile",
-                       "Confidence intervals of the IKM", "stream: false"]}
+                       "bootstrap confidence interval of the IKM", "stream: false"]}
     for text in expected[lang]:
         assert text in html
     for name in ("appendix.xlsx", "appendix.docx", "results.json", "cleaning-log.csv"):
@@ -349,7 +355,7 @@ def test_cli_run_prints_what_was_streamed(tmp_path):
     result = CliRunner().invoke(app, ["run", str(_project(tmp_path)), "--out",
                                       str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "skm: streamed 300 rows" in result.output and "ikm_intervals" in result.output
+    assert "skm: streamed 300 rows" in result.output and "ikm_bootstrap" in result.output
 
 
 def test_check_uses_the_streamed_pass(tmp_path):

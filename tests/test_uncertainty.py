@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from surveyq.errors import AnalysisError, InputError
+from surveyq import uncertainty
+from surveyq.errors import InputError
+from surveyq.moments import Moments
 from surveyq.uncertainty import ikm_ci
 
 # SKM 2017 band C is 65.00-76.60 as printed, so unrounded values in [64.995, 76.605).
@@ -155,8 +157,21 @@ def test_bad_options_and_too_few_respondents():
         ikm_ci(answers, n_boot=10)
     with pytest.raises(InputError, match="level"):
         ikm_ci(answers, level=95)
-    with pytest.raises(AnalysisError, match="at least 2 respondents"):
-        ikm_ci(answers.iloc[:1])
+    with pytest.raises(InputError, match="needs their rows"):
+        ikm_ci(Moments.from_frame(answers), method="bootstrap")
+
+
+@pytest.mark.parametrize("method", ["auto", "bootstrap", "analytic"])
+def test_one_respondent_gives_no_interval_and_a_reason(method):
+    # Issue 13 changed this from an AnalysisError to a result without numbers, so a run
+    # of one respondent still reports its index and says why the interval is missing.
+    one = pd.DataFrame({"U1": [4.0], "U2": [3.0]})
+    result = ikm_ci(one, method=method, seed=1)
+    assert (result.low, result.high, result.se, result.p_in_band) == (None,) * 4
+    assert result.reason == "an interval needs at least 2 respondents with answers; there is 1"
+    assert result.converted == 87.5 and result.n == 1
+    assert result.to_frame().iloc[0]["reason"] == result.reason
+    assert "no interval" in result._repr_html_()
 
 
 def test_result_frame_and_html():
@@ -166,3 +181,71 @@ def test_result_frame_and_html():
     assert row["method"] == "bootstrap" and row["seed"] == 0
     assert result.ikm.converted == result.converted
     assert "CI" in result._repr_html_()
+
+
+def numpy_bootstrap(answers: np.ndarray, weight: float, n_boot: int, seed: int) -> np.ndarray:
+    """An independent bootstrap in plain numpy: resample rows, then 25 w x sum of nanmeans."""
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, answers.shape[0], size=(n_boot, answers.shape[0]))
+    means = np.nanmean(answers[rows], axis=1)  # replicates x elements
+    return 25 * weight * means.sum(axis=1)
+
+
+def test_analytic_se_is_the_sd_of_the_respondent_scores_over_root_n():
+    # Complete answers: C = mean of the respondents' own converted scores c_i = 25 w sum_u x_iu,
+    # so its SE is sd(c_i) / sqrt(n), computed here from the row sums alone.
+    answers = pd.DataFrame(np.random.default_rng(3).integers(1, 5, size=(37, 5)).astype(float))
+    scores = 25 * answers.sum(axis=1) / 5
+    expected = scores.std(ddof=1) / np.sqrt(37)
+    assert ikm_ci(answers, method="analytic").se == pytest.approx(expected, rel=1e-12)
+    listwise = Moments.from_frame(answers, pairwise=False)
+    assert ikm_ci(listwise, method="analytic").se == pytest.approx(expected, rel=1e-12)
+
+
+def test_analytic_se_matches_a_large_plain_numpy_bootstrap():
+    # The bootstrap's variance of a mean is the plug-in one, (n - 1) / n times the analytic
+    # (ddof 1) variance; with 20,000 replicates its SD has a Monte Carlo error of about
+    # 1 / sqrt(2 x 20000) = 0.5%, so 2% is four of those.
+    rng = np.random.default_rng(11)
+    answers = simulated_survey(rng, n=150, probabilities=survey_design(k=6)[0])
+    n = len(answers)
+    boot_se = numpy_bootstrap(answers.to_numpy(), 1 / 6, 20_000, seed=5).std(ddof=1)
+    analytic = ikm_ci(answers, method="analytic")
+    assert analytic.se * np.sqrt((n - 1) / n) == pytest.approx(boot_se, rel=0.02)
+    # Missing answers: the NRRs become ratios; to first order the same variance (4%).
+    holes = answers.mask(np.random.default_rng(12).random(answers.shape) < 0.15)
+    boot_se = numpy_bootstrap(holes.to_numpy(), 1 / 6, 20_000, seed=6).std(ddof=1)
+    assert ikm_ci(holes, method="analytic").se == pytest.approx(boot_se, rel=0.04)
+
+
+def test_vectorised_bootstrap_matches_a_plain_numpy_bootstrap():
+    rng = np.random.default_rng(21)
+    answers = simulated_survey(rng, n=120, probabilities=survey_design(k=4)[0])
+    answers = answers.mask(np.random.default_rng(22).random(answers.shape) < 0.1)
+    reference = numpy_bootstrap(answers.to_numpy(), 1 / 4, 20_000, seed=9)
+    result = ikm_ci(answers, method="bootstrap", n_boot=20_000, seed=10)
+    sd = reference.std(ddof=1)
+    # Monte Carlo error with 20,000 replicates: about 0.5% on the SD and 0.02 SD on the
+    # 2.5% and 97.5% quantiles; tolerances are several times that.
+    assert result.se == pytest.approx(sd, rel=0.03)
+    low, high = np.quantile(reference, [0.025, 0.975])
+    assert abs(result.low - low) < 0.1 * sd and abs(result.high - high) < 0.1 * sd
+    assert result.n_boot == 20_000
+
+
+def test_auto_bootstraps_small_surveys_and_takes_the_analytic_interval_above(monkeypatch):
+    answers = pd.DataFrame(np.random.default_rng(4).integers(1, 5, size=(30, 3)).astype(float))
+    assert ikm_ci(answers, seed=1).method == "bootstrap"
+    monkeypatch.setattr(uncertainty, "BOOTSTRAP_MAX_N", 29)
+    result = ikm_ci(answers, seed=1)
+    assert result.method == "analytic" and result.n_boot is None and result.seed is None
+    assert ikm_ci(Moments.from_frame(answers)).method == "analytic"
+
+
+def test_moments_with_missing_answers_need_the_pairwise_sums():
+    answers = pd.DataFrame({"U1": [4, 3, np.nan, 2], "U2": [4, np.nan, 2, 2]})
+    with pytest.raises(InputError, match="pairwise=True"):
+        ikm_ci(Moments.from_frame(answers, pairwise=False), method="analytic")
+    # the hand calculation of test_analytic_se_by_hand_with_missing_answers, from sums
+    pairwise = ikm_ci(Moments.from_frame(answers, pairwise=True), method="analytic")
+    assert pairwise.se == pytest.approx(np.sqrt(156.25 * 15 / 9), rel=1e-12)

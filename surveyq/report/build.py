@@ -1754,7 +1754,11 @@ def _ikm_conventions(ctx: _Context, ikm: dict[str, Any] | None) -> list[list[str
              else values["weight_fixed"].format(mode=mode)],
             [s["ikm_weight"], format_number(summary["weight"], 4, ctx.lang)]]
     boot = _interval(ikm)
-    if boot:
+    if boot and boot["method"] == "analytic":  # above the bootstrap's limit, or streamed
+        rows.append([s["ikm_interval"], values["interval_analytic"].format(
+            level=_level(ctx, boot["level"]),
+            limit=ctx.int((ikm.get("interval_rule") or {}).get("bootstrap_max_n")))])
+    elif boot:
         rows.append([s["ikm_interval"], values["interval"].format(
             level=_level(ctx, boot["level"]), n_boot=ctx.int(boot.get("n_boot")))])
         rows.append([s["ikm_seed"], "" if boot.get("seed") is None else str(boot["seed"])])
