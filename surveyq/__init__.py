@@ -5,65 +5,95 @@ The data flow one way (../shared/spec/design.md): raw export -> :func:`read_resp
 -> perspective scores -> scorecard -> rendered documents.
 """
 
+import importlib
+import sys
+import types
+from typing import Any
+
 __version__ = "0.1.0"
 
-# Public API: re-exported from the modules that own each name. Note that ``surveyq.ikm``,
-# ``surveyq.omega``, ``surveyq.regression`` and
-# ``surveyq.servqual`` are the functions; import from the modules for everything else.
-from surveyq.assumptions import Normality, normality  # noqa: E402
-from surveyq.bands import BANDS, Band, BandTable, band_table, classify, round_half_up  # noqa: E402
-from surveyq.clean import Responses, clean, read_responses  # noqa: E402
-from surveyq.descriptives import MeanInterpretation, interpret_mean  # noqa: E402
-from surveyq.errors import AnalysisError, InputError, SurveyqError  # noqa: E402
-from surveyq.factor import (  # noqa: E402
-    Bartlett,
-    FactorAnalysis,
-    Kmo,
-    Omega,
-    bartlett_sphericity,
-    factor_analysis,
-    kmo,
-    omega,
-)
-from surveyq.finance import growth, productivity, value_for_money  # noqa: E402
-from surveyq.groups import GroupComparison, compare_groups  # noqa: E402
-from surveyq.ikm import Ikm, ikm, ikm_by, ikm_from_nrr, ikm_trend, sample_adequate, sample_size  # noqa: E402
-from surveyq.io import RawTable, read_raw  # noqa: E402
-from surveyq.lint import lint_scorecard  # noqa: E402
-from surveyq.log import CleaningLog, LogEntry  # noqa: E402
-from surveyq.moments import Moments  # noqa: E402
-from surveyq.pipeline import run_project  # noqa: E402
-from surveyq.questionnaire import Questionnaire, Scale, load_questionnaire  # noqa: E402
-from surveyq.regression import Regression, regression  # noqa: E402
-from surveyq.reliability import Reliability, cronbach_alpha  # noqa: E402
-from surveyq.scorecard import (  # noqa: E402
-    Scorecard,
-    ScorecardResult,
-    evaluate_project_scorecard,
-    load_scorecard,
-)
-from surveyq.scorecard_math import (  # noqa: E402
-    company_score_band,
-    composite_index,
-    consolidate,
-    ici_colour,
-    iku_index,
-    nko,
-    perspective_value,
-    weighted_score,
-)
-from surveyq.servqual import (  # noqa: E402
-    Csi,
-    Servqual,
-    csi,
-    ipa,
-    servqual,
-    servqual_by,
-    servqual_from_moments,
-)
-from surveyq.strategy import ahp_weights, group_ahp, ie_matrix, ife_efe, qspm  # noqa: E402
-from surveyq.uncertainty import IkmInterval, ikm_ci  # noqa: E402
-from surveyq.validity import item_validity, r_table  # noqa: E402
+# Public API: re-exported from the modules that own each name, imported on first use (PEP 562)
+# so that ``surveyq --help`` and ``surveyq check`` do not load scipy, pandas or the report stack.
+# Note that ``surveyq.ikm``, ``clean``, ``servqual`` and ``regression`` are the functions;
+# import from the modules for everything else. Add a name here and to ``__all__``.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "assumptions": ("Normality", "normality"),
+    "bands": ("BANDS", "Band", "BandTable", "band_table", "classify", "round_half_up"),
+    "clean": ("Responses", "clean", "read_responses"),
+    "descriptives": ("MeanInterpretation", "interpret_mean"),
+    "errors": ("AnalysisError", "InputError", "SurveyqError"),
+    "factor": (
+        "Bartlett",
+        "FactorAnalysis",
+        "Kmo",
+        "Omega",
+        "bartlett_sphericity",
+        "factor_analysis",
+        "kmo",
+        "omega",
+    ),
+    "finance": ("growth", "productivity", "value_for_money"),
+    "groups": ("GroupComparison", "compare_groups"),
+    "ikm": ("Ikm", "ikm", "ikm_by", "ikm_from_nrr", "ikm_trend", "sample_adequate", "sample_size"),
+    "io": ("RawTable", "read_raw"),
+    "lint": ("lint_scorecard",),
+    "log": ("CleaningLog", "LogEntry"),
+    "moments": ("Moments",),
+    "pipeline": ("run_project",),
+    "questionnaire": ("Questionnaire", "Scale", "load_questionnaire"),
+    "regression": ("Regression", "regression"),
+    "reliability": ("Reliability", "cronbach_alpha"),
+    "scorecard": ("Scorecard", "ScorecardResult", "evaluate_project_scorecard", "load_scorecard"),
+    "scorecard_math": (
+        "company_score_band",
+        "composite_index",
+        "consolidate",
+        "ici_colour",
+        "iku_index",
+        "nko",
+        "perspective_value",
+        "weighted_score",
+    ),
+    "servqual": (
+        "Csi",
+        "Servqual",
+        "csi",
+        "ipa",
+        "servqual",
+        "servqual_by",
+        "servqual_from_moments",
+    ),
+    "strategy": ("ahp_weights", "group_ahp", "ie_matrix", "ife_efe", "qspm"),
+    "uncertainty": ("IkmInterval", "ikm_ci"),
+    "validity": ("item_validity", "r_table"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'surveyq' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"surveyq.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """Keeps ``surveyq.ikm`` (``clean``, ``servqual``) the function when the import system
+    binds the submodule of the same name to the package."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _MODULE_OF and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "__version__",

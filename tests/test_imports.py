@@ -1,0 +1,55 @@
+"""The package loads its public names on first use, so the CLI starts fast (issue 13 item 4).
+
+Each check runs in a fresh interpreter: the test session itself has imported everything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import surveyq
+
+HEAVY = ("scipy", "scipy.stats", "pandas", "matplotlib", "surveyq.report", "surveyq.analyses",
+         "surveyq.reliability", "surveyq.servqual", "surveyq.uncertainty")
+
+
+def _fresh(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def test_every_public_name_resolves_and_is_listed():
+    exported = {name for names in surveyq._EXPORTS.values() for name in names}
+    assert set(surveyq.__all__) == exported | {"__version__"}
+    for name in surveyq.__all__:
+        assert getattr(surveyq, name) is not None
+    assert set(surveyq.__all__) <= set(dir(surveyq))
+
+
+def test_the_cli_imports_no_statistics_or_report_stack():
+    loaded = _fresh(
+        "import sys, surveyq.cli\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    assert loaded == "[]"
+
+
+def test_functions_named_like_their_modules_stay_functions():
+    # importing surveyq.ikm binds the submodule to the package; the function must win
+    out = _fresh(
+        "import surveyq.ikm, surveyq.clean, surveyq.servqual, surveyq.regression, surveyq\n"
+        "from surveyq.analyses import ANALYSES\n"
+        "print([callable(f) and f.__module__ for f in "
+        "(surveyq.ikm, surveyq.clean, surveyq.servqual, surveyq.regression)])"
+    )
+    assert out == "['surveyq.ikm', 'surveyq.clean', 'surveyq.servqual', 'surveyq.regression']"
+
+
+def test_unknown_names_raise_attribute_error():
+    try:
+        surveyq.no_such_function  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_function" in str(error)
+    else:
+        raise AssertionError("expected AttributeError")
