@@ -188,9 +188,9 @@ def _holm(p_values: np.ndarray) -> np.ndarray:
 
 
 def _paired_stats(
-    p_scores: np.ndarray, e_scores: np.ndarray, level: float, zero_method: str
-) -> dict[str, float]:
-    """Means, gap, paired t, CI, d_z, Wilcoxon and conformity for one item or dimension."""
+    p_scores: np.ndarray, e_scores: np.ndarray
+) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    """Means, gap, counts and conformity of one item or dimension, and its P and E pairs."""
     paired = ~np.isnan(p_scores) & ~np.isnan(e_scores)
     p_pairs, e_pairs = p_scores[paired], e_scores[paired]
     differences = p_pairs - e_pairs
@@ -202,10 +202,11 @@ def _paired_stats(
         "n_e": int(np.sum(~np.isnan(e_scores))),
         "n": int(paired.sum()),
         "conformity": 100 * p_pairs.sum() / e_pairs.sum() if e_pairs.sum() else np.nan,
+        "d_z": np.nan,
     }
-    row.update(_t_test(p_pairs, e_pairs, level))
-    row["wilcoxon_p"] = _wilcoxon_p(differences, zero_method)
-    return row
+    if differences.size >= 2 and (spread := differences.std(ddof=1)) > 0:
+        row["d_z"] = float(differences.mean() / spread)
+    return row, np.where(paired, p_scores, np.nan), np.where(paired, e_scores, np.nan)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -213,40 +214,42 @@ def _mean(values: np.ndarray) -> float:
     return float(present.mean()) if present.size else np.nan
 
 
-def _t_test(p_pairs: np.ndarray, e_pairs: np.ndarray, level: float) -> dict[str, float]:
-    differences = p_pairs - e_pairs
-    undefined = {
-        "t": np.nan,
-        "df": np.nan,
-        "p_value": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "d_z": np.nan,
-    }
-    if differences.size < 2:
-        return undefined
-    spread = differences.std(ddof=1)
-    if spread == 0:
-        return undefined | {"df": float(differences.size - 1)}
-    result = stats.ttest_rel(p_pairs, e_pairs)
-    interval = result.confidence_interval(confidence_level=level)
-    return {
-        "t": float(result.statistic),
-        "df": float(result.df),
-        "p_value": float(result.pvalue),
-        "ci_low": float(interval.low),
-        "ci_high": float(interval.high),
-        "d_z": float(differences.mean() / spread),
-    }
+def _t_tests(p_pairs: np.ndarray, e_pairs: np.ndarray, n: np.ndarray, spread_ok: np.ndarray,
+             level: float) -> pd.DataFrame:
+    """Paired t-tests of every column at once (NaN outside the pairs); undefined with fewer
+    than 2 pairs or constant differences (then only df is given)."""
+    columns = ("t", "df", "p_value", "ci_low", "ci_high")
+    out = {name: np.full(n.size, np.nan) for name in columns}
+    out["df"] = np.where(n >= 2, n - 1.0, np.nan)
+    tested = (n >= 2) & spread_ok
+    if tested.any():
+        result = stats.ttest_rel(p_pairs[:, tested], e_pairs[:, tested], axis=0,
+                                 nan_policy=_nan_policy(p_pairs[:, tested]))
+        interval = result.confidence_interval(confidence_level=level)
+        for name, values in zip(columns, (result.statistic, result.df, result.pvalue,
+                                          interval.low, interval.high), strict=True):
+            out[name][tested] = values
+    return pd.DataFrame(out)
 
 
-def _wilcoxon_p(differences: np.ndarray, zero_method: str) -> float:
-    if differences.size == 0 or not np.any(differences):
-        return np.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        result = stats.wilcoxon(differences, zero_method=zero_method, method=WILCOXON_METHOD)
-    return float(result.pvalue)
+def _wilcoxon_ps(differences: np.ndarray, zero_method: str) -> np.ndarray:
+    """Wilcoxon signed-rank p of every column (NaN outside the pairs); NaN when no difference
+    is nonzero."""
+    p_values = np.full(differences.shape[1], np.nan)
+    tested = np.nan_to_num(differences).any(axis=0)
+    if tested.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = stats.wilcoxon(differences[:, tested], zero_method=zero_method,
+                                    method=WILCOXON_METHOD, axis=0,
+                                    nan_policy=_nan_policy(differences[:, tested]))
+        p_values[tested] = result.pvalue
+    return p_values
+
+
+def _nan_policy(values: np.ndarray) -> str:
+    """scipy loops over the columns for 'omit', so only ask for it when something is missing."""
+    return "omit" if np.isnan(values).any() else "propagate"
 
 
 def _perception_stats(p_scores: np.ndarray) -> dict[str, float]:
@@ -265,13 +268,18 @@ def _table(
     if e_scores is None:
         rows = {name: _perception_stats(p_scores[name].to_numpy()) for name in p_scores}
         return pd.DataFrame.from_dict(rows, orient="index", columns=_SERVPERF_COLUMNS)
-    rows = {
-        name: _paired_stats(
-            p_scores[name].to_numpy(), e_scores[name].to_numpy(), level, zero_method
-        )
-        for name in p_scores
-    }
+    rows, p_pairs, e_pairs = {}, [], []
+    for name in p_scores:
+        rows[name], p_column, e_column = _paired_stats(
+            p_scores[name].to_numpy(dtype=float), e_scores[name].to_numpy(dtype=float))
+        p_pairs.append(p_column)
+        e_pairs.append(e_column)
     table = pd.DataFrame.from_dict(rows, orient="index")
+    p_matrix, e_matrix = np.column_stack(p_pairs), np.column_stack(e_pairs)
+    tests = _t_tests(p_matrix, e_matrix, table["n"].to_numpy(), table["d_z"].notna().to_numpy(),
+                     level)
+    table[tests.columns] = tests.to_numpy()
+    table["wilcoxon_p"] = _wilcoxon_ps(p_matrix - e_matrix, zero_method)
     table["p_holm"] = _holm(table["p_value"].to_numpy())
     table["wilcoxon_p_holm"] = _holm(table["wilcoxon_p"].to_numpy())
     return table[_PAIRED_COLUMNS]
