@@ -38,6 +38,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
 from matplotlib.transforms import Bbox
@@ -158,8 +159,8 @@ def _style(salt: str) -> Iterator[None]:
         yield
 
 
-def _figure(height: float, width: float = _WIDTH) -> Figure:
-    fig = Figure(figsize=(width, max(height, 1.6)), layout="constrained")
+def _figure(height: float, width: float = _WIDTH, layout: str | None = "constrained") -> Figure:
+    fig = Figure(figsize=(width, max(height, 1.6)), layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -179,6 +180,30 @@ def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
     finally:
         _RASTER.dpi = None
     return image if isinstance(image, bytes) else b""
+
+
+def _fixed_layout(fig: Figure, labels: Sequence[str], title: str) -> None:
+    """Margins from the measured size of the category labels, tick labels and title.
+
+    The constrained-layout solver draws every artist to find the same margins; for a single
+    axes of horizontal bars they follow from a few text extents (in points: figure.dpi is 72).
+    """
+    renderer = fig.canvas.get_renderer()
+    points = fig.dpi / 72
+    size = matplotlib.rcParams["font.size"]
+    prop = FontProperties(size=size)
+    widest = max((renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
+                  for label in labels for line in label.split("\n")), default=0.0) / points
+    width, height = (72 * side for side in fig.get_size_inches())
+    gap = 6.0  # points of white around the plot
+    line = 1.2 * size
+    title_lines = title.count("\n") + 1 if title else 0
+    title_height = title_lines * 1.2 * matplotlib.rcParams["figure.titlesize"] + gap if title \
+        else 0.0
+    tick = matplotlib.rcParams["ytick.major.pad"]
+    fig.subplots_adjust(left=(widest + tick + gap) / width, right=1 - gap / width,
+                        bottom=(line + 2 * tick + gap) / height,
+                        top=1 - (title_height + gap) / height)
 
 
 def _to_svg(fig: Figure, title: str) -> str:
@@ -840,7 +865,7 @@ def profile_bars(rows: list[dict], title: str = "", label_key: str = "category",
              for c, s in zip(counts, shares, strict=True)]
     height = 0.9 + 0.16 * _line_count(names) + 0.2 * len(rows) + (0.35 if title else 0)
     with _style("profile"):
-        fig = _figure(height, 6.5)
+        fig = _figure(height, 6.5, layout=None)
         ax = fig.add_subplot()
         positions = _category_axis(ax, names)
         ax.barh(positions, [0 if math.isnan(c) else c for c in counts], height=0.65,
@@ -850,6 +875,7 @@ def profile_bars(rows: list[dict], title: str = "", label_key: str = "category",
         ax.set_xlim(0, top * 1.3)
         ax.xaxis.set_major_formatter(_LocaleTicks(lang))
         _title(fig, title)
+        _fixed_layout(fig, names, _wrap(title, 90, 2))
         return _to_svg(fig, title)
 
 
