@@ -364,11 +364,18 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
                  csv_tables: bool, pdf: bool = False) -> list[Path]:
     from surveyq.outputs import neutralise_frame
     from surveyq.report import render_html
-    from surveyq.report.appendix import write_csv_tables, write_docx, write_xlsx
+    from surveyq.report.appendix import (
+        TABULATION_MAX_ROWS,
+        write_csv_tables,
+        write_docx,
+        write_full_matrices,
+        write_xlsx,
+    )
 
     tabulation = {
         name: survey.responses.items for name, survey in run.surveys.items() if not survey.stream
     }
+    rows = _appendix_rows(run.project, TABULATION_MAX_ROWS)
     log = run.log
     written = [
         write_atomic(folder / "results.json", dumps_json(run.results)),
@@ -377,8 +384,9 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
     notify("rendering report.html")
     written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
     notify("writing appendix.xlsx and appendix.docx")
-    written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation))
-    written.append(write_docx(run.results, log, folder / "appendix.docx", lang, tabulation))
+    written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation, rows))
+    written.append(write_docx(run.results, log, folder / "appendix.docx", lang, tabulation, rows))
+    written += write_full_matrices(tabulation, folder, lang, rows)
     written += _publication(run.results, folder, lang, notify, pdf)
     if pdf:
         from surveyq.report.pdf import print_pdf
@@ -386,7 +394,7 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
         notify("printing report.pdf with Chromium")
         written.append(print_pdf(folder / "report.html", folder / "report.pdf"))
     if csv_tables:
-        written += write_csv_tables(run.results, log, folder / "tables", lang, tabulation)
+        written += write_csv_tables(run.results, log, folder / "tables", lang, tabulation, rows)
     return written
 
 
@@ -408,6 +416,15 @@ def _publication(results: dict[str, Any], out: Path, lang: str, notify: Progress
             written += [print_pdf(page, page.with_suffix(".pdf")),
                         screenshot(page, page.with_suffix(".png"))]
     return written
+
+
+def _appendix_rows(project: Project, default: int) -> int:
+    """``options.appendix_max_rows``: respondent rows of the appendix's item-matrix table."""
+    value = project.spec.options.get("appendix_max_rows", default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputError(f"must be a whole number of rows (0 or more), got {value!r}",
+                         str(project.path), "options.appendix_max_rows")
+    return value
 
 
 def check_project(path: str | Path) -> tuple[Project, dict[str, CleaningLog]]:

@@ -24,6 +24,7 @@ from surveyq.report.appendix import (
     build_tables,
     write_csv_tables,
     write_docx,
+    write_full_matrices,
     write_xlsx,
 )
 from surveyq.report.i18n import format_number
@@ -416,3 +417,70 @@ def test_tables_are_one_source_for_every_writer(demo, run):
     # the pipeline's own results (whatever scorecard it produces) build as well
     names = {table.name for table in build_tables(run.results, run.log, "id")}
     assert {"validity", "item_total", "ikm_elements", "cleaning_log"} <= names
+
+
+# --------------------------------------------------------------------------- long item matrices
+
+
+@pytest.mark.parametrize(("lang", "contents", "sheet", "row", "note"), [
+    ("id", "Daftar Tabel", "Tabulasi skm", "Baris", "Catatan"),
+    ("en", "List of Tables", "Data skm", "Row", "Note"),
+])
+def test_a_long_item_matrix_is_cut_and_written_whole_beside_the_appendix(
+        run, tmp_path, lang, contents, sheet, row, note):
+    items = run.surveys["skm"].responses.items
+    limit = 7
+    assert len(items) > limit
+    files = write_full_matrices({"skm": items, "small": items.iloc[:limit]}, tmp_path, lang,
+                                limit)
+    assert [p.name for p in files] == ["data-matrix-skm.csv", "data-matrix-skm.parquet"]
+    for whole in (pd.read_parquet(files[1]), pd.read_csv(files[0], encoding="utf-8-sig")):
+        assert whole[row].tolist() == items.index.tolist()
+        pd.testing.assert_frame_equal(whole.drop(columns=row), items.reset_index(drop=True),
+                                      check_dtype=False, check_names=False)
+    book = openpyxl.load_workbook(write_xlsx(run.results, run.log, tmp_path / "appendix.xlsx",
+                                             lang, {"skm": items}, limit))
+    shown = _cells(book, sheet)
+    assert [cells[row].value for cells in shown] == items.index[:limit].tolist()
+    listed = next(r for r in _cells(book, contents) if r[note].value
+                  and "data-matrix-skm.csv" in r[note].value)
+    total = format_number(len(items), 0, lang)
+    assert f" {limit} " in listed[note].value and total in listed[note].value
+    assert "data-matrix-skm.parquet" in listed[note].value
+    document = docx.Document(write_docx(run.results, run.log, tmp_path / "appendix.docx", lang,
+                                        {"skm": items}, limit))
+    assert any("data-matrix-skm.parquet" in p.text for p in document.paragraphs)
+
+
+def _skm_project(folder: Path, options: dict[str, Any]) -> Path:
+    """A 30-respondent SKM export for the shipped questionnaire, and its project file."""
+    import numpy as np
+    import yaml
+
+    codes = np.random.default_rng(3).integers(1, 5, size=(30, 9))
+    frame = pd.DataFrame(codes, columns=[f"U{i}" for i in range(1, 10)])
+    frame.insert(0, "id", [f"R{i}" for i in range(30)])
+    frame.to_csv(folder / "skm.csv", index=False)
+    spec = {"organisation": "Kantor Uji", "period": "2025", "options": options,
+            "surveys": {"skm": {"questionnaire": "skm-permenpanrb-14-2017",
+                                "responses": "skm.csv", "analyses": ["ikm"]}}}
+    (folder / "project.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return folder / "project.yaml"
+
+
+def test_the_run_writes_the_whole_matrix_beside_a_cut_appendix(tmp_path):
+    project = _skm_project(tmp_path, {"appendix_max_rows": 10})
+    run_project(project, out=tmp_path / "out", lang="en")
+    whole = pd.read_parquet(tmp_path / "out" / "data-matrix-skm.parquet")
+    assert len(whole) == 30 and (tmp_path / "out" / "data-matrix-skm.csv").exists()
+    rows = _cells(openpyxl.load_workbook(tmp_path / "out" / "appendix.xlsx"), "Data skm")
+    assert len(rows) == 10
+
+
+@pytest.mark.parametrize("value", [-1, "many", 2.5, True])
+def test_a_bad_appendix_row_limit_names_the_key(tmp_path, value):
+    from surveyq.errors import InputError
+
+    project = _skm_project(tmp_path, {"appendix_max_rows": value})
+    with pytest.raises(InputError, match=r"options\.appendix_max_rows: must be a whole number"):
+        run_project(project, out=tmp_path / "out")
