@@ -484,3 +484,17 @@ def test_a_bad_appendix_row_limit_names_the_key(tmp_path, value):
     project = _skm_project(tmp_path, {"appendix_max_rows": value})
     with pytest.raises(InputError, match=r"options\.appendix_max_rows: must be a whole number"):
         run_project(project, out=tmp_path / "out")
+
+
+@pytest.mark.parametrize(("lang", "sheet"), [("id", "Log Pembersihan"), ("en", "Cleaning Log")])
+def test_a_long_cleaning_log_is_cut_and_points_to_the_csv(run, tmp_path, lang, sheet):
+    log = run.log
+    limit = 5
+    assert len(log) > limit
+    tables = build_tables(run.results, log, lang, None, limit)
+    (table,) = [t for t in tables if t.name == "cleaning_log"]
+    assert len(table.frame) == limit
+    assert "cleaning-log.csv" in table.note and format_number(len(log), 0, lang) in table.note
+    book = openpyxl.load_workbook(write_xlsx(run.results, log, tmp_path / "a.xlsx", lang,
+                                             None, limit))
+    assert sheet in book.sheetnames and len(_cells(book, sheet)) == limit

@@ -734,10 +734,16 @@ def _indicator_columns(t: Mapping[str, Any], lang: str, named: list[Column], per
         (c["source"], lambda r: _plain(r.get("source"), lang), None)]
 
 
-def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str) -> list[Table]:
+def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str,
+                  max_rows: int) -> list[Table]:
     t, names = texts(lang), labels(lang)
     c = t["columns"]
     titles = {k: _text(v.get("title"), lang) or k for k, v in results.get("surveys", {}).items()}
+    note = t["notes"]["cleaning_log"]
+    if len(log) > max_rows:  # every entry stays in cleaning-log.csv, written beside
+        note = _join(note, t["notes"]["cleaning_log_cut"].format(
+            shown=format_number(max_rows, 0, lang), total=format_number(len(log), 0, lang)))
+        log = log.iloc[:max_rows]
     records = log.astype(object).where(log.notna(), None).to_dict(orient="records")
     columns: list[Column] = [
         (c["survey"], lambda r: titles.get(r.get("survey"), r.get("survey")), None),
@@ -748,7 +754,7 @@ def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str) -> l
         (c["message"], "message", None), (c["cells"], "count", CODE)]
     frame, formats = _frame(records, columns)
     return [Table("cleaning_log", t["captions"]["cleaning_log"], frame, formats,
-                  t["notes"]["cleaning_log"], (), "cleaning_log", t["sheets"]["cleaning_log"], 2)]
+                  note, (), "cleaning_log", t["sheets"]["cleaning_log"], 2)]
 
 
 # --------------------------------------------------------------------------- thesis chapter 4
@@ -977,7 +983,7 @@ def _bsc_tables(results: Mapping[str, Any], lang: str) -> list[Table]:
 
 def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, lang: str = "id",
                  tabulation: Mapping[str, pd.DataFrame] | None = None,
-                 tabulation_rows: int = TABULATION_MAX_ROWS) -> list[Table]:
+                 max_rows: int = TABULATION_MAX_ROWS) -> list[Table]:
     """Every appendix table of a results mapping, in print order.
 
     Parameters
@@ -992,9 +998,10 @@ def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, la
     tabulation : dict of str to pandas.DataFrame, optional
         Item matrix per survey (rows = respondents indexed by file row, columns = item ids);
         printed last so the numbers of the other tables do not depend on it.
-    tabulation_rows : int, default :data:`TABULATION_MAX_ROWS`
-        Rows of each matrix printed; a longer one is cut there and its note names the files
-        :func:`write_full_matrices` writes.
+    max_rows : int, default :data:`TABULATION_MAX_ROWS`
+        Rows printed of the row-level tables: each item matrix (a longer one is cut and its
+        note names the files :func:`write_full_matrices` writes) and the cleaning log (its
+        note then points to cleaning-log.csv).
 
     Returns
     -------
@@ -1011,12 +1018,12 @@ def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, la
     period = _text((results.get("project") or {}).get("period"), lang)
     tables += [table for s in surveys for table in _row_accounting(s, period)]
     if log is not None:
-        tables += _cleaning_log(results, log, lang)
+        tables += _cleaning_log(results, log, lang, max_rows)
     first = {name: index for index, name in reversed(list(enumerate(t.name for t in tables)))}
     tables.sort(key=lambda table: first[table.name])  # stable: surveys stay in order per type
     for s in surveys:
         if tabulation and s.key in tabulation:
-            tables.append(_tabulation(s, tabulation[s.key], tabulation_rows))
+            tables.append(_tabulation(s, tabulation[s.key], max_rows))
     return tables
 
 
@@ -1156,7 +1163,7 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
 
 def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None,
-               tabulation_rows: int = TABULATION_MAX_ROWS) -> Path:
+               max_rows: int = TABULATION_MAX_ROWS) -> Path:
     """Write appendix.xlsx: a linked list of tables, then one sheet per table, each titled
     with its caption ("Tabel L.7 ..."), set to print fitted to the page width.
 
@@ -1180,7 +1187,7 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     """
     from surveyq.report.xlsx import workbook_bytes
 
-    tables = build_tables(results, log, lang, tabulation, tabulation_rows)
+    tables = build_tables(results, log, lang, tabulation, max_rows)
     sheets = table_sheets(tables, lang)
     data = workbook_bytes([contents_sheet(tables, sheets, lang), *sheets],
                           title=document_title(results, lang), lang=lang,
@@ -1190,7 +1197,7 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
 
 def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None,
-               tabulation_rows: int = TABULATION_MAX_ROWS) -> Path:
+               max_rows: int = TABULATION_MAX_ROWS) -> Path:
     """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes,
     then the report's charts as numbered figures ("Gambar L.1 ...").
 
@@ -1216,7 +1223,7 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     from surveyq.report.build import chart_images
     from surveyq.report.docx import document_bytes
 
-    tables = build_tables(results, log, lang, tabulation, tabulation_rows)
+    tables = build_tables(results, log, lang, tabulation, max_rows)
     charts = chart_images(results, lang) if results.get("surveys") else []
     figures = bsc_figures(results, lang) + [(c["title"], c["png"], ()) for c in charts]
     data = document_bytes(tables, title=document_title(results, lang), lang=lang,
@@ -1236,7 +1243,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def write_csv_tables(results: Mapping[str, Any], log: pd.DataFrame | None, folder: str | Path,
                      lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None,
-                     tabulation_rows: int = TABULATION_MAX_ROWS) -> list[Path]:
+                     max_rows: int = TABULATION_MAX_ROWS) -> list[Path]:
     """Write one CSV per table type (the sheets of appendix.xlsx) into ``folder``.
 
     Files are named ``appendix-<type>.csv`` whatever the language (``appendix-validity.csv``,
@@ -1247,7 +1254,7 @@ def write_csv_tables(results: Mapping[str, Any], log: pd.DataFrame | None, folde
     list of pathlib.Path
         The files written, in sheet order.
     """
-    sheets = build_sheets(build_tables(results, log, lang, tabulation, tabulation_rows))
+    sheets = build_sheets(build_tables(results, log, lang, tabulation, max_rows))
     paths, used = [], set()
     for sheet in sheets:
         name = stem = f"appendix-{_slug(sheet.key)}"
