@@ -1,20 +1,29 @@
-"""``surveyq run`` end to end on a large SKM file: streamed, in memory, and pyarrow's bare read.
+"""``surveyq run`` end to end on a large SKM file, each path beside the floor in its process.
 
 Not part of the test run. Writes a seeded latent-trait SKM export (an id, two profile
 columns and the nine elements U1..U9 coded 1..4, 2 % of answers blank) of each size to a
 temporary folder, then times each path in a fresh process (so peak RSS is the path's own):
 
+- ``floor``: the vectorised floor of the same work, in numpy/pyarrow: pyarrow's read of the
+  nine item columns (dictionary-encoded), coding each column by its distinct values, the
+  moments with pairwise sums (``Moments.from_array``), the statistics (item-total validity,
+  Cronbach's alpha, the IKM) and the analytic IKM interval;
 - ``stream``: ``run_project`` with ``stream: true`` (validity, reliability, IKM, the item
   frequencies and the cleaning log; no documents written);
-- ``memory``: ``run_project`` with ``stream: false`` on the same file (sizes up to 10^6 by
-  default: it holds every cell as a Python object while cleaning);
+- ``memory``: ``run_project`` with ``stream: false`` on the same file, no documents;
+- ``docs``: ``run_project`` with ``stream: false`` writing every document (report.html,
+  appendix.xlsx/.docx, results.json, cleaning-log.csv and the data-matrix files);
 - ``arrow``: ``pyarrow.csv.read_csv`` of the nine item columns as int16, the floor of any
   path that reads the file.
 
-    python benchmarks/bench_run.py --sizes 1e5 1e6 5e6 --repeat 3
+Every child imports what the paths need first (imports are not timed), then times the floor
+and then its path on the same file, so ``x floor`` is a ratio measured in one process, under
+the same load. Peak RSS is the process's high-water mark after its path.
 
-The ratios are per repetition against ``arrow`` in the same repetition; benchmarks/README.md
-records a run.
+    python benchmarks/bench_run.py --sizes 1e3 1e4 1e5 1e6 --repeat 3
+    python benchmarks/bench_run.py --sizes 1e6 --repeat 1 --paths memory docs
+
+benchmarks/README.md records a run.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTIONNAIRE = ROOT / "questionnaires" / "skm-permenpanrb-14-2017.yaml"
 ITEMS = [f"U{number}" for number in range(1, 10)]
 MEMORY_LIMIT = 1_000_000
+#: The file the floor runs on once, untimed, before the timed runs.
+WARM_UP = 1000
 
 
 def write_data(folder: Path, n: int, seed: int = 2025) -> Path:
@@ -66,8 +77,51 @@ def write_data(folder: Path, n: int, seed: int = 2025) -> Path:
     return path
 
 
+def floor(folder: Path, n: int) -> dict:
+    """The vectorised floor: read, code by distinct values, moments, statistics, interval."""
+    import pyarrow as pa
+    import pyarrow.csv as csv
+
+    from surveyq.moments import Moments
+    from surveyq.reliability import cronbach_alpha
+    from surveyq.uncertainty import ikm_ci
+    from surveyq.validity import item_validity
+
+    start = time.perf_counter()
+    text = pa.dictionary(pa.int32(), pa.string())
+    table = csv.read_csv(folder / f"skm-{n}.csv", convert_options=csv.ConvertOptions(
+        include_columns=ITEMS, column_types=dict.fromkeys(ITEMS, text)))
+    codes = np.zeros((table.num_rows, len(ITEMS)), dtype=np.int8, order="F")  # 0 = missing
+    for j, name in enumerate(ITEMS):
+        column = table.column(name).combine_chunks()
+        lookup = np.array([_code(value) for value in column.dictionary.to_pylist()] + [0],
+                          dtype=np.int8)  # one code per distinct value, 0 for a null
+        indices = column.indices.fill_null(len(lookup) - 1).to_numpy()
+        codes[:, j] = lookup[indices]
+    moments = Moments.from_array(codes[codes.any(axis=1)], ITEMS, missing_codes=[0],
+                                 pairwise=True)
+    item_validity(moments)
+    cronbach_alpha(moments)
+    interval = ikm_ci(moments, method="analytic")
+    return {"seconds": time.perf_counter() - start, "check": interval.converted}
+
+
+def _code(value: str | None) -> int:
+    """An answer cell's code 1..4, or 0 (missing) for anything else."""
+    return int(value) if value in ("1", "2", "3", "4") else 0
+
+
 def run_path(path_name: str, folder: Path, n: int) -> dict:
-    """Time one path in this process; returns seconds, peak RSS and the IKM (a check)."""
+    """Time the floor and then one path in this process; seconds, peak RSS and the IKM."""
+    import surveyq.analyses  # noqa: F401  (imports are not timed)
+    import surveyq.report.appendix  # noqa: F401
+    import surveyq.report.build  # noqa: F401
+    from surveyq.pipeline import run_project
+
+    floor(folder, WARM_UP)  # first calls (thread pools, caches) are not timed either
+    base = floor(folder, n)
+    if path_name == "floor":
+        return {**base, "floor": base["seconds"], "peak_mib": _peak_mib()}
     if path_name == "arrow":
         import pyarrow as pa
         import pyarrow.csv as csv
@@ -77,13 +131,14 @@ def run_path(path_name: str, folder: Path, n: int) -> dict:
             include_columns=ITEMS, column_types=dict.fromkeys(ITEMS, pa.int16())))
         seconds, check = time.perf_counter() - start, table.num_rows
     else:
-        from surveyq.pipeline import run_project
-
+        mode = "stream" if path_name == "stream" else "memory"
+        out = folder / f"out-{n}" if path_name == "docs" else None
         start = time.perf_counter()
-        run = run_project(folder / f"project-{n}-{path_name}.yaml")
+        run = run_project(folder / f"project-{n}-{mode}.yaml", out=out)
         seconds = time.perf_counter() - start
         check = run.results["surveys"]["skm"]["analyses"]["ikm"]["summary"]["converted"]
-    return {"seconds": seconds, "peak_mib": _peak_mib(), "check": check}
+    return {"seconds": seconds, "floor": base["seconds"], "peak_mib": _peak_mib(),
+            "check": check}
 
 
 def _peak_mib() -> float:
@@ -96,9 +151,10 @@ def _peak_mib() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6])
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e3, 1e4, 1e5, 1e6])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--paths", nargs="+", default=["arrow", "stream", "memory"])
+    parser.add_argument("--paths", nargs="+",
+                        default=["floor", "arrow", "stream", "memory", "docs"])
     parser.add_argument("--folder", type=Path,
                         default=Path(tempfile.gettempdir()) / "surveyq-bench-run")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # path, n: child process
@@ -107,10 +163,12 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_path(args.one[0], args.folder, int(args.one[1]))))
         return
-    print(f"{'n':>9} {'path':>7} {'seconds':>9} {'x arrow':>8} {'peak MiB':>9}  check")
+    print(f"{'n':>9} {'path':>7} {'seconds':>9} {'floor s':>8} {'x floor':>8} {'peak MiB':>9}"
+          "  check", flush=True)
+    write_data(args.folder, WARM_UP)
     for n in (int(size) for size in args.sizes):
         write_data(args.folder, n)
-        paths = [p for p in args.paths if p != "memory" or n <= MEMORY_LIMIT]
+        paths = [p for p in args.paths if p not in ("memory", "docs") or n <= MEMORY_LIMIT]
         runs: dict[str, list[dict]] = {p: [] for p in paths}
         for _ in range(args.repeat):
             for path_name in paths:  # interleaved, so load on the machine hits every path
@@ -120,12 +178,12 @@ def main() -> None:
                     env={**os.environ, "PYTHONWARNINGS": "ignore"}).stdout
                 runs[path_name].append(json.loads(output.strip().splitlines()[-1]))
         for path_name in paths:
-            ratios = [r["seconds"] / a["seconds"] for r, a in zip(runs[path_name],
-                                                                   runs["arrow"], strict=True)]
+            ratio = statistics.median(r["seconds"] / r["floor"] for r in runs[path_name])
             seconds = statistics.median(r["seconds"] for r in runs[path_name])
+            base = statistics.median(r["floor"] for r in runs[path_name])
             peak = max(r["peak_mib"] for r in runs[path_name])
-            print(f"{n:>9} {path_name:>7} {seconds:>9.3f} {statistics.median(ratios):>8.2f} "
-                  f"{peak:>9.0f}  {runs[path_name][0]['check']}")
+            print(f"{n:>9} {path_name:>7} {seconds:>9.3f} {base:>8.3f} {ratio:>8.2f} "
+                  f"{peak:>9.0f}  {runs[path_name][0]['check']}", flush=True)
 
 
 if __name__ == "__main__":
