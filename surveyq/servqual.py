@@ -295,9 +295,18 @@ def _dimension_scores(
     of the respondent's item gaps.
     """
     codes = list(dict.fromkeys(mapping))
+    members = np.column_stack([(mapping == code).to_numpy(float) for code in codes])
 
     def by_dimension(frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({code: frame.loc[:, mapping == code].mean(axis=1) for code in codes})
+        # item sums and answer counts per dimension in two products (sums of whole codes
+        # are exact, so this equals DataFrame.mean(axis=1) per dimension)
+        values = frame.to_numpy(dtype=float)
+        answered = ~np.isnan(values)
+        sums = np.where(answered, values, 0.0) @ members
+        counts = answered.astype(float) @ members
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(counts > 0, sums / counts, np.nan)
+        return pd.DataFrame(means, index=frame.index, columns=codes)
 
     if expectation is None:
         return by_dimension(perception), None, by_dimension(perception), None
