@@ -182,28 +182,45 @@ def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
     return image if isinstance(image, bytes) else b""
 
 
-def _fixed_layout(fig: Figure, labels: Sequence[str], title: str) -> None:
-    """Margins from the measured size of the category labels, tick labels and title.
+def _fixed_layout(fig: Figure, labels: Sequence[str], above: float,
+                  wspace: float | None = None, below: float = 0.0) -> None:
+    """Margins from the measured size of the category labels and what sits above the axes.
 
-    The constrained-layout solver draws every artist to find the same margins; for a single
-    axes of horizontal bars they follow from a few text extents (in points: figure.dpi is 72).
+    The constrained-layout solver draws every artist to find the margins; for axes of
+    horizontal bars they follow from the widest category label, one line of tick labels and
+    ``above`` (points taken by the title or the legend block: :func:`_title_points`,
+    :func:`_legend_points`), plus ``below`` (points of an x-axis label). figure.dpi is 72, so
+    pixels are points.
     """
     renderer = fig.canvas.get_renderer()
-    points = fig.dpi / 72
     size = matplotlib.rcParams["font.size"]
     prop = FontProperties(size=size)
     widest = max((renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
-                  for label in labels for line in label.split("\n")), default=0.0) / points
+                  for label in labels for line in label.split("\n")), default=0.0)
+    scale = 72 / fig.dpi
     width, height = (72 * side for side in fig.get_size_inches())
-    gap = 6.0  # points of white around the plot
-    line = 1.2 * size
-    title_lines = title.count("\n") + 1 if title else 0
-    title_height = title_lines * 1.2 * matplotlib.rcParams["figure.titlesize"] + gap if title \
-        else 0.0
     tick = matplotlib.rcParams["ytick.major.pad"]
-    fig.subplots_adjust(left=(widest + tick + gap) / width, right=1 - gap / width,
-                        bottom=(line + 2 * tick + gap) / height,
-                        top=1 - (title_height + gap) / height)
+    # half of the last x tick label ("100%", "1.200") may stand past the axes' right end
+    fig.subplots_adjust(left=(widest * scale + tick + _GAP) / width,
+                        right=1 - (_GAP + 1.6 * size) / width,
+                        bottom=(1.2 * size + 2 * tick + _GAP + below) / height,
+                        top=1 - (above + _GAP) / height, wspace=wspace)
+
+
+#: Points of white around the plot in a fixed layout.
+_GAP = 6.0
+
+
+def _title_points(title: str) -> float:
+    """Points a (wrapped) suptitle takes at the top of the figure."""
+    if not title:
+        return 0.0
+    return (title.count("\n") + 1) * 1.2 * matplotlib.rcParams["figure.titlesize"] + _GAP
+
+
+def _legend_points(fig: Figure, legend: Any) -> float:
+    """Points the legend block (with the chart title) takes at the top of the figure."""
+    return legend.get_window_extent(fig.canvas.get_renderer()).height * 72 / fig.dpi + _GAP
 
 
 def _to_svg(fig: Figure, title: str) -> str:
@@ -270,12 +287,17 @@ def _legend_columns(labels: Sequence[str], width: float) -> int:
     return max(1, min(len(labels), int(room // widest)))
 
 
-def _legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str], title: str) -> None:
-    """Title and legend as one block at the top (a separate suptitle would overlap it)."""
-    fig.legend(handles, labels, loc="outside upper center",
-               ncols=_legend_columns(labels, fig.get_figwidth()),
-               title=_wrap(title, 90, 2) or None,
-               title_fontproperties={"weight": "bold", "size": 11})
+def _legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str], title: str) -> Any:
+    """Title and legend as one block at the top (a separate suptitle would overlap it).
+
+    Under constrained layout the legend is placed outside the axes by the solver; without a
+    layout engine it hangs from the top edge and :func:`_fixed_layout` leaves room for it.
+    """
+    fixed = fig.get_layout_engine() is None
+    return fig.legend(handles, labels, loc="upper center" if fixed else "outside upper center",
+                      ncols=_legend_columns(labels, fig.get_figwidth()),
+                      title=_wrap(title, 90, 2) or None,
+                      title_fontproperties={"weight": "bold", "size": 11})
 
 
 class _LocaleTicks(Formatter):
@@ -469,7 +491,7 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
     height = 1.1 + 0.2 * _line_count(names) + 0.15 * len(names) + 0.25 * (
         rows + (2 if title else 0))
     with _style("likert"):
-        fig = _figure(height)
+        fig = _figure(height, layout=None)
         ax = fig.add_subplot()
         _draw_likert(ax, [shares for _, shares in ordered], colours)
         _category_axis(ax, names)
@@ -484,7 +506,9 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
         if axis_label:
             ax.set_xlabel(axis_label, fontsize=8, color=INK)
         handles = [Patch(facecolor=c, edgecolor="#888888", linewidth=0.4) for c in colours]
-        _legend(fig, handles, labels, title)
+        below = 1.2 * 8 + matplotlib.rcParams["axes.labelpad"] if axis_label else 0.0
+        _fixed_layout(fig, names, _legend_points(fig, _legend(fig, handles, labels, title)),
+                      below=below)
         return _to_svg(fig, title)
 
 
@@ -557,13 +581,15 @@ def gap_bars(rows: list[dict], label_key: str, labels: dict[str, str], title: st
     names = [_wrap(row.get(label_key), 34, 2) for row in rows]
     height = 1.3 + 0.16 * _line_count(names) + 0.24 * len(rows) + (0.35 if title else 0)
     with _style("gap"):
-        fig = _figure(height)
+        fig = _figure(height, layout=None)
         means, gaps = fig.subplots(1, 2, sharey=True, width_ratios=[3, 2])
         _draw_means(means, rows, labels, lang)
         _category_axis(means, names)
         _draw_gaps(gaps, rows, lang)
         gaps.set_title(labels.get("gap", "gap"), loc="left", fontsize=9)
-        _legend(fig, *means.get_legend_handles_labels(), title)
+        legend = _legend(fig, *means.get_legend_handles_labels(), title)
+        above = _legend_points(fig, legend) + 1.2 * 9 + _GAP  # and the gap axes' title
+        _fixed_layout(fig, names, above, wspace=0.15)
         return _to_svg(fig, title)
 
 
@@ -756,7 +782,7 @@ def nrr_bars(elements: list[dict], names: dict[str, str],
     top = max([top] + [v * 1.08 for v in values if not math.isnan(v)])
     height = 1.2 + 0.16 * _line_count(rows) + 0.2 * len(rows) + (0.35 if title else 0)
     with _style("nrr"):
-        fig = _figure(height, 7.5)
+        fig = _figure(height, 7.5, layout=None)
         ax = fig.add_subplot()
         positions = _category_axis(ax, rows)
         ax.barh(positions, [0 if math.isnan(v) else v for v in values], height=0.65,
@@ -767,7 +793,8 @@ def nrr_bars(elements: list[dict], names: dict[str, str],
         ax.xaxis.set_major_formatter(_LocaleTicks(lang))
         legend = [f"{band} – {band_labels[band]}" if band_labels and band in band_labels
                   else band for band in colours]
-        _legend(fig, [Patch(facecolor=c) for c in colours.values()], legend, title)
+        block = _legend(fig, [Patch(facecolor=c) for c in colours.values()], legend, title)
+        _fixed_layout(fig, rows, _legend_points(fig, block))
         return _to_svg(fig, title)
 
 
@@ -875,7 +902,7 @@ def profile_bars(rows: list[dict], title: str = "", label_key: str = "category",
         ax.set_xlim(0, top * 1.3)
         ax.xaxis.set_major_formatter(_LocaleTicks(lang))
         _title(fig, title)
-        _fixed_layout(fig, names, _wrap(title, 90, 2))
+        _fixed_layout(fig, names, _title_points(_wrap(title, 90, 2)))
         return _to_svg(fig, title)
 
 
@@ -936,7 +963,7 @@ def perspective_bars(perspectives: list[dict], name_key: str = "id", title: str 
     top = max([120.0] + [v * 1.1 for v in values if not math.isnan(v)])
     height = 1.2 + 0.16 * _line_count(names) + 0.3 * len(names) + (0.35 if title else 0)
     with _style("perspective"):
-        fig = _figure(height, 7.0)
+        fig = _figure(height, 7.0, layout=None)
         ax = fig.add_subplot()
         positions = _category_axis(ax, names)
         ax.barh(positions, [0 if math.isnan(v) else v for v in values], height=0.6,
@@ -949,5 +976,6 @@ def perspective_bars(perspectives: list[dict], name_key: str = "id", title: str 
         ax.xaxis.set_major_formatter(_LocaleTicks(lang))
         handles = [Patch(facecolor=TRAFFIC_LIGHTS.get(c, GREY), edgecolor="#444444",
                          linewidth=0.5) for c in legend]
-        _legend(fig, handles, list(legend.values()), title)
+        block = _legend(fig, handles, list(legend.values()), title)
+        _fixed_layout(fig, names, _legend_points(fig, block))
         return _to_svg(fig, title)
