@@ -340,9 +340,11 @@ def test_report_says_what_streaming_left_out(tmp_path, lang):
     run_project(_project(tmp_path), out=out, lang=lang)
     html = (out / "report.html").read_text(encoding="utf-8")
     expected = {"id": ["dibaca secara streaming", "Karakteristik responden",
-                       "Selang kepercayaan bootstrap indeks IKM", "stream: false"],
+                       "Selang kepercayaan bootstrap indeks IKM", "stream: false",
+                       "analitik (metode delta; bootstrap hanya sampai 20.000 responden)"],
                 "en": ["This survey was streamed", "Respondent profile",
-                       "bootstrap confidence interval of the IKM", "stream: false"]}
+                       "bootstrap confidence interval of the IKM", "stream: false",
+                       "analytic (delta method; the bootstrap runs up to 20,000 respondents)"]}
     for text in expected[lang]:
         assert text in html
     for name in ("appendix.xlsx", "appendix.docx", "results.json", "cleaning-log.csv"):
