@@ -18,7 +18,9 @@ temporary folder, then times each path in a fresh process (so peak RSS is the pa
 
 Every child imports what the paths need first (imports are not timed), then times the floor
 and then its path on the same file, so ``x floor`` is a ratio measured in one process, under
-the same load. Peak RSS is the process's high-water mark after its path.
+the same load. Both wall-clock and CPU seconds (``time.process_time``, all threads) are
+recorded: on a shared machine the CPU time is the steadier of the two. Peak RSS is the
+process's high-water mark after its path.
 
     python benchmarks/bench_run.py --sizes 1e3 1e4 1e5 1e6 --repeat 3
     python benchmarks/bench_run.py --sizes 1e6 --repeat 1 --paths memory docs
@@ -87,7 +89,7 @@ def floor(folder: Path, n: int) -> dict:
     from surveyq.uncertainty import ikm_ci
     from surveyq.validity import item_validity
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     text = pa.dictionary(pa.int32(), pa.string())
     table = csv.read_csv(folder / f"skm-{n}.csv", convert_options=csv.ConvertOptions(
         include_columns=ITEMS, column_types=dict.fromkeys(ITEMS, text)))
@@ -103,7 +105,8 @@ def floor(folder: Path, n: int) -> dict:
     item_validity(moments)
     cronbach_alpha(moments)
     interval = ikm_ci(moments, method="analytic")
-    return {"seconds": time.perf_counter() - start, "check": interval.converted}
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+            "check": interval.converted}
 
 
 def _code(value: str | None) -> int:
@@ -121,24 +124,25 @@ def run_path(path_name: str, folder: Path, n: int) -> dict:
     floor(folder, WARM_UP)  # first calls (thread pools, caches) are not timed either
     base = floor(folder, n)
     if path_name == "floor":
-        return {**base, "floor": base["seconds"], "peak_mib": _peak_mib()}
+        return {**base, "floor": base["seconds"], "floor_cpu": base["cpu"],
+                "peak_mib": _peak_mib()}
     if path_name == "arrow":
         import pyarrow as pa
         import pyarrow.csv as csv
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         table = csv.read_csv(folder / f"skm-{n}.csv", convert_options=csv.ConvertOptions(
             include_columns=ITEMS, column_types=dict.fromkeys(ITEMS, pa.int16())))
         seconds, check = time.perf_counter() - start, table.num_rows
     else:
         mode = "stream" if path_name == "stream" else "memory"
         out = folder / f"out-{n}" if path_name == "docs" else None
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         run = run_project(folder / f"project-{n}-{mode}.yaml", out=out)
         seconds = time.perf_counter() - start
         check = run.results["surveys"]["skm"]["analyses"]["ikm"]["summary"]["converted"]
-    return {"seconds": seconds, "floor": base["seconds"], "peak_mib": _peak_mib(),
-            "check": check}
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "floor": base["seconds"],
+            "floor_cpu": base["cpu"], "peak_mib": _peak_mib(), "check": check}
 
 
 def _peak_mib() -> float:
@@ -163,8 +167,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_path(args.one[0], args.folder, int(args.one[1]))))
         return
-    print(f"{'n':>9} {'path':>7} {'seconds':>9} {'floor s':>8} {'x floor':>8} {'peak MiB':>9}"
-          "  check", flush=True)
+    print(f"{'n':>9} {'path':>7} {'seconds':>9} {'floor s':>8} {'x floor':>8} {'cpu s':>8} "
+          f"{'x floor':>8} {'peak MiB':>9}  check", flush=True)
     write_data(args.folder, WARM_UP)
     for n in (int(size) for size in args.sizes):
         write_data(args.folder, n)
@@ -178,12 +182,15 @@ def main() -> None:
                     env={**os.environ, "PYTHONWARNINGS": "ignore"}).stdout
                 runs[path_name].append(json.loads(output.strip().splitlines()[-1]))
         for path_name in paths:
-            ratio = statistics.median(r["seconds"] / r["floor"] for r in runs[path_name])
-            seconds = statistics.median(r["seconds"] for r in runs[path_name])
-            base = statistics.median(r["floor"] for r in runs[path_name])
-            peak = max(r["peak_mib"] for r in runs[path_name])
+            done = runs[path_name]
+            ratio = statistics.median(r["seconds"] / r["floor"] for r in done)
+            cpu_ratio = statistics.median(r["cpu"] / r["floor_cpu"] for r in done)
+            seconds = statistics.median(r["seconds"] for r in done)
+            base = statistics.median(r["floor"] for r in done)
+            cpu = statistics.median(r["cpu"] for r in done)
+            peak = max(r["peak_mib"] for r in done)
             print(f"{n:>9} {path_name:>7} {seconds:>9.3f} {base:>8.3f} {ratio:>8.2f} "
-                  f"{peak:>9.0f}  {runs[path_name][0]['check']}", flush=True)
+                  f"{cpu:>8.3f} {cpu_ratio:>8.2f} {peak:>9.0f}  {done[0]['check']}", flush=True)
 
 
 if __name__ == "__main__":
