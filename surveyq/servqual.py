@@ -268,10 +268,11 @@ def _table(
     if e_scores is None:
         rows = {name: _perception_stats(p_scores[name].to_numpy()) for name in p_scores}
         return pd.DataFrame.from_dict(rows, orient="index", columns=_SERVPERF_COLUMNS)
+    p_values = p_scores.to_numpy(dtype=float)
+    e_values = e_scores[p_scores.columns].to_numpy(dtype=float)
     rows, p_pairs, e_pairs = {}, [], []
-    for name in p_scores:
-        rows[name], p_column, e_column = _paired_stats(
-            p_scores[name].to_numpy(dtype=float), e_scores[name].to_numpy(dtype=float))
+    for j, name in enumerate(p_scores.columns):
+        rows[name], p_column, e_column = _paired_stats(p_values[:, j], e_values[:, j])
         p_pairs.append(p_column)
         e_pairs.append(e_column)
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -297,25 +298,28 @@ def _dimension_scores(
     codes = list(dict.fromkeys(mapping))
     members = np.column_stack([(mapping == code).to_numpy(float) for code in codes])
 
-    def by_dimension(frame: pd.DataFrame) -> pd.DataFrame:
+    def by_dimension(values: np.ndarray, answered: np.ndarray) -> pd.DataFrame:
         # item sums and answer counts per dimension in two products (sums of whole codes
         # are exact, so this equals DataFrame.mean(axis=1) per dimension)
-        values = frame.to_numpy(dtype=float)
-        answered = ~np.isnan(values)
         sums = np.where(answered, values, 0.0) @ members
         counts = answered.astype(float) @ members
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / counts, np.nan)
-        return pd.DataFrame(means, index=frame.index, columns=codes)
+        return pd.DataFrame(means, index=perception.index, columns=codes)
 
+    p_values = perception.to_numpy(dtype=float)
+    p_answered = ~np.isnan(p_values)
     if expectation is None:
-        return by_dimension(perception), None, by_dimension(perception), None
-    both = perception.notna() & expectation.notna()
+        p_all = by_dimension(p_values, p_answered)
+        return p_all, None, p_all.copy(), None
+    e_values = expectation[perception.columns].to_numpy(dtype=float)
+    e_answered = ~np.isnan(e_values)
+    both = p_answered & e_answered
     return (
-        by_dimension(perception),
-        by_dimension(expectation),
-        by_dimension(perception.where(both)),
-        by_dimension(expectation.where(both)),
+        by_dimension(p_values, p_answered),
+        by_dimension(e_values, e_answered),
+        by_dimension(p_values, both),
+        by_dimension(e_values, both),
     )
 
 
