@@ -419,7 +419,7 @@ def _publication(results: dict[str, Any], out: Path, lang: str, notify: Progress
 
 
 def _appendix_rows(project: Project, default: int) -> int:
-    """``options.appendix_max_rows``: respondent rows of the appendix's item-matrix table."""
+    """``options.appendix_max_rows``: rows the appendix prints of the item matrix and the log."""
     value = project.spec.options.get("appendix_max_rows", default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InputError(f"must be a whole number of rows (0 or more), got {value!r}",
