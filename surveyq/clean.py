@@ -115,6 +115,17 @@ def _pattern_search(target: Item | RespondentField, header: str) -> bool:
                          f"valid regular expression ({error})") from None
 
 
+def _repeated_headers(file: str, log: CleaningLog) -> dict[str, list[str]]:
+    """Header text -> the names the reader gave its later copies (" (2)", " (3)"...)."""
+    repeated: dict[str, list[str]] = {}
+    for entry in log.entries:
+        if (entry.reason is Reason.AMBIGUOUS_COLUMN and entry.file == file and entry.column
+                and isinstance(entry.raw_value, str)
+                and entry.column.startswith(f"{entry.raw_value} (")):
+            repeated.setdefault(entry.raw_value, []).append(entry.column)
+    return repeated
+
+
 def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str, str]:
     """Map item and field ids to the export's headers; problems go to the log.
 
@@ -122,6 +133,7 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
     noted; every header nobody claims is reported as an extra column.
     """
     headers = [str(h) for h in raw.frame.columns]
+    repeated = _repeated_headers(raw.file, log)
     mapping: dict[str, str] = {}
     claimed: dict[str, str] = {}
     for target in [*q.items, *q.fields]:
@@ -170,6 +182,13 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
                 f"column {header!r} is claimed by both {claimed[header]} and {target.id}: "
                 "give each its own column",
             )
+            continue
+        if header in repeated:
+            # Which copy holds the answers is a guess; taking the first one would invent data.
+            log.add(raw.file, None, header, None, Action.FATAL, Reason.AMBIGUOUS_COLUMN,
+                    f"{kind} {target.id}: header {header!r} occurs more than once "
+                    f"({header!r}, {', '.join(map(repr, repeated[header]))}): rename or delete "
+                    f"the extra copy in the export's header")
             continue
         claimed[header] = target.id
         mapping[target.id] = header
