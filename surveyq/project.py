@@ -100,8 +100,9 @@ class SurveySpec(BaseModel):
     """One survey in a project."""
 
     model_config = ConfigDict(extra="forbid")
-    questionnaire: str
-    responses: str
+    # An empty path would resolve to the project's own folder.
+    questionnaire: str = Field(min_length=1)
+    responses: str = Field(min_length=1)
     title: Text | None = None
     population: int | None = Field(default=None, gt=0)
     analyses: list[Analysis] | None = None  # None: what the questionnaire's kind calls for

@@ -353,6 +353,20 @@ case("column-pattern-catastrophic", 2, "U3", "q.yaml")(lambda f: data(
     q={**questionnaire(), "items": [*questionnaire()["items"][:2],
                                     {**questionnaire()["items"][2], "column": None,
                                      "column_pattern": "^(a+)+$"}]}))
+case("responses-empty-path", 2, "project.yaml", "responses")(
+    lambda f: data(f, csv_text(), survey={"responses": ""}))
+case("questionnaire-is-a-folder", 2, "project.yaml", "questionnaire", "folder")(
+    lambda f: data(f, csv_text(), survey={"questionnaire": str(f)}))
+case("population-negative", 2, "project.yaml", "population")(
+    lambda f: data(f, csv_text(), survey={"population": -3}))
+case("duplicate-header-streamed", 2, "data.csv", "U1")(lambda f: data(
+    f, csv_text([[*r, 1] for r in ROWS], [*HEADER, "U1"]), survey={"stream": True}))
+case("duplicate-header-xlsx", 2, "data.xlsx", "U1")(
+    lambda f: workbook(f, rows=[[*r, 1] for r in ROWS], header=[*HEADER, "U1"]))
+case("duplicate-unused-header-noted", 0, n=8)(
+    lambda f: data(f, csv_text([[*r, 1, 2] for r in ROWS], [*HEADER, "X", "X"])))
+case("nul-byte-streamed", 0, n=8)(lambda f: data(
+    f, csv_text().replace("a\n", "a\x00b\n", 1), survey={"stream": True}))
 case("missing-responses-file", 2, "nothere.csv")(
     lambda f: (write_project(f, "nothere.csv"), [])[1])
 
