@@ -21,6 +21,9 @@ from surveyq.files import read_bytes
 MAX_EXPANDED_NODES = 200_000
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _AliasTooLarge(Exception):
     pass
 
@@ -32,6 +35,22 @@ class _BoundedLoader(yaml.SafeLoader):
         node = super().compose_document()
         _expanded_size(node)
         return node
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        # PyYAML keeps the last of two equal keys: a second survey pasted under the same
+        # name would silently replace the first. Keys merged in with << may be overridden.
+        first: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            if key_node.value in first:
+                raise yaml.constructor.ConstructorError(
+                    None, None,
+                    f"the key {key_node.value!r} appears twice (first on line "
+                    f"{first[key_node.value].line + 1}); rename or remove one of them",
+                    key_node.start_mark)
+            first[key_node.value] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 def _expanded_size(root: yaml.Node) -> int:

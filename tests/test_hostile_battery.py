@@ -336,6 +336,15 @@ case("project-alias-bomb", 2, "project.yaml", "alias")(lambda f: project_text(
        + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
                  for p, c in zip("abcdefgh", "bcdefghi", strict=True))
        + "organisation: X\n"))
+case("project-duplicate-survey-key", 2, "project.yaml", "line 5", "skm")(lambda f: project_text(
+    f, "organisation: X\nsurveys:\n  skm: {questionnaire: q.yaml, responses: data.csv}\n"
+       "  other: {questionnaire: q.yaml, responses: data.csv}\n"
+       "  skm: {questionnaire: q.yaml, responses: data.csv}\n"))
+case("project-merge-key-override", 0, n=8)(lambda f: project_text(
+    f, "organisation: X\nsurveys:\n  skm:\n    <<: {questionnaire: q.yaml, responses: x.csv}\n"
+       "    responses: data.csv\n    analyses: [ikm]\n"))
+case("questionnaire-duplicate-item-key", 2, "q.yaml", "appears twice")(lambda f: q_text(
+    f, yaml.safe_dump(questionnaire()).replace("column: U2\n", "column: U2\n  column: U9\n")))
 case("questionnaire-tab-indent", 2, "q.yaml")(
     lambda f: q_text(f, "id: x\nitems:\n\t- id: U1\n"))
 case("questionnaire-missing", 2, "missing.yaml")(
