@@ -105,6 +105,18 @@ def data(folder: Path, text: str | bytes, name: str = "data.csv", **project) -> 
     return []
 
 
+def logged(**planted: int) -> Callable[[Path], None]:
+    """Check the cleaning log holds exactly ``planted`` cell entries (row and column named)
+    of each reason; file-level notes (no row) are not counted."""
+    def check(out: Path) -> None:
+        log = pd.read_csv(out / "cleaning-log.csv", dtype=str, keep_default_na=False)
+        for reason, count in planted.items():
+            rows = log[(log["reason"] == reason) & (log["row"] != "")]
+            assert len(rows) == count, (reason, log.to_string())
+            assert (rows["column"] != "").all()
+    return check
+
+
 # ---- CSV: encodings, separators, line ends -----------------------------------------------
 
 case("utf8", 0, n=8)(lambda f: data(f, csv_text()))
@@ -118,7 +130,7 @@ case("cp1252-whole", 0, n=8)(lambda f: data(
     f, csv_text([[*r[:3], "“kutip” – € ≥"[:9]] for r in ROWS]).encode("cp1252")))
 
 
-@case("utf8-one-stray-byte", 0, n=8)
+@case("utf8-one-stray-byte", 0, n=8, after=logged(encoding=1))
 def _stray(folder):
     text = csv_text([[*r[:3], "umur ≥ 55"] for r in ROWS]).encode()
     text = text.replace(b"umur", b"umur\x92", 1)  # one Windows-1252 apostrophe
@@ -160,7 +172,8 @@ case("very-wide-header", 0, n=8)(lambda f: data(f, csv_text(
 case("long-file", 0, n=1000)(lambda f: data(f, csv_text(ROWS * 125)))
 case("long-free-text", 0, n=8)(  # one answer of 160 KB, past the old 128 KiB limit
     lambda f: data(f, csv_text([[*ROWS[0][:3], "panjang " * 20_000], *ROWS[1:]])))
-case("nul-byte-in-cell", 0, n=8)(lambda f: data(f, csv_text().replace("a\n", "a\x00b\n", 1)))
+case("nul-byte-in-cell", 0, n=8, after=logged(nul_byte=1))(
+    lambda f: data(f, csv_text().replace("a\n", "a\x00b\n", 1)))
 case("only-header-no-newline", 1, n=0, check_code=0)(lambda f: data(f, ",".join(HEADER)))
 
 # ---- CSV: quotes ---------------------------------------------------------------------------
@@ -188,12 +201,13 @@ case("stray-quote-mid-field", 0, n=8)(
 
 # ---- CSV: cell values ----------------------------------------------------------------------
 
-case("true-false-items", 0, n=8)(lambda f: data(
+case("true-false-items", 0, n=8, after=logged(boolean_cell=4))(lambda f: data(
     f, csv_text([["TRUE", *r[1:]] for r in ROWS[:2]] + [["FALSE", *r[1:]] for r in ROWS[2:4]]
                 + ROWS[4:])))
-case("label-answers", 0, n=8)(
+case("label-answers", 0, n=8, after=logged(unknown_label=0, out_of_range=0))(
     lambda f: data(f, csv_text([[LABELS[r[0] - 1], *r[1:]] for r in ROWS])))
-case("out-of-range-and-decimal", 0, n=8)(
+case("out-of-range-and-decimal", 0, n=8,
+     after=logged(out_of_range=1, non_integer=1))(
     lambda f: data(f, csv_text([[7, *ROWS[0][1:]], ["2.5", *ROWS[1][1:]], *ROWS[2:]])))
 case("identical-rows-no-id-kept", 0, n=10)(lambda f: data(f, csv_text(ROWS + [ROWS[0]] * 2)))
 FORMULAS = ["=1+1", "+62", "-x", "@SUM(A1)", '=HYPERLINK("http://x")', "a", "b", "c"]
@@ -255,9 +269,11 @@ def workbook(folder: Path, rows=ROWS, header=HEADER, name="data.xlsx", **project
 case("xlsx", 0, n=8)(lambda f: workbook(f))
 case("xlsx-header-only", 1, n=0, check_code=0)(lambda f: workbook(f, rows=[]))
 case("xlsx-empty-sheet", 2, "data.xlsx")(lambda f: workbook(f, rows=[], header=[]))
-case("xlsx-formula-no-cached-value", 0, n=8)(
+case("xlsx-formula-no-cached-value", 0, n=8,
+     after=logged(formula_without_value=1))(
     lambda f: workbook(f, rows=[["=1+2", *ROWS[0][1:]], *ROWS[1:]]))
-case("xlsx-bool-cell", 0, n=8)(lambda f: workbook(f, rows=[[True, *ROWS[0][1:]], *ROWS[1:]]))
+case("xlsx-bool-cell", 0, n=8, after=logged(boolean_cell=1))(
+    lambda f: workbook(f, rows=[[True, *ROWS[0][1:]], *ROWS[1:]]))
 case("xlsx-missing-sheet", 2, "Nope")(
     lambda f: workbook(f, survey={"read": {"sheet": "Nope"}}))
 case("xlsx-corrupt", 2, "data.xlsx")(lambda f: data(f, b"PK\x03\x04garbage" * 50, "data.xlsx"))
@@ -374,7 +390,7 @@ case("duplicate-header-xlsx", 2, "data.xlsx", "U1")(
     lambda f: workbook(f, rows=[[*r, 1] for r in ROWS], header=[*HEADER, "U1"]))
 case("duplicate-unused-header-noted", 0, n=8)(
     lambda f: data(f, csv_text([[*r, 1, 2] for r in ROWS], [*HEADER, "X", "X"])))
-case("nul-byte-streamed", 0, n=8)(lambda f: data(
+case("nul-byte-streamed", 0, n=8, after=logged(nul_byte=1))(lambda f: data(
     f, csv_text().replace("a\n", "a\x00b\n", 1), survey={"stream": True}))
 case("missing-responses-file", 2, "nothere.csv")(
     lambda f: (write_project(f, "nothere.csv"), [])[1])
