@@ -275,6 +275,8 @@ class OutputSet:
         target = self.out / name
         if target.is_symlink() or not target.is_file() or _real(target) in self.inputs:
             return
+        if any((self.out / folder).is_symlink() for folder in list(Path(name).parents)[:-1]):
+            return  # a linked folder leads outside ``out``: its files are not ours to remove
         target.unlink(missing_ok=True)
         parent = target.parent
         while parent != self.out and not any(parent.iterdir()):

@@ -29,6 +29,7 @@ import yaml
 from typer.testing import CliRunner
 
 from surveyq.cli import app
+from surveyq.outputs import MANIFEST, MANIFEST_SCHEMA
 
 runner = CliRunner()
 ITEMS = ["U1", "U2", "U3"]
@@ -483,6 +484,24 @@ def _out_stranger(folder):
     data(folder, csv_text())
     (folder / "out").mkdir()
     (folder / "out" / "keep.txt").write_text("mine")
+    return []
+
+
+def _kept_outside(out: Path) -> None:
+    assert (out.parent / "elsewhere" / "x.csv").read_text() == "precious"
+
+
+@case("out-manifest-through-linked-folder", 0, n=8, after=_kept_outside)
+def _out_linked(folder):
+    # A manifest listing tables/x.csv while out/tables links to a folder outside: the stale
+    # file is not this run's to remove, and the run still ends well.
+    data(folder, csv_text())
+    (folder / "elsewhere").mkdir()
+    (folder / "elsewhere" / "x.csv").write_text("precious")
+    (folder / "out").mkdir()
+    (folder / "out" / "tables").symlink_to(folder / "elsewhere")
+    (folder / "out" / MANIFEST).write_text(
+        json.dumps({"schema": MANIFEST_SCHEMA, "files": ["tables/x.csv"]}))
     return []
 
 
