@@ -134,6 +134,9 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
     """
     headers = [str(h) for h in raw.frame.columns]
     repeated = _repeated_headers(raw.file, log)
+    # In a workbook the answers may be on another sheet than the one read.
+    sheet = (f" (sheet {raw.sheet!r}; `read: {{sheet: ...}}` in the project reads another)"
+             if raw.sheet is not None else "")
     mapping: dict[str, str] = {}
     claimed: dict[str, str] = {}
     for target in [*q.items, *q.fields]:
@@ -154,7 +157,7 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
                 None,
                 Action.FATAL if fatal else Action.NOTED,
                 Reason.MISSING_COLUMN,
-                f"{kind} {target.id}: no column {wanted[0]!r} in the file: "
+                f"{kind} {target.id}: no column {wanted[0]!r} in the file{sheet}: "
                 f"fix `column:` of {kind} {target.id} in {q.path or q.id} or the export's header",
             )
             continue

@@ -275,6 +275,21 @@ case("xlsx-formula-no-cached-value", 0, n=8,
     lambda f: workbook(f, rows=[["=1+2", *ROWS[0][1:]], *ROWS[1:]]))
 case("xlsx-bool-cell", 0, n=8, after=logged(boolean_cell=1))(
     lambda f: workbook(f, rows=[[True, *ROWS[0][1:]], *ROWS[1:]]))
+@case("xlsx-answers-on-second-sheet", 2, "data.xlsx", "sheet 'Intro'", "read: {sheet")
+def _second_sheet(folder):
+    book = openpyxl.Workbook()
+    book.active.title = "Intro"
+    book.active.append(["Survei kepuasan 2025"])
+    sheet = book.create_sheet("Data")
+    for row in [HEADER, *ROWS]:
+        sheet.append(row)
+    book.save(folder / "data.xlsx")
+    write_project(folder, "data.xlsx")
+    return []
+
+
+case("xlsx-second-sheet-chosen", 0, n=8)(lambda f: (
+    _second_sheet(f), write_project(f, "data.xlsx", survey={"read": {"sheet": "Data"}}))[0])
 case("xlsx-missing-sheet", 2, "Nope")(
     lambda f: workbook(f, survey={"read": {"sheet": "Nope"}}))
 case("xlsx-corrupt", 2, "data.xlsx")(lambda f: data(f, b"PK\x03\x04garbage" * 50, "data.xlsx"))
