@@ -168,6 +168,13 @@ case("short-rows", 0, n=8)(
     lambda f: data(f, csv_text([r[:2] for r in ROWS[:4]] + ROWS[4:])))
 case("all-rows-short", 1, "U3", n=8, check_code=0)(
     lambda f: data(f, csv_text([r[:2] for r in ROWS])))
+def _row_named(out: Path) -> None:
+    log = (out / "cleaning-log.csv").read_text(encoding="utf-8-sig")
+    assert "holds values (row 4)" in log, log  # the planted shifted row
+
+
+case("row-wider-than-header", 0, n=8, after=_row_named)(  # "baik, cepat" unquoted on row 4
+    lambda f: data(f, quoted([*PLAIN[:2], "3,4,1,baik, cepat", *PLAIN[3:]])))
 case("very-wide-header", 0, n=8)(lambda f: data(f, csv_text(
     [[*r, *range(300)] for r in ROWS], [*HEADER, *[f"X{i}" for i in range(300)]])))
 case("long-file", 0, n=1000)(lambda f: data(f, csv_text(ROWS * 125)))

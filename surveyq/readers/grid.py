@@ -292,8 +292,8 @@ def split_grid(grid: Grid, index: int, summaries: bool) -> Table:
         _log_exclusion(grid, number, kind, names)
     cells = [_cells(record, width) for record in kept]
     frame = pd.DataFrame(cells, columns=pd.Index(names, dtype=object), dtype=object)
-    frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)])
     rows = [number for number, kind in zip(numbers, kinds, strict=True) if kind[0] == "keep"]
+    frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)], rows)
     return Table(frame, rows, len(data))
 
 
@@ -310,7 +310,8 @@ def _cells(record: list[Any], width: int) -> list[Any]:
             for cell in _padded(record, width)]
 
 
-def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str]) -> pd.DataFrame:
+def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],
+                  rows: list[int]) -> pd.DataFrame:
     """Columns without a header: dropped when empty too (stray separators), else named."""
     empty = []
     for name in unnamed:
@@ -319,8 +320,16 @@ def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str]) -> pd.Dat
             grid.log.add(grid.file, None, name, None, Action.COLUMN_DROPPED, Reason.FORMAT,
                          f"{name} has no header and no values")
         else:
+            # A few rows longer than the header are usually an unquoted separator in a
+            # free-text answer, which shifts that row's answers: say which rows.
+            holding = [row for row, value in zip(rows, frame[name], strict=True)
+                       if not is_empty(value)]
+            where = ", ".join(map(str, holding[:5])) + (", ..." if len(holding) > 5 else "")
+            plural = "s" if len(holding) > 1 else ""
             grid.log.add(grid.file, None, name, None, Action.NOTED, Reason.FORMAT,
-                         f"a column without header text holds values; it is named {name!r}")
+                         f"a column without header text holds values (row{plural} {where}); it "
+                         f"is named {name!r}; if a free-text answer on that row holds an "
+                         "unquoted separator, quote it, as its answers are shifted")
     return frame.drop(columns=empty)
 
 
