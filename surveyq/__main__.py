@@ -1,3 +1,3 @@
-from surveyq.cli import app
+from surveyq.console import main
 
-app(prog_name="surveyq")
+main()

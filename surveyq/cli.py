@@ -6,6 +6,7 @@ unless ``--debug`` is given (sqlite-utils' habit, ../shared/spec/style-models.md
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -44,6 +45,9 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")
 
 
 def _guarded(action: Callable[[], int]) -> None:
+    # From here on Ctrl-C is a KeyboardInterrupt, so a run can leave its output set whole
+    # (the console script's loading-time handler just exits).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = action()
     except KeyboardInterrupt:
@@ -262,5 +266,11 @@ def check(project: Annotated[Path, typer.Argument(help="The project YAML file.")
     _guarded(lambda: _check(project))
 
 
-def entry(argv: list[str] | None = None) -> Any:  # pragma: no cover - used by python -m
-    return app(args=argv if argv is not None else sys.argv[1:])
+def entry(argv: list[str] | None = None) -> Any:
+    """The console script: the app, with Ctrl-C outside a command's guard (while Python and
+    typer start, before ``_guarded`` runs) also ending in one line and exit 130."""
+    try:
+        return app(args=argv if argv is not None else sys.argv[1:], prog_name="surveyq")
+    except KeyboardInterrupt:
+        console.print("Interrupted.", highlight=False)
+        raise SystemExit(EXIT_INTERRUPTED) from None
