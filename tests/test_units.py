@@ -1,0 +1,158 @@
+"""Per-unit IKM (issue 16): a generated 30-unit city with planted, hand-computed units."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from surveyq import ikm
+from surveyq.errors import InputError
+from surveyq.uncertainty import ikm_ci
+from surveyq.units import ikm_units
+
+ELEMENTS = [f"U{i}" for i in range(1, 10)]
+
+
+
+def planted_city(seed: int = 16) -> tuple[pd.DataFrame, pd.Series, dict[str, int]]:
+    """30 units of unequal size; five planted units whose figures are known by hand."""
+    rng = np.random.default_rng(seed)
+    blocks, names = [], []
+    # A: every answer 4 -> NRR 4 everywhere, converted 100 (band A).
+    blocks.append(np.full((12, 9), 4.0))
+    names += ["P-A"] * 12
+    # B: 5 respondents answer all 4, 5 answer all 3 -> NRR 3.5, converted 87.5 (band B).
+    blocks.append(np.vstack([np.full((5, 9), 4.0), np.full((5, 9), 3.0)]))
+    names += ["P-B"] * 10
+    # C: every answer 3 -> converted 75 (band C: 65.00 <= 75 < 76.61).
+    blocks.append(np.full((40, 9), 3.0))
+    names += ["P-C"] * 40
+    # D: every answer 2 -> converted 50 (band D).
+    blocks.append(np.full((25, 9), 2.0))
+    names += ["P-D"] * 25
+    # Weak U5: all 4 except U5 = 2 -> index (8*4 + 2)/9 = 34/9, converted 94.444 (A).
+    weak = np.full((7, 9), 4.0)
+    weak[:, 4] = 2.0
+    blocks.append(weak)
+    names += ["P-U5"] * 7
+    for unit in range(25):  # unequal sizes and levels
+        n = int(rng.integers(3, 160))
+        low = int(rng.integers(1, 4))
+        blocks.append(rng.integers(low, 5, size=(n, 9)).astype(float))
+        names += [f"R{unit:02d}"] * n
+    answers = pd.DataFrame(np.vstack(blocks), columns=ELEMENTS)
+    units = pd.Series(names, index=answers.index, name="unit")
+    populations = {name: 100 + 37 * i for i, name in enumerate(pd.unique(units))}
+    return answers, units, populations
+
+
+@pytest.fixture(scope="module")
+def city():
+    answers, units, populations = planted_city()
+    return answers, units, populations, ikm_units(answers, units, populations, min_n=10)
+
+
+def test_planted_units_by_hand(city):
+    *_, result = city
+    table = result.units
+    assert table.loc["P-A", "converted"] == pytest.approx(100.0)
+    assert table.loc["P-B", "converted"] == pytest.approx(87.5)
+    assert table.loc["P-C", "converted"] == pytest.approx(75.0)
+    assert table.loc["P-D", "converted"] == pytest.approx(50.0)
+    assert table.loc["P-U5", "converted"] == pytest.approx(34 / 9 * 25)
+    assert table.loc[["P-A", "P-B", "P-C", "P-D", "P-U5"], "band"].tolist() == list("ABCDA")
+    assert set(table["band"]) == set("ABCD")
+    assert result.nrr.loc["P-U5", "U5"] == 2.0
+    assert table.loc["P-U5", "lowest_elements"][0] == "U5"
+    # P-B: per-respondent converted is 100 or 75 (5 each); SE of the mean by hand:
+    # s = sqrt(10 * 12.5^2 / 9), SE = s / sqrt(10) = 12.5 / 3.
+    assert table.loc["P-B", "se"] == pytest.approx(12.5 / 3)
+    assert table.loc["P-B", "low"] == pytest.approx(87.5 - 1.959964 * 12.5 / 3, abs=1e-4)
+    # Krejcie & Morgan: P-A has population 100 -> needs 80, has 12.
+    assert table.loc["P-A", "sample_needed"] == 80 and not table.loc["P-A", "adequate"]
+
+
+def test_every_unit_equals_a_separate_run(city):
+    answers, units, populations, result = city
+    for name, row in result.units.iterrows():
+        rows = answers[units == name]
+        alone = ikm(rows)
+        assert row["converted"] == pytest.approx(alone.converted)
+        assert row["band"] == alone.band
+        assert row["n"] == len(rows)
+        pd.testing.assert_series_equal(result.nrr.loc[name], alone.elements["nrr"],
+                                       check_names=False)
+        if len(rows) > 1 and rows.nunique().max() > 1:
+            interval = ikm_ci(rows, method="analytic")
+            assert row["se"] == pytest.approx(interval.se)
+            assert row["p_in_band"] == pytest.approx(interval.p_in_band)
+
+
+def test_pooled_aggregate_by_hand(city):
+    answers, units, _, result = city
+    values = answers.to_numpy()
+    nrr = values.sum(axis=0) / values.shape[0]  # every answer present
+    assert result.aggregate["method"] == "pooled"
+    assert result.aggregate["converted"] == pytest.approx(25 * nrr.sum() / 9)
+    assert result.aggregate["n"] == len(answers)
+    # With complete answers, pooled = respondent-weighted mean of unit indices.
+    table = result.units
+    weighted = (table["n"] * table["converted"]).sum() / table["n"].sum()
+    assert result.aggregate["converted"] == pytest.approx(weighted)
+
+
+def test_rest_of_organisation_leaves_the_unit_out(city):
+    answers, units, _, result = city
+    others = answers[units != "P-D"].to_numpy()
+    rest = 25 * (others.sum(axis=0) / others.shape[0]).sum() / 9
+    row = result.units.loc["P-D"]
+    assert row["rest_converted"] == pytest.approx(rest)
+    assert row["diff"] == pytest.approx(50.0 - rest)
+    assert row["differs"] == "lower"
+    assert result.units.loc["P-A", "differs"] in {"higher", None}
+
+
+def test_other_aggregates_by_hand(city):
+    answers, units, populations, _ = city
+    mean = ikm_units(answers, units, aggregate="mean")
+    conv = mean.units["converted"]
+    assert mean.aggregate["converted"] == pytest.approx(conv.mean())
+    se = mean.units["se"]
+    assert mean.aggregate["se"] == pytest.approx(math.sqrt((se**2).sum()) / len(se))
+    # Leave-one-out: the rest of P-C is the mean of the other 29 indices.
+    assert mean.units.loc["P-C", "rest_converted"] == pytest.approx(
+        (conv.sum() - 75.0) / 29)
+    by_pop = ikm_units(answers, units, populations, aggregate="population")
+    pops = pd.Series(populations).loc[by_pop.units.index]
+    assert by_pop.aggregate["converted"] == pytest.approx(
+        (pops * by_pop.units["converted"]).sum() / pops.sum())
+
+
+def test_ranking_and_small_units_marked(city):
+    *_, result = city
+    table = result.units
+    assert table.index[0] == "P-A" and table.loc["P-A", "rank"] == 1
+    assert table["converted"].is_monotonic_decreasing
+    small = table[table["n"] < 10]
+    assert small["below_min_n"].all() and not table.loc[table["n"] >= 10, "below_min_n"].any()
+    assert len(table) == 30  # nothing hidden
+
+
+def test_unit_without_an_element_keeps_its_row():
+    answers = pd.DataFrame({"U1": [4, 3, 2, 3], "U2": [4, 3, None, None]})
+    units = pd.Series(["a", "a", "b", "b"])
+    result = ikm_units(answers, units)
+    assert np.isnan(result.units.loc["b", "converted"])
+    assert "no answers" in result.units.loc["b", "error"]
+    assert result.units.loc["a", "converted"] == pytest.approx(25 * (3.5 + 3.5) / 2)
+
+
+def test_bad_options():
+    answers = pd.DataFrame({"U1": [4, 3]})
+    with pytest.raises(InputError, match="aggregate"):
+        ikm_units(answers, pd.Series(["a", "b"]), aggregate="median")
+    with pytest.raises(InputError, match="population"):
+        ikm_units(answers, pd.Series(["a", "b"]), {"a": 10}, aggregate="population")
