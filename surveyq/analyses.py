@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from surveyq.clean import Responses
-from surveyq.errors import AnalysisError
+from surveyq.errors import AnalysisError, SurveyqError
 from surveyq.ikm import ikm as ikm_index
 from surveyq.ikm import ikm_by, ikm_trend, sample_adequate, sample_size
 from surveyq.moments import Moments
+from surveyq.project import UnitsSpec
 from surveyq.reliability import cronbach_alpha
 from surveyq.servqual import csi as csi_index
 from surveyq.servqual import ipa as ipa_quadrants
@@ -28,6 +29,7 @@ from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
+from surveyq.units import ikm_units
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -374,9 +376,11 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         }
         periods[run.period] = result
         trend = ikm_trend(periods)
+    units = _units(run, elements, standard, weight_mode)
     return {
         "summary": result.summary().iloc[0].to_dict(),
         "elements": result.elements.rename_axis("element"),
+        "units": units,
         "intervals": intervals,
         "interval_missing": interval_missing,
         "interval_rule": {"bootstrap_max_n": BOOTSTRAP_MAX_N, "n_boot": BOOTSTRAP_REPLICATES,
@@ -396,6 +400,43 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         + _interval_notes(run, intervals)
         + group_notes,
     }
+
+
+def _unit_field(run: SurveyRun) -> str | None:
+    """The respondent field naming each respondent's service unit, if the survey has one."""
+    spec = run.spec.units
+    if spec is not None and spec.field:
+        return spec.field
+    return next((f.id for f in run.responses.questionnaire.fields if f.kind == "unit"), None)
+
+
+def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
+           weight_mode: str | None) -> dict[str, Any] | None:
+    """Per-unit figures (:func:`surveyq.ikm_units`) when the survey has a unit field."""
+    field_id = _unit_field(run)
+    if field_id is None:
+        return None
+    if run.stream is not None:
+        return {"field": field_id, "error": "per-unit figures need the rows; this survey was "
+                "streamed (set `stream: false` to compute them)"}
+    values = run.responses.fields.get(field_id)
+    if values is None or not values.notna().any():
+        raise AnalysisError(f"units: field {field_id!r} is not in the questionnaire's fields or "
+                            "has no values; set `units: {field: ...}` to the unit field")
+    spec = run.spec.units or UnitsSpec()
+    labels = values.where(values.isna(), values.astype(str))
+    try:
+        result = ikm_units(elements, labels, spec.population or None, standard, weight_mode,
+                           aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
+    except SurveyqError as exc:  # a stated reason in the results, the pooled IKM still stands
+        return {"field": field_id, "error": str(exc)}
+    unknown = sorted(set(spec.population) - set(result.units.index))
+    notes = list(result.notes) + (
+        [f"units: population given for unit(s) with no respondents: {unknown}"]
+        if unknown else [])
+    return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
+            "min_n": result.min_n, "units": result.units, "nrr": result.nrr.rename_axis("unit"),
+            "notes": notes}
 
 
 def _ikm_notes(run: SurveyRun, notes: list[str]) -> list[str]:

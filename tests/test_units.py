@@ -156,3 +156,64 @@ def test_bad_options():
         ikm_units(answers, pd.Series(["a", "b"]), aggregate="median")
     with pytest.raises(InputError, match="population"):
         ikm_units(answers, pd.Series(["a", "b"]), {"a": 10}, aggregate="population")
+
+
+# --------------------------------------------------------------------------- project run
+
+
+def write_city_project(folder, lang: str = "en", aggregate: str = "pooled"):
+    """A project whose SKM questionnaire has a field of kind `unit`, and a `units:` table."""
+    import shutil
+
+    import yaml
+
+    from surveyq.questionnaire import resolve_questionnaire_path
+
+    answers, units, populations = planted_city()
+    shipped = yaml.safe_load(resolve_questionnaire_path("skm-permenpanrb-14-2017").read_text(
+        encoding="utf-8"))
+    shipped["id"] = "skm-city"
+    shipped["fields"].append({"id": "unit", "kind": "unit", "column": "Unit Layanan",
+                              "text": {"id": "Unit layanan", "en": "Service unit"}})
+    (folder / "skm-city.yaml").write_text(yaml.safe_dump(shipped, allow_unicode=True),
+                                          encoding="utf-8")
+    frame = answers.astype(int)
+    frame.insert(0, "Unit Layanan", units)
+    frame.to_csv(folder / "city.csv", index=False)
+    project = {
+        "organisation": {"id": "Pemerintah Kota Contoh", "en": "City of Contoh"},
+        "period": "2026", "language": lang,
+        "surveys": {"skm": {
+            "questionnaire": "skm-city.yaml", "responses": "city.csv",
+            "title": {"id": "SKM Kota Contoh", "en": "SKM City of Contoh"},
+            "analyses": ["ikm"],
+            "units": {"aggregate": aggregate, "min_n": 10, "population": populations}}},
+    }
+    (folder / "project.yaml").write_text(yaml.safe_dump(project, allow_unicode=True),
+                                         encoding="utf-8")
+    del shutil
+    return folder / "project.yaml", answers, units
+
+
+def test_project_run_holds_every_unit_figure(tmp_path):
+    import json
+
+    from surveyq.pipeline import run_project
+
+    path, answers, units = write_city_project(tmp_path)
+    run_project(path, tmp_path / "out")
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    block = results["surveys"]["skm"]["analyses"]["ikm"]["units"]
+    assert block["field"] == "unit" and block["aggregate"]["method"] == "pooled"
+    rows = {row["unit"]: row for row in block["units"]}
+    assert len(rows) == 30
+    assert rows["P-B"]["converted"] == pytest.approx(87.5)
+    assert rows["P-U5"]["lowest_elements"][0] == "U5"
+    assert rows["P-A"]["below_min_n"] is False and rows["P-U5"]["below_min_n"] is True
+    nrr = {row["unit"]: row for row in block["nrr"]}
+    assert nrr["P-U5"]["U5"] == 2.0
+    values = answers.to_numpy()
+    assert block["aggregate"]["converted"] == pytest.approx(
+        25 * (values.sum(axis=0) / len(values)).sum() / 9)
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "P-U5" in html and "heat-" in html
