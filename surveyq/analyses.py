@@ -436,6 +436,7 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
         if unknown else [])
     return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
             "min_n": result.min_n, "units": result.units, "nrr": result.nrr.rename_axis("unit"),
+            "nrr_band": result.nrr_band.rename_axis("unit"),
             "notes": notes}
 
 

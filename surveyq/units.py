@@ -20,7 +20,7 @@ from scipy import stats
 
 from surveyq.bands import band_table, classify
 from surveyq.errors import AnalysisError, InputError, SurveyqError
-from surveyq.ikm import CONVERSION, ikm, sample_size
+from surveyq.ikm import CONVERSION, IKM_STANDARDS, ikm, sample_size
 from surveyq.uncertainty import ikm_ci
 
 __all__ = ["AGGREGATE_METHODS", "IkmUnits", "ikm_units"]
@@ -44,6 +44,8 @@ class IkmUnits:
         ``lowest_elements`` (codes, weakest first) and ``error`` (why a unit has no index).
     nrr : DataFrame
         Units x elements: each unit's NRR per element.
+    nrr_band : DataFrame
+        Units x elements: the band of each NRR (graded on NRR x 25, as elements are).
     aggregate : dict
         The organisation's figure: ``method``, ``n``, ``units``, ``index``, ``converted``,
         ``band``, ``label``, ``label_en``, ``se``, ``low``, ``high``, ``p_in_band``.
@@ -58,6 +60,7 @@ class IkmUnits:
 
     units: pd.DataFrame
     nrr: pd.DataFrame
+    nrr_band: pd.DataFrame
     aggregate: dict[str, Any]
     standard: str
     weight_mode: str
@@ -212,7 +215,8 @@ def ikm_units(
     mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
     table = table.drop(columns=["_mode"])
     notes += overall.pop("notes")
-    return IkmUnits(units=table, nrr=nrr.loc[table.index], aggregate=overall,
+    nrr = nrr.loc[table.index]
+    return IkmUnits(units=table, nrr=nrr, nrr_band=_nrr_bands(nrr, standard), aggregate=overall,
                     standard=standard, weight_mode=mode or str(weight_mode), level=level,
                     min_n=min_n, notes=tuple(notes))
 
@@ -261,6 +265,13 @@ def _unit_row(rows: pd.DataFrame, population: int | None, kwargs: dict, level: f
     row.update(low=interval.low, high=interval.high, se=interval.se,
                p_in_band=interval.p_in_band)
     return row
+
+
+def _nrr_bands(nrr: pd.DataFrame, standard: str) -> pd.DataFrame:
+    bands = band_table(IKM_STANDARDS[standard].band_table)
+    return nrr.apply(lambda column: [None if np.isnan(value) else
+                                     classify(value * CONVERSION, bands).code
+                                     for value in column])
 
 
 def _combine(converted: pd.Series, se: pd.Series, weights: pd.Series) -> tuple[float, float]:
@@ -314,8 +325,6 @@ def _pooled(rows: pd.DataFrame, kwargs: dict) -> tuple[float, float, int]:
 
 def _graded(converted: float, se: float, level: float, standard: str) -> dict[str, Any]:
     """Band, interval and band probability of a converted value with a normal SE."""
-    from surveyq.ikm import IKM_STANDARDS
-
     bands = band_table(IKM_STANDARDS[standard].band_table)
     band = classify(converted, bands)
     z = stats.norm.ppf(0.5 + level / 2)

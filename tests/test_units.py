@@ -66,6 +66,8 @@ def test_planted_units_by_hand(city):
     assert table.loc[["P-A", "P-B", "P-C", "P-D", "P-U5"], "band"].tolist() == list("ABCDA")
     assert set(table["band"]) == set("ABCD")
     assert result.nrr.loc["P-U5", "U5"] == 2.0
+    assert result.nrr_band.loc["P-U5", "U5"] == "D"  # 2.0 x 25 = 50 < 65.00
+    assert result.nrr_band.loc["P-U5", "U1"] == "A"  # 4.0 x 25 = 100
     assert table.loc["P-U5", "lowest_elements"][0] == "U5"
     # P-B: per-respondent converted is 100 or 75 (5 each); SE of the mean by hand:
     # s = sqrt(10 * 12.5^2 / 9), SE = s / sqrt(10) = 12.5 / 3.
