@@ -219,3 +219,18 @@ def test_project_run_holds_every_unit_figure(tmp_path):
         25 * (values.sum(axis=0) / len(values)).sum() / 9)
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "P-U5" in html and "heat-" in html
+
+
+def test_appendix_tables_per_unit(tmp_path):
+    from openpyxl import load_workbook
+
+    from surveyq.pipeline import run_project
+
+    path, *_ = write_city_project(tmp_path, lang="id")
+    run_project(path, tmp_path / "out", lang="id")
+    book = load_workbook(tmp_path / "out" / "appendix.xlsx", read_only=True)
+    names = book.sheetnames
+    per_unit = next(name for name in names if name.endswith("IKM per Unit"))
+    assert any(name.endswith("IKM NRR per Unit") for name in names)
+    cells = [c for row in book[per_unit].iter_rows(values_only=True) for c in row]
+    assert "P-U5" in cells and "lebih rendah" in cells
