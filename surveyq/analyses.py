@@ -29,7 +29,7 @@ from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
-from surveyq.units import ikm_units
+from surveyq.units import ikm_units, units_change
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -430,14 +430,38 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
                            aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
     except SurveyqError as exc:  # a stated reason in the results, the pooled IKM still stands
         return {"field": field_id, "error": str(exc)}
+    changes, change_notes = _units_changes(run, field_id, result, spec, standard, weight_mode)
     unknown = sorted(set(spec.population) - set(result.units.index))
     notes = list(result.notes) + (
         [f"units: population given for unit(s) with no respondents: {unknown}"]
-        if unknown else [])
+        if unknown else []) + change_notes
     return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
-            "min_n": result.min_n, "units": result.units, "nrr": result.nrr.rename_axis("unit"),
+            "min_n": result.min_n, "units": result.units, "change": changes,
+            "nrr": result.nrr.rename_axis("unit"),
             "nrr_band": result.nrr_band.rename_axis("unit"),
             "notes": notes}
+
+
+def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
+                   standard: str, weight_mode: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Each unit against itself in every earlier period read in memory (period -> table)."""
+    changes, notes = {}, []
+    for period, data in run.previous.items():
+        values = data.fields.get(field_id) if isinstance(data, Responses) else None
+        if values is None:
+            notes.append(f"units: period {period} has no {field_id!r} column in memory (or "
+                         "was streamed), so no change per unit against it")
+            continue
+        try:
+            before = ikm_units(_elements_of(data), values.where(values.isna(), values.astype(str)),
+                               spec.population or None, standard, weight_mode,
+                               aggregate=spec.aggregate, min_n=spec.min_n)
+            table = units_change(current, before)
+        except SurveyqError as exc:
+            notes.append(f"units: no change against period {period}: {exc}")
+            continue
+        changes[str(period)] = table.rename_axis("unit")
+    return changes, notes
 
 
 def _ikm_notes(run: SurveyRun, notes: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from surveyq.errors import AnalysisError, InputError, SurveyqError
 from surveyq.ikm import CONVERSION, IKM_STANDARDS, ikm, sample_size
 from surveyq.uncertainty import ikm_ci
 
-__all__ = ["AGGREGATE_METHODS", "IkmUnits", "ikm_units"]
+__all__ = ["AGGREGATE_METHODS", "IkmUnits", "ikm_units", "units_change"]
 
 #: How the organisation's figure combines its units (see :func:`ikm_units`, Notes).
 AGGREGATE_METHODS = ("pooled", "mean", "respondents", "population")
@@ -377,3 +377,48 @@ def _rest_of(name: Hashable, table: pd.DataFrame, elements: pd.DataFrame, aligne
         return _combine(scored["converted"], scored["se"], _weights(scored, method, populations))
     except SurveyqError:
         return np.nan, np.nan
+
+
+def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
+    """Each unit's converted index against its own previous period, with an interval.
+
+    Parameters
+    ----------
+    current, previous : IkmUnits
+        :func:`ikm_units` of the two periods (same standard; units matched by name).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the current units: ``previous`` (converted), ``change``, ``change_low``,
+        ``change_high`` and ``changed`` (``"up"``, ``"down"``, ``"no"``; None when either
+        period has no SE, or the unit is new).
+
+    Notes
+    -----
+    The two periods' respondents are independent samples, so
+    :math:`SE(C_t - C_{t-1}) = \\sqrt{s_t^2 + s_{t-1}^2}` and the interval is
+    :math:`C_t - C_{t-1} \\pm z \\, SE` at the current result's level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> now = ikm_units(pd.DataFrame({"U1": [4, 3, 4, 4]}), pd.Series(["a", "a", "b", "b"]))
+    >>> before = ikm_units(pd.DataFrame({"U1": [3, 3, 4, 4]}), pd.Series(["a", "a", "b", "b"]))
+    >>> units_change(now, before)["change"].to_dict()
+    {'b': 0.0, 'a': 12.5}
+    """
+    if current.standard != previous.standard:
+        raise InputError(f"periods use different standards ({previous.standard} then "
+                         f"{current.standard}); their indices are not comparable")
+    z = stats.norm.ppf(0.5 + current.level / 2)
+    now = current.units
+    before = previous.units.reindex(now.index)
+    change = now["converted"] - before["converted"]
+    spread = np.sqrt(now["se"] ** 2 + before["se"] ** 2)
+    low, high = change - z * spread, change + z * spread
+    changed = [None if np.isnan(lo) or np.isnan(hi) else "up" if lo > 0 else
+               "down" if hi < 0 else "no" for lo, hi in zip(low, high, strict=True)]
+    return pd.DataFrame({"previous": before["converted"], "change": change,
+                         "change_low": low, "change_high": high, "changed": changed},
+                        index=now.index)

@@ -11,7 +11,7 @@ import pytest
 from surveyq import ikm
 from surveyq.errors import InputError
 from surveyq.uncertainty import ikm_ci
-from surveyq.units import ikm_units
+from surveyq.units import ikm_units, units_change
 
 ELEMENTS = [f"U{i}" for i in range(1, 10)]
 
@@ -163,10 +163,32 @@ def test_bad_options():
 # --------------------------------------------------------------------------- project run
 
 
-def write_city_project(folder, lang: str = "en", aggregate: str = "pooled"):
-    """A project whose SKM questionnaire has a field of kind `unit`, and a `units:` table."""
-    import shutil
+def previous_city() -> tuple[pd.DataFrame, pd.Series]:
+    """Last period: the same city, except every P-C answer was 2 (converted 50)."""
+    answers, units, _ = planted_city()
+    before = answers.copy()
+    before.loc[units == "P-C", :] = 2.0
+    return before, units
 
+
+def test_change_against_previous_period_by_hand(city):
+    answers, units, populations, result = city
+    before, before_units = previous_city()
+    change = units_change(result, ikm_units(before, before_units, populations, min_n=10))
+    # P-C: 75 now, 50 before, no spread in either period -> +25, interval [25, 25].
+    assert change.loc["P-C", "previous"] == pytest.approx(50.0)
+    assert change.loc["P-C", "change"] == pytest.approx(25.0)
+    assert change.loc["P-C", "changed"] == "up"
+    # P-B unchanged: 0, SE sqrt(2) x 12.5/3 (two independent samples), no clear change.
+    assert change.loc["P-B", "change"] == pytest.approx(0.0)
+    half = 1.959964 * math.sqrt(2) * 12.5 / 3
+    assert change.loc["P-B", "change_high"] == pytest.approx(half, abs=1e-4)
+    assert change.loc["P-B", "changed"] == "no"
+
+
+def write_city_project(folder, lang: str = "en", aggregate: str = "pooled",
+                       previous: bool = False):
+    """A project whose SKM questionnaire has a field of kind `unit`, and a `units:` table."""
     import yaml
 
     from surveyq.questionnaire import resolve_questionnaire_path
@@ -182,6 +204,11 @@ def write_city_project(folder, lang: str = "en", aggregate: str = "pooled"):
     frame = answers.astype(int)
     frame.insert(0, "Unit Layanan", units)
     frame.to_csv(folder / "city.csv", index=False)
+    if previous:
+        before, before_units = previous_city()
+        old = before.astype(int)
+        old.insert(0, "Unit Layanan", before_units)
+        old.to_csv(folder / "city-2025.csv", index=False)
     project = {
         "organisation": {"id": "Pemerintah Kota Contoh", "en": "City of Contoh"},
         "period": "2026", "language": lang,
@@ -189,11 +216,11 @@ def write_city_project(folder, lang: str = "en", aggregate: str = "pooled"):
             "questionnaire": "skm-city.yaml", "responses": "city.csv",
             "title": {"id": "SKM Kota Contoh", "en": "SKM City of Contoh"},
             "analyses": ["ikm"],
+            **({"previous": {"2025": "city-2025.csv"}} if previous else {}),
             "units": {"aggregate": aggregate, "min_n": 10, "population": populations}}},
     }
     (folder / "project.yaml").write_text(yaml.safe_dump(project, allow_unicode=True),
                                          encoding="utf-8")
-    del shutil
     return folder / "project.yaml", answers, units
 
 
@@ -202,7 +229,7 @@ def test_project_run_holds_every_unit_figure(tmp_path):
 
     from surveyq.pipeline import run_project
 
-    path, answers, units = write_city_project(tmp_path)
+    path, answers, units = write_city_project(tmp_path, previous=True)
     run_project(path, tmp_path / "out")
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     block = results["surveys"]["skm"]["analyses"]["ikm"]["units"]
@@ -217,8 +244,10 @@ def test_project_run_holds_every_unit_figure(tmp_path):
     values = answers.to_numpy()
     assert block["aggregate"]["converted"] == pytest.approx(
         25 * (values.sum(axis=0) / len(values)).sum() / 9)
+    change = {row["unit"]: row for row in block["change"]["2025"]}
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "P-U5" in html and "heat-" in html
+    assert "P-U5" in html and "heat-" in html and "2025" in html
 
 
 def test_appendix_tables_per_unit(tmp_path):

@@ -1123,6 +1123,8 @@ def _ikm_units(ctx: _Context, survey: dict[str, Any], block: dict[str, Any] | No
             + ([_note(t["min_n_note"].format(min_n=ctx.int(block["min_n"])))]
                if block.get("min_n") else [])
             + [_text(t["heat_note"].format(title=title)), _units_heat(ctx, survey, block)]
+            + [_units_change(ctx, survey, block, period, rows)
+               for period, rows in (block.get("change") or {}).items()]
             + [block_ for row in units for block_ in _unit_block(ctx, survey, row, block, bands)]
             + _notes(block.get("notes")))
 
@@ -1178,6 +1180,23 @@ def _units_heat(ctx: _Context, survey: dict[str, Any], block: dict[str, Any]) ->
     columns = [(t["unit"], "text")] + [(str(e), "num heat") for e in elements]
     caption = t["heat_caption"].format(survey=ctx.text(survey["title"]))
     return _table(ctx, caption, columns, rows)
+
+
+def _units_change(ctx: _Context, survey: dict[str, Any], block: dict[str, Any], period: str,
+                  rows: list[dict[str, Any]]) -> Block:
+    t, field = ctx.t["units"], block["field"]
+    current = {u["unit"]: u for u in block["units"]}
+    body = [[_unit_name(ctx, survey, field, r["unit"]), ctx.num(r["previous"], "converted"),
+             ctx.num(current.get(r["unit"], {}).get("converted"), "converted"),
+             _gap_cell(ctx, r["change"]),
+             _range(ctx, ctx.num(r["change_low"], "converted"),
+                    ctx.num(r["change_high"], "converted")),
+             t["changed"].get(str(r["changed"]), ctx.t["dash"])] for r in rows]
+    columns = [(t["unit"], "text"), (t["previous"].format(period=period), "num"),
+               (ctx.t["ikm"]["converted"], "num"), (ctx.t["ikm"]["change"], "num"),
+               (t["interval"], "num"), (t["verdict_change"], "")]
+    caption = t["change_caption"].format(period=period, survey=ctx.text(survey["title"]))
+    return _table(ctx, caption, columns, body)
 
 
 def _unit_block(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
