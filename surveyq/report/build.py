@@ -1120,6 +1120,7 @@ def _ikm_units(ctx: _Context, survey: dict[str, Any], block: dict[str, Any] | No
     units = block["units"]
     return ([_subheading(t["heading"]), _units_aggregate(ctx, block, bands),
              _units_ranking(ctx, survey, block, bands)]
+            + _units_chart(ctx, survey, block, bands)
             + ([_note(t["min_n_note"].format(min_n=ctx.int(block["min_n"])))]
                if block.get("min_n") else [])
             + [_text(t["heat_note"].format(title=title)), _units_heat(ctx, survey, block)]
@@ -1165,6 +1166,18 @@ def _units_ranking(ctx: _Context, survey: dict[str, Any], block: dict[str, Any],
                (t["diff"], "num"), (t["verdict"], "")]
     caption = t["ranking_caption"].format(survey=ctx.text(survey["title"]))
     return _table(ctx, caption, columns, rows)
+
+
+def _units_chart(ctx: _Context, survey: dict[str, Any], block: dict[str, Any],
+                 bands: dict[str, str]) -> list[Block]:
+    """The ranking as bars coloured by band (units without an index are in the table only)."""
+    ranked = [u for u in block["units"] if u["converted"] is not None]
+    bars = [{"element": f"{int(u['rank'])}.", "converted": u["converted"], "band": u["band"]}
+            for u in ranked]
+    names = {f"{int(u['rank'])}.": _unit_name(ctx, survey, block["field"], u["unit"])
+             + (" †" if u["below_min_n"] else "") for u in ranked}
+    title = ctx.t["units"]["chart"].format(survey=ctx.text(survey["title"]))
+    return _chart(ctx, title, charts.nrr_bars, bars, names, band_labels=bands, lang=ctx.lang)
 
 
 def _units_heat(ctx: _Context, survey: dict[str, Any], block: dict[str, Any]) -> Block:
