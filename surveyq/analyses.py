@@ -29,7 +29,7 @@ from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
-from surveyq.units import ikm_units, units_change
+from surveyq.units import ikm_units, units_change, units_pairs
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -437,6 +437,7 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
         if unknown else []) + change_notes
     return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
             "min_n": result.min_n, "units": result.units, "change": changes,
+            "pairs": units_pairs(result) if spec.pairs else None,
             "nrr": result.nrr.rename_axis("unit"),
             "nrr_band": result.nrr_band.rename_axis("unit"),
             "notes": notes}

@@ -103,7 +103,8 @@ class UnitsSpec(BaseModel):
     of kind ``unit``); ``population`` gives each unit's service users for Krejcie & Morgan
     adequacy and the ``population`` aggregate; ``aggregate`` is how the organisation's figure
     combines units (``pooled``, ``mean``, ``respondents``, ``population``); units with fewer
-    than ``min_n`` respondents are marked in every table (never hidden).
+    than ``min_n`` respondents are marked in every table (never hidden); ``pairs: true`` adds
+    every pair of units compared, Holm-corrected.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -112,6 +113,7 @@ class UnitsSpec(BaseModel):
     aggregate: Literal["pooled", "mean", "respondents", "population"] = "pooled"
     min_n: int | None = Field(default=None, gt=0)
     lowest: int = Field(default=3, gt=0)
+    pairs: bool = False  # every pair of units compared, Holm-corrected (only when asked)
 
 
 class SurveySpec(BaseModel):

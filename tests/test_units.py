@@ -217,7 +217,8 @@ def write_city_project(folder, lang: str = "en", aggregate: str = "pooled",
             "title": {"id": "SKM Kota Contoh", "en": "SKM City of Contoh"},
             "analyses": ["ikm"],
             **({"previous": {"2025": "city-2025.csv"}} if previous else {}),
-            "units": {"aggregate": aggregate, "min_n": 10, "population": populations}}},
+            "units": {"aggregate": aggregate, "min_n": 10, "population": populations,
+                      "pairs": previous}}},
     }
     (folder / "project.yaml").write_text(yaml.safe_dump(project, allow_unicode=True),
                                          encoding="utf-8")
@@ -248,6 +249,9 @@ def test_project_run_holds_every_unit_figure(tmp_path):
     assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "P-U5" in html and "heat-" in html and "2025" in html
+    pairs = block["pairs"]
+    assert len(pairs) <= 30 * 29 // 2 and all(0 <= p["p_adjusted"] <= 1 for p in pairs)
+    assert all(p["p_adjusted"] >= p["p"] for p in pairs)
 
 
 def test_appendix_tables_per_unit(tmp_path):
@@ -263,3 +267,22 @@ def test_appendix_tables_per_unit(tmp_path):
     assert any(name.endswith("IKM NRR per Unit") for name in names)
     cells = [c for row in book[per_unit].iter_rows(values_only=True) for c in row]
     assert "P-U5" in cells and "lebih rendah" in cells
+
+
+def test_pairs_with_holm_by_hand():
+    from surveyq.units import units_pairs
+
+    # a: 4,3,4,4 -> 93.75; b: 2,1,2,2 -> 43.75; c: 3,3,4,3 -> 81.25. Each unit's answers
+    # have SD 0.5, so the SE of its converted index is 25 x 0.5 / sqrt(4) = 6.25, and a
+    # pair's SE is 6.25 x sqrt(2) = 8.8388.
+    answers = pd.DataFrame({"U1": [4, 3, 4, 4, 2, 1, 2, 2, 3, 3, 4, 3]})
+    office = pd.Series(["a"] * 4 + ["b"] * 4 + ["c"] * 4)
+    pairs = units_pairs(ikm_units(answers, office)).set_index(["unit_a", "unit_b"])
+    assert pairs.loc[("a", "c"), "se"] == pytest.approx(6.25 * math.sqrt(2))
+    assert pairs.loc[("a", "c"), "z"] == pytest.approx(12.5 / (6.25 * math.sqrt(2)))
+    # z = sqrt(2) -> two-sided p = 0.157299 (normal table); the largest p, Holm factor 1.
+    assert pairs.loc[("a", "c"), "p"] == pytest.approx(0.157299, abs=1e-6)
+    assert pairs.loc[("a", "c"), "p_adjusted"] == pytest.approx(0.157299, abs=1e-6)
+    # c - b: z = 37.5 / 8.8388 = 4.2426, p = 2.2090e-5; second smallest, Holm factor 2.
+    assert pairs.loc[("c", "b"), "p_adjusted"] == pytest.approx(2 * 2.2090e-5, rel=1e-3)
+    assert pairs.loc[("c", "b"), "differs"] and not pairs.loc[("a", "c"), "differs"]

@@ -1126,6 +1126,7 @@ def _ikm_units(ctx: _Context, survey: dict[str, Any], block: dict[str, Any] | No
             + [_text(t["heat_note"].format(title=title)), _units_heat(ctx, survey, block)]
             + [_units_change(ctx, survey, block, period, rows)
                for period, rows in (block.get("change") or {}).items()]
+            + _units_pairs(ctx, survey, block)
             + [block_ for row in units for block_ in _unit_block(ctx, survey, row, block, bands)]
             + _notes(block.get("notes")))
 
@@ -1209,6 +1210,26 @@ def _units_change(ctx: _Context, survey: dict[str, Any], block: dict[str, Any], 
                (t["interval"], "num"), (t["verdict_change"], "")]
     caption = t["change_caption"].format(period=period, survey=ctx.text(survey["title"]))
     return _table(ctx, caption, columns, body)
+
+
+def _units_pairs(ctx: _Context, survey: dict[str, Any], block: dict[str, Any]) -> list[Block]:
+    """Pairs of units that differ after the Holm correction (all pairs are in results.json)."""
+    pairs = block.get("pairs")
+    if pairs is None:
+        return []
+    t, field = ctx.t["units"], block["field"]
+    differing = [p for p in pairs if p["differs"]]
+    intro = _text(t["pairs_note"].format(pairs=ctx.int(len(pairs)),
+                                         differing=ctx.int(len(differing))))
+    if not differing:
+        return [intro]
+    rows = [[_unit_name(ctx, survey, field, p["unit_a"]),
+             _unit_name(ctx, survey, field, p["unit_b"]), _gap_cell(ctx, p["diff"]),
+             ctx.p(p["p"]), ctx.p(p["p_adjusted"])] for p in differing]
+    columns = [(t["unit_a"], "text"), (t["unit_b"], "text"), (t["diff_pair"], "num"),
+               (t["p"], "num"), (t["p_holm"], "num")]
+    caption = t["pairs_caption"].format(survey=ctx.text(survey["title"]))
+    return [intro, _table(ctx, caption, columns, rows)]
 
 
 def _unit_block(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
