@@ -421,10 +421,11 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
                 "streamed (set `stream: false` to compute them)"}
     values = run.responses.fields.get(field_id)
     if values is None or not values.notna().any():
-        raise AnalysisError(f"units: field {field_id!r} is not in the questionnaire's fields or "
-                            "has no values; set `units: {field: ...}` to the unit field")
+        return {"field": field_id, "error": f"field {field_id!r} is not among the "
+                "questionnaire's fields or has no values; set `units: {field: ...}` to the "
+                "respondent field that names the unit"}
     spec = run.spec.units or UnitsSpec()
-    labels = values.where(values.isna(), values.astype(str))
+    labels = _unit_labels(values)
     try:
         result = ikm_units(elements, labels, spec.population or None, standard, weight_mode,
                            aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
@@ -443,6 +444,18 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
             "notes": notes}
 
 
+def _unit_labels(values: pd.Series) -> pd.Series:
+    """Unit names as text, so they match the `units.population` keys (7.0 reads as "7")."""
+    def label(value: Any) -> Any:
+        if pd.isna(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return values.map(label)
+
+
 def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
                    standard: str, weight_mode: str | None) -> tuple[dict[str, Any], list[str]]:
     """Each unit against itself in every earlier period read in memory (period -> table)."""
@@ -454,7 +467,7 @@ def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
                          "was streamed), so no change per unit against it")
             continue
         try:
-            before = ikm_units(_elements_of(data), values.where(values.isna(), values.astype(str)),
+            before = ikm_units(_elements_of(data), _unit_labels(values),
                                spec.population or None, standard, weight_mode,
                                aggregate=spec.aggregate, min_n=spec.min_n)
             table = units_change(current, before)

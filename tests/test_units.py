@@ -286,3 +286,31 @@ def test_pairs_with_holm_by_hand():
     # c - b: z = 37.5 / 8.8388 = 4.2426, p = 2.2090e-5; second smallest, Holm factor 2.
     assert pairs.loc[("c", "b"), "p_adjusted"] == pytest.approx(2 * 2.2090e-5, rel=1e-3)
     assert pairs.loc[("c", "b"), "differs"] and not pairs.loc[("a", "c"), "differs"]
+
+
+def test_project_with_a_missing_unit_field_keeps_the_pooled_index(tmp_path):
+    import json
+
+    import yaml
+
+    from surveyq.pipeline import run_project
+
+    path, answers, _ = write_city_project(tmp_path)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    project["surveys"]["skm"]["units"]["field"] = "kecamatan"  # not a questionnaire field
+    path.write_text(yaml.safe_dump(project), encoding="utf-8")
+    run_project(path, tmp_path / "out")
+    ikm_block = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                           )["surveys"]["skm"]["analyses"]["ikm"]
+    assert "kecamatan" in ikm_block["units"]["error"]
+    values = answers.to_numpy()
+    assert ikm_block["summary"]["converted"] == pytest.approx(
+        25 * (values.sum(axis=0) / len(values)).sum() / 9)
+
+
+def test_rows_without_a_unit_are_counted():
+    answers = pd.DataFrame({"U1": [4, 3, 2, 3], "U2": [4, 3, 2, 2]})
+    units = pd.Series(["a", "a", None, "b"])
+    result = ikm_units(answers, units)
+    assert "1 respondent(s) without a unit" in " ".join(result.notes)
+    assert result.aggregate["n"] == 3  # pooled over the rows that have a unit
