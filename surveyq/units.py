@@ -215,6 +215,10 @@ def ikm_units(
     mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
     table = table.drop(columns=["_mode"])
     notes += overall.pop("notes")
+    flat = [str(name) for name in table.index[(table["se"] == 0) & (table["n"] > 1)]]
+    if flat:  # the delta method sees no spread: a zero-width interval understates uncertainty
+        notes.append(f"unit(s) {flat} gave identical answers throughout: their interval has "
+                     "zero width and understates the uncertainty of a small sample")
     nrr = nrr.loc[table.index]
     return IkmUnits(units=table, nrr=nrr, nrr_band=_nrr_bands(nrr, standard), aggregate=overall,
                     standard=standard, weight_mode=mode or str(weight_mode), level=level,

@@ -75,6 +75,7 @@ def test_planted_units_by_hand(city):
     assert table.loc["P-B", "low"] == pytest.approx(87.5 - 1.959964 * 12.5 / 3, abs=1e-4)
     # Krejcie & Morgan: P-A has population 100 -> needs 80, has 12.
     assert table.loc["P-A", "sample_needed"] == 80 and not table.loc["P-A", "adequate"]
+    assert any("'P-A'" in note and "zero width" in note for note in result.notes)
 
 
 def test_every_unit_equals_a_separate_run(city):
