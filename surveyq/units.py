@@ -263,8 +263,11 @@ def _unit_row(rows: pd.DataFrame, population: int | None, kwargs: dict, level: f
                                   .index[:lowest])
     try:
         interval = ikm_ci(rows, method="analytic", level=level, **kwargs)
-    except AnalysisError as exc:
+    except AnalysisError as exc:  # older ikm_ci raised; it now returns a reason
         row["error"] = f"no interval: {exc}"
+        return row
+    if getattr(interval, "reason", None) or interval.se is None:
+        row["error"] = f"no interval: {getattr(interval, 'reason', '')}"
         return row
     row.update(low=interval.low, high=interval.high, se=interval.se,
                p_in_band=interval.p_in_band)
@@ -323,8 +326,8 @@ def _pooled(rows: pd.DataFrame, kwargs: dict) -> tuple[float, float, int]:
     try:
         se = ikm_ci(rows, method="analytic", **kwargs).se
     except AnalysisError:
-        se = np.nan
-    return point.converted, se, int(point.n)
+        se = None
+    return point.converted, np.nan if se is None else float(se), int(point.n)
 
 
 def _graded(converted: float, se: float, level: float, standard: str) -> dict[str, Any]:
