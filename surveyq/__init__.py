@@ -65,6 +65,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "strategy": ("ahp_weights", "group_ahp", "ie_matrix", "ife_efe", "qspm"),
     "uncertainty": ("IkmInterval", "ikm_ci"),
+    "units": ("IkmUnits", "ikm_units", "units_change"),
     "validity": ("item_validity", "r_table"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -125,6 +126,9 @@ __all__ = [
     "ikm_from_nrr",
     "ikm_trend",
     "IkmInterval",
+    "IkmUnits",
+    "ikm_units",
+    "units_change",
     "iku_index",
     "InputError",
     "ipa",

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from surveyq.clean import Responses
-from surveyq.errors import AnalysisError
+from surveyq.errors import AnalysisError, SurveyqError
 from surveyq.ikm import ikm as ikm_index
 from surveyq.ikm import ikm_by, ikm_trend, sample_adequate, sample_size
 from surveyq.moments import Moments
+from surveyq.project import UnitsSpec
 from surveyq.reliability import cronbach_alpha
 from surveyq.servqual import csi as csi_index
 from surveyq.servqual import ipa as ipa_quadrants
@@ -28,6 +29,7 @@ from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
+from surveyq.units import ikm_units, units_change, units_pairs
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -374,9 +376,11 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         }
         periods[run.period] = result
         trend = ikm_trend(periods)
+    units = _units(run, elements, standard, weight_mode)
     return {
         "summary": result.summary().iloc[0].to_dict(),
         "elements": result.elements.rename_axis("element"),
+        "units": units,
         "intervals": intervals,
         "interval_missing": interval_missing,
         "interval_rule": {"bootstrap_max_n": BOOTSTRAP_MAX_N, "n_boot": BOOTSTRAP_REPLICATES,
@@ -396,6 +400,82 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         + _interval_notes(run, intervals)
         + group_notes,
     }
+
+
+def _unit_field(run: SurveyRun) -> str | None:
+    """The respondent field naming each respondent's service unit, if the survey has one."""
+    spec = run.spec.units
+    if spec is not None and spec.field:
+        return spec.field
+    return next((f.id for f in run.responses.questionnaire.fields if f.kind == "unit"), None)
+
+
+def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
+           weight_mode: str | None) -> dict[str, Any] | None:
+    """Per-unit figures (:func:`surveyq.ikm_units`) when the survey has a unit field."""
+    field_id = _unit_field(run)
+    if field_id is None:
+        return None
+    if run.stream is not None:
+        return {"field": field_id, "error": "per-unit figures need the rows; this survey was "
+                "streamed (set `stream: false` to compute them)"}
+    values = run.responses.fields.get(field_id)
+    if values is None or not values.notna().any():
+        return {"field": field_id, "error": f"field {field_id!r} is not among the "
+                "questionnaire's fields or has no values; set `units: {field: ...}` to the "
+                "respondent field that names the unit"}
+    spec = run.spec.units or UnitsSpec()
+    labels = _unit_labels(values)
+    try:
+        result = ikm_units(elements, labels, spec.population or None, standard, weight_mode,
+                           aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
+    except SurveyqError as exc:  # a stated reason in the results, the pooled IKM still stands
+        return {"field": field_id, "error": str(exc)}
+    changes, change_notes = _units_changes(run, field_id, result, spec, standard, weight_mode)
+    unknown = sorted(set(spec.population) - set(result.units.index))
+    notes = list(result.notes) + (
+        [f"units: population given for unit(s) with no respondents: {unknown}"]
+        if unknown else []) + change_notes
+    return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
+            "min_n": result.min_n, "units": result.units, "change": changes,
+            "pairs": units_pairs(result) if spec.pairs else None,
+            "nrr": result.nrr.rename_axis("unit"),
+            "nrr_band": result.nrr_band.rename_axis("unit"),
+            "notes": notes}
+
+
+def _unit_labels(values: pd.Series) -> pd.Series:
+    """Unit names as text, so they match the `units.population` keys (7.0 reads as "7")."""
+    def label(value: Any) -> Any:
+        if pd.isna(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return values.map(label)
+
+
+def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
+                   standard: str, weight_mode: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Each unit against itself in every earlier period read in memory (period -> table)."""
+    changes, notes = {}, []
+    for period, data in run.previous.items():
+        values = data.fields.get(field_id) if isinstance(data, Responses) else None
+        if values is None:
+            notes.append(f"units: period {period} has no {field_id!r} column in memory (or "
+                         "was streamed), so no change per unit against it")
+            continue
+        try:
+            before = ikm_units(_elements_of(data), _unit_labels(values),
+                               spec.population or None, standard, weight_mode,
+                               aggregate=spec.aggregate, min_n=spec.min_n)
+            table = units_change(current, before)
+        except SurveyqError as exc:
+            notes.append(f"units: no change against period {period}: {exc}")
+            continue
+        changes[str(period)] = table.rename_axis("unit")
+    return changes, notes
 
 
 def _ikm_notes(run: SurveyRun, notes: list[str]) -> list[str]:

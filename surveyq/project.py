@@ -96,6 +96,26 @@ class FollowUpAction(BaseModel):
     who: Text | str | None = Field(default=None, description="who is responsible")
 
 
+class UnitsSpec(BaseModel):
+    """Service units of a city- or ministry-wide survey (issue 16; :func:`surveyq.ikm_units`).
+
+    ``field`` names the respondent field holding the unit (default: the questionnaire's field
+    of kind ``unit``); ``population`` gives each unit's service users for Krejcie & Morgan
+    adequacy and the ``population`` aggregate; ``aggregate`` is how the organisation's figure
+    combines units (``pooled``, ``mean``, ``respondents``, ``population``); units with fewer
+    than ``min_n`` respondents are marked in every table (never hidden); ``pairs: true`` adds
+    every pair of units compared, Holm-corrected.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    field: str | None = None
+    population: dict[str, int] = Field(default_factory=dict)
+    aggregate: Literal["pooled", "mean", "respondents", "population"] = "pooled"
+    min_n: int | None = Field(default=None, gt=0)
+    lowest: int = Field(default=3, gt=0)
+    pairs: bool = False  # every pair of units compared, Holm-corrected (only when asked)
+
+
 class SurveySpec(BaseModel):
     """One survey in a project."""
 
@@ -118,6 +138,7 @@ class SurveySpec(BaseModel):
         description="planned actions by element or attribute code (U1 ... U9); printed in the "
         "follow-up plan and the SKM publication sheet",
     )
+    units: UnitsSpec | None = None  # per-unit IKM; None: only if the questionnaire has a unit field
 
 
 #: Dask's local schedulers, named instead of an address.

@@ -493,6 +493,7 @@ def _ikm(s: _Survey) -> list[Table]:
         _ikm_elements(s, result.get("elements") or [], note),
         *_ikm_intervals(s, result.get("intervals") or []),
         *_ikm_by(s, result.get("by") or {}),
+        *_ikm_units(s, result.get("units") or {}),
         *_ikm_trend(s, result.get("trend") or {}),
     ]
 
@@ -549,6 +550,40 @@ def _ikm_by(s: _Survey, by: Mapping[str, Any]) -> list[Table]:
         (c["converted"], "summary.converted", D2), (c["band"], "summary.band", None),
         *[(c["nrr_element"].format(name=e), f"nrr.{e}", D2) for e in elements]]
     return [s.table("ikm_by", columns, rows, s.t["notes"]["ikm_by"], stub=2)]
+
+
+def _ikm_units(s: _Survey, block: Mapping[str, Any]) -> list[Table]:
+    """Per-unit figures and the unit x element NRR table (issue 16)."""
+    units = block.get("units") or []
+    if not units:
+        return []
+    c, a, field = s.cols, block["aggregate"], block["field"]
+    note = s.t["notes"]["ikm_units"].format(
+        method=_lookup(s.t["unit_aggregates"], a.get("method")),
+        converted=format_number(a.get("converted"), 2, s.lang), band=a.get("band"))
+    note = _join(note, *map(str, block.get("notes") or []))
+    name = lambda r: s.category(field, r.get("unit"))  # noqa: E731
+    columns: list[Column] = [
+        (c["rank"], "rank", INT), (c["service_unit"], name, None), (c["n"], "n", INT),
+        (c["population"], "population", INT), (c["sample_needed"], "sample_needed", INT),
+        (c["adequate"], lambda r: _yes_no(s.t, r.get("adequate")), None),
+        (c["below_min_n"], lambda r: _yes_no(s.t, r.get("below_min_n")), None),
+        (c["index"], "index", D3), (c["converted"], "converted", D2), (c["band"], "band", None),
+        (c["low"], "low", D2), (c["high"], "high", D2), (c["se"], "se", D3),
+        (c["p_in_band"], "p_in_band", D3), (c["rest_converted"], "rest_converted", D2),
+        (c["diff"], "diff", D2), (c["diff_low"], "diff_low", D2),
+        (c["diff_high"], "diff_high", D2),
+        (c["differs"], lambda r: _lookup(s.t["unit_differs"], r.get("differs")), None),
+        (c["lowest_elements"], lambda r: ", ".join(map(str, r.get("lowest_elements") or [])),
+         None)]
+    tables = [s.table("ikm_units", columns, units, note, stub=2)]
+    nrr = block.get("nrr") or []
+    elements = [k for k in (nrr[0] if nrr else {}) if k != "unit"]
+    columns = [(c["service_unit"], name, None),
+               *[(c["nrr_element"].format(name=e), e, D2) for e in elements]]
+    if nrr:
+        tables.append(s.table("ikm_units_nrr", columns, nrr, "", stub=1))
+    return tables
 
 
 def _ikm_trend(s: _Survey, trend: Mapping[str, Any]) -> list[Table]:

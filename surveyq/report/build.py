@@ -1018,7 +1018,8 @@ def _ikm(ctx: _Context, results: dict[str, Any]) -> list[Block]:
                        + _ikm_elements(ctx, survey, ikm, bands)
                        + [_ikm_intervals(ctx, survey, ikm["intervals"], bands)]
                        + _ikm_sample(ctx, survey, ikm.get("sample"))
-                       + _ikm_by(ctx, survey, ikm["by"], bands)
+                       + _ikm_by(ctx, survey, _without_unit_field(ikm), bands)
+                       + _ikm_units(ctx, survey, ikm.get("units"), bands)
                        + _ikm_trend(ctx, survey, ikm.get("trend"), bands)
                        + _notes(ikm.get("notes")))
     return blocks
@@ -1099,6 +1100,162 @@ def _ikm_by(ctx: _Context, survey: dict[str, Any], by: dict[str, Any], bands: di
                    (t["converted"], "num"), (t["band"], "")]
         blocks.append(_table(ctx, t["by_caption"].format(field=name, survey=title), columns, body))
     return blocks
+
+
+def _without_unit_field(ikm: dict[str, Any]) -> dict[str, Any]:
+    """The breakdowns, less the unit field when the service-units block reports it."""
+    units = ikm.get("units") or {}
+    skip = None if units.get("error") else units.get("field")
+    return {field: rows for field, rows in ikm["by"].items() if field != skip}
+
+
+def _ikm_units(ctx: _Context, survey: dict[str, Any], block: dict[str, Any] | None,
+               bands: dict[str, str]) -> list[Block]:
+    """Service units (issue 16): the organisation's figure, ranking, NRR heat map, per unit."""
+    if not block:
+        return []
+    t, title = ctx.t["units"], ctx.text(survey["title"])
+    if block.get("error"):
+        return [_subheading(t["heading"]), _note(t["error"].format(error=block["error"]))]
+    units = block["units"]
+    return ([_subheading(t["heading"]), _units_aggregate(ctx, block, bands),
+             _units_ranking(ctx, survey, block, bands)]
+            + _units_chart(ctx, survey, block, bands)
+            + ([_note(t["min_n_note"].format(min_n=ctx.int(block["min_n"])))]
+               if block.get("min_n") else [])
+            + [_text(t["heat_note"].format(title=title)), _units_heat(ctx, survey, block)]
+            + [_units_change(ctx, survey, block, period, rows)
+               for period, rows in (block.get("change") or {}).items()]
+            + _units_pairs(ctx, survey, block)
+            + [block_ for row in units for block_ in _unit_block(ctx, survey, row, block, bands)]
+            + _notes(block.get("notes")))
+
+
+def _unit_name(ctx: _Context, survey: dict[str, Any], field: str, value: Any) -> str:
+    return _category_names(ctx, survey).get((field, value), str(value))
+
+
+def _units_aggregate(ctx: _Context, block: dict[str, Any], bands: dict[str, str]) -> Block:
+    t, a = ctx.t["units"], block["aggregate"]
+    return _text(t["aggregate"].format(
+        method=t["methods"].get(a["method"], a["method"]), converted=ctx.num(a["converted"],
+                                                                              "converted"),
+        band=_band(ctx, a["band"], bands), low=ctx.num(a["low"], "converted"),
+        high=ctx.num(a["high"], "converted"), level=_level(ctx, block["level"]),
+        n=ctx.int(a["n"]), units=ctx.int(a["units"])))
+
+
+def _units_ranking(ctx: _Context, survey: dict[str, Any], block: dict[str, Any],
+                   bands: dict[str, str]) -> Block:
+    t, field = ctx.t["units"], block["field"]
+    rows = []
+    for u in block["units"]:
+        name = _unit_name(ctx, survey, field, u["unit"]) + (" †" if u["below_min_n"] else "")
+        adequate = "" if u["adequate"] is None else t["yes"] if u["adequate"] else t["no"]
+        rows.append(_row([
+            ctx.int(u["rank"]), name, ctx.int(u["n"]), ctx.int(u["sample_needed"]), adequate,
+            ctx.num(u["converted"], "converted"),
+            _ci(ctx, {"ci_low": u["low"], "ci_high": u["high"]}, "converted"),
+            _cell(_band(ctx, u["band"], bands), f"heat-{u['band']}" if u["band"] else ""),
+            ctx.pct(_as_percent(u["p_in_band"])), _gap_cell(ctx, u["diff"]),
+            t["differs"].get(str(u["differs"]), ctx.t["dash"])],
+            "small" if u["below_min_n"] else ""))
+    columns = [(t["rank"], "num"), (t["unit"], "text"), (ctx.t["ikm"]["n"], "num"),
+               (t["needed"], "num"), (ctx.t["ikm"]["adequate"], ""),
+               (ctx.t["ikm"]["converted"], "num"), (t["interval"], "num"),
+               (ctx.t["ikm"]["band"], ""), (ctx.t["ikm"]["p_in_band"], "num"),
+               (t["diff"], "num"), (t["verdict"], "")]
+    caption = t["ranking_caption"].format(survey=ctx.text(survey["title"]))
+    return _table(ctx, caption, columns, rows)
+
+
+def _units_chart(ctx: _Context, survey: dict[str, Any], block: dict[str, Any],
+                 bands: dict[str, str]) -> list[Block]:
+    """The ranking as bars coloured by band (units without an index are in the table only)."""
+    ranked = [u for u in block["units"] if u["converted"] is not None]
+    bars = [{"element": f"{int(u['rank'])}.", "converted": u["converted"], "band": u["band"]}
+            for u in ranked]
+    names = {f"{int(u['rank'])}.": _unit_name(ctx, survey, block["field"], u["unit"])
+             + (" †" if u["below_min_n"] else "") for u in ranked}
+    title = ctx.t["units"]["chart"].format(survey=ctx.text(survey["title"]))
+    return _chart(ctx, title, charts.nrr_bars, bars, names, band_labels=bands, lang=ctx.lang)
+
+
+def _units_heat(ctx: _Context, survey: dict[str, Any], block: dict[str, Any]) -> Block:
+    t, field = ctx.t["units"], block["field"]
+    bands = {row["unit"]: row for row in block["nrr_band"]}
+    elements = [key for key in block["nrr"][0] if key != "unit"] if block["nrr"] else []
+    rows = []
+    for row in block["nrr"]:
+        band_row = bands.get(row["unit"], {})
+        cells = [_cell(f"{ctx.num(row[e], 'nrr')} {band_row.get(e) or ''}".strip(),
+                       f"heat-{band_row[e]}" if band_row.get(e) else "") for e in elements]
+        rows.append([_unit_name(ctx, survey, field, row["unit"]), *cells])
+    columns = [(t["unit"], "text")] + [(str(e), "num heat") for e in elements]
+    caption = t["heat_caption"].format(survey=ctx.text(survey["title"]))
+    return _table(ctx, caption, columns, rows)
+
+
+def _units_change(ctx: _Context, survey: dict[str, Any], block: dict[str, Any], period: str,
+                  rows: list[dict[str, Any]]) -> Block:
+    t, field = ctx.t["units"], block["field"]
+    current = {u["unit"]: u for u in block["units"]}
+    body = [[_unit_name(ctx, survey, field, r["unit"]), ctx.num(r["previous"], "converted"),
+             ctx.num(current.get(r["unit"], {}).get("converted"), "converted"),
+             _gap_cell(ctx, r["change"]),
+             _ci(ctx, {"ci_low": r["change_low"], "ci_high": r["change_high"]}, "converted"),
+             t["changed"].get(str(r["changed"]), ctx.t["dash"])] for r in rows]
+    columns = [(t["unit"], "text"), (t["previous"].format(period=period), "num"),
+               (ctx.t["ikm"]["converted"], "num"), (ctx.t["ikm"]["change"], "num"),
+               (t["interval"], "num"), (t["verdict_change"], "")]
+    caption = t["change_caption"].format(period=period, survey=ctx.text(survey["title"]))
+    return _table(ctx, caption, columns, body)
+
+
+def _units_pairs(ctx: _Context, survey: dict[str, Any], block: dict[str, Any]) -> list[Block]:
+    """Pairs of units that differ after the Holm correction (all pairs are in results.json)."""
+    pairs = block.get("pairs")
+    if pairs is None:
+        return []
+    t, field = ctx.t["units"], block["field"]
+    differing = [p for p in pairs if p["differs"]]
+    intro = _text(t["pairs_note"].format(pairs=ctx.int(len(pairs)),
+                                         differing=ctx.int(len(differing))))
+    if not differing:
+        return [intro]
+    rows = [[_unit_name(ctx, survey, field, p["unit_a"]),
+             _unit_name(ctx, survey, field, p["unit_b"]), _gap_cell(ctx, p["diff"]),
+             ctx.p(p["p"]), ctx.p(p["p_adjusted"])] for p in differing]
+    columns = [(t["unit_a"], "text"), (t["unit_b"], "text"), (t["diff_pair"], "num"),
+               (t["p"], "num"), (t["p_holm"], "num")]
+    caption = t["pairs_caption"].format(survey=ctx.text(survey["title"]))
+    return [intro, _table(ctx, caption, columns, rows)]
+
+
+def _unit_block(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
+                block: dict[str, Any], bands: dict[str, str]) -> list[Block]:
+    t = ctx.t["units"]
+    name = _unit_name(ctx, survey, block["field"], u["unit"])
+    if u["converted"] is None:
+        return [_subheading(name), _note(t["no_index"].format(error=u.get("error") or ""))]
+    nrr = next((r for r in block["nrr"] if r["unit"] == u["unit"]), {})
+    lowest = ", ".join(f"{code} {_group(ctx, survey, code)} ({ctx.num(nrr.get(code), 'nrr')})"
+                       for code in u["lowest_elements"])
+    parts = [t["unit_line"].format(
+        converted=ctx.num(u["converted"], "converted"), band=_band(ctx, u["band"], bands),
+        n=ctx.int(u["n"]), rank=ctx.int(u["rank"]), of=ctx.int(len(block["units"])),
+        lowest=lowest)]
+    if u["differs"] in ("higher", "lower"):
+        parts.append(t["unit_" + u["differs"]].format(
+            diff=ctx.num(abs(u["diff"]), "converted"), low=ctx.num(u["diff_low"], "converted"),
+            high=ctx.num(u["diff_high"], "converted")))
+    elif u["differs"] == "no":
+        parts.append(t["unit_same"])
+    if u["below_min_n"]:
+        parts.append(t["unit_small"].format(min_n=ctx.int(block["min_n"])))
+    if u["adequate"] is False:
+        parts.append(t["unit_inadequate"].format(needed=ctx.int(u["sample_needed"])))
+    return [_subheading(name), _text(" ".join(parts))]
 
 
 def _thresholds(ctx: _Context, survey: dict[str, Any]) -> list[tuple[float, str]]:

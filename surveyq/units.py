@@ -1,0 +1,501 @@
+"""Many service units: per-unit IKM/SKM, a ranking and the organisation's aggregate.
+
+A regional government (Pemda) or a ministry runs the SKM in many service units (dinas,
+puskesmas, kecamatan, KPP...). :func:`ikm_units` gives every unit its index, band,
+interval, sample adequacy and weakest elements, ranks the units, combines them into one
+figure for the organisation by a stated method, and tells which units differ from the
+rest of the organisation beyond sampling error.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from surveyq.bands import band_table, classify
+from surveyq.errors import AnalysisError, InputError, SurveyqError
+from surveyq.ikm import CONVERSION, IKM_STANDARDS, ikm, sample_size
+from surveyq.uncertainty import ikm_ci
+
+__all__ = ["AGGREGATE_METHODS", "IkmUnits", "ikm_units", "units_change", "units_pairs"]
+
+#: How the organisation's figure combines its units (see :func:`ikm_units`, Notes).
+AGGREGATE_METHODS = ("pooled", "mean", "respondents", "population")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class IkmUnits:
+    """Result of :func:`ikm_units`.
+
+    Attributes
+    ----------
+    units : DataFrame
+        One row per unit (in ranking order, units without an index last): ``n``,
+        ``population``, ``sample_needed`` (Krejcie & Morgan), ``adequate``, ``below_min_n``,
+        ``index``, ``converted``, ``band``, ``label``, ``label_en``, ``low``, ``high``,
+        ``se``, ``p_in_band``, ``rank``, ``rest_converted``, ``diff``, ``diff_low``,
+        ``diff_high``, ``differs`` (``"higher"``, ``"lower"`` or ``"no"``),
+        ``lowest_elements`` (codes, weakest first) and ``error`` (why a unit has no index).
+    nrr : DataFrame
+        Units x elements: each unit's NRR per element.
+    nrr_band : DataFrame
+        Units x elements: the band of each NRR (graded on NRR x 25, as elements are).
+    aggregate : dict
+        The organisation's figure: ``method``, ``n``, ``units``, ``index``, ``converted``,
+        ``band``, ``label``, ``label_en``, ``se``, ``low``, ``high``, ``p_in_band``.
+    standard, weight_mode : str
+        As in :func:`surveyq.ikm`.
+    level : float
+        Confidence level of every interval.
+    min_n : int or None
+        Units with fewer respondents are marked ``below_min_n``.
+    notes : tuple of str
+    """
+
+    units: pd.DataFrame
+    nrr: pd.DataFrame
+    nrr_band: pd.DataFrame
+    aggregate: dict[str, Any]
+    standard: str
+    weight_mode: str
+    level: float
+    min_n: int | None
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-unit table (a copy of :attr:`units`)."""
+        return self.units.copy()
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
+        head = (f"<h4>IKM per unit; organisation ({html.escape(self.aggregate['method'])}): "
+                f"{self.aggregate['converted']:.2f} {html.escape(self.aggregate['band'])}</h4>")
+        return head + self.units.to_html() + (f"<ul>{notes}</ul>" if notes else "")
+
+
+def ikm_units(
+    elements: pd.DataFrame,
+    units: pd.Series,
+    population: Mapping[Hashable, int] | None = None,
+    standard: str = "permenpanrb-14-2017",
+    weight_mode: str | None = None,
+    force: bool = False,
+    *,
+    aggregate: str = "pooled",
+    min_n: int | None = None,
+    lowest: int = 3,
+    level: float = 0.95,
+) -> IkmUnits:
+    """IKM/SKM of every service unit, their ranking and the organisation's aggregate.
+
+    Parameters
+    ----------
+    elements : DataFrame
+        Respondents x elements, codes 1-4 (as :func:`surveyq.ikm` takes them).
+    units : Series
+        Each respondent's unit, aligned with ``elements`` by index. Rows without a unit
+        are left out and counted in the notes.
+    population : Mapping, optional
+        Unit -> service users in the period, for Krejcie & Morgan adequacy and the
+        ``"population"`` aggregate. Units missing from it get no adequacy verdict.
+    standard, weight_mode, force
+        As in :func:`surveyq.ikm`, the same for every unit.
+    aggregate : {"pooled", "mean", "respondents", "population"}
+        How the organisation's figure combines the units (Notes).
+    min_n : int, optional
+        Units with fewer respondents are marked ``below_min_n`` (still shown and ranked).
+    lowest : int, default 3
+        How many of each unit's lowest-NRR elements to list.
+    level : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    IkmUnits
+
+    Notes
+    -----
+    Each unit's index is :func:`surveyq.ikm` of its own rows, so it equals a separate run
+    on them. Its interval and ``p_in_band`` are :func:`surveyq.ikm_ci` with
+    ``method="analytic"`` (delta method; deterministic, so the table does not move between
+    runs). A unit whose rows cannot give an index (an element nobody in it answered) keeps
+    its row with the reason in ``error``; one with a single respondent has no interval.
+
+    The organisation's figure C (converted, 25-100) for units j with converted C_j,
+    standard error s_j and n_j respondents:
+
+    - ``pooled`` (default): the regulation's formula on every respondent of the
+      organisation together, :math:`C = 25 \\sum_u w \\, \\overline{x}_u` over all rows.
+      With every element answered this equals ``respondents``. SE: the delta method on
+      the pooled rows (treats them as one simple random sample).
+    - ``mean``: :math:`C = \\frac{1}{k} \\sum_j C_j`, SE :math:`\\sqrt{\\sum_j s_j^2} / k`.
+    - ``respondents``: :math:`C = \\sum_j n_j C_j / \\sum_j n_j`.
+    - ``population``: :math:`C = \\sum_j N_j C_j / \\sum_j N_j` with the units' populations,
+      the stratified estimate of the organisation's users.
+
+    For the weighted forms :math:`SE = \\sqrt{\\sum_j a_j^2 s_j^2} / \\sum_j a_j` (units are
+    independent samples). Only units with an index enter; units that have one but no SE
+    (one respondent) make the aggregate SE undefined for the non-pooled methods (noted).
+
+    Pooled is the default because PermenPAN-RB 14/2017 defines the index from the mean of
+    each element over all respondents of the surveyed provider, and city-wide reports
+    that publish one figure beside per-unit figures (e.g. BPS Kabupaten Bandung, *Indeks
+    Kepuasan Masyarakat Kabupaten Bandung* 2011 and 2013, chapter IV: the district index,
+    then the index per service unit) present the district figure as one survey of all
+    respondents. Offices that average their units' indices instead get ``"mean"``; where
+    units were sampled in very different proportions to their users, ``"population"`` is
+    the design-consistent figure.
+
+    Whether unit j differs from the rest of the organisation compares it with the
+    aggregate of the *other* units (same method, unit j left out), never with a figure
+    that contains it: :math:`D_j = C_j - C_{-j}`, SE :math:`\\sqrt{s_j^2 + s_{-j}^2}`
+    (independent respondents), interval :math:`D_j \\pm z \\, SE`. ``differs`` is
+    ``"higher"``/``"lower"`` when that interval excludes 0. With many units some will
+    differ by chance (about 5% at 95%): a screen, not a verdict.
+
+    References
+    ----------
+    .. [1] Peraturan MenPAN-RB No. 14 Tahun 2017, Pedoman Penyusunan Survei Kepuasan
+       Masyarakat Unit Penyelenggara Pelayanan Publik.
+    .. [2] Krejcie, R. V. & Morgan, D. W. (1970). Determining sample size for research
+       activities. Educational and Psychological Measurement, 30, 607-610.
+    .. [3] Cochran, W. G. (1977). Sampling Techniques, 3rd ed., ch. 5 (stratified means).
+    .. [4] BPS Kabupaten Bandung & Bappeda (2011, 2013). Indeks Kepuasan Masyarakat
+       Kabupaten Bandung.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"U1": [4, 4, 3, 3, 2, 2], "U2": [4, 3, 3, 3, 2, 1]})
+    >>> office = pd.Series(["north", "north", "mid", "mid", "south", "south"])
+    >>> result = ikm_units(answers, office)
+    >>> result.units["converted"].round(2).to_dict()
+    {'north': 93.75, 'mid': 75.0, 'south': 43.75}
+    >>> round(result.aggregate["converted"], 2), result.aggregate["method"]
+    (70.83, 'pooled')
+    """
+    if aggregate not in AGGREGATE_METHODS:
+        raise InputError(f"aggregate must be one of {list(AGGREGATE_METHODS)}, got {aggregate!r}")
+    if not 0 < level < 1:
+        raise InputError(f"level must lie strictly between 0 and 1, got {level!r}")
+    aligned = _aligned_units(elements, units)
+    populations = dict(population or {})
+    notes: list[str] = []
+    unassigned = int(aligned.isna().sum())
+    if unassigned:
+        notes.append(f"{unassigned} respondent(s) without a unit are left out of every unit")
+    names = list(pd.unique(aligned.dropna()))
+    if not names:
+        raise InputError("no respondent has a unit; check the unit column")
+    if aggregate == "population":
+        missing = [name for name in names if name not in populations]
+        if missing:
+            raise InputError(f"aggregate='population' needs a population for every unit; "
+                             f"missing for {missing[:5]}")
+    groups = {name: elements.loc[aligned == name] for name in names}
+    kwargs = {"standard": standard, "weight_mode": weight_mode, "force": force}
+    rows = {name: _unit_row(groups[name], populations.get(name), kwargs, level, lowest)
+            for name in names}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "unit"
+    table["below_min_n"] = (table["n"] < min_n) if min_n is not None else False
+    nrr = pd.DataFrame({name: row.pop("_nrr") for name, row in rows.items()}).T
+    table = table.drop(columns="_nrr")
+    inside = elements.loc[aligned.notna()]
+    overall = _aggregate(table, inside, aggregate, kwargs, level, populations)
+    _add_rest(table, elements, aligned, aggregate, kwargs, level, populations)
+    table["rank"] = table["converted"].rank(ascending=False, method="min")
+    table = table.sort_values(["converted"], ascending=False, na_position="last")
+    mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
+    table = table.drop(columns=["_mode"])
+    notes += overall.pop("notes")
+    flat = [str(name) for name in table.index[(table["se"] == 0) & (table["n"] > 1)]]
+    if flat:  # the delta method sees no spread: a zero-width interval understates uncertainty
+        notes.append(f"unit(s) {flat} gave identical answers throughout: their interval has "
+                     "zero width and understates the uncertainty of a small sample")
+    nrr = nrr.loc[table.index]
+    return IkmUnits(units=table, nrr=nrr, nrr_band=_nrr_bands(nrr, standard), aggregate=overall,
+                    standard=standard, weight_mode=mode or str(weight_mode), level=level,
+                    min_n=min_n, notes=tuple(notes))
+
+
+def _aligned_units(frame: pd.DataFrame, units: pd.Series) -> pd.Series:
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"elements must be a DataFrame, got {type(frame).__name__}")
+    if not isinstance(units, pd.Series):
+        raise InputError(f"units must be a Series aligned with the rows, got "
+                         f"{type(units).__name__}")
+    missing = frame.index.difference(units.index)
+    if len(missing) > 0:
+        raise InputError(f"units has no entry for {len(missing)} respondent(s) (e.g. index "
+                         f"{missing[0]!r}); give units the same index as the answers")
+    return units.reindex(frame.index)
+
+
+def _unit_row(rows: pd.DataFrame, population: int | None, kwargs: dict, level: float,
+              lowest: int) -> dict[str, Any]:
+    """Every figure of one unit; a unit whose rows give no index keeps its reason."""
+    n = int(rows.notna().any(axis=1).sum())
+    needed = sample_size(int(population)) if population else None
+    row: dict[str, Any] = {
+        "n": n, "population": population, "sample_needed": needed,
+        "adequate": (n >= needed) if needed is not None else None,
+        "index": np.nan, "converted": np.nan, "band": None, "label": None, "label_en": None,
+        "low": np.nan, "high": np.nan, "se": np.nan, "p_in_band": np.nan,
+        "lowest_elements": [], "error": None, "_nrr": pd.Series(dtype=float), "_mode": None,
+    }
+    try:
+        point = ikm(rows, **kwargs)
+    except SurveyqError as exc:
+        row["error"] = str(exc)
+        row["_nrr"] = rows.mean()
+        return row
+    row.update(index=point.index, converted=point.converted, band=point.band,
+               label=point.label, label_en=point.label_en, _mode=point.weight_mode)
+    row["_nrr"] = point.elements["nrr"]
+    row["lowest_elements"] = list(point.elements["nrr"].sort_values(kind="stable")
+                                  .index[:lowest])
+    try:
+        interval = ikm_ci(rows, method="analytic", level=level, **kwargs)
+    except AnalysisError as exc:  # older ikm_ci raised; it now returns a reason
+        row["error"] = f"no interval: {exc}"
+        return row
+    if getattr(interval, "reason", None) or interval.se is None:
+        row["error"] = f"no interval: {getattr(interval, 'reason', '')}"
+        return row
+    row.update(low=interval.low, high=interval.high, se=interval.se,
+               p_in_band=interval.p_in_band)
+    return row
+
+
+def _nrr_bands(nrr: pd.DataFrame, standard: str) -> pd.DataFrame:
+    bands = band_table(IKM_STANDARDS[standard].band_table)
+    return nrr.apply(lambda column: [None if np.isnan(value) else
+                                     classify(value * CONVERSION, bands).code
+                                     for value in column])
+
+
+def _combine(converted: pd.Series, se: pd.Series, weights: pd.Series) -> tuple[float, float]:
+    """Weighted mean of unit indices and its SE (independent units)."""
+    total = float(weights.sum())
+    value = float((weights * converted).sum() / total)
+    spread = float(np.sqrt((weights**2 * se**2).sum()) / total) if se.notna().all() else np.nan
+    return value, spread
+
+
+def _weights(table: pd.DataFrame, method: str, populations: Mapping) -> pd.Series:
+    if method == "mean":
+        return pd.Series(1.0, index=table.index)
+    if method == "respondents":
+        return table["n"].astype(float)
+    return pd.Series([float(populations[name]) for name in table.index], index=table.index)
+
+
+def _aggregate(table: pd.DataFrame, rows: pd.DataFrame, method: str, kwargs: dict,
+               level: float, populations: Mapping) -> dict[str, Any]:
+    """The organisation's figure by ``method`` (its interval from the same machinery)."""
+    scored = table[table["converted"].notna()]
+    notes: list[str] = []
+    if method == "pooled":
+        converted, se, n = _pooled(rows, kwargs)
+    else:
+        if scored.empty:
+            raise AnalysisError("no unit has an index, so there is no aggregate")
+        converted, se = _combine(scored["converted"], scored["se"],
+                                 _weights(scored, method, populations))
+        n = int(scored["n"].sum())
+        if np.isnan(se):
+            notes.append("a unit has an index but no standard error (one respondent), so the "
+                         "aggregate has no interval")
+    left_out = [str(name) for name in table.index[table["converted"].isna()]]
+    if left_out and method != "pooled":
+        notes.append(f"unit(s) without an index left out of the aggregate: {left_out}")
+    return {"method": method, "n": n, "units": int(len(scored)),
+            **_graded(converted, se, level, kwargs["standard"]), "notes": notes}
+
+
+def _pooled(rows: pd.DataFrame, kwargs: dict) -> tuple[float, float, int]:
+    """(converted, SE, n) of all rows taken together, by the regulation's formula."""
+    point = ikm(rows, **kwargs)
+    try:
+        se = ikm_ci(rows, method="analytic", **kwargs).se
+    except AnalysisError:
+        se = None
+    return point.converted, np.nan if se is None else float(se), int(point.n)
+
+
+def _graded(converted: float, se: float, level: float, standard: str) -> dict[str, Any]:
+    """Band, interval and band probability of a converted value with a normal SE."""
+    bands = band_table(IKM_STANDARDS[standard].band_table)
+    band = classify(converted, bands)
+    z = stats.norm.ppf(0.5 + level / 2)
+    lo_edge, hi_edge = bands.interval(band.code)
+    if se > 0:
+        p_band = float(stats.norm.cdf(hi_edge, converted, se)
+                       - stats.norm.cdf(lo_edge, converted, se))
+    else:  # as ikm_ci: no spread puts the whole chance in the printed band
+        p_band = np.nan if np.isnan(se) else 1.0
+    return {"index": converted / CONVERSION, "converted": converted, "band": band.code,
+            "label": band.label_id, "label_en": band.label_en, "se": se,
+            "low": converted - z * se, "high": converted + z * se, "p_in_band": p_band}
+
+
+def _add_rest(table: pd.DataFrame, elements: pd.DataFrame, aligned: pd.Series, method: str,
+              kwargs: dict, level: float, populations: Mapping) -> None:
+    """Each unit against the aggregate of the other units (leave-one-out)."""
+    z = stats.norm.ppf(0.5 + level / 2)
+    rest, diff, low, high, verdict = [], [], [], [], []
+    for name in table.index:
+        value, spread = _rest_of(name, table, elements, aligned, method, kwargs, populations)
+        d = table.at[name, "converted"] - value
+        d_se = float(np.hypot(table.at[name, "se"], spread))
+        rest.append(value)
+        diff.append(d)
+        low.append(d - z * d_se)
+        high.append(d + z * d_se)
+        verdict.append(None if np.isnan(d_se) else
+                       "higher" if d - z * d_se > 0 else "lower" if d + z * d_se < 0 else "no")
+    table["rest_converted"] = rest
+    table["diff"] = diff
+    table["diff_low"] = low
+    table["diff_high"] = high
+    table["differs"] = verdict
+
+
+def _rest_of(name: Hashable, table: pd.DataFrame, elements: pd.DataFrame, aligned: pd.Series,
+             method: str, kwargs: dict, populations: Mapping) -> tuple[float, float]:
+    others = table.drop(index=name)
+    if np.isnan(table.at[name, "converted"]):
+        return np.nan, np.nan
+    try:
+        if method == "pooled":
+            rows = elements.loc[aligned.notna() & (aligned != name)]
+            converted, se, _ = _pooled(rows, kwargs)
+            return converted, se
+        scored = others[others["converted"].notna()]
+        if scored.empty:
+            return np.nan, np.nan
+        return _combine(scored["converted"], scored["se"], _weights(scored, method, populations))
+    except SurveyqError:
+        return np.nan, np.nan
+
+
+def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
+    """Each unit's converted index against its own previous period, with an interval.
+
+    Parameters
+    ----------
+    current, previous : IkmUnits
+        :func:`ikm_units` of the two periods (same standard; units matched by name).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the current units: ``previous`` (converted), ``change``, ``change_low``,
+        ``change_high`` and ``changed`` (``"up"``, ``"down"``, ``"no"``; None when either
+        period has no SE, or the unit is new).
+
+    Notes
+    -----
+    The two periods' respondents are independent samples, so
+    :math:`SE(C_t - C_{t-1}) = \\sqrt{s_t^2 + s_{t-1}^2}` and the interval is
+    :math:`C_t - C_{t-1} \\pm z \\, SE` at the current result's level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> now = ikm_units(pd.DataFrame({"U1": [4, 3, 4, 4]}), pd.Series(["a", "a", "b", "b"]))
+    >>> before = ikm_units(pd.DataFrame({"U1": [3, 3, 4, 4]}), pd.Series(["a", "a", "b", "b"]))
+    >>> units_change(now, before)["change"].to_dict()
+    {'b': 0.0, 'a': 12.5}
+    """
+    if current.standard != previous.standard:
+        raise InputError(f"periods use different standards ({previous.standard} then "
+                         f"{current.standard}); their indices are not comparable")
+    z = stats.norm.ppf(0.5 + current.level / 2)
+    now = current.units
+    before = previous.units.reindex(now.index)
+    change = now["converted"] - before["converted"]
+    spread = np.sqrt(now["se"] ** 2 + before["se"] ** 2)
+    low, high = change - z * spread, change + z * spread
+    changed = [None if np.isnan(lo) or np.isnan(hi) else "up" if lo > 0 else
+               "down" if hi < 0 else "no" for lo, hi in zip(low, high, strict=True)]
+    return pd.DataFrame({"previous": before["converted"], "change": change,
+                         "change_low": low, "change_high": high, "changed": changed},
+                        index=now.index)
+
+
+def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
+    """Every pair of units compared, with a multiplicity correction (only when asked).
+
+    Parameters
+    ----------
+    result : IkmUnits
+        From :func:`ikm_units`.
+    adjust : {"holm", "bonf", "fdr_bh", "none"}, default "holm"
+        Correction of the p-values over all pairs (:func:`pingouin.multicomp`).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair of units with an SE: ``unit_a``, ``unit_b``, ``diff`` (converted a
+        minus b), ``se``, ``z``, ``p`` (two-sided, normal), ``p_adjusted``, ``differs``
+        (``p_adjusted`` below 1 - level).
+
+    Notes
+    -----
+    Units are independent samples: :math:`z = (C_a - C_b) / \\sqrt{s_a^2 + s_b^2}`. With k
+    units there are k(k - 1)/2 pairs (435 for 30 units), so uncorrected p-values would flag
+    about 22 pairs at 5% by chance alone; Holm (1979) controls the family-wise error and is
+    never less powerful than Bonferroni. Pairs where both SEs are 0 (identical answers)
+    have no test and are left out.
+
+    References
+    ----------
+    .. [1] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       Scandinavian Journal of Statistics, 6, 65-70.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"U1": [4, 3, 4, 4, 2, 1, 2, 2, 3, 3, 4, 3]})
+    >>> office = pd.Series(["a"] * 4 + ["b"] * 4 + ["c"] * 4)
+    >>> pairs = units_pairs(ikm_units(answers, office))
+    >>> pairs[["unit_a", "unit_b"]].values.tolist()
+    [['a', 'c'], ['a', 'b'], ['c', 'b']]
+    """
+    import pingouin
+
+    methods = ("holm", "bonf", "fdr_bh", "none")
+    if adjust not in methods:
+        raise InputError(f"adjust must be one of {list(methods)}, got {adjust!r}")
+    table = result.units[result.units["se"].notna()]
+    names = list(table.index)
+    rows = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            spread = float(np.hypot(table.at[a, "se"], table.at[b, "se"]))
+            if spread == 0:
+                continue
+            diff = float(table.at[a, "converted"] - table.at[b, "converted"])
+            z = diff / spread
+            rows.append({"unit_a": a, "unit_b": b, "diff": diff, "se": spread, "z": z,
+                         "p": float(2 * stats.norm.sf(abs(z)))})
+    frame = pd.DataFrame(rows, columns=["unit_a", "unit_b", "diff", "se", "z", "p"])
+    if frame.empty:
+        frame["p_adjusted"], frame["differs"] = [], []
+        return frame
+    alpha = 1 - result.level
+    if adjust == "none":
+        frame["p_adjusted"] = frame["p"]
+    else:
+        frame["p_adjusted"] = pingouin.multicomp(frame["p"].to_numpy(), alpha=alpha,
+                                                 method=adjust)[1]
+    frame["differs"] = frame["p_adjusted"] < alpha
+    return frame

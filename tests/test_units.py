@@ -1,0 +1,317 @@
+"""Per-unit IKM (issue 16): a generated 30-unit city with planted, hand-computed units."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from surveyq import ikm
+from surveyq.errors import InputError
+from surveyq.uncertainty import ikm_ci
+from surveyq.units import ikm_units, units_change
+
+ELEMENTS = [f"U{i}" for i in range(1, 10)]
+
+
+
+def planted_city(seed: int = 16) -> tuple[pd.DataFrame, pd.Series, dict[str, int]]:
+    """30 units of unequal size; five planted units whose figures are known by hand."""
+    rng = np.random.default_rng(seed)
+    blocks, names = [], []
+    # A: every answer 4 -> NRR 4 everywhere, converted 100 (band A).
+    blocks.append(np.full((12, 9), 4.0))
+    names += ["P-A"] * 12
+    # B: 5 respondents answer all 4, 5 answer all 3 -> NRR 3.5, converted 87.5 (band B).
+    blocks.append(np.vstack([np.full((5, 9), 4.0), np.full((5, 9), 3.0)]))
+    names += ["P-B"] * 10
+    # C: every answer 3 -> converted 75 (band C: 65.00 <= 75 < 76.61).
+    blocks.append(np.full((40, 9), 3.0))
+    names += ["P-C"] * 40
+    # D: every answer 2 -> converted 50 (band D).
+    blocks.append(np.full((25, 9), 2.0))
+    names += ["P-D"] * 25
+    # Weak U5: all 4 except U5 = 2 -> index (8*4 + 2)/9 = 34/9, converted 94.444 (A).
+    weak = np.full((7, 9), 4.0)
+    weak[:, 4] = 2.0
+    blocks.append(weak)
+    names += ["P-U5"] * 7
+    for unit in range(25):  # unequal sizes and levels
+        n = int(rng.integers(3, 160))
+        low = int(rng.integers(1, 4))
+        blocks.append(rng.integers(low, 5, size=(n, 9)).astype(float))
+        names += [f"R{unit:02d}"] * n
+    answers = pd.DataFrame(np.vstack(blocks), columns=ELEMENTS)
+    units = pd.Series(names, index=answers.index, name="unit")
+    populations = {name: 100 + 37 * i for i, name in enumerate(pd.unique(units))}
+    return answers, units, populations
+
+
+@pytest.fixture(scope="module")
+def city():
+    answers, units, populations = planted_city()
+    return answers, units, populations, ikm_units(answers, units, populations, min_n=10)
+
+
+def test_planted_units_by_hand(city):
+    *_, result = city
+    table = result.units
+    assert table.loc["P-A", "converted"] == pytest.approx(100.0)
+    assert table.loc["P-B", "converted"] == pytest.approx(87.5)
+    assert table.loc["P-C", "converted"] == pytest.approx(75.0)
+    assert table.loc["P-D", "converted"] == pytest.approx(50.0)
+    assert table.loc["P-U5", "converted"] == pytest.approx(34 / 9 * 25)
+    assert table.loc[["P-A", "P-B", "P-C", "P-D", "P-U5"], "band"].tolist() == list("ABCDA")
+    assert set(table["band"]) == set("ABCD")
+    assert result.nrr.loc["P-U5", "U5"] == 2.0
+    assert result.nrr_band.loc["P-U5", "U5"] == "D"  # 2.0 x 25 = 50 < 65.00
+    assert result.nrr_band.loc["P-U5", "U1"] == "A"  # 4.0 x 25 = 100
+    assert table.loc["P-U5", "lowest_elements"][0] == "U5"
+    # P-B: per-respondent converted is 100 or 75 (5 each); SE of the mean by hand:
+    # s = sqrt(10 * 12.5^2 / 9), SE = s / sqrt(10) = 12.5 / 3.
+    assert table.loc["P-B", "se"] == pytest.approx(12.5 / 3)
+    assert table.loc["P-B", "low"] == pytest.approx(87.5 - 1.959964 * 12.5 / 3, abs=1e-4)
+    # Krejcie & Morgan: P-A has population 100 -> needs 80, has 12.
+    assert table.loc["P-A", "sample_needed"] == 80 and not table.loc["P-A", "adequate"]
+    assert any("'P-A'" in note and "zero width" in note for note in result.notes)
+
+
+def test_every_unit_equals_a_separate_run(city):
+    answers, units, populations, result = city
+    for name, row in result.units.iterrows():
+        rows = answers[units == name]
+        alone = ikm(rows)
+        assert row["converted"] == pytest.approx(alone.converted)
+        assert row["band"] == alone.band
+        assert row["n"] == len(rows)
+        pd.testing.assert_series_equal(result.nrr.loc[name], alone.elements["nrr"],
+                                       check_names=False)
+        if len(rows) > 1 and rows.nunique().max() > 1:
+            interval = ikm_ci(rows, method="analytic")
+            assert row["se"] == pytest.approx(interval.se)
+            assert row["p_in_band"] == pytest.approx(interval.p_in_band)
+
+
+def test_pooled_aggregate_by_hand(city):
+    answers, units, _, result = city
+    values = answers.to_numpy()
+    nrr = values.sum(axis=0) / values.shape[0]  # every answer present
+    assert result.aggregate["method"] == "pooled"
+    assert result.aggregate["converted"] == pytest.approx(25 * nrr.sum() / 9)
+    assert result.aggregate["n"] == len(answers)
+    # With complete answers, pooled = respondent-weighted mean of unit indices.
+    table = result.units
+    weighted = (table["n"] * table["converted"]).sum() / table["n"].sum()
+    assert result.aggregate["converted"] == pytest.approx(weighted)
+
+
+def test_rest_of_organisation_leaves_the_unit_out(city):
+    answers, units, _, result = city
+    others = answers[units != "P-D"].to_numpy()
+    rest = 25 * (others.sum(axis=0) / others.shape[0]).sum() / 9
+    row = result.units.loc["P-D"]
+    assert row["rest_converted"] == pytest.approx(rest)
+    assert row["diff"] == pytest.approx(50.0 - rest)
+    assert row["differs"] == "lower"
+    assert result.units.loc["P-A", "differs"] in {"higher", None}
+
+
+def test_other_aggregates_by_hand(city):
+    answers, units, populations, _ = city
+    mean = ikm_units(answers, units, aggregate="mean")
+    conv = mean.units["converted"]
+    assert mean.aggregate["converted"] == pytest.approx(conv.mean())
+    se = mean.units["se"]
+    assert mean.aggregate["se"] == pytest.approx(math.sqrt((se**2).sum()) / len(se))
+    # Leave-one-out: the rest of P-C is the mean of the other 29 indices.
+    assert mean.units.loc["P-C", "rest_converted"] == pytest.approx(
+        (conv.sum() - 75.0) / 29)
+    by_pop = ikm_units(answers, units, populations, aggregate="population")
+    pops = pd.Series(populations).loc[by_pop.units.index]
+    assert by_pop.aggregate["converted"] == pytest.approx(
+        (pops * by_pop.units["converted"]).sum() / pops.sum())
+
+
+def test_ranking_and_small_units_marked(city):
+    *_, result = city
+    table = result.units
+    assert table.index[0] == "P-A" and table.loc["P-A", "rank"] == 1
+    assert table["converted"].is_monotonic_decreasing
+    small = table[table["n"] < 10]
+    assert small["below_min_n"].all() and not table.loc[table["n"] >= 10, "below_min_n"].any()
+    assert len(table) == 30  # nothing hidden
+
+
+def test_unit_without_an_element_keeps_its_row():
+    answers = pd.DataFrame({"U1": [4, 3, 2, 3], "U2": [4, 3, None, None]})
+    units = pd.Series(["a", "a", "b", "b"])
+    result = ikm_units(answers, units)
+    assert np.isnan(result.units.loc["b", "converted"])
+    assert "no answers" in result.units.loc["b", "error"]
+    assert result.units.loc["a", "converted"] == pytest.approx(25 * (3.5 + 3.5) / 2)
+
+
+def test_bad_options():
+    answers = pd.DataFrame({"U1": [4, 3]})
+    with pytest.raises(InputError, match="aggregate"):
+        ikm_units(answers, pd.Series(["a", "b"]), aggregate="median")
+    with pytest.raises(InputError, match="population"):
+        ikm_units(answers, pd.Series(["a", "b"]), {"a": 10}, aggregate="population")
+
+
+# --------------------------------------------------------------------------- project run
+
+
+def previous_city() -> tuple[pd.DataFrame, pd.Series]:
+    """Last period: the same city, except every P-C answer was 2 (converted 50)."""
+    answers, units, _ = planted_city()
+    before = answers.copy()
+    before.loc[units == "P-C", :] = 2.0
+    return before, units
+
+
+def test_change_against_previous_period_by_hand(city):
+    answers, units, populations, result = city
+    before, before_units = previous_city()
+    change = units_change(result, ikm_units(before, before_units, populations, min_n=10))
+    # P-C: 75 now, 50 before, no spread in either period -> +25, interval [25, 25].
+    assert change.loc["P-C", "previous"] == pytest.approx(50.0)
+    assert change.loc["P-C", "change"] == pytest.approx(25.0)
+    assert change.loc["P-C", "changed"] == "up"
+    # P-B unchanged: 0, SE sqrt(2) x 12.5/3 (two independent samples), no clear change.
+    assert change.loc["P-B", "change"] == pytest.approx(0.0)
+    half = 1.959964 * math.sqrt(2) * 12.5 / 3
+    assert change.loc["P-B", "change_high"] == pytest.approx(half, abs=1e-4)
+    assert change.loc["P-B", "changed"] == "no"
+
+
+def write_city_project(folder, lang: str = "en", aggregate: str = "pooled",
+                       previous: bool = False):
+    """A project whose SKM questionnaire has a field of kind `unit`, and a `units:` table."""
+    import yaml
+
+    from surveyq.questionnaire import resolve_questionnaire_path
+
+    answers, units, populations = planted_city()
+    shipped = yaml.safe_load(resolve_questionnaire_path("skm-permenpanrb-14-2017").read_text(
+        encoding="utf-8"))
+    shipped["id"] = "skm-city"
+    shipped["fields"].append({"id": "unit", "kind": "unit", "column": "Unit Layanan",
+                              "text": {"id": "Unit layanan", "en": "Service unit"}})
+    (folder / "skm-city.yaml").write_text(yaml.safe_dump(shipped, allow_unicode=True),
+                                          encoding="utf-8")
+    frame = answers.astype(int)
+    frame.insert(0, "Unit Layanan", units)
+    frame.to_csv(folder / "city.csv", index=False)
+    if previous:
+        before, before_units = previous_city()
+        old = before.astype(int)
+        old.insert(0, "Unit Layanan", before_units)
+        old.to_csv(folder / "city-2025.csv", index=False)
+    project = {
+        "organisation": {"id": "Pemerintah Kota Contoh", "en": "City of Contoh"},
+        "period": "2026", "language": lang,
+        "surveys": {"skm": {
+            "questionnaire": "skm-city.yaml", "responses": "city.csv",
+            "title": {"id": "SKM Kota Contoh", "en": "SKM City of Contoh"},
+            "analyses": ["ikm"],
+            **({"previous": {"2025": "city-2025.csv"}} if previous else {}),
+            "units": {"aggregate": aggregate, "min_n": 10, "population": populations,
+                      "pairs": previous}}},
+    }
+    (folder / "project.yaml").write_text(yaml.safe_dump(project, allow_unicode=True),
+                                         encoding="utf-8")
+    return folder / "project.yaml", answers, units
+
+
+def test_project_run_holds_every_unit_figure(tmp_path):
+    import json
+
+    from surveyq.pipeline import run_project
+
+    path, answers, units = write_city_project(tmp_path, previous=True)
+    run_project(path, tmp_path / "out")
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    block = results["surveys"]["skm"]["analyses"]["ikm"]["units"]
+    assert block["field"] == "unit" and block["aggregate"]["method"] == "pooled"
+    rows = {row["unit"]: row for row in block["units"]}
+    assert len(rows) == 30
+    assert rows["P-B"]["converted"] == pytest.approx(87.5)
+    assert rows["P-U5"]["lowest_elements"][0] == "U5"
+    assert rows["P-A"]["below_min_n"] is False and rows["P-U5"]["below_min_n"] is True
+    nrr = {row["unit"]: row for row in block["nrr"]}
+    assert nrr["P-U5"]["U5"] == 2.0
+    values = answers.to_numpy()
+    assert block["aggregate"]["converted"] == pytest.approx(
+        25 * (values.sum(axis=0) / len(values)).sum() / 9)
+    change = {row["unit"]: row for row in block["change"]["2025"]}
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "P-U5" in html and "heat-" in html and "2025" in html
+    pairs = block["pairs"]
+    assert len(pairs) <= 30 * 29 // 2 and all(0 <= p["p_adjusted"] <= 1 for p in pairs)
+    assert all(p["p_adjusted"] >= p["p"] for p in pairs)
+
+
+def test_appendix_tables_per_unit(tmp_path):
+    from openpyxl import load_workbook
+
+    from surveyq.pipeline import run_project
+
+    path, *_ = write_city_project(tmp_path, lang="id")
+    run_project(path, tmp_path / "out", lang="id")
+    book = load_workbook(tmp_path / "out" / "appendix.xlsx", read_only=True)
+    names = book.sheetnames
+    per_unit = next(name for name in names if name.endswith("IKM per Unit"))
+    assert any(name.endswith("IKM NRR per Unit") for name in names)
+    cells = [c for row in book[per_unit].iter_rows(values_only=True) for c in row]
+    assert "P-U5" in cells and "lebih rendah" in cells
+
+
+def test_pairs_with_holm_by_hand():
+    from surveyq.units import units_pairs
+
+    # a: 4,3,4,4 -> 93.75; b: 2,1,2,2 -> 43.75; c: 3,3,4,3 -> 81.25. Each unit's answers
+    # have SD 0.5, so the SE of its converted index is 25 x 0.5 / sqrt(4) = 6.25, and a
+    # pair's SE is 6.25 x sqrt(2) = 8.8388.
+    answers = pd.DataFrame({"U1": [4, 3, 4, 4, 2, 1, 2, 2, 3, 3, 4, 3]})
+    office = pd.Series(["a"] * 4 + ["b"] * 4 + ["c"] * 4)
+    pairs = units_pairs(ikm_units(answers, office)).set_index(["unit_a", "unit_b"])
+    assert pairs.loc[("a", "c"), "se"] == pytest.approx(6.25 * math.sqrt(2))
+    assert pairs.loc[("a", "c"), "z"] == pytest.approx(12.5 / (6.25 * math.sqrt(2)))
+    # z = sqrt(2) -> two-sided p = 0.157299 (normal table); the largest p, Holm factor 1.
+    assert pairs.loc[("a", "c"), "p"] == pytest.approx(0.157299, abs=1e-6)
+    assert pairs.loc[("a", "c"), "p_adjusted"] == pytest.approx(0.157299, abs=1e-6)
+    # c - b: z = 37.5 / 8.8388 = 4.2426, p = 2.2090e-5; second smallest, Holm factor 2.
+    assert pairs.loc[("c", "b"), "p_adjusted"] == pytest.approx(2 * 2.2090e-5, rel=1e-3)
+    assert pairs.loc[("c", "b"), "differs"] and not pairs.loc[("a", "c"), "differs"]
+
+
+def test_project_with_a_missing_unit_field_keeps_the_pooled_index(tmp_path):
+    import json
+
+    import yaml
+
+    from surveyq.pipeline import run_project
+
+    path, answers, _ = write_city_project(tmp_path)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    project["surveys"]["skm"]["units"]["field"] = "kecamatan"  # not a questionnaire field
+    path.write_text(yaml.safe_dump(project), encoding="utf-8")
+    run_project(path, tmp_path / "out")
+    ikm_block = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                           )["surveys"]["skm"]["analyses"]["ikm"]
+    assert "kecamatan" in ikm_block["units"]["error"]
+    values = answers.to_numpy()
+    assert ikm_block["summary"]["converted"] == pytest.approx(
+        25 * (values.sum(axis=0) / len(values)).sum() / 9)
+
+
+def test_rows_without_a_unit_are_counted():
+    answers = pd.DataFrame({"U1": [4, 3, 2, 3], "U2": [4, 3, 2, 2]})
+    units = pd.Series(["a", "a", None, "b"])
+    result = ikm_units(answers, units)
+    assert "1 respondent(s) without a unit" in " ".join(result.notes)
+    assert result.aggregate["n"] == 3  # pooled over the rows that have a unit
