@@ -147,6 +147,12 @@ def _assert_number(cell: Any, expected: float, fmt: str | None = None) -> None:
         assert cell.number_format == fmt
 
 
+def _sheet(workbook, prefix: str) -> str:
+    """The one sheet whose (truncated, 31-character) name starts with ``prefix``."""
+    (name,) = [n for n in workbook.sheetnames if n.startswith(prefix)]
+    return name
+
+
 def _survey(results: dict[str, Any], name: str) -> dict[str, Any]:
     return results["surveys"][name]
 
@@ -157,9 +163,11 @@ def _survey(results: dict[str, Any], name: str) -> dict[str, Any]:
 def test_sheet_names_are_translated_valid_and_unique(workbook, written):
     names = workbook.sheetnames
     assert names[0] == "Daftar Tabel"
+    # Tabulation sheets are named by the survey's title, not its key (issue 12: no internal ids).
     for expected in ("Validitas", "Reliabilitas", "Statistik Item-Total", "Frekuensi",
                      "Karakteristik Responden", "SERVQUAL Butir", "IPA", "CSI", "IKM Unsur",
-                     "Scorecard IKU", "Log Pembersihan", "Tabulasi customer", "Tabulasi skm"):
+                     "Scorecard IKU", "Log Pembersihan", "Tabulasi Survei Kualitas",
+                     "Tabulasi Survei Kepuasan"):
         assert _sheets(workbook, expected), expected
     assert names[1:] == [ws.title for ws in workbook.worksheets[1:]
                          if re.match(r"L\.\d+ ", ws.title)]
@@ -251,7 +259,7 @@ def test_scorecard_and_tabulation_cells(workbook, demo):
     assert indicators[0]["Sumber"].value == "survey: skm, value: ikm.converted"
     assert indicators[1]["Target"].value is None
     items = tabulation["skm"]
-    rows = _cells(workbook, "Tabulasi skm")
+    rows = _cells(workbook, _sheet(workbook, "Tabulasi Survei Kepuasan Masy"))
     assert len(rows) == len(items)
     for cells, (row, answers) in zip(rows, items.iterrows(), strict=True):
         assert cells["Baris"].value == row
@@ -268,7 +276,7 @@ def test_every_sheet_has_bold_filled_header_and_frozen_panes(workbook):
         assert all(cell.fill.fill_type == "solid" for cell in header), ws.title
         widths = [ws.column_dimensions[cell.column_letter].width for cell in header]
         assert all(6 <= width <= 62 for width in widths), ws.title
-    assert _sheets(workbook, "Tabulasi customer")[0].freeze_panes == "B3"
+    assert _sheets(workbook, "Tabulasi Survei Kualitas")[0].freeze_panes == "B3"
 
 
 def test_formula_text_is_inert_everywhere(workbook):
