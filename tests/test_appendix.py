@@ -147,12 +147,6 @@ def _assert_number(cell: Any, expected: float, fmt: str | None = None) -> None:
         assert cell.number_format == fmt
 
 
-def _sheet(workbook, prefix: str) -> str:
-    """The one sheet whose (truncated, 31-character) name starts with ``prefix``."""
-    (name,) = [n for n in workbook.sheetnames if n.startswith(prefix)]
-    return name
-
-
 def _survey(results: dict[str, Any], name: str) -> dict[str, Any]:
     return results["surveys"][name]
 
@@ -192,7 +186,7 @@ def test_each_table_sheet_is_titled_linked_and_set_to_print(workbook):
         assert ws.print_title_rows == "$1:$2" and ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
     orientation = {ws.title: ws.page_setup.orientation for ws in workbook.worksheets}
-    assert orientation[_sheets(workbook, "Tabulasi customer")[0].title] == "landscape"
+    assert orientation[_sheets(workbook, "Tabulasi Survei Kualitas")[0].title] == "landscape"
     assert orientation[_sheets(workbook, "Karakteristik Responden")[0].title] == "portrait"
 
 
@@ -259,7 +253,8 @@ def test_scorecard_and_tabulation_cells(workbook, demo):
     assert indicators[0]["Sumber"].value == "survey: skm, value: ikm.converted"
     assert indicators[1]["Target"].value is None
     items = tabulation["skm"]
-    rows = _cells(workbook, _sheet(workbook, "Tabulasi Survei Kepuasan Masy"))
+    # The tabulation sheets are named by the surveys' titles (skm's is the first "Kepuasan").
+    rows = _rows(_sheets(workbook, "Tabulasi Survei Kepuasan")[0])
     assert len(rows) == len(items)
     for cells, (row, answers) in zip(rows, items.iterrows(), strict=True):
         assert cells["Baris"].value == row
