@@ -431,9 +431,9 @@ def _sheet_text(ws: Any) -> str:
                     if isinstance(cell.value, str))
 
 
-@pytest.mark.parametrize(("lang", "sheet", "row"), [
-    ("id", "Tabulasi skm", "Baris"),
-    ("en", "Data skm", "Row"),
+@pytest.mark.parametrize(("lang", "sheet", "row"), [  # sheets named by the survey's title,
+    ("id", "Tabulasi Survei Kepuasan", "Baris"),       # cut to Excel's 31 characters
+    ("en", "Data Community", "Row"),
 ])
 def test_a_long_item_matrix_is_cut_and_written_whole_beside_the_appendix(
         run, tmp_path, lang, sheet, row):
@@ -449,9 +449,9 @@ def test_a_long_item_matrix_is_cut_and_written_whole_beside_the_appendix(
                                       check_dtype=False, check_names=False)
     book = openpyxl.load_workbook(write_xlsx(run.results, run.log, tmp_path / "appendix.xlsx",
                                              lang, {"skm": items}, limit))
-    shown = _cells(book, sheet)
+    (tabulation,) = [ws for ws in book.worksheets if re.match(rf"[LA]\.\d+ {sheet}", ws.title)]
+    shown = _rows(tabulation)
     assert [cells[row].value for cells in shown] == items.index[:limit].tolist()
-    (tabulation,) = _sheets(book, sheet)
     note = _sheet_text(tabulation)  # the table's note follows it on its sheet
     assert f" {limit} " in note and format_number(len(items), 0, lang) in note
     assert "data-matrix-skm.csv" in note and "data-matrix-skm.parquet" in note
