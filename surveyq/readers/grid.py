@@ -325,8 +325,8 @@ def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],
                        if not is_empty(value)]
             where = ", ".join(map(str, holding[:5])) + (", ..." if len(holding) > 5 else "")
             grid.log.add(grid.file, None, name, None, Action.NOTED, Reason.FORMAT,
-                         msg("log.unnamed_column_rows", column=repr(name), rows=where,
-                             count=len(holding)))
+                         msg("log.unnamed_column_rows" if len(holding) > 1 else
+                             "log.unnamed_column_row", column=repr(name), rows=where))
     return frame.drop(columns=empty)
 
 
