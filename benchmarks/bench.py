@@ -1,6 +1,6 @@
 """Time surveyq against the alternatives, side by side, in one run (not part of the tests).
 
-The job (performance-notes.md): Cronbach's alpha, standardised alpha, the Feldt interval,
+The job (methods.md "Computation"): Cronbach's alpha, standardised alpha, the Feldt interval,
 alpha if item deleted, corrected and uncorrected item-total r with p-values, and item
 means, under listwise deletion. Paths:
 

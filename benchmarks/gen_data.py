@@ -1,6 +1,6 @@
 """Latent-trait Likert data for the benchmarks (not part of the test run).
 
-performance-notes.md, "Method": a one-factor model with loadings U(.45, .80), each item cut
+methods.md "Computation", "Method": a one-factor model with loadings U(.45, .80), each item cut
 to 1..5 at satisfaction-survey thresholds (about 3/8/24/44/20 %), 2 % of cells missing
 completely at random (blank in CSV, null in Parquet). Written in slices of rows, so 5M x 44
 needs no more than a few hundred MiB. Seeded: the same (n, k) always gives the same file.
@@ -23,7 +23,7 @@ import pyarrow.csv as csv
 import pyarrow.parquet as pq
 from scipy import stats
 
-#: Share of answers 1..5 (performance-notes.md, Method).
+#: Share of answers 1..5 (methods.md "Computation", Method).
 CATEGORY_SHARES = (0.03, 0.08, 0.24, 0.44, 0.20)
 MISSING_SHARE = 0.02
 LOADINGS = (0.45, 0.80)

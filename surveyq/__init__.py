@@ -1,6 +1,6 @@
 """surveyq: Likert questionnaire data to validity, reliability, SERVQUAL, IKM/SKM and BSC results.
 
-The data flow one way (../shared/spec/design.md): raw export -> :func:`read_responses`
+The data flow one way (docs/methods.md): raw export -> :func:`read_responses`
 (item matrix plus cleaning log) -> statistics (validity, reliability, SERVQUAL, IKM, ...)
 -> perspective scores -> scorecard -> rendered documents.
 """

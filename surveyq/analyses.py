@@ -20,6 +20,7 @@ from surveyq.clean import Responses
 from surveyq.errors import AnalysisError, SurveyqError
 from surveyq.ikm import ikm as ikm_index
 from surveyq.ikm import ikm_by, ikm_trend, sample_adequate, sample_size
+from surveyq.messages import msg
 from surveyq.moments import Moments
 from surveyq.project import UnitsSpec
 from surveyq.reliability import cronbach_alpha
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from surveyq.pipeline import SurveyRun
     from surveyq.questionnaire import Questionnaire
 
-#: Conventions used unless a project's ``options`` say otherwise (formulas.md sections 2-3).
+#: Conventions used unless a project's ``options`` say otherwise (docs/methods.md sections 2-3).
 DEFAULTS = {
     "corrected": False,
     "missing": "listwise",
@@ -138,7 +139,7 @@ def reliability(run: SurveyRun) -> dict[str, Any]:
     return {"conventions": conventions, "scales": _per_scale(run, _reliability)}
 
 
-#: Respondent fields a breakdown is made for (formulas.md section 6; issue 4 item 4).
+#: Respondent fields a breakdown is made for (docs/methods.md section 6; issue 4 item 4).
 BREAKDOWN_KINDS = ("gender", "age_band", "education", "occupation", "service_type", "unit")
 #: The bootstrap seed, fixed so a report can be reproduced to the digit.
 BOOTSTRAP_SEED = 20170414
@@ -156,8 +157,8 @@ def paired_frames(run: SurveyRun, first: str, second: str) -> tuple[pd.DataFrame
     shared = [key for key in by_pair[first] if key in by_pair[second]]
     if not shared:
         raise AnalysisError(
-            f"questionnaire {q.id} has no attribute rated as both {first} and "
-            f"{second}: give the paired items the same `pair:` code"
+            msg("error.no_pairs", questionnaire=q.id, first=msg(f"error.role_{first}"),
+                second=msg(f"error.role_{second}"))
         )
     frames = [
         run.responses.items[[by_pair[role][key] for key in shared]].set_axis(shared, axis=1)
@@ -201,7 +202,7 @@ def _adequacy(run: SurveyRun) -> dict[str, Any]:
         "required": sample_size(population),
         "n": run.n,
         "adequate": sample_adequate(run.n, population),
-        "rule": "Krejcie & Morgan (1970), chi2 = 3.841, P = 0.5, d = 0.05",
+        "rule": msg("ikm.sample_rule", chi2=3.841, p=0.5, d=0.05),
     }
 
 
@@ -483,7 +484,7 @@ def _ikm_notes(run: SurveyRun, notes: list[str]) -> list[str]:
     so the Moments' n is exact and the note that it may count unanswered rows is dropped."""
     if run.stream is None:
         return list(notes)
-    return [note for note in notes if "Moments do not record rows" not in note]
+    return [note for note in notes if getattr(note, "code", None) != "ikm.moments_n_rows"]
 
 
 def _previous_elements(data: Any) -> pd.DataFrame | Moments:
@@ -497,7 +498,7 @@ def _rated_items(responses: Responses) -> list[Any]:
     q = responses.questionnaire
     rated = [item for item in q.items if item.element]
     if not rated:
-        raise AnalysisError(f"questionnaire {q.id} has no items with an `element:` code")
+        raise AnalysisError(msg("error.no_elements", questionnaire=q.id))
     return rated
 
 

@@ -3,7 +3,7 @@
 A band table turns a number (a converted IKM, a CSI, an NKO, a composite index...) into a
 band code and its Indonesian and English labels. Tables are data, not if-chains, so a new
 regulation is a new :class:`BandTable` registered in :data:`BANDS` (see
-../shared/spec/formulas.md, opening paragraph and sections 5-8).
+docs/methods.md, "Band tables").
 
 Rounding for bands
 ------------------
@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 
 __all__ = [
     "BANDS",
@@ -67,7 +68,7 @@ def round_half_up(value: float, decimals: int = 2) -> float:
 
     References
     ----------
-    .. [1] ../shared/spec/formulas.md, "Rounding for bands".
+    .. [1] docs/methods.md, "Rounding for bands".
 
     Examples
     --------
@@ -264,7 +265,7 @@ def classify(value: float, table: BandTable | str) -> Band:
 
     References
     ----------
-    .. [1] ../shared/spec/formulas.md, "Rounding for bands" and sections 5-8.
+    .. [1] docs/methods.md, "Rounding for bands" and "Band tables".
 
     Examples
     --------
@@ -322,31 +323,22 @@ def _ikm_bands(a: float, b: float, c: float) -> tuple[Band, ...]:
 IKM_2004 = BandTable(
     name="ikm-2004",
     title="IKM service quality (mutu pelayanan), converted index 25-100",
-    source=(
-        "Keputusan MenPAN KEP/25/M.PAN/2/2004, Pedoman Umum Penyusunan Indeks Kepuasan "
-        "Masyarakat: 25-43.75 D, 43.76-62.50 C, 62.51-81.25 B, 81.26-100 A "
-        "(as printed in seed 004, Nugrahini et al., Tabel 2)"
-    ),
+    source=msg("bands.source.ikm-2004"),
     bands=_ikm_bands(81.26, 62.51, 43.76),
 )
 
 SKM_2017 = BandTable(
     name="skm-2017",
     title="SKM service quality (mutu pelayanan), converted index 25-100",
-    source=(
-        "Peraturan MenPAN-RB No. 14 Tahun 2017, Pedoman Penyusunan Survei Kepuasan Masyarakat: "
-        "25.00-64.99 D, 65.00-76.60 C, 76.61-88.30 B, 88.31-100.00 A"
-    ),
+    source=msg("bands.source.skm-2017"),
     bands=_ikm_bands(88.31, 76.61, 65.00),
 )
 
 CSI = BandTable(
     name="csi",
     title="Customer Satisfaction Index (percent)",
-    source=(
-        "Common Indonesian CSI criteria (published as 81-100, 66-80.99, 51-65.99, 35-50.99, "
-        "0-34.99) in Indonesian satisfaction studies; not traced to a primary source"
-    ),
+    source=msg("bands.source.csi"),
+    note=msg("bands.note.csi"),
     bands=(
         Band(code="very_satisfied", lower=81, label_id="Sangat puas", label_en="Very satisfied"),
         Band(code="satisfied", lower=66, label_id="Puas", label_en="Satisfied"),
@@ -359,12 +351,8 @@ CSI = BandTable(
 NKO_KEMENKEU_LAKIN = BandTable(
     name="nko-kemenkeu-lakin",
     title="Predikat Nilai Kinerja Organisasi (NKO)",
-    source=(
-        "LAKIN KPPBC TMP Merak, as printed in seed 000 (Hartini & Habibi 2023, Tabel 6); "
-        "the printed ranges overlap at 90 and 70, resolved here as Baik 90-100, "
-        "Butuh Perbaikan 70 to below 90"
-    ),
-    note="Printed in the seed; not confirmed in a regulation we could read.",
+    source=msg("bands.source.nko-kemenkeu-lakin"),
+    note=msg("bands.note.nko-kemenkeu-lakin"),
     bands=(
         Band(
             code="istimewa", lower=100, inclusive=False, label_id="Istimewa", label_en="Outstanding"
@@ -384,8 +372,8 @@ NKO_KEMENKEU_LAKIN = BandTable(
 NKO_ALTERNATIVE = BandTable(
     name="nko-alternative",
     title="Predikat Nilai Kinerja Organisasi (NKO), circulating alternative",
-    source="A circulating alternative predicate table (surveyq formulas, section 7)",
-    note="Secondary source; not confirmed in a regulation.",
+    source=msg("bands.source.nko-alternative"),
+    note=msg("bands.note.nko-alternative"),
     bands=(
         Band(code="sangat_baik", lower=110, label_id="Sangat Baik", label_en="Very good"),
         Band(code="baik", lower=100, inclusive=False, label_id="Baik", label_en="Good"),
@@ -398,11 +386,8 @@ NKO_ALTERNATIVE = BandTable(
 LAN_1999 = BandTable(
     name="lan-1999",
     title="Composite index of government agency performance (kualifikasi)",
-    source=(
-        "LAN (1999), Skala dan Kualifikasi Pengukuran Kinerja Instansi Pemerintah, as printed "
-        "in seed 004 (Nugrahini et al., Tabel 3): 85-100, 70-<85, 55-<70, <55"
-    ),
-    note="Printed in the seed; not found in a primary source. Values above 100 are Sangat baik.",
+    source=msg("bands.source.lan-1999"),
+    note=msg("bands.note.lan-1999"),
     secondary_title="Tingkat keberhasilan / level of success",
     bands=(
         Band(
@@ -443,11 +428,8 @@ LAN_1999 = BandTable(
 COMPANY_SCORE_SEED003 = BandTable(
     name="company-score-seed003",
     title="Final company score (0-1)",
-    source=(
-        "Harumantaka et al., BUMD ABC Kota Bogor (seed 003), printed as 0.90-1.00 istimewa, "
-        "0.70-0.89 baik sekali, 0.59-0.69 baik, < 0.59 cukup"
-    ),
-    note="The seed's own design; not a regulation.",
+    source=msg("bands.source.company-score-seed003"),
+    note=msg("bands.note.company-score-seed003"),
     bands=(
         Band(code="istimewa", lower=0.90, label_id="Istimewa", label_en="Outstanding"),
         Band(code="baik_sekali", lower=0.70, label_id="Baik sekali", label_en="Very good"),
@@ -459,7 +441,7 @@ COMPANY_SCORE_SEED003 = BandTable(
 VFM_ECONOMY = BandTable(
     name="vfm-economy",
     title="Value for money: economy ratio (realised / budgeted spending, percent)",
-    source="Mardiasmo, Akuntansi Sektor Publik",
+    source=msg("bands.source.vfm-economy"),
     bands=(
         Band(
             code="not_economical", lower=100, label_id="Tidak ekonomis", label_en="Not economical"
@@ -471,7 +453,7 @@ VFM_ECONOMY = BandTable(
 VFM_EFFICIENCY = BandTable(
     name="vfm-efficiency",
     title="Value for money: efficiency ratio (cost of earning revenue / revenue, percent)",
-    source="Mardiasmo, Akuntansi Sektor Publik",
+    source=msg("bands.source.vfm-efficiency"),
     bands=(
         Band(code="not_efficient", lower=100, label_id="Tidak efisien", label_en="Not efficient"),
         Band(code="efficient", lower=None, label_id="Efisien", label_en="Efficient"),
@@ -481,7 +463,7 @@ VFM_EFFICIENCY = BandTable(
 VFM_EFFECTIVENESS = BandTable(
     name="vfm-effectiveness",
     title="Value for money: effectiveness ratio (realised / target revenue, percent)",
-    source="Mardiasmo, Akuntansi Sektor Publik",
+    source=msg("bands.source.vfm-effectiveness"),
     bands=(
         Band(code="effective", lower=100, label_id="Efektif", label_en="Effective"),
         Band(code="not_effective", lower=None, label_id="Tidak efektif", label_en="Not effective"),
@@ -491,8 +473,8 @@ VFM_EFFECTIVENESS = BandTable(
 VFM_EFFECTIVENESS_KEPMENDAGRI = BandTable(
     name="vfm-effectiveness-kepmendagri-1996",
     title="Value for money: effectiveness criteria (realised / target revenue, percent)",
-    source="Attributed to Kepmendagri No. 690.900.327/1996 (secondary sources)",
-    note="Secondary source; for the standard convention (realised / target).",
+    source=msg("bands.source.vfm-effectiveness-kepmendagri-1996"),
+    note=msg("bands.note.vfm-effectiveness-kepmendagri-1996"),
     bands=(
         Band(
             code="very_effective",
@@ -514,14 +496,8 @@ VFM_EFFECTIVENESS_RECIPROCAL = BandTable(
     name="vfm-effectiveness-reciprocal-seed004",
     title=("Value for money: effectiveness as Nugrahini et al. compute it "
            "(target / realised, percent)"),
-    source=(
-        "Nugrahini et al., BPMPD Tabanan, Tabel 6, which divides target by realised revenue "
-        "and reads values below 100% as effective"
-    ),
-    note=(
-        "The reciprocal of the standard ratio; exactly 100% (target met) counts as effective, "
-        "as it does under the standard convention."
-    ),
+    source=msg("bands.source.vfm-effectiveness-reciprocal-seed004"),
+    note=msg("bands.note.vfm-effectiveness-reciprocal-seed004"),
     bands=(
         Band(
             code="not_effective",
@@ -537,8 +513,8 @@ VFM_EFFECTIVENESS_RECIPROCAL = BandTable(
 ICI_COLOUR = BandTable(
     name="ici-colour",
     title="IKU status colour from the achievement index (ICI)",
-    source="Common Kemenkeu practice: green >= 100, yellow >= 80, red below",
-    note="Common practice; configurable.",
+    source=msg("bands.source.ici-colour"),
+    note=msg("bands.note.ici-colour"),
     bands=(
         Band(code="green", lower=100, label_id="Hijau", label_en="Green"),
         Band(code="yellow", lower=80, label_id="Kuning", label_en="Yellow"),

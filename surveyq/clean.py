@@ -1,7 +1,7 @@
 """Clean a raw export into a questionnaire-typed item matrix plus a cleaning log.
 
-Steps, each of which logs what it changes or excludes (../shared/spec/design.md, "Data flow";
-formulas.md section 1):
+Steps, each of which logs what it changes or excludes (docs/methods.md, "Data flow";
+docs/methods.md section 1):
 
 1. match the export's columns to the questionnaire's items and respondent fields;
 2. turn every item cell into its scale code (labels, aliases, "4 (Baik)", numbers), setting
@@ -27,6 +27,7 @@ import pandas as pd
 from surveyq.errors import InputError
 from surveyq.io import RawTable
 from surveyq.log import Action, CleaningLog, Reason
+from surveyq.messages import msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
 from surveyq.readers.table import UnsavedFormula
 
@@ -135,8 +136,7 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
     headers = [str(h) for h in raw.frame.columns]
     repeated = _repeated_headers(raw.file, log)
     # In a workbook the answers may be on another sheet than the one read.
-    sheet = (f" (sheet {raw.sheet!r}; `read: {{sheet: ...}}` in the project reads another)"
-             if raw.sheet is not None else "")
+    sheet = msg("log.sheet_hint", sheet=repr(raw.sheet)) if raw.sheet is not None else ""
     mapping: dict[str, str] = {}
     claimed: dict[str, str] = {}
     for target in [*q.items, *q.fields]:
@@ -157,8 +157,8 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
                 None,
                 Action.FATAL if fatal else Action.NOTED,
                 Reason.MISSING_COLUMN,
-                f"{kind} {target.id}: no column {wanted[0]!r} in the file{sheet}: "
-                f"fix `column:` of {kind} {target.id} in {q.path or q.id} or the export's header",
+                msg(f"log.no_column_{kind}", target=target.id, wanted=repr(wanted[0]),
+                    questionnaire=str(q.path or q.id), sheet=sheet),
             )
             continue
         if len(found) > 1:
@@ -169,8 +169,8 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
                 None,
                 Action.FATAL,
                 Reason.AMBIGUOUS_COLUMN,
-                f"{kind} {target.id} matches {len(found)} columns ({', '.join(map(repr, found))}): "
-                f"make its `column:` or `column_pattern:` match exactly one",
+                msg(f"log.ambiguous_{kind}", target=target.id, count=len(found),
+                    columns=[repr(column) for column in found]),
             )
             continue
         header = found[0]
@@ -182,8 +182,8 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
                 None,
                 Action.FATAL,
                 Reason.AMBIGUOUS_COLUMN,
-                f"column {header!r} is claimed by both {claimed[header]} and {target.id}: "
-                "give each its own column",
+                msg("log.column_claimed_twice", column=repr(header), first=claimed[header],
+                    second=target.id),
             )
             continue
         if header in repeated:
@@ -204,7 +204,8 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
                 None,
                 Action.COLUMN_IGNORED,
                 Reason.EXTRA_COLUMN,
-                f"column {header!r} is not in questionnaire {q.id}: ignored",
+                msg("log.extra_column", column=repr(header), questionnaire=q.title.en,
+                    questionnaire_id=q.title.id),
             )
     return mapping
 
@@ -255,11 +256,10 @@ def code_answer(
         return _Coded(
             math.nan,
             Reason.FORMULA_WITHOUT_VALUE,
-            f"the cell holds the formula {str(value)[:60]!r} without a saved value: open and "
-            "save the file in Excel (or LibreOffice) so its values are stored, then read it again",
+            msg("log.formula_without_value", formula=repr(str(value)[:60])),
         )
     if _is_blank(value):
-        return _Coded(math.nan, Reason.MISSING_ANSWER, "no answer")
+        return _Coded(math.nan, Reason.MISSING_ANSWER, msg("log.no_answer"))
     if isinstance(value, (bool, np.bool_)):
         return _boolean(value, scale_name)
     number = _as_number(value)
@@ -267,24 +267,27 @@ def code_answer(
         return _Coded(
             math.nan,
             Reason.DECLARED_MISSING,
-            f"{value!r} is declared missing in the file's metadata",
+            msg("log.declared_missing_metadata", value=repr(value)),
         )
     if number is not None:
         if not math.isfinite(number) or number != int(number):
             return _Coded(
                 math.nan,
                 Reason.NON_INTEGER,
-                f"{value!r} is not a whole code of scale {scale_name} ({scale.low}-{scale.high})",
+                msg("log.non_integer", value=repr(value), scale=scale_name, low=scale.low,
+                    high=scale.high),
             )
         if int(number) not in scale.points:
             return _Coded(
                 math.nan,
                 Reason.OUT_OF_RANGE,
-                f"{value!r} is outside scale {scale_name} ({scale.low}-{scale.high})",
+                msg("log.out_of_range", value=repr(value), scale=scale_name, low=scale.low,
+                    high=scale.high),
             )
         return _Coded(float(number))
     if scale.is_declared_missing(value):
-        return _Coded(math.nan, Reason.DECLARED_MISSING, f"{value!r} means no answer")
+        return _Coded(math.nan, Reason.DECLARED_MISSING,
+                      msg("log.declared_missing", value=repr(value)))
     point = scale.code_for(value)
     if point is None and normalise_label(value) in ("true", "false"):
         return _boolean(value, scale_name)
@@ -292,8 +295,7 @@ def code_answer(
         return _Coded(
             math.nan,
             Reason.UNKNOWN_LABEL,
-            f"{str(value)!r} is not a label of scale {scale_name}: fix the answer, "
-            f"or add it under scales.{scale_name}.aliases",
+            msg("log.unknown_label", value=repr(str(value)), scale=scale_name),
         )
     return _Coded(float(point))
 
@@ -303,8 +305,7 @@ def _boolean(value: Any, scale_name: str) -> _Coded:
     return _Coded(
         math.nan,
         Reason.BOOLEAN_CELL,
-        f"{str(value).upper()!r} is a TRUE/FALSE cell, not an answer of scale {scale_name}: "
-        "type the answer's code or label in the cell",
+        msg("log.boolean_cell", value=repr(str(value).upper()), scale=scale_name),
     )
 
 
@@ -331,7 +332,7 @@ def _code_column(
                 None,
                 Action.CELL_MISSING,
                 Reason.MISSING_ANSWER,
-                f"item {item.id}: no answer",
+                msg("log.item_no_answer", item=item.id),
             )
         elif coded.reason is not None:
             log.add(
@@ -341,7 +342,7 @@ def _code_column(
                 value,
                 Action.CELL_SET_MISSING,
                 coded.reason,
-                f"item {item.id}: {coded.detail}",
+                msg("log.item_cell", item=item.id, detail=coded.detail),
             )
     return codes
 
@@ -359,8 +360,7 @@ def _reverse(
         None,
         Action.RECODED,
         Reason.REVERSE_KEYED,
-        f"item {item.id} is reverse-worded: {answered} answers recoded as "
-        f"{scale.low + scale.high} - x",
+        msg("log.reverse_keyed", item=item.id, answered=answered, sum=scale.low + scale.high),
     )
     return (scale.low + scale.high) - codes
 
@@ -504,14 +504,14 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     id_columns = [mapping[f.id] for f in q.fields if f.kind == "id" and f.id in mapping]
     ids = None
     if id_columns:
-        evidence.append(f"respondent id ({', '.join(id_columns)})")
+        evidence.append(msg("log.evidence_id", columns=", ".join(id_columns)))
         id_text = raw.frame[id_columns].astype("string").fillna("").apply(
             lambda column: column.str.strip())
         ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
     stamp = raw.timestamp_column if raw.timestamp_column in raw.frame.columns else None
     pattern = seconds = None
     if stamp:
-        evidence.append(f"submission time ({stamp}) within {window:g} s")
+        evidence.append(msg("log.evidence_time", column=stamp, window=window))
         pattern = text_hashes(raw.frame.drop(columns=[stamp]))
         seconds = submission_seconds(raw.frame[stamp])
     whole = text_hashes(raw.frame)
@@ -529,16 +529,15 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
 def _duplicate_text(kind: int, first: int, frame: pd.DataFrame, id_columns: list[str],
                     position: int, apart: float, window: float) -> tuple[Reason, str]:
     if kind == 3:
-        return Reason.DUPLICATE_ROW, (f"same answers and fields as row {first}, submitted "
-                                      f"{apart:g} s apart (within {window:g} s): a duplicate "
-                                      "submission")
+        return Reason.DUPLICATE_ROW, msg("log.duplicate_timed", first=first, apart=float(apart),
+                                         window=window)
     value = " ".join(str(frame[c].iloc[position]).strip() for c in id_columns)
     column = ", ".join(id_columns)
     if kind == 1:
-        return Reason.DUPLICATE_ROW, (f"exact copy of row {first} (same respondent id "
-                                      f"{value!r} in column {column!r}): a duplicate submission")
-    return Reason.DUPLICATE_ID, (f"respondent id {value!r} in column {column!r} already on row "
-                                 f"{first}: a duplicate submission (the first is kept)")
+        return Reason.DUPLICATE_ROW, msg("log.duplicate_copy", first=first, value=repr(value),
+                                         column=repr(column))
+    return Reason.DUPLICATE_ID, msg("log.duplicate_id_kept_first", first=first, value=repr(value),
+                                    column=repr(column))
 
 
 def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
@@ -679,7 +678,7 @@ def _exclude_rows(
             raw,
             log,
             Reason.NO_ANSWERS,
-            ["no answer to any item: excluded"] * len(rows),
+            [msg("log.no_answers")] * len(rows),
         )
         keep &= ~empty
     found, evidence, unreadable = _found_duplicates(raw, q, mapping, keep, rows, window)
@@ -704,15 +703,14 @@ def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,
     if duplicates == "exclude":
         for dup in found:
             log.add(raw.file, rows[dup.row], None, None, Action.ROW_EXCLUDED, dup.reason,
-                    f"{dup.message}: excluded")
+                    msg("log.duplicate_excluded", message=dup.message))
     elif duplicates == "flag":
         for dup in found:
             log.add(raw.file, rows[dup.row], None, None, Action.NOTED, dup.reason,
-                    f"{dup.message}: flagged and kept (duplicates: flag)")
+                    msg("log.duplicate_flagged", message=dup.message))
     elif found:
         log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
-                f"{len(found)} row(s) look like duplicate submissions (first on row "
-                f"{rows[found[0].row]}): kept (duplicates: keep)")
+                msg("log.duplicates_kept", count=len(found), first=rows[found[0].row]))
 
 
 def note_identical(log: CleaningLog, file: str, summary: dict[str, Any]) -> None:
@@ -720,14 +718,10 @@ def note_identical(log: CleaningLog, file: str, summary: dict[str, Any]) -> None
     repeated = summary["identical_answer_rows"]
     if not repeated:
         return
-    why = "" if summary["evidence"] else (
-        "without a respondent id or a submission time, identical rows cannot be told from "
-        "double submissions, and ")
     log.add(file, None, None, None, Action.NOTED, Reason.IDENTICAL_ANSWERS,
-            f"{repeated} kept row(s) repeat the answers of an earlier row "
-            f"({summary['identical_answer_patterns']} answer pattern(s) given more than once, "
-            f"the commonest by {summary['largest_pattern']} rows); {why}identical answers "
-            "alone are different respondents: kept")
+            msg("log.identical_answers" if summary["evidence"] else "log.identical_no_evidence",
+                count=repeated, patterns=summary["identical_answer_patterns"],
+                largest=summary["largest_pattern"]))
 
 
 def read_responses(

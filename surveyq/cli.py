@@ -1,7 +1,7 @@
 """The ``surveyq`` command: a thin skin over the library (run, check, demo).
 
 Errors a user can cause print as one line, ``Error: ...``, with exit code 2 and no traceback
-unless ``--debug`` is given (sqlite-utils' habit, ../shared/spec/style-models.md section 4).
+unless ``--debug`` is given (sqlite-utils' habit).
 """
 
 from __future__ import annotations
@@ -132,21 +132,24 @@ def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False,
     with _RunProgress() as progress:
         result = run_project(project, out=out, lang=lang, progress=progress.message,
                              csv_tables=csv_tables, rows_progress=progress.rows, pdf=pdf)
-    surveys = result.results["surveys"]
+    surveys, language = result.results["surveys"], result.results["language"]
     for name, survey in surveys.items():
         if survey.get("streaming"):
-            rows = survey["streaming"]["rows_read"]
-            console.print(f"{name}: streamed {rows:,} rows; left out (need the rows): "
-                          f"{', '.join(survey['streaming']['omitted'])}", highlight=False)
+            console.print(_say(language, "cli.streamed", survey=name,
+                               rows=survey["streaming"]["rows_read"],
+                               omitted=survey["streaming"]["omitted"]), highlight=False)
     Console().print(_headline_table(result.results, out))
     for path in result.written:
-        Console().print(f"  wrote {path}", highlight=False, soft_wrap=True)
+        Console().print(_say(language, "cli.wrote", path=str(path)), highlight=False,
+                        soft_wrap=True)
     problems = [(name, problem) for name, survey in surveys.items()
                 for problem in survey["problems"]]
     if problems:
-        console.print(f"[bold yellow]Not computed[/] ({len(problems)}):", highlight=False)
+        console.print(f"[bold yellow]{_say(language, 'cli.not_computed')}[/] ({len(problems)}):",
+                      highlight=False)
         for name, problem in problems:
-            console.print(f"  {name}: {problem}", highlight=False, soft_wrap=True)
+            console.print(f"  {name}: {_in(language, problem)}", highlight=False,
+                          soft_wrap=True)
     bugs = [exc for run in result.surveys.values() for exc in run.internal_errors]
     if bugs and _state["debug"]:
         raise bugs[0]
@@ -157,37 +160,45 @@ def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False,
 
 def _headline_table(results: dict[str, Any], out: Path) -> Table:
     """Each survey's headline figures: n, rows excluded, IKM and band, alpha range; the NKO."""
+    lang = results["language"]
     table = Table(title=f"surveyq → {out}")
-    for column in ("survey", "n", "items", "excluded rows", "IKM (band)", "alpha",
-                   "not computed"):
-        table.add_column(column)
+    for column in ("survey", "n", "items", "excluded_rows", "ikm", "alpha", "not_computed"):
+        table.add_column(_say(lang, f"cli.column_{column}"))
     for name, survey in results["surveys"].items():
         excluded = sum(f["rows_in_file"] - f["rows_kept"] for f in survey["row_accounting"])
         table.add_row(name, str(survey["n"]), str(survey["k"]), str(excluded),
-                      _ikm_headline(survey), _alpha_range(survey),
+                      _ikm_headline(survey, lang), _alpha_range(survey, lang),
                       str(len(survey["problems"])) if survey["problems"] else "–")
     card = results.get("scorecard")
     if card and card.get("score") is not None:
         predicate = (card.get("predicate") or {}).get("code", "")
-        table.caption = f"NKO {card['score']:.2f}" + (f" ({predicate})" if predicate else "")
+        table.caption = f"NKO {_number(card['score'], 2, lang)}" + (
+            f" ({predicate})" if predicate else "")
     return table
 
 
-def _ikm_headline(survey: dict[str, Any]) -> str:
+def _number(value: float, decimals: int, lang: str) -> str:
+    from surveyq.messages import format_number
+
+    return format_number(value, decimals, lang)
+
+
+def _ikm_headline(survey: dict[str, Any], lang: str = "en") -> str:
     ikm = survey["analyses"].get("ikm")
     if not ikm:
         return "–"
     summary = ikm["summary"]
-    return f"{summary['converted']:.2f} ({summary['band']})"
+    return f"{_number(summary['converted'], 2, lang)} ({summary['band']})"
 
 
-def _alpha_range(survey: dict[str, Any]) -> str:
+def _alpha_range(survey: dict[str, Any], lang: str = "en") -> str:
     reliability = survey["analyses"].get("reliability") or {}
     alphas = [s["alpha"] for s in reliability.get("scales", []) if s.get("alpha") is not None]
     if not alphas:
         return "–"
     low, high = min(alphas), max(alphas)
-    return f"{low:.3f}" if low == high else f"{low:.3f}–{high:.3f}"
+    low_text, high_text = _number(low, 3, lang), _number(high, 3, lang)
+    return low_text if low == high else f"{low_text}–{high_text}"
 
 
 @app.command()
@@ -227,30 +238,45 @@ def demo(
     _guarded(lambda: _run(demo_project_path(), out, lang.value if lang else None, pdf=pdf))
 
 
+def _say(lang: str, code: str, **params: Any) -> str:
+    """The message ``code`` in the run's language (catalogue report/i18n/messages.*.yaml)."""
+    from surveyq.messages import Message, translate
+
+    return translate(Message(code, params), lang)
+
+
+def _in(lang: str, text: Any) -> str:
+    """A Message (a note, problem or log entry) in the run's language; other text as it is."""
+    from surveyq.messages import translate
+
+    return translate(text, lang)
+
+
 def _check(project: Path) -> int:
     from surveyq.pipeline import check_project
 
-    _, logs = check_project(project)
+    loaded, logs = check_project(project)
+    lang = loaded.spec.language
     fatal_total = 0
     for name, log in logs.items():
         problems = [e for e in log.entries if e.action.value != "cell_missing"]
         fatal = log.fatal
         fatal_total += len(fatal)
-        Console().print(
-            f"[bold]{name}[/]: {len(fatal)} fatal, {len(problems) - len(fatal)} other entries"
-        )
+        Console().print(f"[bold]{name}[/]: " + _say(lang, "cli.check_counts", fatal=len(fatal),
+                                                    other=len(problems) - len(fatal)))
         for entry in problems:
             where = ", ".join(
                 part
                 for part in (
-                    f"row {entry.row}" if entry.row is not None else None,
-                    f"column {entry.column!r}" if entry.column else None,
+                    _say(lang, "cli.row", row=entry.row) if entry.row is not None else None,
+                    _say(lang, "cli.column", column=repr(entry.column)) if entry.column else None,
                 )
                 if part
             )
             mark = "[red]FATAL[/] " if entry.fatal else ""
             Console().print(
-                f"  {mark}{entry.file}{' ' + where if where else ''}: {entry.message}",
+                f"  {mark}{entry.file}{' ' + where if where else ''}: "
+                f"{_in(lang, entry.message)}",
                 highlight=False,
                 soft_wrap=True,
             )

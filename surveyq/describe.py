@@ -2,7 +2,7 @@
 
 These are the counts a Laporan SKM and a thesis results chapter print before any index
 (frequency distribution per item, karakteristik responden). Means use every available answer
-per item (formulas.md section 1); every level of the scale is kept even when nobody chose it.
+per item (docs/methods.md section 1); every level of the scale is kept even when nobody chose it.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Financial-perspective measures: value for money, growth and employee productivity.
 
 Value for money (Mardiasmo) gives the economy, efficiency and effectiveness ratios of a
-public body's budget; seed 004 (Nugrahini et al., BPMPD Kabupaten Tabanan) averages them
+public body's budget; Nugrahini et al., BPMPD Kabupaten Tabanan averages them
 into a financial perspective score and computes effectiveness the other way round, which
 is offered as a named convention. Growth and productivity are the year-on-year measures
-seeds 002 and 004 use. Formulas and conventions: ../shared/spec/formulas.md section 8.
+Heitasari et al. and Nugrahini et al. use. Formulas and conventions: docs/methods.md section 8.
 Series are given per year: a DataFrame, Series, or a mapping keyed by year.
 """
 
@@ -19,6 +19,7 @@ import pandas as pd
 
 from surveyq.bands import Band, BandTable, band_table, classify
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.scorecard_math import _as_series
 
 __all__ = [
@@ -33,12 +34,11 @@ __all__ = [
 #: Effectiveness conventions -> (formula, default criteria table in surveyq.bands).
 EFFECTIVENESS_CONVENTIONS: dict[str, tuple[str, str]] = {
     "realised/target": (
-        "realised revenue / target revenue x 100 (Mardiasmo; >= 100 is effective)",
+        msg("finance.effectiveness_standard"),
         "vfm-effectiveness",
     ),
     "target/realised": (
-        "target revenue / realised revenue x 100 (Nugrahini et al.'s reciprocal; <= 100 is "
-        "effective)",
+        msg("finance.effectiveness_reciprocal"),
         "vfm-effectiveness-reciprocal-seed004",
     ),
 }
@@ -100,7 +100,7 @@ class ValueForMoney:
     mean_criteria : dict
         Ratio -> Band of its mean.
     score : float
-        Mean of the three means: seed 004's financial perspective score.
+        Mean of the three means: Nugrahini et al.'s financial perspective score.
     effectiveness_convention : str
         ``"realised/target"`` or ``"target/realised"``.
     criteria_tables : dict
@@ -124,9 +124,9 @@ class ValueForMoney:
     def notes(self) -> tuple[str, ...]:
         formula = EFFECTIVENESS_CONVENTIONS[self.effectiveness_convention][0]
         return (
-            f"Effectiveness convention {self.effectiveness_convention!r}: {formula}.",
-            "score = mean of the three mean ratios, as seed 004 computes its financial "
-            "perspective score (it mixes lower-is-better and higher-is-better ratios).",
+            msg("finance.convention", convention=repr(self.effectiveness_convention),
+                formula=formula),
+            msg("finance.score_mean"),
         )
 
     def summary(self) -> pd.DataFrame:
@@ -216,10 +216,10 @@ def value_for_money(
         Realisasi and anggaran (target) pendapatan per year.
     revenue_for_effectiveness : Series, mapping or list, optional
         The realised revenue to use for effectiveness when a source prints a different
-        figure there than for efficiency (seed 004 does, for 2010 and 2014); defaults to
+        figure there than for efficiency (Nugrahini et al. does, for 2010 and 2014); defaults to
         ``realised_revenue``.
     effectiveness : {"realised/target", "target/realised"}
-        The standard ratio (Mardiasmo, default) or seed 004's reciprocal.
+        The standard ratio (Mardiasmo, default) or Nugrahini et al.'s reciprocal.
     effectiveness_criteria : str or BandTable, optional
         Criteria table for effectiveness; the default follows the convention
         ("vfm-effectiveness" or "vfm-effectiveness-reciprocal-seed004").
@@ -245,20 +245,20 @@ def value_for_money(
     - economy = realised spending / budgeted spending x 100 (< 100 ekonomis);
     - efficiency = direct spending / realised revenue x 100 (< 100 efisien);
     - effectiveness = realised revenue / target revenue x 100 (>= 100 efektif), or, under
-      seed 004's convention, target revenue / realised revenue x 100 (<= 100 efektif).
+      Nugrahini et al.'s convention, target revenue / realised revenue x 100 (<= 100 efektif).
 
     Criteria follow the convention chosen, so a year gets the same verdict both ways.
-    Means are means of the yearly ratios; ``score`` is the mean of the three means (seed
-    004's financial perspective score, 75.16 there with its reciprocal effectiveness). The
-    five-level criteria attributed to Kepmendagri 690.900.327/1996 come from secondary
-    sources.
+    Means are means of the yearly ratios; ``score`` is the mean of the three means
+    (Nugrahini et al.'s financial perspective score, 75.16 there with its reciprocal
+    effectiveness). The five-level criteria attributed to Kepmendagri 690.900.327/1996 come
+    from secondary sources.
 
     References
     ----------
     .. [1] Mardiasmo, Akuntansi Sektor Publik (value for money: ekonomi, efisiensi,
        efektivitas).
-    .. [2] Nugrahini et al., BPMPD Kabupaten Tabanan (seed 004), Tabel 4-7.
-    .. [3] ../shared/spec/formulas.md section 8; seed-examples.md E5.
+    .. [2] Nugrahini et al., BPMPD Kabupaten Tabanan, Tabel 4-7.
+    .. [3] docs/methods.md section 8; docs/methods.md example E5.
 
     Examples
     --------
@@ -342,14 +342,14 @@ def growth(values: YearlyValues) -> pd.DataFrame:
 
     Notes
     -----
-    growth_t = (value_t - value_{t-1}) / value_{t-1} x 100 (formulas.md section 8). The
+    growth_t = (value_t - value_{t-1}) / value_{t-1} x 100 (docs/methods.md section 8). The
     values should be positive quantities (revenue, assets, permits); growth from a
     negative base has no clear meaning.
 
     References
     ----------
-    .. [1] Nugrahini et al. (seed 004), Tabel 12; Heitasari et al. (seed 002), revenue
-       growth; seed-examples.md E6.
+    .. [1] Nugrahini et al., Tabel 12; Heitasari et al., revenue
+       growth; docs/methods.md example E6.
 
     Examples
     --------
@@ -379,7 +379,7 @@ class Productivity:
         Indexed by period: ``output``, ``employees``, ``productivity`` (output per
         employee) and ``growth_pct`` of productivity (NaN for the first period).
     mean : float
-        Mean of the yearly productivities (what seed 004 averages).
+        Mean of the yearly productivities (what Nugrahini et al. averages).
     pooled : float
         Total output / total employee-years: a different measure, given for comparison.
     """
@@ -424,8 +424,8 @@ def productivity(output: YearlyValues, employees: YearlyValues) -> Productivity:
 
     References
     ----------
-    .. [1] Nugrahini et al., BPMPD Kabupaten Tabanan (seed 004), Tabel 11-12;
-       seed-examples.md E6.
+    .. [1] Nugrahini et al., BPMPD Kabupaten Tabanan, Tabel 11-12;
+       docs/methods.md example E6.
 
     Examples
     --------

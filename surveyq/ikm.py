@@ -4,7 +4,7 @@
 (NRR), the weighted index, the converted 25-100 value and its band; ``ikm_from_nrr`` does
 the same from per-element NRRs; ``ikm_by`` and ``ikm_trend`` break results down by group
 and period; ``sample_size`` gives the Krejcie & Morgan sample size. The formulas and their
-conventions are in ../shared/spec/formulas.md section 6.
+conventions are in docs/methods.md section 6.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 
 from surveyq.bands import BandTable, band_table, classify
 from surveyq.errors import InputError, NoDataError
+from surveyq.messages import msg
 from surveyq.moments import Moments
 
 __all__ = [
@@ -276,7 +277,8 @@ def _resolve_weight(
             f"{message}; use weight_mode='exact' (1/{n_elements}) or pass force=True to "
             "multiply by it anyway"
         )
-    return mode, weight, True, [f"{message}; used anyway because force=True"]
+    return mode, weight, True, [msg("ikm.weight_forced", mode=repr(mode), fits=fits,
+                                    n=n_elements)]
 
 
 def _numeric_answers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -401,8 +403,8 @@ def ikm(
     ----------
     .. [1] Keputusan MenPAN KEP/25/M.PAN/2/2004, Pedoman Umum Penyusunan IKM.
     .. [2] Peraturan MenPAN-RB No. 14 Tahun 2017, Pedoman Penyusunan SKM.
-    .. [3] ../shared/spec/formulas.md section 6.
-    .. [4] Nugrahini et al., BSC assessment of BPMPD Kabupaten Tabanan (seed 004, Tabel 8).
+    .. [3] docs/methods.md section 6.
+    .. [4] Nugrahini et al., BSC assessment of BPMPD Kabupaten Tabanan (Tabel 8).
 
     Examples
     --------
@@ -438,11 +440,7 @@ def _nrr_from_moments(moments: Moments) -> tuple[pd.DataFrame, int, list[str]]:
     most_answered = int(counts.max())
     if most_answered == moments.n_rows:
         return table, moments.n_rows, []
-    note = (
-        f"n = {moments.n_rows} counts every row read: Moments do not record rows without "
-        f"any answer, so between {most_answered} and {moments.n_rows} respondents answered "
-        "at least one element"
-    )
+    note = msg("ikm.moments_n_rows", n=moments.n_rows, most=most_answered)
     return table, moments.n_rows, [note]
 
 
@@ -488,11 +486,11 @@ def ikm_from_nrr(
 
     Notes
     -----
-    Same formula as :func:`ikm` from NRR_u onward (../shared/spec/formulas.md section 6).
+    Same formula as :func:`ikm` from NRR_u onward (docs/methods.md section 6).
 
     Examples
     --------
-    Seed 004 (Nugrahini et al., Tabel 8), KEP/25/2004 with its printed weight 0.071:
+    Nugrahini et al., Tabel 8, KEP/25/2004 with its printed weight 0.071:
 
     >>> nrr = [3.23, 3.14, 3.15, 3.22, 3.18, 3.16, 3.09, 3.09, 3.15, 3.16, 2.69, 2.33,
     ...        2.87, 3.02]
@@ -594,7 +592,7 @@ def sample_size(population: int, chi2: float = 3.841, p: float = 0.5, d: float =
     ----------
     .. [1] Krejcie, R. V. & Morgan, D. W. (1970). Determining sample size for research
        activities. Educational and Psychological Measurement, 30, 607-610.
-    .. [2] ../shared/spec/formulas.md section 6.
+    .. [2] docs/methods.md section 6.
 
     Examples
     --------
@@ -799,8 +797,8 @@ def ikm_trend(results: Mapping[Hashable, Ikm]) -> IkmTrend:
 
 def _trend_notes(summary: pd.DataFrame) -> list[str]:
     notes = []
-    for column, what in (("standard", "standards"), ("weight_mode", "weight modes")):
+    for column in ("standard", "weight_mode"):
         used = summary[column].unique().tolist()
         if len(used) > 1:
-            notes.append(f"periods use different {what} ({used}); compare their values with care")
+            notes.append(msg(f"ikm.trend_mixed_{column}", used=str(used)))
     return notes

@@ -1,7 +1,7 @@
 """Reading questionnaire exports: :func:`read_raw` -> :class:`RawTable`.
 
 The readers live in :mod:`surveyq.readers` (one module per concern); this module is the
-public entry point named in ``../shared/spec/design.md`` ("io: read the file, keep every
+public entry point named in docs/methods.md ("io: read the file, keep every
 cell as it was").
 """
 

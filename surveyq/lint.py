@@ -6,7 +6,7 @@ count against best practice and Kemenkeu's maxima, IKU per strategic objective,
 perspective proportions, disallowed type x controllability combinations, missing targets,
 weights that do not sum to 1, and validity or controllability weights that do not match
 the IKU's type. The rules are data (module constants) with their sources: the Kemenkeu
-guidance as formulas.md section 7 summarises it, and seed 001's design example.
+guidance as docs/methods.md section 7 summarises it, and Sembiring & Fadli's (2016) design example.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.scorecard_math import WEIGHT_TOLERANCE, _as_series
 
 __all__ = [
@@ -34,15 +35,15 @@ __all__ = [
     "lint_scorecard",
 ]
 
-#: Best-practice number of IKU in a scorecard (Kaplan & Norton 2001, via seed 001).
+#: Best-practice number of IKU in a scorecard (Kaplan & Norton 2001, via Sembiring & Fadli (2016)).
 BEST_PRACTICE_COUNT = (20, 25)
-#: Most IKU a scorecard should have (seed 001).
+#: Most IKU a scorecard should have (Sembiring & Fadli (2016)).
 MAX_COUNT = 30
-#: Kemenkeu's maximum IKU per performance contract, by contract level (formulas.md s. 7).
+#: Kemenkeu's maximum IKU per performance contract, by contract level (docs/methods.md s. 7).
 CONTRACT_MAXIMA: dict[str, int] = {"eselon-1": 25, "eselon-2": 20, "eselon-3": 20, "other": 10}
-#: IKU per strategic objective (seed 001).
+#: IKU per strategic objective (Sembiring & Fadli (2016)).
 IKU_PER_OBJECTIVE = (1, 2)
-#: Guidance share of IKU per perspective, percent (low, high) (seed 001 Tabel 2).
+#: Guidance share of IKU per perspective, percent (low, high) (Sembiring & Fadli (2016) Tabel 2).
 PERSPECTIVE_GUIDANCE: dict[str, tuple[float, float]] = {
     "financial": (22.0, 22.0),
     "customer": (22.0, 22.0),
@@ -51,12 +52,12 @@ PERSPECTIVE_GUIDANCE: dict[str, tuple[float, float]] = {
 }
 #: A perspective share further than this many percentage points from its guidance warns.
 SHARE_TOLERANCE = 10.0
-#: Validity weight by IKU type (seed 001's design example; "project" has none there).
+#: Validity weight by IKU type (Sembiring & Fadli's 2016 design example; "project" has none).
 VALIDITY_WEIGHTS: dict[str, float] = {"exact": 0.50, "proxy": 0.35, "activity": 0.20}
-#: Weight by degree of controllability (seed 001's design example).
+#: Weight by degree of controllability (Sembiring & Fadli's (2016) design example).
 CONTROLLABILITY_WEIGHTS: dict[str, float] = {"high": 0.50, "moderate": 0.35, "low": 0.20}
 #: (type, controllability) pairs Kemenkeu guidance disallows: for every unit, and in
-#: addition for strategy-map owners (formulas.md section 7).
+#: addition for strategy-map owners (docs/methods.md section 7).
 FORBIDDEN_COMBINATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "all": (("activity", "low"), ("exact", "high")),
     "strategy_map_owner": (("activity", "high"),),
@@ -146,16 +147,16 @@ def _count_findings(n: int, contract_level: str | None) -> list[dict[str, Any]]:
     low, high = BEST_PRACTICE_COUNT
     if n > MAX_COUNT:
         found = [_finding("iku-count", "error", "scorecard",
-                          f"{n} IKU: more than the maximum of {MAX_COUNT}; keep {low}-{high}")]
+                          msg("lint.count_above_max", n=n, max=MAX_COUNT, low=low, high=high))]
     elif n > high:
         found = [_finding("iku-count", "warning", "scorecard",
-                          f"{n} IKU: above the best-practice {low}-{high} (at most {MAX_COUNT})")]
+                          msg("lint.count_above", n=n, max=MAX_COUNT, low=low, high=high))]
     elif n < low:
         found = [_finding("iku-count", "info", "scorecard",
-                          f"{n} IKU: below the best-practice {low}-{high} for a full scorecard")]
+                          msg("lint.count_below", n=n, low=low, high=high))]
     else:
         found = [_finding("iku-count", "info", "scorecard",
-                          f"{n} IKU: within the best-practice {low}-{high}")]
+                          msg("lint.count_within", n=n, low=low, high=high))]
     if contract_level is not None:
         if contract_level not in CONTRACT_MAXIMA:
             raise InputError(
@@ -165,7 +166,7 @@ def _count_findings(n: int, contract_level: str | None) -> list[dict[str, Any]]:
         if n > maximum:
             found.append(_finding(
                 "iku-count-contract", "error", "scorecard",
-                f"{n} IKU: Kemenkeu allows at most {maximum} in a {contract_level} contract",
+                msg("lint.count_contract", n=n, max=maximum, level=contract_level),
             ))
     return found
 
@@ -173,19 +174,19 @@ def _count_findings(n: int, contract_level: str | None) -> list[dict[str, Any]]:
 def _objective_findings(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if "objective" not in frame.columns:
         return [_finding("objective-missing", "info", "scorecard",
-                         "no objective column: IKU per strategic objective not checked")]
+                         msg("lint.no_objective_column"))]
     found = []
     blank = frame["objective"].map(_blank)
     for iku in frame.loc[blank, "iku"]:
         found.append(_finding("objective-missing", "warning", iku,
-                              "IKU has no strategic objective; give the objective it measures"))
+                              msg("lint.objective_missing")))
     low, high = IKU_PER_OBJECTIVE
     counts = frame.loc[~blank, "objective"].value_counts(sort=False)
     for objective, count in counts.items():
         if count > high:
             found.append(_finding(
                 "objective-iku-count", "warning", objective,
-                f"{count} IKU for one strategic objective; guidance is {low}-{high}",
+                msg("lint.objective_count", count=count, low=low, high=high),
             ))
     return found
 
@@ -196,8 +197,7 @@ def _share_findings(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if unknown:
         return [_finding(
             "perspective-unknown", "info", ", ".join(unknown),
-            "perspective name(s) not recognised as financial / customer / internal process / "
-            "learning & growth: proportions not checked",
+            msg("lint.perspective_unknown"),
         )]
     found = []
     shares = canonical.value_counts() / len(frame) * 100
@@ -205,11 +205,11 @@ def _share_findings(frame: pd.DataFrame) -> list[dict[str, Any]]:
         share = float(shares.get(perspective, 0.0))
         distance = max(low - share, share - high, 0.0)
         if distance > SHARE_TOLERANCE:
-            guide = f"{low:g}%" if low == high else f"{low:g}-{high:g}%"
             found.append(_finding(
                 "perspective-share", "warning", perspective,
-                f"{share:.0f}% of IKU are {perspective}; guidance is about {guide} "
-                f"({distance:.0f} points away)",
+                msg("lint.share_single" if low == high else "lint.share_range", share=share,
+                    perspective=msg(f"lint.perspective_{perspective.replace(' ', '_')}"),
+                    low=low, high=high, distance=distance),
             ))
     return found
 
@@ -217,7 +217,7 @@ def _share_findings(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _quality_findings(frame: pd.DataFrame, strategy_map_owner: bool) -> list[dict[str, Any]]:
     if "type" not in frame.columns or "controllability" not in frame.columns:
         return [_finding("quality-unchecked", "info", "scorecard",
-                         "no type or controllability column: IKU quality not checked")]
+                         msg("lint.quality_unchecked"))]
     forbidden = set(FORBIDDEN_COMBINATIONS["all"])
     if strategy_map_owner:
         forbidden |= set(FORBIDDEN_COMBINATIONS["strategy_map_owner"])
@@ -226,18 +226,18 @@ def _quality_findings(frame: pd.DataFrame, strategy_map_owner: bool) -> list[dic
         kind, control = _word(row["type"]), _word(row["controllability"])
         if kind not in _TYPES:
             found.append(_finding("type-unknown", "error", row["iku"],
-                                  f"IKU type {row['type']!r} is not one of {list(_TYPES)}"))
+                                  msg("lint.type_unknown", type=repr(row["type"]),
+                                      allowed=str(list(_TYPES)))))
         if control not in CONTROLLABILITY_WEIGHTS:
             found.append(_finding(
                 "controllability-unknown", "error", row["iku"],
-                f"controllability {row['controllability']!r} is not one of "
-                f"{list(CONTROLLABILITY_WEIGHTS)}",
+                msg("lint.controllability_unknown", value=repr(row["controllability"]),
+                    allowed=str(list(CONTROLLABILITY_WEIGHTS))),
             ))
         if (kind, control) in forbidden:
             found.append(_finding(
                 "forbidden-combination", "error", row["iku"],
-                f"type {kind} with controllability {control} is not allowed by Kemenkeu "
-                "guidance; choose a better measure or reassign the IKU",
+                msg("lint.forbidden_combination", type=kind, control=control),
             ))
     return found
 
@@ -254,12 +254,12 @@ def _weight_match_findings(frame: pd.DataFrame, column: str, key: str,
         given = _to_float(row[column])
         if given is None:
             found.append(_finding(f"{column.replace('_', '-')}-invalid", "error", row["iku"],
-                                  f"{column.replace('_', ' ')} {row[column]!r} is not a number"))
+                                  msg(f"lint.{column}_invalid", value=repr(row[column]))))
         elif abs(given - expected[kind]) > 1e-9:
             found.append(_finding(
                 f"{column.replace('_', '-')}-mismatch", "warning", row["iku"],
-                f"{column.replace('_', ' ')} {given:g} does not match {key} {kind} "
-                f"({expected[kind]:.2f})",
+                msg(f"lint.{column}_mismatch", given=given, kind=kind,
+                    expected=expected[kind]),
             ))
     return found
 
@@ -274,9 +274,9 @@ def _to_float(value: Any) -> float | None:
 def _target_findings(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if "target" not in frame.columns:
         return [_finding("missing-target", "error", "scorecard",
-                         "no target column: every IKU needs a target")]
+                         msg("lint.no_target_column"))]
     return [
-        _finding("missing-target", "error", iku, "IKU has no target; set one")
+        _finding("missing-target", "error", iku, msg("lint.target_missing"))
         for iku in frame.loc[frame["target"].map(_blank), "iku"]
     ]
 
@@ -292,15 +292,15 @@ def _weight_findings(frame: pd.DataFrame,
         total = float(_as_series(perspective_weights, "perspective_weights").sum())
         if not _sums_to_one(total):
             found.append(_finding("weights-sum", "error", "perspectives",
-                                  f"perspective weights sum to {total:g}, not 1 (or 100%)"))
+                                  msg("lint.perspective_weights_sum", total=total)))
     if "weight" not in frame.columns:
         return found
     blank = frame["weight"].map(_blank)
     for iku in frame.loc[blank, "iku"]:
-        found.append(_finding("missing-weight", "error", iku, "IKU has no weight; set one"))
+        found.append(_finding("missing-weight", "error", iku, msg("lint.weight_missing")))
     numbers = frame["weight"].map(_to_float)
     for iku in frame.loc[~blank & numbers.isna(), "iku"]:
-        found.append(_finding("weight-invalid", "error", iku, "IKU weight is not a number"))
+        found.append(_finding("weight-invalid", "error", iku, msg("lint.weight_invalid")))
     if numbers.isna().any():
         return found
     weights = numbers.astype(float)
@@ -308,9 +308,9 @@ def _weight_findings(frame: pd.DataFrame,
     if not _sums_to_one(float(weights.sum())) and not all(map(_sums_to_one, by_perspective)):
         found.append(_finding(
             "weights-sum", "error", "indicators",
-            f"IKU weights sum to {float(weights.sum()):g} overall and to "
-            f"{ {str(k): round(float(v), 4) for k, v in by_perspective.items()} } by "
-            "perspective; they must sum to 1 (or 100%) overall or within each perspective",
+            msg("lint.iku_weights_sum", total=float(weights.sum()),
+                by_perspective=str({str(k): round(float(v), 4)
+                                    for k, v in by_perspective.items()})),
         ))
     return found
 
@@ -366,19 +366,19 @@ def lint_scorecard(
     - ``missing-target``, ``missing-weight``, ``weights-sum`` (IKU weights must sum to 1
       overall or within each perspective; perspective weights to 1).
     - ``validity-weight-mismatch``: exact 0.50, proxy 0.35, activity 0.20;
-      ``controllability-weight-mismatch``: high 0.50, moderate 0.35, low 0.20 (seed 001's
-      design example, not a regulation).
+      ``controllability-weight-mismatch``: high 0.50, moderate 0.35, low 0.20 (Sembiring &
+      Fadli's 2016 design example, not a regulation).
 
-    The disallowed combinations and contract maxima are Kemenkeu guidance as formulas.md
+    The disallowed combinations and contract maxima are Kemenkeu guidance as docs/methods.md
     section 7 states it; we could not confirm them in the KMK text itself.
 
     References
     ----------
     .. [1] KMK 467/KMK.01/2014 and KMK 300/KMK.01/2022, Pengelolaan Kinerja di Lingkungan
        Kementerian Keuangan.
-    .. [2] Seed 001 (student paper, 2016), Tabel 2-5: KPPBC Tanjung Perak IKU design;
+    .. [2] Sembiring & Fadli (2016, student paper), Tabel 2-5: KPPBC Tanjung Perak IKU design;
        Kaplan & Norton (2001) proportions.
-    .. [3] ../shared/spec/formulas.md section 7; seed-examples.md E10.
+    .. [3] docs/methods.md section 7; docs/methods.md example E10.
 
     Examples
     --------
@@ -409,6 +409,8 @@ def lint_scorecard(
         + _weight_findings(frame, perspective_weights)
     )
     result = pd.DataFrame(findings, columns=["code", "severity", "subject", "message"])
+    # object dtype keeps each Message (pandas would make it a plain str) for translation
+    result["message"] = pd.Series([f["message"] for f in findings], dtype=object)
     order = result["severity"].map(_SEVERITY_ORDER)
     return result.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
@@ -419,19 +421,16 @@ def lint_scorecard(
 #: Achievable (a person or unit in charge), Relevant (a link to a strategic objective),
 #: Time-bound (a reporting period). Continuously improve is a review practice with no field.
 SMART_C_CHECKS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "manual-formula-missing": ("warning", ("formula",), "no formula: the manual says how "
-                               "the IKU is computed"),
-    "manual-source-missing": ("warning", ("data_source",), "no data source: the manual names "
-                              "where the realisation comes from"),
-    "smart-specific": ("info", ("description",), "no description (SMART-C Specific: say what "
-                       "exactly is measured)"),
-    "smart-measurable": ("warning", ("unit",), "no unit of measurement (SMART-C Measurable)"),
-    "smart-achievable": ("info", ("responsible",), "no person or unit responsible (SMART-C "
-                         "Achievable: achievable by whom)"),
-    "smart-relevant": ("warning", ("objective",), "not linked to a strategic objective "
-                       "(SMART-C Relevant)"),
-    "smart-time-bound": ("info", ("reporting_period",), "no reporting period (SMART-C "
-                         "Time-bound)"),
+    code: (severity, keys, msg(f"lint.{code.replace('-', '_')}"))
+    for code, severity, keys in (
+        ("manual-formula-missing", "warning", ("formula",)),
+        ("manual-source-missing", "warning", ("data_source",)),
+        ("smart-specific", "info", ("description",)),
+        ("smart-measurable", "warning", ("unit",)),
+        ("smart-achievable", "info", ("responsible",)),
+        ("smart-relevant", "warning", ("objective",)),
+        ("smart-time-bound", "info", ("reporting_period",)),
+    )
 }
 
 
@@ -481,5 +480,7 @@ def lint_iku_manual(definitions: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             if all(_blank(row.get(key)) for key in keys):
                 findings.append(_finding(code, severity, row.get("id"), message))
     result = pd.DataFrame(findings, columns=["code", "severity", "subject", "message"])
+    # object dtype keeps each Message (pandas would make it a plain str) for translation
+    result["message"] = pd.Series([f["message"] for f in findings], dtype=object)
     order = result["severity"].map(_SEVERITY_ORDER)
     return result.iloc[order.argsort(kind="stable")].reset_index(drop=True)

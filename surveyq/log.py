@@ -1,6 +1,6 @@
 """The cleaning log: one row per change or exclusion made between the raw file and the item matrix.
 
-Nothing is dropped silently (design.md): every excluded respondent, every cell set to missing,
+Nothing is dropped silently (docs/methods.md): every excluded respondent, every cell set to missing,
 every dropped summary row or meta column is an entry here, and :meth:`CleaningLog.row_accounting`
 shows that the rows kept plus the rows excluded add up to the rows in the file.
 """
@@ -12,6 +12,8 @@ from enum import Enum
 from typing import Any
 
 import pandas as pd
+
+from surveyq.messages import translate
 
 
 class Reason(str, Enum):
@@ -70,7 +72,10 @@ ROW_EXCLUSIONS = frozenset(
     }
 )
 
-LOG_COLUMNS = ["file", "row", "column", "raw_value", "action", "reason", "message", "count"]
+#: ``message`` is a sentence (a :class:`~surveyq.messages.Message`, English until a writer
+#: translates it with :func:`localised`); ``code`` is its message code.
+LOG_COLUMNS = ["file", "row", "column", "raw_value", "action", "reason", "message", "count",
+               "code"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class LogEntry:
             "reason": self.reason.value,
             "message": self.message,
             "count": self.count,
+            "code": getattr(self.message, "code", None),
         }
 
 
@@ -151,6 +157,8 @@ class CleaningLog:
         """One row per entry, columns file, row, column, raw_value, action, reason, message."""
         frame = pd.DataFrame([entry.as_dict() for entry in self.entries], columns=LOG_COLUMNS)
         frame["row"] = frame["row"].astype("Int64")
+        # object dtype keeps each Message (pandas would turn it into plain str) for translation
+        frame["message"] = pd.Series([entry.message for entry in self.entries], dtype=object)
         return frame
 
     def summary(self) -> pd.DataFrame:
@@ -180,3 +188,8 @@ class CleaningLog:
 
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
+
+
+def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A log frame whose ``message`` column is written in ``lang`` (cleaning-log.csv)."""
+    return frame.assign(message=[translate(m, lang) for m in frame["message"]])

@@ -1,7 +1,7 @@
 """Sufficient statistics of an item matrix, built in one pass and mergeable.
 
 Validity, reliability and item means all follow from a few sums over respondents (see
-``../shared/spec/formulas.md`` section 3, last point): the number of respondents, the sum of
+docs/methods.md section 3, last point): the number of respondents, the sum of
 each item and the cross-products of the items. :class:`Moments` holds them, so the same
 numbers come from a DataFrame in memory, from chunks of a file or from partitions summed on a
 cluster: ``Moments.from_frame(a) + Moments.from_frame(b)`` equals
@@ -21,7 +21,7 @@ float64 for any realistic n (10 million respondents on a 1-5 scale give sums bel
 Merging two objects with different shifts re-centres the right operand on the left one's
 shift, which is again exact for integer shifts.
 
-Speed (``../shared/spec/performance-notes.md``, approach (c)): integer codes take an integer
+Speed (methods.md "Computation", approach (c)): integer codes take an integer
 kernel. Blocks of :data:`KERNEL_BLOCK_ROWS` rows become int8 (0 = missing, answers shifted
 into 1..127); per block the incomplete rows are dropped, the rest copied to float32
 ``Z = [1, Y]`` and ``Z'Z`` added in float64 (one BLAS product); counts, sums and sums of
@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 
 __all__ = ["KERNEL_BLOCK_ROWS", "KERNEL_THREADS", "Moments"]
 
@@ -174,7 +175,7 @@ class Moments:
         shift, and the matching identities for the pairwise sums.
 
         Integer codes (any integer dtype, or floats that are all whole numbers) spanning at
-        most 127 values per item take the integer kernel of ``performance-notes.md``
+        most 127 values per item take the integer kernel of ``methods.md "Computation"``
         (approach (c)): blocks of :data:`KERNEL_BLOCK_ROWS` rows as int8 with 0 = missing,
         incomplete rows dropped per block, one float32 product ``Z'Z`` per block added in
         float64, row ranges on :data:`KERNEL_THREADS` threads with BLAS pinned to one
@@ -183,7 +184,7 @@ class Moments:
 
         References
         ----------
-        .. [1] ``../shared/spec/formulas.md``, section 1 (missing values) and section 3 (all
+        .. [1] docs/methods.md, section 1 (missing values) and section 3 (all
            statistics follow from the moment matrix).
         .. [2] Chan, T. F., Golub, G. H. & LeVeque, R. J. (1983). Algorithms for computing
            the sample variance: analysis and recommendations. *The American Statistician*,
@@ -242,7 +243,7 @@ class Moments:
 
         Notes
         -----
-        See :meth:`from_frame` for the kernel (``performance-notes.md``, approach (c)).
+        See :meth:`from_frame` for the kernel (``methods.md "Computation"``, approach (c)).
 
         Examples
         --------
@@ -418,7 +419,7 @@ class Moments:
         ----------
         missing : {"available", "listwise", "pairwise"}
             ``"available"`` (default; ``"pairwise"`` is a synonym) uses every answer given to
-            the item, n_j per item, as formulas.md section 1 prescribes for descriptive means
+            the item, n_j per item, as docs/methods.md section 1 prescribes for descriptive means
             and as psych::alpha reports them; ``"listwise"`` uses the complete rows only, as
             SPSS RELIABILITY's Item Statistics do.
 
@@ -485,7 +486,7 @@ class Moments:
         n = self.gram[0, 0]
         if n < 2:
             raise AnalysisError(
-                f"{self.n_complete} complete respondent(s): a covariance needs at least 2")
+                msg("error.covariance_n", n=self.n_complete))
         sums = self.gram[0, 1:]
         # n * cross - sums sums' is exact for integer codes and shift; divide once at the end.
         return (n * self.gram[1:, 1:] - np.outer(sums, sums)) / (n * (n - 1))
@@ -555,12 +556,11 @@ def analysis_covariance(moments: Moments, missing: str) -> tuple[np.ndarray, np.
 def _check_items(moments: Moments) -> None:
     if moments.k < 2:
         raise AnalysisError(
-            f"at least 2 items are needed, got {moments.k} ({list(moments.items)}); "
-            "pass every item of the scale")
+            msg("error.two_items", k=moments.k, items=str(list(moments.items))))
     empty = [item for item, n in zip(moments.items, moments.item_count, strict=True) if n == 0]
     if empty:
         raise AnalysisError(
-            f"no respondent answered item(s) {empty}; drop them or check the column mapping")
+            msg("error.unanswered_items", items=str(empty)))
 
 
 def _check_listwise_n(moments: Moments) -> None:
@@ -568,10 +568,8 @@ def _check_listwise_n(moments: Moments) -> None:
         return
     fewest = moments.items[int(np.argmin(moments.item_count))]
     raise AnalysisError(
-        f"only {moments.n_complete} respondent(s) answered every item; at least 3 complete "
-        f"respondents are needed. The item answered least is {fewest!r} "
-        f"({int(moments.item_count.min())} of {moments.n_rows} rows): drop it, or use "
-        "missing='pairwise'")
+        msg("error.listwise_n", n=moments.n_complete, item=repr(fewest),
+            answered=int(moments.item_count.min()), rows=moments.n_rows))
 
 
 def _check_pairwise_n(moments: Moments) -> None:
@@ -580,8 +578,8 @@ def _check_pairwise_n(moments: Moments) -> None:
         return
     i, j = np.unravel_index(int(np.argmin(count)), count.shape)
     raise AnalysisError(
-        f"only {int(count[i, j])} respondent(s) answered both {moments.items[i]!r} and "
-        f"{moments.items[j]!r}; every pair of items needs at least 3. Drop one of them")
+        msg("error.pairwise_n", n=int(count[i, j]), first=repr(moments.items[i]),
+            second=repr(moments.items[j])))
 
 
 def _check_not_constant(moments: Moments, cov: np.ndarray, rule: str) -> None:
@@ -591,11 +589,9 @@ def _check_not_constant(moments: Moments, cov: np.ndarray, rule: str) -> None:
     if not constant.any():
         return
     constant_items = [item for item, flag in zip(moments.items, constant, strict=True) if flag]
-    described = ", ".join(f"{item!r} (every analysed answer is {mean:g})"
-                          for item, mean in zip(constant_items, means[constant], strict=True))
-    raise AnalysisError(
-        f"constant item(s): {described}. A correlation with an item that does not vary is "
-        "undefined: drop the item from this scale, or check the answer coding")
+    described = [msg("error.constant_item", item=repr(item), value=float(mean))
+                 for item, mean in zip(constant_items, means[constant], strict=True)]
+    raise AnalysisError(msg("error.constant_items", items=described))
 
 
 # ---- private helpers -------------------------------------------------------------------------
@@ -693,7 +689,7 @@ def _item_mismatch_message(left: tuple[str, ...], right: tuple[str, ...]) -> str
 
 # ---- in-memory matrices: integer kernel or float64 path ---------------------------------------
 
-#: Rows per block of the integer kernel. performance-notes.md ("Gram kernel"): ~16k rows keep
+#: Rows per block of the integer kernel. methods.md "Computation" ("Gram kernel"): ~16k rows keep
 #: a block's float32 copy in cache; the exactness bound below may lower it for wide codes.
 KERNEL_BLOCK_ROWS = 16384
 #: Threads of the integer kernel over row ranges (BLAS pinned to 1 thread meanwhile); None =
@@ -997,7 +993,7 @@ class _IntegerSums:
 class _BlockWorker:
     """One thread's buffers; :meth:`add` folds a k x w int8 block into an _IntegerSums.
 
-    performance-notes.md, approach (c): drop the incomplete rows of the block, copy the
+    methods.md "Computation", approach (c): drop the incomplete rows of the block, copy the
     rest to float32 ``Z = [1, Y]`` and add ``Z'Z`` (one sgemm / ssyrk) in float64. The
     per-item answer counts, sums and sums of squares come from the int8 block itself (0 adds
     nothing). With ``pairwise``, ``[M, Y]'[M, Y]`` and ``(Y*Y)'M`` over all rows give the

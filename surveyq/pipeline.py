@@ -18,7 +18,8 @@ from surveyq import __version__
 from surveyq.clean import Responses, clean
 from surveyq.errors import InputError, SurveyqError
 from surveyq.io import read_raw
-from surveyq.log import LOG_COLUMNS, CleaningLog
+from surveyq.log import LOG_COLUMNS, CleaningLog, localised
+from surveyq.messages import msg, translate
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
 from surveyq.project import Project, SurveySpec, duplicate_options, load_project
 
@@ -159,31 +160,45 @@ def analyse_survey(run: SurveyRun) -> None:
     for analysis in wanted:
         if run.stream is not None and analysis not in STREAMED_ANALYSES:
             if run.spec.analyses is not None:
-                run.problems.append(
-                    f"{analysis}: needs the rows, but the survey was streamed (file larger "
-                    "than streaming.threshold_mb, or `stream: true`); set `stream: false` "
-                    "to compute it"
-                )
+                run.problems.append(msg("problem.needs_rows", analysis=analysis,
+                                        label=_analysis_label(analysis)))
             continue
         compute = ANALYSES.get(analysis)
         if compute is None:
-            run.problems.append(
-                f"analysis {analysis!r} is not available in surveyq {__version__} yet"
-            )
+            run.problems.append(msg("problem.unavailable", analysis=repr(analysis),
+                                    version=__version__))
             continue
         try:
             run.analyses[analysis] = compute(run)
         except SurveyqError as exc:  # the data cannot support it: a stated reason, no number
-            run.problems.append(f"{analysis}: {exc}")
+            run.problems.append(msg("problem.analysis_failed", analysis=analysis,
+                                    label=_analysis_label(analysis),
+                                    error=exc.args[0] if exc.args else str(exc)))
             continue
         except Exception as exc:  # a bug: the other analyses and the log are still written
-            run.problems.append(f"{analysis}: internal error ({type(exc).__name__}: {exc}); "
-                                "this is a bug in surveyq: rerun with --debug and report it")
+            run.problems.append(msg("problem.internal_error", analysis=analysis,
+                                    label=_analysis_label(analysis),
+                                    error=f"{type(exc).__name__}: {exc}"))
             run.internal_errors.append(exc)
             continue
-        run.problems += [f"{analysis} {record['scale']}: {record['error']}"
+        run.problems += [msg("problem.scale_error", analysis=analysis,
+                             label=_analysis_label(analysis), scale=record["scale"],
+                             error=record["error"])
                          for record in run.analyses[analysis].get("scales", [])
                          if record.get("error")]
+
+
+def _in_language(progress: Progress | None, lang: str) -> Progress:
+    """The progress callback fed with messages written in the run's language."""
+    if progress is None:
+        return lambda message: None
+    return lambda message: progress(translate(message, lang))
+
+
+def _analysis_label(analysis: str) -> str:
+    """The analysis' name for readers (a message), or its key when it has none."""
+    known = ("validity", "reliability", "servqual", "ipa", "ikm")
+    return msg(f"problem.analysis_{analysis}") if analysis in known else analysis
 
 
 def run_project(
@@ -219,17 +234,17 @@ def run_project(
     pdf : bool
         Also print report.pdf and the publication sheets' PDF/PNG with headless Chromium.
     """
-    notify = progress or (lambda message: None)
     project = load_project(path)
     if out is not None:  # an unusable --out is refused before any reading
         from surveyq.outputs import OutputSet
 
         OutputSet(Path(out), project.inputs()).preflight(list(OUTPUT_FILES))
     language = lang or project.spec.language
+    notify = _in_language(progress, language)
     surveys: dict[str, SurveyRun] = {}
     for name in project.spec.surveys:
         run = _survey_run(project, name, notify, rows_progress)
-        notify(f"analysing {name}: n = {run.n:,}")
+        notify(msg("progress.analysing", survey=name, n=run.n))
         analyse_survey(run)
         surveys[name] = run
     results = to_jsonable(
@@ -248,7 +263,7 @@ def run_project(
     )
     results.update(evaluate_project_sections(project, notify))
     if project.spec.scorecard:
-        notify(f"evaluating scorecard: {project.spec.scorecard}")
+        notify(msg("progress.scorecard", file=str(project.spec.scorecard)))
         results["scorecard"] = evaluate_scorecard(project, results["surveys"], results)
     project_run = ProjectRun(project, surveys, results)
     if out is not None:
@@ -290,18 +305,17 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
     spec = project.spec.surveys[name]
     file = spec.previous[period] if period else spec.responses
     label = f"{name} {period}" if period else name
-    notify(f"reading {label}: {file}")
+    notify(msg("progress.reading", survey=label, file=str(file)))
     if not should_stream(project, spec, file):
         if spec.stream and stream_format(project.resolve(file), spec) is None:
-            problems.append(f"stream: true ignored for {file}: only CSV and Parquet files "
-                            "can be streamed; it was read in memory")
+            problems.append(msg("problem.stream_ignored", file=file))
         return None
 
     def report(rows: int, fraction: float | None) -> None:
         if rows_progress:
             rows_progress(label, rows, fraction)
         else:
-            notify(f"streaming {label}: {rows:,} rows read")
+            notify(msg("progress.streaming", survey=label, rows=rows))
 
     return stream_survey(project, name, report, file=file, requested=bool(spec.stream))
 
@@ -313,10 +327,10 @@ def evaluate_project_sections(project: Project, notify: Progress) -> dict[str, A
     out: dict[str, Any] = {}
     try:
         if project.spec.finance is not None:
-            notify("evaluating finance")
+            notify(msg("progress.finance"))
             out["finance"] = evaluate_finance(project.spec.finance)
         if project.spec.strategy is not None:
-            notify("evaluating strategy")
+            notify(msg("progress.strategy"))
             out["strategy"] = evaluate_strategy(project.spec.strategy)
     except InputError as exc:  # name the project file: the sections are keys in it
         raise InputError(exc.detail, str(project.path)) from None
@@ -356,7 +370,7 @@ def write_outputs(
     with OutputSet(out, run.project.inputs()) as staged:
         written = _write_files(run, staged.folder, lang, notify, csv_tables, pdf)
         final = staged.commit(written)
-    notify(f"wrote {len(final)} files to {out}")
+    notify(msg("progress.wrote", count=len(final), out=str(out)))
     return final
 
 
@@ -379,11 +393,12 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
     log = run.log
     written = [
         write_atomic(folder / "results.json", dumps_json(run.results)),
-        write_atomic(folder / "cleaning-log.csv", neutralise_frame(log).to_csv(index=False)),
+        write_atomic(folder / "cleaning-log.csv",
+                     neutralise_frame(localised(log, lang)).to_csv(index=False)),
     ]
-    notify("rendering report.html")
+    notify(msg("progress.report"))
     written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
-    notify("writing appendix.xlsx and appendix.docx")
+    notify(msg("progress.appendix"))
     written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation, rows))
     written.append(write_docx(run.results, log, folder / "appendix.docx", lang, tabulation, rows))
     written += write_full_matrices(tabulation, folder, lang, rows)
@@ -391,7 +406,7 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
     if pdf:
         from surveyq.report.pdf import print_pdf
 
-        notify("printing report.pdf with Chromium")
+        notify(msg("progress.pdf"))
         written.append(print_pdf(folder / "report.html", folder / "report.pdf"))
     if csv_tables:
         written += write_csv_tables(run.results, log, folder / "tables", lang, tabulation, rows)
@@ -407,7 +422,7 @@ def _publication(results: dict[str, Any], out: Path, lang: str, notify: Progress
     names = sheet_file_names(list(sheets))
     written = []
     for key, html in sheets.items():
-        notify(f"writing {names[key]}")
+        notify(msg("progress.writing", file=names[key]))
         page = write_atomic(out / names[key], html)
         written.append(page)
         if pdf:

@@ -1,6 +1,6 @@
 """Project files: which surveys to read with which questionnaires, and what to compute.
 
-A project YAML ties everything together (../shared/spec/design.md, "Files")::
+A project YAML ties everything together (docs/methods.md, "Files")::
 
     organisation: {id: "KPPBC Contoh", en: "Customs Office Contoh"}
     period: "2025"

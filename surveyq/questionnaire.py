@@ -2,7 +2,7 @@
 
 A questionnaire file says everything no export format records: which answer labels mean which
 code, which items are reverse-worded, which column holds which item, and which dimension or
-service element an item measures (../shared/spec/design.md, "Files"; formulas.md section 1).
+service element an item measures (docs/methods.md, "Files"; docs/methods.md section 1).
 An office adapts a survey by editing the YAML, not the code.
 
 Example

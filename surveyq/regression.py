@@ -13,6 +13,7 @@ from scipy import stats
 
 from surveyq.assumptions import Normality, normality
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 from surveyq.tables import html_block, numeric_frame
 
 __all__ = ["Regression", "regression"]
@@ -163,8 +164,8 @@ def regression(frame: pd.DataFrame, y: str, x: Sequence[str]) -> Regression:
     if n >= 5:
         residual_normality = normality(residuals)
     else:
-        notes.append("fewer than 5 residuals: their normality is not tested")
-    notes.append("Durbin-Watson uses the residuals in the order of the rows")
+        notes.append(msg("tables.few_residuals"))
+    notes.append(msg("tables.durbin_watson_order"))
     return Regression(y=y, x=tuple(x), coefficients=coefficients, summary=summary, anova=anova,
                       glejser=glejser, residual_normality=residual_normality,
                       residuals=pd.Series(residuals, index=data.index, name="residual"),

@@ -1,6 +1,6 @@
 r"""Cronbach's alpha with SPSS's Item-Total Statistics and psych's conventions.
 
-See ``../shared/spec/formulas.md`` section 3. Every statistic follows from the item
+See docs/methods.md section 3. Every statistic follows from the item
 covariance matrix held by :class:`surveyq.moments.Moments` in O(k^2), so the same numbers
 come from data in memory, read in chunks or summed across machines.
 """
@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 from surveyq.moments import (
     MISSING_RULES,
     Moments,
@@ -263,7 +264,7 @@ def cronbach_alpha(
     .. [3] IBM SPSS Statistics, RELIABILITY (Command Syntax Reference), /SUMMARY=TOTAL.
     .. [4] Revelle, W. psych: Procedures for Psychological, Psychometric, and Personality
        Research, functions ``alpha`` and ``smc``.
-    .. [5] ``../shared/spec/formulas.md``, sections 1 (missing values) and 3 (reliability).
+    .. [5] docs/methods.md, sections 1 (missing values) and 3 (reliability).
 
     Examples
     --------
@@ -340,8 +341,7 @@ def _scale_statistics(cov: np.ndarray, correlation: np.ndarray) -> dict[str, flo
     total_var = float(cov.sum())
     if total_var <= 1e-12 * float(np.trace(cov)):
         raise AnalysisError(
-            "the total score does not vary (the items cancel out), so alpha is undefined; "
-            "check the reverse keying of the items")
+            msg("error.total_constant"))
     return {
         "alpha": k / (k - 1) * (1 - float(np.trace(cov)) / total_var),
         "std_alpha": k / (k - 1) * (1 - k / float(correlation.sum())),
@@ -351,11 +351,9 @@ def _scale_statistics(cov: np.ndarray, correlation: np.ndarray) -> dict[str, flo
 def _scale_notes(moments: Moments, scale: dict[str, float], missing: str) -> list[str]:
     notes = []
     if missing == "pairwise":
-        notes.append(f"pairwise deletion: the Feldt interval uses n = {moments.n_rows} "
-                     "(all rows), as psych::alpha does")
+        notes.append(msg("reliability.pairwise_feldt_n", n=moments.n_rows))
     if scale["alpha"] < 0:
-        notes.append("alpha is negative: the items covary negatively on average; check the "
-                     "reverse keying")
+        notes.append(msg("reliability.alpha_negative"))
     return notes
 
 
@@ -373,9 +371,9 @@ def _item_total_table(moments: Moments, cov: np.ndarray, means: np.ndarray, miss
     smc, notes = _squared_multiple_r(cov, n_smallest)
     alpha_deleted, std_alpha_deleted = _alpha_if_deleted(cov, rest_var, correlation)
     if k == 2:
-        notes.append("alpha if item deleted is undefined with 2 items (one item has no alpha)")
-    notes += [f"corrected item-total r for {item!r} is undefined: the other items' total "
-              "does not vary" for item, flat in zip(moments.items, flat_rest, strict=True) if flat]
+        notes.append(msg("reliability.alpha_drop_two_items"))
+    notes += [msg("reliability.corrected_r_undefined", item=repr(item))
+              for item, flat in zip(moments.items, flat_rest, strict=True) if flat]
     counts = moments.counts("listwise" if missing == "listwise" else "available").to_numpy()
     table = pd.DataFrame(
         {
@@ -412,16 +410,11 @@ def _squared_multiple_r(cov: np.ndarray, n_smallest: int) -> tuple[np.ndarray, l
     k = cov.shape[0]
     undefined = np.full(k, np.nan)
     if k >= n_smallest:
-        return undefined, [
-            f"squared multiple correlations are undefined: {k} items but only {n_smallest} "
-            "respondents (the correlation matrix is singular when k >= n)"]
+        return undefined, [msg("reliability.smc_too_few", k=k, n=n_smallest)]
     correlation = cov_to_cor(cov)
     eigenvalues = np.linalg.eigvalsh(correlation)
     if eigenvalues.min() <= SINGULAR_TOLERANCE * eigenvalues.max():
-        return undefined, [
-            "squared multiple correlations are undefined: the inter-item correlation matrix "
-            "is singular or not positive definite (some items are perfectly collinear, e.g. "
-            "one is a sum or copy of others)"]
+        return undefined, [msg("reliability.smc_singular")]
     return 1 - 1 / np.diag(np.linalg.inv(correlation)), []
 
 

@@ -6,10 +6,10 @@ polarity, consolidation, weight and source: a code in the actuals file (CSV/XLSX
 indicator, period, realisation and optionally target) or a number in a survey's results
 (``survey: skm, value: analyses.ikm.summary.converted``). :meth:`Scorecard.evaluate` runs
 the Kementerian Keuangan chain (KMK 467/KMK.01/2014, replaced by KMK 300/KMK.01/2022;
-../shared/spec/formulas.md section 7): period values -> consolidation -> indeks capaian IKU
+docs/methods.md section 7): period values -> consolidation -> indeks capaian IKU
 (ICI) by polarity, capped -> objective and perspective values (NP) -> Nilai Kinerja
 Organisasi (NKO) -> predicate; or the composite index with LAN (1999) bands (section 8,
-seed 004) or seed 002's weighted score table. The arithmetic is in
+Nugrahini et al.) or Heitasari et al.'s weighted score table. The arithmetic is in
 :mod:`surveyq.scorecard_math`; the design checks in :func:`surveyq.lint.lint_scorecard`.
 
 Example
@@ -55,6 +55,7 @@ from surveyq.bands import BANDS, band_table, classify
 from surveyq.errors import InputError
 from surveyq.io import read_raw
 from surveyq.lint import _canonical_perspective, lint_iku_manual, lint_scorecard
+from surveyq.messages import msg
 from surveyq.questionnaire import Text, _key_path, normalise_label
 from surveyq.scorecard_math import (
     NKO_PREDICATES,
@@ -373,7 +374,7 @@ class Scorecard(BaseModel):
     """A whole scorecard as read from YAML; evaluate it with :meth:`evaluate`.
 
     See docs/scorecard-format.md for every key and questionnaires/demo/scorecard.yaml for
-    an example modelled on seed 000 (LAKIN KPPBC TMP Merak).
+    an example modelled on Hartini & Habibi (2023, LAKIN KPPBC TMP Merak).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -453,7 +454,7 @@ class Scorecard(BaseModel):
         -----
         ICI by polarity (max R/T x 100; min (1 + (1 - R/T)) x 100; stabilize 100 inside the
         band, else nearest-bound), clamped to [floor, cap]; NP_p = sum w_i ICI_i / sum w_i
-        over the IKU with data; NKO = sum_p B_p NP_p (formulas.md section 7, KMK
+        over the IKU with data; NKO = sum_p B_p NP_p (docs/methods.md section 7, KMK
         467/KMK.01/2014 and KMK 300/KMK.01/2022). An IKU without data is reported, left out
         of its perspective's weights, and named in ``notes``.
         """
@@ -805,7 +806,8 @@ def _period_order(labels: Iterable[str]) -> tuple[str, ...]:
 def _reader_notes(raw: Any) -> tuple[str, ...]:
     skipped = {"row_excluded", "column_dropped", "column_ignored"}
     return tuple(
-        f"Actuals file {entry.file}: {entry.message}" for entry in raw.log.entries
+        msg("scorecard.actuals_log", file=entry.file, message=entry.message)
+        for entry in raw.log.entries
         if getattr(entry.action, "value", entry.action) in skipped
         and getattr(entry.reason, "value", entry.reason) != "blank_row"
     )
@@ -960,14 +962,23 @@ def _conformity(node: Any, what: str) -> float:
 def _transformed(value: Any, results: Mapping[str, Any], source: Source,
                  what: str) -> tuple[float, str]:
     """(realisation, description of how it was obtained)."""
-    label = f"survey {source.survey}: {source.path}"
+    survey = _text_of(results.get("title")) or {"id": source.survey, "en": source.survey}
+    where = {"survey": survey["en"], "survey_id": survey["id"], "path": source.path}
     if source.transform == "servqual-conformity":
-        return _conformity(value, what), f"{label}, mean item conformity (P / E x 100)"
+        return _conformity(value, what), msg("scorecard.source_survey_conformity", **where)
     number = _as_number(value, what)
     if source.transform == "rescale":
         top, scale_to = _scale_max(results, source), source.scale_to or 100.0
-        return number / top * scale_to, f"{label} = {number:.4g}, x {scale_to:g} / {top:g}"
-    return number, label
+        return number / top * scale_to, msg("scorecard.source_survey_rescaled", **where,
+                                            value=number, scale_to=scale_to, top=top)
+    return number, msg("scorecard.source_survey_value", **where)
+
+
+def _text_of(title: Any) -> dict[str, str] | None:
+    """A survey's bilingual title ({"id", "en"}) from its results, when it has one."""
+    if isinstance(title, Mapping) and title.get("id"):
+        return {"id": str(title["id"]), "en": str(title.get("en") or title["id"])}
+    return None
 
 
 def _failed_analysis(results: Mapping[str, Any], path: str) -> str | None:
@@ -997,11 +1008,10 @@ class _Reading:
 def _actuals_reading(ind: Indicator, actuals: Actuals, periods: tuple[str, ...]) -> _Reading:
     code = str(ind.source_or_default.actuals)
     values, targets = actuals.series(code, periods)
-    label = f"actuals {code}"
+    label = msg("scorecard.source_actuals", code=code)
     if values.notna().sum() == 0:
-        why = "no row in the actuals" if actuals.file or not actuals.frame.empty else \
-            "no actuals were given"
-        return _Reading(None, ind.target, label, missing=f"{why} for code {code!r}")
+        why = "no_actuals_row" if actuals.file or not actuals.frame.empty else "no_actuals"
+        return _Reading(None, ind.target, label, missing=msg(f"scorecard.{why}", code=repr(code)))
     used_targets = targets[values.notna()]
     if used_targets.notna().any() and ind.is_range:
         raise InputError(f"IKU {ind.id} has a range target; per-period targets in the actuals "
@@ -1013,7 +1023,9 @@ def _actuals_reading(ind: Indicator, actuals: Actuals, periods: tuple[str, ...])
     except InputError as exc:
         raise InputError(f"IKU {ind.id} (code {code}): {exc}", actuals.file) from None
     target = ind.target if result.target is None else result.target
-    return _Reading(result.realisation, target, f"{label} ({ind.consolidation})",
+    how = msg(f"scorecard.consolidation_{ind.consolidation}")
+    return _Reading(result.realisation, target,
+                    msg("scorecard.source_actuals_consolidated", code=code, how=how),
                     periods=tuple(result.periods), skipped=tuple(result.skipped))
 
 
@@ -1021,9 +1033,9 @@ def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str
                     index: int) -> _Reading:
     source = ind.source_or_default
     where = f"indicators[{index}] (id {ind.id}).source"
-    label = f"survey {source.survey}: {source.path}"
+    label = msg("scorecard.source_survey", survey=source.survey, path=source.path)
     if surveys is None:
-        return _Reading(None, ind.target, label, missing="no survey results were given")
+        return _Reading(None, ind.target, label, missing=msg("scorecard.no_survey_results"))
     if source.survey not in surveys:
         raise InputError(f"IKU {ind.id}: survey {source.survey!r} is not among the survey "
                          f"results ({sorted(surveys)}); correct the name", file,
@@ -1034,7 +1046,8 @@ def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str
                          "mapping; pass results['surveys'] of a project run", file, where)
     failed = _failed_analysis(results, source.path)
     if failed:
-        return _Reading(None, ind.target, label, missing=f"the analysis failed ({failed})")
+        return _Reading(None, ind.target, label,
+                        missing=msg("scorecard.analysis_failed", problem=failed))
     try:
         value = _resolve(results, source.path)
     except KeyError as exc:
@@ -1158,8 +1171,8 @@ def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
         ici, raw = _ici(card, ind, reading)
         colour = ici_colour(ici, card.ici.colours)
         if abs(raw - ici) > 1e-9:
-            notes.append(f"IKU {ind.id}: capaian {raw:.2f} clamped to {ici:.2f} "
-                         f"(rule {card.ici.rule}, cap {ind.cap or card.ici.cap:g}).")
+            notes.append(msg("scorecard.ici_clamped", iku=ind.id, raw=raw, ici=ici,
+                             rule=card.ici.rule, cap=ind.cap or card.ici.cap))
         if _score_table(card, ind) is not None:  # shown beside the ICI; not in the score
             achievement, score = _table_score(card, ind, reading)
     return {
@@ -1174,33 +1187,36 @@ def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
     }
 
 
-def _normalised_note(what: str, total: float) -> str:
-    return (f"The {what} weights sum to {total:g}, not 1 (or 100): normalised by dividing "
-            "each by their sum (normalise_weights: true).")
+def _normalised_note(perspective: str | None, total: float) -> str:
+    """Perspective weights (``perspective`` None) or the IKU weights of one perspective."""
+    if perspective is None:
+        return msg("scorecard.perspective_weights_normalised", total=total)
+    return msg("scorecard.iku_weights_normalised", perspective=perspective, total=total)
 
 
 def _design_weights(card: Scorecard, notes: list[str]) -> tuple[pd.Series, pd.Series, bool]:
     """(perspective fractions, IKU fractions within their perspective, normalised?)."""
     given = pd.Series({p.id: p.weight for p in card.perspectives}, dtype=float)
-    perspectives, normalised = _to_fractions(given, "perspective", notes)
+    perspectives, normalised = _to_fractions(given, None, notes)
     within = {}
     for perspective in card.perspectives:
         members = card.indicators_of(perspective.id)
         if all(i.weight is None for i in members):
             if len(members) > 1:
-                notes.append(f"Perspective {perspective.id}: no IKU weights given, so its "
-                             f"{len(members)} IKU weigh equally.")
+                notes.append(msg("scorecard.equal_weights", perspective=perspective.id,
+                                 count=len(members)))
             within.update({i.id: 1 / len(members) for i in members})
             continue
         fractions, changed = _to_fractions(
             pd.Series({i.id: i.weight for i in members}, dtype=float),
-            f"perspective {perspective.id} IKU", notes)
+            perspective.id, notes)
         within.update(fractions.to_dict())
         normalised = normalised or changed
     return perspectives, pd.Series(within, dtype=float), normalised
 
 
-def _to_fractions(weights: pd.Series, what: str, notes: list[str]) -> tuple[pd.Series, bool]:
+def _to_fractions(weights: pd.Series, what: str | None,
+                  notes: list[str]) -> tuple[pd.Series, bool]:
     total = float(weights.sum())
     if abs(total - 100.0) <= WEIGHT_TOLERANCE * 100:
         return weights / 100.0, False
@@ -1224,13 +1240,12 @@ def _missing_notes(card: Scorecard, frame: pd.DataFrame,
     for ind in card.indicators:
         reading = readings[ind.id]
         if reading.missing:
-            notes.append(f"IKU {ind.id} ({ind.name.en}) has no realisation ({reading.missing}): "
-                         "reported without an ICI and left out of perspective "
-                         f"{card.perspective_of(ind)}'s weights; the other IKU's weights there "
-                         "were rescaled to sum to 1.")
+            notes.append(msg("scorecard.no_realisation", iku=ind.id, name=ind.name.en,
+                             name_id=ind.name.id, why=reading.missing,
+                             perspective=card.perspective_of(ind)))
         if reading.skipped:
-            notes.append(f"IKU {ind.id}: no value for period(s) {list(reading.skipped)}; "
-                         "consolidated over the periods with data (targets likewise).")
+            notes.append(msg("scorecard.periods_skipped", iku=ind.id,
+                             periods=str(list(reading.skipped))))
     return notes
 
 
@@ -1292,15 +1307,13 @@ def _score(card: Scorecard, frame: pd.DataFrame, perspectives: pd.Series,
         raise InputError("no IKU has a realisation: give actuals or survey results "
                          "(the notes of each IKU say what is missing)", card.file)
     if not present.all():
-        notes.append(f"Perspective(s) {list(values.index[~present])} have no IKU with data "
-                     "(or only IKU weighted 0): "
-                     "left out of the score, and the other perspectives' weights rescaled to "
-                     "sum to 1.")
+        notes.append(msg("scorecard.perspectives_without_data",
+                         perspectives=str(list(values.index[~present]))))
     weights = perspectives[present] / perspectives[present].sum()
     score, band, contributions = _scheme_score(card, values[present], weights, frame)
     table = band_table(card.predicate_table)
     if table.note:
-        notes.append(f"Predicate table {table.name}: {table.note}")
+        notes.append(msg("scorecard.predicate_note", table=table.name, note=table.note))
     predicate = {"code": band.code, "label": {"id": band.label_id, "en": band.label_en},
                  "table": table.name, "source": table.source}
     frame_p = pd.DataFrame([
@@ -1388,6 +1401,8 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
     perspectives, within, normalised = _design_weights(card, notes)
     frame = pd.DataFrame([_indicator_row(card, ind, readings[ind.id], notes)
                           for ind in card.indicators])
+    # object dtype keeps each source a Message (pandas would make it a plain str)
+    frame["source"] = pd.Series([readings[i.id].source for i in card.indicators], dtype=object)
     frame["weight_given"] = frame["id"].map(within)
     frame["weight"] = _effective_weights(frame, within)
     notes += _missing_notes(card, frame, readings)
@@ -1395,8 +1410,7 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
     codes = {i.source_or_default.actuals or i.id for i in card.indicators}
     unknown = sorted(set(actuals.frame["indicator"]) - codes)
     if unknown:
-        notes.append(f"Actuals rows for code(s) {unknown} match no IKU of the scorecard: "
-                     "not used.")
+        notes.append(msg("scorecard.unknown_actuals", codes=str(unknown)))
     notes += list(actuals.notes)
     return ScorecardResult(
         scheme=card.scheme, title=card.title,
@@ -1614,9 +1628,9 @@ class ScorecardResult:
     def _lint_dicts(self) -> list[dict[str, str]]:
         out = []
         for row in self.lint.itertuples(index=False):
-            subject = "" if row.subject in ("scorecard", None) else f"{row.subject}: "
-            out.append({"code": row.code, "severity": row.severity,
-                        "message": f"{subject}{row.message}"})
+            message = row.message if row.subject in ("scorecard", None) else \
+                msg("lint.subject", subject=row.subject, message=row.message)
+            out.append({"code": row.code, "severity": row.severity, "message": message})
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -1683,7 +1697,8 @@ def evaluate_project_scorecard(
 
     References
     ----------
-    .. [1] KMK 467/KMK.01/2014 and KMK 300/KMK.01/2022; formulas.md section 7; seed 000.
+    .. [1] KMK 467/KMK.01/2014 and KMK 300/KMK.01/2022; docs/methods.md section 7;
+       Hartini & Habibi (2023).
     """
     card = load_scorecard(scorecard_path)
     return card.evaluate(actuals_path, survey_results, period, project_results).to_dict()

@@ -4,12 +4,12 @@ The chain a Kementerian Keuangan scorecard follows (KMK 467/KMK.01/2014, replace
 KMK 300/KMK.01/2022): IKU realisation per period -> :func:`consolidate` -> indeks capaian
 IKU (:func:`iku_index`, coloured by :func:`ici_colour`) -> perspective value
 (:func:`perspective_value`) -> Nilai Kinerja Organisasi (:func:`nko`) and its predicate.
-Two other schemes the seeds use sit beside it: the composite index with LAN (1999) bands
-(:func:`composite_index`, seed 004) and the weighted score table (:func:`weighted_score`,
-seed 002) with seed 003's company score bands (:func:`company_score_band`).
+Two other schemes the cited papers use sit beside it: the composite index with LAN (1999) bands
+(:func:`composite_index`, Nugrahini et al.) and the weighted score table (:func:`weighted_score`,
+Heitasari et al.) with Harumantaka et al.'s company score bands (:func:`company_score_band`).
 
 The YAML-driven scorecard (surveyq/scorecard.py) is built on these functions. Formulas,
-conventions and sources: ../shared/spec/formulas.md sections 7-8. Every band is taken from
+conventions and sources: docs/methods.md sections 7-8. Every band is taken from
 :mod:`surveyq.bands` and classified on the value rounded half-up to 2 decimals.
 """
 
@@ -27,6 +27,7 @@ import pandas as pd
 
 from surveyq.bands import Band, BandTable, band_table, classify, round_half_up
 from surveyq.errors import InputError
+from surveyq.messages import msg
 
 __all__ = [
     "CONSOLIDATIONS",
@@ -53,7 +54,8 @@ __all__ = [
 #: Weights must sum to 1 within this (or to 100 within 100 times this) unless normalised.
 WEIGHT_TOLERANCE = 0.005
 
-#: Accepted spellings of each polarity (Kemenkeu's "polarisasi data", seed 001 Tabel 4).
+#: Accepted spellings of each polarity (Kemenkeu's "polarisasi data"; Sembiring & Fadli 2016,
+#: Tabel 4).
 POLARITIES: dict[str, tuple[str, ...]] = {
     "max": ("max", "maximize", "maximise", "maks", "maksimal"),
     "min": ("min", "minimize", "minimise", "minimal"),
@@ -64,16 +66,16 @@ POLARITIES: dict[str, tuple[str, ...]] = {
 ICI_RULES: dict[str, str] = {
     "kemenkeu": (
         "Clamp the capaian to [floor, cap] (0 and 120 by default): KMK 467/KMK.01/2014 and "
-        "KMK 300/KMK.01/2022 practice, formulas.md section 7"
+        "KMK 300/KMK.01/2022 practice, docs/methods.md section 7"
     ),
     "permenpanrb-110": (
         "A capaian above 110 (rounded half-up to 2 decimals) scores cap (120); otherwise it "
         "is clamped to [floor, cap]. The PermenPAN-RB performance-management rule as "
-        "formulas.md section 7 describes it; not confirmed in a primary source we could read"
+        "docs/methods.md section 7 describes it; not confirmed in a primary source we could read"
     ),
 }
 
-#: Period consolidation types (seed 001: Sum / Take Last Known Value / Average).
+#: Period consolidation types (Sembiring & Fadli (2016): Sum / Take Last Known Value / Average).
 CONSOLIDATIONS: dict[str, str] = {
     "sum": "sum of the realisations (and of the targets) of the periods with data",
     "average": "mean of the realisations (and of the targets) of the periods with data",
@@ -314,7 +316,7 @@ def iku_index(
       read: it is a named convention, replaceable through ``stabilize``.
 
     A range target ``(low, high)`` scores 100 for a realisation inside it; above it, T is
-    ``high``; below it, T is ``low`` (formulas.md section 7: minimize with target 7-8
+    ``high``; below it, T is ``low`` (docs/methods.md section 7: minimize with target 7-8
     months gives 107.1 for 6.5, 87.5 for 9 and 100 for 7.5). The result is then clamped to
     ``[floor, cap]`` (0 <= ICI <= 120 in Kemenkeu practice).
 
@@ -322,9 +324,9 @@ def iku_index(
     ----------
     .. [1] Keputusan Menteri Keuangan 467/KMK.01/2014, Pengelolaan Kinerja di Lingkungan
        Kementerian Keuangan; replaced by KMK 300/KMK.01/2022.
-    .. [2] Seed 001 (student paper, 2016), Tabel 4: polarisasi data Maximize / Minimize /
+    .. [2] Sembiring & Fadli (2016, student paper), Tabel 4: polarisasi data Maximize / Minimize /
        Stabilize, after Kemenkeu's Panduan Pengelolaan Kinerja berbasis BSC (2010).
-    .. [3] ../shared/spec/formulas.md section 7.
+    .. [3] docs/methods.md section 7.
 
     Examples
     --------
@@ -382,7 +384,7 @@ def ici_colour(ici: float, thresholds: BandTable | str = "ici-colour") -> str:
     Notes
     -----
     Default table: green ICI >= 100; yellow 80 <= ICI < 100; red ICI < 80 (common Kemenkeu
-    practice, configurable; formulas.md section 7). The ICI is rounded half-up to 2
+    practice, configurable; docs/methods.md section 7). The ICI is rounded half-up to 2
     decimals first, so 99.995 is green and 79.994 red.
 
     Examples
@@ -475,9 +477,9 @@ def consolidate(
 
     References
     ----------
-    .. [1] Seed 001 (student paper, 2016): jenis konsolidasi data Sum / Take last known value
-       / Average, after Kemenkeu's Panduan Pengelolaan Kinerja berbasis BSC (2010).
-    .. [2] ../shared/spec/formulas.md section 7.
+    .. [1] Sembiring & Fadli (2016, student paper): jenis konsolidasi data Sum / Take last
+       known value / Average, after Kemenkeu's Panduan Pengelolaan Kinerja berbasis BSC (2010).
+    .. [2] docs/methods.md section 7.
 
     Examples
     --------
@@ -557,7 +559,7 @@ def perspective_value(
 
     Notes
     -----
-    NP_p = sum_i w_i ICI_i / sum_i w_i over the IKU i of perspective p (formulas.md
+    NP_p = sum_i w_i ICI_i / sum_i w_i over the IKU i of perspective p (docs/methods.md
     section 7; KMK 467/KMK.01/2014 chain ICI -> NP -> NKO).
 
     Examples
@@ -611,12 +613,9 @@ class WeightedIndex:
         """What a reader should know about the weights and the band table."""
         notes = []
         if self.normalised:
-            notes.append(
-                f"Weights summed to {self.weight_sum:g}, not 1: normalised by dividing by "
-                "their sum."
-            )
+            notes.append(msg("scorecard.weights_normalised", total=self.weight_sum))
         if self.table_note:
-            notes.append(f"Band table {self.table}: {self.table_note}")
+            notes.append(msg("scorecard.band_table_note", table=self.table, note=self.table_note))
         return tuple(notes)
 
     def summary(self) -> pd.DataFrame:
@@ -697,7 +696,7 @@ def nko(
         Perspective weights with the same keys, as fractions summing to 1 or percentages
         summing to 100 (within 0.005, or 0.5 points).
     predicate : str or BandTable, default "kemenkeu-lakin"
-        "kemenkeu-lakin" (seed 000's table), "alternative" (a circulating one), any table
+        "kemenkeu-lakin" (Hartini & Habibi 2023), "alternative" (a circulating one), any table
         name in :data:`surveyq.bands.BANDS`, or a BandTable.
     normalise : bool, default False
         Divide weights that do not sum to 1 by their sum instead of raising; the result says
@@ -717,19 +716,19 @@ def nko(
 
     Notes
     -----
-    NKO = sum_p B_p NP_p with sum_p B_p = 1 (formulas.md section 7). Default predicate
-    table "nko-kemenkeu-lakin", printed in seed 000 (LAKIN KPPBC TMP Merak) and not
+    NKO = sum_p B_p NP_p with sum_p B_p = 1 (docs/methods.md section 7). Default predicate
+    table "nko-kemenkeu-lakin", printed by Hartini & Habibi (2023, LAKIN KPPBC TMP Merak) and not
     confirmed in a regulation we could read: Istimewa NKO > 100; Baik 90 <= NKO <= 100;
     Butuh Perbaikan 70 <= NKO < 90; Kurang 50 <= NKO < 70; Sangat Kurang NKO < 50. The
-    seed's table overlaps at 90 and 70; the boundaries are resolved as written here. The
+    printed table overlaps at 90 and 70; the boundaries are resolved as written here. The
     NKO is rounded half-up to 2 decimals before it is classified, so 100.00 is Baik and
     100.01 Istimewa.
 
     References
     ----------
     .. [1] KMK 467/KMK.01/2014 and KMK 300/KMK.01/2022 (Kementerian Keuangan).
-    .. [2] Hartini & Habibi (2023), seed 000, Tabel 5-6: KPPBC TMP Merak, NKO 114.55.
-    .. [3] ../shared/spec/formulas.md section 7; seed-examples.md E7.
+    .. [2] Hartini & Habibi (2023), Tabel 5-6: KPPBC TMP Merak, NKO 114.55.
+    .. [3] docs/methods.md section 7; docs/methods.md example E7.
 
     Examples
     --------
@@ -775,14 +774,14 @@ def composite_index(
 
     Notes
     -----
-    IK = sum_p w_p S_p. LAN (1999) bands as seed 004 prints them (not found in a primary
+    IK = sum_p w_p S_p. LAN (1999) bands as Nugrahini et al. prints them (not found in a primary
     source): >= 85 Sangat baik / Sangat berhasil (values above 100 included); >= 70 Baik /
     Berhasil; >= 55 Sedang / Cukup berhasil; otherwise Kurang baik / Tidak berhasil.
 
     References
     ----------
-    .. [1] Nugrahini et al., BPMPD Kabupaten Tabanan (seed 004), Tabel 3 and 13.
-    .. [2] ../shared/spec/formulas.md section 8; seed-examples.md E4.
+    .. [1] Nugrahini et al., BPMPD Kabupaten Tabanan, Tabel 3 and 13.
+    .. [2] docs/methods.md section 8; docs/methods.md example E4.
 
     Examples
     --------
@@ -886,7 +885,7 @@ def weighted_score(
     perspective_weights : mapping or Series, optional
         Weight of each perspective; if omitted, read from the ``perspective_weight`` column.
     scale_max : int, default 3
-        m, the top of the score scale (seed 002 scores 1-3).
+        m, the top of the score scale (Heitasari et al. scores 1-3).
     normalise : bool, default False
         Divide weights that do not sum to 1 by their sum instead of raising.
 
@@ -910,9 +909,9 @@ def weighted_score(
 
     References
     ----------
-    .. [1] Heitasari et al., KPPBC Bojonegoro (seed 002), Tabel 9 "Hasil Akhir Perhitungan
+    .. [1] Heitasari et al., KPPBC Bojonegoro, Tabel 9 "Hasil Akhir Perhitungan
        Kinerja".
-    .. [2] ../shared/spec/formulas.md section 8; seed-examples.md E8.
+    .. [2] docs/methods.md section 8; docs/methods.md example E8.
 
     Examples
     --------
@@ -969,7 +968,7 @@ def _within_weights(frame: pd.DataFrame, normalise: bool) -> tuple[pd.Series, bo
 
 
 def company_score_band(value: float, table: BandTable | str = "company-score-seed003") -> Band:
-    """Band of a final company score on a 0-1 scale (seed 003's table).
+    """Band of a final company score on a 0-1 scale (Harumantaka et al.'s table).
 
     Parameters
     ----------
@@ -986,11 +985,11 @@ def company_score_band(value: float, table: BandTable | str = "company-score-see
     -----
     Printed as 0.90-1.00 istimewa, 0.70-0.89 baik sekali, 0.59-0.69 baik, < 0.59 cukup; read
     without gaps as >= 0.90, >= 0.70, >= 0.59, otherwise, on the value rounded half-up to 2
-    decimals. It is the seed's own design, not a regulation.
+    decimals. It is the company's own design, not a regulation.
 
     References
     ----------
-    .. [1] Harumantaka et al., BUMD ABC Kota Bogor (seed 003); seed-examples.md E9.
+    .. [1] Harumantaka et al., BUMD ABC Kota Bogor; docs/methods.md example E9.
 
     Examples
     --------

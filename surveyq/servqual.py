@@ -3,7 +3,7 @@
 ``servqual`` compares perception (P) with expectation (E) per item and per dimension, with
 paired tests; ``servqual_by`` breaks the gaps down by group; ``ipa`` places items in the
 Martilla & James quadrants; ``csi`` gives the Customer Satisfaction Index and its band.
-Formulas and conventions: ../shared/spec/formulas.md sections 4 and 5.
+Formulas and conventions: docs/methods.md sections 4 and 5.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from scipy import stats
 from surveyq.bands import classify, round_half_up
 from surveyq.errors import AnalysisError, InputError, NoDataError
 from surveyq.ikm import _aligned_groups, _numeric_answers
+from surveyq.messages import msg
 from surveyq.moments import Moments
 
 __all__ = [
@@ -367,17 +368,11 @@ def _fractions_per_respondent(
     usable = totals.notna() & (totals > 0)
     notes = []
     if (~usable).any():
-        notes.append(
-            f"{int((~usable).sum())} respondent(s) without complete importance points were "
-            "left out of the weighted score"
-        )
+        notes.append(msg("servqual.points_incomplete", count=int((~usable).sum())))
     off = usable & ~np.isclose(totals, 100)
     if off.any():
         examples = ", ".join(map(str, totals.index[off][:5]))
-        notes.append(
-            f"importance points of {int(off.sum())} respondent(s) did not sum to 100 and were "
-            f"normalised to 100 (e.g. rows {examples})"
-        )
+        notes.append(msg("servqual.points_normalised", count=int(off.sum()), rows=examples))
     return points[usable].div(totals[usable], axis=0), notes
 
 
@@ -391,7 +386,7 @@ def _aggregate_fractions(
 ) -> tuple[pd.Series, list[str]]:
     if isinstance(weights, pd.DataFrame):
         fractions, notes = _fractions_per_respondent(weights, codes, rows)
-        return fractions.mean(), notes + ["aggregate weights are the respondents' mean weights"]
+        return fractions.mean(), notes + [msg("servqual.aggregate_mean_weights")]
     given = pd.Series(dict(weights) if not isinstance(weights, pd.Series) else weights, dtype=float)
     _check_weight_codes(list(given.index), codes)
     given = given.reindex(codes)
@@ -401,7 +396,7 @@ def _aggregate_fractions(
         )
     notes = []
     if not np.isclose(given.sum(), 1.0):
-        notes.append(f"dimension weights summed to {given.sum():g} and were normalised to 1")
+        notes.append(msg("servqual.weights_normalised", total=float(given.sum())))
     return given / given.sum(), notes
 
 
@@ -421,14 +416,10 @@ def _weighted_score(
     )
     incomplete = int(per_respondent.isna().sum())
     if incomplete:
-        notes.append(
-            f"{incomplete} weighted respondent(s) lacked a score on some dimension and were "
-            "left out"
-        )
+        notes.append(msg("servqual.weighted_incomplete", count=incomplete))
     if per_respondent.notna().sum() == 0:
         raise AnalysisError(
-            "no respondent has both importance points and a score on every dimension; "
-            "weights rows pair with answer rows by index, so give them the same index"
+            msg("error.no_weighted_respondent")
         )
     return float(per_respondent.mean()), notes
 
@@ -454,7 +445,7 @@ class Servqual:
         dimension scores; Holm across dimensions. Empty without a mapping.
     overall : Series
         ``p_mean`` and ``e_mean`` (means of the item means), ``item_mean_gap`` (plain mean of
-        the item gaps, what seed 002 prints), ``unweighted`` (mean of the dimension scores),
+        the item gaps, what Heitasari et al. prints), ``unweighted`` (mean of the dimension scores),
         ``weighted`` (NaN without weights). Under SERVPERF the scores are perceptions.
     model : str
         ``"servqual"`` or ``"servperf"``.
@@ -597,8 +588,8 @@ def servqual(
        and extension (SERVPERF). Journal of Marketing, 56(3), 55-68.
     .. [3] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
        Scandinavian Journal of Statistics, 6(2), 65-70.
-    .. [4] Heitasari et al., BSC for import services at KPPBC Bojonegoro (seed 002, Tabel 5).
-    .. [5] ../shared/spec/formulas.md section 4.
+    .. [4] Heitasari et al., BSC for import services at KPPBC Bojonegoro (Tabel 5).
+    .. [5] docs/methods.md section 4.
 
     Examples
     --------
@@ -617,7 +608,7 @@ def servqual(
     notes: list[str] = []
     if model == "servperf":
         if expectation is not None:
-            notes.append("model='servperf': the expectation answers were not used")
+            notes.append(msg("servqual.servperf_ignores_expectation"))
         perception, expectation, matched_by = _numeric(perception, "perception"), None, "none"
     else:
         if expectation is None:
@@ -677,7 +668,7 @@ def _undefined_test_notes(items: pd.DataFrame) -> list[str]:
     undefined = list(items.index[items["t"].isna()])
     if not undefined:
         return []
-    return [f"paired tests undefined for {undefined}: fewer than 2 pairs or every difference equal"]
+    return [msg("servqual.tests_undefined", items=str(undefined))]
 
 
 def servqual_by(
@@ -811,7 +802,7 @@ def servqual_from_moments(
     With d = P - E over the n pairs of an item: gap = mean d, t = gap / (s_d / sqrt(n)),
     df = n - 1, two-sided p, CI gap +- t_{(1+level)/2, df} s_d / sqrt(n), d_z = gap / s_d,
     as ``scipy.stats.ttest_rel`` computes them; sum d and sum d^2 come from the pairwise sums
-    (sum d^2 = sum P^2 + sum E^2 - 2 sum PE), exact for integer codes. formulas.md
+    (sum d^2 = sum P^2 + sum E^2 - 2 sum PE), exact for integer codes. docs/methods.md
     section 4.
 
     Examples
@@ -853,11 +844,10 @@ def servqual_from_moments(
         if complete:
             dimension_table = _moment_dimension_table(moments, mapping, p_index, e_index, level)
         else:
-            notes.append("dimension scores need each respondent's answers when data are "
-                         "missing: left out (Moments hold sums only)")
+            notes.append(msg("servqual.moments_no_dimensions"))
     score = "p_mean" if e_index is None else "gap"
     if e_index is not None:
-        notes.append("Wilcoxon signed-rank tests need ranks, which Moments do not hold: NaN")
+        notes.append(msg("servqual.moments_no_wilcoxon"))
     return Servqual(
         items=items,
         dimensions=dimension_table,
@@ -891,8 +881,7 @@ def _moment_item_table(moments: Moments, names: pd.Index, p_index: list[int],
     rows = []
     pairs_known = moments.has_pairwise or moments.n_complete == moments.n_rows
     if not pairs_known:
-        notes.append("gaps and paired tests need the sums over respondents who answered both "
-                     "P and E: rebuild the Moments with pairwise=True (NaN here)")
+        notes.append(msg("servqual.moments_no_pairs"))
     for i, j in zip(p_index, e_index, strict=True):
         sums = _pair_sums(moments, i, j) if pairs_known else None
         row = {"p_mean": means[i], "e_mean": means[j], "n_p": int(counts[i]),
@@ -1074,7 +1063,7 @@ def ipa(
     .. [1] Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. Journal
        of Marketing, 41(1), 77-79.
     .. [2] Supranto, J. Pengukuran Tingkat Kepuasan Pelanggan.
-    .. [3] ../shared/spec/formulas.md section 5.
+    .. [3] docs/methods.md section 5.
 
     Examples
     --------
@@ -1210,7 +1199,7 @@ def csi(
 
     References
     ----------
-    .. [1] ../shared/spec/formulas.md section 5.
+    .. [1] docs/methods.md section 5.
 
     Examples
     --------
@@ -1233,7 +1222,7 @@ def csi(
         )
     if scale_max is None:
         scale_max = observed_max
-        notes.append(f"scale_max not given: used the largest answer in the data ({scale_max:g})")
+        notes.append(msg("servqual.scale_max_observed", scale_max=scale_max))
     elif observed_max > scale_max:
         raise InputError(
             f"an answer ({observed_max:g}) exceeds scale_max={scale_max:g}, so the CSI could "

@@ -1,10 +1,10 @@
 """Strategy matrices: IFE / EFE, the Internal-External matrix, QSPM and AHP weights.
 
-The input and matching stages of David's strategy formulation framework, as seed 003
+The input and matching stages of David's strategy formulation framework, as Harumantaka et al.
 (Harumantaka et al., BUMD ABC Kota Bogor) applies them before designing its scorecard,
 plus Saaty's paired-comparison (AHP) weights used to weight KPIs. Weights that do not sum
 to 1 are reported (in the result and as a ``UserWarning``), not silently fixed. Formulas
-and conventions: ../shared/spec/formulas.md section 9.
+and conventions: docs/methods.md section 9.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pandas as pd
 
 from surveyq.bands import Band, BandTable, classify
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.scorecard_math import WEIGHT_TOLERANCE, _as_series, _matched, _number
 
 __all__ = [
@@ -57,7 +58,7 @@ _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
 _IFE_AXIS = BandTable(
     name="ie-axis-ife",
     title="IE matrix x axis: IFE total weighted score",
-    source="David, Strategic Management (IE matrix); seed 003 (1.0-1.99, 2.0-2.99, 3.0-4.0)",
+    source=msg("bands.source.ie-axis"),
     bands=(
         Band(code="strong", lower=3.0, label_id="Kuat", label_en="Strong"),
         Band(code="average", lower=2.0, label_id="Rata-rata", label_en="Average"),
@@ -68,7 +69,7 @@ _IFE_AXIS = BandTable(
 _EFE_AXIS = BandTable(
     name="ie-axis-efe",
     title="IE matrix y axis: EFE total weighted score",
-    source="David, Strategic Management (IE matrix); seed 003 (1.0-1.99, 2.0-2.99, 3.0-4.0)",
+    source=msg("bands.source.ie-axis"),
     bands=(
         Band(code="high", lower=3.0, label_id="Tinggi", label_en="High"),
         Band(code="medium", lower=2.0, label_id="Pertengahan", label_en="Medium"),
@@ -77,14 +78,13 @@ _EFE_AXIS = BandTable(
 )
 
 
-def _weight_warning(total: float, what: str) -> str | None:
-    """A warning text when weights do not sum to 1 (and emit it), else None."""
+def _weight_warning(total: float, block: str | None = None) -> str | None:
+    """A warning text when weights do not sum to 1 (and emit it), else None; ``block`` names
+    a QSPM block, None means the IFE/EFE weights."""
     if abs(total - 1.0) <= WEIGHT_TOLERANCE:
         return None
-    message = (
-        f"{what}: weights sum to {total:.4g}, not 1 (tolerance {WEIGHT_TOLERANCE}); totals are "
-        "computed with the weights as given. Rescale the weights if they were rounded."
-    )
+    message = msg("strategy.weights_sum_qspm" if block is not None else "strategy.weights_sum",
+                  block=repr(block), total=total, tolerance=WEIGHT_TOLERANCE)
     warnings.warn(message, UserWarning, stacklevel=3)
     return message
 
@@ -184,8 +184,8 @@ def ife_efe(
     References
     ----------
     .. [1] David, F. R., Strategic Management: Concepts and Cases (IFE and EFE matrices).
-    .. [2] Harumantaka et al., BUMD ABC Kota Bogor (seed 003), Tabel 2-3;
-       seed-examples.md E9.
+    .. [2] Harumantaka et al., BUMD ABC Kota Bogor, Tabel 2-3;
+       docs/methods.md example E9.
 
     Examples
     --------
@@ -201,7 +201,7 @@ def ife_efe(
     weight_sum = float(weight.sum())
     return FactorEvaluation(
         table=table, total=float(table["score"].sum()), weight_sum=weight_sum,
-        warning=_weight_warning(weight_sum, "ife_efe"),
+        warning=_weight_warning(weight_sum),
     )
 
 
@@ -285,8 +285,8 @@ def ie_matrix(ife_total: float, efe_total: float) -> IeCell:
     References
     ----------
     .. [1] David, F. R., Strategic Management: Concepts and Cases (Internal-External matrix).
-    .. [2] Harumantaka et al. (seed 003): IFE 2.81, EFE 2.94 -> cell V, pertahankan dan
-       pelihara; seed-examples.md E9.
+    .. [2] Harumantaka et al.: IFE 2.81, EFE 2.94 -> cell V, pertahankan dan
+       pelihara; docs/methods.md example E9.
 
     Examples
     --------
@@ -410,8 +410,8 @@ def qspm(
     References
     ----------
     .. [1] David, F. R., Strategic Management: Concepts and Cases (QSPM).
-    .. [2] Harumantaka et al., BUMD ABC Kota Bogor (seed 003), Tabel 4;
-       seed-examples.md E9.
+    .. [2] Harumantaka et al., BUMD ABC Kota Bogor, Tabel 4;
+       docs/methods.md example E9.
 
     Examples
     --------
@@ -428,7 +428,7 @@ def qspm(
     messages, sums = [], {}
     for block, members in blocks.groupby(blocks, sort=False).groups.items():
         sums[block] = float(weight[members].sum())
-        message = _weight_warning(sums[block], f"qspm weights of block {block!r}")
+        message = _weight_warning(sums[block], block)
         if message:
             messages.append(message)
     tas = scores.mul(weight, axis=0)
@@ -567,7 +567,7 @@ def ahp_weights(
     .. [1] Saaty, T. L. (1980). The Analytic Hierarchy Process. McGraw-Hill.
     .. [2] Saaty, T. L. (2008). Decision making with the analytic hierarchy process.
        International Journal of Services Sciences, 1(1), 83-98.
-    .. [3] ../shared/spec/formulas.md section 9; seed 003 weights its KPIs by paired
+    .. [3] docs/methods.md section 9; Harumantaka et al. weights its KPIs by paired
        comparison.
 
     Examples
@@ -595,9 +595,7 @@ def ahp_weights(
     ci = 0.0 if n <= 2 else max((lambda_max - n) / (n - 1), 0.0)
     cr = 0.0 if n <= 2 or ri == 0 else ci / ri
     consistent = cr <= CR_THRESHOLD
-    notes = () if consistent else (
-        f"CR = {cr:.3f} > {CR_THRESHOLD}: the judgments are inconsistent; revise them",
-    )
+    notes = () if consistent else (msg("strategy.ahp_inconsistent", cr=cr, threshold=CR_THRESHOLD),)
     return Ahp(weights=weights, lambda_max=lambda_max, ci=ci, ri=ri, cr=cr,
                consistent=consistent, notes=notes)
 

@@ -30,7 +30,7 @@ instead.
 With ``streaming.dask_scheduler`` the file is read by ``dask.dataframe`` and each
 partition is coded and summed on that scheduler (a ``dask.distributed`` address such as
 ``tcp://10.0.0.5:8786``, or one of Dask's local schedulers ``threads`` / ``processes`` /
-``synchronous``); the partial sums are added with ``+`` (performance-notes.md, approach (f)).
+``synchronous``); the partial sums are added with ``+`` (methods.md "Computation", approach (f)).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ import pyarrow.compute as pc
 from surveyq.clean import Responses, _Coded, code_answer, match_columns, note_identical
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
+from surveyq.messages import msg
 from surveyq.moments import (
     Moments,
     _BlockWorker,
@@ -1200,17 +1201,16 @@ def _pairwise(project: Project, spec: SurveySpec) -> bool:
 
 def _log_layout(log: CleaningLog, file: str, layout: TextLayout | None,
                 plan: StreamPlan) -> None:
-    from surveyq.readers import _SEPARATOR_NAMES
+    from surveyq.readers import separator_name
     from surveyq.readers.text import encoding_label
 
     if layout is not None:
         log.add(file, None, None, None, Action.NOTED, Reason.ENCODING,
-                f"read as {encoding_label(layout.encoding)}, separator "
-                f"{_SEPARATOR_NAMES.get(layout.delimiter, repr(layout.delimiter))}")
-    where = f"on Dask scheduler {plan.scheduler}" if plan.scheduler else "in batches"
+                msg("log.read_as", encoding=encoding_label(layout.encoding),
+                    separator=separator_name(layout.delimiter)))
     log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
-            f"streamed {where}: only the {len(plan.rules)} item columns were summed; "
-            "profile fields and free text were not read")
+            msg("log.streamed_dask" if plan.scheduler else "log.streamed",
+                scheduler=plan.scheduler, items=len(plan.rules)))
 
 
 def _log_tally(log: CleaningLog, file: str, plan: StreamPlan, tally: StreamTally,
@@ -1225,19 +1225,21 @@ def _log_tally(log: CleaningLog, file: str, plan: StreamPlan, tally: StreamTally
         blank = cell.coded.reason is Reason.MISSING_ANSWER
         log.add(file, rows[0] if rows else None, rule.column, cell.raw,
                 Action.CELL_MISSING if blank else Action.CELL_SET_MISSING, cell.coded.reason,
-                f"item {rule.item}: {cell.coded.detail} in {_rows_text(cell.count, rows)}",
+                msg("log.item_cell_rows", item=rule.item, detail=cell.coded.detail,
+                    rows=_rows_text(cell.count, rows)),
                 cell.count)
     for j, rule in enumerate(plan.rules):
         if rule.reverse:
             answered = int(tally.frequencies[j, 1:].sum())
             log.add(file, None, rule.column, None, Action.RECODED, Reason.REVERSE_KEYED,
-                    f"item {rule.item} is reverse-worded: {answered} answers recoded as "
-                    f"{rule.scale.low + rule.scale.high} - x")
+                    msg("log.reverse_keyed", item=rule.item, answered=answered,
+                        sum=rule.scale.low + rule.scale.high))
     blank = tally.blank_rows
     if blank.count:
         rows = [rows_at(sample) for sample in blank.samples]
         log.add(file, rows[0], None, None, Action.ROW_EXCLUDED, Reason.NO_ANSWERS,
-                f"no valid answer to any item of {q.id} in {_rows_text(blank.count, rows)}",
+                msg("log.no_answers_rows", questionnaire=q.title.en, questionnaire_id=q.title.id,
+                    rows=_rows_text(blank.count, rows)),
                 blank.count)
     excluded = _log_duplicates(log, file, plan, scan, policy) if scan else 0
     kept = tally.rows_read - blank.count - excluded
@@ -1286,9 +1288,9 @@ def _row_numbers(plan: StreamPlan, tally: StreamTally) -> Callable[[tuple[int, i
 def _rows_text(count: int, rows: list[int]) -> str:
     listed = ", ".join(str(row) for row in rows)
     if count == 1:
-        return f"row {listed}"
+        return msg("log.one_row", rows=listed)
     more = ", ..." if count > len(rows) else ""
-    return f"{count:,} rows (rows {listed}{more})"
+    return msg("log.many_rows", count=count, rows=listed + more)
 
 
 def _frequencies(q: Questionnaire, plan: StreamPlan, tally: StreamTally,

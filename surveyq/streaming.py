@@ -2,14 +2,14 @@
 
 National satisfaction surveys pool millions of responses; a laptop need not hold them. These
 readers pass a file (CSV or Parquet, through pyarrow) or a Dask DataFrame to the integer
-kernel of ``../shared/spec/performance-notes.md`` (approach (c); (e) for the streamed CSV,
+kernel of methods.md "Computation" (approach (c); (e) for the streamed CSV,
 (f) for Dask) one batch at a time, so peak memory is set by the batch size, not the file
 size. Each batch becomes int8 codes (0 = missing) and is folded into exact integer sums;
 the result is the same :class:`Moments` that :meth:`Moments.from_frame` gives for the whole
 file (bit for bit for integer codes, to rounding otherwise).
 
 Listwise sums are the default here (``pairwise=False``): pairwise sums (two more products
-over all rows) triple the kernel's time. Every statistic in ``../shared/spec/formulas.md``
+over all rows) triple the kernel's time. Every statistic in docs/methods.md
 sections 2-3 under listwise deletion, and every available-answer mean (IKM NRR, SERVQUAL P
 and E means), needs only the listwise sums; ask for ``pairwise=True`` for psych-style
 pairwise deletion or the SERVQUAL gaps under missing data.
@@ -67,7 +67,7 @@ __all__ = [
 
 #: Rows handed to the kernel at a time (and the Parquet batch size).
 DEFAULT_CHUNKSIZE = 65536
-#: Largest CSV block pyarrow parses at a time (bytes). performance-notes.md (e) streamed
+#: Largest CSV block pyarrow parses at a time (bytes). methods.md "Computation" (e) streamed
 #: 1 MiB blocks; 4 MiB quarters the per-batch overhead and keeps peak memory near 300 MiB.
 DEFAULT_BLOCK_SIZE = 4 << 20
 # By default a file is cut into at least this many blocks, so small files still parse on
@@ -152,7 +152,7 @@ def moments_from_csv(
     A reader thread cuts the file into blocks at line ends (each prefixed with the header
     line); ``threads`` workers each parse a block with ``pyarrow.csv.read_csv`` (one
     thread each, item columns only), turn it into int8 codes (0 = missing) and fold it into
-    exact sums with the kernel of :meth:`Moments.from_frame` (performance-notes.md,
+    exact sums with the kernel of :meth:`Moments.from_frame` (methods.md "Computation",
     approaches (c) and (e)). At most two blocks per worker wait in the queue, so memory
     stays bounded; pyarrow's own streaming reader (``open_csv``) parses on one thread only.
     Item columns are parsed as int16; if a value such as ``3.5`` does not parse, the file
@@ -345,14 +345,14 @@ def moments_from_dask(
 
     Notes
     -----
-    performance-notes.md, approach (f): each partition runs the integer kernel (one thread
+    methods.md "Computation", approach (f): each partition runs the integer kernel (one thread
     per task when there are at least as many partitions as cores, else the kernel's own
     threads) and the (k + 1)^2 sums are added in a tree of
     ``dask.delayed`` ``+``. Computed with the active scheduler: the local threaded one by
     default, or a ``dask.distributed`` Client (also one connected by address). Read Parquet
     with ``dd.read_parquet(path, split_row_groups=True)`` to get a partition per row group
     (Dask's default may put a whole file in one partition, as float64). Do not use
-    Dask's own ``cov()``: performance-notes.md measured it 18-33x slower. Needs the optional
+    Dask's own ``cov()``: methods.md "Computation" measured it 18-33x slower. Needs the optional
     extra ``surveyq[dask]`` (``dask[dataframe,distributed]``).
     """
     try:

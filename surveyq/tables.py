@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 
 __all__ = ["html_block", "numeric_frame", "numeric_series", "spss_number", "spss_p"]
 
@@ -51,8 +52,7 @@ def numeric_frame(data: pd.DataFrame, what: str, min_rows: int = 3,
         complete = frame.dropna()
         dropped = len(frame) - len(complete)
         if dropped:
-            notes.append(f"{dropped} of {len(frame)} rows with a missing value were left out "
-                         "(listwise)")
+            notes.append(msg("tables.listwise_dropped", dropped=dropped, rows=len(frame)))
         frame = complete
     if len(frame) < min_rows:
         raise AnalysisError(f"{what}: {len(frame)} usable rows, at least {min_rows} needed")

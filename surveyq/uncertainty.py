@@ -24,6 +24,7 @@ from scipy import stats
 from surveyq.bands import band_table
 from surveyq.errors import AnalysisError, InputError
 from surveyq.ikm import CONVERSION, SCALE_MAX, Ikm, _check_codes, ikm
+from surveyq.messages import msg
 from surveyq.moments import Moments, blas_single_threaded
 
 __all__ = ["BOOTSTRAP_MAX_N", "IkmInterval", "ikm_ci"]
@@ -267,12 +268,12 @@ def _check_ci_options(method: str, n_boot: int, level: float) -> None:
 
 
 def _no_interval(point: Ikm, level: float, method: str, seed: int | None) -> IkmInterval:
-    respondents = "there is 1" if point.n == 1 else f"there are {point.n}"
     return IkmInterval(
         ikm=point, converted=point.converted, low=None, high=None, se=None, level=level,
         method=method, band=point.band, p_in_band=None, n=point.n, n_boot=None,
         seed=seed if method == "bootstrap" else None,
-        reason=f"an interval needs at least 2 respondents with answers; {respondents}",
+        reason=msg("uncertainty.no_interval_one" if point.n == 1 else "uncertainty.no_interval",
+                   n=point.n),
     )
 
 
@@ -308,15 +309,9 @@ def _sparse_answer_notes(too_few: np.ndarray) -> list[str]:
     single = int(np.diag(too_few).sum())
     pairs = int((too_few.sum() - single) // 2)
     if single:
-        notes.append(
-            f"{single} element(s) answered by fewer than 2 respondents: their variance is "
-            "unknown and counted as 0, so the interval is too narrow"
-        )
+        notes.append(msg("uncertainty.sparse_elements", count=single))
     if pairs:
-        notes.append(
-            f"{pairs} element pair(s) answered together by fewer than 2 respondents "
-            "contribute no covariance"
-        )
+        notes.append(msg("uncertainty.sparse_pairs", count=pairs))
     return notes
 
 
@@ -341,13 +336,10 @@ def _bootstrap(
     values = np.concatenate(replicates)
     undefined = int(np.isnan(values).sum())
     if undefined == n_boot:
-        raise AnalysisError("every bootstrap replicate left some element without answers")
+        raise AnalysisError(msg("error.bootstrap_empty"))
     notes = []
     if undefined:
-        notes.append(
-            f"{undefined} of {n_boot} bootstrap replicates left an element without answers "
-            "and were dropped"
-        )
+        notes.append(msg("uncertainty.replicates_dropped", dropped=undefined, total=n_boot))
     return values[~np.isnan(values)], notes
 
 

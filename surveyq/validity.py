@@ -1,6 +1,6 @@
 """Item validity: Pearson correlation of each item with the total score, against r tabel.
 
-See ``../shared/spec/formulas.md`` section 2. Everything is computed from the item
+See docs/methods.md section 2. Everything is computed from the item
 covariance matrix held by :class:`surveyq.moments.Moments`, so the same numbers come from
 data in memory, read in chunks or summed across machines.
 """
@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 from surveyq.moments import MISSING_RULES, Moments, analysis_covariance, as_moments
 
 __all__ = ["item_validity", "r_table"]
@@ -51,11 +52,11 @@ def r_table(n: int | np.integer, alpha: float = 0.05, tail: str = "two-sided") -
 
     which inverts :math:`t = r \sqrt{df / (1 - r^2)}`. Printed r tables (e.g. Bungin 2010,
     p. 268) list the same values, to 3 or 4 decimals, indexed by n or by df = n - 2.
-    See formulas.md section 2.
+    See docs/methods.md section 2.
 
     References
     ----------
-    .. [1] ``../shared/spec/formulas.md``, section 2 (item validity).
+    .. [1] docs/methods.md, section 2 (item validity).
     .. [2] Fisher, R. A. & Yates, F. (1963). *Statistical Tables for Biological, Agricultural
        and Medical Research*, 6th ed., Table VII.
 
@@ -74,7 +75,7 @@ def r_table(n: int | np.integer, alpha: float = 0.05, tail: str = "two-sided") -
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise InputError(f"n must be a whole number of respondents, got {n!r}")
     if n < 3:
-        raise AnalysisError(f"r tabel needs at least 3 respondents (df = n - 2 >= 1), got n={n}")
+        raise AnalysisError(msg("error.r_table_n", n=n))
     return float(_critical_r(np.array([n]), alpha, tail)[0])
 
 
@@ -145,7 +146,7 @@ def item_validity(
 
     References
     ----------
-    .. [1] ``../shared/spec/formulas.md``, sections 1 (missing values) and 2 (item validity).
+    .. [1] docs/methods.md, sections 1 (missing values) and 2 (item validity).
     .. [2] IBM SPSS Statistics, RELIABILITY and CORRELATIONS procedures (Command Syntax
        Reference).
     .. [3] Revelle, W. psych: Procedures for Psychological, Psychometric, and Personality
@@ -198,16 +199,16 @@ def _item_total_r(cov: np.ndarray, items: tuple[str, ...],
     if corrected:
         covariance = item_total_cov - item_var
         other_var = total_var - 2 * item_total_cov + item_var
-        what = "total of the other items"
+        what = "rest"
     else:
         covariance = item_total_cov
         other_var = np.full_like(item_var, total_var)
-        what = "total score"
+        what = "total"
     flat = other_var <= 1e-12 * np.maximum(total_var, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(flat, np.nan, covariance / np.sqrt(item_var * other_var))
-    notes = [f"r for {item!r} is NaN: the {what} does not vary (items cancel out; check the "
-             "reverse keying)" for item, is_flat in zip(items, flat, strict=True) if is_flat]
+    notes = [msg(f"validity.r_undefined_{what}", item=repr(item))
+             for item, is_flat in zip(items, flat, strict=True) if is_flat]
     return np.clip(r, -1.0, 1.0), notes
 
 

@@ -157,9 +157,11 @@ def _survey(results: dict[str, Any], name: str) -> dict[str, Any]:
 def test_sheet_names_are_translated_valid_and_unique(workbook, written):
     names = workbook.sheetnames
     assert names[0] == "Daftar Tabel"
+    # Tabulation sheets are named by the survey's title, not its key (issue 12: no internal ids).
     for expected in ("Validitas", "Reliabilitas", "Statistik Item-Total", "Frekuensi",
                      "Karakteristik Responden", "SERVQUAL Butir", "IPA", "CSI", "IKM Unsur",
-                     "Scorecard IKU", "Log Pembersihan", "Tabulasi customer", "Tabulasi skm"):
+                     "Scorecard IKU", "Log Pembersihan", "Tabulasi Survei Kualitas",
+                     "Tabulasi Survei Kepuasan"):
         assert _sheets(workbook, expected), expected
     assert names[1:] == [ws.title for ws in workbook.worksheets[1:]
                          if re.match(r"L\.\d+ ", ws.title)]
@@ -184,7 +186,7 @@ def test_each_table_sheet_is_titled_linked_and_set_to_print(workbook):
         assert ws.print_title_rows == "$1:$2" and ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
     orientation = {ws.title: ws.page_setup.orientation for ws in workbook.worksheets}
-    assert orientation[_sheets(workbook, "Tabulasi customer")[0].title] == "landscape"
+    assert orientation[_sheets(workbook, "Tabulasi Survei Kualitas")[0].title] == "landscape"
     assert orientation[_sheets(workbook, "Karakteristik Responden")[0].title] == "portrait"
 
 
@@ -251,7 +253,8 @@ def test_scorecard_and_tabulation_cells(workbook, demo):
     assert indicators[0]["Sumber"].value == "survey: skm, value: ikm.converted"
     assert indicators[1]["Target"].value is None
     items = tabulation["skm"]
-    rows = _cells(workbook, "Tabulasi skm")
+    # The tabulation sheets are named by the surveys' titles (skm's is the first "Kepuasan").
+    rows = _rows(_sheets(workbook, "Tabulasi Survei Kepuasan")[0])
     assert len(rows) == len(items)
     for cells, (row, answers) in zip(rows, items.iterrows(), strict=True):
         assert cells["Baris"].value == row
@@ -268,7 +271,7 @@ def test_every_sheet_has_bold_filled_header_and_frozen_panes(workbook):
         assert all(cell.fill.fill_type == "solid" for cell in header), ws.title
         widths = [ws.column_dimensions[cell.column_letter].width for cell in header]
         assert all(6 <= width <= 62 for width in widths), ws.title
-    assert _sheets(workbook, "Tabulasi customer")[0].freeze_panes == "B3"
+    assert _sheets(workbook, "Tabulasi Survei Kualitas")[0].freeze_panes == "B3"
 
 
 def test_formula_text_is_inert_everywhere(workbook):
@@ -428,9 +431,9 @@ def _sheet_text(ws: Any) -> str:
                     if isinstance(cell.value, str))
 
 
-@pytest.mark.parametrize(("lang", "sheet", "row"), [
-    ("id", "Tabulasi skm", "Baris"),
-    ("en", "Data skm", "Row"),
+@pytest.mark.parametrize(("lang", "sheet", "row"), [  # sheets named by the survey's title,
+    ("id", "Tabulasi Survei Kepuasan", "Baris"),       # cut to Excel's 31 characters
+    ("en", "Data Community", "Row"),
 ])
 def test_a_long_item_matrix_is_cut_and_written_whole_beside_the_appendix(
         run, tmp_path, lang, sheet, row):
@@ -446,9 +449,9 @@ def test_a_long_item_matrix_is_cut_and_written_whole_beside_the_appendix(
                                       check_dtype=False, check_names=False)
     book = openpyxl.load_workbook(write_xlsx(run.results, run.log, tmp_path / "appendix.xlsx",
                                              lang, {"skm": items}, limit))
-    shown = _cells(book, sheet)
+    (tabulation,) = [ws for ws in book.worksheets if re.match(rf"[LA]\.\d+ {sheet}", ws.title)]
+    shown = _rows(tabulation)
     assert [cells[row].value for cells in shown] == items.index[:limit].tolist()
-    (tabulation,) = _sheets(book, sheet)
     note = _sheet_text(tabulation)  # the table's note follows it on its sheet
     assert f" {limit} " in note and format_number(len(items), 0, lang) in note
     assert "data-matrix-skm.csv" in note and "data-matrix-skm.parquet" in note
@@ -478,8 +481,10 @@ def test_the_run_writes_the_whole_matrix_beside_a_cut_appendix(tmp_path):
     run_project(project, out=tmp_path / "out", lang="en")
     whole = pd.read_parquet(tmp_path / "out" / "data-matrix-skm.parquet")
     assert len(whole) == 30 and (tmp_path / "out" / "data-matrix-skm.csv").exists()
-    rows = _cells(openpyxl.load_workbook(tmp_path / "out" / "appendix.xlsx"), "Data skm")
-    assert len(rows) == 10
+    book = openpyxl.load_workbook(tmp_path / "out" / "appendix.xlsx")
+    # the tabulation sheet is named by the survey's title (cut to 31 characters), not its key
+    (sheet,) = [ws for ws in book.worksheets if re.match(r"[LA]\.\d+ Data Community", ws.title)]
+    assert len(_rows(sheet)) == 10
 
 
 @pytest.mark.parametrize("value", [-1, "many", 2.5, True])

@@ -1,6 +1,6 @@
-"""Band tables against the thresholds published in the regulations and seeds.
+"""Band tables against the thresholds published in the regulations and papers.
 
-Expected bands come from ../shared/spec/formulas.md sections 5-8 and the seeds' printed
+Expected bands come from docs/methods.md sections 5-8 and the papers' printed
 tables; boundaries are tested on both sides.
 """
 
@@ -96,7 +96,7 @@ def test_csi_bands(value, label):
 @pytest.mark.parametrize(
     ("value", "label"),
     [
-        (114.5465, "Istimewa"),  # seed 000 NKO (E7)
+        (114.5465, "Istimewa"),  # Hartini & Habibi (2023) NKO (E7)
         (100.01, "Istimewa"),
         (100.0, "Baik"),  # Istimewa needs > 100
         (100.004, "Baik"),  # prints as 100.00
@@ -132,7 +132,7 @@ def test_nko_alternative(value, label):
 @pytest.mark.parametrize(
     ("value", "label", "success"),
     [
-        (59.40, "Sedang", "Cukup berhasil"),  # seed 004 composite (E4)
+        (59.40, "Sedang", "Cukup berhasil"),  # Nugrahini et al. composite (E4)
         (60.06, "Sedang", "Cukup berhasil"),  # E4 under the standard effectiveness convention
         (55.0, "Sedang", "Cukup berhasil"),
         (54.99, "Kurang baik", "Tidak berhasil"),
@@ -164,7 +164,7 @@ def test_company_score_seed003(value, label):
 
 
 def test_value_for_money_tables():
-    # seed 004 (E5): economy 96.75% is economical; efficiency 17.55% efficient
+    # Nugrahini et al. (E5): economy 96.75% is economical; efficiency 17.55% efficient
     assert classify(96.75, "vfm-economy").label_id == "Ekonomis"
     assert classify(100.0, "vfm-economy").label_id == "Tidak ekonomis"
     assert classify(17.55, "vfm-efficiency").label_id == "Efisien"
@@ -177,7 +177,7 @@ def test_value_for_money_tables():
     assert classify(89.99, kepmendagri).label_id == "Cukup efektif"
     assert classify(60.0, kepmendagri).label_id == "Kurang efektif"
     assert classify(59.99, kepmendagri).label_id == "Tidak efektif"
-    # the seed's reciprocal variant reads below 100% as effective
+    # Nugrahini et al.'s reciprocal variant reads below 100% as effective
     reciprocal = "vfm-effectiveness-reciprocal-seed004"
     assert classify(93.60, reciprocal).label_id == "Efektif"
     assert classify(103.63, reciprocal).label_id == "Tidak efektif"

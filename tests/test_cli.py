@@ -91,8 +91,9 @@ def broken_project(tmp_path: Path) -> Path:
 def test_check_lists_every_fatal_problem_and_exits_2(tmp_path):
     result = runner.invoke(app, ["check", str(broken_project(tmp_path))])
     assert result.exit_code == 2
-    assert "item U1: no column 'U10'" in result.output
-    assert "item U2: no column 'U11'" in result.output
+    # `check` speaks the project's language (issue 12); the demo project is Indonesian.
+    assert "butir U1: kolom 'U10' tidak ada dalam berkas" in result.output
+    assert "butir U2: kolom 'U11' tidak ada dalam berkas" in result.output
 
 
 def test_run_error_is_one_line_without_traceback(tmp_path):

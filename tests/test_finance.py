@@ -1,7 +1,8 @@
-"""Tests of surveyq.finance against seed-examples.md E5 and E6 (seed 004, BPMPD Tabanan).
+"""Tests of surveyq.finance against docs/methods.md examples E5 and E6 (Nugrahini et al.,
+BPMPD Kabupaten Tabanan).
 
-Inputs are the seed's printed figures, verbatim; expected values are those written in
-seed-examples.md, or worked by hand in the comments beside them.
+Inputs are the paper's printed figures, verbatim; expected values are those written in
+docs/methods.md (worked examples), or worked by hand in the comments beside them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""IKM / SKM against seed 004 (E3), hand calculations and the Krejcie & Morgan table.
+"""IKM / SKM against Nugrahini et al. (E3), hand calculations and the Krejcie & Morgan table.
 
-Expected values are written out from ../shared/spec/seed-examples.md, the regulations'
+Expected values are written out from docs/methods.md (worked examples), the regulations'
 band tables and arithmetic shown beside each case; none are produced by surveyq.
 """
 
@@ -21,7 +21,7 @@ from surveyq.ikm import (
     sample_size,
 )
 
-# Seed 004 (Nugrahini et al., BPMPD Tabanan), Tabel 8: NRR of the 14 elements as printed.
+# Nugrahini et al., BPMPD Tabanan, Tabel 8: NRR of the 14 elements as printed.
 SEED_004_NRR = [3.23, 3.14, 3.15, 3.22, 3.18, 3.16, 3.09, 3.09, 3.15, 3.16, 2.69, 2.33, 2.87, 3.02]
 
 

@@ -1,6 +1,6 @@
 """Layers: the statistics never import the report layer, jinja2 or matplotlib.
 
-Data flow one way (../shared/spec/design.md): the statistics compute, the report renders.
+Data flow one way (docs/methods.md): the statistics compute, the report renders.
 Each module is imported in a fresh interpreter and the modules it pulled in are listed,
 great_tables' ``no_pandas.py`` habit of enforcing an architectural rule mechanically.
 """

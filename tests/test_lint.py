@@ -1,8 +1,8 @@
-"""Tests of surveyq.lint against seed-examples.md E10 and the rules of formulas.md s. 7.
+"""Tests of surveyq.lint against docs/methods.md example E10 and the rules of docs/methods.md s. 7.
 
-E10's data is seed 001 (student paper, 2016) Tabel 5, "Contoh Rancangan Indikator Kinerja
-Utama (IKU) dan target capaian KPPBC Tipe Madya Pabean Tanjung Perak", read from the PDF
-extraction in /work/shared/seeds/001_040b1a06081a842f.txt (the text columns and the
+E10's data is Sembiring & Fadli (2016, a student paper) Tabel 5, "Contoh Rancangan Indikator
+Kinerja Utama (IKU) dan target capaian KPPBC Tipe Madya Pabean Tanjung Perak", read from the
+PDF's text (the text columns and the
 number columns are extracted separately; rows are matched in order).
 """
 
@@ -124,7 +124,7 @@ def test_e10_activity_rows_weighted_0_35(e10):
     mismatches = _codes(lint_scorecard(e10), "validity-weight-mismatch")
     assert sorted(mismatches["subject"]) == sorted([RAPAT, DOWNTIME])
     assert set(mismatches["severity"]) == {"warning"}
-    # controllability weights are all consistent in the seed's table
+    # controllability weights are all consistent in the paper's table
     assert _codes(lint_scorecard(e10), "controllability-weight-mismatch").empty
 
 
@@ -252,7 +252,7 @@ def test_lint_input_errors():
 
 def test_unreadable_numbers_are_findings_not_crashes():
     rows = _scorecard(3)
-    rows[0]["validity_weight"] = "0,35"  # comma decimal, as the seed prints it
+    rows[0]["validity_weight"] = "0,35"  # comma decimal, as the paper prints it
     rows[1]["validity_weight"] = "n/a"
     for row in rows:
         row["weight"] = "x" if row is rows[2] else 0.5

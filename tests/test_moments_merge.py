@@ -1,7 +1,7 @@
 """Merging Moments: the moments of random splits, added with ``+``, equal the whole.
 
 Also checks the integer kernel of ``Moments.from_frame`` / ``from_array`` against the float64
-path it replaces (performance-notes.md approach (c): exact integer sums, so bit-identical).
+path it replaces (methods.md "Computation" approach (c): exact integer sums, so bit-identical).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def scorecard() -> dict[str, Any]:
         "period": "2025",
         "score": 91.23456,
         "predicate": {"code": "baik", "label": name("Baik", "Good"), "table": "nko-kemenkeu-lakin",
-                      "source": "LAKIN KPPBC TMP Merak (seed 000)"},
+                      "source": "LAKIN KPPBC TMP Merak (Hartini & Habibi (2023))"},
         "normalised": False,
         "notes": ["IKU P-2 uses the SKM converted index of the skm survey."],
         "lint": [{"code": "target-below-baseline", "severity": "warning",

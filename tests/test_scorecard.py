@@ -1,7 +1,7 @@
 """The YAML scorecard: loading, errors with key paths, evaluation, and the demo end to end.
 
-Expected numbers are worked out by hand in the comments (formulas.md section 7) or taken
-from the seeds (seed-examples.md E4, E7, E8), never from the code under test.
+Expected numbers are worked out by hand in the comments (docs/methods.md section 7) or taken
+from the papers (docs/methods.md example E4, E7, E8), never from the code under test.
 """
 
 from __future__ import annotations
@@ -112,7 +112,8 @@ def test_hand_computed_nko(tmp_path):
     assert res.predicate["code"] == "istimewa"
     assert res.predicate["label"] == {"id": "Istimewa", "en": "Outstanding"}
     assert res.predicate["table"] == "nko-kemenkeu-lakin"
-    assert "seed 000" in res.predicate["source"]
+    # The source is cited as a reader would cite it (issue 12): the article, not an internal name.
+    assert "Hartini & Habibi (2023)" in res.predicate["source"]
     assert res.objectives.set_index("id")["value"].to_dict() == pytest.approx(
         {"OA": 99.5, "OB": 107.5})
     assert any("b2" in note and "120" in note for note in res.notes)  # the clamp is noted
@@ -159,11 +160,12 @@ def test_to_dict_shape(tmp_path):
     assert all(set(f) == {"code", "severity", "message"} for f in out["lint"])
 
 
-# --------------------------------------------------------------------------- seeds
+# --------------------------------------------------------------------------- papers
 
 
 def test_seed_e7_nko_through_yaml():
-    # E7 (seed 000 Tabel 5-6): indices 116.66 / 112.61 / 116.10 / 112.20, weights 25/15/30/30;
+    # E7 (Hartini & Habibi 2023, Tabel 5-6): indices 116.66 / 112.61 / 116.10 / 112.20,
+    # weights 25/15/30/30;
     # all four are below the default cap 120, so ICI = index.
     card, data = one_per_perspective(
         {"stakeholder": 116.66, "customer": 112.61, "internal": 116.10, "learning": 112.20},
@@ -175,7 +177,7 @@ def test_seed_e7_nko_through_yaml():
 
 
 def test_seed_e4_composite_through_yaml():
-    # E4 (seed 004 Tabel 13): 75.16 / 75.46 / 20.67 / 50.10 weighted 10/50/20/20 -> 59.40,
+    # E4 (Nugrahini et al. Tabel 13): 75.16 / 75.46 / 20.67 / 50.10 weighted 10/50/20/20 -> 59.40,
     # LAN (1999) band Sedang (55 <= X < 70)
     card, data = one_per_perspective(
         {"keuangan": 75.16, "pelanggan": 75.46, "proses": 20.67, "pembelajaran": 50.10},
@@ -188,7 +190,7 @@ def test_seed_e4_composite_through_yaml():
 
 
 def test_seed_e8_weighted_score_through_yaml():
-    # E8 (seed 002 Tabel 9), scores on 1-3: 0.30 x (0.5 + 0.3 + 0.2) x 3/3 = 0.30;
+    # E8 (Heitasari et al. Tabel 9), scores on 1-3: 0.30 x (0.5 + 0.3 + 0.2) x 3/3 = 0.30;
     # 0.20 x 1.0 x 3/3 = 0.20; 0.20 x (0.6 x 2/3 + 0.4 x 3/3) = 0.16;
     # 0.30 x (0.5 x 1/3 + 0.5 x 3/3) = 0.20; total 0.86
     rows = [("fin", "growth", 0.5, 3), ("fin", "spending", 0.3, 3), ("fin", "efficiency", 0.2, 3),
@@ -206,14 +208,14 @@ def test_seed_e8_weighted_score_through_yaml():
     assert res.score == pytest.approx(0.86)
     assert res.perspectives.set_index("id")["value"].to_dict() == pytest.approx(
         {"fin": 1.0, "cus": 1.0, "int": 0.8, "lrn": 2 / 3})
-    assert res.predicate["code"] == "baik_sekali"  # seed 003 bands: 0.70-0.89
+    assert res.predicate["code"] == "baik_sekali"  # Harumantaka et al. bands: 0.70-0.89
 
 
 # --------------------------------------------------------------------------- targets, gaps
 
 
 def test_range_targets():
-    # formulas.md section 7: minimize with target 7-8 months: 6.5 -> (1 + (1 - 6.5/7)) x 100
+    # docs/methods.md section 7: minimize with target 7-8 months: 6.5 -> (1 + (1 - 6.5/7)) x 100
     # = 107.14; 9 -> (1 + (1 - 9/8)) x 100 = 87.5; 7.5 -> 100. Stabilize band [20, 25]:
     # 18 -> (1 - |18 - 20| / 20) x 100 = 90.
     card = {

@@ -1,6 +1,6 @@
-"""Tests of surveyq.scorecard_math against the spec and the seed examples.
+"""Tests of surveyq.scorecard_math against docs/methods.md and its worked examples.
 
-Expected values come from ../shared/spec/formulas.md section 7-8 and seed-examples.md
+Expected values come from docs/methods.md section 7-8 and docs/methods.md (worked examples)
 (E4, E7, E8), or are worked by hand in the comments beside them; never from the code.
 """
 
@@ -29,7 +29,7 @@ from surveyq.scorecard_math import (
 
 
 def test_range_target_example_of_formulas_section_7():
-    # minimize, target 7-8 months (formulas.md section 7)
+    # minimize, target 7-8 months (docs/methods.md section 7)
     assert iku_index(6.5, (7, 8), "min") == pytest.approx(107.1, abs=0.05)  # (1+(1-6.5/7))*100
     assert iku_index(9, (7, 8), "min") == pytest.approx(87.5)  # (1+(1-9/8))*100
     assert iku_index(7.5, (7, 8), "min") == 100.0
@@ -206,7 +206,7 @@ def test_perspective_value_errors():
 
 
 def test_e7_nko_kppbc_merak():
-    # seed-examples.md E7 (seed 000, Tabel 5-6)
+    # docs/methods.md example E7 (Hartini & Habibi (2023), Tabel 5-6)
     res = nko(
         {"stakeholder": 116.66, "customer": 112.61, "internal": 116.10, "learning": 112.20},
         {"stakeholder": 0.25, "customer": 0.15, "internal": 0.30, "learning": 0.30},
@@ -314,7 +314,7 @@ def test_nko_result_frame_and_html():
 
 
 def test_e4_composite_index_tabanan():
-    # seed-examples.md E4 (seed 004, Tabel 13)
+    # docs/methods.md example E4 (Nugrahini et al., Tabel 13)
     res = composite_index(
         {"Keuangan": 75.16, "Pelanggan": 75.46, "Proses Bisnis Internal": 20.67,
          "Pembelajaran dan Pertumbuhan": 50.10},
@@ -354,7 +354,7 @@ def test_lan_1999_band_edges(value, label, secondary):
 # --------------------------------------------------------------------------- weighted score
 
 E8_ROWS = [
-    # seed 002, Tabel 9, scores on a 1-3 scale
+    # Heitasari et al., Tabel 9, scores on a 1-3 scale
     {"perspective": "Financial", "perspective_weight": 0.30, "indicator": "Pertumbuhan",
      "weight": 0.5, "score": 3},
     {"perspective": "Financial", "perspective_weight": 0.30, "indicator": "Pengeluaran",

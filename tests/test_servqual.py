@@ -1,6 +1,6 @@
-"""SERVQUAL, IPA and CSI against seed 002 (E1, E2), scipy and hand calculations.
+"""SERVQUAL, IPA and CSI against Heitasari et al. (E1, E2), scipy and hand calculations.
 
-Expected values come from ../shared/spec/seed-examples.md, from scipy.stats called directly
+Expected values come from docs/methods.md (worked examples), from scipy.stats called directly
 on the same data, or from arithmetic written beside each case.
 """
 
@@ -15,7 +15,7 @@ from surveyq.bands import round_half_up
 from surveyq.errors import InputError
 from surveyq.servqual import _holm, csi, ipa, servqual, servqual_by
 
-# Seed 002 (Heitasari et al., KPPBC Bojonegoro), Tabel 5: item, P, E, printed gap.
+# Heitasari et al., KPPBC Bojonegoro, Tabel 5: item, P, E, printed gap.
 E1_TABLE = [
     ("Kelengkapan fasilitas", 4.30, 4.20, 0.1),
     ("Tampilan fisik", 4.40, 4.30, 0.1),
@@ -39,7 +39,7 @@ E1_TABLE = [
     ("Waktu layanan", 4.21, 4.71, -0.5),
 ]
 
-# Seed 002, Tabel 8 (employee satisfaction): item, P, E.
+# Heitasari et al., Tabel 8 (employee satisfaction): item, P, E.
 E2_TABLE = [
     ("Visi dan misi", 4.39, 4.40),
     ("Manajemen kinerja", 4.52, 4.53),

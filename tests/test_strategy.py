@@ -1,8 +1,8 @@
-"""Tests of surveyq.strategy against seed-examples.md E9 (seed 003, BUMD ABC Kota Bogor),
-David's IE matrix layout and published AHP examples.
+"""Tests of surveyq.strategy against docs/methods.md example E9 (Harumantaka et al., BUMD ABC
+Kota Bogor), David's IE matrix layout and published AHP examples.
 
-Inputs are the seed's printed figures, verbatim; expected values are those written in
-seed-examples.md or in the cited publications, or worked by hand in the comments.
+Inputs are the paper's printed figures, verbatim; expected values are those written in
+docs/methods.md (worked examples) or in the cited publications, or worked by hand in the comments.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def test_e9_ie_matrix_cell_v():
     assert res.cell == "V"
     assert res.strategy == "hold_and_maintain"
     assert res.strategy_en == "Hold and maintain"
-    assert res.strategy_id == "Pertahankan dan pelihara"  # seed 003: "pertahankan dan pelihara"
+    assert res.strategy_id == "Pertahankan dan pelihara"  # as Harumantaka et al. print it
     assert (res.ife_position.code, res.efe_position.code) == ("average", "medium")
     assert ie_matrix(2.80, 2.97).cell == "V"  # the totals recomputed from the printed weights
 

@@ -305,7 +305,8 @@ def test_true_false_and_unsaved_formulas_in_a_workbook(tmp_path):
     sheet.append([3, 3, "=B2+1", 1, 2, "ok"])       # row 4: U2 a formula, never calculated
     sheet.append([4, 4, 1, 2, 3, "ok"])
     workbook.save(tmp_path / "answers.xlsx")        # openpyxl stores no formula values
-    result = run_project(project(tmp_path, "answers.xlsx"), out=tmp_path / "out")
+    # cleaning-log.csv speaks the run's language (issue 12 item 1); English is asked for here.
+    result = run_project(project(tmp_path, "answers.xlsx"), out=tmp_path / "out", lang="en")
     log = _log_rows(tmp_path / "out")
     boolean = [(r["row"], r["column"]) for r in log if r["reason"] == "boolean_cell"]
     formula = [r for r in log if r["reason"] == "formula_without_value"]

@@ -245,7 +245,8 @@ def test_runs_the_data_cannot_support_exit_1_listing_each_reason(tmp_path):
     write_csv(tmp_path / "two.csv", ["Jenis Kelamin", *ELEMENTS], rows)
     path = project(tmp_path, "two.csv")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    # The terminal speaks the run's language (issue 12 item 1); English is asked for here.
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert "validity item: no respondent answered item(s) ['U9']" in result.output
     assert "reliability item: no respondent answered item(s) ['U9']" in result.output
@@ -420,7 +421,8 @@ def test_every_csv_neutralises_formula_cells(tmp_path):
 
 def test_the_terminal_keeps_the_files_written_and_the_headline_figures(good_project):
     out = good_project.parent / "out"
-    result = runner.invoke(app, ["run", str(good_project), "--out", str(out)])
+    # The terminal speaks the run's language (issue 12 item 1); English is asked for here.
+    result = runner.invoke(app, ["run", str(good_project), "--out", str(out), "--lang", "en"])
     assert result.exit_code == 0
     for name in ("results.json", "cleaning-log.csv", "report.html"):
         assert f"wrote {out / name}" in result.output

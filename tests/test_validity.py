@@ -54,7 +54,7 @@ def expected_for(dataset: str, scale: str, missing: str, against: str) -> pd.Dat
 
 # ---- r tabel -------------------------------------------------------------------------------
 
-# formulas.md section 2 check values (two-sided, alpha 0.05).
+# docs/methods.md section 2 check values (two-sided, alpha 0.05).
 SPEC_CHECK_VALUES = [(30, 0.361, 3), (100, 0.1966, 4)]
 
 # Bungin, B. (2010). Metodologi Penelitian Kuantitatif. Jakarta: Kencana, p. 268, "Tabel r

@@ -9,7 +9,7 @@ Answers come from a latent-trait model: every respondent has a general latent sa
 theta (expectation and perception latents correlated) and one factor per dimension, every item
 a loading on each and an offset, and a normal latent answer is cut at fixed thresholds into the
 scale points. Item offsets are solved
-so that each item's expected mean hits a target taken from the seeds (seed 002 Tabel 5 and
+so that each item's expected mean hits a target taken from the papers (Heitasari et al. Tabel 5 and
 Tabel 8, shifted so that expectations exceed perceptions for most items), so items correlate
 the way real answers do. Everything is seeded: the output is byte-identical on every run with
 the same numpy, openpyxl and zlib (the XLSX files have fixed document and zip timestamps).
@@ -81,7 +81,7 @@ SERVICES = [
 SERVICE_P = [0.40, 0.25, 0.15, 0.20]
 SERVICE_SHIFT = np.array([0.10, -0.35, 0.05, 0.15])  # latent shift per service type
 
-# Seed 002 Tabel 5 (customer) and Tabel 8 (employee): perception and expectation means.
+# Heitasari et al. Tabel 5 (customer) and Tabel 8 (employee): perception and expectation means.
 SEED2_CUSTOMER_P = [4.3, 4.4, 4.42, 4.7, 4.43, 4.49, 4.4, 4.55, 4.77, 4.53,
                     4.49, 4.32, 4.4, 4.4, 4.63, 4.52, 4.4, 4.46, 4.3, 4.21]
 SEED2_CUSTOMER_E = [4.2, 4.3, 4.34, 4.4, 4.48, 4.46, 4.68, 4.4, 4.66, 4.59,
@@ -536,7 +536,7 @@ def skm_rows(year: int, n: int, seed: int) -> list[list[Any]]:
 
 def excel_summary(rows: list[list[Any]]) -> list[tuple[str, list[float]]]:
     """The office's summary rows, computed as its spreadsheet does (SUM/AVERAGE of numbers)."""
-    weight = 0.111  # as offices print 1/9 (formulas.md section 6: never mix modes)
+    weight = 0.111  # as offices print 1/9 (docs/methods.md section 6: never mix modes)
     sums, nrr = [], []
     for k in range(6, 15):
         values = [row[k] for row in rows if isinstance(row[k], int)]

@@ -1,4 +1,4 @@
-"""Readers: any supported export -> :class:`RawTable` (``../shared/spec/design.md``, "io").
+"""Readers: any supported export -> :class:`RawTable` (docs/methods.md, "io").
 
 ``surveyq.io`` re-exports :func:`read_raw` and :class:`RawTable`; this package holds one
 module per concern: :mod:`.detect` (which reader), :mod:`.text` (encodings, separators),
@@ -17,6 +17,7 @@ from typing import Any
 from surveyq.errors import InputError
 from surveyq.files import check_regular_file
 from surveyq.log import Action, CleaningLog, Reason
+from surveyq.messages import msg
 from surveyq.readers.detect import FLAVOURS, Detected, detect
 from surveyq.readers.flavours import detect_flavour, plan_columns
 from surveyq.readers.grid import Grid, header_index, header_text, is_empty, split_grid
@@ -27,7 +28,13 @@ from surveyq.readers.text import CellRepair, decimal_mark, encoding_label, read_
 
 __all__ = ["FORMATS", "RawTable", "read_raw"]
 
-_SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+_SEPARATOR_NAMES = {",": "','", ";": "';'", "|": "'|'"}
+
+
+def separator_name(delimiter: str) -> str:
+    """How a log message names a separator ('tab' is a word, so it is a message)."""
+    return msg("log.tab") if delimiter == "\t" else _SEPARATOR_NAMES.get(delimiter,
+                                                                          repr(delimiter))
 _STAT_FIX = {
     "sav": "re-save it from SPSS or PSPP (File > Save As > .sav)",
     "dta": "re-save it from Stata (saveold) or export it as .csv",
@@ -126,7 +133,7 @@ def _note_ignored(log: CleaningLog, file: str, container: str, options: dict[str
     for option, value in options.items():
         if value is not None:
             log.add(file, None, None, value, Action.NOTED, Reason.FORMAT,
-                    f"{option}= does not apply to {kind} files and was ignored")
+                    msg("log.option_ignored", option=option, kind=kind))
 
 
 def _head(source: Path, file: str) -> bytes:
@@ -165,9 +172,8 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
     decimal = decimal_mark(parsed.records[index + 1:], parsed.delimiter,
                            excel_locale=flavour is None)
     log.add(file, None, None, None, Action.NOTED, Reason.ENCODING,
-            f"read as {encoding_label(parsed.encoding)}, separator "
-            f"{_SEPARATOR_NAMES.get(parsed.delimiter, repr(parsed.delimiter))}, "
-            f"decimal {decimal!r}")
+            msg("log.read_as_decimal", encoding=encoding_label(parsed.encoding),
+                separator=separator_name(parsed.delimiter), decimal=repr(decimal)))
     for note in parsed.notes:
         log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, note)
     _note_rows_above(grid, index)
@@ -201,8 +207,8 @@ def _read_workbook(source: Path, file: str, found: Detected, log: CleaningLog,
         log.add(file, None, None, None, Action.NOTED, Reason.FORMAT, note)
     if len(names) > 1:
         log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
-                f"read sheet {name!r} ({names.index(name) + 1} of {len(names)}: "
-                f"{', '.join(names)}); pass sheet= to read another")
+                msg("log.sheet_chosen", sheet=repr(name), position=names.index(name) + 1,
+                    count=len(names), sheets=list(names)))
     grid = Grid(rows, list(range(1, len(rows) + 1)), lambda i: f"column {column_letter(i)}",
                 log, file)
     index = header_index(grid, header_row, first_dense=False)
@@ -245,10 +251,10 @@ def _note_rows_above(grid: Grid, index: int) -> None:
     texts = [header_text(cell) for record in grid.records[:index] for cell in record
              if not is_empty(cell)]
     first, last = grid.row_numbers[0], grid.row_numbers[index - 1]
-    span = f"row {first} above it is" if first == last else f"rows {first}-{last} above it are"
-    shown = ", ".join(repr(text) for text in texts[:3]) or "none"
+    shown = [repr(text) for text in texts[:3]] or msg("log.none")
     grid.log.add(grid.file, None, None, None, Action.NOTED, Reason.FORMAT,
-                 f"header is row {grid.row_numbers[index]}; {span} not data (titles: {shown})")
+                 msg("log.rows_above_header" if first != last else "log.row_above_header",
+                     header=grid.row_numbers[index], first=first, last=last, titles=shown))
 
 
 def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
@@ -265,13 +271,12 @@ def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
     blank = [i for i in range(len(frame)) if all(is_empty(value) for value in frame.iloc[i])]
     for i in blank:
         log.add(file, i + 1, None, None, Action.ROW_EXCLUDED, Reason.BLANK_ROW,
-                f"case {i + 1} has no values")
+                msg("log.blank_case", case=i + 1))
     kept = frame.drop(index=frame.index[blank]).reset_index(drop=True) if blank else frame
     rows = [i + 1 for i in range(len(frame)) if i not in set(blank)]
     for column, values in read.declared_missing.items():
         log.add(file, None, column, values, Action.NOTED, Reason.FORMAT,
-                f"SPSS declares user-missing values {values} for {column!r}; the codes are kept "
-                "for the cleaner")
+                msg("log.spss_user_missing", values=str(values), column=repr(column)))
     return RawTable(kept, rows, file, kind, len(frame), log, encoding=read.encoding,
                     value_labels=read.value_labels, column_labels=read.column_labels,
                     declared_missing=read.declared_missing)

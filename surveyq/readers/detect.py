@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.readers.table import FORMATS
 
 #: Container kinds a reader exists for, by extension.
@@ -96,7 +97,7 @@ def detect(path: Path, head: bytes, file: str, format: str | None) -> Detected:
     if found is not None:
         note = None
         if by_name is not None and by_name != found:
-            note = f"file named {path.suffix} is {_NAMES[found]}; read it as such"
+            note = msg("log.misnamed_file", suffix=path.suffix, kind=msg(f"log.container_{found}"))
         return Detected(found, flavour, note)
     if flavour is not None:
         return Detected("text", flavour)

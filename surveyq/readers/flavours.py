@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from surveyq.log import Reason
+from surveyq.messages import msg
 
 TIMESTAMP_HEADERS = frozenset({
     "timestamp", "stempel waktu", "cap waktu", "cap masa", "marca temporal", "marca de tiempo",
@@ -88,7 +89,7 @@ def plan_columns(flavour: str, names: list[str]) -> ColumnPlan:
 def _gforms(names: list[str]) -> ColumnPlan:
     plan = ColumnPlan("gforms", timestamp_column=names[0] if names else None)
     plan.notes.append((plan.timestamp_column, Reason.FORMAT,
-                       f"Google Forms export: timestamp column {plan.timestamp_column!r}"))
+                       msg("log.gforms", column=repr(plan.timestamp_column))))
     return plan
 
 
@@ -98,14 +99,12 @@ def _kobo(names: list[str]) -> ColumnPlan:
     plan.timestamp_column = next((name for name in _KOBO_TIMESTAMPS if name in present), None)
     for name in names:
         if name != plan.timestamp_column and _is_kobo_meta(name):
-            plan.drop[name] = f"KoboToolbox/ODK system column {name!r} dropped"
+            plan.drop[name] = msg("log.kobo_meta_dropped", column=repr(name))
     kept = [name for name in names if name not in plan.drop]
     plan.rename = _strip_groups(kept, plan)
-    timestamp = f", timestamp column {plan.timestamp_column!r}" if plan.timestamp_column else ""
-    plan.notes.append((None, Reason.FORMAT,
-                       f"KoboToolbox/ODK export: group prefixes removed from "
-                       f"{len(plan.rename)} column(s), {len(plan.drop)} system column(s) "
-                       f"dropped{timestamp}"))
+    plan.notes.append((None, Reason.FORMAT, msg(
+        "log.kobo_timestamp" if plan.timestamp_column else "log.kobo",
+        renamed=len(plan.rename), dropped=len(plan.drop), column=repr(plan.timestamp_column))))
     return plan
 
 
@@ -128,8 +127,8 @@ def _strip_groups(names: list[str], plan: ColumnPlan) -> dict[str, str]:
             continue
         if counts[short[name]] > 1:
             plan.notes.append((name, Reason.AMBIGUOUS_COLUMN,
-                               f"{short[name]!r} occurs in more than one group; the full path "
-                               f"{name!r} is kept"))
+                               msg("log.kobo_short_name_clash", short=repr(short[name]),
+                                   column=repr(name))))
         else:
             rename[name] = short[name]
     return rename
@@ -154,9 +153,9 @@ def _limesurvey(names: list[str]) -> ColumnPlan:
     for name in names:
         lowered = name.strip().lower()
         if lowered in _LIME_META or _LIME_GROUP_TIME.fullmatch(lowered):
-            plan.drop[name] = f"LimeSurvey meta column {name!r} dropped"
+            plan.drop[name] = msg("log.lime_meta_dropped", column=repr(name))
     respondent_id = next((name for name in names if name.strip().lower() == "id"), None)
     plan.notes.append((respondent_id, Reason.FORMAT,
-                       f"LimeSurvey export: respondent id column {respondent_id!r}, "
-                       f"{len(plan.drop)} meta column(s) dropped"))
+                       msg("log.limesurvey", column=repr(respondent_id),
+                           dropped=len(plan.drop))))
     return plan

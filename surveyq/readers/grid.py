@@ -38,6 +38,7 @@ import pandas as pd
 
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
+from surveyq.messages import msg
 
 _HEADER_SCAN_ROWS = 50
 _DISTINCT_SHARE = 0.9
@@ -174,8 +175,7 @@ def header_names(grid: Grid, index: int, width: int) -> tuple[list[str], set[int
             cell = above[column]
             grid.log.add(grid.file, grid.row_numbers[index], header_text(cell), cell,
                          Action.NOTED, Reason.FORMAT,
-                         f"header cell empty; took {header_text(cell)!r} from the row above "
-                         "(a merged header cell)")
+                         msg("log.merged_header", text=repr(header_text(cell))))
         if is_empty(cell):
             unnamed.add(column)
             names.append(grid.unnamed(column))
@@ -208,8 +208,7 @@ def _unique(names: list[str], grid: Grid) -> list[str]:
             candidate = f"{name} ({copy})"
         if candidate != name:
             grid.log.add(grid.file, None, candidate, name, Action.NOTED, Reason.AMBIGUOUS_COLUMN,
-                         f"header {name!r} occurs more than once; this copy is named "
-                         f"{candidate!r}")
+                         msg("log.repeated_header", header=repr(name), name=repr(candidate)))
         seen.add(candidate)
         result.append(candidate)
     return result
@@ -318,29 +317,26 @@ def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],
         if all(is_empty(value) for value in frame[name]):
             empty.append(name)
             grid.log.add(grid.file, None, name, None, Action.COLUMN_DROPPED, Reason.FORMAT,
-                         f"{name} has no header and no values")
+                         msg("log.empty_unnamed_column", column=name))
         else:
             # A few rows longer than the header are usually an unquoted separator in a
             # free-text answer, which shifts that row's answers: say which rows.
             holding = [row for row, value in zip(rows, frame[name], strict=True)
                        if not is_empty(value)]
             where = ", ".join(map(str, holding[:5])) + (", ..." if len(holding) > 5 else "")
-            plural = "s" if len(holding) > 1 else ""
             grid.log.add(grid.file, None, name, None, Action.NOTED, Reason.FORMAT,
-                         f"a column without header text holds values (row{plural} {where}); it "
-                         f"is named {name!r}; if a free-text answer on that row holds an "
-                         "unquoted separator, quote it, as its answers are shifted")
+                         msg("log.unnamed_column_rows" if len(holding) > 1 else
+                             "log.unnamed_column_row", column=repr(name), rows=where))
     return frame.drop(columns=empty)
 
 
 def _log_exclusion(grid: Grid, number: int, kind: tuple, names: list[str]) -> None:
     if kind[0] == "blank":
         grid.log.add(grid.file, number, None, None, Action.ROW_EXCLUDED, Reason.BLANK_ROW,
-                     f"row {number} is empty")
+                     msg("log.blank_row", row=number))
     elif kind[0] == "summary":
         column, value = kind[1], kind[2]
         name = names[column] if column < len(names) else grid.unnamed(column)
-        what = "a summary row" if summary_label(value) else "a footer below the summary rows"
+        code = "log.summary_row" if summary_label(value) else "log.footer_row"
         grid.log.add(grid.file, number, name, value, Action.ROW_EXCLUDED, Reason.SUMMARY_ROW,
-                     f"row {number} is {what} ({header_text(value)!r} in column {name!r}), "
-                     "not a respondent")
+                     msg(code, row=number, value=repr(header_text(value)), column=repr(name)))

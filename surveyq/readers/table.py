@@ -1,7 +1,7 @@
 """The :class:`RawTable` every reader returns: the file's cells as they were, with row numbers.
 
 The contract between the readers and the cleaning step (surveyq/clean.py) is set out in
-``../shared/spec/design.md`` ("io: read the file, keep every cell as it was"): a reader keeps
+docs/methods.md ("io: read the file, keep every cell as it was"): a reader keeps
 every respondent record, names columns by the header text a person sees, numbers rows as a
 person sees them, and logs every row or column it leaves out.
 """

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.readers.quotes import QuoteScanner
 
 SEPARATORS = (",", ";", "\t", "|")
@@ -79,6 +80,8 @@ class TextRecords:
 
 
 def encoding_label(codec: str) -> str:
+    if codec in ("utf-8-sig", "cp949"):  # labels with words are messages (either language)
+        return msg(f"log.encoding_{codec.replace('-', '_')}")
     return _LABELS.get(codec, codec)
 
 
@@ -293,10 +296,8 @@ def parse(text: str, delimiter: str, file: str, whole: bool = True,
     notes = []
     if spanning:
         row, first, last = spanning[0]
-        notes.append(
-            f"{len(spanning)} record(s) hold a quoted line break (first: row {row}, text lines "
-            f"{first}-{last}); row numbers count records, as a spreadsheet shows them, not "
-            "text-editor lines")
+        notes.append(msg("log.quoted_line_breaks", count=len(spanning), row=row, first=first,
+                         last=last))
     return records, notes
 
 
@@ -336,6 +337,5 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
     records, notes = parse(text, delimiter, file, whole, first_line=2 if hint else 1)
     repairs = repair_cells(records) if "\x00" in text or _has_surrogates(text) else []
     if hint:
-        notes.insert(0, f"first line {hint.group(0).strip()!r} is Excel's separator hint, not a "
-                        "record; the header is row 1, as Excel shows it")
+        notes.insert(0, msg("log.excel_separator_hint", line=repr(hint.group(0).strip())))
     return TextRecords(records, codec, delimiter, notes, repairs)

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from surveyq.messages import localise_results, translate
 from surveyq.outputs import neutralise_formula, neutralise_frame, write_atomic
 from surveyq.report.i18n import LOCALES, format_number, labels
 
@@ -200,6 +201,8 @@ class _Survey:
         return _text(groups.get(code), self.lang) or _text(code, self.lang)
 
     def scale(self, record: Mapping[str, Any]) -> str:
+        if record.get("role") == "item" and not record.get("dimension"):
+            return self.title  # a survey with one scale: name it by the survey
         role = _lookup(self.t["roles"], record.get("role"))
         dimension = record.get("dimension")
         return f"{role} – {self.group(dimension)}" if dimension else role
@@ -232,7 +235,13 @@ class _Survey:
 
 
 def _join(*parts: str) -> str:
-    return " ".join(part.strip() for part in parts if part and part.strip())
+    """Note parts as sentences: each ends with a full stop (analysis notes come without)."""
+    return " ".join(_sentence(part) for part in parts if part and part.strip())
+
+
+def _sentence(text: str) -> str:
+    text = str(text).strip()
+    return text if text.endswith((".", "!", "?", ":")) else f"{text}."
 
 
 def _verdict(t: Mapping[str, Any], yes: str, no: str) -> Callable[[Any], str]:
@@ -264,10 +273,10 @@ def _profile(s: _Survey) -> list[Table]:
 
 def _scale_labels(s: _Survey) -> str:
     parts = []
-    for name, scale in (s.data.get("scales") or {}).items():
+    for scale in (s.data.get("scales") or {}).values():
         points = zip(scale.get("points", []), scale.get(s.lang) or scale.get("id") or [],
                      strict=False)
-        parts.append(f"{name}: " + ", ".join(f"{p} = {label}" for p, label in points))
+        parts.append(", ".join(f"{p} = {label}" for p, label in points))  # not the key
     return "; ".join(parts)
 
 
@@ -296,7 +305,7 @@ def _scale_note(s: _Survey, record: Mapping[str, Any]) -> str:
     notes = list(record.get("notes") or [])
     if record.get("error"):
         notes.insert(0, s.t["notes"]["error"].format(error=record["error"]))
-    return " ".join(str(note) for note in notes)
+    return _join(*map(str, notes))
 
 
 def _validity(s: _Survey) -> list[Table]:
@@ -672,7 +681,7 @@ def _tabulation(s: _Survey, items: pd.DataFrame, max_rows: int) -> Table:
     formats = dict.fromkeys(frame.columns, CODE)
     return Table("tabulation", t["captions"]["tabulation"].format(survey=s.title), frame, formats,
                  note, (), f"tabulation:{s.key}",
-                 t["sheets"]["tabulation"].format(survey=s.key), stub=1)
+                 t["sheets"]["tabulation"].format(survey=s.title), stub=1)
 
 
 def write_full_matrices(tabulation: Mapping[str, pd.DataFrame], folder: str | Path,
@@ -732,14 +741,19 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
                      name, t["sheets"][name], key=key)
 
     predicate = card.get("predicate") or {}
+    names = labels(lang)  # schemes and band tables as a reader names them, not their keys
+    scheme = names["scorecard"]["schemes"].get(card.get("scheme"), card.get("scheme", ""))
     summary: list[Column] = [
-        (c["scheme"], "scheme", None), (c["period"], lambda r: _text(r.get("period"), lang), None),
+        (c["scheme"], lambda r: scheme, None),
+        (c["period"], lambda r: _text(r.get("period"), lang), None),
         (c["score"], "score", D2), (c["predicate_code"], lambda r: predicate.get("code"), None),
         (c["predicate"], lambda r: _text(predicate.get("label"), lang), None),
-        (c["predicate_table"], lambda r: _plain(predicate.get("table"), lang), None),
+        (c["predicate_table"], lambda r: names["band_tables"].get(
+            str(predicate.get("table")), _plain(predicate.get("table"), lang)), None),
         (c["normalised"], lambda r: _yes_no(t, r.get("normalised")), None)]
-    note = _join(t["notes"]["scorecard"].format(scheme=card.get("scheme", ""),
-                                                source=_plain(predicate.get("source"), lang)),
+    note = _join(t["notes"]["scorecard"].format(scheme=scheme,
+                                                source=_plain(predicate.get("source"),
+                                                              lang).rstrip(".")),
                  *map(str, card.get("notes") or []))
     named: list[Column] = [(c["id"], "id", None),
                            (c["name"], lambda r: _text(r.get("name"), lang), None)]
@@ -801,7 +815,8 @@ def _cleaning_log(results: Mapping[str, Any], log: pd.DataFrame, lang: str,
         (c["raw_value"], "raw_value", None),
         (c["action"], lambda r: _lookup(names["actions"], r.get("action")), None),
         (c["reason"], lambda r: _lookup(names["reasons"], r.get("reason")), None),
-        (c["message"], "message", None), (c["cells"], "count", CODE)]
+        (c["message"], lambda r: translate(r.get("message"), lang), None),
+        (c["cells"], "count", CODE)]
     frame, formats = _frame(records, columns)
     return [Table("cleaning_log", t["captions"]["cleaning_log"], frame, formats,
                   note, (), "cleaning_log", t["sheets"]["cleaning_log"], 2)]
@@ -1059,6 +1074,7 @@ def build_tables(results: Mapping[str, Any], log: pd.DataFrame | None = None, la
         Tables grouped by type (all validity tables together), then by survey.
     """
     texts(lang)
+    results = localise_results(results, lang)  # every message in the appendix's language
     surveys = [_Survey(k, v, lang) for k, v in (results.get("surveys") or {}).items()]
     tables = [table for build in SURVEY_TABLES for s in surveys for table in build(s)]
     if results.get("scorecard"):

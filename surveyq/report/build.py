@@ -1,6 +1,6 @@
 """Build the report model: the only place that rounds numbers and translates labels.
 
-Following great_tables' build-then-render (../shared/spec/style-models.md section 3): the
+Following great_tables' build-then-render: the
 model is plain data, strings ready to print, and the templates hold nothing but loops and
 simple ifs. Locale facts (decimal and group marks) and every visible string are data in
 i18n/*.yaml; band labels and quadrant names come from the results themselves.
@@ -39,6 +39,7 @@ from typing import Any
 
 from surveyq.bands import BANDS, BandTable, round_half_up
 from surveyq.ikm import IKM_STANDARDS
+from surveyq.messages import localise_results, translate
 from surveyq.report import charts
 from surveyq.report.i18n import format_number, labels
 
@@ -301,6 +302,8 @@ def _group(ctx: _Context, survey: dict[str, Any], code: Any) -> str:
 
 
 def _scale_name(ctx: _Context, survey: dict[str, Any], record: dict[str, Any]) -> str:
+    if record["role"] == "item" and not record.get("dimension"):  # one scale: the survey's
+        return ctx.text(survey["title"])
     role = ctx.t["roles"].get(record["role"], record["role"])
     if not record.get("dimension"):
         return role
@@ -537,8 +540,8 @@ def _data_quality(ctx: _Context, results: dict[str, Any]) -> list[Block]:
     for _, survey in _surveys(results):
         title = ctx.text(survey["title"])
         blocks += [_heading(title), *_streamed(ctx, survey),
-                   _accounting(ctx, survey, title), *_duplicates(ctx, survey),
-                   _log(ctx, survey, title), _n_used(ctx, survey, title)]
+                   _accounting(ctx, survey, title, results["project"].get("period")),
+                   *_duplicates(ctx, survey), _log(ctx, survey, title), _n_used(ctx, survey, title)]
         if survey["problems"]:
             blocks += [_subheading(ctx.t["data_quality"]["problems"]), _list(survey["problems"])]
     return blocks
@@ -561,9 +564,10 @@ def _streamed(ctx: _Context, survey: dict[str, Any]) -> list[Block]:
             _subheading(t["omitted"]), _list(omitted), _text(t["how"])]
 
 
-def _accounting(ctx: _Context, survey: dict[str, Any], title: str) -> Block:
+def _accounting(ctx: _Context, survey: dict[str, Any], title: str,
+                period: Any = None) -> Block:
     t = ctx.t["data_quality"]
-    periods = [(t["current"], survey["row_accounting"])]
+    periods = [(ctx.text(period) or t["current"], survey["row_accounting"])]
     periods += [(period, p["row_accounting"]) for period, p in survey["previous"].items()]
     rows = [[period, record["file"], ctx.int(record["rows_in_file"]),
              _exclusions(ctx, record), ctx.int(record["rows_kept"])]
@@ -799,7 +803,8 @@ def _frequency_group(ctx: _Context, survey: dict[str, Any], name: str, points: l
                + [(p, "num") for p in points]
                + [(t["n"], "num"), (t["missing"], "num"), (t["mean"], "num"), (t["sd"], "num")])
     scales = list(dict.fromkeys(item["scale"] for item in items))
-    note = " ".join(_scale_note(ctx, survey, scale) for scale in scales)
+    note = " ".join(_scale_note(ctx, survey, scale, items if len(scales) > 1 else None)
+                    for scale in scales)
     blocks = [_table(ctx, t["caption"].format(group=name, survey=title), columns, rows, note)]
     chart_items = [{**item, "label": _likert_label(ctx, survey, item, texts)} for item in items]
     blocks += _chart(ctx, t["chart"].format(group=name, survey=title), charts.likert_bars,
@@ -815,12 +820,18 @@ def _likert_label(ctx: _Context, survey: dict[str, Any], item: dict[str, Any],
     return _group(ctx, survey, item["element"]) if item.get("element") else texts[item["item"]]
 
 
-def _scale_note(ctx: _Context, survey: dict[str, Any], scale: str) -> str:
+def _scale_note(ctx: _Context, survey: dict[str, Any], scale: str,
+                items: list[dict[str, Any]] | None = None) -> str:
+    """A scale's point labels, named by the items using it when a group mixes scales (the
+    scale's key in the questionnaire is an internal name, never printed)."""
     t, entry = ctx.t["frequencies"], survey["scales"][scale]
     names = entry.get(ctx.lang) or entry["id"]
     pairs = ", ".join(t["point_label"].format(point=p, label=label)
                       for p, label in zip(entry["points"], names, strict=True))
-    return t["scale_note"].format(scale=scale, labels=pairs)
+    if items is None:
+        return t["scale_note_answers"].format(labels=pairs)
+    used = ", ".join(item["item"] for item in items if item["scale"] == scale)
+    return t["scale_note_items"].format(items=used, labels=pairs)
 
 
 def _point_labels(ctx: _Context, survey: dict[str, Any], scales: list[str], points: list[str]
@@ -1330,13 +1341,20 @@ def _strategy(ctx: _Context, results: dict[str, Any]) -> list[Block]:
     return strategy_blocks(ctx, results)
 
 
+def _predicate_table(ctx: _Context, predicate: dict[str, Any]) -> str:
+    """The predicate table as a reader names it (its title, then its source), not its key."""
+    name = str(predicate.get("table") or "")
+    title = ctx.t["band_tables"].get(name, name)
+    return f"{title} — {predicate.get('source')}" if predicate.get("source") else title
+
+
 def _scorecard_summary(ctx: _Context, card: dict[str, Any], title: str) -> Block:
     t, predicate = ctx.t["scorecard"], card["predicate"]
     rows = [[t["scheme"], t["schemes"].get(card["scheme"], card["scheme"])],
             [t["period"], str(card.get("period") or ctx.t["dash"])],
             [t["score"], _cell(ctx.num(card["score"], "score"), "num")],
             [t["predicate"], ctx.text(predicate["label"])],
-            [t["predicate_table"], f"{predicate.get('table') or ''} — {predicate.get('source')}"],
+            [t["predicate_table"], _predicate_table(ctx, predicate)],
             [t["normalised"], ctx.t["yes_word"] if card.get("normalised") else ctx.t["no_word"]]]
     return _table(ctx, t["summary_caption"].format(title=title),
                   [(t["measure"], ""), (t["value"], "")], rows)
@@ -1942,7 +1960,7 @@ def _band_tables(results: dict[str, Any]) -> list[tuple[BandTable | None, str]]:
     for mean in (vfm.get("means") or {}).values():  # the value-for-money criteria
         names.setdefault(str(mean["table"]), "")
     return [(BANDS.get(name), source or (BANDS[name].source if name in BANDS else name))
-            for name, source in names.items()]
+            for name, source in names.items()]  # a registered table's source is a message
 
 
 def _condition(ctx: _Context, table: BandTable, band: Any) -> str:
@@ -1961,7 +1979,7 @@ def _band_table(ctx: _Context, table: BandTable | None, source: str) -> Block:
     """A band table: condition and label per band (and the code when it is a short grade)."""
     t = ctx.t["methods"]
     if table is None:
-        return _note(t["source"].format(source=source))
+        return _note(t["source"].format(source=translate(source, ctx.lang)))
     key = "label_en" if ctx.lang == "en" else "label_id"
     graded = all(len(band.code) <= 2 for band in table.bands)
     columns = [(t["condition"], "num"), (t["label"], "")]
@@ -1969,7 +1987,8 @@ def _band_table(ctx: _Context, table: BandTable | None, source: str) -> Block:
     if graded:
         columns.insert(0, (t["code"], ""))
         rows = [[band.code, *row] for band, row in zip(table.bands, rows, strict=True)]
-    note = " ".join(part for part in (t["source"].format(source=source), table.note) if part)
+    source, table_note = translate(source, ctx.lang), translate(table.note, ctx.lang)
+    note = " ".join(part for part in (t["source"].format(source=source), table_note) if part)
     title = ctx.t["band_tables"].get(table.name, table.title)
     return _table(ctx, t["bands_caption"].format(title=title), columns, rows, note)
 
@@ -2054,6 +2073,7 @@ def build_report(results: dict[str, Any], lang: str = "id", *, strict: bool = Fa
     """
     t = labels(lang)
     ctx = _Context(lang=lang, t=t, strict=strict, chart_format=chart_format)
+    results = localise_results(results, lang)  # every message in the report's language
     sections = []
     for section_id in SECTION_IDS:
         text = t["sections"][section_id]
