@@ -1,0 +1,188 @@
+"""`surveyq init` and a bare `surveyq run EXPORT` on the test fixtures and small made-up exports.
+
+The expected points, roles and elements come from the published layouts the exports follow:
+the SKM question wording and answer options of PermenPAN-RB 14/2017 (Lampiran), LimeSurvey's
+answer codes A1..An in the order the options were defined, SERVQUAL's paired expectation and
+perception statements (Parasuraman, Zeithaml & Berry 1988).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import surveyq as sq
+from surveyq.cli import app
+from surveyq.infer import negative_wording, propose
+from surveyq.infer_write import questionnaire_yaml
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXPORTS = sorted(p for p in FIXTURES.iterdir() if p.suffix in
+                 (".csv", ".xlsx", ".xls", ".sav", ".dta", ".parquet"))
+runner = CliRunner()
+
+SKM_QUESTIONS = [  # PermenPAN-RB 14/2017, Lampiran (sample questionnaire), reworded by an office
+    ("Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis "
+     "pelayanannya?", ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"]),
+    ("Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
+     ["Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"]),
+    ("Kecepatan waktu dalam memberikan pelayanan",
+     ["Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"]),
+    ("Kewajaran biaya/tarif dalam pelayanan", ["Sangat mahal", "Cukup mahal", "Murah", "Gratis"]),
+    ("Kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil "
+     "yang diberikan", ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"]),
+    ("Kompetensi/kemampuan petugas dalam pelayanan",
+     ["Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"]),
+    ("Perilaku petugas dalam pelayanan terkait kesopanan dan keramahan",
+     ["Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah",
+      "Sangat sopan dan ramah"]),
+    ("Penanganan pengaduan pengguna layanan",
+     ["Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal",
+      "Dikelola dengan baik"]),
+    ("Kualitas sarana dan prasarana", ["Buruk", "Cukup", "Baik", "Sangat baik"]),
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("export", EXPORTS, ids=[p.name for p in EXPORTS])
+def test_init_then_run_on_every_fixture(tmp_path, export):
+    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q")])
+    assert result.exit_code == 0, result.output
+    assert "Decisions to confirm" in result.output
+    project = tmp_path / "q" / "project.yaml"
+    run = runner.invoke(app, ["run", str(project), "--out", str(tmp_path / "out")])
+    # 1 = done, but an analysis lacked data (a 2-row fixture has no reliability)
+    assert run.exit_code in (0, 1), run.output
+    assert (tmp_path / "out" / "report.html").stat().st_size > 0
+
+
+def test_bare_run_on_an_export_infers_and_runs(tmp_path):
+    result = runner.invoke(app, ["run", str(FIXTURES / "gforms_id.csv"), "--out",
+                                 str(tmp_path)])
+    assert result.exit_code in (0, 1), result.output
+    assert "questionnaire was inferred" in result.output
+    assert (tmp_path / "results.json").exists() and (tmp_path / "report.html").exists()
+
+
+def test_the_written_questionnaire_is_commented_and_reads_back(tmp_path):
+    runner.invoke(app, ["init", str(FIXTURES / "gforms_id.csv"), "--out", str(tmp_path)])
+    text = (tmp_path / "gforms-id.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Questionnaire proposed by `surveyq init`")
+    assert "# Decisions to confirm:" in text
+    q = sq.load_questionnaire(tmp_path / "gforms-id.yaml")
+    # the grid "Kepuasan [Kebersihan]" and the statement share one 5-point agreement scale
+    assert [len(q.scale_of(i).points) for i in q.items] == [5, 5, 5]
+    kinds = {f.column: f.kind for f in q.fields}
+    assert kinds["Saran"] == "suggestion" and kinds["Jenis Kelamin"] == "gender"
+    project = yaml.safe_load((tmp_path / "project.yaml").read_text(encoding="utf-8"))
+    assert project["period"] == "2024"      # from the Google Forms timestamps
+
+
+def test_limesurvey_answer_codes_are_mapped_in_code_order_and_flagged():
+    proposal = propose([FIXTURES / "limesurvey.csv"])
+    survey = next(iter(proposal.surveys.values()))
+    q = survey.questionnaire
+    scale = q.scale_of(q.items[0])
+    assert scale.points == [1, 2, 3, 4, 5] and scale.code_for("A4") == 4
+    assert any(d.topic == "codes" and "confirm" in d.evidence for d in survey.decisions)
+    assert next(f for f in q.fields if f.column == "id").kind == "id"
+
+
+def test_skm_question_texts_are_recognised_as_the_regulation(tmp_path):
+    header = ["Jenis Kelamin", "Pendidikan", *[text for text, _ in SKM_QUESTIONS], "Saran"]
+    rows = [["L" if r % 2 else "P", ["SD", "SMA", "S1"][r % 3],
+             *[labels[(r + i) % 4] for i, (_, labels) in enumerate(SKM_QUESTIONS)], ""]
+            for r in range(12)]
+    export = write_csv(tmp_path / "skm.csv", header, rows)
+    survey = next(iter(propose([export]).surveys.values()))
+    assert survey.based_on == "skm-permenpanrb-14-2017"
+    q = survey.questionnaire
+    assert [item.element for item in q.items] == [f"U{i}" for i in range(1, 10)]
+    responses = sq.read_responses(export, q)
+    # labels read through the regulation's scales: row 0 answers point (i % 4) + 1
+    assert responses.items.iloc[0].tolist() == [float(i % 4 + 1) for i in range(9)]
+    education = next(f for f in q.fields if f.kind == "education")
+    assert list(education.categories) == ["SD", "SMA", "S1"]     # natural order
+
+
+def test_servqual_pairs_from_harapan_and_kenyataan(tmp_path):
+    attributes = ["Kebersihan ruang tunggu", "Keramahan petugas", "Kecepatan layanan"]
+    header = [f"{role} [{a}]" for role in ("Harapan", "Kenyataan") for a in attributes]
+    rows = [[str((r + c) % 5 + 1) for c in range(6)] for r in range(10)]
+    export = write_csv(tmp_path / "sq.csv", header, rows)
+    survey = next(iter(propose([export]).surveys.values()))
+    q = survey.questionnaire
+    assert q.kind == "servqual" and "servqual" in survey.spec.analyses
+    roles = {item.column: (item.role, item.pair) for item in q.items}
+    assert roles["Harapan [Keramahan petugas]"][0] == "expectation"
+    assert roles["Kenyataan [Keramahan petugas]"] == (
+        "perception", roles["Harapan [Keramahan petugas]"][1])
+
+
+def test_importance_performance_pairs_ask_for_ipa(tmp_path):
+    header = ["Importance - clean", "Importance - fast", "Performance - clean",
+              "Performance - fast"]
+    rows = [[str((r + c) % 5 + 1) for c in range(4)] for r in range(8)]
+    survey = next(iter(propose([write_csv(tmp_path / "ipa.csv", header, rows)])
+                       .surveys.values()))
+    assert survey.spec.analyses == ["validity", "reliability", "ipa"]
+    assert {i.role for i in survey.questionnaire.items} == {"importance", "perception"}
+
+
+def test_codebook_gives_texts_reverse_keying_and_dimensions(tmp_path):
+    header = ["k1", "k2", "k3", "k4"]
+    rows = [[str((r * (c + 1)) % 5 + 1) for c in range(4)] for r in range(15)]
+    export = write_csv(tmp_path / "x.csv", header, rows)
+    book = write_csv(tmp_path / "book.csv", ["kode", "pertanyaan", "dimensi", "reverse"],
+                     [["k1", "1. Saya senang bekerja di sini", "Kepuasan", "tidak"],
+                      ["k2", "2. Saya ingin pindah kerja", "Kepuasan", "ya"],
+                      ["k3", "3. Atasan mendukung saya", "Atasan", ""],
+                      ["k4", "4. Atasan jarang hadir", "Atasan", "tidak"]])
+    q = next(iter(propose([export], codebook=book).surveys.values())).questionnaire
+    items = {i.column: i for i in q.items}
+    assert items["k1"].text.id == "Saya senang bekerja di sini"
+    # the codebook's reverse column wins over the wording ("jarang" in k4)
+    assert items["k2"].reverse and not items["k4"].reverse
+    assert items["k3"].dimension == items["k4"].dimension != items["k1"].dimension
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [("Pemberian reward seringkali terlambat diberikan.", True),
+     ("Aturan sanksi belum disampaikan secara jelas.", True),
+     ("Saya tidak mengikuti aturan yang berlaku.", True),
+     ("Sanksi tegas membuat saya berhati-hati untuk tidak lupa ceklok.", False),
+     ("Sanksi diberikan secara konsisten tanpa tebang pilih.", False),
+     ("I hardly ever expect things to go my way", True),
+     ("In uncertain times I usually expect the best", False)],
+)
+def test_negative_wording(text, negative):
+    assert bool(negative_wording(text)) is negative
+
+
+def test_no_rating_items_is_a_one_line_error(tmp_path):
+    export = write_csv(tmp_path / "names.csv", ["Nama", "Kota"], [["Ani", "Solo"],
+                                                                  ["Budi", "Medan"]])
+    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q")])
+    assert result.exit_code == 2 and "no rating items found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_questionnaire_yaml_roundtrips_every_fixture():
+    for export in EXPORTS:
+        for survey in propose([export]).surveys.values():
+            text = questionnaire_yaml(survey)
+            parsed = sq.questionnaire.parse_questionnaire(yaml.safe_load(text), "x")
+            assert [i.column for i in parsed.items] == [
+                i.column for i in survey.questionnaire.items]
