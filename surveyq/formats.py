@@ -1,0 +1,342 @@
+"""The YAML formats, documented from their pydantic models: reference pages and JSON Schema.
+
+``python -m surveyq.formats`` rewrites docs/questionnaire-format.md, docs/project-format.md
+and docs/scorecard-reference.md from the models (a test regenerates them and compares, so the
+docs cannot drift from the code); ``surveyq schema NAME`` prints :func:`json_schema`.
+A key's description is its pydantic ``description`` when it has one, else the entry in
+:data:`DESCRIPTIONS` below.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from surveyq.project import ProjectSpec
+from surveyq.questionnaire import Questionnaire
+
+#: Keys that are set by surveyq, not written by people.
+INTERNAL = {("Questionnaire", "path")}
+
+DESCRIPTIONS: dict[str, str] = {
+    # questionnaire
+    "Questionnaire.id": "Short name of the questionnaire, used in messages and results.",
+    "Questionnaire.title": "Title shown in reports.",
+    "Questionnaire.source": "Where the questions come from (regulation, paper, form); cited in "
+    "the report.",
+    "Questionnaire.kind": "What the survey measures; decides the default analyses: skm/ikm -> "
+    "validity, reliability, ikm; servqual -> validity, reliability, servqual, ipa; employee -> "
+    "validity, reliability, servqual; generic -> validity, reliability.",
+    "Questionnaire.standard": "The standard followed (permenpanrb-14-2017, kep25-2004), if any.",
+    "Questionnaire.scales": "Answer scales by name; each item names one.",
+    "Questionnaire.dimensions": "Dimension codes (SERVQUAL or research sub-scales) and their "
+    "labels; reliability is also computed per dimension.",
+    "Questionnaire.elements": "Service elements (unsur) of an SKM/IKM questionnaire and their "
+    "labels.",
+    "Questionnaire.items": "The rating items, in the order they are reported.",
+    "Questionnaire.fields": "Respondent characteristics and free text (gender, age band, "
+    "suggestions ...).",
+    "Scale.points": "The codes, lowest first (distinct, ascending).",
+    "Scale.labels": "Per language (id, en), one label per point, lowest first. Answers equal "
+    "to a label (ignoring case, spacing and punctuation) read as its point.",
+    "Scale.aliases": "Further spellings per point (abbreviations, letters with labels). "
+    "'4 (Baik)' and '4. Baik' are read without an alias.",
+    "Scale.missing": "Answers that mean no answer (e.g. 'Tidak tahu'); set missing and logged.",
+    "Item.id": "Item id, unique in the questionnaire (results and tables use it).",
+    "Item.text": "The statement or question.",
+    "Item.scale": "Name of its scale under `scales`.",
+    "Item.column": "Header of its answers in the export (case, spacing and punctuation "
+    "ignored; a Google Forms header is the whole question).",
+    "Item.columns": "Alternative headers.",
+    "Item.column_pattern": "A regular expression searched in the header, when the header "
+    "varies.",
+    "Item.reverse": "Reverse-worded: answers are recoded as (lowest + highest) - x before "
+    "any statistic.",
+    "Item.role": "perception, expectation, importance, satisfaction or item (plain).",
+    "Item.dimension": "Dimension code (see `dimensions`).",
+    "Item.element": "Service element code (see `elements`), for IKM/SKM.",
+    "Item.pair": "The attribute an expectation/perception/importance item rates; items with "
+    "the same pair are compared in SERVQUAL and IPA.",
+    "RespondentField.id": "Field id, unique among items and fields.",
+    "RespondentField.kind": "What it holds: id (duplicates excluded), name, gender, age_band, "
+    "age, education, occupation, service_type, suggestion (free text), unit, period, other.",
+    "RespondentField.text": "Its label in reports.",
+    "RespondentField.column": "Header in the export.",
+    "RespondentField.columns": "Alternative headers.",
+    "RespondentField.column_pattern": "A regular expression searched in the header.",
+    "RespondentField.required": "A missing column stops the run (otherwise it is noted).",
+    "RespondentField.categories": "Answer codes and their labels, in their natural order "
+    "(answers equal to a code or a label read as the code).",
+    "Group.text": "Its label.",
+    "Text.id": "Indonesian.",
+    "Text.en": "English.",
+    # project
+    "ProjectSpec.organisation": "The organisation, as a plain text or per language.",
+    "ProjectSpec.period": "The period reported (e.g. \"2025\").",
+    "ProjectSpec.language": "Default report language (id or en); `--lang` overrides it.",
+    "ProjectSpec.surveys": "The surveys by name.",
+    "ProjectSpec.scorecard": "A Balanced Scorecard YAML fed by the surveys (see "
+    "scorecard-format.md).",
+    "ProjectSpec.actuals": "CSV/XLSX of IKU realisations for the scorecard.",
+    "ProjectSpec.options": "Analysis options for every survey (corrected, missing, alpha, "
+    "tail, threshold, ci).",
+    "ProjectSpec.streaming": "When large files are streamed instead of read in memory.",
+    "SurveySpec.questionnaire": "A questionnaire YAML (relative to the project file) or a "
+    "shipped id such as skm-permenpanrb-14-2017.",
+    "SurveySpec.responses": "The export file, relative to the project file.",
+    "SurveySpec.title": "Title of this survey in the report (default: the questionnaire's).",
+    "SurveySpec.population": "People served (or staff) in the period, for the sample-size "
+    "check.",
+    "SurveySpec.analyses": "validity, reliability, servqual, ipa, csi, ikm; default: what the "
+    "questionnaire's kind calls for.",
+    "SurveySpec.previous": "Earlier periods' exports by period, for trends.",
+    "SurveySpec.options": "Analysis options for this survey (override the project's).",
+    "SurveySpec.read": "How to read the export when detection needs help.",
+    "SurveySpec.stream": "true/false forces streaming on or off; default by file size.",
+    "ReadOptions.encoding": "Text encoding, e.g. cp1252.",
+    "ReadOptions.delimiter": "Field separator, e.g. ';'.",
+    "ReadOptions.sheet": "Worksheet name or 0-based position.",
+    "ReadOptions.header_row": "Row number of the header (1 = first row).",
+    "ReadOptions.format": "Force a reader: csv, gforms, kobo, limesurvey, xlsx, xls, ods, sav, "
+    "dta, parquet.",
+    "StreamingOptions.threshold_mb": "CSV/Parquet files larger than this (MiB) are streamed.",
+    "StreamingOptions.dask_scheduler": "A dask.distributed address or threads/processes/"
+    "synchronous.",
+    "StreamingOptions.chunk_rows": "Rows per batch.",
+    # scorecard
+    "Scorecard.scheme": "Scoring scheme: kemenkeu-nko, composite or weighted-score.",
+    "Scorecard.title": "Title shown in reports.",
+    "Scorecard.source": "Where the scorecard comes from (contract, LAKIN).",
+    "Scorecard.predicate": "Predicate table for the final score (default by scheme).",
+    "Scorecard.normalise_weights": "Rescale weights that do not add up to 100%.",
+    "Scorecard.ici": "How an achievement becomes the index scored.",
+    "Scorecard.scale_max": "Top of the survey scale used when rescaling survey indices.",
+    "Scorecard.lint": "Options of the scorecard checks.",
+    "Scorecard.perspectives": "BSC perspectives and their weights.",
+    "Scorecard.objectives": "Strategic objectives, each in one perspective.",
+    "Scorecard.indicators": "The IKU: target, polarity, weight and source.",
+    "Perspective.id": "Perspective id.",
+    "Perspective.name": "Its name.",
+    "Perspective.weight": "Weight in the score (fractions or percentages).",
+    "Objective.id": "Objective id.",
+    "Objective.name": "Its name.",
+    "Objective.perspective": "The perspective it belongs to.",
+    "Indicator.id": "IKU code.",
+    "Indicator.name": "Its name.",
+    "Indicator.objective": "The objective it measures.",
+    "Indicator.perspective": "Its perspective (when no objective is given).",
+    "Indicator.target": "Target: a number, or a range [low, high] for stabilize.",
+    "Indicator.unit": "Unit of the realisation (%, days ...).",
+    "Indicator.polarity": "max (higher is better), min or stabilize.",
+    "Indicator.consolidation": "How periods combine: sum, average or last.",
+    "Indicator.weight": "Weight within its perspective.",
+    "Indicator.iku_type": "exact, proxy, activity or project.",
+    "Indicator.controllability": "high, moderate or low.",
+    "Indicator.validity_weight": "Weight by IKU type (0-1), where the scheme uses it.",
+    "Indicator.controllability_weight": "Weight by controllability (0-1).",
+    "Indicator.cap": "Cap on this IKU's index.",
+    "Indicator.source": "Where its realisation comes from (default: the actuals file).",
+    "Source.actuals": "Indicator code in the actuals file.",
+    "Source.survey": "Survey name in the project.",
+    "Source.value": "Dotted path of a number in that survey's results.",
+    "Source.transform": "none, rescale or servqual-conformity.",
+    "Source.scale_to": "Rescale to this maximum.",
+    "Source.scale_max": "The maximum of the value being rescaled.",
+    "IciOptions.cap": "Highest index scored.",
+    "IciOptions.floor": "Lowest index scored.",
+    "IciOptions.rule": "kemenkeu or permenpanrb-110.",
+    "IciOptions.stabilize": "How a stabilize IKU outside its band is scored.",
+    "IciOptions.colours": "Colour band table for the index.",
+    "LintOptions.contract_level": "Level of the performance contract, for its checks.",
+    "LintOptions.strategy_map_owner": "This unit owns a strategy map.",
+}
+
+EXAMPLES = {
+    "questionnaire": """\
+id: kepuasan-layanan
+title: {id: Survei kepuasan layanan, en: Service satisfaction survey}
+kind: generic
+scales:
+  setuju5:
+    points: [1, 2, 3, 4, 5]
+    labels:
+      id: [Sangat Tidak Setuju, Tidak Setuju, Netral, Setuju, Sangat Setuju]
+      en: [Strongly disagree, Disagree, Neutral, Agree, Strongly agree]
+    aliases: {1: [STS], 2: [TS], 3: [N], 4: [S], 5: [SS]}
+dimensions:
+  staff: {text: {id: Petugas, en: Staff}}
+items:
+  - id: Q1
+    dimension: staff
+    scale: setuju5
+    text: {id: Petugas melayani dengan ramah, en: Staff are friendly}
+    column: Petugas melayani dengan ramah
+  - id: Q2
+    dimension: staff
+    scale: setuju5
+    reverse: true
+    text: Petugas sering terlambat datang     # one language is enough
+    column: Q2
+fields:
+  - id: gender
+    kind: gender
+    text: {id: Jenis kelamin, en: Gender}
+    column: Jenis Kelamin
+    categories:
+      L: {id: Laki-laki, en: Male}
+      P: {id: Perempuan, en: Female}
+""",
+    "project": """\
+organisation: Dinas Contoh Kota Contoh        # or {id: ..., en: ...}
+period: "2025"
+language: id
+surveys:
+  skm:
+    title: Survei Kepuasan Masyarakat 2025
+    questionnaire: skm-permenpanrb-14-2017    # shipped id, or a YAML file beside this one
+    responses: skm-2025.xlsx
+    population: 15000
+    analyses: [validity, reliability, ikm]
+    previous: {"2024": skm-2024.xlsx}
+  skripsi:
+    questionnaire: kepuasan-layanan.yaml
+    responses: jawaban.csv
+    read: {delimiter: ";", encoding: cp1252}
+""",
+}
+
+PAGES = {
+    "questionnaire": ("questionnaire-format.md", "The questionnaire format",
+                      "A questionnaire YAML says what no export records: which columns are "
+                      "items, on which scale, which are reverse-worded, and which respondent "
+                      "fields there are. `surveyq init EXPORT` writes one for you to review."),
+    "project": ("project-format.md", "The project format",
+                "A project YAML names each survey's questionnaire and export and what to "
+                "compute. Paths are relative to the project file."),
+    "scorecard": ("scorecard-reference.md", "The scorecard format: every key",
+                  "Every key of the scorecard YAML, generated from the models; "
+                  "scorecard-format.md explains the scoring with a worked example."),
+}
+
+
+def models() -> dict[str, type[BaseModel]]:
+    """The model of each YAML format."""
+    from surveyq.scorecard import Scorecard
+
+    return {"questionnaire": Questionnaire, "project": ProjectSpec, "scorecard": Scorecard}
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """JSON Schema of a YAML format; a bilingual text also accepts a plain string."""
+    schema = models()[name].model_json_schema()
+    for model, key in INTERNAL:
+        if schema.get("title") == model:
+            schema["properties"].pop(key, None)
+    text = schema.get("$defs", {}).get("Text")
+    if text is not None:
+        schema["$defs"]["Text"] = {"anyOf": [text, {"type": "string"}],
+                                   "description": "A text per language, or one plain text "
+                                   "used for both."}
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in args if a is not type(None)) + (
+            " (optional)" if type(None) in args else "")
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if origin in (list, tuple):
+        return f"list of {_type_name(args[0])}" if args else "list"
+    if origin is dict:
+        return f"mapping {_type_name(args[0])} -> {_type_name(args[1])}" if args else "mapping"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    if annotation is Any:
+        return "any"
+    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(
+        annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _default(info: FieldInfo) -> str:
+    if info.is_required():
+        return "required"
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+        if isinstance(value, BaseModel):
+            return "(its defaults)"
+        return f"`{json.dumps(value)}`"
+    if info.default is PydanticUndefined:
+        return "required"
+    return f"`{json.dumps(info.default)}`"
+
+
+def _nested(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _nested(arg)]
+
+
+def reference(name: str) -> str:
+    """The Markdown reference page of a YAML format."""
+    file, title, intro = PAGES[name]
+    lines = [f"# {title}", "",
+             "<!-- generated by `python -m surveyq.formats` from the pydantic models; "
+             "do not edit -->", "", intro, "",
+             f"JSON Schema for editors: `surveyq schema {name}`.", ""]
+    if name in EXAMPLES:
+        yaml.safe_load(EXAMPLES[name])   # the example must stay valid YAML
+        lines += ["## Example", "", "```yaml", EXAMPLES[name].rstrip(), "```", ""]
+    lines += ["A text in two languages (`{id: ..., en: ...}`) may be written as one plain "
+              "text, used for both.", ""]
+    seen: list[type[BaseModel]] = []
+    queue = [models()[name]]
+    while queue:
+        model = queue.pop(0)
+        if model in seen:
+            continue
+        seen.append(model)
+        lines += [f"## {model.__name__}", "", _first_line(model.__doc__), "",
+                  "| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+        for key, info in model.model_fields.items():
+            if (model.__name__, key) in INTERNAL:
+                continue
+            description = info.description or DESCRIPTIONS.get(f"{model.__name__}.{key}", "")
+            lines.append(f"| `{key}` | {_type_name(info.annotation)} | {_default(info)} | "
+                         f"{description} |")
+            queue += [m for m in _nested(info.annotation) if m not in seen]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().split("\n\n")[0].replace("\n", " ")
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def write_docs(folder: str | Path = DOCS) -> list[Path]:
+    """Regenerate the reference pages in ``folder``."""
+    written = []
+    for name, (file, _, _) in PAGES.items():
+        path = Path(folder) / file
+        path.write_text(reference(name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for page in write_docs():
+        print(f"wrote {page}")
