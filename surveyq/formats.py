@@ -245,6 +245,11 @@ def json_schema(name: str) -> dict[str, Any]:
         schema["$defs"]["Text"] = {"anyOf": [text, {"type": "string"}],
                                    "description": "A text per language, or one plain text "
                                    "used for both."}
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        for key, prop in definition.get("properties", {}).items():
+            described = DESCRIPTIONS.get(f"{definition.get('title')}.{key}")
+            if described and "description" not in prop:
+                prop["description"] = described
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 

@@ -111,6 +111,9 @@ def describe_error(error: dict[str, Any], raw: Any, prefix: str = "",
         listing = f" (known keys: {', '.join(known)})" if known else ""
         return f"{path}: unknown key; {hint}{listing}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if "instance of Text" in error["msg"]:
+            return (f"{path}: {_found(value)} was given; write {key}: {{id: \"...\", "
+                    "en: \"...\"} or just the text in one language")
         if isinstance(value, str):
             return (f"{path}: a plain text was given where a mapping is expected; write "
                     f"{key}: {{...}} as docs/ shows")
