@@ -355,7 +355,10 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which file format.")
 
         from surveyq.formats import json_schema
 
-        print(json.dumps(json_schema(name.value), indent=2, ensure_ascii=False))
+        try:
+            print(json.dumps(json_schema(name.value), indent=2, ensure_ascii=False))
+        except BrokenPipeError:   # `surveyq schema project | head`: the reader stopped early
+            sys.stderr.close()
         return EXIT_OK
 
     _guarded(show)

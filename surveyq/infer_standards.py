@@ -4,10 +4,10 @@ Two standards are recognised: the 9 elements (unsur) of PermenPAN-RB 14/2017 (SK
 14 of KEP/25/M.PAN/2/2004 (IKM). Offices reword the questions ("Bagaimana pendapat Saudara
 tentang kesesuaian persyaratan ...", "Persyaratan pelayanan mudah dipenuhi", "U1"), so a
 header is matched by meaning: keyword rules on the folded text, where an Indonesian word
-matches with its usual affixes (*ke-sesuai-an*, *per-syarat-an*, *ke-cepat-an*), and failing a
-keyword, the :func:`difflib.SequenceMatcher` ratio against the shipped questionnaire's question
-and element texts. The rules are checked against question wordings collected from published
-SKM/IKM forms (tests/data/standard-wordings.csv).
+matches with its usual affixes (*ke-sesuai-an*, *per-syarat-an*, *ke-cepat-an*) and the
+element named first wins, and failing a keyword, the :func:`difflib.SequenceMatcher` ratio
+against the shipped questionnaire's question and element texts. The rules are checked against
+question wordings collected from published SKM/IKM forms (tests/data/standard-wordings.csv).
 
 Example
 -------
@@ -81,8 +81,15 @@ class StandardMatch:
     coverage: float                  # elements matched / elements of the standard
 
 
-def _has_stem(text: str, stem: str) -> bool:
-    return re.search(rf"\b{_PREFIXES}{re.escape(stem)}{_SUFFIXES}\b", text) is not None
+def _stem_at(text: str, stem: str) -> int | None:
+    match = re.search(rf"\b{_PREFIXES}{re.escape(stem)}{_SUFFIXES}\b", text)
+    return match.start() if match else None
+
+
+def _rule_at(text: str, rule: list[str]) -> int | None:
+    """Where a rule is complete in the text (its last stem), or None."""
+    places = [_stem_at(text, stem) for stem in rule]
+    return None if any(p is None for p in places) else max(p for p in places if p is not None)
 
 
 @lru_cache(maxsize=4)
@@ -109,11 +116,15 @@ def header_code(header: str) -> str | None:
 def element_of(text: str, standard: str) -> tuple[str | None, str]:
     """The element a question text measures under ``standard``, and how it was decided."""
     folded = normalise_label(text)
-    hits = [code for code in _PRECEDENCE[standard]
-            if any(all(_has_stem(folded, stem) for stem in rule)
-                   for rule in _RULES[standard][code])]
+    hits = []
+    for rank, code in enumerate(_PRECEDENCE[standard]):
+        places = [p for rule in _RULES[standard][code] if (p := _rule_at(folded, rule)) is not None]
+        if places:
+            hits.append((min(places), rank, code))
     if hits:
-        return hits[0], "keyword"
+        # the element named first wins ("Keamanan pelayanan, yaitu ... lingkungan"); on a
+        # tie, the more specific element
+        return min(hits)[2], "keyword"
     best, score = None, 0.0
     for code, refs in _references(standard).items():
         for ref in refs:
