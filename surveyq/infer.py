@@ -650,7 +650,7 @@ class _Survey:
                 item.notes.append(f"reverse: negatively worded ({', '.join(words)}); confirm")
                 self.decide("reverse", header, "reverse-keyed: confirm",
                             f"negatively worded ({', '.join(words)}): "
-                            f"{item.text[:80]}{self._rest_correlation(header)}")
+                            f"{_shorten(item.text)}{self._rest_correlation(header)}")
         self._flag_negative_correlations()
 
     def _rest_correlation(self, header: str) -> str:
@@ -700,11 +700,21 @@ class _Survey:
     # -- respondent fields ------------------------------------------------------------------
 
     def respondent_fields(self) -> list[RespondentField]:
-        result, used = [], set()
+        """Fields for the recognised kinds and for columns with few categories.
+
+        A timestamp (kept for the period), an e-mail address, and any other column with
+        many different values (totals, scores, ids, diagnostics) is left unmapped: the cleaner
+        logs it as ignored, and tabulating it as a respondent profile would say nothing.
+        """
+        result, used, unused = [], set(), []
         for header, (kind, ident) in self.fields.items():
             column = self.columns[header]
-            ident = ident or _slug(header)
             kind = self._refine_kind(kind, column, header)
+            if kind == "other" and (ident in ("timestamp", "email") or (
+                    len(set(column.texts)) > 12 and not column.value_labels)):
+                unused.append(header)
+                continue
+            ident = ident or _slug(header)
             base, number = ident, 2
             while ident in used:
                 ident, number = f"{base}_{number}", number + 1
@@ -713,6 +723,10 @@ class _Survey:
             result.append(RespondentField(
                 id=ident, kind=kind, text=Text(id=text_id, en=text_en), column=header,
                 categories=self._categories(kind, column)))
+        if unused:
+            self.decide("field", ", ".join(unused), "not mapped (ignored by the cleaner)",
+                        "timestamps, e-mail addresses and columns with many different values "
+                        "are no respondent profile; add one under fields to keep it")
         return result
 
     def _refine_kind(self, kind: str, column: _Column, header: str) -> str:
@@ -783,6 +797,10 @@ def _natural_order(values: list[str], kind: str) -> list[str] | None:
 
 def _english_category(value: str) -> str:
     return re.sub(r"\btahun\b", "years", value, flags=re.IGNORECASE)
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " ..."
 
 
 def _slug(text: str) -> str:

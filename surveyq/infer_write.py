@@ -85,9 +85,33 @@ def _item_dict(item: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+class _Flow(dict):
+    """A short mapping written on one line: {id: Laki-laki, en: Male}."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data.items(), flow_style=True))
+
+
+def _texts(value: Any) -> Any:
+    """Bilingual texts as one plain text when both languages are the same, else one line."""
+    if isinstance(value, dict):
+        if set(value) == {"id", "en"}:
+            return value["id"] if value["id"] == value["en"] else _Flow(value)
+        return {key: _texts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_texts(item) for item in value]
+    return value
+
+
 def _indent_entry(entry: dict[str, Any]) -> str:
-    text = _dump([entry])
-    return "\n".join(f"  {line}" for line in text.splitlines())
+    text = yaml.dump([_texts(entry)], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=100)
+    return "\n".join(f"  {line}" for line in text.rstrip("\n").splitlines())
 
 
 def project_yaml(proposal: Proposal, folder: Path) -> str:
