@@ -525,6 +525,19 @@ class _Survey:
         codes = [c for h in headers for c in numeric[h]]
         low = 0 if min(codes) == 0 else 1
         high = max(codes)
+        counts = pd.Series(codes).value_counts()
+        for end in ("high", "low"):
+            value = high if end == "high" else low
+            if value in counts and counts[value] <= max(2, len(codes) // 1000) and \
+                    len(codes) >= 50 and (value - 1 if end == "high" else value + 1) in counts:
+                # an extreme code seen once or twice in many answers is a typing slip
+                self.decide("scale", f"code {value}", "read as out of range (set missing, "
+                            "logged)", f"{counts[value]} of {len(codes)} answers in "
+                            f"{', '.join(headers[:3])}{' ...' if len(headers) > 3 else ''}")
+                if end == "high":
+                    high -= 1
+                else:
+                    low += 1
         below = [c for c in set(codes) if c < high]
         if high == 9 and below and max(below) <= 7:
             # 9 after a gap is the usual "no answer" code of a 1-5 or 1-7 scale
@@ -605,7 +618,9 @@ class _Survey:
     # -- roles, dimensions, reverse keying -----------------------------------------------------
 
     def roles(self) -> str | None:
-        paired, unpaired = _pairs(list(self.items))
+        paired, _ = _pairs(list(self.items))
+        if not paired:
+            paired = self._letter_pairs()
         if not paired:
             return None
         role_names = {"performance": "perception"}
@@ -652,6 +667,34 @@ class _Survey:
                             f"negatively worded ({', '.join(words)}): "
                             f"{_shorten(item.text)}{self._rest_correlation(header)}")
         self._flag_negative_correlations()
+
+    def _letter_pairs(self) -> dict[str, tuple[str, str]]:
+        """Coded pairs: H1..Hk (harapan) with P1..Pk (persepsi), E with P, I (importance) with
+        P (performance), when both groups hold the same numbers."""
+        groups: dict[str, dict[str, str]] = {}
+        for header, item in self.items.items():
+            match = re.fullmatch(r"([A-Za-z])[._]?0*(\d+)", header.strip())
+            if match and item.dimension:
+                groups.setdefault(match.group(1).upper(), {})[match.group(2)] = header
+        for first, second, role in (("H", "P", "expectation"), ("E", "P", "expectation"),
+                                    ("I", "P", "importance")):
+            if first in groups and second in groups and set(groups[first]) == set(
+                    groups[second]) and len(groups[first]) >= 2:
+                paired = {}
+                for number, header in groups[first].items():
+                    paired[header] = (role, f"#{number}")
+                    paired[groups[second][number]] = (
+                        "perception" if role == "expectation" else "performance", f"#{number}")
+                for header in paired:
+                    self.items[header].dimension = None
+                partner = "perception" if role == "expectation" else "performance"
+                self.decide("pair", f"{first}*/{second}*",
+                            f"{first}n read as {role}, {second}n as its {partner}",
+                            f"columns {first}1..{first}{len(groups[first])} and {second}1..."
+                            f"{second}{len(groups[second])} carry the same numbers; "
+                            "confirm which letter is which")
+                return paired
+        return {}
 
     def _rest_correlation(self, header: str) -> str:
         r = self._item_rest(header)
@@ -736,9 +779,15 @@ class _Survey:
         if kind == "id":
             distinct = len(set(column.texts))
             if distinct < len(column.texts):
+                if self._repeats_are_resubmissions(header):
+                    self.decide("field", header, "kind id: repeated ids are resubmissions",
+                                f"{len(column.texts) - distinct} repeated ids, each with the "
+                                "same profile answers; the cleaner keeps the first submission")
+                    return "id"
                 self.decide("field", header, "kind other, not id",
-                            f"{len(column.texts) - distinct} repeated values: as an id the "
-                            "cleaner would drop real respondents as duplicate submissions")
+                            f"{len(column.texts) - distinct} repeated values on rows with "
+                            "different profiles: as an id the cleaner would drop real "
+                            "respondents as duplicate submissions")
                 return "other"
         if kind == "other" and column.numbers is None and column.texts:
             lengths = [len(t) for t in column.texts]
@@ -748,6 +797,17 @@ class _Survey:
                             "long answers, nearly all different")
                 return "suggestion"
         return kind
+
+    def _repeats_are_resubmissions(self, header: str) -> bool:
+        """Every repeated id has the same answers in the profile columns (gender, age ...)."""
+        profile = [h for h, (kind, _) in self.fields.items()
+                   if kind in ("gender", "age_band", "education", "occupation", "unit")]
+        if not profile:
+            return False
+        frame = self.raw.frame[[header, *profile]].astype(str)
+        repeated = frame[frame[header].duplicated(keep=False)]
+        return bool(len(repeated)) and all(
+            group[profile].nunique().max() == 1 for _, group in repeated.groupby(header))
 
     def _categories(self, kind: str, column: _Column) -> dict[str, Text]:
         distinct = column.distinct
