@@ -422,6 +422,7 @@ class _Survey:
         self.scales: dict[str, Scale] = {}
         self.items: dict[str, _ItemDraft] = {}
         self.fields: dict[str, tuple[str, str]] = {}     # header -> (kind, id)
+        self.unmapped: set[str] = set()     # rating columns left out of the items
 
     def decide(self, topic: str, subject: str, choice: str, evidence: str) -> None:
         self.decisions.append(Decision(self.name, topic, subject, choice, evidence))
@@ -630,10 +631,13 @@ class _Survey:
         for header, (role, key) in paired.items():
             item = self.items[header]
             item.role, item.pair = role_names.get(role, role), ids[key]
+            if item.dimension and role_of(item.dimension):
+                item.dimension = None      # the grid title "Harapan [...]" is the role
         kinds = {role for role, _ in paired.values()}
         dropped = [h for h in self.items if h not in paired]
         for header in dropped:
             self.fields[header] = ("other", "")
+            self.unmapped.add(header)
             del self.items[header]
         self.decide("pair", f"{len(ids)} pairs", "rating columns paired by their role words "
                     f"({', '.join(sorted(kinds))})",
@@ -750,11 +754,14 @@ class _Survey:
         logs it as ignored, and tabulating it as a respondent profile would say nothing.
         """
         result, used, unused = [], set(), []
+        questions = [h for h, (kind, ident) in self.fields.items() if kind == "other"
+                     and not ident and len(normalise_label(h).split()) >= 6]
         for header, (kind, ident) in self.fields.items():
             column = self.columns[header]
             kind = self._refine_kind(kind, column, header)
-            if kind == "other" and (ident in ("timestamp", "email") or (
-                    len(set(column.texts)) > 12 and not column.value_labels)):
+            if kind == "other" and (ident in ("timestamp", "email") or header in self.unmapped
+                                    or (len(set(column.texts)) > 12 and not column.value_labels)
+                                    or (len(questions) > 10 and header in questions)):
                 unused.append(header)
                 continue
             ident = ident or _slug(header)
@@ -767,9 +774,13 @@ class _Survey:
                 id=ident, kind=kind, text=Text(id=text_id, en=text_en), column=header,
                 categories=self._categories(kind, column)))
         if unused:
-            self.decide("field", ", ".join(unused), "not mapped (ignored by the cleaner)",
-                        "timestamps, e-mail addresses and columns with many different values "
-                        "are no respondent profile; add one under fields to keep it")
+            shown = ", ".join(_shorten(h, 40) for h in unused[:8])
+            more = f" and {len(unused) - 8} more" if len(unused) > 8 else ""
+            self.decide("field", f"{len(unused)} columns", "not mapped (the cleaner logs them "
+                        f"as ignored): {shown}{more}",
+                        "timestamps, e-mail addresses, columns with many different values, "
+                        "ratings without a partner and long runs of other questions are no "
+                        "respondent profile; add one under fields to keep it")
         return result
 
     def _refine_kind(self, kind: str, column: _Column, header: str) -> str:
@@ -911,6 +922,7 @@ def _questionnaire(survey: _Survey, name: str, standard: StandardMatch | None,
         return Questionnaire.model_validate(q.model_dump()), standard.questionnaire
     items, dimensions = [], {}
     ids = _item_ids(survey)
+    _servqual_dimensions(survey)
     for header, draft in survey.items.items():
         if draft.dimension and len({d.dimension for d in survey.items.values()}) > 1:
             dimensions.setdefault(_slug(draft.dimension),
@@ -930,6 +942,32 @@ def _questionnaire(survey: _Survey, name: str, standard: StandardMatch | None,
     q = Questionnaire(id=name, title=title, kind=kind, scales=scales,  # type: ignore[arg-type]
                       dimensions=dimensions, items=items, fields=fields)
     return q, None
+
+
+_SERVQUAL_DIMENSIONS = {
+    "Tangibles": ("bukti fisik", "bukti langsung", "tangible", "tangibles", "berwujud"),
+    "Reliability": ("keandalan", "kehandalan", "reliabilitas", "reliability"),
+    "Responsiveness": ("daya tanggap", "ketanggapan", "responsiveness", "responsivitas"),
+    "Assurance": ("jaminan", "assurance"),
+    "Empathy": ("empati", "empathy", "kepedulian"),
+}
+
+
+def _servqual_dimensions(survey: _Survey) -> None:
+    """A SERVQUAL dimension named in the header ("Harapan - Bukti fisik: ...") is kept."""
+    found = {}
+    for header in survey.items:
+        folded = normalise_label(header)
+        for dimension, words in _SERVQUAL_DIMENSIONS.items():
+            if any(re.search(rf"\b{word}\b", folded) for word in words):
+                found[header] = dimension
+                break
+    if len(set(found.values())) >= 2:
+        for header, dimension in found.items():
+            survey.items[header].dimension = dimension
+        survey.decide("item", "dimensions", f"SERVQUAL dimensions from the headers: "
+                      f"{', '.join(sorted(set(found.values())))}",
+                      f"{len(found)} of {len(survey.items)} item headers name a dimension")
 
 
 def _item_ids(survey: _Survey) -> dict[str, str]:

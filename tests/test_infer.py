@@ -128,6 +128,7 @@ def test_servqual_pairs_from_harapan_and_kenyataan(tmp_path):
     assert roles["Harapan [Keramahan petugas]"][0] == "expectation"
     assert roles["Kenyataan [Keramahan petugas]"] == (
         "perception", roles["Harapan [Keramahan petugas]"][1])
+    assert not q.dimensions      # "Harapan"/"Kenyataan" are roles, not dimensions
 
 
 def test_importance_performance_pairs_ask_for_ipa(tmp_path):
@@ -216,3 +217,17 @@ def test_demo_exports_infer_their_shipped_questionnaires(export, questionnaire):
         # does not reverse it but flags its negative item-rest correlation for review
         flagged = {d.subject for d in survey.decisions if d.topic == "reverse"}
         assert reversed_by_hand <= flagged
+
+
+def test_servqual_dimensions_named_in_the_headers(tmp_path):
+    attributes = [("Bukti fisik", "ruang tunggu bersih"), ("Bukti fisik", "petugas rapi"),
+                  ("Daya tanggap", "petugas sigap"), ("Daya tanggap", "keluhan cepat ditangani")]
+    header = [f"{role} [{dim}: {text}]" for role in ("Harapan", "Kenyataan")
+              for dim, text in attributes]
+    rows = [[str((r + c) % 5 + 1) for c in range(8)] for r in range(10)]
+    q = next(iter(propose([write_csv(tmp_path / "d.csv", header, rows)]).surveys.values())
+             ).questionnaire
+    dims = {i.column: i.dimension for i in q.items}
+    tangibles = dims["Harapan [Bukti fisik: petugas rapi]"]
+    assert tangibles == dims["Kenyataan [Bukti fisik: ruang tunggu bersih]"]
+    assert tangibles != dims["Harapan [Daya tanggap: petugas sigap]"]
