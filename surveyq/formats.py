@@ -211,6 +211,30 @@ surveys:
     responses: jawaban.csv
     read: {delimiter: ";", encoding: cp1252}
 """,
+    "scorecard": """\
+scheme: kemenkeu-nko
+title: {id: Kartu Kinerja Dinas Contoh 2025, en: "Performance scorecard of Dinas Contoh, 2025"}
+perspectives:
+  - {id: customer, name: {id: Pelanggan, en: Customer}, weight: 40}
+  - {id: internal, name: {id: Proses Bisnis Internal, en: Internal Process}, weight: 60}
+objectives:
+  - {id: SS1, perspective: customer, name: Layanan yang memuaskan}
+  - {id: SS2, perspective: internal, name: Proses perizinan yang cepat}
+indicators:
+  - id: IKU1
+    objective: SS1
+    name: {id: Indeks Kepuasan Masyarakat, en: Community satisfaction index}
+    target: 80
+    polarity: max
+    source: {survey: skm, value: analyses.ikm.summary.converted}
+  - id: IKU2
+    objective: SS2
+    name: Rata-rata hari penyelesaian izin
+    target: 5
+    unit: hari
+    polarity: min
+    consolidation: average
+""",
 }
 
 PAGES = {

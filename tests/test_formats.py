@@ -38,6 +38,9 @@ def test_the_documented_examples_are_valid():
 
     parse_questionnaire(yaml.safe_load(EXAMPLES["questionnaire"]), "example")
     models()["project"].model_validate(yaml.safe_load(EXAMPLES["project"]))
+    from surveyq.scorecard import parse_scorecard
+
+    parse_scorecard(yaml.safe_load(EXAMPLES["scorecard"]), "example")
 
 
 @pytest.mark.parametrize("name", ["questionnaire", "project", "scorecard"])
