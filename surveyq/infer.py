@@ -423,6 +423,7 @@ class _Survey:
         self.items: dict[str, _ItemDraft] = {}
         self.fields: dict[str, tuple[str, str]] = {}     # header -> (kind, id)
         self.unmapped: set[str] = set()     # rating columns left out of the items
+        self.fits: dict[str, ScaleFit] = {}   # label columns -> the scale their labels fit
 
     def decide(self, topic: str, subject: str, choice: str, evidence: str) -> None:
         self.decisions.append(Decision(self.name, topic, subject, choice, evidence))
@@ -590,6 +591,7 @@ class _Survey:
             self.decide("scale", key, f"{len(fit.points)} points ({fit.layout} layout)", evidence)
             for header in headers:
                 grid = _GRID.match(header)
+                self.fits[header] = fit
                 self.items[header] = _ItemDraft(header, key, self._text_of(header),
                                                 dimension=grid.group("title") if grid else None)
 
@@ -917,8 +919,9 @@ def _questionnaire(survey: _Survey, name: str, standard: StandardMatch | None,
         items = [item.model_copy(update={"column": standard.elements[item.element or item.id],
                                          "columns": [], "column_pattern": None})
                  for item in shipped.items if (item.element or item.id) in standard.elements]
+        scales = _standard_aliases(survey, shipped, standard)
         q = shipped.model_copy(update={"id": name, "items": items, "fields": fields,
-                                       "path": None})
+                                       "scales": scales, "path": None})
         return Questionnaire.model_validate(q.model_dump()), standard.questionnaire
     items, dimensions = [], {}
     ids = _item_ids(survey)
@@ -942,6 +945,42 @@ def _questionnaire(survey: _Survey, name: str, standard: StandardMatch | None,
     q = Questionnaire(id=name, title=title, kind=kind, scales=scales,  # type: ignore[arg-type]
                       dimensions=dimensions, items=items, fields=fields)
     return q, None
+
+
+def _standard_aliases(survey: _Survey, shipped: Questionnaire,
+                      standard: StandardMatch) -> dict[str, Scale]:
+    """The standard's scales, with the export's own spellings of their answers as aliases.
+
+    An office form may word the options its own way ("Tidak Baik" ... "Sangat Baik" for every
+    element, Kobo's ``sangat_sesuai``): a label read at the same point of a scale of the same
+    length becomes an alias, unless that spelling already means another point.
+    """
+    scales = {key: scale.model_dump() for key, scale in shipped.scales.items()}
+    added: dict[str, list[str]] = {}
+    for item in shipped.items:
+        header = standard.elements.get(item.element or item.id)
+        fit = survey.fits.get(header) if header else None
+        if fit is None:
+            continue
+        scale = shipped.scales[item.scale]
+        if len(fit.points) != len(scale.points):
+            survey.decide("scale", header, f"answers on {len(fit.points)} points, the "
+                          f"standard's scale {item.scale} has {len(scale.points)}",
+                          "check the form; the answers outside the standard's scale will be "
+                          "logged as unknown labels")
+            continue
+        lookup = Scale.model_validate(scales[item.scale]).lookup()
+        for label, code in fit.code_of.items():
+            point = scale.points[code - 1]
+            folded = normalise_label(label)
+            if scale.code_for(label) is None and folded not in lookup:
+                scales[item.scale]["aliases"].setdefault(point, []).append(label)
+                lookup[folded] = point
+                added.setdefault(item.scale, []).append(f"{label}={point}")
+    for key, labels in added.items():
+        survey.decide("scale", key, "the form's own answer wording added as aliases",
+                      ", ".join(labels))
+    return {key: Scale.model_validate(value) for key, value in scales.items()}
 
 
 _SERVQUAL_DIMENSIONS = {
@@ -990,9 +1029,17 @@ def _item_ids(survey: _Survey) -> dict[str, str]:
 def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> SurveyProposal:
     raw = read_raw(path)
     headers = [str(h) for h in raw.frame.columns]
-    codebook = read_codebook(codebook_path, headers) if codebook_path else None
+    codebook = None
+    if codebook_path:
+        try:
+            codebook = read_codebook(codebook_path, headers)
+        except InputError:
+            codebook = None      # a codebook for another of the exports
     survey = _Survey(name, raw, codebook)
     survey.classify()
+    if codebook_path and codebook is None:
+        survey.decide("codebook", Path(codebook_path).name, "not used for this export",
+                      "none of its codes names a column of this export")
     if codebook:
         matched = [h for h in survey.items if normalise_label(h) in codebook.texts]
         survey.decide("codebook", Path(codebook.file).name,

@@ -231,3 +231,16 @@ def test_servqual_dimensions_named_in_the_headers(tmp_path):
     tangibles = dims["Harapan [Bukti fisik: petugas rapi]"]
     assert tangibles == dims["Kenyataan [Bukti fisik: ruang tunggu bersih]"]
     assert tangibles != dims["Harapan [Daya tanggap: petugas sigap]"]
+
+
+def test_an_office_wording_of_the_skm_options_becomes_aliases(tmp_path):
+    # Kobo choice names and a generic Tidak baik .. Sangat baik wording for every element
+    header = [text for text, _ in SKM_QUESTIONS]
+    generic = ["tidak_baik", "kurang_baik", "baik", "sangat_baik"]
+    rows = [[generic[(r + i) % 4] for i in range(9)] for r in range(12)]
+    export = write_csv(tmp_path / "kobo-skm.csv", header, rows)
+    survey = next(iter(propose([export]).surveys.values()))
+    assert survey.based_on == "skm-permenpanrb-14-2017"
+    responses = sq.read_responses(export, survey.questionnaire)
+    assert responses.items.iloc[0].tolist() == [float(i % 4 + 1) for i in range(9)]
+    assert "unknown_label" not in set(responses.log.to_frame()["reason"])
