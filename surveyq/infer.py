@@ -99,8 +99,17 @@ _FIELD_RULES: list[tuple[str, str, tuple[str, ...]]] = [
     ("other", "timestamp", ("timestamp", "stempel waktu", "cap waktu", "tanggal isi",
                             "tanggal", "date", "submitdate", "submission time",
                             "waktu pengisian", "tgl")),
+    ("service_type", "service_type", ("jenis layanan", "jenis pelayanan", "layanan",
+                                      "nama layanan", "service", "service type",
+                                      "layanan yang diterima")),
+    ("unit", "unit", ("unit", "unit layanan", "unit kerja", "unit pelayanan", "satker",
+                      "satuan kerja", "loket", "bagian", "nama unit", "nama opd", "opd",
+                      "nama instansi", "instansi", "perangkat daerah", "nama perangkat daerah",
+                      "puskesmas", "kecamatan", "kelurahan")),
     ("name", "name", ("nama", "name", "nama responden", "inisial")),
-    ("other", "email", ("email", "alamat email", "e mail", "surel")),
+    ("other", "contact", ("email", "alamat email", "e mail", "surel", "no hp", "nomor hp",
+                          "no telp", "no telepon", "nomor telepon", "telepon", "whatsapp",
+                          "no wa", "phone", "alamat")),
     ("gender", "gender", ("jenis kelamin", "kelamin", "jk", "gender", "sex", "l p", "성별")),
     ("age_band", "age", ("usia", "umur", "age", "kelompok usia", "kelompok umur", "나이",
                          "연령", "agegp3", "agegp5", "binage")),
@@ -108,10 +117,6 @@ _FIELD_RULES: list[tuple[str, str, tuple[str, ...]]] = [
                                 "educrec", "학력")),
     ("occupation", "occupation", ("pekerjaan", "pekerjaan utama", "occupation", "profesi",
                                   "job")),
-    ("service_type", "service_type", ("jenis layanan", "jenis pelayanan", "layanan",
-                                      "service", "service type", "layanan yang diterima")),
-    ("unit", "unit", ("unit", "unit layanan", "unit kerja", "unit pelayanan", "satker",
-                      "satuan kerja", "loket", "bagian")),
     ("suggestion", "suggestion", ("saran", "kritik", "kritik dan saran", "saran dan masukan",
                                   "masukan", "komentar", "comment", "comments", "suggestion",
                                   "suggestions", "feedback", "catatan", "usulan")),
@@ -122,7 +127,7 @@ _FIELD_RULES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 _FIELD_TEXT = {
     "timestamp": ("Waktu pengisian", "Time of response"), "name": ("Nama", "Name"),
-    "email": ("Alamat email", "Email address"), "gender": ("Jenis kelamin", "Gender"),
+    "contact": ("Kontak", "Contact"), "gender": ("Jenis kelamin", "Gender"),
     "age": ("Usia", "Age"), "education": ("Pendidikan", "Education"),
     "occupation": ("Pekerjaan", "Occupation"), "service_type": ("Jenis layanan", "Service"),
     "unit": ("Unit layanan", "Service unit"), "suggestion": ("Saran", "Suggestions"),
@@ -761,7 +766,7 @@ class _Survey:
         for header, (kind, ident) in self.fields.items():
             column = self.columns[header]
             kind = self._refine_kind(kind, column, header)
-            if kind == "other" and (ident in ("timestamp", "email") or header in self.unmapped
+            if kind == "other" and (ident in ("timestamp", "contact") or header in self.unmapped
                                     or (len(set(column.texts)) > 12 and not column.value_labels)
                                     or (len(questions) > 10 and header in questions)):
                 unused.append(header)
