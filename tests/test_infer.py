@@ -9,6 +9,7 @@ perception statements (Parasuraman, Zeithaml & Berry 1988).
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,24 @@ def test_an_office_wording_of_the_skm_options_becomes_aliases(tmp_path):
     responses = sq.read_responses(export, survey.questionnaire)
     assert responses.items.iloc[0].tolist() == [float(i % 4 + 1) for i in range(9)]
     assert "unknown_label" not in set(responses.log.to_frame()["reason"])
+
+
+def test_bare_run_of_a_google_forms_skm_gives_the_hand_computed_ikm(tmp_path):
+    # Four respondents, answers chosen so the index is easy by hand (PermenPAN-RB 14/2017:
+    # IKM = sum over the 9 elements of NRR x 1/9, converted x 25):
+    #   U1 U3 U5 U7 U9: answers 4, 3, 3, 2 -> NRR 3.0;  U2 U4 U6 U8: 4, 3, 4, 3 -> NRR 3.5
+    #   sum NRR = 5 x 3.0 + 4 x 3.5 = 29;  IKM = 29 / 9 x 25 = 80.5556
+    points = [[4] * 9, [3] * 9, [3, 4] * 4 + [3], [2, 3] * 4 + [2]]
+    header = ["Timestamp", "Jenis Kelamin", *[text for text, _ in SKM_QUESTIONS]]
+    rows = [[f"2025/0{r + 1}/10 9:00:00 AM GMT+7", "L",
+             *[labels[p - 1] for p, (_, labels) in zip(answers, SKM_QUESTIONS, strict=True)]]
+            for r, answers in enumerate(points)]
+    export = write_csv(tmp_path / "skm-google-forms.csv", header, rows)
+    result = runner.invoke(app, ["run", str(export), "--out", str(tmp_path / "out")])
+    assert result.exit_code in (0, 1), result.output
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    survey = next(iter(results["surveys"].values()))
+    assert survey["questionnaire"]["kind"] == "skm" and survey["n"] == 4
+    summary = survey["analyses"]["ikm"]["summary"]
+    converted = next(v for k, v in summary.items() if "convert" in k)
+    assert converted == pytest.approx(29 / 9 * 25, abs=1e-9)
