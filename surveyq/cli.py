@@ -281,6 +281,8 @@ def _print_proposal(proposal: Any) -> None:
     for name, survey in proposal.surveys.items():
         q = survey.questionnaire
         scales = ", ".join(f"{key} {s.points[0]}-{s.points[-1]}" for key, s in q.scales.items())
+        if survey.based_on:
+            scales = f"{len(q.scales)} scales of the standard"
         table.add_row(name, q.kind + (f" ({survey.based_on})" if survey.based_on else ""),
                       str(len(q.items)), scales, str(len(q.fields)),
                       ", ".join(survey.spec.analyses or []))

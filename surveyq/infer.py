@@ -535,7 +535,9 @@ class _Survey:
         counts = pd.Series(codes).value_counts()
         for end in ("high", "low"):
             value = high if end == "high" else low
-            if value in counts and counts[value] <= max(2, len(codes) // 1000) and \
+            # only when dropping it turns an unusual length (1-6, 0-5) into a usual one
+            usual = high - low + 1 not in (4, 5, 7, 10, 11) and high - low in (4, 5, 7)
+            if usual and value in counts and counts[value] <= max(2, len(codes) // 1000) and \
                     len(codes) >= 50 and (value - 1 if end == "high" else value + 1) in counts:
                 # an extreme code seen once or twice in many answers is a typing slip
                 self.decide("scale", f"code {value}", "read as out of range (set missing, "
@@ -649,8 +651,8 @@ class _Survey:
         self.decide("pair", f"{len(ids)} pairs", "rating columns paired by their role words "
                     f"({', '.join(sorted(kinds))})",
                     "pairs matched on the number or text left once the role word is removed; "
-                    f"{len(dropped)} rating columns without a partner kept as respondent "
-                    "fields (move them under items to analyse them)")
+                    f"{len(dropped)} rating columns without a partner left unmapped "
+                    "(add them under items to analyse them)")
         return "ipa" if "importance" in kinds else "servqual"
 
     def reverse_keying(self) -> None:
