@@ -237,6 +237,93 @@ indicators:
 """,
 }
 
+#: A second example per format, with the keys the first one leaves out (used for the
+#: example column; checked like the first).
+MORE_EXAMPLES = {
+    "questionnaire": """\
+id: skm-kantor-contoh
+title: SKM Kantor Contoh
+source: PermenPAN-RB 14/2017, Lampiran
+kind: skm
+standard: permenpanrb-14-2017
+scales:
+  sesuai:
+    points: [1, 2, 3, 4]
+    labels:
+      id: [Tidak sesuai, Kurang sesuai, Sesuai, Sangat sesuai]
+      en: [Not appropriate, Less appropriate, Appropriate, Very appropriate]
+    missing: [Tidak tahu]
+elements:
+  U1: {text: {id: Persyaratan, en: Requirements}}
+items:
+  - id: U1
+    element: U1
+    role: perception
+    pair: A01
+    scale: sesuai
+    text: Kesesuaian persyaratan pelayanan dengan jenis pelayanannya
+    column: U1
+    columns: [Unsur 1, Persyaratan]
+    column_pattern: '^U0?1\\b'
+fields:
+  - id: participant
+    kind: id
+    text: Kode responden
+    column: Kode Responden
+    columns: [No. Responden]
+    column_pattern: '^Kode'
+    required: true
+""",
+    "project": """\
+organisation: {id: Dinas Contoh, en: Example Agency}
+scorecard: scorecard.yaml
+actuals: actuals.csv
+options: {alpha: 0.05, corrected: true}
+streaming: {threshold_mb: 64, dask_scheduler: threads, chunk_rows: 200000}
+surveys:
+  pegawai:
+    questionnaire: employee-satisfaction
+    responses: pegawai.csv
+    options: {missing: pairwise}
+    read: {encoding: cp1252, delimiter: ";", sheet: 0, header_row: 5, format: csv}
+    stream: false
+""",
+    "scorecard": """\
+scheme: kemenkeu-nko
+title: Kartu Kinerja 2025
+source: Perjanjian Kinerja 2025
+predicate: kemenkeu-lakin
+normalise_weights: true
+ici: {cap: 120, floor: 0, rule: kemenkeu, stabilize: nearest-bound, colours: ici-colour}
+scale_max: 3
+lint: {contract_level: eselon-3, strategy_map_owner: false}
+perspectives:
+  - {id: customer, name: Pelanggan, weight: 100}
+indicators:
+  - id: IKU1
+    perspective: customer
+    name: Indeks kepuasan pengguna layanan
+    target: 3.5
+    unit: skala 1-4
+    polarity: max
+    weight: 60
+    iku_type: proxy
+    controllability: moderate
+    validity_weight: 0.8
+    controllability_weight: 0.9
+    cap: 110
+    source: {survey: skm, value: analyses.ikm.summary.unit, transform: rescale, scale_to: 4,
+             scale_max: 4}
+  - id: IKU2
+    perspective: customer
+    name: Pengaduan terselesaikan
+    target: [90, 100]
+    polarity: stabilize
+    weight: 40
+    source: {actuals: IKU2}
+""",
+}
+
 PAGES = {
     "questionnaire": ("questionnaire-format.md", "The questionnaire format",
                       "A questionnaire YAML says what no export records: which columns are "
@@ -317,6 +404,33 @@ def _nested(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(annotation) for m in _nested(arg)]
 
 
+def _examples_of(model: type[BaseModel], data: Any,
+                 found: dict[tuple[str, str], Any]) -> None:
+    """Walk an example alongside its model: (model name, key) -> the example's value."""
+    if not isinstance(data, dict):
+        return
+    for key, info in model.model_fields.items():
+        if key not in data:
+            continue
+        found.setdefault((model.__name__, key), data[key])
+        nested = _nested(info.annotation)
+        value = data[key]
+        if not nested:
+            continue
+        origin = typing.get_origin(info.annotation)
+        members = value if isinstance(value, list) else (
+            list(value.values()) if isinstance(value, dict) and origin is dict else [value])
+        for member in members:
+            _examples_of(nested[0], member, found)
+
+
+def _example_cell(key: str, value: Any) -> str:
+    text = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=True,
+                          sort_keys=False, width=10_000).strip()[1:-1]
+    text = text if len(text) <= 70 else text[:67] + "..."
+    return f"`{text}`".replace("|", "\\|")
+
+
 def reference(name: str) -> str:
     """The Markdown reference page of a YAML format."""
     file, title, intro = PAGES[name]
@@ -329,6 +443,10 @@ def reference(name: str) -> str:
         lines += ["## Example", "", "```yaml", EXAMPLES[name].rstrip(), "```", ""]
     lines += ["A text in two languages (`{id: ..., en: ...}`) may be written as one plain "
               "text, used for both.", ""]
+    examples: dict[tuple[str, str], Any] = {}
+    for source in (EXAMPLES, MORE_EXAMPLES):
+        if name in source:
+            _examples_of(models()[name], yaml.safe_load(source[name]), examples)
     seen: list[type[BaseModel]] = []
     queue = [models()[name]]
     while queue:
@@ -337,13 +455,16 @@ def reference(name: str) -> str:
             continue
         seen.append(model)
         lines += [f"## {model.__name__}", "", _first_line(model.__doc__), "",
-                  "| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+                  "| key | type | default | meaning | example |",
+                  "| --- | --- | --- | --- | --- |"]
         for key, info in model.model_fields.items():
             if (model.__name__, key) in INTERNAL:
                 continue
             description = info.description or DESCRIPTIONS.get(f"{model.__name__}.{key}", "")
+            example = examples.get((model.__name__, key))
+            shown = _example_cell(key, example) if (model.__name__, key) in examples else ""
             lines.append(f"| `{key}` | {_type_name(info.annotation)} | {_default(info)} | "
-                         f"{description} |")
+                         f"{description} | {shown} |")
             queue += [m for m in _nested(info.annotation) if m not in seen]
         lines.append("")
     return "\n".join(lines)
