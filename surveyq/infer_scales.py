@@ -119,6 +119,7 @@ LAYOUTS: dict[str, tuple[int, ...]] = {
     "4-kurang": (-2, -1, 2, 3),     # Tidak, Kurang, A, Sangat A (the SKM/IKM layout)
     "4": (-3, -2, 2, 3),            # Sangat tidak, Tidak, A, Sangat A (agreement without neutral)
     "4-cukup": (-2, 0, 2, 3),       # Buruk, Cukup, Baik, Sangat baik (SKM facilities)
+    "4-kurang-cukup": (-1, 0, 2, 3),  # Kurang puas, Cukup puas, Puas, Sangat puas
     "5-kurang": (-2, -1, 0, 2, 3),
     "5": (-3, -2, 0, 2, 3),
     "7": (-3, -2, -1, 0, 1, 2, 3),
@@ -311,7 +312,7 @@ def fit_layout(intensities: set[int], family: str) -> tuple[str, str | None]:
     if intensities == {-2, 2}:
         return "2", None
     order = ["4", "4-kurang", "5", "5-kurang", "7"] if family in ("setuju", "frequency") else [
-        "4-kurang", "4", "4-cukup", "5-kurang", "5", "7"]
+        "4-kurang", "4", "4-cukup", "4-kurang-cukup", "5-kurang", "5", "7"]
     fitting = [name for name in order if intensities <= set(LAYOUTS[name])]
     if not fitting:
         return "7", None

@@ -116,3 +116,14 @@ def test_cli_prints_the_error_on_one_line_with_exit_code_2(tmp_path):
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 2
     assert "analyses: [ikm]" in result.output and "Traceback" not in result.output
+
+
+def test_what_init_writes_validates_against_the_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    fixture = Path(__file__).resolve().parent / "fixtures" / "gforms_id.csv"
+    result = runner.invoke(app, ["init", str(fixture), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    jsonschema.validate(yaml.safe_load((tmp_path / "gforms-id.yaml").read_text("utf-8")),
+                        json_schema("questionnaire"))
+    jsonschema.validate(yaml.safe_load((tmp_path / "project.yaml").read_text("utf-8")),
+                        json_schema("project"))

@@ -39,6 +39,11 @@ from surveyq.infer_scales import answer_code, match_labels, read_label
         # the SKM facilities scale: Buruk, Cukup, Baik, Sangat baik
         (["Buruk", "Cukup", "Baik", "Sangat Baik"], "baik",
          {"Buruk": 1, "Cukup": 2, "Baik": 3, "Sangat Baik": 4}),
+        # a 4-point satisfaction scale without "Tidak puas"
+        (["Kurang Puas", "Cukup Puas", "Puas", "Sangat Puas"], "puas",
+         {"Kurang Puas": 1, "Cukup Puas": 2, "Puas": 3, "Sangat Puas": 4}),
+        (["Sangat Tidak Puas", "Tidak Puas", "Puas", "Sangat Puas"], "puas",
+         {"Sangat Tidak Puas": 1, "Tidak Puas": 2, "Puas": 3, "Sangat Puas": 4}),
         # English
         (["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
           "Strongly agree"], "setuju",
