@@ -11,8 +11,9 @@ codebook gives evidence, and the analyses that fit. Every choice a person should
 Example
 -------
 >>> from surveyq.infer import propose
->>> proposal = propose(["tests/fixtures/gforms_id.csv"])    # doctest: +SKIP
->>> [d.subject for d in proposal.decisions][:2]            # doctest: +SKIP
+>>> proposal = propose(["tests/fixtures/limesurvey.csv"])          # doctest: +SKIP
+>>> proposal.to_frame()[["topic", "choice"]].iloc[0].tolist()     # doctest: +SKIP
+['codes', 'answer codes A1-A5 read as points 1-5 in code order']
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ class Proposal:
 
     def questionnaires(self) -> dict[str, Questionnaire]:
         return {name: s.questionnaire for name, s in self.surveys.items()}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The decisions as a table: survey, topic, subject, choice, evidence."""
+        return pd.DataFrame([vars(d) for d in self.decisions],
+                            columns=["survey", "topic", "subject", "choice", "evidence"])
 
 
 # ------------------------------------------------------------------ respondent fields by header
