@@ -21,8 +21,8 @@ DEMO = Path(__file__).resolve().parents[1] / "questionnaires" / "demo"
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_reference_pages_are_up_to_date(name):
-    # regenerate: python -m surveyq.formats
-    assert (DOCS / PAGES[name][0]).read_text(encoding="utf-8") == reference(name)
+    assert (DOCS / PAGES[name][0]).read_text(encoding="utf-8") == reference(name), (
+        "a model changed: regenerate the pages with `python -m surveyq.formats`")
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -30,7 +30,9 @@ def test_every_key_of_every_model_is_described(name):
     page = reference(name)
     for line in page.splitlines():
         if line.startswith("| `"):
-            assert line.split(" | ")[3].strip(), line     # the meaning column
+            assert line.split(" | ")[3].strip(), (
+                f"{line}: give the key a pydantic `description=` or an entry in "
+                "surveyq.formats.DESCRIPTIONS")
 
 
 @pytest.mark.parametrize("which", ["EXAMPLES", "MORE_EXAMPLES"])
@@ -48,7 +50,8 @@ def test_the_documented_examples_are_valid(which):
 def test_every_key_has_an_example(name):
     for line in reference(name).splitlines():
         if line.startswith("| `"):
-            assert line.split(" | ")[4].strip(" |"), line
+            assert line.split(" | ")[4].strip(" |"), (
+                f"{line}: show the key in surveyq.formats.EXAMPLES or MORE_EXAMPLES")
 
 
 @pytest.mark.parametrize("name", ["questionnaire", "project", "scorecard"])
