@@ -307,17 +307,23 @@ def fit_layout(intensities: set[int], family: str) -> tuple[str, str | None]:
     """The smallest layout holding the intensities, and a rival layout that also held them.
 
     Agreement prefers the layout without "kurang" (Sangat tidak setuju ... Sangat setuju);
-    the other families prefer the SKM layout (Tidak, Kurang, A, Sangat A).
+    the other families prefer the SKM layout (Tidak, Kurang, A, Sangat A). A middle answer
+    ("Cukup penting", "Netral") seen with fewer than four different answers points to a
+    5-point form whose lowest options nobody chose, so no 4-point layout is tried. The rival
+    is a layout of the same length or one more point that also holds the answers.
     """
     if intensities == {-2, 2}:
         return "2", None
     order = ["4", "4-kurang", "5", "5-kurang", "7"] if family in ("setuju", "frequency") else [
         "4-kurang", "4", "4-cukup", "4-kurang-cukup", "5-kurang", "5", "7"]
+    if 0 in intensities and len(intensities) < 4:
+        order = [name for name in order if len(LAYOUTS[name]) > 4]
     fitting = [name for name in order if intensities <= set(LAYOUTS[name])]
     if not fitting:
         return "7", None
     best = fitting[0]
-    rivals = [n for n in fitting[1:] if len(LAYOUTS[n]) == len(LAYOUTS[best])]
+    rivals = [n for n in fitting[1:] if len(LAYOUTS[n]) in (len(LAYOUTS[best]),
+                                                            len(LAYOUTS[best]) + 1)]
     return best, (rivals[0] if rivals else None)
 
 

@@ -101,6 +101,15 @@ def test_unobserved_labels_keep_their_points():
     assert fit.ambiguous == "4-kurang"
 
 
+def test_a_middle_answer_with_few_others_reads_as_five_points():
+    # "Cukup penting" among only three different answers: a 5-point form (Tidak penting,
+    # Kurang penting, Cukup penting, Penting, Sangat penting) whose low end nobody chose
+    fit = match_labels(["Cukup Penting", "Penting", "Sangat Penting"])
+    assert fit is not None and fit.points == [1, 2, 3, 4, 5]
+    assert fit.code_of == {"Cukup Penting": 3, "Penting": 4, "Sangat Penting": 5}
+    assert fit.ambiguous is not None
+
+
 def test_two_plain_answers_are_a_two_point_scale():
     fit = match_labels(["Setuju", "Tidak Setuju"])
     assert fit is not None and fit.points == [1, 2] and fit.layout == "2"
