@@ -491,7 +491,11 @@ class _Survey:
                     self.fields[header] = ("other", "")
         loose = groups.get("", []) + [h for s, hs in groups.items()
                                       if s and len(hs) < 2 for h in hs]
-        loose = [h for h in loose if not _is_total(h, self._text_of(h))]
+        totals = [h for h in loose if _is_total(h, self._text_of(h))]
+        for header in totals:
+            self.fields[header] = ("other", "")
+            self.unmapped.add(header)
+        loose = [h for h in loose if h not in totals]
         statements = [h for h in loose if len(normalise_label(h).split()) >= 4 or role_of(h)]
         if not grouped and not statements:
             statements = loose
@@ -529,6 +533,7 @@ class _Survey:
                     derived.add(header)
         for header in sorted(derived):
             self.fields[header] = ("other", "")
+            self.unmapped.add(header)
         if derived:
             self.decide("item", ", ".join(sorted(derived)), "left out: derived copies",
                         "each column's values are another item's, or that item reversed")
@@ -793,9 +798,10 @@ class _Survey:
             more = f" and {len(unused) - 8} more" if len(unused) > 8 else ""
             self.decide("field", f"{len(unused)} columns", "not mapped (the cleaner logs them "
                         f"as ignored): {shown}{more}",
-                        "timestamps, e-mail addresses, columns with many different values, "
-                        "ratings without a partner and long runs of other questions are no "
-                        "respondent profile; add one under fields to keep it")
+                        "timestamps, contact details, columns with many different values, "
+                        "derived copies and totals, ratings without a partner and long runs "
+                        "of other questions are no respondent profile; add one under fields "
+                        "to keep it")
         return result
 
     def _refine_kind(self, kind: str, column: _Column, header: str) -> str:
