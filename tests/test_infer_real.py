@@ -47,7 +47,15 @@ KNOWN_DIFFERENCES = {
     "into two dimensions by the form's blocks; the export does not record the blocks, so init "
     "proposes one scale (whole-scale statistics equal, no per-block ones).",
     "employee-ceklok-kuisioner.csv": "dimension codes are the item prefixes X1, X2, Y (the "
-    "hand-written file names them reward, sanction, compliance); the grouping is the same.",
+    "hand-written file names them reward, sanction, compliance); the grouping is the same. "
+    "tanggal_isi is used for the period and left unmapped (hand-written: a field).",
+    "gforms-id-qris-likert.csv": "the timestamp and the multi-select question (15 different "
+    "answers) are left unmapped; the hand-written file keeps both as fields of kind other.",
+    "servqual-kiosk-ko-cp949.csv": "pair codes are A01..A24 in the order of the header "
+    "numbers (hand-written: K01..K24, the same pairs); item texts are the Korean headers "
+    "(hand-written: translations).",
+    "skm-14unsur-tabulation-TESTDATA.xlsx": "the column No is proposed as a field of kind "
+    "other; the shipped questionnaire's fields whose columns are not in the file are left out.",
 }
 
 
