@@ -208,14 +208,26 @@ def _blank(value: Any) -> bool:
 
 
 def _columns(raw: RawTable) -> list[_Column]:
+    """Each column's non-blank cells, their text and their numbers.
+
+    A column holds few distinct answers, so each distinct cell is parsed once and the result
+    mapped back (a city-wide export has hundreds of thousands of rows).
+    """
     columns = []
     for header in raw.frame.columns:
-        values = [v for v in raw.frame[header].tolist() if not _blank(v)]
-        numbers = [_as_number(v) for v in values]
+        series = raw.frame[header]
+        keys = series.astype(str)
+        first = ~keys.duplicated()
+        distinct = list(zip(keys[first], series[first], strict=True))
+        blank = {key: _blank(value) for key, value in distinct}
+        kept = ~keys.map(blank).astype(bool)
+        values = series[kept].tolist()
+        texts = keys[kept].map({key: " ".join(str(v).split()) for key, v in distinct}).tolist()
+        numbers = keys[kept].map({key: _as_number(v) for key, v in distinct}).tolist()
         columns.append(_Column(
-            str(header), values, [" ".join(str(v).split()) for v in values],
+            str(header), values, texts,
             None if not values or any(n is None for n in numbers) else
-            [float(n) for n in numbers if n is not None],
+            [float(n) for n in numbers],
             raw.column_labels.get(str(header)), raw.value_labels.get(str(header), {})))
     return columns
 
@@ -739,6 +751,13 @@ class _Survey:
         return float(np.corrcoef(frame.loc[complete, header], rest[complete])[0, 1])
 
     def _codes(self, header: str, scale: Scale) -> pd.Series:
+        """The column's answers as points (NaN when not a point), computed once per column."""
+        cache: dict[str, pd.Series] = self.__dict__.setdefault("_coded", {})
+        if header not in cache:
+            cache[header] = self._code_column(header, scale)
+        return cache[header]
+
+    def _code_column(self, header: str, scale: Scale) -> pd.Series:
         lookup = scale.lookup()
 
         def code(value: Any) -> float:
@@ -750,7 +769,12 @@ class _Survey:
                 point = answer_code(value)
             return float(point) if point is not None else math.nan
 
-        return self.raw.frame[header].map(code).astype(float)
+        column = self.raw.frame[header]
+        # a column holds few distinct answers: code each once (a city-wide export has many rows)
+        keys = column.astype(str)
+        first = ~keys.duplicated()
+        table = {key: code(value) for key, value in zip(keys[first], column[first], strict=True)}
+        return keys.map(table).astype(float)
 
     def _flag_negative_correlations(self) -> None:
         for header, item in self.items.items():
