@@ -276,7 +276,8 @@ def load_project(path: str | Path) -> Project:
     except ValidationError as exc:
         from surveyq.validation import describe_errors
 
-        raise InputError(describe_errors(exc, raw, model=ProjectSpec), str(file)) from None
+        raise InputError(describe_errors(exc, raw, model=ProjectSpec)
+                         + " (see docs/project-format.md)", str(file)) from None
     problems: list[str] = check_options(spec.options, "options")
     for name, survey in spec.surveys.items():
         problems += check_options(survey.options, f"surveys.{name}.options")

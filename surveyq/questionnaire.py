@@ -369,7 +369,8 @@ def parse_questionnaire(raw: Any, file: str = "<questionnaire>") -> Questionnair
     except ValidationError as exc:
         from surveyq.validation import describe_errors
 
-        raise InputError(describe_errors(exc, raw, model=Questionnaire), file) from None
+        raise InputError(describe_errors(exc, raw, model=Questionnaire)
+                         + " (see docs/questionnaire-format.md)", file) from None
     problems = _cross_check(q)
     if problems:
         raise InputError("; ".join(f"{path}: {message}" for path, message in problems), file)

@@ -103,7 +103,7 @@ def describe_error(error: dict[str, Any], raw: Any, prefix: str = "",
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        return f"{path}: missing; add `{key}:` (see docs/ for its format)"
+        return f"{path}: missing; add `{key}:`"
     if kind == "extra_forbidden":
         known = [k for k in _known_keys(tuple(error["loc"]), model) if k != "path"]
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
