@@ -116,7 +116,7 @@ def describe_error(error: dict[str, Any], raw: Any, prefix: str = "",
                     "en: \"...\"} or just the text in one language")
         if isinstance(value, str):
             return (f"{path}: a plain text was given where a mapping is expected; write "
-                    f"{key}: {{...}} as docs/ shows")
+                    f"{key}: {{...}} with its keys")
         return f"{path}: {_found(value)} was given; write a mapping ({key}: {{...}})"
     if kind == "list_type":
         example = f"[{value}]" if isinstance(value, (str, int, float)) else "[...]"
