@@ -140,17 +140,18 @@ def match_standard(headers: list[str], standard: str) -> StandardMatch:
     """Assign rating-column headers to the elements of ``standard`` (each at most once)."""
     elements: dict[str, str] = {}
     how: dict[str, str] = {}
-    codes = {h: header_code(h) for h in headers}
     element_codes = {item.element or item.id for item in _shipped(standard).items}
-    if headers and sum(1 for c in codes.values() if c) == len(headers):
-        for header, code in codes.items():
-            if code in element_codes and code not in elements:
-                elements[code], how[code] = header, "header code"
-    else:
-        for header in headers:
-            code, reason = element_of(header, standard)
-            if code and code not in elements:
-                elements[code], how[code] = header, reason
+    worded = []
+    for header in headers:      # coded headers first: "U3" is element U3 whatever else is there
+        code = header_code(header)
+        if code in element_codes and code not in elements:
+            elements[code], how[code] = header, "header code"
+        elif code is None:
+            worded.append(header)
+    for header in worded:
+        code, reason = element_of(header, standard)
+        if code and code not in elements:
+            elements[code], how[code] = header, reason
     return StandardMatch(standard, STANDARDS[standard], elements, how,
                          len(elements) / len(element_codes))
 

@@ -266,3 +266,15 @@ def test_bare_run_of_a_google_forms_skm_gives_the_hand_computed_ikm(tmp_path):
     summary = survey["analyses"]["ikm"]["summary"]
     converted = next(v for k, v in summary.items() if "convert" in k)
     assert converted == pytest.approx(29 / 9 * 25, abs=1e-9)
+
+
+def test_a_kobo_skm_with_coded_names_beside_other_questions(tmp_path):
+    # XLSForm names u1..u9 (codes 1-4) beside a categorical question in a Kobo export
+    header = ["start", "end", "jenis_layanan", *[f"skm/u{i}" for i in range(1, 10)], "_id",
+              "_uuid", "_submission_time", "_index"]
+    rows = [["", "", ["ktp", "kk", "akta"][r % 3], *[str((r + i) % 4 + 1) for i in range(9)],
+             str(r), f"u{r}", f"2025-05-0{r % 9 + 1}T10:00:00", str(r)] for r in range(20)]
+    survey = next(iter(propose([write_csv(tmp_path / "kobo.csv", header, rows)])
+                       .surveys.values()))
+    assert survey.based_on == "skm-permenpanrb-14-2017" and survey.period == "2025"
+    assert [i.column for i in survey.questionnaire.items] == [f"u{i}" for i in range(1, 10)]
