@@ -157,6 +157,95 @@ DESCRIPTIONS: dict[str, str] = {
     "IciOptions.colours": "Colour band table for the index.",
     "LintOptions.contract_level": "Level of the performance contract, for its checks.",
     "LintOptions.strategy_map_owner": "This unit owns a strategy map.",
+    # keys added by the thesis, finance/strategy and scorecard work
+    "ProjectSpec.finance": "Financial figures per period: value for money, growth, "
+    "productivity.",
+    "ProjectSpec.strategy": "Strategy section: key factors (IFE/EFE), strategies (QSPM) and "
+    "paired comparisons (AHP).",
+    "SurveySpec.variables": "Thesis variables by name: a score per respondent from a set of "
+    "items.",
+    "SurveySpec.regression": "A multiple regression of one variable on others.",
+    "SurveySpec.group_differences": "Variables compared across respondent groups.",
+    "FinanceSpec.title": "Title of the finance section in the report.",
+    "FinanceSpec.note": "A note shown under the finance section.",
+    "FinanceSpec.value_for_money": "Spending and revenue per period for the value-for-money "
+    "ratios.",
+    "FinanceSpec.growth": "Quantities per period whose year-on-year growth is reported, by id.",
+    "FinanceSpec.productivity": "Output and employees per period.",
+    "StrategySpec.title": "Title of the strategy section in the report.",
+    "StrategySpec.note": "A note shown under the strategy section.",
+    "StrategySpec.internal": "Internal key factors (strengths, weaknesses) for the IFE matrix.",
+    "StrategySpec.external": "External key factors (opportunities, threats) for the EFE "
+    "matrix.",
+    "StrategySpec.strategies": "Candidate strategies with their attractiveness per factor "
+    "(QSPM).",
+    "StrategySpec.comparisons": "Paired comparisons (AHP) by id.",
+    "Variable.label": "The variable's name in tables.",
+    "Variable.items": "Item ids whose answers make the score.",
+    "Variable.role": "Or: every item of this role (perception, expectation, ...).",
+    "Variable.dimension": "With `role`: only the items of this dimension.",
+    "Variable.score": "mean (default) or sum of the items.",
+    "Variable.gap": "Score perception minus expectation (the paired items' means).",
+    "RegressionSpec.y": "The dependent variable.",
+    "RegressionSpec.x": "The independent variables.",
+    "GroupDifferencesSpec.variables": "Variables compared (default: all).",
+    "GroupDifferencesSpec.by": "Respondent fields whose groups are compared (default: all).",
+    "VfmSpec.budgeted_spending": "Budgeted spending per period.",
+    "VfmSpec.realised_spending": "Realised spending per period.",
+    "VfmSpec.direct_spending": "Spending directly on the outputs, per period.",
+    "VfmSpec.realised_revenue": "Realised revenue (or outcome) per period; also "
+    "`realised_outcome`.",
+    "VfmSpec.target_revenue": "Target revenue (or outcome) per period; also `target_outcome`.",
+    "VfmSpec.revenue_for_effectiveness": "Revenue used for effectiveness when it differs.",
+    "VfmSpec.effectiveness": "realised/target (default) or target/realised.",
+    "VfmSpec.effectiveness_criteria": "Name of the band table for effectiveness.",
+    "GrowthSpec.name": "What is counted.",
+    "GrowthSpec.unit": "Its unit.",
+    "GrowthSpec.values": "The value per period.",
+    "ProductivitySpec.output_name": "What the output is (permits, documents ...).",
+    "ProductivitySpec.output": "Output per period.",
+    "ProductivitySpec.employees": "Employees per period.",
+    "Factor.id": "Factor id.",
+    "Factor.name": "Its statement.",
+    "Factor.kind": "strength, weakness, opportunity or threat.",
+    "Factor.weight": "Weight (0-1); weights of the internal (or external) factors add to 1.",
+    "Factor.rating": "Rating 1-4, or one rating per rater.",
+    "Factor.qspm_weight": "Weight used in the QSPM when it differs from `weight`.",
+    "StrategyOption.id": "Strategy id.",
+    "StrategyOption.name": "Its statement.",
+    "StrategyOption.type": "Its TOWS cell: SO, WO, ST or WT.",
+    "StrategyOption.attractiveness": "Attractiveness score (0-4) per factor id, or one per "
+    "rater.",
+    "Comparison.title": "Title of the comparison.",
+    "Comparison.items": "The ids compared (perspectives or IKU), in matrix order.",
+    "Comparison.raters": "Each rater's matrix.",
+    "Rater.name": "The rater.",
+    "Rater.matrix": "Paired-comparison judgments, rows and columns in `items` order.",
+    "Rater.weight": "Weight of this rater in the group judgment.",
+    "Scorecard.weights_from": "Perspective or IKU weights taken from a comparison of the "
+    "project's strategy section.",
+    "Scorecard.trend": "Scores over several periods.",
+    "Scorecard.score_tables": "Achievement-to-score tables by id.",
+    "Scorecard.score_table": "The score table every IKU uses unless it names its own.",
+    "LintOptions.iku_manual": "Check that every IKU has its manual fields (description, "
+    "formula, data source, responsible, reporting period).",
+    "Objective.supports": "Objectives this one supports (arrows of the strategy map).",
+    "Indicator.description": "What the IKU measures (IKU manual).",
+    "Indicator.formula": "How it is computed (IKU manual).",
+    "Indicator.data_source": "Where its data come from (IKU manual).",
+    "Indicator.responsible": "Who reports it (IKU manual).",
+    "Indicator.reporting_period": "monthly, quarterly, semester or annual.",
+    "Indicator.score_table": "The score table of this IKU (see `score_tables`).",
+    "TrendOptions.by": "year, period or to-date.",
+    "TrendOptions.periods": "The periods shown (default: all in the actuals).",
+    "TrendOptions.note": "A note shown under the trend.",
+    "ScoreTable.title": "Its title.",
+    "ScoreTable.source": "Where the table comes from.",
+    "ScoreTable.scale_max": "The highest score.",
+    "ScoreTable.rules": "Achievement thresholds and their scores, highest first.",
+    "Source.finance": "A figure of the project's finance section (dotted path).",
+    "ScoreRule.min": "Lowest achievement (percent) for this score; none for the last rule.",
+    "ScoreRule.score": "The score.",
 }
 
 EXAMPLES = {
@@ -279,7 +368,8 @@ organisation: {id: Dinas Contoh, en: Example Agency}
 scorecard: scorecard.yaml
 actuals: actuals.csv
 options: {alpha: 0.05, corrected: true}
-streaming: {threshold_mb: 64, dask_scheduler: threads, chunk_rows: 200000}
+streaming: {threshold_mb: 64, dask_scheduler: threads, chunk_rows: 200000,
+            scheduler_timeout: 60}
 surveys:
   pegawai:
     questionnaire: employee-satisfaction
@@ -287,6 +377,23 @@ surveys:
     options: {missing: pairwise}
     read: {encoding: cp1252, delimiter: ";", sheet: 0, header_row: 5, format: csv}
     stream: false
+    variables:
+      kepuasan: {label: Kepuasan kerja, items: [P1, P2, P3], score: sum}
+      kesenjangan: {role: perception, gap: true}
+finance:
+  value_for_money:
+    budgeted_spending: {"2025": 1200}
+    realised_spending: {"2025": 1100}
+    direct_spending: {"2025": 900}
+    realised_revenue: {"2025": 950}
+    target_revenue: {"2025": 1000}
+    effectiveness_criteria: vfm-effectiveness
+strategy:
+  comparisons:
+    bobot:
+      items: [customer, internal]
+      raters:
+        - {name: Kepala kantor, matrix: [[1, 3], [0.3333, 1]], weight: 2}
 """,
     "scorecard": """\
 scheme: kemenkeu-nko
@@ -296,7 +403,12 @@ predicate: kemenkeu-lakin
 normalise_weights: true
 ici: {cap: 120, floor: 0, rule: kemenkeu, stabilize: nearest-bound, colours: ici-colour}
 scale_max: 3
-lint: {contract_level: eselon-3, strategy_map_owner: false}
+lint: {contract_level: eselon-3, strategy_map_owner: false, iku_manual: false}
+trend: {by: period, periods: [2025-Q1, 2025-Q2]}
+score_tables:
+  capaian4:
+    scale_max: 4
+    rules: [{min: 100, score: 4}, {min: 80, score: 3}, {min: 60, score: 2}, {score: 1}]
 perspectives:
   - {id: customer, name: Pelanggan, weight: 100}
 indicators:
@@ -320,6 +432,7 @@ indicators:
     target: [90, 100]
     polarity: stabilize
     weight: 40
+    score_table: capaian4
     source: {actuals: IKU2}
 """,
 }
@@ -392,10 +505,13 @@ def _default(info: FieldInfo) -> str:
         value = info.default_factory()  # type: ignore[call-arg]
         if isinstance(value, BaseModel):
             return "(its defaults)"
-        return f"`{json.dumps(value)}`"
+        return f"`{json.dumps(value, ensure_ascii=False, default=str)}`"
     if info.default is PydanticUndefined:
         return "required"
-    return f"`{json.dumps(info.default)}`"
+    default = info.default
+    if isinstance(default, BaseModel):
+        default = default.model_dump(mode="json")
+    return f"`{json.dumps(default, ensure_ascii=False, default=str)}`"
 
 
 def _nested(annotation: Any) -> list[type[BaseModel]]:
@@ -424,6 +540,20 @@ def _examples_of(model: type[BaseModel], data: Any,
             _examples_of(nested[0], member, found)
 
 
+def _example_texts(name: str) -> list[str]:
+    """The example files of a format: the two above, then the shipped demo and the
+    worked-example projects of the repository (which their own tests check)."""
+    texts = [source[name] for source in (EXAMPLES, MORE_EXAMPLES) if name in source]
+    root = DOCS.parent
+    patterns = {"questionnaire": ["questionnaires/demo/*-demo.yaml"],
+                "project": ["questionnaires/demo/project.yaml", "tests/projects/*/project.yaml"],
+                "scorecard": ["questionnaires/demo/scorecard.yaml",
+                              "tests/projects/*/scorecard.yaml"]}[name]
+    for pattern in patterns:
+        texts += [path.read_text(encoding="utf-8") for path in sorted(root.glob(pattern))]
+    return texts
+
+
 def _example_cell(key: str, value: Any) -> str:
     text = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=True,
                           sort_keys=False, width=10_000).strip()[1:-1]
@@ -444,9 +574,8 @@ def reference(name: str) -> str:
     lines += ["A text in two languages (`{id: ..., en: ...}`) may be written as one plain "
               "text, used for both.", ""]
     examples: dict[tuple[str, str], Any] = {}
-    for source in (EXAMPLES, MORE_EXAMPLES):
-        if name in source:
-            _examples_of(models()[name], yaml.safe_load(source[name]), examples)
+    for text in _example_texts(name):
+        _examples_of(models()[name], yaml.safe_load(text), examples)
     seen: list[type[BaseModel]] = []
     queue = [models()[name]]
     while queue:
@@ -460,7 +589,8 @@ def reference(name: str) -> str:
         for key, info in model.model_fields.items():
             if (model.__name__, key) in INTERNAL:
                 continue
-            description = info.description or DESCRIPTIONS.get(f"{model.__name__}.{key}", "")
+            description = (info.description or DESCRIPTIONS.get(f"{model.__name__}.{key}")
+                           or _documented_attributes(model).get(key, ""))
             example = examples.get((model.__name__, key))
             shown = _example_cell(key, example) if (model.__name__, key) in examples else ""
             lines.append(f"| `{key}` | {_type_name(info.annotation)} | {_default(info)} | "
@@ -468,6 +598,27 @@ def reference(name: str) -> str:
             queue += [m for m in _nested(info.annotation) if m not in seen]
         lines.append("")
     return "\n".join(lines)
+
+
+def _documented_attributes(model: type[BaseModel]) -> dict[str, str]:
+    """``name : type`` entries of the numpy-style "Attributes" section of a model's docstring."""
+    import inspect
+    import re
+
+    doc = inspect.cleandoc(model.__doc__ or "")
+    section = re.split(r"\nAttributes\n-+\n", doc)
+    if len(section) < 2:
+        return {}
+    found: dict[str, str] = {}
+    current = None
+    for line in section[1].split("\n\n\n")[0].splitlines():
+        header = re.match(r"^(\w+) :", line)
+        if header:
+            current = header.group(1)
+            found[current] = ""
+        elif current and line.startswith("    "):
+            found[current] = (found[current] + " " + line.strip()).strip()
+    return found
 
 
 def _first_line(doc: str | None) -> str:
