@@ -295,6 +295,12 @@ def role_of(header: str) -> tuple[str, str] | None:
     return None
 
 
+def _is_satisfaction(header: str) -> bool:
+    """A header of an overall-satisfaction rating ("Kepuasan [...]", "Overall satisfaction")."""
+    return any(_tokens_match(header, word) for word in (
+        "kepuasan", "satisfaction", "overall satisfaction", "kepuasan keseluruhan"))
+
+
 def _pair_key(header: str, marker: str) -> str:
     """What is left of a header once its role marker is removed: the attribute rated."""
     text = str(header)
@@ -666,7 +672,13 @@ class _Survey:
             if item.dimension and role_of(item.dimension):
                 item.dimension = None      # the grid title "Harapan [...]" is the role
         kinds = {role for role, _ in paired.values()}
-        dropped = [h for h in self.items if h not in paired]
+        satisfied = [h for h in self.items if h not in paired and _is_satisfaction(h)]
+        for header in satisfied:    # "Kepuasan [...]": overall satisfaction beside the pairs
+            self.items[header].role, self.items[header].dimension = "satisfaction", None
+        if satisfied:
+            self.decide("item", f"{len(satisfied)} satisfaction items", "role satisfaction",
+                        "unpaired ratings whose header says kepuasan/satisfaction")
+        dropped = [h for h in self.items if h not in paired and h not in satisfied]
         for header in dropped:
             self.fields[header] = ("other", "")
             self.unmapped.add(header)
