@@ -463,7 +463,12 @@ class _Survey:
         numeric: dict[str, list[int]] = {}
         labelled: dict[str, ScaleFit] = {}
         answer_codes: dict[str, list[int]] = {}
+        twice = self._repeated_headers()
         for header, column in self.columns.items():
+            if header in twice:
+                self.fields[header] = ("other", "")
+                self.unmapped.add(header)
+                continue
             rule = field_rule(header)
             if header == self.raw.timestamp_column:
                 rule = ("other", "timestamp")
@@ -487,6 +492,18 @@ class _Survey:
         self._numeric_items(numeric)
         self._label_items(labelled)
         self._answer_code_items(answer_codes)
+
+    def _repeated_headers(self) -> set[str]:
+        """A header written twice (read as "U2" and "U2 (2)"): which copy holds the item's
+        answers only a person can say, so neither is proposed as an item."""
+        copies = {h for h in self.columns
+                  if (m := re.fullmatch(r"(.+) \(\d+\)", h)) and m.group(1) in self.columns}
+        twice = copies | {re.sub(r" \(\d+\)$", "", h) for h in copies}
+        if twice:
+            self.decide("item", ", ".join(sorted(twice)), "left out: the header occurs twice",
+                        "rename or delete the extra copy in the export, then add it under "
+                        "items")
+        return twice
 
     @staticmethod
     def _labelled_category(column: _Column, missing: Sequence[Any]) -> bool:
