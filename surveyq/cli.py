@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from surveyq.errors import SurveyqError
@@ -56,7 +57,7 @@ def _guarded(action: Callable[[], int]) -> None:
     except SurveyqError as exc:
         if _state["debug"]:
             raise
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
     except OSError as exc:  # the file system refused (permissions, disk full...): not a bug
         if _state["debug"]:
@@ -213,13 +214,19 @@ def run(
 ) -> None:
     """Read, clean and analyse every survey of a project and write its documents.
 
+    Given an export instead of a project YAML, infers the questionnaire as `surveyq init`
+    would (in memory) and runs it, for a first look.
+
     Writes report.html, appendix.xlsx, appendix.docx, results.json, cleaning-log.csv and,
     for an SKM survey, skm-publication.html to the output folder (tables/*.csv with --csv;
     report.pdf and the publication sheet's PDF/PNG with --pdf).
 
     Example: surveyq run questionnaires/demo/project.yaml --out reports/demo --lang id
     """
-    _guarded(lambda: _run(project, out, lang.value if lang else None, csv, pdf))
+    if project.suffix.lower() not in (".yaml", ".yml"):
+        _guarded(lambda: _run_export([project], out, lang.value if lang else None, csv, pdf))
+    else:
+        _guarded(lambda: _run(project, out, lang.value if lang else None, csv, pdf))
 
 
 @app.command()
@@ -290,6 +297,99 @@ def check(project: Annotated[Path, typer.Argument(help="The project YAML file.")
     Example: surveyq check questionnaires/demo/project.yaml
     """
     _guarded(lambda: _check(project))
+
+
+def _print_proposal(proposal: Any) -> None:
+    out = Console()
+    table = Table(title="surveyq init: what was inferred")
+    for column in ("survey", "kind", "items", "scales", "fields", "analyses"):
+        table.add_column(column)
+    for name, survey in proposal.surveys.items():
+        q = survey.questionnaire
+        scales = ", ".join(f"{key} {s.points[0]}-{s.points[-1]}" for key, s in q.scales.items())
+        if survey.based_on:
+            scales = f"{len(q.scales)} scales of the standard"
+        table.add_row(name, q.kind + (f" ({survey.based_on})" if survey.based_on else ""),
+                      str(len(q.items)), scales, str(len(q.fields)),
+                      ", ".join(survey.spec.analyses or []))
+    out.print(table)
+    out.print(f"[bold]Decisions to confirm ({len(proposal.decisions)}):[/]")
+    for decision in proposal.decisions:
+        out.print(f"  - {decision.line()}", highlight=False, soft_wrap=True)
+
+
+def _init(exports: list[Path], out: Path, codebook: Path | None, lang: str) -> int:
+    from surveyq.infer import propose
+    from surveyq.infer_write import write_proposal
+
+    proposal = propose(exports, codebook=codebook, language=lang)
+    written = write_proposal(proposal, out)
+    _print_proposal(proposal)
+    Console().print(f"wrote {', '.join(str(p) for p in written)}\nnext: review the files, "
+                    f"then run: surveyq run {out / 'project.yaml'}", highlight=False)
+    return EXIT_OK
+
+
+@app.command()
+def init(
+    exports: Annotated[list[Path], typer.Argument(help="Raw export files, one per survey.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the YAML files.")] = Path(
+        "survey"),
+    codebook: Annotated[Path | None, typer.Option(
+        "--codebook", help="Codebook: item column, text, reverse keying, dimension.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Report language of the project.")] = (
+        Lang.id),
+) -> None:
+    """Infer questionnaires and a project from raw exports, as commented YAML to review.
+
+    Writes OUT/project.yaml and OUT/<survey>.yaml per export and prints every decision a
+    person should confirm. The project runs as written: surveyq run OUT/project.yaml
+
+    Example: surveyq init responses.csv --out survey
+    """
+    _guarded(lambda: _init(exports, out, codebook, lang.value))
+
+
+def _run_export(exports: list[Path], out: Path, lang: str | None, csv_tables: bool,
+                pdf: bool = False) -> int:
+    import tempfile
+
+    from surveyq.infer import propose
+    from surveyq.infer_write import write_proposal
+
+    proposal = propose(exports, language=lang or "id")
+    console.print(f"{exports[0]}: no project file given, so the questionnaire was inferred "
+                  f"({len(proposal.decisions)} decisions unconfirmed; `surveyq init` writes "
+                  "them for review)", highlight=False)
+    with tempfile.TemporaryDirectory(prefix="surveyq-") as folder:
+        write_proposal(proposal, folder)
+        return _run(Path(folder) / "project.yaml", out, lang, csv_tables, pdf)
+
+
+class SchemaName(str, Enum):
+    questionnaire = "questionnaire"
+    project = "project"
+    scorecard = "scorecard"
+
+
+@app.command()
+def schema(name: Annotated[SchemaName, typer.Argument(help="Which file format.")]) -> None:
+    """Print the JSON Schema of a YAML format (for editors that validate and complete YAML).
+
+    Example: surveyq schema project > project.schema.json
+    """
+    def show() -> int:
+        import json
+
+        from surveyq.formats import json_schema
+
+        try:
+            print(json.dumps(json_schema(name.value), indent=2, ensure_ascii=False))
+        except BrokenPipeError:   # `surveyq schema project | head`: the reader stopped early
+            sys.stderr.close()
+        return EXIT_OK
+
+    _guarded(show)
 
 
 def entry(argv: list[str] | None = None) -> Any:

@@ -30,7 +30,6 @@ from surveyq.errors import InputError
 from surveyq.questionnaire import (
     Questionnaire,
     Text,
-    _key_path,
     load_questionnaire,
     resolve_questionnaire_path,
 )
@@ -296,8 +295,10 @@ def load_project(path: str | Path) -> Project:
     try:
         spec = ProjectSpec.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{_key_path(err['loc'], raw)}: {err['msg']}" for err in exc.errors()]
-        raise InputError("; ".join(lines), str(file)) from None
+        from surveyq.validation import describe_errors
+
+        raise InputError(describe_errors(exc, raw, model=ProjectSpec)
+                         + " (see docs/project-format.md)", str(file)) from None
     problems: list[str] = check_options(spec.options, "options")
     for name, survey in spec.surveys.items():
         problems += check_options(survey.options, f"surveys.{name}.options")

@@ -69,6 +69,17 @@ class Text(BaseModel):
     id: str
     en: str
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_text_for_both(cls, value: Any) -> Any:
+        """A plain text is the obvious shorthand: the same text in both languages."""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return {"id": str(value), "en": str(value)}
+        if isinstance(value, dict) and len(value) == 1 and set(value) <= {"id", "en"}:
+            only = next(iter(value.values()))   # one language given: used for both
+            return {"id": only, "en": only}
+        return value
+
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.id
 
@@ -356,10 +367,10 @@ def parse_questionnaire(raw: Any, file: str = "<questionnaire>") -> Questionnair
     try:
         q = Questionnaire.model_validate({**raw, "path": file})
     except ValidationError as exc:
-        lines = [f"{_key_path(err['loc'], raw)}: {err['msg']}" for err in exc.errors()]
-        raise InputError(
-            "; ".join(lines) + " (see questionnaires/*.yaml for the format)", file
-        ) from None
+        from surveyq.validation import describe_errors
+
+        raise InputError(describe_errors(exc, raw, model=Questionnaire)
+                         + " (see docs/questionnaire-format.md)", file) from None
     problems = _cross_check(q)
     if problems:
         raise InputError("; ".join(f"{path}: {message}" for path, message in problems), file)

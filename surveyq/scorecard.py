@@ -56,7 +56,7 @@ from surveyq.errors import InputError
 from surveyq.io import read_raw
 from surveyq.lint import _canonical_perspective, lint_iku_manual, lint_scorecard
 from surveyq.messages import msg
-from surveyq.questionnaire import Text, _key_path, normalise_label
+from surveyq.questionnaire import Text, normalise_label
 from surveyq.scorecard_math import (
     NKO_PREDICATES,
     POLARITIES,
@@ -649,9 +649,10 @@ def parse_scorecard(raw: Any, file: str = "<scorecard>") -> Scorecard:
     try:
         card = Scorecard.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{_key_path(err['loc'], raw)}: {err['msg'].removeprefix('Value error, ')}"
-                 for err in exc.errors()]
-        raise InputError("; ".join(lines) + f" ({_DOCS})", file) from None
+        from surveyq.validation import describe_errors
+
+        raise InputError(describe_errors(exc, raw, model=Scorecard) + f" ({_DOCS})",
+                         file) from None
     problems = _cross_check(card)
     if problems:
         raise InputError("; ".join(f"{path}: {message}" for path, message in problems)

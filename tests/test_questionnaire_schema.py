@@ -117,8 +117,9 @@ def test_schema_errors_name_the_key_path():
 def test_unknown_key_is_rejected_with_its_path():
     doc = minimal()
     doc["items"][0]["revers"] = True
+    # Issue 14: the message says what to write instead of pydantic's "Extra inputs ...".
     with pytest.raises(
-        InputError, match=r"items\[0\] \(id Q1\)\.revers: Extra inputs are not permitted"
+        InputError, match=r"items\[0\] \(id Q1\)\.revers: unknown key; did you mean `reverse`"
     ):
         parse_questionnaire(doc, "q.yaml")
 

@@ -334,8 +334,9 @@ def test_yaml_errors_name_file_and_key_paths(tmp_path):
         load_scorecard(write_yaml(tmp_path, card, "broken.yaml"))
     message = str(info.value)
     assert message.startswith(str(tmp_path / "broken.yaml"))
-    for expected in ("indicators[0] (id a).polarty: Extra inputs are not permitted",
-                     "indicators[0] (id a).polarity: Field required",
+    # Issue 14: each error says what was found and what to write (surveyq.validation).
+    for expected in ("indicators[0] (id a).polarty: unknown key; did you mean `polarity`?",
+                     "indicators[0] (id a).polarity: missing; add `polarity:`",
                      "indicators[1] (id b).target: target [8, 7] has low > high: swap them",
                      "indicators[1] (id b).consolidation:",
                      "indicators[2] (id c).source: a survey source needs `value:`",

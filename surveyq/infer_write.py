@@ -1,0 +1,167 @@
+"""Write a :class:`~surveyq.infer.Proposal` as commented YAML a person can review.
+
+Each questionnaire file opens with the decisions to confirm for its survey; each item or
+field carries its own notes as comments. The files are plain YAML that
+:func:`surveyq.questionnaire.load_questionnaire` and :func:`surveyq.project.load_project` read
+as they are.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from surveyq.infer import Proposal, SurveyProposal
+from surveyq.outputs import write_atomic
+from surveyq.questionnaire import Questionnaire
+
+
+def _dump(value: Any, flow: bool = False) -> str:
+    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100,
+                          default_flow_style=flow)
+    return text.removesuffix("\n").removesuffix("\n...").rstrip("\n")
+
+
+def _comment(text: str, indent: str = "") -> str:
+    return "\n".join(f"{indent}# {line}" if line else f"{indent}#" for line in text.splitlines())
+
+
+def questionnaire_yaml(survey: SurveyProposal) -> str:
+    """The questionnaire of one survey as commented YAML."""
+    q = survey.questionnaire
+    lines = [_comment(
+        f"Questionnaire proposed by `surveyq init` from {Path(survey.file).name}.\n"
+        "Review it, then run: surveyq run project.yaml\n"
+        + (f"Based on the shipped questionnaire {survey.based_on}: items, scales and element "
+           "codes\nare the standard's; only `column:` was set from the export.\n"
+           if survey.based_on else "")
+        + "\nDecisions to confirm:")]
+    lines += [_comment(f"- {d.topic} {d.subject}: {d.choice}\n    ({d.evidence})")
+              for d in survey.decisions]
+    data = q.model_dump(exclude_none=True, exclude={"path"}, exclude_defaults=False)
+    head = {key: data[key] for key in ("id", "title", "source", "kind", "standard")
+            if data.get(key) is not None}
+    lines += ["", _dump(head), "", "scales:"]
+    for name, scale in data["scales"].items():
+        lines.append(f"  {name}:")
+        lines.append(f"    points: {_dump(scale['points'], flow=True)}")
+        if scale.get("labels"):
+            lines.append("    labels:")
+            for lang, labels in scale["labels"].items():
+                lines.append(f"      {lang}: {_dump(labels, flow=True)}")
+        if scale.get("aliases"):
+            lines.append(f"    aliases: {_dump(scale['aliases'], flow=True)}")
+        if scale.get("missing"):
+            lines.append(f"    missing: {_dump(scale['missing'], flow=True)}")
+    for group in ("dimensions", "elements"):
+        if data.get(group):
+            lines += ["", f"{group}:"]
+            for code, value in data[group].items():
+                lines.append(f"  {_dump({code: value}, flow=True)[1:-1]}")
+    lines += ["", "items:"]
+    for item in q.items:
+        for note in survey.notes.get(item.id, []):
+            lines.append(_comment(note, "  "))
+        lines.append(_indent_entry(_item_dict(item.model_dump(exclude_none=True))))
+    if q.fields:
+        lines += ["", "fields:"]
+        for fld in q.fields:
+            entry = fld.model_dump(exclude_none=True)
+            entry = {k: v for k, v in entry.items() if v not in ([], {}, False)}
+            lines.append(_indent_entry(entry))
+    return "\n".join(lines) + "\n"
+
+
+def _item_dict(item: dict[str, Any]) -> dict[str, Any]:
+    order = ["id", "role", "pair", "dimension", "element", "scale", "reverse", "text", "column"]
+    cleaned = {k: item[k] for k in order if k in item and item[k] not in ([], {}, None)}
+    if not cleaned.get("reverse"):
+        cleaned.pop("reverse", None)
+    if cleaned.get("role") == "item":
+        cleaned.pop("role")
+    return cleaned
+
+
+class _Flow(dict):
+    """A short mapping written on one line: {id: Laki-laki, en: Male}."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data.items(), flow_style=True))
+
+
+def _texts(value: Any) -> Any:
+    """Bilingual texts as one plain text when both languages are the same, else one line."""
+    if isinstance(value, dict):
+        if set(value) == {"id", "en"}:
+            return value["id"] if value["id"] == value["en"] else _Flow(value)
+        return {key: _texts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_texts(item) for item in value]
+    return value
+
+
+def _indent_entry(entry: dict[str, Any]) -> str:
+    text = yaml.dump([_texts(entry)], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=100)
+    return "\n".join(f"  {line}" for line in text.rstrip("\n").splitlines())
+
+
+def project_yaml(proposal: Proposal, folder: Path) -> str:
+    """The project file: one survey per export, paths relative to ``folder``."""
+    spec = proposal.project
+    lines = [_comment(
+        "Project proposed by `surveyq init`. Fill in the TODOs, check each questionnaire's\n"
+        "decisions (at the top of its file), then run: surveyq run project.yaml")]
+    organisation = spec.organisation if isinstance(spec.organisation, str) else \
+        spec.organisation.model_dump()
+    lines += [f"organisation: {_dump(organisation, flow=True)}   # TODO: your organisation's name"]
+    period = spec.period
+    lines.append(f"period: {_dump(str(period) if period is not None else 'TODO')}"
+                 + ("   # from the answers' timestamps" if period is not None else
+                    "   # TODO: the survey period, e.g. \"2025\""))
+    lines += [_dump({"language": spec.language}), "surveys:"]
+    for name, survey in proposal.surveys.items():
+        entry = survey.spec.model_dump(exclude_none=True, exclude_defaults=True)
+        entry["responses"] = _relative(Path(survey.file), folder)
+        entry["questionnaire"] = f"{name}.yaml"
+        lines.append(f"  {name}:")
+        lines.append(f"    title: {_dump(entry.pop('title'), flow=True)}")
+        lines.append(f"    questionnaire: {_dump(entry.pop('questionnaire'))}")
+        lines.append(f"    responses: {_dump(entry.pop('responses'))}")
+        lines.append("    # population: 1000   # TODO: service users (or staff) in the period,"
+                     " for the sample-size check")
+        for key, value in entry.items():
+            lines.append(f"    {key}: {_dump(value, flow=True)}")
+    return "\n".join(lines) + "\n"
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), folder.resolve())).as_posix()
+    except ValueError:          # another drive on Windows
+        return str(path.resolve())
+
+
+def write_proposal(proposal: Proposal, folder: str | Path) -> list[Path]:
+    """Write project.yaml and one ``<survey>.yaml`` per survey into ``folder``."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_atomic(out / f"{name}.yaml", questionnaire_yaml(survey))
+               for name, survey in proposal.surveys.items()]
+    written.append(write_atomic(out / "project.yaml", project_yaml(proposal, out)))
+    return written
+
+
+def check_roundtrip(text: str) -> Questionnaire:
+    """Parse written questionnaire YAML back (used by tests and by ``init`` as a guard)."""
+    from surveyq.questionnaire import parse_questionnaire
+
+    return parse_questionnaire(yaml.safe_load(text), "<proposal>")
