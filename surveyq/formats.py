@@ -166,6 +166,19 @@ DESCRIPTIONS: dict[str, str] = {
     "items.",
     "SurveySpec.regression": "A multiple regression of one variable on others.",
     "SurveySpec.group_differences": "Variables compared across respondent groups.",
+    "SurveySpec.units": "Service units of a city- or ministry-wide survey: per-unit IKM, "
+    "ranking and the organisation's aggregate (default: when the questionnaire has a field "
+    "of kind unit).",
+    "UnitsSpec.field": "The respondent field holding the unit (default: the questionnaire's "
+    "field of kind unit).",
+    "UnitsSpec.population": "Service users per unit, for Krejcie-Morgan adequacy and the "
+    "population-weighted aggregate.",
+    "UnitsSpec.aggregate": "How the organisation's index combines units: pooled respondents "
+    "(default), mean of unit indices, weighted by respondents or by population.",
+    "UnitsSpec.min_n": "Units with fewer respondents are marked in every table (never "
+    "hidden).",
+    "UnitsSpec.lowest": "How many lowest elements are listed per unit.",
+    "UnitsSpec.pairs": "Also compare every pair of units (Holm-corrected); only when asked.",
     "FinanceSpec.title": "Title of the finance section in the report.",
     "FinanceSpec.note": "A note shown under the finance section.",
     "FinanceSpec.value_for_money": "Spending and revenue per period for the value-for-money "
@@ -380,6 +393,8 @@ surveys:
     variables:
       kepuasan: {label: Kepuasan kerja, items: [P1, P2, P3], score: sum}
       kesenjangan: {role: perception, gap: true}
+    units: {field: unit, population: {Kecamatan A: 1200, Kecamatan B: 800},
+            aggregate: pooled, min_n: 30, lowest: 3, pairs: false}
 finance:
   value_for_money:
     budgeted_spending: {"2025": 1200}
