@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -278,27 +277,6 @@ class Questionnaire(BaseModel):
     def group_label(self, code: str, lang: str = "id") -> str:
         group = self.dimensions.get(code) or self.elements.get(code)
         return group.text.get(lang) if group else code
-
-
-def _key_path(loc: Iterable[Any], raw: dict[str, Any]) -> str:
-    """Turn a pydantic location into a YAML key path, naming items by their id where possible."""
-    parts: list[str] = []
-    node: Any = raw
-    for key in loc:
-        if isinstance(key, int):
-            ident = (
-                node[key].get("id")
-                if isinstance(node, list) and isinstance(node[key], dict)
-                else None
-            )
-            parts[-1] += f"[{key}]" + (f" (id {ident})" if ident else "")
-        else:
-            parts.append(str(key))
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return ".".join(parts) or "(top level)"
 
 
 def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from surveyq.ikm import IKM_STANDARDS
 from surveyq.report import charts
 from surveyq.report.build import (
@@ -35,19 +33,13 @@ from surveyq.report.build import (
     lowest_elements,
 )
 from surveyq.report.i18n import labels
+from surveyq.report.render import ENVIRONMENT
 
 __all__ = ["PROFILE_KINDS", "publication_model", "publication_sheets"]
 
 #: Respondent fields the sheet shows, by kind, in this order.
 PROFILE_KINDS = ("gender", "education", "occupation")
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("surveyq.report", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def _respondents(ctx: _Context, survey: dict[str, Any]) -> list[dict[str, Any]]:
@@ -121,7 +113,7 @@ def publication_model(results: dict[str, Any], survey_key: str, lang: str = "id"
 def publication_sheets(results: dict[str, Any], lang: str = "id", *, strict: bool = False
                        ) -> dict[str, str]:
     """The publication sheet (HTML) of every survey with an IKM result, by survey key."""
-    template = _ENVIRONMENT.get_template("publication.html")
+    template = ENVIRONMENT.get_template("publication.html")
     return {key: template.render(sheet=publication_model(results, key, lang, strict=strict))
             for key, survey in results["surveys"].items() if "ikm" in survey["analyses"]}
 

@@ -14,9 +14,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from surveyq.report.build import build_report
 
-__all__ = ["render_html", "render_model"]
+__all__ = ["ENVIRONMENT", "render_html", "render_model"]
 
-_ENVIRONMENT = Environment(
+#: The one jinja2 environment of every page (autoescaped, strict); the report and the
+#: SKM publication sheet share it.
+ENVIRONMENT = Environment(
     loader=PackageLoader("surveyq.report", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
@@ -33,7 +35,7 @@ def render_model(model: dict[str, Any]) -> str:
     jinja2.UndefinedError
         When the model lacks a key the template uses (StrictUndefined: never a blank).
     """
-    return _ENVIRONMENT.get_template("report.html").render(report=model)
+    return ENVIRONMENT.get_template("report.html").render(report=model)
 
 
 def render_html(results: dict[str, Any], lang: str = "id", *, strict: bool = False) -> str:
