@@ -23,6 +23,7 @@ from surveyq.moments import (
     as_moments,
     cov_to_cor,
 )
+from surveyq.tables import spss_number
 
 __all__ = ["Reliability", "cronbach_alpha"]
 
@@ -133,10 +134,10 @@ class Reliability:
         """
         lines = ["Reliability Statistics", _text_table(
             ["Cronbach's Alpha", "Cronbach's Alpha Based on Standardized Items", "N of Items"],
-            [[_spss_number(self.alpha, 3), _spss_number(self.std_alpha, 3), str(self.k)]],
+            [[spss_number(self.alpha, 3), spss_number(self.std_alpha, 3), str(self.k)]],
         ), "", "Item-Total Statistics", _text_table(
             [""] + [header for _, header, _ in SPSS_ITEM_TOTAL],
-            [[str(item)] + [_spss_number(row[column], decimals)
+            [[str(item)] + [spss_number(row[column], decimals)
                             for column, _, decimals in SPSS_ITEM_TOTAL]
              for item, row in self.item_total.iterrows()],
         ), ""]
@@ -145,11 +146,11 @@ class Reliability:
 
     def _convention_lines(self) -> list[str]:
         verdict = "reliable" if self.reliable else "not reliable"
-        low, high = (_spss_number(value, 3) for value in self.ci)
+        low, high = (spss_number(value, 3) for value in self.ci)
         lines = [
             f"N = {self.n}: {N_RULES[self.missing]}; missing = {self.missing}",
             f"{self.ci_level:.0%} CI (Feldt): [{low}, {high}]",
-            f"alpha {_spss_number(self.alpha, 3)} {'>' if self.reliable else '<='} "
+            f"alpha {spss_number(self.alpha, 3)} {'>' if self.reliable else '<='} "
             f"{self.threshold:.2f}: {verdict}",
         ]
         if self.reverse_keyed:
@@ -433,18 +434,6 @@ def _check_arguments(missing: str, ci: float, threshold: float) -> None:
         raise InputError(f"ci must be a confidence level strictly between 0 and 1, got {ci!r}")
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
         raise InputError(f"threshold must be a number such as 0.60 or 0.70, got {threshold!r}")
-
-
-def _spss_number(value: float, decimals: int) -> str:
-    """Format as SPSS does: fixed decimals, no leading zero before the point, '.' if missing."""
-    if value is None or not np.isfinite(value):
-        return "."
-    text = f"{value:.{decimals}f}"
-    if text.startswith("0."):
-        return text[1:]
-    if text.startswith("-0."):
-        return "-" + text[2:]
-    return text
 
 
 def _text_table(header: list[str], rows: list[list[str]]) -> str:
