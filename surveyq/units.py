@@ -20,10 +20,12 @@ from scipy import stats
 
 from surveyq.bands import band_table, classify
 from surveyq.errors import AnalysisError, InputError, SurveyqError
-from surveyq.ikm import CONVERSION, IKM_STANDARDS, ikm, sample_size
+from surveyq.ikm import CONVERSION, IKM_STANDARDS, _check_codes, ikm, sample_size
+from surveyq.moments import Moments
 from surveyq.uncertainty import ikm_ci
 
-__all__ = ["AGGREGATE_METHODS", "IkmUnits", "ikm_units", "units_change", "units_pairs"]
+__all__ = ["AGGREGATE_METHODS", "IkmUnits", "UnitMoments", "UnitSums", "ikm_units",
+           "units_change", "units_pairs"]
 
 #: How the organisation's figure combines its units (see :func:`ikm_units`, Notes).
 AGGREGATE_METHODS = ("pooled", "mean", "respondents", "population")
@@ -79,9 +81,176 @@ class IkmUnits:
         return head + self.units.to_html() + (f"<ul>{notes}</ul>" if notes else "")
 
 
+@dataclass(frozen=True, eq=False)
+class UnitMoments:
+    """Each unit's :class:`~surveyq.moments.Moments` of the IKM elements, from one pass.
+
+    Attributes
+    ----------
+    moments : dict
+        Unit -> Moments over its respondents (rows with at least one answer), units in the
+        order they first appear; a unit whose rows answered nothing has ``n_rows == 0``.
+    unassigned : int
+        Respondents without a unit (left out of every unit and of the aggregate).
+    """
+
+    moments: dict[Hashable, Moments]
+    unassigned: int = 0
+
+    @classmethod
+    def from_frame(cls, elements: pd.DataFrame, units: pd.Series) -> UnitMoments:
+        """Group a respondents x elements frame (whole-number codes) by ``units``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> answers = pd.DataFrame({"U1": [4, 3, 2], "U2": [4, None, 2]})
+        >>> grouped = UnitMoments.from_frame(answers, pd.Series(["a", "a", "b"]))
+        >>> grouped.moments["a"].means().tolist(), grouped.moments["b"].n_rows
+        ([3.5, 4.0], 1)
+        """
+        aligned = _aligned_units(elements, units)
+        values = elements.to_numpy(dtype=float)
+        answered = ~np.isnan(values)
+        if answered.any() and not np.all(np.mod(values[answered], 1) == 0):
+            raise InputError("per-unit sums need whole-number answer codes")
+        low = int(values[answered].min()) if answered.any() else 1
+        high = int(values[answered].max()) if answered.any() else 1
+        if high - low + 1 > 127:
+            raise InputError("per-unit sums need answer codes spanning at most 127 values")
+        offset = low - 1  # kernel code = answer - offset, 0 = no answer
+        codes = np.where(answered, values - offset, 0).astype(np.int8).T
+        sums = UnitSums(tuple(str(c) for c in elements.columns), high - offset,
+                        np.full(elements.shape[1], offset))
+        sums.add(aligned.to_numpy(dtype=object), codes)
+        return sums.result()
+
+    def total(self) -> Moments:
+        """The moments of every unit's respondents together."""
+        return sum(self.moments.values())
+
+
+class UnitSums:
+    """Grouped accumulator: per-unit moments of kernel codes, batch by batch, mergeable.
+
+    For every pair of items (i <= j) it counts, per unit and per "row complete" flag, how
+    often each pair of codes (a, b) occurred: a joint frequency table with
+    ``(largest + 1)**2`` cells. One ``np.bincount`` over the rows per pair does a batch, and
+    every count, sum, sum of squares and cross-product a :class:`Moments` holds (pairwise
+    and listwise) follows exactly from those integer tables (``sum a b count(a, b)``...).
+    Memory is units x pairs x 2 x (largest + 1)**2 integers, whatever the number of rows
+    (500 units, 9 elements, codes 1-4: 9 MB).
+
+    Parameters
+    ----------
+    items : tuple of str
+    largest : int
+        The largest kernel code (codes run 1..largest, 0 = missing).
+    offset : array of int, optional
+        Answer = kernel code + offset, per item (0 by default).
+    """
+
+    def __init__(self, items: tuple[str, ...], largest: int,
+                 offset: np.ndarray | None = None) -> None:
+        k = len(items)
+        self.items, self.base = items, largest + 1
+        self.offset = np.zeros(k, np.int64) if offset is None else np.asarray(offset, np.int64)
+        self.pairs = [(i, j) for i in range(k) for j in range(i, k)]
+        self.labels: dict[Hashable, int] = {}
+        self.joint = np.zeros((0, len(self.pairs), 2, self.base, self.base), np.int64)
+        self.rows = np.zeros(0, np.int64)
+        self.unassigned = 0
+
+    def add(self, labels: np.ndarray, codes: np.ndarray) -> None:
+        """Fold a batch: each row's unit (None, NaN or blank: no unit) and its codes.
+
+        ``codes`` is items x rows of kernel codes (0 = missing); rows without an answer
+        count for no unit but still make their unit known (a unit is never hidden).
+        """
+        local, names = pd.factorize(pd.Series(labels, dtype=object))
+        index = [-1 if (label := _unit_label(name)) is None else self._unit(label)
+                 for name in names]
+        unit = np.array(index + [-1], np.int64)[local]  # factorize's -1 (no unit) stays -1
+        answered = codes.any(axis=0)
+        self.unassigned += int((answered & (unit < 0)).sum())
+        keep = answered & (unit >= 0)
+        if not keep.all():
+            unit, codes = unit[keep], np.compress(keep, codes, axis=1)
+        units, cells = len(self.labels), self.base * self.base
+        self.rows += np.bincount(unit, minlength=units)
+        complete = codes.all(axis=0)
+        key = unit * (2 * cells) + complete * cells
+        wide = codes.astype(np.int64)
+        for p, (i, j) in enumerate(self.pairs):
+            counts = np.bincount(key + wide[i] * self.base + wide[j], minlength=units * 2 * cells)
+            self.joint[:, p] += counts.reshape(units, 2, self.base, self.base)
+
+    def _unit(self, name: Hashable) -> int:
+        if name not in self.labels:
+            self.labels[name] = len(self.labels)
+            self.joint = np.concatenate([self.joint, np.zeros((1, *self.joint.shape[1:]),
+                                                              np.int64)])
+            self.rows = np.append(self.rows, 0)
+        return self.labels[name]
+
+    def merge(self, other: UnitSums) -> UnitSums:
+        """Add another accumulator's units (matched by name; new ones appended)."""
+        if other.items != self.items or other.base != self.base:
+            raise InputError("per-unit sums of different items or scales cannot be merged")
+        for name, j in other.labels.items():
+            u = self._unit(name)
+            self.joint[u] += other.joint[j]
+            self.rows[u] += other.rows[j]
+        self.unassigned += other.unassigned
+        return self
+
+    def result(self) -> UnitMoments:
+        """Every unit's Moments (exact: integer sums of kernel codes, shifted by the offset)."""
+        return UnitMoments({name: self._moments(u) for name, u in self.labels.items()},
+                           self.unassigned)
+
+    def _moments(self, u: int) -> Moments:
+        k, codes = len(self.items), np.arange(1, self.base)
+        table = self.joint[u][:, :, 1:, 1:]  # both answered: pairs x flag x a x b
+        a, b = np.meshgrid(codes, codes, indexing="ij")
+
+        def total(weight: np.ndarray) -> np.ndarray:  # sum of weight(a, b) x count: pairs x flag
+            return (table * weight).sum(axis=(-2, -1))
+
+        count, sum_a, sum_b = total(np.ones_like(a)), total(a), total(b)
+        sq_a, sq_b, cross = total(a * a), total(b * b), total(a * b)
+        pair = {name: np.zeros((k, k), np.int64) for name in
+                ("count", "sum", "sumsq", "cross")}
+        gram = np.zeros((k + 1, k + 1))
+        for p, (i, j) in enumerate(self.pairs):
+            pair["count"][i, j] = pair["count"][j, i] = count[p].sum()
+            pair["sum"][i, j], pair["sum"][j, i] = sum_a[p].sum(), sum_b[p].sum()
+            pair["sumsq"][i, j], pair["sumsq"][j, i] = sq_a[p].sum(), sq_b[p].sum()
+            pair["cross"][i, j] = pair["cross"][j, i] = cross[p].sum()
+            gram[1 + i, 1 + j] = gram[1 + j, 1 + i] = cross[p, 1]  # complete rows only
+            if i == j:
+                gram[0, 1 + i] = gram[1 + i, 0] = sum_a[p, 1]
+                gram[0, 0] = count[p, 1]
+        diagonal = np.arange(k)
+        return Moments(
+            items=self.items, shift=self.offset.astype(float), n_rows=int(self.rows[u]),
+            gram=gram, item_count=pair["count"][diagonal, diagonal],
+            item_sum=pair["sum"][diagonal, diagonal].astype(float),
+            item_sumsq=pair["sumsq"][diagonal, diagonal].astype(float),
+            pair_count=pair["count"], pair_sum=pair["sum"].astype(float),
+            pair_sumsq=pair["sumsq"].astype(float), pair_cross=pair["cross"].astype(float))
+
+
+def _unit_label(value: Any) -> Any:
+    """A unit's name (text stripped); None for no unit (missing or blank)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return None if pd.isna(value) else value
+
+
 def ikm_units(
-    elements: pd.DataFrame,
-    units: pd.Series,
+    elements: pd.DataFrame | UnitMoments,
+    units: pd.Series | None = None,
     population: Mapping[Hashable, int] | None = None,
     standard: str = "permenpanrb-14-2017",
     weight_mode: str | None = None,
@@ -96,11 +265,13 @@ def ikm_units(
 
     Parameters
     ----------
-    elements : DataFrame
-        Respondents x elements, codes 1-4 (as :func:`surveyq.ikm` takes them).
+    elements : DataFrame or UnitMoments
+        Respondents x elements, codes 1-4 (as :func:`surveyq.ikm` takes them); or their
+        sums grouped by unit (:class:`UnitMoments`, e.g. from a streamed or Dask pass),
+        which give the same figures without the rows.
     units : Series
-        Each respondent's unit, aligned with ``elements`` by index. Rows without a unit
-        are left out and counted in the notes.
+        Each respondent's unit, aligned with ``elements`` by index (not with
+        :class:`UnitMoments`). Rows without a unit are left out and counted in the notes.
     population : Mapping, optional
         Unit -> service users in the period, for Krejcie & Morgan adequacy and the
         ``"population"`` aggregate. Units missing from it get no adequacy verdict.
@@ -184,13 +355,13 @@ def ikm_units(
         raise InputError(f"aggregate must be one of {list(AGGREGATE_METHODS)}, got {aggregate!r}")
     if not 0 < level < 1:
         raise InputError(f"level must lie strictly between 0 and 1, got {level!r}")
-    aligned = _aligned_units(elements, units)
+    grouped = _grouped(elements, units)
     populations = dict(population or {})
     notes: list[str] = []
-    unassigned = int(aligned.isna().sum())
-    if unassigned:
-        notes.append(f"{unassigned} respondent(s) without a unit are left out of every unit")
-    names = list(pd.unique(aligned.dropna()))
+    if grouped.unassigned:
+        notes.append(f"{grouped.unassigned} respondent(s) without a unit are left out of every "
+                     "unit")
+    names = list(grouped.moments)
     if not names:
         raise InputError("no respondent has a unit; check the unit column")
     if aggregate == "population":
@@ -198,18 +369,17 @@ def ikm_units(
         if missing:
             raise InputError(f"aggregate='population' needs a population for every unit; "
                              f"missing for {missing[:5]}")
-    groups = {name: elements.loc[aligned == name] for name in names}
     kwargs = {"standard": standard, "weight_mode": weight_mode, "force": force}
-    rows = {name: _unit_row(groups[name], populations.get(name), kwargs, level, lowest)
+    rows = {name: _unit_row(grouped.moments[name], populations.get(name), kwargs, level, lowest)
             for name in names}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "unit"
     table["below_min_n"] = (table["n"] < min_n) if min_n is not None else False
     nrr = pd.DataFrame({name: row.pop("_nrr") for name, row in rows.items()}).T
     table = table.drop(columns="_nrr")
-    inside = elements.loc[aligned.notna()]
-    overall = _aggregate(table, inside, aggregate, kwargs, level, populations)
-    _add_rest(table, elements, aligned, aggregate, kwargs, level, populations)
+    total = grouped.total()
+    overall = _aggregate(table, total, aggregate, kwargs, level, populations)
+    _add_rest(table, grouped, total, aggregate, kwargs, level, populations)
     table["rank"] = table["converted"].rank(ascending=False, method="min")
     table = table.sort_values(["converted"], ascending=False, na_position="last")
     mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
@@ -225,6 +395,18 @@ def ikm_units(
                     min_n=min_n, notes=tuple(notes))
 
 
+def _grouped(elements: pd.DataFrame | UnitMoments, units: pd.Series | None) -> UnitMoments:
+    """Per-unit sums: given, or grouped from the rows in one pass."""
+    if isinstance(elements, UnitMoments):
+        if units is not None:
+            raise InputError("units is given by the UnitMoments; pass units=None")
+        return elements
+    if units is None:
+        raise InputError("units is required with a DataFrame of answers: each row's unit")
+    _aligned_units(elements, units)
+    return UnitMoments.from_frame(_check_codes(elements), units)
+
+
 def _aligned_units(frame: pd.DataFrame, units: pd.Series) -> pd.Series:
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"elements must be a DataFrame, got {type(frame).__name__}")
@@ -238,10 +420,10 @@ def _aligned_units(frame: pd.DataFrame, units: pd.Series) -> pd.Series:
     return units.reindex(frame.index)
 
 
-def _unit_row(rows: pd.DataFrame, population: int | None, kwargs: dict, level: float,
+def _unit_row(moments: Moments, population: int | None, kwargs: dict, level: float,
               lowest: int) -> dict[str, Any]:
     """Every figure of one unit; a unit whose rows give no index keeps its reason."""
-    n = int(rows.notna().any(axis=1).sum())
+    n = int(moments.n_rows)
     needed = sample_size(int(population)) if population else None
     row: dict[str, Any] = {
         "n": n, "population": population, "sample_needed": needed,
@@ -251,23 +433,20 @@ def _unit_row(rows: pd.DataFrame, population: int | None, kwargs: dict, level: f
         "lowest_elements": [], "error": None, "_nrr": pd.Series(dtype=float), "_mode": None,
     }
     try:
-        point = ikm(rows, **kwargs)
+        point = ikm(moments, **kwargs)
     except SurveyqError as exc:
         row["error"] = str(exc)
-        row["_nrr"] = rows.mean()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            row["_nrr"] = moments.means("available")
         return row
     row.update(index=point.index, converted=point.converted, band=point.band,
                label=point.label, label_en=point.label_en, _mode=point.weight_mode)
     row["_nrr"] = point.elements["nrr"]
     row["lowest_elements"] = list(point.elements["nrr"].sort_values(kind="stable")
                                   .index[:lowest])
-    try:
-        interval = ikm_ci(rows, method="analytic", level=level, **kwargs)
-    except AnalysisError as exc:  # older ikm_ci raised; it now returns a reason
-        row["error"] = f"no interval: {exc}"
-        return row
-    if getattr(interval, "reason", None) or interval.se is None:
-        row["error"] = f"no interval: {getattr(interval, 'reason', '')}"
+    interval = ikm_ci(moments, method="analytic", level=level, **kwargs)
+    if interval.reason or interval.se is None:
+        row["error"] = f"no interval: {interval.reason}"
         return row
     row.update(low=interval.low, high=interval.high, se=interval.se,
                p_in_band=interval.p_in_band)
@@ -297,13 +476,13 @@ def _weights(table: pd.DataFrame, method: str, populations: Mapping) -> pd.Serie
     return pd.Series([float(populations[name]) for name in table.index], index=table.index)
 
 
-def _aggregate(table: pd.DataFrame, rows: pd.DataFrame, method: str, kwargs: dict,
+def _aggregate(table: pd.DataFrame, total: Moments, method: str, kwargs: dict,
                level: float, populations: Mapping) -> dict[str, Any]:
     """The organisation's figure by ``method`` (its interval from the same machinery)."""
     scored = table[table["converted"].notna()]
     notes: list[str] = []
     if method == "pooled":
-        converted, se, n = _pooled(rows, kwargs)
+        converted, se, n = _pooled(total, kwargs)
     else:
         if scored.empty:
             raise AnalysisError("no unit has an index, so there is no aggregate")
@@ -320,13 +499,10 @@ def _aggregate(table: pd.DataFrame, rows: pd.DataFrame, method: str, kwargs: dic
             **_graded(converted, se, level, kwargs["standard"]), "notes": notes}
 
 
-def _pooled(rows: pd.DataFrame, kwargs: dict) -> tuple[float, float, int]:
-    """(converted, SE, n) of all rows taken together, by the regulation's formula."""
-    point = ikm(rows, **kwargs)
-    try:
-        se = ikm_ci(rows, method="analytic", **kwargs).se
-    except AnalysisError:
-        se = None
+def _pooled(moments: Moments, kwargs: dict) -> tuple[float, float, int]:
+    """(converted, SE, n) of the respondents these sums cover, by the regulation's formula."""
+    point = ikm(moments, **kwargs)
+    se = ikm_ci(moments, method="analytic", **kwargs).se
     return point.converted, np.nan if se is None else float(se), int(point.n)
 
 
@@ -346,13 +522,13 @@ def _graded(converted: float, se: float, level: float, standard: str) -> dict[st
             "low": converted - z * se, "high": converted + z * se, "p_in_band": p_band}
 
 
-def _add_rest(table: pd.DataFrame, elements: pd.DataFrame, aligned: pd.Series, method: str,
+def _add_rest(table: pd.DataFrame, grouped: UnitMoments, total: Moments, method: str,
               kwargs: dict, level: float, populations: Mapping) -> None:
     """Each unit against the aggregate of the other units (leave-one-out)."""
     z = stats.norm.ppf(0.5 + level / 2)
     rest, diff, low, high, verdict = [], [], [], [], []
     for name in table.index:
-        value, spread = _rest_of(name, table, elements, aligned, method, kwargs, populations)
+        value, spread = _rest_of(name, table, grouped, total, method, kwargs, populations)
         d = table.at[name, "converted"] - value
         d_se = float(np.hypot(table.at[name, "se"], spread))
         rest.append(value)
@@ -368,22 +544,36 @@ def _add_rest(table: pd.DataFrame, elements: pd.DataFrame, aligned: pd.Series, m
     table["differs"] = verdict
 
 
-def _rest_of(name: Hashable, table: pd.DataFrame, elements: pd.DataFrame, aligned: pd.Series,
+def _rest_of(name: Hashable, table: pd.DataFrame, grouped: UnitMoments, total: Moments,
              method: str, kwargs: dict, populations: Mapping) -> tuple[float, float]:
-    others = table.drop(index=name)
+    """The aggregate without unit ``name``: pooled from the total sums minus the unit's
+    (no second pass over the rows), else the combination of the other units' figures."""
     if np.isnan(table.at[name, "converted"]):
         return np.nan, np.nan
     try:
         if method == "pooled":
-            rows = elements.loc[aligned.notna() & (aligned != name)]
-            converted, se, _ = _pooled(rows, kwargs)
+            converted, se, _ = _pooled(_without(total, grouped.moments[name]), kwargs)
             return converted, se
+        others = table.drop(index=name)
         scored = others[others["converted"].notna()]
         if scored.empty:
             return np.nan, np.nan
         return _combine(scored["converted"], scored["se"], _weights(scored, method, populations))
     except SurveyqError:
         return np.nan, np.nan
+
+
+def _without(total: Moments, part: Moments) -> Moments:
+    """The moments of ``total``'s rows minus ``part``'s (part's rows are among them).
+
+    Every field is a sum over rows centred by the same shift, so subtracting is exact for
+    integer codes (the sums are integers below 2**53).
+    """
+    part = part.with_shift(total.shift)
+    fields = {name: getattr(total, name) - getattr(part, name)
+              for name in ("n_rows", "gram", "item_count", "item_sum", "item_sumsq",
+                           "pair_count", "pair_sum", "pair_sumsq", "pair_cross")}
+    return Moments(items=total.items, shift=total.shift, **fields)
 
 
 def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
