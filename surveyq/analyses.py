@@ -18,8 +18,8 @@ import pandas as pd
 
 from surveyq.clean import Responses
 from surveyq.errors import AnalysisError, SurveyqError
+from surveyq.ikm import _check_codes, ikm_by, ikm_trend, sample_adequate, sample_size
 from surveyq.ikm import ikm as ikm_index
-from surveyq.ikm import ikm_by, ikm_trend, sample_adequate, sample_size
 from surveyq.messages import msg
 from surveyq.moments import Moments
 from surveyq.project import UnitsSpec
@@ -30,7 +30,7 @@ from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
-from surveyq.units import ikm_units, units_change, units_pairs
+from surveyq.units import UnitMoments, ikm_units, units_change, units_pairs
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -417,18 +417,14 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
     field_id = _unit_field(run)
     if field_id is None:
         return None
-    if run.stream is not None:
-        return {"field": field_id, "error": "per-unit figures need the rows; this survey was "
-                "streamed (set `stream: false` to compute them)"}
-    values = run.responses.fields.get(field_id)
-    if values is None or not values.notna().any():
+    grouped = _unit_sums(run.stream if run.stream is not None else run.responses, field_id)
+    if grouped is None:
         return {"field": field_id, "error": f"field {field_id!r} is not among the "
                 "questionnaire's fields or has no values; set `units: {field: ...}` to the "
                 "respondent field that names the unit"}
     spec = run.spec.units or UnitsSpec()
-    labels = _unit_labels(values)
     try:
-        result = ikm_units(elements, labels, spec.population or None, standard, weight_mode,
+        result = ikm_units(grouped, None, spec.population or None, standard, weight_mode,
                            aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
     except SurveyqError as exc:  # a stated reason in the results, the pooled IKM still stands
         return {"field": field_id, "error": str(exc)}
@@ -443,6 +439,18 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
             "nrr": result.nrr.rename_axis("unit"),
             "nrr_band": result.nrr_band.rename_axis("unit"),
             "notes": notes}
+
+
+def _unit_sums(data: Responses | Any, field_id: str) -> UnitMoments | None:
+    """The elements' sums per unit: grouped from the rows, or kept by the streamed pass."""
+    if not isinstance(data, Responses):
+        grouped = data.unit_moments
+        return grouped if grouped is not None and grouped.moments else None
+    values = data.fields.get(field_id)
+    if values is None or not values.notna().any():
+        return None
+    elements = _elements_of(data)
+    return UnitMoments.from_frame(_check_codes(elements), _unit_labels(values))
 
 
 def _unit_labels(values: pd.Series) -> pd.Series:
@@ -462,14 +470,13 @@ def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
     """Each unit against itself in every earlier period read in memory (period -> table)."""
     changes, notes = {}, []
     for period, data in run.previous.items():
-        values = data.fields.get(field_id) if isinstance(data, Responses) else None
-        if values is None:
-            notes.append(f"units: period {period} has no {field_id!r} column in memory (or "
-                         "was streamed), so no change per unit against it")
+        grouped = _unit_sums(data, field_id)
+        if grouped is None:
+            notes.append(f"units: period {period} has no {field_id!r} column, so no change "
+                         "per unit against it")
             continue
         try:
-            before = ikm_units(_elements_of(data), _unit_labels(values),
-                               spec.population or None, standard, weight_mode,
+            before = ikm_units(grouped, None, spec.population or None, standard, weight_mode,
                                aggregate=spec.aggregate, min_n=spec.min_n)
             table = units_change(current, before)
         except SurveyqError as exc:

@@ -66,6 +66,7 @@ from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
 from surveyq.readers.text import CellRepair, repair_cells, repair_utf8
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
+from surveyq.units import UnitMoments, UnitSums, unit_column, unit_sums_for
 
 #: The analyses that follow from Moments; every other one needs the rows in memory.
 STREAMED_ANALYSES = ("validity", "reliability", "ikm")
@@ -166,10 +167,17 @@ class StreamPlan:
     scheduler: str | None = None
     scheduler_timeout: float = 30.0
     text_items: bool = False  # item cells are labels, not numeric codes
+    unit_column: str | None = None  # each respondent's service unit (per-unit IKM sums)
 
     @property
     def columns(self) -> list[str]:
         return [rule.column for rule in self.rules]
+
+    @property
+    def read_columns(self) -> list[str]:
+        """The item columns and, when the IKM is grouped by unit, the unit column."""
+        extra = [self.unit_column] if self.unit_column not in (None, *self.columns) else []
+        return self.columns + extra
 
     def pairwise_for(self, item_set: ItemSet) -> bool:
         """Pairwise sums for this set: when the options ask for them, and always for the IKM
@@ -268,6 +276,7 @@ class StreamTally:
     blank_rows: CellCount
     batch_rows: dict[int, int]
     patterns: Patterns = dataclasses.field(default_factory=lambda: Patterns())
+    units: UnitSums | None = None  # per-unit sums of the IKM elements
 
     def merge(self, other: StreamTally) -> StreamTally:
         for mine, theirs in zip(self.parts, other.parts, strict=True):
@@ -281,6 +290,8 @@ class StreamTally:
         self.blank_rows.merge(other.blank_rows)
         self.batch_rows.update(other.batch_rows)
         self.patterns.merge(other.patterns)
+        if other.units is not None:
+            self.units = other.units if self.units is None else self.units.merge(other.units)
         return self
 
     @property
@@ -308,6 +319,7 @@ class _Coder:
         self.batch_rows: dict[int, int] = {}
         self.patterns = Patterns()
         self.cache: list[dict[tuple[str, str], tuple[int, _Coded]]] = [{} for _ in plan.rules]
+        self.units = unit_sums_for(plan)
 
     def add(self, job: tuple[int, Any, int]) -> None:
         """Fold one batch: ``(sequence number, batch or parser, bytes of text)``."""
@@ -329,6 +341,8 @@ class _Coder:
         if not keep.all():
             codes = np.compress(keep, codes, axis=1)
         self.patterns.add(row_hashes(codes))
+        if self.units is not None:
+            self.units.add_arrow(batch.column(self.plan.unit_column), keep, codes)
         for j in range(len(self.plan.rules)):
             self.frequencies[j] += np.bincount(codes[j], minlength=self.largest + 1)
         for item_set, rows, whole, sums, worker in zip(self.plan.sets, self.set_rows,
@@ -432,7 +446,7 @@ class _Coder:
             offsets = np.array([self.plan.rules[r].offset for r in rows], np.int64)
             parts.append([sums.to_moments(item_set.items, offsets)] if sums.rows else [])
         return StreamTally(parts, self.frequencies, self.cells, self.blank_rows,
-                           self.batch_rows, self.patterns)
+                           self.batch_rows, self.patterns, self.units)
 
 
 def _equal(shifted: np.ndarray, position: int,
@@ -555,8 +569,9 @@ def _csv_options(plan: StreamPlan, layout: TextLayout) -> tuple[Any, Any]:
 
     kind = pa.dictionary(pa.int32(), pa.string()) if plan.text_items else pa.int16()
     parse = csv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True)
-    convert = csv.ConvertOptions(include_columns=plan.columns,
-                                 column_types=dict.fromkeys(plan.columns, kind),
+    convert = csv.ConvertOptions(include_columns=plan.read_columns,
+                                 column_types={**dict.fromkeys(plan.read_columns, pa.string()),
+                                               **dict.fromkeys(plan.columns, kind)},
                                  null_values=[""], strings_can_be_null=False)
     return parse, convert
 
@@ -679,7 +694,7 @@ def _parquet_jobs(plan: StreamPlan) -> Iterator[tuple[int, Any, int]]:
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(plan.path)
-    batches = parquet.iter_batches(batch_size=plan.chunk_rows, columns=plan.columns)
+    batches = parquet.iter_batches(batch_size=plan.chunk_rows, columns=plan.read_columns)
     for sequence, batch in enumerate(batches):
         yield sequence, batch, 0
 
@@ -762,9 +777,9 @@ def _dask_tally(plan: StreamPlan, layout: TextLayout | None, callback: RowProgre
         raise InputError('streaming.dask_scheduler needs Dask: pip install "surveyq[dask]"',
                          str(plan.path)) from None
     if plan.format == "parquet":
-        frame = dd.read_parquet(plan.path, columns=plan.columns, split_row_groups=True)
+        frame = dd.read_parquet(plan.path, columns=plan.read_columns, split_row_groups=True)
     else:
-        frame = dd.read_csv(plan.path, usecols=plan.columns, dtype=str, na_filter=False,
+        frame = dd.read_csv(plan.path, usecols=plan.read_columns, dtype=str, na_filter=False,
                             keep_default_na=False, sep=layout.delimiter,
                             encoding=layout.encoding, skiprows=layout.skip_lines,
                             encoding_errors="replace",  # a stray byte: U+FFFD, not a crash
@@ -1023,6 +1038,7 @@ class StreamedSurvey:
     frequencies: pd.DataFrame
     n: int
     settings: dict[str, Any]
+    unit_moments: UnitMoments | None = None  # per-unit sums of the IKM elements
 
     @property
     def file(self) -> str:
@@ -1094,7 +1110,9 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
                       chunk_rows=settings.chunk_rows or DEFAULT_CHUNKSIZE,
                       scheduler=settings.dask_scheduler,
                       scheduler_timeout=settings.scheduler_timeout,
-                      text_items=bool(layout and layout.textual([r.column for r in rules])))
+                      text_items=bool(layout and layout.textual([r.column for r in rules])),
+                      unit_column=unit_column(spec.units and spec.units.field, q, mapping,
+                                              original))
     facts = ReadFacts()
     drop = scan.positions if scan and settings_dup["policy"] == "exclude" else None
     if plan.scheduler:
@@ -1132,7 +1150,7 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
         "rows_read": tally.rows_read,
         "item_cells": "labels" if plan.text_items else "codes",
         "omitted": [],
-    })
+    }, tally.units.result() if tally.units is not None else None)
 
 
 def _duplicate_settings(project: Project, name: str) -> dict[str, Any]:

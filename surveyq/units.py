@@ -151,9 +151,10 @@ class UnitSums:
     """
 
     def __init__(self, items: tuple[str, ...], largest: int,
-                 offset: np.ndarray | None = None) -> None:
+                 offset: np.ndarray | None = None, positions: np.ndarray | None = None) -> None:
         k = len(items)
         self.items, self.base = items, largest + 1
+        self.positions = positions  # rows of a wider codes matrix that hold these items
         self.offset = np.zeros(k, np.int64) if offset is None else np.asarray(offset, np.int64)
         self.pairs = [(i, j) for i in range(k) for j in range(i, k)]
         self.labels: dict[Hashable, int] = {}
@@ -184,6 +185,24 @@ class UnitSums:
         for p, (i, j) in enumerate(self.pairs):
             counts = np.bincount(key + wide[i] * self.base + wide[j], minlength=units * 2 * cells)
             self.joint[:, p] += counts.reshape(units, 2, self.base, self.base)
+
+    def add_arrow(self, column: Any, keep: np.ndarray, codes: np.ndarray) -> None:
+        """Fold a streamed batch: its unit column (Arrow), the rows kept and their codes
+        (every item of the pass; ``positions`` picks these items)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = pc.cast(column, pa.string())
+        labels = column.to_numpy(zero_copy_only=False)
+        if not keep.all():
+            labels = labels[keep]
+        self.add(labels, codes if self.positions is None else np.take(codes, self.positions,
+                                                                      axis=0))
 
     def _unit(self, name: Hashable) -> int:
         if name not in self.labels:
@@ -239,6 +258,29 @@ class UnitSums:
             item_sumsq=pair["sumsq"][diagonal, diagonal].astype(float),
             pair_count=pair["count"], pair_sum=pair["sum"].astype(float),
             pair_sumsq=pair["sumsq"].astype(float), pair_cross=pair["cross"].astype(float))
+
+
+def unit_column(unit_field: str | None, q: Any, mapping: Mapping[str, str],
+                original: Mapping[str, str]) -> str | None:
+    """The file's column holding each respondent's unit (None: the survey has no unit field,
+    or the file lacks its column). ``unit_field`` is ``units.field`` of the project."""
+    field_id = unit_field or next((f.id for f in q.fields if f.kind == "unit"), None)
+    header = mapping.get(field_id) if field_id else None
+    return original.get(header, header) if header else None
+
+
+def unit_sums_for(plan: Any) -> UnitSums | None:
+    """The streamed pass's per-unit sums of the IKM elements (None without a unit column)."""
+    if getattr(plan, "unit_column", None) is None:
+        return None
+    elements = next((s for s in plan.sets if s.own_rows), None)
+    if elements is None:
+        return None
+    position = {rule.item: j for j, rule in enumerate(plan.rules)}
+    rows = np.array([position[item] for item in elements.items])
+    rules = [plan.rules[j] for j in rows]
+    return UnitSums(elements.items, max(rule.largest for rule in rules),
+                    np.array([rule.offset for rule in rules]), positions=rows)
 
 
 def _unit_label(value: Any) -> Any:

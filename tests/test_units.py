@@ -188,7 +188,8 @@ def test_change_against_previous_period_by_hand(city):
 
 
 def write_city_project(folder, lang: str = "en", aggregate: str = "pooled",
-                       previous: bool = False):
+                       previous: bool = False, survey: dict | None = None,
+                       settings: dict | None = None):
     """A project whose SKM questionnaire has a field of kind `unit`, and a `units:` table."""
     import yaml
 
@@ -219,7 +220,8 @@ def write_city_project(folder, lang: str = "en", aggregate: str = "pooled",
             "analyses": ["ikm"],
             **({"previous": {"2025": "city-2025.csv"}} if previous else {}),
             "units": {"aggregate": aggregate, "min_n": 10, "population": populations,
-                      "pairs": previous}}},
+                      "pairs": previous}, **(survey or {})}},
+        **(settings or {}),
     }
     (folder / "project.yaml").write_text(yaml.safe_dump(project, allow_unicode=True),
                                          encoding="utf-8")
