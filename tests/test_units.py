@@ -116,6 +116,13 @@ def test_rest_of_organisation_leaves_the_unit_out(city):
     assert row["diff"] == pytest.approx(50.0 - rest)
     assert row["differs"] == "lower"
     assert result.units.loc["P-A", "differs"] in {"higher", None}
+    # Its SE with complete answers: the SE of the mean of each respondent's own converted
+    # score c_i = 25/9 sum_u x_iu (docs/ikm-interval.md); P-D answered 2 throughout (SE 0),
+    # so the difference's interval is diff -+ 1.959964 x SE(rest).
+    scores = 25 / 9 * others.sum(axis=1)
+    se_rest = scores.std(ddof=1) / math.sqrt(len(scores))
+    assert row["diff_low"] == pytest.approx(50.0 - rest - 1.959964 * se_rest, abs=1e-5)
+    assert row["diff_high"] == pytest.approx(50.0 - rest + 1.959964 * se_rest, abs=1e-5)
 
 
 def test_other_aggregates_by_hand(city):
