@@ -361,13 +361,14 @@ def ikm_units(
     (one respondent) make the aggregate SE undefined for the non-pooled methods (noted).
 
     Pooled is the default because PermenPAN-RB 14/2017 defines the index from the mean of
-    each element over all respondents of the surveyed provider, and city-wide reports
-    that publish one figure beside per-unit figures (e.g. BPS Kabupaten Bandung, *Indeks
-    Kepuasan Masyarakat Kabupaten Bandung* 2011 and 2013, chapter IV: the district index,
-    then the index per service unit) present the district figure as one survey of all
-    respondents. Offices that average their units' indices instead get ``"mean"``; where
-    units were sampled in very different proportions to their users, ``"population"`` is
-    the design-consistent figure.
+    each element over all respondents of the surveyed provider, and a published Pemda SKM
+    that combines services does the same: Pemerintah Kabupaten Bantul's SKM portal gives its
+    Dinas Pertanahan dan Tata Ruang 2023 index as 87.28, which is 25 x the mean of the
+    office's nine element NRRs over all its respondents (3.31 ... 3.35, table "Nilai IKM
+    ... 2023"), not the mean of its three services' indices (75.56, 86.29, 94.61; mean
+    85.49). Offices that average their units' published indices get ``"mean"``; where units
+    were sampled in very different proportions to their users, ``"population"`` is the
+    design-consistent figure.
 
     Whether unit j differs from the rest of the organisation compares it with the
     aggregate of the *other* units (same method, unit j left out), never with a figure
@@ -383,8 +384,8 @@ def ikm_units(
     .. [2] Krejcie, R. V. & Morgan, D. W. (1970). Determining sample size for research
        activities. Educational and Psychological Measurement, 30, 607-610.
     .. [3] Cochran, W. G. (1977). Sampling Techniques, 3rd ed., ch. 5 (stratified means).
-    .. [4] BPS Kabupaten Bandung & Bappeda (2011, 2013). Indeks Kepuasan Masyarakat
-       Kabupaten Bandung.
+    .. [4] Pemerintah Kabupaten Bantul, Survei Kepuasan Masyarakat portal
+       (skm.bantulkab.go.id), Dinas Pertanahan dan Tata Ruang, Nilai IKM 2023.
 
     Examples
     --------

@@ -324,3 +324,18 @@ def test_rows_without_a_unit_are_counted():
     result = ikm_units(answers, units)
     assert "1 respondent(s) without a unit" in " ".join(result.notes)
     assert result.aggregate["n"] == 3  # pooled over the rows that have a unit
+
+
+def test_cited_pemda_office_figure_pools_its_services():
+    """The default's citation (docs/units.md): Kabupaten Bantul's SKM portal prints, for its
+    Dinas Pertanahan dan Tata Ruang in 2023, nine element NRRs, the office index 87.28 and
+    three service indices. The office index is the regulation's formula on the pooled
+    element means, not the mean of the services' indices."""
+    from surveyq.ikm import ikm_from_nrr
+
+    published_nrr = [3.31, 3.35, 3.49, 3.93, 3.45, 3.39, 3.39, 3.76, 3.35]
+    office = ikm_from_nrr(dict(zip(ELEMENTS, published_nrr, strict=True)))
+    # by hand: sum = 31.42, / 9 = 3.49111, x 25 = 87.2778 -> printed 87.28
+    assert round(office.converted, 2) == 87.28
+    services = [75.56, 86.29, 94.61]
+    assert round(sum(services) / 3, 2) == 85.49  # the mean of units would print 85.49

@@ -1129,8 +1129,9 @@ def _ikm_units(ctx: _Context, survey: dict[str, Any], block: dict[str, Any] | No
     if block.get("error"):
         return [_subheading(t["heading"]), _note(t["error"].format(error=block["error"]))]
     units = block["units"]
+    method = block["aggregate"]["method"]
     return ([_subheading(t["heading"]), _units_aggregate(ctx, block, bands),
-             _units_ranking(ctx, survey, block, bands)]
+             _note(t["method_note"][method]), _units_ranking(ctx, survey, block, bands)]
             + _units_chart(ctx, survey, block, bands)
             + ([_note(t["min_n_note"].format(min_n=ctx.int(block["min_n"])))]
                if block.get("min_n") else [])
