@@ -30,7 +30,7 @@ from surveyq.servqual import servqual as servqual_gaps
 from surveyq.servqual import servqual_by
 from surveyq.thesis import THESIS_ANALYSES
 from surveyq.uncertainty import BOOTSTRAP_MAX_N, ikm_ci
-from surveyq.units import UnitMoments, ikm_units, units_change, units_pairs
+from surveyq.units import UnitMoments, ikm_units, unit_field_id, units_change, units_pairs
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
@@ -405,10 +405,7 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
 
 def _unit_field(run: SurveyRun) -> str | None:
     """The respondent field naming each respondent's service unit, if the survey has one."""
-    spec = run.spec.units
-    if spec is not None and spec.field:
-        return spec.field
-    return next((f.id for f in run.responses.questionnaire.fields if f.kind == "unit"), None)
+    return unit_field_id(run.spec, run.responses.questionnaire)
 
 
 def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,

@@ -91,7 +91,8 @@ DESCRIPTIONS: dict[str, str] = {
     "ProjectSpec.streaming": "When large files are streamed instead of read in memory.",
     "SurveySpec.questionnaire": "A questionnaire YAML (relative to the project file) or a "
     "shipped id such as skm-permenpanrb-14-2017.",
-    "SurveySpec.responses": "The export file, relative to the project file.",
+    "SurveySpec.responses": "The export file, relative to the project file (or, instead, "
+    "`units.files`: one export per service unit).",
     "SurveySpec.title": "Title of this survey in the report (default: the questionnaire's).",
     "SurveySpec.population": "People served (or staff) in the period, for the sample-size "
     "check.",
@@ -179,6 +180,8 @@ DESCRIPTIONS: dict[str, str] = {
     "hidden).",
     "UnitsSpec.lowest": "How many lowest elements are listed per unit.",
     "UnitsSpec.pairs": "Also compare every pair of units (Holm-corrected); only when asked.",
+    "UnitsSpec.files": "One export per service unit (unit name -> file, relative to the "
+    "project file), read with the same questionnaire, instead of `responses`.",
     "FinanceSpec.title": "Title of the finance section in the report.",
     "FinanceSpec.note": "A note shown under the finance section.",
     "FinanceSpec.value_for_money": "Spending and revenue per period for the value-for-money "
@@ -395,6 +398,9 @@ surveys:
       kesenjangan: {role: perception, gap: true}
     units: {field: unit, population: {Kecamatan A: 1200, Kecamatan B: 800},
             aggregate: pooled, min_n: 30, lowest: 3, pairs: false}
+  puskesmas:  # one export per service unit instead of `responses`
+    questionnaire: skm-permenpanrb-14-2017
+    units: {files: {Puskesmas Kota: puskesmas-kota.xlsx, Puskesmas Utara: utara.xlsx}}
 finance:
   value_for_money:
     budgeted_spending: {"2025": 1200}

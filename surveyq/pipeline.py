@@ -94,6 +94,10 @@ def read_survey(
     spec = project.spec.surveys[name]
     options = spec.read.model_dump(exclude_none=True)
     file = spec.previous[period] if period else spec.responses
+    if file is None:  # one export per service unit (units.files)
+        from surveyq.units import read_unit_files
+
+        return read_unit_files(project, name, strict)
     raw = read_raw(project.resolve(file), **options)
     responses = clean(raw, project.questionnaires[name], **duplicate_options(project, name))
     if strict and responses.log.fatal:
@@ -304,6 +308,8 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
 
     spec = project.spec.surveys[name]
     file = spec.previous[period] if period else spec.responses
+    if file is None:  # one export per service unit: read in memory, file by file
+        return None
     label = f"{name} {period}" if period else name
     notify(msg("progress.reading", survey=label, file=str(file)))
     if not should_stream(project, spec, file):
@@ -523,7 +529,7 @@ def _check_file(project: Project, name: str, period: str | None) -> CleaningLog:
 
     spec = project.spec.surveys[name]
     file = spec.previous[period] if period else spec.responses
-    if not should_stream(project, spec, file):
+    if file is None or not should_stream(project, spec, file):
         return read_survey(project, name, strict=False, period=period).log
     try:
         return stream_survey(project, name, file=file).log

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from surveyq.bsc_spec import FinanceSpec, StrategySpec
 from surveyq.errors import InputError
@@ -113,6 +113,7 @@ class UnitsSpec(BaseModel):
     min_n: int | None = Field(default=None, gt=0)
     lowest: int = Field(default=3, gt=0)
     pairs: bool = False  # every pair of units compared, Holm-corrected (only when asked)
+    files: dict[str, str] = Field(default_factory=dict)  # unit -> its own export
 
 
 class SurveySpec(BaseModel):
@@ -121,7 +122,7 @@ class SurveySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # An empty path would resolve to the project's own folder.
     questionnaire: str = Field(min_length=1)
-    responses: str = Field(min_length=1)
+    responses: str | None = Field(default=None, min_length=1)  # None: units.files instead
     title: Text | None = None
     population: int | None = Field(default=None, gt=0)
     analyses: list[Analysis] | None = None  # None: what the questionnaire's kind calls for
@@ -139,6 +140,25 @@ class SurveySpec(BaseModel):
     )
     units: UnitsSpec | None = None  # per-unit IKM; None: only if the questionnaire has a unit field
 
+    @model_validator(mode="after")
+    def _one_source(self) -> SurveySpec:
+        """The answers come from ``responses`` or from one export per unit, not both."""
+        files = self.units.files if self.units else {}
+        if self.responses is None and not files:
+            raise ValueError("give `responses: <export file>` (or `units: {files: {unit: "
+                             "file, ...}}` for one export per service unit)")
+        if self.responses is not None and files:
+            raise ValueError("give either `responses` (one export with a unit column) or "
+                             "`units.files` (one export per unit), not both")
+        return self
+
+
+
+def unit_files(survey: SurveySpec) -> dict[str, str]:
+    """The survey's answer files: unit -> file with ``units.files``, else ``{"": responses}``."""
+    if survey.responses is not None:
+        return {"": survey.responses}
+    return dict(survey.units.files) if survey.units else {}
 
 #: Dask's local schedulers, named instead of an address.
 LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "single-threaded", "sync")
@@ -226,7 +246,8 @@ class Project:
         files = [self.path]
         files += [Path(q.path) for q in self.questionnaires.values() if getattr(q, "path", None)]
         for survey in self.spec.surveys.values():
-            files += [self.resolve(survey.responses), *map(self.resolve, survey.previous.values())]
+            files += [self.resolve(f) for f in unit_files(survey).values()]
+            files += [*map(self.resolve, survey.previous.values())]
         files += [self.resolve(f) for f in (self.spec.scorecard, self.spec.actuals) if f]
         return files
 
@@ -318,8 +339,10 @@ def load_project(path: str | Path) -> Project:
             problems.append(f"surveys.{name}.questionnaire: {exc}")
         if name in questionnaires:
             problems += thesis_problems(name, survey, questionnaires[name])
+        sources = {"responses": survey.responses} if survey.responses else {
+            f"units.files.{unit}": f for unit, f in unit_files(survey).items()}
         for key, relative in [
-            ("responses", survey.responses),
+            *sources.items(),
             *[(f"previous.{p}", f) for p, f in survey.previous.items()],
         ]:
             if not os.path.lexists(project.resolve(relative)):  # a looping link: read says so

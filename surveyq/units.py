@@ -264,6 +264,70 @@ class UnitSums:
             pair_sumsq=pair["sumsq"].astype(float), pair_cross=pair["cross"].astype(float))
 
 
+def read_unit_files(project: Any, name: str, strict: bool = True) -> Any:
+    """A survey given as one export per service unit (``units.files``), read as one.
+
+    Each file is read and cleaned on its own with the survey's questionnaire (so the
+    cleaning log names each file and its rows, and each file has its own row accounting);
+    the answers are then stacked and every row gets its file's unit in the unit field
+    (``units.field``, default ``unit``).
+    """
+    from surveyq.clean import Responses, clean
+    from surveyq.io import read_raw
+    from surveyq.log import CleaningLog
+    from surveyq.project import duplicate_options
+
+    spec = project.spec.surveys[name]
+    q = project.questionnaires[name]
+    field_id = unit_field_id(spec, q)
+    options = spec.read.model_dump(exclude_none=True)
+    parts: list[Responses] = []
+    for unit, file in spec.units.files.items():
+        raw = read_raw(project.resolve(file), **options)
+        part = clean(raw, q, **duplicate_options(project, name))
+        if strict and part.log.fatal:
+            raise InputError("; ".join(e.message for e in part.log.fatal), part.file)
+        part.fields = part.fields.assign(**{field_id: unit})
+        parts.append(part)
+    log = CleaningLog()
+    for part in parts:
+        log.extend(part.log)
+    stamps = [p.timestamps for p in parts if p.timestamps is not None]
+    return Responses(
+        items=pd.concat([p.items for p in parts], ignore_index=True),
+        fields=pd.concat([p.fields for p in parts], ignore_index=True),
+        log=log, questionnaire=q, file=", ".join(p.file for p in parts),
+        timestamps=pd.concat(stamps, ignore_index=True) if len(stamps) == len(parts) else None,
+        columns=parts[0].columns, duplicates=_summed(p.duplicates for p in parts))
+
+
+def _summed(blocks: Any) -> dict[str, Any]:
+    """Duplicate summaries of several files: counts added, evidence listed, settings kept."""
+    total: dict[str, Any] = {}
+    for block in blocks:
+        for key, value in block.items():
+            counted = isinstance(value, (int, list)) and not isinstance(value, bool)
+            if key not in total:
+                total[key] = list(value) if isinstance(value, list) else value
+            elif key == "largest_pattern":
+                total[key] = max(total[key], value)
+            elif counted:
+                total[key] += value
+    return total
+
+
+def unit_field_id(spec: Any, q: Any) -> str | None:
+    """The respondent field naming each respondent's unit: ``units.field``, else the
+    questionnaire's field of kind ``unit``, else ``unit`` when each unit has its own file."""
+    units = spec.units
+    if units is not None and units.field:
+        return units.field
+    found = next((f.id for f in q.fields if f.kind == "unit"), None)
+    if found is None and units is not None and units.files:
+        return "unit"
+    return found
+
+
 def unit_column(unit_field: str | None, q: Any, mapping: Mapping[str, str],
                 original: Mapping[str, str]) -> str | None:
     """The file's column holding each respondent's unit (None: the survey has no unit field,

@@ -339,3 +339,76 @@ def test_cited_pemda_office_figure_pools_its_services():
     assert round(office.converted, 2) == 87.28
     services = [75.56, 86.29, 94.61]
     assert round(sum(services) / 3, 2) == 85.49  # the mean of units would print 85.49
+
+
+def write_per_unit_files(folder, lang: str = "en"):
+    """The 30-unit city as one export per unit (the unit is not a column of the files)."""
+    import yaml
+
+    path, answers, units = write_city_project(folder, lang=lang)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    survey = project["surveys"]["skm"]
+    del survey["responses"]
+    files = {}
+    (folder / "units").mkdir()
+    for number, name in enumerate(pd.unique(units)):
+        frame = answers[units == name].astype(int)
+        files[name] = f"units/unit-{number:02d}.csv"
+        frame.to_csv(folder / files[name], index=False)
+    survey["units"]["files"] = files
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    return path, answers, units
+
+
+def test_one_file_per_unit_through_surveyq_run(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from surveyq.cli import app
+
+    single = tmp_path / "single"
+    single.mkdir()
+    path, *_ = write_city_project(single)
+    CliRunner().invoke(app, ["run", str(path), "--out", str(single / "out")])
+    split = tmp_path / "split"
+    split.mkdir()
+    path, answers, units = write_per_unit_files(split)
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(split / "out")])
+    assert result.exit_code == 0, result.output
+
+    def block(folder):
+        results = json.loads((folder / "out" / "results.json").read_text(encoding="utf-8"))
+        return results["surveys"]["skm"]
+
+    one, many = block(single), block(split)
+    assert many["n"] == one["n"] == len(answers)
+    rows = {row["unit"]: row for row in many["analyses"]["ikm"]["units"]["units"]}
+    assert len(rows) == 30
+    # the planted units by hand, now each from its own file
+    assert rows["P-B"]["converted"] == pytest.approx(87.5)
+    assert rows["P-D"]["converted"] == pytest.approx(50.0)
+    for row in one["analyses"]["ikm"]["units"]["units"]:
+        assert rows[row["unit"]]["converted"] == pytest.approx(row["converted"])
+        assert rows[row["unit"]]["rest_converted"] == pytest.approx(row["rest_converted"])
+    # every file keeps its own row accounting in the cleaning log
+    accounting = many["row_accounting"]
+    assert len(accounting) == 30 and all("unit-" in row["file"] for row in accounting)
+    assert sum(row["rows_kept"] for row in accounting) == len(answers)
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_neither_responses_nor_unit_files_is_one_line(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from surveyq.cli import app
+
+    path, *_ = write_city_project(tmp_path)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del project["surveys"]["skm"]["responses"]
+    path.write_text(yaml.safe_dump(project), encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "units: {files:" in result.output and "Traceback" not in result.output
