@@ -435,7 +435,27 @@ def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
             "pairs": units_pairs(result) if spec.pairs else None,
             "nrr": result.nrr.rename_axis("unit"),
             "nrr_band": result.nrr_band.rename_axis("unit"),
-            "notes": notes}
+            "profile": _unit_profiles(run, field_id), "notes": notes}
+
+
+def _unit_profiles(run: SurveyRun, field_id: str) -> pd.DataFrame | None:
+    """Each unit's respondents by characteristic (:func:`surveyq.describe.profile` of its
+    rows), for its publication sheet; None when streamed (no rows)."""
+    import dataclasses
+
+    from surveyq.describe import profile
+
+    if run.stream is not None:
+        return None
+    responses = run.responses
+    labels = _unit_labels(responses.fields[field_id])
+    frames = []
+    for unit in pd.unique(labels.dropna()):
+        rows = (labels == unit).to_numpy()
+        part = dataclasses.replace(responses, items=responses.items[rows],
+                                   fields=responses.fields[rows])
+        frames.append(profile(part).assign(unit=unit))
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _unit_sums(data: Responses | Any, field_id: str) -> UnitMoments | None:

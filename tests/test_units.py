@@ -412,3 +412,69 @@ def test_neither_responses_nor_unit_files_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "units: {files:" in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def city_outputs(tmp_path_factory):
+    """The city with a previous period, run in both languages."""
+    from surveyq.pipeline import run_project
+
+    outputs = {}
+    for lang in ("en", "id"):
+        folder = tmp_path_factory.mktemp(f"city-{lang}")
+        path, *_ = write_city_project(folder, lang=lang, previous=True)
+        run_project(path, folder / "out", lang=lang)
+        outputs[lang] = folder / "out"
+    return outputs
+
+
+def test_change_per_unit_in_the_appendix(city_outputs):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    out = city_outputs["en"]
+    book = load_workbook(out / "appendix.xlsx", read_only=True)
+    sheet = next(name for name in book.sheetnames if name.endswith("IKM Unit Change"))
+    rows = [row for row in book[sheet].iter_rows(values_only=True)]
+    p_c = next(row for row in rows if "P-C" in row)
+    # P-C: 50 in 2025 (every answer 2), 75 now (every answer 3): +25, no spread -> [25, 25]
+    assert [v for v in p_c if isinstance(v, (int, float))][:5] == pytest.approx(
+        [50.0, 75.0, 25.0, 25.0, 25.0])
+    assert "risen" in p_c
+    p_b = next(row for row in rows if "P-B" in row)
+    assert "no clear change" in p_b  # unchanged, SE 12.5/3 in both periods
+    text = "\n".join(cell.text for table in Document(out / "appendix.docx").tables
+                     for row in table.rows for cell in row.cells)
+    assert "Beyond sampling error" in text and "risen" in text
+    book_id = load_workbook(city_outputs["id"] / "appendix.xlsx", read_only=True)
+    assert any(name.endswith("IKM Perubahan Unit") for name in book_id.sheetnames)
+
+
+def test_one_report_page_per_unit(city_outputs):
+    html = (city_outputs["en"] / "report.html").read_text(encoding="utf-8")
+    assert html.count('<div class="unit-page">') == 30
+    page = html.split('<div class="unit-page">')[1:]
+    p_c = next(part for part in page if "<h4>P-C</h4>" in part)
+    assert "Against 2025: 50.00 then, a change of +25.00 (risen)." in p_c
+    assert "NRR per element — P-C" in p_c
+    p_u5 = next(part for part in page if "<h4>P-U5</h4>" in part)
+    assert p_u5.count("▼ lowest") == 3  # units.lowest = 3; U5 (NRR 2) is among them
+    html_id = (city_outputs["id"] / "report.html").read_text(encoding="utf-8")
+    assert "Dibanding 2025: 50,00 saat itu, berubah +25,00 (naik)." in html_id
+
+
+def test_publication_sheet_per_unit(city_outputs):
+    for lang, number in (("en", "87.50"), ("id", "87,50")):
+        html = (city_outputs[lang] / "skm-publication-units.html").read_text(encoding="utf-8")
+        assert html.count('<div class="page">') == 30  # one A4 page per unit
+        pages = html.split('<div class="page">')[1:]
+        p_b = next(page for page in pages if '<div class="unit">P-B</div>' in page)
+        assert f'<div class="value">{number}</div>' in p_b
+        # P-B has 10 respondents; its interval by hand: 87.5 -+ 1.959964 x 12.5/3
+        assert ">10 <small>" in p_b
+        low = f"{87.5 - 1.959964 * 12.5 / 3:.2f}"
+        assert (low if lang == "en" else low.replace(".", ",")) in p_b
+        p_a = next(page for page in pages if '<div class="unit">P-A</div>' in page)
+        # P-A answered 4 throughout: 100, the highest a unit can reach
+        assert ("Rank 1 of 30" if lang == "en" else "Peringkat 1 dari 30") in p_a
+    assert (city_outputs["en"] / "skm-publication.html").is_file()  # the organisation's too

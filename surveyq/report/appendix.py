@@ -592,7 +592,26 @@ def _ikm_units(s: _Survey, block: Mapping[str, Any]) -> list[Table]:
                *[(c["nrr_element"].format(name=e), e, D2) for e in elements]]
     if nrr:
         tables.append(s.table("ikm_units_nrr", columns, nrr, "", stub=1))
-    return tables
+    return tables + _ikm_units_change(s, block, name)
+
+
+def _ikm_units_change(s: _Survey, block: Mapping[str, Any],
+                      name: Callable[[Mapping[str, Any]], str]) -> list[Table]:
+    """Each unit against its own earlier periods: one table, a row per unit and period."""
+    current = {u.get("unit"): u.get("converted") for u in block.get("units") or []}
+    rows = [{**row, "period": str(period), "current": current.get(row.get("unit"))}
+            for period, table in (block.get("change") or {}).items() for row in table]
+    if not rows:
+        return []
+    c = s.cols
+    columns: list[Column] = [
+        (c["service_unit"], name, None), (c["period"], "period", None),
+        (c["previous_converted"], "previous", D2), (c["converted"], "current", D2),
+        (c["converted_change"], "change", D2), (c["low"], "change_low", D2),
+        (c["high"], "change_high", D2),
+        (c["changed"], lambda r: _lookup(s.t["unit_changed"], r.get("changed")), None)]
+    return [s.table("ikm_units_change", columns, rows, s.t["notes"]["ikm_units_change"],
+                    stub=2)]
 
 
 def _ikm_trend(s: _Survey, trend: Mapping[str, Any]) -> list[Table]:

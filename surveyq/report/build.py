@@ -1267,7 +1267,52 @@ def _unit_block(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
         parts.append(t["unit_small"].format(min_n=ctx.int(block["min_n"])))
     if u["adequate"] is False:
         parts.append(t["unit_inadequate"].format(needed=ctx.int(u["sample_needed"])))
-    return [_subheading(name), _text(" ".join(parts))]
+    parts += _unit_changes(ctx, block, u["unit"])
+    return [_unit_page([_subheading(name), _text(" ".join(parts)),
+                        _unit_elements(ctx, survey, u, block, bands, name)])]
+
+
+def _unit_page(blocks: list[Block]) -> Block:
+    """One unit's page: printed on a page of its own."""
+    return {"kind": "page", "blocks": blocks}
+
+
+def _unit_changes(ctx: _Context, block: dict[str, Any], unit: Any) -> list[str]:
+    """The unit against each earlier period, one sentence each."""
+    t, lines = ctx.t["units"], []
+    for period, rows in (block.get("change") or {}).items():
+        row = next((r for r in rows if r["unit"] == unit), None)
+        if row is None or row["previous"] is None:
+            continue
+        lines.append(t["unit_change"].format(
+            period=period, previous=ctx.num(row["previous"], "converted"),
+            change=_signed(ctx, row["change"]),
+            verdict=t["changed"].get(str(row["changed"]), ctx.t["dash"])))
+    return lines
+
+
+def _signed(ctx: _Context, value: float) -> str:
+    text = ctx.num(abs(value), "converted")
+    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
+
+
+def _unit_elements(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
+                   block: dict[str, Any], bands: dict[str, str], name: str) -> Block:
+    """The unit's NRR, converted value and band per element; its lowest marked."""
+    t = ctx.t["units"]
+    nrr = next((r for r in block["nrr"] if r["unit"] == u["unit"]), {})
+    graded = next((r for r in block["nrr_band"] if r["unit"] == u["unit"]), {})
+    lowest = set(u["lowest_elements"])
+    rows = [_row([f"{code} {_group(ctx, survey, code)}", ctx.num(value, "nrr"),
+                  ctx.num(None if value is None else value * 25, "converted"),
+                  _cell(_band(ctx, graded.get(code), bands),
+                        f"heat-{graded[code]}" if graded.get(code) else ""),
+                  t["lowest_mark"] if code in lowest else ""])
+            for code, value in nrr.items() if code != "unit"]
+    columns = [(ctx.t["ikm"]["element"], "text"), (ctx.t["ikm"]["nrr"], "num"),
+               (ctx.t["ikm"]["converted"], "num"), (ctx.t["ikm"]["band"], ""),
+               (t["lowest"], "")]
+    return _table(ctx, t["unit_caption"].format(unit=name), columns, rows)
 
 
 def _thresholds(ctx: _Context, survey: dict[str, Any]) -> list[tuple[float, str]]:

@@ -27,27 +27,31 @@ from surveyq.report.build import (
     _Context,
     _field_names,
     _group,
+    _level,
     _plan,
     _standard_bands,
     _timestamp,
+    _unit_name,
     lowest_elements,
 )
 from surveyq.report.i18n import labels
 from surveyq.report.render import ENVIRONMENT
 
-__all__ = ["PROFILE_KINDS", "publication_model", "publication_sheets"]
+__all__ = ["PROFILE_KINDS", "publication_model", "publication_sheets", "unit_publication_models"]
 
 #: Respondent fields the sheet shows, by kind, in this order.
 PROFILE_KINDS = ("gender", "education", "occupation")
 
 
 
-def _respondents(ctx: _Context, survey: dict[str, Any]) -> list[dict[str, Any]]:
+def _respondents(ctx: _Context, survey: dict[str, Any],
+                 profile: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Gender, education and occupation: each category's count and share."""
     names = _field_names(ctx, survey)
     groups = []
     for kind in PROFILE_KINDS:
-        rows = [row for row in survey["profile"] if row.get("kind") == kind]
+        rows = [row for row in (survey["profile"] if profile is None else profile)
+                if row.get("kind") == kind]
         for field in dict.fromkeys(row["field"] for row in rows):
             entries = [{"label": _category(ctx, row), "count": ctx.int(row["count"]),
                         "percent": ctx.pct(row["percent"]),
@@ -105,21 +109,106 @@ def publication_model(results: dict[str, Any], survey_key: str, lang: str = "id"
         "lowest": _lowest(ctx, survey, ikm),
         "basis": p["basis"].format(source=standard.citation if standard else summary["standard"],
                                    n=ctx.int(summary["n"])),
+        "basis_source": standard.citation if standard else summary["standard"],
+        "unit": None, "extra": [], "bars": [],
         "generated": t["generated"].format(version=results["surveyq_version"],
                                            when=_timestamp(results["generated_at"])),
     }
 
 
+def unit_publication_models(results: dict[str, Any], survey_key: str, lang: str = "id",
+                            *, strict: bool = False) -> list[dict[str, Any]]:
+    """One publication sheet per service unit (ranking order), as strings ready to print.
+
+    The same page as the organisation's, for the unit: its index and band, its rank and
+    interval, its respondents (when the rows were read in memory), its NRR per element
+    (bars coloured by the element's band) and its lowest elements with the project's
+    ``follow_up`` plan for them. Units without an index get no sheet.
+    """
+    sheet = publication_model(results, survey_key, lang, strict=strict)
+    t = labels(lang)
+    ctx = _Context(lang=lang, t=t, strict=strict)
+    p, survey = t["publication"], results["surveys"][survey_key]
+    block = survey["analyses"]["ikm"]["units"]
+    standard = survey["analyses"]["ikm"]["summary"]["standard"]
+    bands = _standard_bands(ctx, standard)
+    nrr = {row["unit"]: row for row in block["nrr"]}
+    nrr_band = {row["unit"]: row for row in block["nrr_band"]}
+    profiles = block.get("profile") or []
+    pages = []
+    for u in block["units"]:
+        if u["converted"] is None:
+            continue
+        pages.append({
+            **sheet, "charts": [],
+            "unit": _unit_name(ctx, survey, block["field"], u["unit"]),
+            "index": ctx.num(u["converted"], "converted"), "raw_index": ctx.num(u["index"],
+                                                                               "index"),
+            "band": u["band"], "band_label": bands.get(str(u["band"]), ""),
+            "n": ctx.int(u["n"]),
+            "extra": [p["unit_rank"].format(rank=ctx.int(u["rank"]),
+                                            of=ctx.int(len(block["units"]))),
+                      p["unit_interval"].format(level=_level(ctx, block["level"]),
+                                                low=ctx.num(u["low"], "converted"),
+                                                high=ctx.num(u["high"], "converted"))
+                      if u["low"] is not None else p["unit_no_interval"]],
+            "respondents": _respondents(ctx, survey, [r for r in profiles
+                                                      if r.get("unit") == u["unit"]]),
+            "bars": _unit_bars(ctx, survey, nrr[u["unit"]], nrr_band.get(u["unit"], {})),
+            "bars_note": p["unit_bars_note"],
+            "lowest": _unit_lowest(ctx, survey, u, nrr[u["unit"]]),
+            "basis": p["basis"].format(source=sheet["basis_source"], n=ctx.int(u["n"])),
+        })
+    return pages
+
+
+def _unit_bars(ctx: _Context, survey: dict[str, Any], nrr: dict[str, Any],
+               bands: dict[str, Any]) -> list[dict[str, str]]:
+    """A unit's NRR per element as bars on the 1-4 scale (width = NRR / 4)."""
+    return [{"label": f"{code} {_group(ctx, survey, code)}", "nrr": ctx.num(value, "nrr"),
+             "band": str(bands.get(code) or ""), "width": f"{100 * value / 4:.1f}"}
+            for code, value in nrr.items() if code != "unit" and value is not None]
+
+
+def _unit_lowest(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
+                 nrr: dict[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for code in u["lowest_elements"]:
+        action, when, who = _plan(ctx, survey, code)
+        rows.append({"code": code, "name": _group(ctx, survey, code),
+                     "nrr": ctx.num(nrr.get(code), "nrr"), "action": action, "when": when,
+                     "who": who, "cls": "" if action else "to-fill"})
+    return rows
+
+
 def publication_sheets(results: dict[str, Any], lang: str = "id", *, strict: bool = False
                        ) -> dict[str, str]:
-    """The publication sheet (HTML) of every survey with an IKM result, by survey key."""
+    """The publication sheet (HTML) of every survey with an IKM result, by survey key; and
+    for a survey with service units, one file with a sheet per unit (key ``<survey>/units``).
+    """
     template = ENVIRONMENT.get_template("publication.html")
-    return {key: template.render(sheet=publication_model(results, key, lang, strict=strict))
-            for key, survey in results["surveys"].items() if "ikm" in survey["analyses"]}
+    sheets = {}
+    for key, survey in results["surveys"].items():
+        if "ikm" not in survey["analyses"]:
+            continue
+        sheets[key] = template.render(sheets=[publication_model(results, key, lang,
+                                                                strict=strict)])
+        units = survey["analyses"]["ikm"].get("units") or {}
+        if units.get("units"):
+            pages = unit_publication_models(results, key, lang, strict=strict)
+            if pages:
+                sheets[f"{key}/units"] = template.render(sheets=pages)
+    return sheets
 
 
 def sheet_file_names(keys: list[str]) -> dict[str, str]:
-    """``skm-publication.html`` for one survey, ``skm-publication-<survey>.html`` for several."""
-    if len(keys) == 1:
-        return {keys[0]: "skm-publication.html"}
-    return {key: f"skm-publication-{key}.html" for key in keys}
+    """``skm-publication.html`` for one survey, ``skm-publication-<survey>.html`` for several;
+    the per-unit sheets of a survey (key ``<survey>/units``) go to
+    ``skm-publication-units.html`` (``skm-publication-units-<survey>.html`` for several)."""
+    surveys = [key for key in keys if not key.endswith("/units")]
+    names = {}
+    for key in keys:
+        survey, _, units = key.partition("/")
+        stem = "skm-publication-units" if units else "skm-publication"
+        names[key] = f"{stem}.html" if len(surveys) == 1 else f"{stem}-{survey}.html"
+    return names
