@@ -29,8 +29,10 @@ from surveyq.report.build import (
     _group,
     _level,
     _plan,
+    _signed,
     _standard_bands,
     _timestamp,
+    _unit_changes,
     _unit_name,
     lowest_elements,
 )
@@ -110,7 +112,7 @@ def publication_model(results: dict[str, Any], survey_key: str, lang: str = "id"
         "basis": p["basis"].format(source=standard.citation if standard else summary["standard"],
                                    n=ctx.int(summary["n"])),
         "basis_source": standard.citation if standard else summary["standard"],
-        "unit": None, "extra": [], "bars": [],
+        "unit": None, "extra": [], "bars": [], "compare": [],
         "generated": t["generated"].format(version=results["surveyq_version"],
                                            when=_timestamp(results["generated_at"])),
     }
@@ -151,15 +153,29 @@ def unit_publication_models(results: dict[str, Any], survey_key: str, lang: str 
                       p["unit_interval"].format(level=_level(ctx, block["level"]),
                                                 low=ctx.num(u["low"], "converted"),
                                                 high=ctx.num(u["high"], "converted"))
-                      if u["low"] is not None else p["unit_no_interval"]],
+                      if u["low"] is not None else p["unit_no_interval"]]
+            + ([ctx.t["units"]["unit_small"].format(min_n=ctx.int(block["min_n"]))]
+               if u["below_min_n"] else []),
             "respondents": _respondents(ctx, survey, [r for r in profiles
                                                       if r.get("unit") == u["unit"]]),
             "bars": _unit_bars(ctx, survey, nrr[u["unit"]], nrr_band.get(u["unit"], {})),
             "bars_note": p["unit_bars_note"],
+            "compare": _unit_compare(ctx, block, u),
             "lowest": _unit_lowest(ctx, survey, u, nrr[u["unit"]]),
             "basis": p["basis"].format(source=sheet["basis_source"], n=ctx.int(u["n"])),
         })
     return pages
+
+
+def _unit_compare(ctx: _Context, block: dict[str, Any], u: dict[str, Any]) -> list[str]:
+    """The unit against the rest of the organisation and against its earlier periods."""
+    t = ctx.t["units"]
+    lines = []
+    if u.get("differs") is not None:
+        lines.append(ctx.t["publication"]["unit_rest"].format(
+            rest=ctx.num(u["rest_converted"], "converted"), diff=_signed(ctx, u["diff"]),
+            verdict=t["differs"].get(str(u["differs"]), "")))
+    return lines + _unit_changes(ctx, block, u["unit"])
 
 
 def _unit_bars(ctx: _Context, survey: dict[str, Any], nrr: dict[str, Any],
