@@ -657,6 +657,7 @@ def _add_rest(table: pd.DataFrame, grouped: UnitMoments, total: Moments, method:
     for name in table.index:
         value, spread = _rest_of(name, table, grouped, total, method, weight, populations)
         d = table.at[name, "converted"] - value
+        d = 0.0 if abs(d) < 1e-9 else d  # float rounding, as in _snapped
         d_se = float(np.hypot(table.at[name, "se"], spread))
         rest.append(value)
         diff.append(d)
@@ -737,7 +738,7 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     z = stats.norm.ppf(0.5 + current.level / 2)
     now = current.units
     before = previous.units.reindex(now.index)
-    change = now["converted"] - before["converted"]
+    change = _snapped(now["converted"] - before["converted"])
     spread = np.sqrt(now["se"] ** 2 + before["se"] ** 2)
     low, high = change - z * spread, change + z * spread
     changed = [None if np.isnan(lo) or np.isnan(hi) else "up" if lo > 0 else
@@ -745,6 +746,12 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     return pd.DataFrame({"previous": before["converted"], "change": change,
                          "change_low": low, "change_high": high, "changed": changed},
                         index=now.index)
+
+
+def _snapped(values: pd.Series) -> pd.Series:
+    """Differences of equal indices computed from differently centred sums differ from 0 by
+    float rounding (1e-14); printed they would read -0.00. Below 1e-9 points they are 0."""
+    return values.where(values.abs() >= 1e-9, 0.0)
 
 
 def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
