@@ -377,7 +377,7 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
         }
         periods[run.period] = result
         trend = ikm_trend(periods)
-    units = _units(run, elements, standard, weight_mode)
+    units = _units(run, standard, weight_mode)
     return {
         "summary": result.summary().iloc[0].to_dict(),
         "elements": result.elements.rename_axis("element"),
@@ -408,9 +408,9 @@ def _unit_field(run: SurveyRun) -> str | None:
     return unit_field_id(run.spec, run.responses.questionnaire)
 
 
-def _units(run: SurveyRun, elements: pd.DataFrame | Moments, standard: str,
-           weight_mode: str | None) -> dict[str, Any] | None:
-    """Per-unit figures (:func:`surveyq.ikm_units`) when the survey has a unit field."""
+def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, Any] | None:
+    """Per-unit figures (:func:`surveyq.ikm_units`) when the survey has a unit field: from
+    the rows grouped by unit, or from the unit sums a streamed pass kept."""
     field_id = _unit_field(run)
     if field_id is None:
         return None
@@ -484,7 +484,7 @@ def _unit_labels(values: pd.Series) -> pd.Series:
 
 def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
                    standard: str, weight_mode: str | None) -> tuple[dict[str, Any], list[str]]:
-    """Each unit against itself in every earlier period read in memory (period -> table)."""
+    """Each unit against itself in every earlier period (period -> table)."""
     changes, notes = {}, []
     for period, data in run.previous.items():
         grouped = _unit_sums(data, field_id)
