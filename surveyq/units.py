@@ -481,17 +481,17 @@ def ikm_units(
             raise InputError(f"aggregate='population' needs a population for every unit; "
                              f"missing for {missing[:5]}")
     kwargs = {"standard": standard, "weight_mode": weight_mode, "force": force}
-    rows = {name: _unit_row(grouped.moments[name], populations.get(name), kwargs, level, lowest)
-            for name in names}
+    total = grouped.total()
+    point = ikm(total, **kwargs)  # the organisation's weight and band table (bad options raise)
+    rows = {name: _unit_row(grouped.moments[name], populations.get(name), point, kwargs,
+                            level, lowest) for name in names}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "unit"
     table["below_min_n"] = (table["n"] < min_n) if min_n is not None else False
     nrr = pd.DataFrame({name: row.pop("_nrr") for name, row in rows.items()}).T
     table = table.drop(columns="_nrr")
-    total = grouped.total()
     overall = _aggregate(table, total, aggregate, kwargs, level, populations)
-    weight = ikm(total, **kwargs).weight if aggregate == "pooled" else np.nan
-    _add_rest(table, grouped, total, aggregate, weight, level, populations)
+    _add_rest(table, grouped, total, aggregate, point.weight, level, populations)
     table["rank"] = table["converted"].rank(ascending=False, method="min")
     table = table.sort_values(["converted"], ascending=False, na_position="last")
     mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
@@ -532,9 +532,17 @@ def _aligned_units(frame: pd.DataFrame, units: pd.Series) -> pd.Series:
     return units.reindex(frame.index)
 
 
-def _unit_row(moments: Moments, population: int | None, kwargs: dict, level: float,
-              lowest: int) -> dict[str, Any]:
-    """Every figure of one unit; a unit whose rows give no index keeps its reason."""
+def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict,
+              level: float, lowest: int) -> dict[str, Any]:
+    """Every figure of one unit; a unit whose rows give no index keeps its reason.
+
+    ``point`` is :func:`surveyq.ikm` of the whole organisation: every unit has the same
+    elements, so the same weight and band table. The unit's index is the regulation's
+    formula on its available-answer means, as :func:`surveyq.ikm` computes it from
+    Moments (``sum_u NRR_u w`` x 25), and its interval :func:`surveyq.ikm_ci`'s analytic
+    one (the same SE function); written out here because building an Ikm costs about 2.5 ms
+    of pandas a unit (``tests/test_units.py`` checks every unit against a separate run).
+    """
     n = int(moments.n_rows)
     needed = sample_size(int(population)) if population else None
     row: dict[str, Any] = {
@@ -542,26 +550,27 @@ def _unit_row(moments: Moments, population: int | None, kwargs: dict, level: flo
         "adequate": (n >= needed) if needed is not None else None,
         "index": np.nan, "converted": np.nan, "band": None, "label": None, "label_en": None,
         "low": np.nan, "high": np.nan, "se": np.nan, "p_in_band": np.nan,
-        "lowest_elements": [], "error": None, "_nrr": pd.Series(dtype=float), "_mode": None,
+        "lowest_elements": [], "error": None, "_nrr": moments.means("available"),
+        "_mode": None,
     }
-    try:
-        point = ikm(moments, **kwargs)
-    except SurveyqError as exc:
-        row["error"] = str(exc)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            row["_nrr"] = moments.means("available")
-        return row
-    row.update(index=point.index, converted=point.converted, band=point.band,
-               label=point.label, label_en=point.label_en, _mode=point.weight_mode)
-    row["_nrr"] = point.elements["nrr"]
-    row["lowest_elements"] = list(point.elements["nrr"].sort_values(kind="stable")
-                                  .index[:lowest])
-    if point.n < 2:  # ikm_ci states why there is no interval
+    if (moments.item_count == 0).any():  # ikm() states which element has no answers
+        try:
+            ikm(moments, **kwargs)
+        except SurveyqError as exc:
+            row["error"] = str(exc)
+            return row
+    nrr = row["_nrr"]
+    index = float((nrr * point.weight).sum())
+    converted = index * CONVERSION
+    band = classify(converted, band_table(point.band_table))
+    row.update(index=index, converted=converted, band=band.code, label=band.label_id,
+               label_en=band.label_en, _mode=point.weight_mode)
+    row["lowest_elements"] = list(nrr.sort_values(kind="stable").index[:lowest])
+    if n < 2:  # ikm_ci states why there is no interval
         reason = ikm_ci(moments, method="analytic", level=level, **kwargs).reason
         row["error"] = f"no interval: {reason}"
         return row
-    # ikm_ci(method="analytic") without its second ikm(): the same SE and band probability
-    graded = _graded(point.converted, _analytic_se(moments, point.weight)[0], level,
+    graded = _graded(converted, _analytic_se(moments, point.weight)[0], level,
                      kwargs["standard"])
     row.update({key: graded[key] for key in ("low", "high", "se", "p_in_band")})
     return row
