@@ -341,11 +341,11 @@ def test_cited_pemda_office_figure_pools_its_services():
     assert round(sum(services) / 3, 2) == 85.49  # the mean of units would print 85.49
 
 
-def write_per_unit_files(folder, lang: str = "en"):
+def write_per_unit_files(folder, lang: str = "en", previous: bool = False):
     """The 30-unit city as one export per unit (the unit is not a column of the files)."""
     import yaml
 
-    path, answers, units = write_city_project(folder, lang=lang)
+    path, answers, units = write_city_project(folder, lang=lang, previous=previous)
     project = yaml.safe_load(path.read_text(encoding="utf-8"))
     survey = project["surveys"]["skm"]
     del survey["responses"]
@@ -373,7 +373,7 @@ def test_one_file_per_unit_through_surveyq_run(tmp_path):
     CliRunner().invoke(app, ["run", str(path), "--out", str(single / "out")])
     split = tmp_path / "split"
     split.mkdir()
-    path, answers, units = write_per_unit_files(split)
+    path, answers, units = write_per_unit_files(split, previous=True)
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(split / "out")])
     assert result.exit_code == 0, result.output
 
@@ -391,8 +391,11 @@ def test_one_file_per_unit_through_surveyq_run(tmp_path):
     for row in one["analyses"]["ikm"]["units"]["units"]:
         assert rows[row["unit"]]["converted"] == pytest.approx(row["converted"])
         assert rows[row["unit"]]["rest_converted"] == pytest.approx(row["rest_converted"])
+    # the earlier period is one file with the unit column: P-C was 50 then, 75 now
+    change = {r["unit"]: r for r in many["analyses"]["ikm"]["units"]["change"]["2025"]}
+    assert change["P-C"]["change"] == pytest.approx(25.0)
     # every file keeps its own row accounting in the cleaning log
-    accounting = many["row_accounting"]
+    accounting = [row for row in many["row_accounting"] if "city-2025" not in row["file"]]
     assert len(accounting) == 30 and all("unit-" in row["file"] for row in accounting)
     assert sum(row["rows_kept"] for row in accounting) == len(answers)
     checked = CliRunner().invoke(app, ["check", str(path)])
