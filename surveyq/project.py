@@ -153,12 +153,12 @@ class SurveySpec(BaseModel):
         return self
 
 
-
 def unit_files(survey: SurveySpec) -> dict[str, str]:
     """The survey's answer files: unit -> file with ``units.files``, else ``{"": responses}``."""
     if survey.responses is not None:
         return {"": survey.responses}
     return dict(survey.units.files) if survey.units else {}
+
 
 #: Dask's local schedulers, named instead of an address.
 LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "single-threaded", "sync")
