@@ -366,6 +366,39 @@ def _run_export(exports: list[Path], out: Path, lang: str | None, csv_tables: bo
         return _run(Path(folder) / "project.yaml", out, lang, csv_tables, pdf)
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default loopback: "
+                                      "only this computer).")] = "127.0.0.1",
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", help="Folder for uploads and results (default: the OS's per-user data "
+        "folder, or $SURVEYQ_DATA).")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the browser."
+                                             )] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the page.")] = Lang.id,
+) -> None:
+    """Start the local web page: upload an export, confirm the questionnaire, get the report.
+
+    Example: surveyq serve
+    """
+    def start() -> int:
+        try:
+            from surveyq.web.server import serve as run_server
+        except ImportError as exc:
+            if (exc.name or "").split(".")[0] not in ("starlette", "uvicorn", "multipart",
+                                                      "python_multipart", "platformdirs"):
+                raise
+            console.print(f"[bold red]Error:[/] the web page needs its extra ({exc.name} is "
+                          'missing): pip install "surveyq[web]"', highlight=False)
+            return EXIT_INPUT
+        run_server(host=host, port=port, data_dir=data_dir, open_browser=not no_browser,
+                   lang=lang.value)
+        return EXIT_OK
+
+    _guarded(start)
+
+
 class SchemaName(str, Enum):
     questionnaire = "questionnaire"
     project = "project"

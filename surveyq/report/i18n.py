@@ -19,9 +19,14 @@ __all__ = ["LOCALES", "format_number", "labels"]
 
 
 @cache
-def labels(lang: str) -> dict[str, Any]:
-    """The translated strings of a language (report/i18n/<lang>.yaml)."""
+def labels(lang: str, catalogue: str = "") -> dict[str, Any]:
+    """The translated strings of a language (report/i18n/<lang>.yaml).
+
+    ``catalogue`` names another file of the same folder, ``<catalogue>.<lang>.yaml`` (the
+    web page's strings are ``web``).
+    """
     if lang not in LOCALES:
         raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
-    text = resources.files("surveyq.report").joinpath("i18n", f"{lang}.yaml").read_text("utf-8")
+    name = f"{catalogue}.{lang}.yaml" if catalogue else f"{lang}.yaml"
+    text = resources.files("surveyq.report").joinpath("i18n", name).read_text("utf-8")
     return yaml.safe_load(text)
