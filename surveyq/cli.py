@@ -384,13 +384,16 @@ def serve(
     """
     def start() -> int:
         try:
+            import uvicorn  # noqa: F401  (imported when the server starts; checked here)
+
             from surveyq.web.server import serve as run_server
         except ImportError as exc:
             if (exc.name or "").split(".")[0] not in ("starlette", "uvicorn", "multipart",
                                                       "python_multipart", "platformdirs"):
                 raise
             console.print(f"[bold red]Error:[/] the web page needs its extra ({exc.name} is "
-                          'missing): pip install "surveyq[web]"', highlight=False)
+                          'missing): pip install "surveyq\\[web]"', highlight=False,
+                          soft_wrap=True)
             return EXIT_INPUT
         run_server(host=host, port=port, data_dir=data_dir, open_browser=not no_browser,
                    lang=lang.value)

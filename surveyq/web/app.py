@@ -268,8 +268,8 @@ def create_app(data_dir: Path | str, lang: str = "id",
 
     def too_large_asgi(scope: dict[str, Any]) -> Any:
         async def answer(scope: dict[str, Any], receive: Any, send: Any) -> None:
-            request = Request(scope)
-            await too_large(request, TooLarge())(scope, receive, send)
+            response = await too_large(Request(scope), TooLarge())
+            await response(scope, receive, send)
         return answer
 
     routes = [
