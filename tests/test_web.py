@@ -341,7 +341,7 @@ def test_history_lists_runs_and_the_trend_across_periods(client: TestClient) -> 
         assert run_and_wait(client, jobs[period])["state"] == "done"
     page = client.get("/history?lang=en")
     assert page.status_code == 200
-    assert "Trend:" in page.text and "<svg" in page.text
+    assert "Trend:" in page.text and '<img src="data:image/svg+xml;base64,' in page.text
     results = {p: client.get(f"{url}/files/results.json").json() for p, url in jobs.items()}
     for period, result in results.items():
         summary = next(iter(result["surveys"].values()))["analyses"]["ikm"]["summary"]

@@ -8,6 +8,7 @@ NRRs (:func:`surveyq.ikm.ikm_from_nrr`), drawn by the report's own
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,7 @@ class RunRow:
 class Trend:
     title: str
     rows: list[dict[str, Any]]
-    svg: str = ""
+    svg: str = ""            # the chart as a data: URI of its SVG (an image: no inline style)
     notes: list[str] = field(default_factory=list)
 
 
@@ -105,6 +106,8 @@ def trends(rows: list[RunRow], lang: str, labels: dict[str, str]) -> list[Trend]
         latest = by_period[periods[-1]]
         svg = charts.trend_line(table, thresholds=_thresholds(latest), y_label=labels["ikm"],
                                 lang=lang)
+        if svg:   # an <img>: the page's CSP allows no inline style, an image keeps its own
+            svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         out.append(Trend(title=latest.title, rows=table, svg=svg,
                          notes=[str(n) for n in trend.notes]))
     return out
