@@ -23,9 +23,10 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -285,7 +286,14 @@ def create_app(data_dir: Path | str, lang: str = "id",
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK_HOSTS)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        runner.shutdown()      # queued runs are marked failed ("interrupted") on next start
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
                     Middleware(BodyLimit, max_bytes=max_bytes, too_large=too_large_asgi)],

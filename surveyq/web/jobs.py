@@ -5,20 +5,22 @@ and the project YAML that ``surveyq init`` would write, confirmed in the page), 
 ``surveyq run`` writes), ``meta.json`` (original names, as text only) and ``status.json``.
 The id is random (128 bits), so one office's job cannot be guessed from another's.
 
-Runs go through :func:`surveyq.pipeline.run_project`, the function ``surveyq run`` calls, one
-at a time on a worker thread: a run is CPU-bound, and the chart style is process-wide
-matplotlib state that two runs drawing at once would mix.
+Runs go through :func:`surveyq.pipeline.run_project`, the function ``surveyq run`` calls, in
+worker processes (:class:`Runner`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import queue
+import multiprocessing
+import os
 import re
 import secrets
 import shutil
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -138,30 +140,60 @@ class JobStore:
 
 
 class Runner:
-    """One worker thread running queued jobs in order."""
+    """Queued runs on a small pool of worker processes (one per core, at most two).
+
+    A process per run keeps runs apart (matplotlib's chart style is per-process state; a run
+    that exhausts memory takes its worker down, not the page) and lets two runs use two
+    cores. Workers write the job's status.json themselves, so progress crosses the process
+    boundary as a file. Started on first use, with ``spawn`` on every OS (no fork of a
+    threaded server), and shared by every app of the process (the jobs name their folders).
+    """
+
+    _pool: ProcessPoolExecutor | None = None
+    _lock = threading.Lock()
 
     def __init__(self, lang_of: Any):
-        self.queue: queue.Queue[tuple[Job, bool]] = queue.Queue()
-        self.thread: threading.Thread | None = None
-        self.lock = threading.Lock()
         self.lang_of = lang_of      # job -> UI language of its step messages
 
     def submit(self, job: Job, pdf: bool = False) -> None:
         job.set_status(state="queued", rows_read=0, step="", message="")
-        self.queue.put((job, pdf))
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._work, name="surveyq-runs",
-                                               daemon=True)
-                self.thread.start()
-
-    def _work(self) -> None:
-        while True:
-            job, pdf = self.queue.get()
+        with Runner._lock:
+            if Runner._pool is None:
+                workers = max(1, min(2, os.cpu_count() or 1))
+                Runner._pool = ProcessPoolExecutor(
+                    workers, mp_context=multiprocessing.get_context("spawn"))
             try:
-                run_job(job, self.lang_of(job), pdf)
-            finally:
-                self.queue.task_done()
+                future = Runner._pool.submit(run_job_in_folder, str(job.folder),
+                                             self.lang_of(job), pdf)
+            except (BrokenProcessPool, RuntimeError):   # broken, or shut down meanwhile
+                Runner._pool = None
+                job.set_status(state="failed", message="the run's worker stopped; run again")
+                return
+        future.add_done_callback(lambda done: self._finished(job, done))
+
+    def _finished(self, job: Job, future: Future) -> None:
+        error = future.exception() if not future.cancelled() else None
+        if error is None and job.status().state in ("done", "failed"):
+            return
+        if isinstance(error, BrokenProcessPool):
+            with Runner._lock:
+                Runner._pool = None
+        logger.error("run of job %s ended without a result: %r", job.id, error)
+        job.set_status(state="failed", message=(
+            "the run stopped unexpectedly (its worker process ended, for example out of "
+            "memory); run again, or run `surveyq run` on the project to see why"))
+
+    @classmethod
+    def shutdown(cls) -> None:
+        with cls._lock:
+            if cls._pool is not None:
+                cls._pool.shutdown(wait=False, cancel_futures=True)
+                cls._pool = None
+
+
+def run_job_in_folder(folder: str, lang: str, pdf: bool = False) -> str:
+    """A worker process's entry: run the job in ``folder``; its state is in status.json."""
+    return run_job(Job(Path(folder)), lang, pdf).state
 
 
 def run_job(job: Job, lang: str, pdf: bool = False) -> Status:
