@@ -439,3 +439,27 @@ def test_concurrent_uploads_and_runs_on_a_real_server(tmp_path: Path) -> None:
         thread.join(timeout=10)
     assert [got for _, got in answers] == [wanted for wanted, _ in answers]
     assert len(list((tmp_path / "data" / "jobs").iterdir())) == 20
+
+
+@pytest.mark.parametrize("name", ["survey.sav", "kobo_export.xlsx", "gforms_id.csv",
+                                  "office_tabulation.xls"])
+def test_each_export_kind_reaches_the_confirm_page(client: TestClient, name: str) -> None:
+    answer = upload(client, [(name, (ROOT / "tests" / "fixtures" / name).read_bytes())])
+    assert answer.status_code == 303, answer.text
+    page = client.get(answer.headers["location"])
+    assert page.status_code == 200 and 'class="role-item' in page.text
+
+
+def test_headers_and_names_are_escaped_and_a_zip_of_exports_is_proposed(
+        client: TestClient) -> None:
+    hostile = small_skm_csv(12).replace(b"Jenis Kelamin", b"<script>alert(1)</script>")
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("exports/<b>2025</b>.csv", hostile)
+    answer = upload(client, [("<img src=x onerror=alert(1)>.zip", bundle.getvalue())])
+    assert answer.status_code == 303, answer.text
+    page = client.get(answer.headers["location"]).text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    job = client.get(answer.headers["location"].removesuffix("/confirm")).text
+    assert "<img src=x" not in job and "&lt;img src=x onerror=alert(1)&gt;.zip" in job
+    assert "default-src 'self'" in client.get("/").headers["content-security-policy"]
