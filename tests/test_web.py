@@ -145,6 +145,7 @@ def test_upload_confirm_run_download_equals_the_cli(client: TestClient, tmp_path
     # the inferred questionnaire as a form: roles, scales, check's problems beside the column
     assert "U1" in page.text and "Jenis Kelamin" in page.text
     assert "baris 407" in page.text          # the summary row under column No, from check
+    assert '<div class="decision">not reversed: check the wording' in page.text   # P13's
     form = form_of(page.text, confirm_url)
     columns = re.findall(r'<tr class="role-(\w+)[^"]*">\s*<td class="header"><span '
                          r'class="colname">([^<]*)</span>', page.text)

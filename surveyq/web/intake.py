@@ -171,6 +171,7 @@ class ColumnRow:
     group: str = ""                # element (SKM/IKM) or dimension
     text: str = ""
     problems: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)   # what init decided about it, to check
 
 
 @dataclass
@@ -243,6 +244,10 @@ def confirm_form(job: Job, lang: str, words: Mapping[str, str] | None = None
             population="" if survey.population is None else str(survey.population),
             analyses=list(survey.analyses or []), scales=list(q.scales), rows=rows,
             decisions=meta.get(name, {}).get("decisions") or [])
+        for decision in form.decisions:     # a decision about one column is shown beside it
+            row = index.get(_fold(decision["subject"]))
+            if row is not None and decision["topic"] != "field":
+                row.decisions.append(f"{decision['choice']} ({decision['evidence']})")
         for log_name, log in logs.items():
             if log_name != name and not log_name.startswith(f"{name} ("):
                 continue
