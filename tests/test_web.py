@@ -96,6 +96,9 @@ def confirm(client, confirm_url: str, **changes: str) -> httpx.Response:
     page = client.get(confirm_url)
     assert page.status_code == 200, page.text
     form = form_of(page.text, confirm_url)
+    if "organisation" in form:   # what a person types into the two required fields
+        form["organisation"] = form["organisation"] or "Kantor Uji"
+        form["period"] = form["period"] or "2025"
     form.update(changes)
     for name, value in list(form.items()):
         if value is None:
@@ -353,6 +356,21 @@ def test_history_lists_runs_and_the_trend_across_periods(client: TestClient) -> 
               ["converted"] - next(iter(results["2024"]["surveys"].values()))["analyses"]
               ["ikm"]["summary"]["converted"])
     assert change > 0 and f"+{change:.2f}" in page.text
+
+
+def test_confirm_asks_for_organisation_and_period_and_a_new_choice_resets_the_run(
+        client: TestClient) -> None:
+    answer = upload(client, [("skm.csv", small_skm_csv(20))])
+    confirm_url = answer.headers["location"]
+    blank = confirm(client, confirm_url, period="")
+    assert blank.status_code == 400 and "period: give the survey period" in blank.text
+    assert confirm(client, confirm_url, period="2024").status_code == 303
+    job_url = confirm_url.removesuffix("/confirm")
+    assert run_and_wait(client, job_url)["state"] == "done"
+    assert confirm(client, confirm_url, period="2025").status_code == 303
+    assert client.get(f"{job_url}/status").json()["state"] == "confirmed"
+    page = client.get("/history?lang=en").text
+    assert "Not finished" in page and "confirmed, not run" in page
 
 
 def test_a_failed_run_shows_the_one_line_error(client: TestClient) -> None:

@@ -169,6 +169,8 @@ def create_app(data_dir: Path | str, lang: str = "id",
         error = None
         if request.method == "POST":
             form = await form_of(request)
+            if job.status().state in ("queued", "running"):   # not under a running job's feet
+                return RedirectResponse(f"/jobs/{job.id}", status_code=303)
             try:
                 await run_in_threadpool(apply_form, job, dict(form))
                 return RedirectResponse(f"/jobs/{job.id}", status_code=303)
@@ -254,7 +256,8 @@ def create_app(data_dir: Path | str, lang: str = "id",
         chosen = language(request)
         rows = await run_in_threadpool(runs, store, chosen)
         found = await run_in_threadpool(trends, rows, chosen, ui_labels(chosen)["history"])
-        return page(request, "history.html", rows=rows, trends=found)
+        pending = [job for job in store.all() if job.status().state != "done"]
+        return page(request, "history.html", rows=rows, trends=found, pending=pending)
 
     # ---------------------------------------------------------------- errors
     async def not_found(request: Request, exc: Exception) -> Response:

@@ -318,14 +318,20 @@ def apply_form(job: Job, form: Mapping[str, str]) -> None:
             info.get("based_on"), info.get("period"))
     organisation = form.get("organisation", "").strip()
     period = form.get("period", "").strip()
+    if not organisation or _TODO.match(organisation):
+        raise InputError("organisation: give the organisation's name (it heads every document)")
+    if not period or _TODO.match(period):
+        raise InputError("period: give the survey period, e.g. 2025 (earlier runs are compared "
+                         "by it)")
     language = form.get("language") if form.get("language") in ("id", "en") else \
         project.spec.language
     project_spec = project.spec.model_copy(update={
-        "organisation": organisation or project.spec.organisation,
-        "period": period or None, "language": language})
+        "organisation": organisation, "period": period, "language": language})
     write_proposal(Proposal(project_spec, surveys), job.input)
     load_project(job.project_file)      # what was written reads back
     job.save_meta(confirmed=True)
+    job.set_status(state="confirmed", rows_read=0, step="", message="")   # earlier outputs
+    # belong to the earlier choices: the page offers a new run
 
 
 def _edited_questionnaire(q: Any, rows: list[ColumnRow], form: Mapping[str, str],

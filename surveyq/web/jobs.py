@@ -32,6 +32,8 @@ from surveyq.outputs import write_atomic
 JOB_ID = re.compile(r"[0-9a-f]{32}")
 STATES = ("new", "confirmed", "queued", "running", "done", "failed")
 logger = logging.getLogger("surveyq.web")
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass
@@ -52,7 +54,8 @@ class Job:
         self.id = folder.name
         self.input = folder / "input"
         self.out = folder / "out"
-        self._lock = threading.Lock()
+        with _LOCKS_GUARD:    # one lock per job folder, whichever request holds the Job
+            self._lock = _LOCKS.setdefault(self.id, threading.Lock())
 
     # ---------------------------------------------------------------- metadata
     @property
