@@ -340,7 +340,8 @@ def test_history_lists_runs_and_the_trend_across_periods(client: TestClient) -> 
     jobs = {}
     for period, name in (("2024", "skm-2024.xlsx"), ("2025", "skm-2025.xlsx")):
         answer = upload(client, demo_files(name))
-        assert confirm(client, answer.headers["location"], period=period).status_code == 303
+        assert confirm(client, answer.headers["location"], period=period,
+                       organisation="KPPT Kota Contoh").status_code == 303
         jobs[period] = answer.headers["location"].removesuffix("/confirm")
         assert run_and_wait(client, jobs[period])["state"] == "done"
     page = client.get("/history?lang=en")
@@ -356,6 +357,15 @@ def test_history_lists_runs_and_the_trend_across_periods(client: TestClient) -> 
               ["converted"] - next(iter(results["2024"]["surveys"].values()))["analyses"]
               ["ikm"]["summary"]["converted"])
     assert change > 0 and f"+{change:.2f}" in page.text
+    # another office's run of the same questionnaire is no point of this office's trend
+    answer = upload(client, [("other.csv", small_skm_csv(8))])
+    assert confirm(client, answer.headers["location"], period="2023",
+                   organisation="Kantor Lain").status_code == 303
+    assert run_and_wait(client, answer.headers["location"].removesuffix("/confirm"))[
+        "state"] == "done"
+    page = client.get("/history?lang=en").text
+    trend = page.split('<section class="card trend">')[1].split("</section>")[0]
+    assert ">2023</a>" not in trend and ">2024</a>" in trend
 
 
 def test_confirm_asks_for_organisation_and_period_and_a_new_choice_resets_the_run(

@@ -9,6 +9,7 @@ NRRs (:func:`surveyq.ikm.ikm_from_nrr`), drawn by the report's own
 from __future__ import annotations
 
 import base64
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,7 +68,9 @@ def runs(store: JobStore, lang: str) -> list[RunRow]:
                 survey=name, title=_text(survey.get("title"), lang), n=survey.get("n") or 0,
                 ikm=summary.get("converted"), band=summary.get("band") or "",
                 label=summary.get("label_en" if lang == "en" else "label") or "",
-                signature=(q.get("kind"), q.get("standard"), items),
+                # one office's one questionnaire: the same organisation, kind and items
+                signature=(json.dumps(project.get("organisation"), sort_keys=True),
+                           q.get("kind"), q.get("standard"), items),
                 ikm_detail=ikm))
     return rows
 
