@@ -265,6 +265,19 @@ def test_bad_uploads(tmp_path: Path) -> None:
     assert wrong.status_code == 400 and "tool.exe" in wrong.text
     big = upload(client, [("big.csv", b"1," * 600_000)])
     assert big.status_code == 413 and "1 MB" in big.text
+    token = client.cookies["surveyq_csrf"]
+
+    def chunked():   # no Content-Length: counted as it arrives
+        yield (b'--xx\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+               + token.encode() + b'\r\n--xx\r\nContent-Disposition: form-data; name="files";'
+               b' filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n')
+        for _ in range(40):
+            yield b"1,2,3\n" * 10_000
+        yield b"\r\n--xx--\r\n"
+
+    streamed = client.post("/upload", content=chunked(),
+                           headers={"content-type": "multipart/form-data; boundary=xx"})
+    assert streamed.status_code == 413
     none = upload(client, [])
     assert none.status_code in (400, 403)
     # nothing of a refused upload stays behind
