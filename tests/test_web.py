@@ -155,6 +155,7 @@ def test_upload_confirm_run_download_equals_the_cli(client: TestClient, tmp_path
     index = {(survey, header): n for survey, rows in enumerate(_split_surveys(page.text))
              for n, (_, header) in enumerate(rows)}
     assert columns
+    assert form["period"] == "2025"       # suggested from the files' names, to confirm
     p13 = f"s1_c{index[(1, 'P13')]}_"
     job_field = f"s0_c{index[(0, 'Pekerjaan')]}_role"
     assert form[p13 + "role"] == "item" and p13 + "reverse" not in form

@@ -228,9 +228,9 @@ def confirm_form(job: Job, lang: str, words: Mapping[str, str] | None = None
     meta = job.meta.get("surveys") or {}
     spec = project.spec
     organisation = project.organisation(lang)
+    period = "" if spec.period is None or _TODO.match(str(spec.period)) else str(spec.period)
     head = {"organisation": "" if _TODO.match(organisation) else organisation,
-            "period": "" if spec.period is None or _TODO.match(str(spec.period))
-            else str(spec.period),
+            "period": period or _year_in_names(job),
             "language": spec.language, "editable": job.meta.get("kind") == "exports"}
     forms = []
     for name, survey in spec.surveys.items():
@@ -277,6 +277,14 @@ def confirm_form(job: Job, lang: str, words: Mapping[str, str] | None = None
                                 for p in row.problems]
         forms.append(form)
     return head, forms
+
+
+def _year_in_names(job: Job) -> str:
+    """A suggestion for an empty period: the latest year named in the uploaded files' names
+    (``skm-2025.xlsx``), shown in the form for the person to confirm or change."""
+    years = [int(y) for u in job.meta.get("uploads") or []
+             for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", str(u.get("name", "")))]
+    return str(max(years)) if years else ""
 
 
 def apply_form(job: Job, form: Mapping[str, str]) -> None:
