@@ -388,9 +388,15 @@ def test_confirm_asks_for_organisation_and_period_and_a_new_choice_resets_the_ru
     confirm_url = answer.headers["location"]
     blank = confirm(client, confirm_url, period="")
     assert blank.status_code == 400 and "period: give the survey period" in blank.text
-    assert confirm(client, confirm_url, period="2024").status_code == 303
+    assert confirm(client, confirm_url, period="2024", s0_a_servqual="1").status_code == 303
     job_url = confirm_url.removesuffix("/confirm")
     assert run_and_wait(client, job_url)["state"] == "done"
+    # SERVQUAL asked of a survey without expectation items: said, in the page's language
+    problems = client.get(job_url).text.split("tidak dapat dihitung dari data ini:")[1]
+    problems = problems.split("</ul>")[0]
+    assert "skm: " in problems and "SERVQUAL" in problems
+    english = client.get(f"{job_url}?lang=en").text.split("not computed from these data:")[1]
+    assert english.split("</ul>")[0] != problems
     assert confirm(client, confirm_url, period="2025").status_code == 303
     assert client.get(f"{job_url}/status").json()["state"] == "confirmed"
     page = client.get("/history?lang=en").text

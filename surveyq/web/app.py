@@ -43,7 +43,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from surveyq.errors import SurveyqError
-from surveyq.web.jobs import Job, JobStore, Runner
+from surveyq.web.jobs import Job, JobStore, Runner, logger
 from surveyq.web.security import (
     CSRF_COOKIE,
     BodyLimit,
@@ -134,6 +134,7 @@ def create_app(data_dir: Path | str, lang: str = "id",
         elif isinstance(exc, OSError):
             text = f"{exc.strerror or exc}; check the file"
         else:
+            logger.exception("internal error")   # the traceback for the server's log
             text = (f"internal error ({type(exc).__name__}: {exc}); this is a bug in surveyq: "
                     "report it with the server's log")
         return job.display(text) if job else text
@@ -192,11 +193,11 @@ def create_app(data_dir: Path | str, lang: str = "id",
         job = job_or_404(request)
         results = job.results() if job.status().state == "done" else None
         chosen = language(request)
-        from surveyq.messages import translate
+        from surveyq.messages import localise_results
 
-        problems = [f"{name}: {translate(p, chosen)}"
-                    for name, s in (results or {}).get("surveys", {}).items()
-                    for p in s.get("problems", [])]
+        surveys = localise_results((results or {}).get("surveys") or {}, chosen)
+        problems = [f"{name}: {problem}" for name, survey in surveys.items()
+                    for problem in survey.get("problems") or []]
         files = [n for n in OUTPUT_NAMES if (job.out / n).is_file()] if results else []
         from surveyq.report.pdf import find_browser
 
