@@ -1,0 +1,1 @@
+"""The local web page of ``surveyq serve`` (issue 15); nothing is imported here."""
