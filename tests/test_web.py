@@ -284,11 +284,15 @@ def test_bad_uploads(tmp_path: Path) -> None:
     # nothing of a refused upload stays behind
     assert list((tmp_path / "data" / "jobs").iterdir()) == []
 
+    named_like_the_project = upload(client, [("Project.csv", small_skm_csv(15))])
+    assert named_like_the_project.status_code == 303
+    assert client.get(named_like_the_project.headers["location"]).status_code == 200
+
     sneaky = upload(client, [("../../etc/passwd.csv", small_skm_csv(15))])
     assert sneaky.status_code == 303
     folder = tmp_path / "data" / "jobs" / sneaky.headers["location"].split("/")[2]
-    assert sorted(p.name for p in (folder / "input").iterdir() if p.suffix == ".csv") == [
-        "passwd.csv"]
+    assert sorted(p.name for p in (folder / "input").iterdir()) == [
+        "passwd.csv", "passwd.yaml", "project.yaml"]
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     assert meta["uploads"] == [{"name": "../../etc/passwd.csv", "stored": "passwd.csv"}]
     assert "../../etc/passwd.csv" in client.get(

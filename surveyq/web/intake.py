@@ -77,7 +77,7 @@ def _store(job: Job, uploads: list[Upload]) -> list[Path]:
         name = safe_filename(upload.name)
         stem, suffix = Path(name).stem, Path(name).suffix
         counter = 2
-        while name.lower() in taken or name.lower() in ("project.yaml",):
+        while name.lower() in taken:
             name, counter = f"{stem}-{counter}{suffix}", counter + 1
         taken.add(name.lower())
         target = confine(job.input / name, job.input)
@@ -93,6 +93,12 @@ def _propose(job: Job, exports: list[Path], lang: str) -> None:
     from surveyq.readers import read_raw
 
     proposal = propose(exports, language=lang)
+    if "project" in proposal.surveys:   # its questionnaire file would be the project file
+        survey = proposal.surveys.pop("project")
+        survey.name = "project-export"
+        proposal.surveys[survey.name] = survey
+        proposal.project.surveys = {("project-export" if k == "project" else k): v
+                                    for k, v in proposal.project.surveys.items()}
     write_proposal(proposal, job.input)
     surveys = {}
     for name, survey in proposal.surveys.items():
