@@ -124,7 +124,7 @@ def create_app(data_dir: Path | str, lang: str = "id",
         return job
 
     async def form_of(request: Request) -> Any:
-        form = await request.form(max_files=50, max_fields=5000)
+        form = await request.form(max_files=50, max_fields=20_000)   # 4 fields a column
         check_csrf(request, form)
         return form
 
