@@ -516,3 +516,18 @@ def test_headers_and_names_are_escaped_and_a_zip_of_exports_is_proposed(
     job = client.get(answer.headers["location"].removesuffix("/confirm")).text
     assert "<img src=x" not in job and "&lt;img src=x onerror=alert(1)&gt;.zip" in job
     assert "default-src 'self'" in client.get("/").headers["content-security-policy"]
+
+
+def test_two_skm_surveys_get_one_publication_sheet_each(client: TestClient) -> None:
+    answer = upload(client, [("north.csv", small_skm_csv(12)), ("south.csv",
+                                                               small_skm_csv(14, seed=1))])
+    confirm_url = answer.headers["location"]
+    assert confirm(client, confirm_url).status_code == 303
+    job_url = confirm_url.removesuffix("/confirm")
+    assert run_and_wait(client, job_url)["state"] == "done"
+    page = client.get(job_url).text
+    for name in ("skm-publication-north.html", "skm-publication-south.html"):
+        assert f"/files/{name}?download=1" in page
+        assert client.get(f"{job_url}/files/{name}").status_code == 200
+    assert client.get(f"{job_url}/files/skm-publication-west.html").status_code == 404
+    assert client.get(f"{job_url}/files/skm-publication-north.exe").status_code == 404

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import zipfile
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -61,6 +62,8 @@ DEFAULT_MAX_UPLOAD_MB = 100
 OUTPUT_NAMES = ("report.html", "report.pdf", "skm-publication.html", "skm-publication.pdf",
                 "skm-publication.png", "appendix.xlsx", "appendix.docx", "results.json",
                 "cleaning-log.csv")
+#: The SKM publication sheets of several surveys, and per unit (surveyq.report.publication).
+PUBLICATION = re.compile(r"skm-publication(-units)?(?:-([a-z0-9][a-z0-9-]*))?\.(html|pdf|png)")
 INLINE = {".html", ".pdf", ".png", ".json"}
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -198,7 +201,7 @@ def create_app(data_dir: Path | str, lang: str = "id",
         surveys = localise_results((results or {}).get("surveys") or {}, chosen)
         problems = [f"{name}: {problem}" for name, survey in surveys.items()
                     for problem in survey.get("problems") or []]
-        files = [n for n in OUTPUT_NAMES if (job.out / n).is_file()] if results else []
+        files = _outputs(job) if results else []
         from surveyq.report.pdf import find_browser
 
         return page(request, "job.html", job=job, status=job.status(), files=files,
@@ -234,7 +237,7 @@ def create_app(data_dir: Path | str, lang: str = "id",
     async def output_file(request: Request) -> Response:
         job = job_or_404(request)
         name = request.path_params["name"]
-        if name in OUTPUT_NAMES:
+        if name in OUTPUT_NAMES or PUBLICATION.fullmatch(name):
             path = job.out / name
         elif job.confirmed and "/" not in name and name in _yaml_files(job):
             path = job.input / name
@@ -317,6 +320,19 @@ def _numbers(lang: str) -> dict[str, Any]:
 
     return {"number": lambda value, decimals=2: format_number(value, decimals, lang),
             "signed": signed}
+
+
+def _outputs(job: Job) -> list[tuple[str, str, str]]:
+    """(file name, its label's key, what distinguishes it) of each output the run wrote."""
+    found = [(name, name, "") for name in OUTPUT_NAMES if (job.out / name).is_file()]
+    for path in sorted(job.out.glob("skm-publication*")):
+        match = PUBLICATION.fullmatch(path.name)
+        if match and path.name not in OUTPUT_NAMES:
+            units, survey, suffix = match.groups()
+            found.append((path.name, f"skm-publication.{suffix}",
+                          " ".join(part for part in ("units" if units else "", survey or "")
+                                   if part)))
+    return found
 
 
 def _status(job: Job) -> dict[str, Any]:
