@@ -134,6 +134,14 @@ def small_skm_csv(n: int, seed: int = 0) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
+def small_scale_csv(n: int, seed: int = 0) -> bytes:
+    """A four-item research scale of ``n`` respondents (codes 1-5), the quickest to run."""
+    rows = ["Q1,Q2,Q3,Q4"]
+    for r in range(n):
+        rows.append(",".join(str(1 + (r * 3 + i * 2 + seed) % 5) for i in range(4)))
+    return ("\n".join(rows) + "\n").encode()
+
+
 # ------------------------------------------------------------------ the whole way through
 
 
@@ -474,7 +482,7 @@ def test_concurrent_uploads_and_runs_on_a_real_server(tmp_path: Path) -> None:
     def office(index: int) -> tuple[int, int]:
         n = 10 + index
         with httpx.Client(base_url=base, timeout=120) as browser:
-            answer = upload(browser, [(f"office {index}.csv", small_skm_csv(n, seed=index))])
+            answer = upload(browser, [(f"office {index}.csv", small_scale_csv(n, seed=index))])
             assert answer.status_code == 303, answer.text
             assert confirm(browser, answer.headers["location"],
                            period=str(2000 + index)).status_code == 303
