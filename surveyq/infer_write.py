@@ -122,11 +122,14 @@ def project_yaml(proposal: Proposal, folder: Path) -> str:
         "decisions (at the top of its file), then run: surveyq run project.yaml")]
     organisation = spec.organisation if isinstance(spec.organisation, str) else \
         spec.organisation.model_dump()
-    lines += [f"organisation: {_dump(organisation, flow=True)}   # TODO: your organisation's name"]
+    placeholder = "TODO" in str(organisation)     # a name given (the web form) needs no TODO
+    lines += [f"organisation: {_dump(organisation, flow=True)}"
+              + ("   # TODO: your organisation's name" if placeholder else "")]
     period = spec.period
+    inferred = {str(s.period) for s in proposal.surveys.values() if s.period}
     lines.append(f"period: {_dump(str(period) if period is not None else 'TODO')}"
-                 + ("   # from the answers' timestamps" if period is not None else
-                    "   # TODO: the survey period, e.g. \"2025\""))
+                 + ("   # TODO: the survey period, e.g. \"2025\"" if period is None else
+                    "   # from the answers' timestamps" if str(period) in inferred else ""))
     lines += [_dump({"language": spec.language}), "surveys:"]
     for name, survey in proposal.surveys.items():
         entry = survey.spec.model_dump(exclude_none=True, exclude_defaults=True)
