@@ -263,6 +263,9 @@ def test_csrf_and_origin(client: TestClient) -> None:
                        headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     foreign = TestClient(client.app, base_url="http://attacker.example")   # DNS rebinding
     assert foreign.get("/").status_code == 400
+    assert foreign.get("/", headers={"Host": "127.0.0.1.attacker.example"}).status_code == 400
+    for host in ("localhost:8765", "[::1]:8765", "127.0.0.1"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
 
 
 def test_bad_uploads(tmp_path: Path) -> None:

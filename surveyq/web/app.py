@@ -36,7 +36,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -49,6 +48,7 @@ from surveyq.web.security import (
     CSRF_COOKIE,
     BodyLimit,
     Forbidden,
+    HostCheck,
     TooLarge,
     check_csrf,
     csrf_token,
@@ -56,7 +56,7 @@ from surveyq.web.security import (
 
 HERE = Path(__file__).resolve().parent
 LANG_COOKIE = "surveyq_lang"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_MAX_UPLOAD_MB = 100
 #: Output files a job may serve (nothing else under its folder is reachable).
 OUTPUT_NAMES = ("report.html", "report.pdf", "skm-publication.html", "skm-publication.pdf",
@@ -302,7 +302,7 @@ def create_app(data_dir: Path | str, lang: str = "id",
     app = Starlette(
         lifespan=lifespan,
         routes=routes,
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+        middleware=[Middleware(HostCheck, allowed=hosts),
                     Middleware(BodyLimit, max_bytes=max_bytes, too_large=too_large_asgi)],
         exception_handlers={HTTPException: not_found, Forbidden: forbidden,
                             TooLarge: too_large})

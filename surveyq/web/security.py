@@ -102,3 +102,26 @@ class BodyLimit:
         except TooLarge:   # raised outside a route (the app's handler answers inside one)
             if not started:
                 await self.too_large(scope)(scope, receive, send)
+
+
+class HostCheck:
+    """ASGI middleware: answer only requests whose Host names one of ``allowed`` ("*": any).
+
+    A page on another site cannot reach a loopback server through DNS rebinding, since its
+    requests carry that site's name. Bracketed IPv6 hosts (``[::1]:8765``) are understood.
+    """
+
+    def __init__(self, app: Any, allowed: list[str]):
+        self.app, self.allowed = app, {h.lower().strip("[]") for h in allowed}
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
+            name = host[1:].split("]")[0] if host.startswith("[") else host.split(":")[0]
+            if name not in self.allowed:
+                from starlette.responses import PlainTextResponse
+
+                await PlainTextResponse("Invalid host header", status_code=400)(
+                    scope, receive, send)
+                return
+        await self.app(scope, receive, send)
