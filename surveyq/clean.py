@@ -15,7 +15,6 @@ Nothing is dropped silently: the rows kept plus the rows excluded add up to the 
 
 from __future__ import annotations
 
-import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -24,14 +23,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported from here
+    ItemRule,
+    _as_number,
+    _Coded,
+    _is_blank,
+    code_answer,
+    code_column,
+    distinct_values,
+)
 from surveyq.errors import InputError
 from surveyq.io import RawTable
-from surveyq.log import Action, CleaningLog, Reason
+from surveyq.log import Action, CleaningLog, LogEntry, Reason
 from surveyq.messages import msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
-from surveyq.readers.table import UnsavedFormula
-
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass
@@ -213,138 +218,33 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
 # ---------------------------------------------------------------- cell coding
 
 
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, (bool, np.bool_)):
-        return float(value)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    text = str(value).strip()
-    if not _NUMBER.match(text):
-        return None
-    # A comma here is a decimal comma ("3,5"): nobody writes thousands separators in codes.
-    text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class _Coded:
-    code: float
-    reason: Reason | None = None
-    detail: str = ""
-
-
-def code_answer(
-    value: Any, scale: Scale, scale_name: str, missing_codes: tuple[float, ...] = ()
-) -> _Coded:
-    """Turn one raw cell into a scale code, or NaN with the reason.
-
-    ``missing_codes`` are the file's own user-missing values (SPSS), which mean "no answer"
-    even when they fall inside the scale.
-    """
-    if isinstance(value, UnsavedFormula):
-        return _Coded(
-            math.nan,
-            Reason.FORMULA_WITHOUT_VALUE,
-            msg("log.formula_without_value", formula=repr(str(value)[:60])),
-        )
-    if _is_blank(value):
-        return _Coded(math.nan, Reason.MISSING_ANSWER, msg("log.no_answer"))
-    if isinstance(value, (bool, np.bool_)):
-        return _boolean(value, scale_name)
-    number = _as_number(value)
-    if number is not None and number in missing_codes:
-        return _Coded(
-            math.nan,
-            Reason.DECLARED_MISSING,
-            msg("log.declared_missing_metadata", value=repr(value)),
-        )
-    if number is not None:
-        if not math.isfinite(number) or number != int(number):
-            return _Coded(
-                math.nan,
-                Reason.NON_INTEGER,
-                msg("log.non_integer", value=repr(value), scale=scale_name, low=scale.low,
-                    high=scale.high),
-            )
-        if int(number) not in scale.points:
-            return _Coded(
-                math.nan,
-                Reason.OUT_OF_RANGE,
-                msg("log.out_of_range", value=repr(value), scale=scale_name, low=scale.low,
-                    high=scale.high),
-            )
-        return _Coded(float(number))
-    if scale.is_declared_missing(value):
-        return _Coded(math.nan, Reason.DECLARED_MISSING,
-                      msg("log.declared_missing", value=repr(value)))
-    point = scale.code_for(value)
-    if point is None and normalise_label(value) in ("true", "false"):
-        return _boolean(value, scale_name)
-    if point is None:
-        return _Coded(
-            math.nan,
-            Reason.UNKNOWN_LABEL,
-            msg("log.unknown_label", value=repr(str(value)), scale=scale_name),
-        )
-    return _Coded(float(point))
-
-
-def _boolean(value: Any, scale_name: str) -> _Coded:
-    """TRUE and FALSE are yes/no cells, never answer codes (TRUE is not 1, FALSE is not 0)."""
-    return _Coded(
-        math.nan,
-        Reason.BOOLEAN_CELL,
-        msg("log.boolean_cell", value=repr(str(value).upper()), scale=scale_name),
-    )
-
-
 def _code_column(
-    raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog, rows: list[int]
+    raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog, rows: np.ndarray
 ) -> np.ndarray:
-    values = raw.frame[header].tolist()
+    """The column's float codes, coded by its distinct values (:mod:`surveyq.coding`); one
+    log entry per cell set missing, its message shared by every cell of the same value."""
     missing_codes = tuple(
         float(v) for v in raw.declared_missing.get(header, []) if _as_number(v) is not None
     )
-    cache: dict[Any, _Coded] = {}
-    codes = np.empty(len(values))
-    for position, value in enumerate(values):
-        key = ("blank",) if _is_blank(value) else (type(value).__name__, str(value))
-        coded = cache.get(key)
-        if coded is None:
-            coded = cache[key] = code_answer(value, scale, item.scale, missing_codes)
-        codes[position] = coded.code
+    rule = ItemRule(item.id, header, item.scale, scale, item.reverse, missing_codes)
+    column = code_column(rule, *distinct_values(raw.frame[header]))
+    problems = column.set_missing()
+    positions, which = column.cells_of(problems)
+    notes = {}
+    for u in problems:
+        coded = column.coded[u]
         if coded.reason is Reason.MISSING_ANSWER:
-            log.add(
-                raw.file,
-                rows[position],
-                header,
-                None,
-                Action.CELL_MISSING,
-                Reason.MISSING_ANSWER,
-                msg("log.item_no_answer", item=item.id),
-            )
-        elif coded.reason is not None:
-            log.add(
-                raw.file,
-                rows[position],
-                header,
-                value,
-                Action.CELL_SET_MISSING,
-                coded.reason,
-                msg("log.item_cell", item=item.id, detail=coded.detail),
-            )
-    return codes
+            notes[u] = (None, Action.CELL_MISSING, Reason.MISSING_ANSWER,
+                        msg("log.item_no_answer", item=item.id))
+        else:
+            notes[u] = (column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
+                        msg("log.item_cell", item=item.id, detail=coded.detail))
+    file = raw.file
+    log.entries.extend(
+        LogEntry(file, row, header, *notes[u])
+        for row, u in zip(rows[positions].tolist(), which.tolist(), strict=True)
+    )
+    return column.answers()
 
 
 def _reverse(
@@ -563,14 +463,9 @@ def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
 def _field_values(raw: RawTable, header: str, fld: RespondentField) -> pd.Series:
     labels = raw.value_labels.get(header, {})
     folded = _category_lookup(fld)
-    seen: dict[tuple[str, str], str | None] = {}  # a field has few distinct answers
-    values = []
-    for value in raw.frame[header].tolist():
-        key = (type(value).__name__, str(value))
-        if key not in seen:
-            seen[key] = _field_value(value, labels, folded)
-        values.append(seen[key])
-    return pd.Series(values, dtype="object")
+    indices, uniques = distinct_values(raw.frame[header])  # a field has few distinct answers
+    table = np.array([_field_value(value, labels, folded) for value in uniques], dtype=object)
+    return pd.Series(table[indices], dtype="object")
 
 
 def _category_lookup(fld: RespondentField) -> dict[str, str]:
@@ -620,12 +515,13 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
     rows = list(raw.rows)
+    row_numbers = np.asarray(rows, dtype=np.int64)
     item_codes: dict[str, np.ndarray] = {}
     for item in q.items:
         if item.id in mapping:
             header = mapping[item.id]
             scale = q.scale_of(item)
-            item_codes[item.id] = _code_column(raw, header, item, scale, log, rows)
+            item_codes[item.id] = _code_column(raw, header, item, scale, log, row_numbers)
     items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
     fields = pd.DataFrame(
         {

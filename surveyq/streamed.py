@@ -49,7 +49,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from surveyq.clean import Responses, _Coded, code_answer, match_columns, note_identical
+from surveyq.clean import Responses, match_columns, note_identical
+from surveyq.coding import (  # noqa: F401 - ItemRule is imported from here too
+    CodedColumn,
+    ItemRule,
+    _Coded,
+    arrow_distinct,
+    code_column,
+    integer_distinct,
+)
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
@@ -61,7 +69,7 @@ from surveyq.moments import (
     thread_count,
 )
 from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec, duplicate_options
-from surveyq.questionnaire import Questionnaire, Scale
+from surveyq.questionnaire import Questionnaire
 from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
 from surveyq.readers.text import CellRepair, repair_cells, repair_utf8
@@ -113,35 +121,6 @@ def should_stream(project: Project, spec: SurveySpec, file: str | None = None) -
 
 
 # ---- the plan: which columns, how to code them, which sums -------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class ItemRule:
-    """How one item's raw cells become kernel codes (1..points after reverse keying, 0 = none)."""
-
-    item: str
-    column: str
-    scale_name: str
-    scale: Scale
-    reverse: bool
-
-    @property
-    def offset(self) -> int:
-        """Kernel code = answer code - offset (so the lowest point is 1)."""
-        return self.scale.low - 1
-
-    @property
-    def largest(self) -> int:
-        return self.scale.high - self.offset
-
-    def code(self, value: Any) -> tuple[int, _Coded]:
-        coded = code_answer(value, self.scale, self.scale_name)
-        if coded.reason is not None:
-            return 0, coded
-        answer = coded.code
-        if self.reverse:
-            answer = self.scale.low + self.scale.high - answer
-        return int(answer) - self.offset, coded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,7 +297,7 @@ class _Coder:
         self.blank_rows = CellCount(-1, None, _Coded(np.nan, Reason.NO_ANSWERS))
         self.batch_rows: dict[int, int] = {}
         self.patterns = Patterns()
-        self.cache: list[dict[tuple[str, str], tuple[int, _Coded]]] = [{} for _ in plan.rules]
+        self.cache: list[dict[tuple[str, str], _Coded]] = [{} for _ in plan.rules]
         self.units = unit_sums_for(plan)
 
     def add(self, job: tuple[int, Any, int]) -> None:
@@ -363,74 +342,28 @@ class _Coder:
             worker.add(subset[:, first:first + self.block_rows], sums)
 
     def _code(self, j: int, column: pa.Array, sequence: int) -> np.ndarray:
-        if pa.types.is_integer(column.type):
-            coded = self._code_integers(j, column, sequence)
-            if coded is not None:
-                return coded
-        if not pa.types.is_dictionary(column.type):
-            column = pc.dictionary_encode(column)
-        return self._code_dictionary(j, column, sequence)
+        """The batch's int8 kernel codes of item ``j``, coded by distinct values
+        (:func:`surveyq.coding.code_column`); cells set missing are counted."""
+        found = _integer_distinct(column) if pa.types.is_integer(column.type) else None
+        indices, uniques = found if found is not None else arrow_distinct(column)
+        coded = code_column(self.plan.rules[j], indices, uniques, self.cache[j])
+        problems = coded.set_missing()
+        if problems:
+            counts = coded.counts()
+            for u in problems:
+                if counts[u]:
+                    self._count(j, coded, u, sequence, int(counts[u]))
+        return coded.kernel_codes()
 
-    def _code_integers(self, j: int, column: pa.Array, sequence: int) -> np.ndarray | None:
-        """Integer cells through a table of every value between the column's extremes."""
-        answered = None
-        if column.null_count == len(column):
-            answered, values = np.zeros(len(column), bool), np.zeros(len(column), np.int64)
-        else:
-            if column.null_count:
-                answered = column.is_valid().to_numpy(zero_copy_only=False)
-                column = column.fill_null(pc.min_max(column)["min"])
-            values = column.to_numpy(zero_copy_only=False)
-        if not len(values):
-            return np.zeros(0, np.int8)
-        low, high = int(values.min()), int(values.max())
-        if high - low >= _TABULATED_SPAN:
-            return None
-        shifted = (values - low).astype(np.intp, copy=False)
-        counts = np.bincount(shifted if answered is None else shifted[answered],
-                             minlength=high - low + 1)
-        table = np.zeros(high - low + 1, np.int8)
-        for position in np.flatnonzero(counts):
-            where = _equal(shifted, int(position), answered)
-            table[position] = self._value(j, int(position) + low, sequence,
-                                          int(counts[position]), where)
-        codes = table[shifted]
-        if answered is not None:
-            mask = ~answered
-            self._value(j, None, sequence, int(mask.sum()), lambda: mask)
-            codes[mask] = 0
-        return codes
-
-    def _code_dictionary(self, j: int, column: pa.Array, sequence: int) -> np.ndarray:
-        """Cells through their dictionary: each distinct value is coded once."""
-        dictionary = column.dictionary.to_pylist()
-        indices = pc.fill_null(column.indices, len(dictionary)).to_numpy(zero_copy_only=False)
-        counts = np.bincount(indices, minlength=len(dictionary) + 1)
-        table = np.zeros(len(dictionary) + 1, np.int8)
-        for position in np.flatnonzero(counts):
-            value = dictionary[position] if position < len(dictionary) else None
-            table[position] = self._value(j, value, sequence, int(counts[position]),
-                                          lambda p=position: indices == p)
-        return table[indices]
-
-    def _value(self, j: int, value: Any, sequence: int, count: int,
-               where: Callable[[], np.ndarray]) -> int:
-        """The kernel code of ``value``; cells set missing are counted with their first rows."""
-        blank = value is None or (isinstance(value, float) and np.isnan(value)) \
-            or (isinstance(value, str) and not value.strip())
-        key = ("blank", "") if blank else (type(value).__name__, str(value))
-        cached = self.cache[j].get(key)
-        if cached is None:
-            cached = self.cache[j][key] = self.plan.rules[j].code(None if blank else value)
-        code, coded = cached
-        if coded.reason is None:
-            return code
-        reason_key = (j, coded.reason.value, key[1] if not blank else "")
+    def _count(self, j: int, coded: CodedColumn, u: int, sequence: int, count: int) -> None:
+        """Count the cells of distinct value ``u`` set missing, with their first rows."""
+        value, why = coded.uniques[u], coded.coded[u]
+        blank = why.reason is Reason.MISSING_ANSWER
+        reason_key = (j, why.reason.value, "" if blank else str(value))
         cell = self.cells.get(reason_key)
         if cell is None:
-            cell = self.cells[reason_key] = CellCount(j, None if blank else value, coded)
-        self._sample(cell, sequence, where, count)
-        return 0
+            cell = self.cells[reason_key] = CellCount(j, None if blank else value, why)
+        self._sample(cell, sequence, lambda: coded.indices == u, count)
 
     def _sample(self, cell: CellCount, sequence: int, where: Any, count: int) -> None:
         """Count ``count`` cells (or rows) and keep the first rows of ``where`` as samples."""
@@ -449,12 +382,15 @@ class _Coder:
                            self.batch_rows, self.patterns, self.units)
 
 
-def _equal(shifted: np.ndarray, position: int,
-           answered: np.ndarray | None) -> Callable[[], np.ndarray]:
-    """Where a column holds this value (evaluated only when samples are still wanted)."""
-    if answered is None:
-        return lambda: shifted == position
-    return lambda: (shifted == position) & answered
+def _integer_distinct(column: pa.Array) -> tuple[np.ndarray, list] | None:
+    """Integer cells' distinct values through a table over their range (None: too wide)."""
+    if column.null_count == len(column):
+        return np.full(len(column), 0, np.intp), [None]
+    answered = None
+    if column.null_count:
+        answered = column.is_valid().to_numpy(zero_copy_only=False)
+        column = column.fill_null(pc.min_max(column)["min"])
+    return integer_distinct(column.to_numpy(zero_copy_only=False), answered, _TABULATED_SPAN)
 
 
 def _plain(column: pa.Array | pa.ChunkedArray) -> pa.Array:
