@@ -21,21 +21,20 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from surveyq.log import Reason
 from surveyq.messages import msg
 from surveyq.questionnaire import Scale, normalise_label
-from surveyq.readers.table import UnsavedFormula
+from surveyq.readers.table import (  # noqa: F401 - distinct_values is imported from here
+    UnsavedFormula,
+    distinct_values,
+    value_key,
+)
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-#: Column kinds (``pandas.api.types.infer_dtype``) whose distinct values pandas can find by
-#: equality without merging cells that code differently (True == 1 == 1.0 in Python).
-_FACTORIZABLE = frozenset({"string", "empty", "integer", "floating", "boolean"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,43 +171,7 @@ class ItemRule:
         return self.kernel_code(coded), coded
 
 
-def value_key(value: Any) -> tuple[str, str]:
-    """What makes two cells the same answer: blank alike, else type and text."""
-    return ("blank", "") if _is_blank(value) else (type(value).__name__, str(value))
-
-
 # ---- distinct values ----------------------------------------------------------------------------
-
-
-def distinct_values(values: pd.Series | np.ndarray | Sequence[Any]) -> tuple[np.ndarray, list]:
-    """``(indices, uniques)``: each cell's position in ``uniques``; a null cell points at the
-    last entry of ``uniques``, which is None.
-
-    ``pandas.factorize`` finds the distinct values in C where equality cannot merge cells
-    that code differently; a column mixing kinds (a workbook's numbers and labels, TRUE
-    beside 1) is keyed by type and text instead, as :func:`value_key` says.
-    """
-    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    kind = pd.api.types.infer_dtype(series, skipna=True) if series.dtype == object else "numeric"
-    if kind in _FACTORIZABLE or kind == "numeric":
-        indices, found = pd.factorize(series, use_na_sentinel=True)
-        uniques = found.tolist()
-        if not any(isinstance(value, UnsavedFormula) for value in uniques):
-            return _null_last(indices, uniques)
-    keys = [value_key(value) for value in series.tolist()]
-    indices, found = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
-    first = np.full(len(found), len(series), np.intp)
-    np.minimum.at(first, indices, np.arange(len(series)))
-    column = series.to_numpy(dtype=object)
-    return _null_last(indices, [column[position] for position in first])
-
-
-def _null_last(indices: np.ndarray, uniques: list) -> tuple[np.ndarray, list]:
-    indices = np.asarray(indices, np.intp)
-    null = len(uniques)
-    if (indices < 0).any():
-        indices = np.where(indices < 0, null, indices)
-    return indices, [*uniques, None]
 
 
 def arrow_distinct(column: Any) -> tuple[np.ndarray, list]:

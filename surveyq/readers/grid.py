@@ -28,17 +28,20 @@ Machine exports (Google Forms, Kobo, LimeSurvey) have no summary rows: only empt
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
+from surveyq.readers.table import distinct_values
 
 _HEADER_SCAN_ROWS = 50
 _DISTINCT_SHARE = 0.9
@@ -214,53 +217,87 @@ def _unique(names: list[str], grid: Grid) -> list[str]:
     return result
 
 
+@dataclass
+class _Cells:
+    """The data records as columns, and per cell the facts the row rules need.
+
+    Each column is classified once per distinct value (:func:`distinct_values`) and the
+    answers gathered back to every cell, so a file of a million respondents costs a few
+    numpy passes rather than a Python loop over its cells.
+    """
+
+    columns: list[np.ndarray]      # one object array per column, None past a short record
+    indices: list[np.ndarray]      # per column, each cell's distinct value
+    uniques: list[list[Any]]       # per column, the distinct values (None last)
+    filled: np.ndarray             # records x columns: the cell is not empty
+    label: np.ndarray | None       # records x columns: the cell is a summary label
+
+    @classmethod
+    def of(cls, records: list[list[Any]], summaries: bool) -> _Cells:
+        n = len(records)
+        columns = [_object_column(cells, n) for cells in itertools.zip_longest(*records)]
+        found = [distinct_values(column) for column in columns]
+        indices = [index for index, _ in found]
+        uniques = [values for _, values in found]
+        filled = _gathered(indices, uniques, n, lambda value: not is_empty(value))
+        label = _gathered(indices, uniques, n, summary_label) if summaries else None
+        return cls(columns, indices, uniques, filled, label)
+
+    def record(self, i: int) -> list[Any]:
+        return [column[i] for column in self.columns]
+
+
+def _object_column(cells: tuple, n: int) -> np.ndarray:
+    column = np.empty(n, dtype=object)
+    column[:] = cells
+    return column
+
+
+def _gathered(indices: list[np.ndarray], uniques: list[list[Any]], n: int,
+              test: Callable[[Any], bool]) -> np.ndarray:
+    """records x columns: ``test`` of each cell, decided once per distinct value."""
+    result = np.zeros((n, len(indices)), bool)
+    for j, (index, values) in enumerate(zip(indices, uniques, strict=True)):
+        table = np.fromiter((test(value) for value in values), bool, len(values))
+        result[:, j] = table[index]
+    return result
+
+
+def _kinds(cells: _Cells, header_filled: int, summaries: bool,
+           ) -> tuple[np.ndarray, dict[int, tuple[int, Any]]]:
+    """Per record 0 keep, 1 blank, 2 summary; for each summary record its column and cell."""
+    n = cells.filled.shape[0]
+    counts = cells.filled.sum(axis=1)
+    dense_at = max(2, math.ceil(header_filled / 2))
+    has_label = np.zeros(n, bool) if cells.label is None else (cells.label.any(axis=1)
+                                                               & (counts > 0))
+    first_label = (cells.label.argmax(axis=1) if cells.label is not None and cells.columns
+                   else np.zeros(n, np.intp))
+    row_label = has_label.copy()
+    for i in np.flatnonzero(has_label & (first_label >= _LABEL_COLUMNS)):
+        numbers = [j for j, cell in enumerate(cells.record(int(i))) if _is_number(cell)]
+        row_label[i] = bool(numbers) and min(numbers) > first_label[i]
+    dense_data = np.flatnonzero(~row_label & (counts >= dense_at))
+    last_dense_data = int(dense_data[-1]) if len(dense_data) else -1
+    after = np.flatnonzero(row_label[last_dense_data + 1:])
+    block = last_dense_data + 1 + int(after[0]) if len(after) and summaries else n
+    kinds = np.zeros(n, np.int8)
+    kinds[block:] = 2
+    kinds[row_label] = 2
+    kinds[counts == 0] = 1
+    where: dict[int, tuple[int, Any]] = {}
+    for i in np.flatnonzero(kinds == 2).tolist():
+        column = int(first_label[i] if has_label[i] else np.argmax(cells.filled[i]))
+        where[i] = (column, cells.columns[column][i])
+    return kinds, where
+
+
 def classify(records: list[list[Any]], header_filled: int, summaries: bool) -> list[tuple]:
     """Per data record: ``("keep",)``, ``("blank",)`` or ``("summary", column, label)``."""
-    dense_at = max(2, math.ceil(header_filled / 2))
-    counts = [filled(record) for record in records]
-    labels = [_row_label(record) if summaries and count else None
-              for record, count in zip(records, counts, strict=True)]
-    last_dense_data = -1
-    for i, count in enumerate(counts):
-        if labels[i] is None and count >= dense_at:
-            last_dense_data = i
-    block = next((i for i in range(last_dense_data + 1, len(records)) if labels[i]), None)
-    kinds: list[tuple] = []
-    for i, record in enumerate(records):
-        if not counts[i]:
-            kinds.append(("blank",))
-        elif block is not None and i >= block:
-            kinds.append(("summary",) + (_any_label(record) or _footer(record)))
-        elif labels[i] is not None:
-            kinds.append(("summary",) + labels[i])
-        else:
-            kinds.append(("keep",))
-    return kinds
-
-
-def _any_label(record: list[Any]) -> tuple[int, Any] | None:
-    try:                                   # one regex search per row before looking per cell
-        joined = "\x00".join(record)
-    except TypeError:
-        joined = "\x00".join(cell for cell in record if isinstance(cell, str))
-    lowered = joined.lower()
-    if not any(word in lowered for word in _LABEL_SUBSTRINGS):
-        return None
-    for column, cell in enumerate(record):
-        if summary_label(cell):
-            return column, cell
-    return None
-
-
-def _row_label(record: list[Any]) -> tuple[int, Any] | None:
-    """A summary label placed as a row label: in the first three columns, or left of every
-    number in the row ("JUMLAH | 9 | 10"). A respondent's free-text answer that starts with
-    "Total" sits among or after the numbers, so it does not make the row a summary."""
-    found = _any_label(record)
-    if found is None or found[0] < _LABEL_COLUMNS:
-        return found
-    numbers = [i for i, cell in enumerate(record) if _is_number(cell)]
-    return found if numbers and min(numbers) > found[0] else None
+    kinds, where = _kinds(_Cells.of(records, summaries), header_filled, summaries)
+    names = {0: ("keep",), 1: ("blank",)}
+    return [names[kind] if kind != 2 else ("summary",) + where[i]
+            for i, kind in enumerate(kinds.tolist())]
 
 
 def _is_number(cell: Any) -> bool:
@@ -271,11 +308,6 @@ def _is_number(cell: Any) -> bool:
     return isinstance(cell, str) and _NUMBER.fullmatch(cell.strip()) is not None
 
 
-def _footer(record: list[Any]) -> tuple[int, Any]:
-    column = next(i for i, cell in enumerate(record) if not is_empty(cell))
-    return column, record[column]
-
-
 def split_grid(grid: Grid, index: int, summaries: bool) -> Table:
     """The kept rows below the header at ``index``; every exclusion goes into ``grid.log``."""
     data = grid.records[index + 1:]
@@ -283,15 +315,19 @@ def split_grid(grid: Grid, index: int, summaries: bool) -> Table:
     while data and not filled(data[-1]):      # empty rows after the last used one are no rows
         data, numbers = data[:-1], numbers[:-1]
     header = grid.records[index]
-    kinds = classify(data, filled(header), summaries)
-    kept = [record for record, kind in zip(data, kinds, strict=True) if kind[0] == "keep"]
-    width = max([_last_filled(header)] + [_last_filled(record) for record in kept])
+    cells = _Cells.of(data, summaries)
+    kinds, where = _kinds(cells, filled(header), summaries)
+    kept = np.flatnonzero(kinds == 0)
+    used = np.flatnonzero(cells.filled[kept].any(axis=0)) if len(kept) else []
+    width = max(_last_filled(header), int(used[-1]) + 1 if len(used) else 0)
     names, unnamed = header_names(grid, index, width)
-    for number, kind in zip(numbers, kinds, strict=True):
-        _log_exclusion(grid, number, kind, names)
-    cells = [_cells(record, width) for record in kept]
-    frame = pd.DataFrame(cells, columns=pd.Index(names, dtype=object), dtype=object)
-    rows = [number for number, kind in zip(numbers, kinds, strict=True) if kind[0] == "keep"]
+    for i in np.flatnonzero(kinds).tolist():
+        kind = ("blank",) if kinds[i] == 1 else ("summary",) + where[i]
+        _log_exclusion(grid, numbers[i], kind, names)
+    frame = pd.DataFrame({j: _kept_column(cells, j, kept) for j in range(width)},
+                         columns=range(width), dtype=object)
+    frame.columns = pd.Index(names, dtype=object)
+    rows = np.asarray(numbers, dtype=np.int64)[kept].tolist()
     frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)], rows)
     return Table(frame, rows, len(data))
 
@@ -303,10 +339,16 @@ def _last_filled(record: list[Any]) -> int:
     return 0
 
 
-def _cells(record: list[Any], width: int) -> list[Any]:
-    """The row cut or padded to ``width``, empty text as None."""
-    return [None if cell == "" and isinstance(cell, str) else cell
-            for cell in _padded(record, width)]
+def _kept_column(cells: _Cells, j: int, kept: np.ndarray) -> np.ndarray:
+    """Column ``j`` of the kept records, empty text as None (None past the data's width)."""
+    if j >= len(cells.columns):
+        return np.full(len(kept), None, dtype=object)
+    column = cells.columns[j][kept]
+    empty = [u for u, value in enumerate(cells.uniques[j])
+             if isinstance(value, str) and value == ""]
+    if empty:
+        column[np.isin(cells.indices[j][kept], empty)] = None
+    return column
 
 
 def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],

@@ -8,9 +8,12 @@ person sees them, and logs every row or column it leaves out.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from surveyq.log import CleaningLog
@@ -88,3 +91,61 @@ class RawTable:
         kept = f"{len(self.rows)} of {self.rows_in_file} rows kept"
         title = f"<p><b>{self.file}</b> ({self.format}): {kept}</p>"
         return title + self.frame.head(20).to_html()
+
+
+#: Column kinds (``pandas.api.types.infer_dtype``) whose distinct values pandas can find by
+#: equality without merging cells that read differently (True == 1 == 1.0 in Python).
+_FACTORIZABLE = frozenset({"string", "empty", "integer", "floating", "boolean"})
+
+
+def value_key(value: Any) -> tuple[str, str]:
+    """What makes two cells the same: blank (None, NaN, spaces) alike, else type and text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or (
+            isinstance(value, str) and not value.strip()):
+        return ("blank", "")
+    return (type(value).__name__, str(value))
+
+
+def distinct_values(values: pd.Series | np.ndarray | Sequence[Any]) -> tuple[np.ndarray, list]:
+    """``(indices, uniques)``: each cell's position in ``uniques``; a null cell (None, NaN)
+    points at the last entry of ``uniques``, which is None.
+
+    A column of a few thousand respondents holds a handful of distinct answers, so readers
+    and coders decide once per distinct value and gather the result with ``table[indices]``.
+    ``pandas.factorize`` finds the values in C where equality cannot merge cells that read
+    differently; a column mixing kinds (a workbook's numbers beside labels, TRUE beside 1,
+    or a formula without a saved value) is keyed by type and text instead
+    (:func:`value_key`), so ``"1"``, ``1`` and ``True`` stay apart.
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(
+        _object_array(values), dtype=object)
+    kind = pd.api.types.infer_dtype(series, skipna=True) if series.dtype == object else "numeric"
+    if kind in _FACTORIZABLE or kind == "numeric":
+        indices, found = pd.factorize(series, use_na_sentinel=True)
+        uniques = found.tolist()
+        if not any(isinstance(value, UnsavedFormula) for value in uniques):
+            return _null_last(indices, uniques)
+    cells = series.tolist()
+    keys = [None if value is None or (isinstance(value, float) and math.isnan(value))
+            else (type(value).__name__, str(value)) for value in cells]
+    indices, found = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
+    first = np.full(len(found), len(cells), np.intp)
+    answered = indices >= 0
+    np.minimum.at(first, indices[answered], np.flatnonzero(answered))
+    return _null_last(indices, [cells[position] for position in first])
+
+
+def _object_array(values: Any) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
+def _null_last(indices: np.ndarray, uniques: list) -> tuple[np.ndarray, list]:
+    indices = np.asarray(indices, np.intp)
+    null = len(uniques)
+    if len(indices) and indices.min() < 0:
+        indices = np.where(indices < 0, null, indices)
+    return indices, [*uniques, None]
