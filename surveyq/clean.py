@@ -361,8 +361,15 @@ def previous_of_key(keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
 
 def text_hashes(frame: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per row of the cells as text (blank and missing alike)."""
-    text = frame.astype("string").fillna("").apply(lambda column: column.str.strip())
-    return pd.util.hash_pandas_object(text, index=False).to_numpy()
+    hashes = {}
+    for position, (_, column) in enumerate(frame.items()):
+        # each distinct cell is converted and hashed once, then gathered to its rows
+        indices, uniques = distinct_values(column)
+        text = pd.Series(uniques, dtype=object).astype("string").fillna("").str.strip()
+        hashes[position] = pd.util.hash_pandas_object(text, index=False).to_numpy()[indices]
+    if not hashes:
+        return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return pd.util.hash_pandas_object(pd.DataFrame(hashes), index=False).to_numpy()
 
 
 def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
