@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,7 +228,7 @@ def _code_column(
         float(v) for v in raw.declared_missing.get(header, []) if _as_number(v) is not None
     )
     rule = ItemRule(item.id, header, item.scale, scale, item.reverse, missing_codes)
-    column = code_column(rule, *distinct_values(raw.frame[header]))
+    column = code_column(rule, *raw.distinct_values(header))
     problems = column.set_missing()
     positions, which = column.cells_of(problems)
     notes = {}
@@ -359,17 +360,34 @@ def previous_of_key(keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return previous
 
 
-def text_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per row of the cells as text (blank and missing alike)."""
+def text_hashes(frame: pd.DataFrame,
+                distinct: Callable[[str], tuple[np.ndarray, list]] | None = None) -> np.ndarray:
+    """One 64-bit hash per row of the cells as text (blank and missing alike).
+
+    ``distinct``: a column's ``(indices, uniques)`` when already known
+    (:meth:`RawTable.distinct_values`)."""
+    return combined_hashes(column_hashes(frame, distinct), len(frame))
+
+
+def column_hashes(frame: pd.DataFrame,
+                  distinct: Callable[[str], tuple[np.ndarray, list]] | None = None,
+                  ) -> dict[str, np.ndarray]:
+    """Per column, a 64-bit hash of each cell's stripped text, computed once per distinct
+    cell and gathered to its rows."""
     hashes = {}
-    for position, (_, column) in enumerate(frame.items()):
-        # each distinct cell is converted and hashed once, then gathered to its rows
-        indices, uniques = distinct_values(column)
+    for name, column in frame.items():
+        indices, uniques = distinct(name) if distinct else distinct_values(column)
         text = pd.Series(uniques, dtype=object).astype("string").fillna("").str.strip()
-        hashes[position] = pd.util.hash_pandas_object(text, index=False).to_numpy()[indices]
+        hashes[name] = pd.util.hash_pandas_object(text, index=False).to_numpy()[indices]
+    return hashes
+
+
+def combined_hashes(hashes: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """One hash per row from the columns' hashes (in their order)."""
     if not hashes:
-        return pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    return pd.util.hash_pandas_object(pd.DataFrame(hashes), index=False).to_numpy()
+        return pd.util.hash_pandas_object(pd.DataFrame(index=range(n)), index=False).to_numpy()
+    return pd.util.hash_pandas_object(pd.DataFrame(dict(enumerate(hashes.values()))),
+                                      index=False).to_numpy()
 
 
 def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
@@ -419,9 +437,11 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     pattern = seconds = None
     if stamp:
         evidence.append(msg("log.evidence_time", column=stamp, window=window))
-        pattern = text_hashes(raw.frame.drop(columns=[stamp]))
+    hashes = column_hashes(raw.frame, raw.distinct_values)
+    if stamp:
+        pattern = combined_hashes({k: v for k, v in hashes.items() if k != stamp}, len(raw.frame))
         seconds = submission_seconds(raw.frame[stamp])
-    whole = text_hashes(raw.frame)
+    whole = combined_hashes(hashes, len(raw.frame))
     kind, earlier, apart = duplicate_decisions(ids, whole, pattern, seconds, keep, window)
     unreadable = int((keep & ~np.isfinite(seconds)).sum()) if seconds is not None else 0
     found = []
@@ -470,7 +490,7 @@ def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
 def _field_values(raw: RawTable, header: str, fld: RespondentField) -> pd.Series:
     labels = raw.value_labels.get(header, {})
     folded = _category_lookup(fld)
-    indices, uniques = distinct_values(raw.frame[header])  # a field has few distinct answers
+    indices, uniques = raw.distinct_values(header)  # a field has few distinct answers
     table = np.array([_field_value(value, labels, folded) for value in uniques], dtype=object)
     return pd.Series(table[indices], dtype="object")
 

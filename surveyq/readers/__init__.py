@@ -180,7 +180,8 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
     log_repairs(log, file, parsed.repairs, grid.records[index], grid.row_numbers.__getitem__)
     table = split_grid(grid, index, summaries=flavour is None)
     raw = RawTable(table.frame, table.rows, file, flavour or "csv", table.rows_in_file, log,
-                   encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal)
+                   encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal,
+                   distinct=table.distinct)
     return _apply_flavour(raw, flavour)
 
 
@@ -216,7 +217,7 @@ def _read_workbook(source: Path, file: str, found: Detected, log: CleaningLog,
     _note_rows_above(grid, index)
     table = split_grid(grid, index, summaries=flavour is None)
     raw = RawTable(table.frame, table.rows, file, flavour or found.container,
-                   table.rows_in_file, log, sheet=name)
+                   table.rows_in_file, log, sheet=name, distinct=table.distinct)
     return _apply_flavour(raw, flavour)
 
 
@@ -239,7 +240,8 @@ def _apply_flavour(raw: RawTable, flavour: str | None) -> RawTable:
                     message)
     for column, reason, message in plan.notes:
         raw.log.add(raw.file, None, column, None, Action.NOTED, reason, message)
-    raw.frame = raw.frame.drop(columns=list(plan.drop)).rename(columns=plan.rename)
+    raw.replace_frame(raw.frame.drop(columns=list(plan.drop)).rename(columns=plan.rename),
+                      plan.rename)
     raw.timestamp_column = plan.timestamp_column
     return raw
 

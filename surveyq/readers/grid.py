@@ -32,7 +32,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -139,6 +139,7 @@ class Table:
     frame: pd.DataFrame
     rows: list[int]
     rows_in_file: int
+    distinct: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)
 
 
 def header_index(grid: Grid, header_row: int | None, first_dense: bool) -> int:
@@ -219,16 +220,17 @@ def _unique(names: list[str], grid: Grid) -> list[str]:
 
 @dataclass
 class _Cells:
-    """The data records as columns, and per cell the facts the row rules need.
+    """The data records as columns of distinct values, and per cell the facts the row rules
+    need.
 
-    Each column is classified once per distinct value (:func:`distinct_values`) and the
-    answers gathered back to every cell, so a file of a million respondents costs a few
-    numpy passes rather than a Python loop over its cells.
+    Each column is held as ``(indices, uniques)`` (:func:`distinct_values`, or a pyarrow
+    dictionary), classified once per distinct value, and the answers gathered back to every
+    cell; so a file of a million respondents costs a few numpy passes, not a Python loop
+    over its cells.
     """
 
-    columns: list[np.ndarray]      # one object array per column, None past a short record
     indices: list[np.ndarray]      # per column, each cell's distinct value
-    uniques: list[list[Any]]       # per column, the distinct values (None last)
+    uniques: list[list[Any]]       # per column, the distinct values (None last: no cell)
     filled: np.ndarray             # records x columns: the cell is not empty
     label: np.ndarray | None       # records x columns: the cell is a summary label
 
@@ -236,15 +238,28 @@ class _Cells:
     def of(cls, records: list[list[Any]], summaries: bool) -> _Cells:
         n = len(records)
         columns = [_object_column(cells, n) for cells in itertools.zip_longest(*records)]
-        found = [distinct_values(column) for column in columns]
+        return cls.distinct([distinct_values(column) for column in columns], n, summaries)
+
+    @classmethod
+    def distinct(cls, found: list[tuple[np.ndarray, list[Any]]], n: int,
+                 summaries: bool) -> _Cells:
         indices = [index for index, _ in found]
         uniques = [values for _, values in found]
-        filled = _gathered(indices, uniques, n, lambda value: not is_empty(value))
-        label = _gathered(indices, uniques, n, summary_label) if summaries else None
-        return cls(columns, indices, uniques, filled, label)
+        filled = _gathered(indices, uniques, n, _filled_values)
+        label = _gathered(indices, uniques, n, _label_values) if summaries else None
+        return cls(indices, uniques, filled, label)
+
+    def head(self, n: int) -> _Cells:
+        """The first ``n`` records."""
+        return _Cells([index[:n] for index in self.indices], self.uniques, self.filled[:n],
+                      None if self.label is None else self.label[:n])
 
     def record(self, i: int) -> list[Any]:
-        return [column[i] for column in self.columns]
+        return [values[index[i]] for index, values in zip(self.indices, self.uniques,
+                                                          strict=True)]
+
+    def cell(self, j: int, i: int) -> Any:
+        return self.uniques[j][self.indices[j][i]]
 
 
 def _object_column(cells: tuple, n: int) -> np.ndarray:
@@ -253,13 +268,35 @@ def _object_column(cells: tuple, n: int) -> np.ndarray:
     return column
 
 
+def _filled_values(values: list[Any]) -> np.ndarray:
+    """Per distinct value: not empty."""
+    return np.fromiter((not is_empty(value) for value in values), bool, len(values))
+
+
+def _label_values(values: list[Any]) -> np.ndarray:
+    """Per distinct value: a summary label. Text without any summary word is ruled out by
+    one pyarrow regular-expression pass (RE2 in C++) before the Python test."""
+    texts = [value for value in values if isinstance(value, str)]
+    if len(texts) < 256:
+        return np.fromiter((summary_label(value) for value in values), bool, len(values))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    maybe = iter(pc.match_substring_regex(pa.array(texts, pa.string()), _LABEL_WORDS,
+                                          ignore_case=True).to_numpy(zero_copy_only=False))
+    result = np.zeros(len(values), bool)
+    for position, value in enumerate(values):
+        if isinstance(value, str) and next(maybe):
+            result[position] = summary_label(value)
+    return result
+
+
 def _gathered(indices: list[np.ndarray], uniques: list[list[Any]], n: int,
-              test: Callable[[Any], bool]) -> np.ndarray:
+              test: Callable[[list[Any]], np.ndarray]) -> np.ndarray:
     """records x columns: ``test`` of each cell, decided once per distinct value."""
     result = np.zeros((n, len(indices)), bool)
     for j, (index, values) in enumerate(zip(indices, uniques, strict=True)):
-        table = np.fromiter((test(value) for value in values), bool, len(values))
-        result[:, j] = table[index]
+        result[:, j] = test(values)[index]
     return result
 
 
@@ -271,7 +308,7 @@ def _kinds(cells: _Cells, header_filled: int, summaries: bool,
     dense_at = max(2, math.ceil(header_filled / 2))
     has_label = np.zeros(n, bool) if cells.label is None else (cells.label.any(axis=1)
                                                                & (counts > 0))
-    first_label = (cells.label.argmax(axis=1) if cells.label is not None and cells.columns
+    first_label = (cells.label.argmax(axis=1) if cells.label is not None and cells.indices
                    else np.zeros(n, np.intp))
     row_label = has_label.copy()
     for i in np.flatnonzero(has_label & (first_label >= _LABEL_COLUMNS)):
@@ -288,7 +325,7 @@ def _kinds(cells: _Cells, header_filled: int, summaries: bool,
     where: dict[int, tuple[int, Any]] = {}
     for i in np.flatnonzero(kinds == 2).tolist():
         column = int(first_label[i] if has_label[i] else np.argmax(cells.filled[i]))
-        where[i] = (column, cells.columns[column][i])
+        where[i] = (column, cells.cell(column, i))
     return kinds, where
 
 
@@ -308,14 +345,22 @@ def _is_number(cell: Any) -> bool:
     return isinstance(cell, str) and _NUMBER.fullmatch(cell.strip()) is not None
 
 
-def split_grid(grid: Grid, index: int, summaries: bool) -> Table:
-    """The kept rows below the header at ``index``; every exclusion goes into ``grid.log``."""
-    data = grid.records[index + 1:]
+def split_grid(grid: Grid, index: int, summaries: bool, cells: _Cells | None = None) -> Table:
+    """The kept rows below the header at ``index``; every exclusion goes into ``grid.log``.
+
+    ``cells``: the records below the header already as columns of distinct values (a text
+    file read by pyarrow); ``grid.records`` then holds the header and the rows above it.
+    """
     numbers = grid.row_numbers[index + 1:]
-    while data and not filled(data[-1]):      # empty rows after the last used one are no rows
-        data, numbers = data[:-1], numbers[:-1]
+    if cells is None:
+        cells = _Cells.of(grid.records[index + 1:], summaries)
+    counts = cells.filled.sum(axis=1)
+    used = np.flatnonzero(counts)
+    n = int(used[-1]) + 1 if len(used) else 0   # empty rows after the last used one are no rows
+    if n < len(counts):
+        cells = cells.head(n)
+    numbers = numbers[:n]
     header = grid.records[index]
-    cells = _Cells.of(data, summaries)
     kinds, where = _kinds(cells, filled(header), summaries)
     kept = np.flatnonzero(kinds == 0)
     used = np.flatnonzero(cells.filled[kept].any(axis=0)) if len(kept) else []
@@ -324,12 +369,14 @@ def split_grid(grid: Grid, index: int, summaries: bool) -> Table:
     for i in np.flatnonzero(kinds).tolist():
         kind = ("blank",) if kinds[i] == 1 else ("summary",) + where[i]
         _log_exclusion(grid, numbers[i], kind, names)
-    frame = pd.DataFrame({j: _kept_column(cells, j, kept) for j in range(width)},
+    found = [_kept_column(cells, j, kept) for j in range(width)]
+    frame = pd.DataFrame({j: column for j, (column, _) in enumerate(found)},
                          columns=range(width), dtype=object)
     frame.columns = pd.Index(names, dtype=object)
     rows = np.asarray(numbers, dtype=np.int64)[kept].tolist()
+    distinct = {name: codes for name, (_, codes) in zip(names, found, strict=True)}
     frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)], rows)
-    return Table(frame, rows, len(data))
+    return Table(frame, rows, n, {name: distinct[name] for name in frame.columns})
 
 
 def _last_filled(record: list[Any]) -> int:
@@ -339,16 +386,16 @@ def _last_filled(record: list[Any]) -> int:
     return 0
 
 
-def _kept_column(cells: _Cells, j: int, kept: np.ndarray) -> np.ndarray:
-    """Column ``j`` of the kept records, empty text as None (None past the data's width)."""
-    if j >= len(cells.columns):
-        return np.full(len(kept), None, dtype=object)
-    column = cells.columns[j][kept]
-    empty = [u for u, value in enumerate(cells.uniques[j])
-             if isinstance(value, str) and value == ""]
-    if empty:
-        column[np.isin(cells.indices[j][kept], empty)] = None
-    return column
+def _kept_column(cells: _Cells, j: int,
+                 kept: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, list[Any]]]:
+    """Column ``j`` of the kept records (empty text as None, None past the data's width),
+    and its distinct values (None last) for the cleaning step."""
+    if j >= len(cells.indices):
+        return np.full(len(kept), None, dtype=object), (np.zeros(len(kept), np.intp), [None])
+    uniques = [None if isinstance(value, str) and value == "" else value
+               for value in cells.uniques[j]]
+    indices = cells.indices[j][kept]
+    return _object_column(uniques, len(uniques))[indices], (indices, uniques)
 
 
 def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],

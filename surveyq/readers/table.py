@@ -86,6 +86,33 @@ class RawTable:
     timestamp_column: str | None = None
     sheet: str | None = None
     declared_missing: dict[str, list[Any]] = field(default_factory=dict)
+    #: Per column, the reader's ``(indices, uniques)`` of :func:`distinct_values` for this
+    #: ``frame`` (the cleaning step codes by distinct values and need not find them again).
+    distinct: dict[str, tuple[np.ndarray, list[Any]]] = field(
+        default_factory=dict, repr=False, compare=False)
+    _distinct_for: int | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.distinct and self._distinct_for is None:
+            self._distinct_for = id(self.frame)
+
+    def distinct_values(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        """:func:`distinct_values` of one column, the reader's when it still describes
+        ``frame`` (the same frame object, of the same length)."""
+        found = self.distinct.get(column) if self._distinct_for == id(self.frame) else None
+        if found is None or len(found[0]) != len(self.frame):
+            found = distinct_values(self.frame[column])
+        return found
+
+    def replace_frame(self, frame: pd.DataFrame, rename: dict[str, str]) -> None:
+        """Set ``frame`` to a copy with columns dropped or renamed, keeping the distinct
+        values of the columns left."""
+        known = self._distinct_for == id(self.frame)
+        back = {new: old for old, new in rename.items()}
+        self.distinct = {name: self.distinct[back.get(name, name)] for name in frame.columns
+                         if known and back.get(name, name) in self.distinct}
+        self.frame = frame
+        self._distinct_for = id(frame) if self.distinct else None
 
     def _repr_html_(self) -> str:
         kept = f"{len(self.rows)} of {self.rows_in_file} rows kept"
