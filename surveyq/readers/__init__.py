@@ -20,11 +20,25 @@ from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
 from surveyq.readers.detect import FLAVOURS, Detected, detect
 from surveyq.readers.flavours import detect_flavour, plan_columns
-from surveyq.readers.grid import Grid, header_index, header_text, is_empty, split_grid
+from surveyq.readers.grid import (
+    Grid,
+    header_index,
+    header_text,
+    is_empty,
+    split_cells,
+    split_grid,
+)
 from surveyq.readers.sheets import column_letter, read_sheet
 from surveyq.readers.stats import read_stat_file
 from surveyq.readers.table import FORMATS, RawTable
-from surveyq.readers.text import CellRepair, decimal_mark, encoding_label, read_text
+from surveyq.readers.text import (
+    CellRepair,
+    decimal_mark,
+    decimal_mark_columns,
+    encoding_label,
+    read_text,
+    read_text_columns,
+)
 
 __all__ = ["FORMATS", "RawTable", "read_raw"]
 
@@ -164,6 +178,10 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
         data = source.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read the file ({error})", file) from None
+    if header_row in (None, 1):
+        raw = _read_plain_text(data, file, found, log, encoding, delimiter)
+        if raw is not None:
+            return raw
     parsed = read_text(data, file, encoding, delimiter)
     numbers = list(range(1, len(parsed.records) + 1))
     grid = Grid(parsed.records, numbers, lambda i: f"column {i + 1}", log, file)
@@ -179,6 +197,33 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
     _note_rows_above(grid, index)
     log_repairs(log, file, parsed.repairs, grid.records[index], grid.row_numbers.__getitem__)
     table = split_grid(grid, index, summaries=flavour is None)
+    raw = RawTable(table.frame, table.rows, file, flavour or "csv", table.rows_in_file, log,
+                   encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal,
+                   distinct=table.distinct)
+    return _apply_flavour(raw, flavour)
+
+
+def _read_plain_text(data: bytes, file: str, found: Detected, log: CleaningLog,
+                     encoding: str | None, delimiter: str | None) -> RawTable | None:
+    """A plain export whose header is its first record, parsed by pyarrow into columns
+    (:func:`read_text_columns`); None sends it to the careful reader."""
+    parsed = read_text_columns(data, file, encoding, delimiter)
+    if parsed is None:
+        return None
+    numbers = list(range(1, parsed.rows + 2))
+    probe = Grid(parsed.head, numbers[:len(parsed.head)], lambda i: f"column {i + 1}",
+                 CleaningLog(), file)
+    if header_index(probe, None, first_dense=True) != 0:
+        return None  # title rows above the header: the careful reader says which
+    grid = Grid(parsed.head[:1], numbers, lambda i: f"column {i + 1}", log, file)
+    flavour = _flavour(found, grid.records[0])
+    decimal = decimal_mark_columns(parsed.columns, parsed.delimiter,
+                                   excel_locale=flavour is None)
+    log.add(file, None, None, None, Action.NOTED, Reason.ENCODING,
+            msg("log.read_as_decimal", encoding=encoding_label(parsed.encoding),
+                separator=separator_name(parsed.delimiter), decimal=repr(decimal)))
+    cells = split_cells(parsed.columns, parsed.rows, summaries=flavour is None)
+    table = split_grid(grid, 0, summaries=flavour is None, cells=cells)
     raw = RawTable(table.frame, table.rows, file, flavour or "csv", table.rows_in_file, log,
                    encoding=parsed.encoding, delimiter=parsed.delimiter, decimal=decimal,
                    distinct=table.distinct)

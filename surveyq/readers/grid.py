@@ -262,6 +262,11 @@ class _Cells:
         return self.uniques[j][self.indices[j][i]]
 
 
+def split_cells(columns: list[tuple[np.ndarray, list[Any]]], n: int, summaries: bool) -> _Cells:
+    """``n`` records held as columns of distinct values, ready for :func:`split_grid`."""
+    return _Cells.distinct(columns, n, summaries)
+
+
 def _object_column(cells: tuple, n: int) -> np.ndarray:
     column = np.empty(n, dtype=object)
     column[:] = cells

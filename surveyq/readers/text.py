@@ -35,6 +35,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 
+import numpy as np
+
 from surveyq.errors import InputError
 from surveyq.messages import msg
 from surveyq.readers.quotes import QuoteScanner
@@ -319,6 +321,29 @@ def decimal_mark(records: list[list[str]], delimiter: str, excel_locale: bool = 
                 commas += 1
             elif _DECIMAL_POINT.fullmatch(cell):
                 points += 1
+    return _decimal_decision(commas, points, delimiter, excel_locale)
+
+
+def decimal_mark_columns(columns: list[tuple[np.ndarray, list]], delimiter: str,
+                         excel_locale: bool = True) -> str:
+    """:func:`decimal_mark` of records held as columns of distinct values (each distinct
+    cell tested once, weighted by its cells)."""
+    if delimiter == ",":
+        return "."
+    commas = points = 0
+    for indices, uniques in columns:
+        counts = np.bincount(indices, minlength=len(uniques))
+        for value, count in zip(uniques, counts.tolist(), strict=True):
+            if not count or not isinstance(value, str):
+                continue
+            if _DECIMAL_COMMA.fullmatch(value):
+                commas += count
+            elif _DECIMAL_POINT.fullmatch(value):
+                points += count
+    return _decimal_decision(commas, points, delimiter, excel_locale)
+
+
+def _decimal_decision(commas: int, points: int, delimiter: str, excel_locale: bool) -> str:
     if commas != points:
         return "," if commas > points else "."
     return "," if delimiter == ";" and excel_locale else "."
@@ -339,3 +364,80 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
     if hint:
         notes.insert(0, msg("log.excel_separator_hint", line=repr(hint.group(0).strip())))
     return TextRecords(records, codec, delimiter, notes, repairs)
+
+
+@dataclass
+class TextColumns:
+    """A text export parsed by pyarrow: its first records as lists (to find the header and
+    the export flavour), every record after the first as columns of distinct values."""
+
+    head: list[list[str]]
+    columns: list[tuple[np.ndarray, list]]  # per column (indices, uniques), first record left out
+    rows: int                               # records after the first
+    encoding: str
+    delimiter: str
+
+
+#: Records handed to the header search (:func:`surveyq.readers.grid.find_header` scans 50).
+HEAD_RECORDS = 50
+
+
+def read_text_columns(data: bytes, file: str, encoding: str | None,
+                      delimiter: str | None) -> TextColumns | None:
+    """Parse a plain text export with pyarrow's CSV reader (C++, several threads), into
+    columns of distinct values; None when the file needs the careful reader.
+
+    The careful reader (:func:`read_text`) parses in Python record by record, which is most
+    of an in-memory run of a large file. Whatever it would have to say something about goes
+    to it: an Excel ``sep=`` line, NUL or invalid bytes (cells to repair), a record with
+    more or fewer fields than the first, a blank line, a quoted line break (a file whose
+    records are not exactly its lines), an odd number of quotes or a quote on the last line
+    (one that may never close). What is left are the plain exports, which both
+    readers split into the same cells.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as csv
+
+    text, codec = decode(data, encoding, file)
+    if _EXCEL_SEPARATOR_HINT.match(text) or "\x00" in text or _has_surrogates(text):
+        return None
+    delimiter = delimiter or sniff_delimiter(text)
+    try:
+        first = next(_reader(text, delimiter), None)
+    except csv.Error:
+        return None
+    if not first:
+        return None
+    if text.count('"') % 2 or '"' in text.rstrip("\r\n").rpartition("\n")[2]:
+        return None  # a quote that may never close: the careful reader says where it opened
+    if codec == "utf-8":
+        body = data
+    elif codec == "utf-8-sig":
+        body = data[len(codecs.BOM_UTF8):]
+    else:
+        body = text.encode("utf-8")
+    del text
+    names = [f"c{position}" for position in range(len(first))]
+    kind = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = csv.read_csv(
+            pa.py_buffer(body),
+            read_options=csv.ReadOptions(column_names=names, block_size=8 << 20),
+            parse_options=csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                           ignore_empty_lines=False),
+            convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, kind),
+                                               strings_can_be_null=False,
+                                               quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
+        return None
+    lines = body.count(b"\n") + (not body.endswith(b"\n"))
+    if table.num_rows != lines or body.count(b"\r") not in (0, lines - (not body.endswith(
+            b"\n"))):
+        return None  # a quoted line break, or lone carriage returns: the careful reader
+    head = [list(record.values()) for record in table.slice(0, HEAD_RECORDS).to_pylist()]
+    columns = []
+    for name in names:
+        column = table.column(name).combine_chunks()
+        indices = column.indices.to_numpy(zero_copy_only=False)[1:].astype(np.intp)
+        columns.append((indices, [*column.dictionary.to_pylist(), None]))
+    return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
