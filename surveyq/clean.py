@@ -377,17 +377,46 @@ def column_hashes(frame: pd.DataFrame,
     hashes = {}
     for name, column in frame.items():
         indices, uniques = distinct(name) if distinct else distinct_values(column)
-        text = pd.Series(uniques, dtype=object).astype("string").fillna("").str.strip()
-        hashes[name] = pd.util.hash_pandas_object(text, index=False).to_numpy()[indices]
+        text = np.empty(len(uniques), dtype=object)
+        text[:] = _stripped_texts(uniques)
+        hashes[name] = pd.util.hash_array(text, categorize=False)[indices]
     return hashes
+
+
+#: White space as Python's ``str.strip()`` sees it, for pyarrow (RE2 and utf8_trim).
+_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+          "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def _stripped_texts(uniques: list) -> list[str]:
+    """Each value as stripped text ("" for None). Many distinct texts (an id column) are
+    checked for white space at their ends by one pyarrow pass; only then stripped in Python."""
+    if len(uniques) > 256 and uniques[-1] is None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            texts = pa.array(uniques[:-1], pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            texts = None  # not all text
+        ends = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE) + "]"
+        if texts is not None and not texts.null_count and not pc.any(
+                pc.match_substring_regex(texts, f"^{ends}|{ends}$")).as_py():
+            return [*uniques[:-1], ""]
+    return ["" if value is None else str(value).strip() for value in uniques]
 
 
 def combined_hashes(hashes: dict[str, np.ndarray], n: int) -> np.ndarray:
     """One hash per row from the columns' hashes (in their order)."""
-    if not hashes:
-        return pd.util.hash_pandas_object(pd.DataFrame(index=range(n)), index=False).to_numpy()
-    return pd.util.hash_pandas_object(pd.DataFrame(dict(enumerate(hashes.values()))),
-                                      index=False).to_numpy()
+    # pandas' combination of column hashes (hash_pandas_object of a frame), in numpy
+    combined = np.full(n, 0x345678, np.uint64)
+    factor = np.uint64(1000003)
+    for position, column in enumerate(hashes.values()):
+        combined ^= column
+        combined *= factor
+        factor += np.uint64(82520 + 2 * (len(hashes) - position))
+    combined += np.uint64(97531)
+    return combined
 
 
 def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,

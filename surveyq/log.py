@@ -158,6 +158,18 @@ class CleaningLog:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per entry, columns file, row, column, raw_value, action, reason, message."""
+        # A run asks for the frame several times (summary, row accounting, documents); the
+        # log only grows, so a frame is reused while the entries are the same list and length.
+        key = (id(self.entries), len(self.entries),
+               id(self.entries[-1]) if self.entries else None)
+        cached = self.__dict__.get("_cached_frame")
+        if cached is not None and cached[0] == key:
+            return cached[1].copy()
+        frame = self._frame()
+        self.__dict__["_cached_frame"] = (key, frame)
+        return frame.copy()
+
+    def _frame(self) -> pd.DataFrame:
         entries = self.entries
         if not entries:
             return pd.DataFrame(columns=LOG_COLUMNS).astype({"row": "Int64"})

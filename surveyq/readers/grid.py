@@ -273,35 +273,54 @@ def _object_column(cells: tuple, n: int) -> np.ndarray:
     return column
 
 
+#: A character Python's ``str.strip()`` keeps (RE2's ``\s`` is narrower, so listed).
+_NOT_SPACE = (r"[^\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}"
+              r"\x{2029}\x{202f}\x{205f}\x{3000}]")
+#: Below this many distinct values a Python test per value is cheaper than an Arrow pass.
+_ARROW_VALUES = 256
+
+
 def _filled_values(values: list[Any]) -> np.ndarray:
-    """Per distinct value: not empty."""
-    return np.fromiter((not is_empty(value) for value in values), bool, len(values))
+    """Per distinct value: not empty (text: holds a character other than white space)."""
+    return _per_value(values, lambda value: not is_empty(value), _NOT_SPACE, exact=True)
 
 
 def _label_values(values: list[Any]) -> np.ndarray:
     """Per distinct value: a summary label. Text without any summary word is ruled out by
     one pyarrow regular-expression pass (RE2 in C++) before the Python test."""
-    texts = [value for value in values if isinstance(value, str)]
-    if len(texts) < 256:
-        return np.fromiter((summary_label(value) for value in values), bool, len(values))
+    return _per_value(values, summary_label, _LABEL_WORDS, exact=False)
+
+
+def _per_value(values: list[Any], test: Callable[[Any], bool], pattern: str,
+               exact: bool) -> np.ndarray:
+    """``test`` of each value; many text values go through pyarrow's ``pattern`` first, which
+    decides them (``exact``) or rules out those it does not match."""
+    if len(values) < _ARROW_VALUES:
+        return np.fromiter((test(value) for value in values), bool, len(values))
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    maybe = iter(pc.match_substring_regex(pa.array(texts, pa.string()), _LABEL_WORDS,
-                                          ignore_case=True).to_numpy(zero_copy_only=False))
-    result = np.zeros(len(values), bool)
-    for position, value in enumerate(values):
-        if isinstance(value, str) and next(maybe):
-            result[position] = summary_label(value)
+    try:  # text only (None as null): the usual column of a text export
+        texts = pa.array(values, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return np.fromiter((test(value) for value in values), bool, len(values))
+    found = pc.match_substring_regex(texts, pattern, ignore_case=not exact)
+    matched = found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    result = matched if exact else np.zeros(len(values), bool)
+    if not exact:
+        for position in np.flatnonzero(matched).tolist():
+            result[position] = test(values[position])
+    for position in np.flatnonzero(texts.is_null().to_numpy(zero_copy_only=False)).tolist():
+        result[position] = test(values[position])
     return result
 
 
 def _gathered(indices: list[np.ndarray], uniques: list[list[Any]], n: int,
               test: Callable[[list[Any]], np.ndarray]) -> np.ndarray:
     """records x columns: ``test`` of each cell, decided once per distinct value."""
-    result = np.zeros((n, len(indices)), bool)
+    result = np.zeros((n, len(indices)), bool, order="F")  # filled column by column
     for j, (index, values) in enumerate(zip(indices, uniques, strict=True)):
-        result[:, j] = test(values)[index]
+        np.take(test(values), index, out=result[:, j])
     return result
 
 
@@ -394,13 +413,14 @@ def _last_filled(record: list[Any]) -> int:
 def _kept_column(cells: _Cells, j: int,
                  kept: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, list[Any]]]:
     """Column ``j`` of the kept records (empty text as None, None past the data's width),
-    and its distinct values (None last) for the cleaning step."""
+    and its distinct values (None last; empty text and None alike) for the cleaning step."""
     if j >= len(cells.indices):
         return np.full(len(kept), None, dtype=object), (np.zeros(len(kept), np.intp), [None])
-    uniques = [None if isinstance(value, str) and value == "" else value
-               for value in cells.uniques[j]]
+    uniques = cells.uniques[j]
+    table = _object_column(uniques, len(uniques))
+    table[table == ""] = None
     indices = cells.indices[j][kept]
-    return _object_column(uniques, len(uniques))[indices], (indices, uniques)
+    return table[indices], (indices, uniques)
 
 
 def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],

@@ -378,6 +378,8 @@ class TextColumns:
     delimiter: str
 
 
+#: Characters of a text file's start in which its separator and first record are read.
+_HEAD_CHARS = 1 << 20
 #: Records handed to the header search (:func:`surveyq.readers.grid.find_header` scans 50).
 HEAD_RECORDS = 50
 
@@ -401,14 +403,15 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     text, codec = decode(data, encoding, file)
     if _EXCEL_SEPARATOR_HINT.match(text) or "\x00" in text or _has_surrogates(text):
         return None
-    delimiter = delimiter or sniff_delimiter(text)
+    head = text[:_HEAD_CHARS]
+    delimiter = delimiter or sniff_delimiter(head)
     try:
-        first = next(_reader(text, delimiter), None)
+        first = next(_reader(head, delimiter), None)
     except csv.Error:
         return None
     if not first:
         return None
-    if text.count('"') % 2 or '"' in text.rstrip("\r\n").rpartition("\n")[2]:
+    if text.count('"') % 2 or '"' in text[text.rstrip("\r\n").rfind("\n") + 1:]:
         return None  # a quote that may never close: the careful reader says where it opened
     if codec == "utf-8":
         body = data
