@@ -366,21 +366,44 @@ def text_hashes(frame: pd.DataFrame,
 
     ``distinct``: a column's ``(indices, uniques)`` when already known
     (:meth:`RawTable.distinct_values`)."""
-    return combined_hashes(column_hashes(frame, distinct), len(frame))
+    return row_hashes(frame, distinct)[0]
 
 
-def column_hashes(frame: pd.DataFrame,
-                  distinct: Callable[[str], tuple[np.ndarray, list]] | None = None,
-                  ) -> dict[str, np.ndarray]:
-    """Per column, a 64-bit hash of each cell's stripped text, computed once per distinct
-    cell and gathered to its rows."""
-    hashes = {}
+def row_hashes(frame: pd.DataFrame,
+               distinct: Callable[[str], tuple[np.ndarray, list]] | None = None,
+               leave_out: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per row, the hash of every cell as stripped text, and (``leave_out``) of every cell
+    but that column's. Each column's cells are hashed once per distinct cell, gathered to
+    the rows and folded in at once, so one column's hashes are held at a time."""
+    whole = _RowHash(frame.shape[1], len(frame))
+    rest = _RowHash(frame.shape[1] - 1, len(frame)) if leave_out is not None else None
     for name, column in frame.items():
         indices, uniques = distinct(name) if distinct else distinct_values(column)
         text = np.empty(len(uniques), dtype=object)
         text[:] = _stripped_texts(uniques)
-        hashes[name] = pd.util.hash_array(text, categorize=False)[indices]
-    return hashes
+        hashes = pd.util.hash_array(text, categorize=False)[indices]
+        whole.add(hashes)
+        if rest is not None and name != leave_out:
+            rest.add(hashes)
+    return whole.value(), rest.value() if rest is not None else None
+
+
+class _RowHash:
+    """pandas' combination of column hashes (``hash_pandas_object`` of a frame), in numpy."""
+
+    def __init__(self, columns: int, rows: int) -> None:
+        self.columns, self.added = columns, 0
+        self.combined = np.full(rows, 0x345678, np.uint64)
+        self.factor = np.uint64(1000003)
+
+    def add(self, hashes: np.ndarray) -> None:
+        self.combined ^= hashes
+        self.combined *= self.factor
+        self.factor += np.uint64(82520 + 2 * (self.columns - self.added))
+        self.added += 1
+
+    def value(self) -> np.ndarray:
+        return self.combined + np.uint64(97531)
 
 
 #: White space as Python's ``str.strip()`` sees it, for pyarrow (RE2 and utf8_trim).
@@ -404,19 +427,6 @@ def _stripped_texts(uniques: list) -> list[str]:
                 pc.match_substring_regex(texts, f"^{ends}|{ends}$")).as_py():
             return [*uniques[:-1], ""]
     return ["" if value is None else str(value).strip() for value in uniques]
-
-
-def combined_hashes(hashes: dict[str, np.ndarray], n: int) -> np.ndarray:
-    """One hash per row from the columns' hashes (in their order)."""
-    # pandas' combination of column hashes (hash_pandas_object of a frame), in numpy
-    combined = np.full(n, 0x345678, np.uint64)
-    factor = np.uint64(1000003)
-    for position, column in enumerate(hashes.values()):
-        combined ^= column
-        combined *= factor
-        factor += np.uint64(82520 + 2 * (len(hashes) - position))
-    combined += np.uint64(97531)
-    return combined
 
 
 def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
@@ -466,11 +476,9 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     pattern = seconds = None
     if stamp:
         evidence.append(msg("log.evidence_time", column=stamp, window=window))
-    hashes = column_hashes(raw.frame, raw.distinct_values)
+    whole, pattern = row_hashes(raw.frame, raw.distinct_values, leave_out=stamp)
     if stamp:
-        pattern = combined_hashes({k: v for k, v in hashes.items() if k != stamp}, len(raw.frame))
         seconds = submission_seconds(raw.frame[stamp])
-    whole = combined_hashes(hashes, len(raw.frame))
     kind, earlier, apart = duplicate_decisions(ids, whole, pattern, seconds, keep, window)
     unreadable = int((keep & ~np.isfinite(seconds)).sum()) if seconds is not None else 0
     found = []

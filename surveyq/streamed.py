@@ -56,6 +56,7 @@ from surveyq.coding import (  # noqa: F401 - ItemRule is imported from here too
     _Coded,
     arrow_distinct,
     code_column,
+    distinct_values,
     integer_distinct,
 )
 from surveyq.errors import InputError
@@ -72,7 +73,7 @@ from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec, duplicate_op
 from surveyq.questionnaire import Questionnaire
 from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
-from surveyq.readers.text import CellRepair, repair_cells, repair_utf8
+from surveyq.readers.text import CellRepair, arrow_csv_options, repair_cells, repair_utf8
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
 from surveyq.units import UnitMoments, UnitSums, unit_column, unit_sums_for
 
@@ -501,15 +502,9 @@ def _record_end(data: bytes, start: int) -> int:
 
 
 def _csv_options(plan: StreamPlan, layout: TextLayout) -> tuple[Any, Any]:
-    import pyarrow.csv as csv
-
     kind = pa.dictionary(pa.int32(), pa.string()) if plan.text_items else pa.int16()
-    parse = csv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True)
-    convert = csv.ConvertOptions(include_columns=plan.read_columns,
-                                 column_types={**dict.fromkeys(plan.read_columns, pa.string()),
-                                               **dict.fromkeys(plan.columns, kind)},
-                                 null_values=[""], strings_can_be_null=False)
-    return parse, convert
+    text = [column for column in plan.read_columns if column not in plan.columns]
+    return arrow_csv_options(layout.delimiter, plan.columns, kind, text=text)
 
 
 @dataclasses.dataclass
@@ -870,7 +865,7 @@ def scan_duplicates(path: Path, fmt: str, layout: TextLayout | None, q: Question
     kept = [name for name in original.values()]
     parts: dict[str, list[np.ndarray]] = {"ids": [], "whole": [], "pattern": [], "seconds": [],
                                           "answered": []}
-    caches: list[dict[Any, bool]] = [{} for _ in rules]
+    caches: list[dict[Any, _Coded]] = [{} for _ in rules]
     dayfirst = None
     for frame in _text_batches(path, fmt, layout, kept):
         if id_columns:
@@ -907,15 +902,12 @@ def _dayfirst(stamps: pd.Series) -> bool:
 
 
 def _answered(frame: pd.DataFrame, rules: tuple[ItemRule, ...],
-              caches: list[dict[Any, bool]]) -> np.ndarray:
-    """Rows with at least one valid answer, by the same coding as the pass."""
+              caches: list[dict[Any, _Coded]]) -> np.ndarray:
+    """Rows with at least one valid answer, by the coder of the pass."""
     answered = np.zeros(len(frame), bool)
     for rule, cache in zip(rules, caches, strict=True):
-        column = frame[rule.column]
-        for value in column.unique():
-            if value not in cache:
-                cache[value] = rule.code(value if value.strip() else None)[0] > 0
-        answered |= column.map(cache).to_numpy(dtype=bool)
+        coded = code_column(rule, *distinct_values(frame[rule.column]), cache)
+        answered |= coded.kernel_codes() > 0
     return answered
 
 
@@ -932,10 +924,7 @@ def _text_batches(path: Path, fmt: str, layout: TextLayout | None,
 
     read = csv.ReadOptions(encoding=layout.encoding.replace("utf-8-sig", "utf8"),
                            block_size=BLOCK_BYTES, skip_rows=layout.skip_lines)
-    parse = csv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True)
-    convert = csv.ConvertOptions(include_columns=columns,
-                                 column_types=dict.fromkeys(columns, pa.string()),
-                                 strings_can_be_null=False)
+    parse, convert = arrow_csv_options(layout.delimiter, columns, pa.string())
     try:
         for batch in csv.open_csv(path, read_options=read, parse_options=parse,
                                   convert_options=convert):

@@ -34,6 +34,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 import numpy as np
 
@@ -366,6 +367,31 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
     return TextRecords(records, codec, delimiter, notes, repairs)
 
 
+def arrow_csv_options(delimiter: str, columns: list[str], kind: Any, *,
+                      text: list[str] | tuple[str, ...] = (),
+                      blank_lines: bool = False) -> tuple[Any, Any]:
+    """How every pyarrow read of a CSV splits and types it (in memory and streamed).
+
+    Quoted values may hold line breaks; ``columns`` are read as ``kind`` (text, dictionary
+    text, or int16 codes), then the ``text`` columns as text, and nothing else; text cells
+    stay text (an empty cell is ``""``), while an empty numeric cell is null.
+    ``blank_lines``: a blank line is a record (so record numbers stay those of the careful
+    reader) rather than skipped.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as csv
+
+    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    parse = csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                             ignore_empty_lines=not blank_lines)
+    convert = csv.ConvertOptions(include_columns=[*columns, *text],
+                                 column_types={**dict.fromkeys(text, pa.string()),
+                                               **dict.fromkeys(columns, kind)},
+                                 null_values=[""] if numeric else [],
+                                 strings_can_be_null=False, quoted_strings_can_be_null=numeric)
+    return parse, convert
+
+
 @dataclass
 class TextColumns:
     """A text export parsed by pyarrow: its first records as lists (to find the header and
@@ -422,15 +448,12 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     del text
     names = [f"c{position}" for position in range(len(first))]
     kind = pa.dictionary(pa.int32(), pa.string())
+    parse, convert = arrow_csv_options(delimiter, names, kind, blank_lines=True)
     try:
         table = csv.read_csv(
             pa.py_buffer(body),
             read_options=csv.ReadOptions(column_names=names, block_size=8 << 20),
-            parse_options=csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                           ignore_empty_lines=False),
-            convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, kind),
-                                               strings_can_be_null=False,
-                                               quoted_strings_can_be_null=False))
+            parse_options=parse, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
         return None
     lines = body.count(b"\n") + (not body.endswith(b"\n"))
@@ -441,6 +464,6 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     columns = []
     for name in names:
         column = table.column(name).combine_chunks()
-        indices = column.indices.to_numpy(zero_copy_only=False)[1:].astype(np.intp)
+        indices = column.indices.to_numpy(zero_copy_only=False)[1:]  # int32: half the memory
         columns.append((indices, [*column.dictionary.to_pylist(), None]))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
