@@ -177,7 +177,7 @@ class StreamingOptions(BaseModel):
     threshold_mb : float, default 32
         A CSV or Parquet responses file larger than this (MiB) is streamed, unless its
         survey says ``stream: false`` (32 MiB is about a million SKM responses, where the
-        in-memory run takes minutes; benchmarks/README.md).
+        in-memory run nears 1 GiB of memory; benchmarks/README.md).
     dask_scheduler : str, optional
         A ``dask.distributed`` scheduler address (e.g. ``tcp://10.0.0.5:8786``), or one of
         Dask's local schedulers (``threads``, ``processes``, ``synchronous``), to code and
