@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from surveyq.errors import InputError
 from surveyq.files import check_regular_file
 from surveyq.log import Action, CleaningLog, Reason
@@ -30,7 +32,7 @@ from surveyq.readers.grid import (
 )
 from surveyq.readers.sheets import column_letter, read_sheet
 from surveyq.readers.stats import read_stat_file
-from surveyq.readers.table import FORMATS, RawTable
+from surveyq.readers.table import FORMATS, RawTable, distinct_values
 from surveyq.readers.text import (
     CellRepair,
     decimal_mark,
@@ -315,12 +317,17 @@ def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
         raise InputError(f"cannot be read as a .{kind} file ({type(error).__name__}: "
                          f"{str(error)[:200]}); {_STAT_FIX[kind]}", file) from None
     frame = read.frame
-    blank = [i for i in range(len(frame)) if all(is_empty(value) for value in frame.iloc[i])]
+    # a case is blank when every cell is (decided per distinct value of each column)
+    cells = split_cells([distinct_values(frame[name]) for name in frame.columns], len(frame),
+                        summaries=False)
+    blank = np.flatnonzero(~cells.filled.any(axis=1)).tolist() if len(frame.columns) else \
+        list(range(len(frame)))
     for i in blank:
         log.add(file, i + 1, None, None, Action.ROW_EXCLUDED, Reason.BLANK_ROW,
                 msg("log.blank_case", case=i + 1))
     kept = frame.drop(index=frame.index[blank]).reset_index(drop=True) if blank else frame
-    rows = [i + 1 for i in range(len(frame)) if i not in set(blank)]
+    excluded = set(blank)
+    rows = [i + 1 for i in range(len(frame)) if i not in excluded]
     for column, values in read.declared_missing.items():
         log.add(file, None, column, values, Action.NOTED, Reason.FORMAT,
                 msg("log.spss_user_missing", values=str(values), column=repr(column)))
