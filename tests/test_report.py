@@ -374,9 +374,21 @@ def test_unsafe_chart_svg_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     ('<svg><rect onclick="alert(1)"/></svg>', "event handler onclick"),
     ('<svg><use href="http://x.example/s.svg#a"/></svg>', "link href"),
     ("<div>not svg</div>", "not a single <svg> element"),
+    ('<svg><rect style="fill:url(http://x.example/a)"/></svg>', "an address other"),
+    ("<svg><style>rect{fill:url(https://x.example/p)}</style></svg>", "an address other"),
 ])
 def test_check_svg(svg: str, problem: str) -> None:
     assert any(p.startswith(problem) for p in check_svg(svg))
+
+
+def test_a_web_address_written_by_a_respondent_is_drawn() -> None:
+    """A profile answer "http://..." is text in the chart, not a link: the chart is kept."""
+    from surveyq.report.charts import profile_bars
+
+    svg = profile_bars([{"category": "http://kantor.example/form", "count": 3},
+                        {"category": "Lainnya", "count": 1}], "Sumber")
+    assert "http://kantor.example/form" in svg
+    assert check_svg(svg) == []
 
 
 def test_both_languages_have_the_same_strings() -> None:
