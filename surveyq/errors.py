@@ -3,9 +3,15 @@
 Every error a user can cause is a :class:`SurveyqError`. Its message is one readable
 line that names the file, the place in it (row and column, or a YAML key path) and the
 fix, so the CLI can print it as ``Error: ...`` without a traceback.
+
+The library stays language-neutral: an error raised with a :class:`surveyq.messages.Message`
+(``InputError(msg("error.file_empty"), file)``) keeps its code and parameters, its ``str`` is
+the English text, and :func:`error_text` writes it in the user's language at the CLI.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class SurveyqError(Exception):
@@ -29,8 +35,30 @@ class InputError(SurveyqError, ValueError):
         self.file = file
         self.location = location
         self.detail = message
-        where = ", ".join(part for part in (file, location) if part)
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(_located(message, file, location))
+
+
+def _located(message: Any, file: str | None, location: str | None) -> Any:
+    """``file, location: message`` as a Message, so each part keeps its translation."""
+    from surveyq.messages import msg
+
+    if file and location:
+        return msg("error.at_file_location", file=file, location=location, detail=message)
+    if file or location:
+        return msg("error.at", where=file or location, detail=message)
+    return message
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """The error's message in ``lang`` (coded parts translated, other text as raised).
+
+    >>> from surveyq.messages import msg
+    >>> error_text(InputError(msg("error.file_empty"), "data.csv"), "id")
+    'data.csv: berkas ini kosong (0 bita); ekspor ulang jawaban responden'
+    """
+    from surveyq.messages import translate
+
+    return translate(exc.args[0] if exc.args else str(exc), lang)
 
 
 class AnalysisError(SurveyqError, ValueError):

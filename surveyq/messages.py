@@ -30,6 +30,7 @@ __all__ = [
     "catalogue",
     "coded_siblings",
     "format_number",
+    "joined",
     "localise_results",
     "msg",
     "translate",
@@ -154,6 +155,19 @@ def _plain(value: Any) -> Any:
 def msg(code: str, /, **params: Any) -> Message:
     """The message ``code`` with its parameters (see :class:`Message`)."""
     return Message(code, params)
+
+
+def joined(parts: list[Any], /) -> Any:
+    """Sentences joined with "; ", each keeping its translation (one error line naming
+    several problems); a single part is returned as it is.
+
+    >>> str(joined([msg("log.no_answer"), "x"]))
+    'no answer; x'
+    """
+    parts = list(parts)
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return msg("error.and", first=parts[0], rest=joined(parts[1:]))
 
 
 def _from_dict(coded: Mapping[str, Any]) -> Message:
