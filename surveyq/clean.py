@@ -36,7 +36,7 @@ from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported
 from surveyq.errors import InputError
 from surveyq.io import RawTable
 from surveyq.log import Action, CleaningLog, LogEntry, Reason
-from surveyq.messages import msg
+from surveyq.messages import joined, msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
 
 
@@ -112,14 +112,12 @@ def _pattern_search(target: Item | RespondentField, header: str) -> bool:
         return regex.search(target.column_pattern, header, timeout=PATTERN_TIMEOUT) is not None
     except TimeoutError:
         kind = "item" if isinstance(target, Item) else "field"
-        raise InputError(
-            f"{kind} {target.id}: column_pattern {target.column_pattern!r} takes too long on "
-            f"the header {header[:60]!r} (nested repeats such as (a+)+ backtrack without end); "
-            "write a simpler pattern, or give the header in `column:`"
-        ) from None
+        raise InputError(msg(f"error.pattern_too_slow_{kind}", target=target.id,
+                             pattern=repr(target.column_pattern), header=repr(header[:60]))
+                         ) from None
     except regex.error as error:
-        raise InputError(f"column_pattern {target.column_pattern!r} of {target.id} is not a "
-                         f"valid regular expression ({error})") from None
+        raise InputError(msg("error.pattern_invalid", pattern=repr(target.column_pattern),
+                             target=target.id, reason=str(error))) from None
 
 
 def _repeated_headers(file: str, log: CleaningLog) -> dict[str, list[str]]:
@@ -195,9 +193,8 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
         if header in repeated:
             # Which copy holds the answers is a guess; taking the first one would invent data.
             log.add(raw.file, None, header, None, Action.FATAL, Reason.AMBIGUOUS_COLUMN,
-                    f"{kind} {target.id}: header {header!r} occurs more than once "
-                    f"({header!r}, {', '.join(map(repr, repeated[header]))}): rename or delete "
-                    f"the extra copy in the export's header")
+                    msg(f"log.repeated_header_{kind}", target=target.id, header=repr(header),
+                        copies=[repr(header), *map(repr, repeated[header])]))
             continue
         claimed[header] = target.id
         mapping[target.id] = header
@@ -570,11 +567,10 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     Rows that merely give identical answers are always kept, and counted.
     """
     if duplicates not in DUPLICATE_POLICIES:
-        raise InputError(f"duplicates must be one of {', '.join(DUPLICATE_POLICIES)}, got "
-                         f"{duplicates!r}")
+        raise InputError(msg("error.duplicates_policy", policies=list(DUPLICATE_POLICIES),
+                             value=repr(duplicates)))
     if not (isinstance(duplicate_window, (int, float)) and duplicate_window >= 0):
-        raise InputError(f"duplicate_window must be seconds (0 or more), got "
-                         f"{duplicate_window!r}")
+        raise InputError(msg("error.duplicate_window", value=repr(duplicate_window)))
     log = CleaningLog()
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
@@ -725,5 +721,5 @@ def read_responses(
     responses = clean(read_raw(path, **read_options), q, duplicates, duplicate_window)
     fatal = responses.log.fatal
     if strict and fatal:
-        raise InputError("; ".join(entry.message for entry in fatal), responses.file)
+        raise InputError(joined([entry.message for entry in fatal]), responses.file)
     return responses

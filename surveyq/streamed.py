@@ -61,6 +61,7 @@ from surveyq.coding import (  # noqa: F401 - ItemRule is imported from here too
 )
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
+from surveyq.messages import joined as join_messages
 from surveyq.messages import msg
 from surveyq.moments import (
     Moments,
@@ -475,9 +476,7 @@ def text_layout(path: Path, encoding: str | None, delimiter: str | None) -> Text
     cut = len(head) if whole else head.rfind(b"\n") + 1
     parsed = read_text(head[:cut] or head, str(path), encoding, delimiter, whole=whole)
     if not parsed.records or not any(cell.strip() for cell in parsed.records[0]):
-        raise InputError("the first line is not a header, so the file cannot be streamed; "
-                         "set `stream: false` for this survey to read it in memory",
-                         str(path))
+        raise InputError(msg("error.stream_no_header"), str(path))
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     skip = 1 if body[:4].lower() == b"sep=" else 0
     start = len(head) - len(body) + (body.find(b"\n") + 1 if skip else 0)
@@ -666,8 +665,7 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
             quote = _quote_error(plan, layout) if layout is not None else None
             if quote is not None:
                 raise quote from None
-            raise InputError(f"could not read the file while streaming: {error}; set "
-                             "`stream: false` for this survey to read it in memory",
+            raise InputError(msg("error.stream_unreadable", reason=str(error)),
                              str(plan.path)) from None
         return _merge_tallies([state.tally() for state in states]), plan
 
@@ -705,8 +703,7 @@ def _dask_tally(plan: StreamPlan, layout: TextLayout | None, callback: RowProgre
         import dask
         import dask.dataframe as dd
     except ImportError:
-        raise InputError('streaming.dask_scheduler needs Dask: pip install "surveyq[dask]"',
-                         str(plan.path)) from None
+        raise InputError(msg("error.needs_dask"), str(plan.path)) from None
     if plan.format == "parquet":
         frame = dd.read_parquet(plan.path, columns=plan.read_columns, split_row_groups=True)
     else:
@@ -775,18 +772,15 @@ def _scheduler(address: str, timeout: float = 30.0) -> Iterator[None]:
     try:
         from dask.distributed import Client
     except ImportError:
-        raise InputError(f"streaming.dask_scheduler {address!r} needs dask.distributed: pip "
-                         'install "surveyq[dask]"') from None
-    fix = ("check streaming.dask_scheduler in the project file (a dask.distributed scheduler "
-           "address such as tcp://10.0.0.5:8786, or threads / processes / synchronous)")
+        raise InputError(msg("error.needs_distributed", address=repr(address))) from None
+    fix = msg("error.dask_fix")
     client = _connect(Client, address, timeout, fix)
     with client:
         try:
             client.wait_for_workers(1, timeout=timeout)
         except Exception:  # noqa: BLE001 - a timeout, or the scheduler went away
-            raise InputError(f"streaming.dask_scheduler: the Dask scheduler at {address!r} has "
-                             f"no worker after {timeout:g} s; start a worker "
-                             f"(dask worker {address}) or {fix}") from None
+            raise InputError(msg("error.dask_no_worker", address=address, timeout=timeout,
+                                 fix=fix)) from None
         with dask.config.set(scheduler=client):
             yield
 
@@ -796,8 +790,7 @@ def _connect(client_class: Any, address: str, timeout: float, fix: str) -> Any:
     accepts the connection and never answers the handshake, so it runs on a daemon thread."""
     match = SCHEDULER_ADDRESS.fullmatch(address.strip())
     if not match:
-        raise InputError(f"streaming.dask_scheduler: {address!r} is not a Dask scheduler "
-                         f"address; {fix}")
+        raise InputError(msg("error.dask_address", address=repr(address), fix=fix))
     outcome: dict[str, Any] = {}
 
     def connect() -> None:
@@ -813,9 +806,10 @@ def _connect(client_class: Any, address: str, timeout: float, fix: str) -> Any:
         return outcome["client"]
     _quiet_client_cleanup()
     error = outcome.get("error")
-    reason = (str(error).splitlines()[0] or type(error).__name__) if error else "no answer"
-    raise InputError(f"streaming.dask_scheduler: no Dask scheduler answered at {address!r} "
-                     f"within {timeout:g} s ({reason}); {fix}")
+    reason = (str(error).splitlines()[0] or type(error).__name__) if error else \
+        msg("error.no_reply")
+    raise InputError(msg("error.dask_no_answer", address=repr(address), timeout=timeout,
+                         reason=reason, fix=fix))
 
 
 def _quiet_client_cleanup() -> None:
@@ -887,8 +881,8 @@ def scan_duplicates(path: Path, fmt: str, layout: TextLayout | None, q: Question
         joined["pattern"] if stamp else None, joined["seconds"] if stamp else None,
         answered, window)
     seconds = joined["seconds"]
-    evidence = ([f"respondent id ({', '.join(id_columns)})"] if id_columns else []) + \
-        ([f"submission time ({stamp}) within {window:g} s"] if stamp else [])
+    evidence = ([msg("log.evidence_id", columns=list(id_columns))] if id_columns else []) + \
+        ([msg("log.evidence_time", column=stamp, window=window)] if stamp else [])
     positions = np.flatnonzero(kind)
     return DuplicateScan(evidence, positions, kind[positions],
                          int((answered & ~np.isfinite(seconds)).sum()) if stamp else 0)
@@ -930,8 +924,7 @@ def _text_batches(path: Path, fmt: str, layout: TextLayout | None,
                                   convert_options=convert):
             yield batch.to_pandas().astype("string").fillna("")
     except pa.ArrowInvalid as error:
-        raise InputError(f"could not read the file while checking duplicate submissions: "
-                         f"{error}; set `stream: false` for this survey to read it in memory",
+        raise InputError(msg("error.stream_duplicates_unreadable", reason=str(error)),
                          str(path)) from None
 
 
@@ -1027,7 +1020,7 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
     except InputError as error:  # the sums can still be made: say what was not checked
         scan = None
         log.add(str(path), None, None, None, Action.NOTED, Reason.FORMAT,
-                f"duplicate submissions not checked: {error}")
+                msg("log.duplicates_not_checked", error=error.args[0]))
     plan = StreamPlan(path=path, format=fmt, rules=rules, sets=item_sets(q),
                       pairwise=_pairwise(project, spec),
                       delimiter=layout.delimiter if layout else ",",
@@ -1089,7 +1082,7 @@ def _parquet_header(path: Path) -> list[str]:
     try:
         return list(pq.ParquetFile(path).schema_arrow.names)
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"could not open the file as Parquet: {error}", str(path)) from None
+        raise InputError(msg("error.parquet_unreadable", reason=str(error)), str(path)) from None
 
 
 def _match(path: Path, fmt: str, header: list[str], q: Questionnaire, log: CleaningLog,
@@ -1113,7 +1106,7 @@ def _match(path: Path, fmt: str, header: list[str], q: Questionnaire, log: Clean
         raw = _apply_flavour(raw, flavour)
     mapping = match_columns(raw, q, log)
     if log.fatal:
-        raise InputError("; ".join(entry.message for entry in log.fatal), str(path))
+        raise InputError(join_messages([entry.message for entry in log.fatal]), str(path))
     stamp = original.get(raw.timestamp_column) if raw.timestamp_column else None
     return mapping, original, stamp
 
@@ -1126,13 +1119,10 @@ def _rules(q: Questionnaire, mapping: dict[str, str], original: dict[str, str],
     for item, column in zip(q.items, columns, strict=True):
         scale = q.scale_of(item)
         if scale.high - scale.low + 1 > 127:
-            raise InputError(f"item {item.id}: scale {item.scale} spans more than 127 codes, "
-                             "which streaming cannot sum exactly; set `stream: false`",
+            raise InputError(msg("error.stream_scale_too_wide", item=item.id, scale=item.scale),
                              str(path))
         if column in repeated:
-            raise InputError(f"column {column!r} appears twice in the header; streaming "
-                             "reads columns by name: rename one, or set `stream: false`",
-                             str(path))
+            raise InputError(msg("error.stream_repeated_column", column=repr(column)), str(path))
         rules.append(ItemRule(item.id, column, item.scale, scale, item.reverse))
     return tuple(rules)
 
@@ -1190,11 +1180,9 @@ def _log_tally(log: CleaningLog, file: str, plan: StreamPlan, tally: StreamTally
     return kept
 
 
-_KIND_TEXT = {1: (Reason.DUPLICATE_ROW, "exact copies of an earlier row with the same "
-                                        "respondent id"),
-              2: (Reason.DUPLICATE_ID, "the respondent id of an earlier row, other answers"),
-              3: (Reason.DUPLICATE_ROW, "the same answers and fields as an earlier row "
-                                        "submitted within the window")}
+_KIND_TEXT = {1: (Reason.DUPLICATE_ROW, "log.duplicate_kind_copy"),
+              2: (Reason.DUPLICATE_ID, "log.duplicate_kind_id"),
+              3: (Reason.DUPLICATE_ROW, "log.duplicate_kind_timed")}
 
 
 def _log_duplicates(log: CleaningLog, file: str, plan: StreamPlan, scan: DuplicateScan,
@@ -1203,18 +1191,18 @@ def _log_duplicates(log: CleaningLog, file: str, plan: StreamPlan, scan: Duplica
     if policy == "keep":
         if len(scan.positions):
             log.add(file, int(scan.positions[0]) + plan.first_row, None, None, Action.NOTED,
-                    Reason.DUPLICATE_ROW, f"{len(scan.positions)} row(s) look like duplicate "
-                    "submissions: kept (duplicates: keep)", len(scan.positions))
+                    Reason.DUPLICATE_ROW,
+                    msg("log.duplicates_kept_streamed", count=len(scan.positions)),
+                    len(scan.positions))
         return 0
     for kind, (reason, what) in _KIND_TEXT.items():
         rows = scan.positions[scan.kinds == kind] + plan.first_row
         if not len(rows):
             continue
         action = Action.ROW_EXCLUDED if policy == "exclude" else Action.NOTED
-        done = "excluded" if policy == "exclude" else "flagged and kept (duplicates: flag)"
         log.add(file, int(rows[0]), None, None, action, reason,
-                f"duplicate submissions ({what}) in "
-                f"{_rows_text(len(rows), [int(r) for r in rows[:SAMPLE_ROWS]])}: {done}",
+                msg(f"log.duplicates_streamed_{policy}", what=msg(what),
+                    rows=_rows_text(len(rows), [int(r) for r in rows[:SAMPLE_ROWS]])),
                 len(rows))
     return len(scan.positions) if policy == "exclude" else 0
 

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 
 from surveyq.errors import InputError
 from surveyq.files import check_regular_file
+from surveyq.messages import msg
 from surveyq.moments import (
     _LARGEST_CODE,
     KERNEL_BLOCK_ROWS,
@@ -192,12 +193,9 @@ def moments_from_csv(
 
 def _read_error(path: str | os.PathLike, error: Exception) -> InputError:
     if "conversion error" in str(error):
-        return InputError(
-            f"an item column of {os.fspath(path)!r} holds text that is not a number: {error}. "
-            "Map answer labels to codes first (surveyq.read_responses does this from the "
-            "questionnaire), or list the spelling in null_values")
-    return InputError(f"could not read {os.fspath(path)!r}: {error} (if quoted values hold "
-                      "line breaks, pass newlines_in_values=True)")
+        return InputError(msg("error.stream_text_in_item", path=repr(os.fspath(path)),
+                              reason=str(error)))
+    return InputError(msg("error.stream_read", path=repr(os.fspath(path)), reason=str(error)))
 
 
 def moments_from_parquet(
@@ -245,7 +243,8 @@ def moments_from_parquet(
     try:
         parquet = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"could not open {os.fspath(path)!r} as Parquet: {error}") from None
+        raise InputError(msg("error.parquet_open", path=repr(os.fspath(path)),
+                             reason=str(error))) from None
     _check_columns(names, parquet.schema_arrow.names, os.fspath(path))
     workers = min(thread_count(threads), parquet.num_row_groups)
     if workers < 2:
@@ -307,7 +306,7 @@ def moments_from_batches(
     """
     names = _item_names(items)
     if chunksize < 1:
-        raise InputError(f"chunksize must be a positive number of rows, got {chunksize!r}")
+        raise InputError(msg("error.chunksize", value=repr(chunksize)))
     rules = _CodeRules.of(missing_codes, valid_codes)
     states = _run_pipeline(iter(batches), lambda: _BatchState(names, rules, pairwise, chunksize),
                            thread_count(threads))
@@ -358,8 +357,7 @@ def moments_from_dask(
     try:
         import dask
     except ImportError:
-        raise InputError('Moments.from_dask needs Dask: pip install "surveyq[dask]" '
-                         '(or "dask[dataframe,distributed]")') from None
+        raise InputError(msg("error.from_dask_needs_dask")) from None
     names = _item_names(items)
     _check_columns(names, [str(column) for column in ddf.columns], "the Dask DataFrame")
     rules = _CodeRules.of(missing_codes, valid_codes)
@@ -377,20 +375,20 @@ def moments_from_dask(
 
 def _item_names(items: Sequence[str]) -> tuple[str, ...]:
     if isinstance(items, str):
-        raise InputError(f"items must be a list of column names, got the string {items!r}")
+        raise InputError(msg("error.items_string", value=repr(items)))
     names = tuple(str(item) for item in items)
     if not names:
-        raise InputError("items is empty; name the item columns to analyse")
+        raise InputError(msg("error.items_empty"))
     if len(set(names)) != len(names):
-        raise InputError(f"duplicate item name(s) in {list(names)}")
+        raise InputError(msg("error.items_repeated", names=str(list(names))))
     return names
 
 
 def _check_columns(names: tuple[str, ...], available: Sequence[str], source: str) -> None:
     absent = [name for name in names if name not in available]
     if absent:
-        raise InputError(f"item column(s) {absent} are not in {source}; its columns are "
-                         f"{list(available)}")
+        raise InputError(msg("error.items_absent", absent=str(absent), source=source,
+                             columns=str(list(available))))
 
 
 def _splittable(encoding: str, newlines_in_values: bool) -> bool:
@@ -418,7 +416,7 @@ def _csv_blocks(path: str | os.PathLike, names: tuple[str, ...], item_type: pa.D
     try:
         source = open(path, "rb")  # noqa: SIM115 - closed by the generator below
     except FileNotFoundError:
-        raise InputError(f"no such file: {os.fspath(path)!r}") from None
+        raise InputError(msg("error.no_such_file", path=repr(os.fspath(path)))) from None
     header = source.readline()
     header_names = csv.read_csv(pa.py_buffer(header), parse_options=parse).column_names
     _check_columns(names, header_names, os.fspath(path))
@@ -465,7 +463,7 @@ def _csv_batches(path: str | os.PathLike, names: tuple[str, ...], item_type: pa.
                                                              newlines_in_values=True),
                               convert_options=csv.ConvertOptions(**convert))
     except FileNotFoundError:
-        raise InputError(f"no such file: {os.fspath(path)!r}") from None
+        raise InputError(msg("error.no_such_file", path=repr(os.fspath(path)))) from None
     except KeyError:
         _check_columns(names, _csv_header(path, read_options, delimiter), os.fspath(path))
         raise
@@ -570,10 +568,8 @@ def _item_column(chunk: pa.RecordBatch | pa.Table, name: str, rules: _CodeRules)
     if pa.types.is_boolean(column.type) or pa.types.is_null(column.type):
         column = column.cast(pa.int8())
     if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-        raise InputError(
-            f"item column {name!r} holds {column.type} values, not numeric codes; map answer "
-            "labels to codes first (surveyq.read_responses does this from the questionnaire)",
-            location=f"column {name}")
+        raise InputError(msg("error.stream_item_type", column=repr(name), type=str(column.type)),
+                         location=msg("error.where_column", column=name))
     if rules.missing:
         listed = _value_set(rules.missing, column.type)
         if len(listed):
@@ -650,7 +646,7 @@ def _column_ranges(columns: list[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
             values = column.to_numpy(zero_copy_only=False)
             low[j], high[j] = np.fmin.reduce(values), np.fmax.reduce(values)
             if np.isinf(low[j]) or np.isinf(high[j]):
-                raise InputError("an item column holds an infinite value")
+                raise InputError(msg("error.infinite_value"))
             if np.isnan(low[j]):
                 low[j], high[j] = np.inf, -np.inf
             continue
@@ -681,7 +677,7 @@ def _float_chunk(names: tuple[str, ...], columns: list[pa.Array], pairwise: bool
     values = np.column_stack([column.to_numpy(zero_copy_only=False).astype(np.float64)
                               for column in columns])
     if np.isinf(values).any():
-        raise InputError("an item column holds an infinite value")
+        raise InputError(msg("error.infinite_value"))
     return _float_moments(names, values, None, pairwise)
 
 
@@ -772,7 +768,7 @@ def _partition_moments(frame: pd.DataFrame, names: tuple[str, ...], rules: _Code
 def _delayed_tree_sum(dask: Any, parts: list[Any], split_every: int) -> Any:
     """Sum delayed Moments in a tree of fan-in ``split_every``."""
     if not parts:
-        raise InputError("the Dask DataFrame has no partitions")
+        raise InputError(msg("error.dask_no_partitions"))
     fan_in = max(2, int(split_every))
     while len(parts) > 1:
         parts = [dask.delayed(_sum_moments)(parts[start:start + fan_in])

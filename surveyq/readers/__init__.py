@@ -51,11 +51,7 @@ def separator_name(delimiter: str) -> str:
     """How a log message names a separator ('tab' is a word, so it is a message)."""
     return msg("log.tab") if delimiter == "\t" else _SEPARATOR_NAMES.get(delimiter,
                                                                           repr(delimiter))
-_STAT_FIX = {
-    "sav": "re-save it from SPSS or PSPP (File > Save As > .sav)",
-    "dta": "re-save it from Stata (saveold) or export it as .csv",
-    "parquet": "write it again with pandas or pyarrow",
-}
+_STAT_FIX = {"sav": "error.fix_sav", "dta": "error.fix_dta", "parquet": "error.fix_parquet"}
 
 
 def read_raw(
@@ -124,23 +120,20 @@ def read_raw(
 
 def _check_options(file: str, encoding: Any, delimiter: Any, sheet: Any, header_row: Any) -> None:
     if encoding is not None and not isinstance(encoding, str):
-        raise InputError(f"encoding must be a codec name such as 'cp1252', not {encoding!r}", file)
+        raise InputError(msg("error.encoding_type", value=repr(encoding)), file)
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}; use a codec name such as utf-8, "
-                             "cp1252, latin-1 or cp949", file) from None
+            raise InputError(msg("error.encoding_unknown", value=repr(encoding)), file) from None
     if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1
                                       and delimiter not in "\"\r\n"):
-        raise InputError(f"delimiter must be one character such as ',' ';' or '\\t', "
-                         f"not {delimiter!r}", file)
+        raise InputError(msg("error.delimiter", value=repr(delimiter)), file)
     if isinstance(sheet, bool) or (sheet is not None and not isinstance(sheet, (str, int))):
-        raise InputError(f"sheet must be a sheet name or a 0-based position, not {sheet!r}", file)
+        raise InputError(msg("error.sheet_type", value=repr(sheet)), file)
     if header_row is not None and (isinstance(header_row, bool)
                                    or not isinstance(header_row, int) or header_row < 1):
-        raise InputError(f"header_row must be a row number (1 or more), not {header_row!r}",
-                         file)
+        raise InputError(msg("error.header_row_type", value=repr(header_row)), file)
 
 
 def _note_ignored(log: CleaningLog, file: str, container: str, options: dict[str, Any]) -> None:
@@ -160,16 +153,14 @@ def _head(source: Path, file: str) -> bytes:
         with source.open("rb") as stream:
             head = stream.read(4096)
     except FileNotFoundError:
-        raise InputError(f"file not found; check the path (relative paths start from "
-                         f"{os.getcwd()})", file) from None
+        raise InputError(msg("error.file_not_found", folder=os.getcwd()), file) from None
     except IsADirectoryError:
-        raise InputError("this is a folder, not a file; give the path of the export file",
-                         file) from None
+        raise InputError(msg("error.file_is_folder"), file) from None
     except OSError as error:
-        raise InputError(f"cannot open the file ({error.strerror or error}); check its "
-                         "permissions and that no other program locks it", file) from None
+        raise InputError(msg("error.file_cannot_open", reason=str(error.strerror or error)),
+                         file) from None
     if not head:
-        raise InputError("the file is empty (0 bytes); export the responses again", file)
+        raise InputError(msg("error.file_empty"), file)
     return head
 
 
@@ -179,7 +170,7 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
     try:
         data = source.read_bytes()
     except OSError as error:
-        raise InputError(f"cannot read the file ({error})", file) from None
+        raise InputError(msg("error.file_cannot_read", reason=str(error)), file) from None
     if header_row in (None, 1):
         raw = _read_plain_text(data, file, found, log, encoding, delimiter)
         if raw is not None:
@@ -241,11 +232,10 @@ def log_repairs(log: CleaningLog, file: str, repairs: list[CellRepair], header: 
         row = row_of(repair.record)
         if repair.encoding:
             log.add(file, row, column, repair.raw, Action.CELL_REPAIRED, Reason.ENCODING,
-                    f"bytes that are not UTF-8 in this cell were read as Windows-1252: "
-                    f"{repair.fixed!r}; re-save the file as UTF-8 to avoid this")
+                    msg("log.cell_read_as_cp1252", fixed=repr(repair.fixed)))
         if repair.nul:
             log.add(file, row, column, repair.raw, Action.CELL_REPAIRED, Reason.NUL_BYTE,
-                    f"NUL byte(s) removed from this cell: {repair.fixed[:80]!r}")
+                    msg("log.nul_removed", fixed=repr(repair.fixed[:80])))
 
 
 def _read_workbook(source: Path, file: str, found: Detected, log: CleaningLog,
@@ -311,11 +301,12 @@ def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
     try:
         read = read_stat_file(source, kind, None if kind == "parquet" else encoding)
     except ImportError as error:
-        raise InputError(f"reading .{kind} files needs {error.name or 'pyreadstat'}: "
-                         f"pip install {error.name or 'pyreadstat'}", file) from None
+        raise InputError(msg("error.needs_package", kind=f".{kind}",
+                             package=error.name or "pyreadstat"), file) from None
     except Exception as error:  # noqa: BLE001 - any parser failure on a damaged file
-        raise InputError(f"cannot be read as a .{kind} file ({type(error).__name__}: "
-                         f"{str(error)[:200]}); {_STAT_FIX[kind]}", file) from None
+        raise InputError(msg("error.stat_unreadable", kind=f".{kind}",
+                             reason=f"{type(error).__name__}: {str(error)[:200]}",
+                             fix=msg(_STAT_FIX[kind])), file) from None
     frame = read.frame
     # a case is blank when every cell is (decided per distinct value of each column)
     cells = split_cells([distinct_values(frame[name]) for name in frame.columns], len(frame),

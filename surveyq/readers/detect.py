@@ -84,12 +84,11 @@ def _zip_kind(path: Path) -> str | None:
 def detect(path: Path, head: bytes, file: str, format: str | None) -> Detected:
     """Choose the container and flavour for ``path`` from ``format=``, name and first bytes."""
     if format is not None and format not in FORMATS:
-        raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}", file)
+        raise InputError(msg("error.format_unknown", value=repr(format), formats=list(FORMATS)),
+                         file)
     found = signature(path, head)
     if found == "html":
-        raise InputError(
-            "this is a web page (an HTML or XML table saved with a spreadsheet name), not a "
-            "workbook; open it in Excel or LibreOffice and save it as .xlsx or .csv", file)
+        raise InputError(msg("error.web_page"), file)
     if format in _FORMAT_CONTAINER:
         return Detected(_FORMAT_CONTAINER[format], "csv" if format == "csv" else None)
     by_name = EXTENSIONS.get(path.suffix.lower())
@@ -102,9 +101,10 @@ def detect(path: Path, head: bytes, file: str, format: str | None) -> Detected:
     if flavour is not None:
         return Detected("text", flavour)
     if by_name is None:
-        raise InputError(
-            f"unsupported file type {path.suffix or '(no extension)'!r}; supported: "
-            f"{supported_list()}, or pass format= ({', '.join(FORMATS)})", file)
+        raise InputError(msg("error.file_type", suffix=repr(path.suffix) if path.suffix else
+                             msg("error.no_extension"),
+                             supported=supported_list(), formats=list(FORMATS)), file)
     if by_name in ("xlsx", "xls", "ods") and b"\x00" not in head:
-        return Detected("text", None, f"file named {path.suffix} is a text file; read it as CSV")
+        return Detected("text", None, msg("log.misnamed_file", suffix=path.suffix,
+                                            kind=msg("log.container_text")))
     return Detected(by_name, None)

@@ -147,17 +147,14 @@ def header_index(grid: Grid, header_row: int | None, first_dense: bool) -> int:
     if header_row is not None:
         if header_row not in grid.row_numbers:
             last = grid.row_numbers[-1] if grid.row_numbers else 0
-            raise InputError(f"header_row={header_row} is past the last row ({last})", grid.file)
+            raise InputError(msg("error.header_row_past_end", row=header_row, last=last), grid.file)
         index = grid.row_numbers.index(header_row)
         if not filled(grid.records[index]):
-            raise InputError(f"header_row={header_row} is an empty row; give the row that "
-                             "holds the column names", grid.file)
+            raise InputError(msg("error.header_row_empty", row=header_row), grid.file)
         return index
     found = find_header(grid.records, first_dense)
     if found is None:
-        raise InputError(f"no header row found: the first {_HEADER_SCAN_ROWS} rows are empty; "
-                         "check that this is the export with the responses, or pass sheet= "
-                         "or header_row=", grid.file)
+        raise InputError(msg("error.no_header_row", rows=_HEADER_SCAN_ROWS), grid.file)
     return found
 
 

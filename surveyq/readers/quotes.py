@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 
 #: Single-line records kept to learn the file's width and the shapes of its cells.
 SAMPLE_RECORDS = 2000
@@ -116,15 +117,12 @@ class QuoteProblem:
 
     def error(self, file: str) -> InputError:
         if self.at_end:
-            what = (f"the quote opened on line {self.line} never closes: everything after it, "
-                    f"to the end of the file (line {self.last_line}), would be one cell")
+            what = msg("error.quote_never_closes", line=self.line, last=self.last_line)
         else:
-            what = (f"the quote opened on line {self.line} runs to line {self.last_line} and "
-                    f"swallows {self.swallowed} line(s) that read as separate records")
-        return InputError(
-            f"{what}; close the quote or remove the stray '\"' on line {self.line} (inside a "
-            "quoted answer a quote is written twice: \"\"), then read the file again",
-            file, f"line {self.line}")
+            what = msg("error.quote_swallows", line=self.line, last=self.last_line,
+                       swallowed=self.swallowed)
+        return InputError(msg("error.quote_fix", what=what, line=self.line), file,
+                          msg("error.where_line", line=self.line))
 
 
 @dataclass

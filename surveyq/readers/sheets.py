@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.readers.table import UnsavedFormula
 
-_FIX = "open it in Excel or LibreOffice and save it again as .xlsx, or export it as .csv"
+_FIX = "error.fix_workbook"
 
 
 def column_letter(index: int) -> str:
@@ -40,28 +41,29 @@ def read_sheet(path: Path, kind: str, sheet: str | int | None,
             failure = f"{type(error).__name__}: {error}"
         try:
             return (*_calamine_rows(path, sheet, file),
-                    f"openpyxl could not read the workbook ({failure}); read with calamine")
+                    msg("log.read_with_calamine", reason=failure))
         except InputError:
             raise
         except Exception:  # noqa: BLE001
-            raise InputError(f"cannot be read as an Excel .xlsx workbook ({failure}); {_FIX}",
-                             file) from None
+            raise InputError(msg("error.workbook_unreadable", kind=".xlsx", reason=failure,
+                                 fix=msg(_FIX)), file) from None
     try:
         return (*_calamine_rows(path, sheet, file), None)
     except InputError:
         raise
     except ImportError:
-        raise InputError(f"reading .{kind} files needs python-calamine: "
-                         "pip install python-calamine", file) from None
+        raise InputError(msg("error.needs_package", kind=f".{kind}", package="python-calamine"),
+                         file) from None
     except Exception as error:  # noqa: BLE001
-        raise InputError(f"cannot be read as a .{kind} workbook ({type(error).__name__}: "
-                         f"{error}); {_FIX}", file) from None
+        raise InputError(msg("error.workbook_unreadable", kind=f".{kind}",
+                             reason=f"{type(error).__name__}: {error}", fix=msg(_FIX)),
+                         file) from None
 
 
 def _pick(names: list[str], sheet: str | int | None, file: str) -> str:
     """The sheet asked for: a name, a 0-based position, or the first sheet."""
     if not names:
-        raise InputError(f"the workbook has no worksheet; {_FIX}", file)
+        raise InputError(msg("error.no_worksheet", fix=msg(_FIX)), file)
     if sheet is None:
         return names[0]
     if isinstance(sheet, int) and not isinstance(sheet, bool):
@@ -69,8 +71,8 @@ def _pick(names: list[str], sheet: str | int | None, file: str) -> str:
             return names[sheet]
     elif sheet in names:
         return str(sheet)
-    raise InputError(f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))} "
-                     "(sheet= takes a name or a 0-based position)", file)
+    raise InputError(msg("error.no_such_sheet", sheet=repr(sheet),
+                         sheets=[repr(name) for name in names]), file)
 
 
 def _openpyxl_rows(path: Path, sheet: str | int | None,

@@ -120,9 +120,7 @@ def decode(data: bytes, encoding: str | None, file: str) -> tuple[str, str]:
     guessed = _charset_normalizer_guess(data)
     if guessed is not None:
         return guessed
-    raise InputError(
-        f"cannot tell the text encoding (tried {', '.join(tried)}); re-save the file as "
-        "UTF-8 or pass encoding= (e.g. encoding: cp1252, latin-1, gbk, shift_jis)", file)
+    raise InputError(msg("error.encoding_unknown_text", tried=list(tried)), file)
 
 
 def _canonical(encoding: str, data: bytes) -> str:
@@ -134,15 +132,12 @@ def _decode_as(data: bytes, encoding: str, file: str) -> str:
     try:
         codec = _canonical(encoding, data)
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as "
-                         "utf-8, cp1252, latin-1 or cp949", file) from None
+        raise InputError(msg("error.encoding_unknown", value=repr(encoding)), file) from None
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"bytes at offset {error.start} are not valid {encoding_label(codec)}; set "
-            "encoding= to the file's real encoding (e.g. cp1252 for an Excel re-save)", file
-        ) from None
+        raise InputError(msg("error.encoding_invalid_bytes", offset=error.start,
+                             encoding=encoding_label(codec)), file) from None
 
 
 def _try_strict(data: bytes, codec: str) -> str | None:
@@ -170,9 +165,7 @@ def _decode_nul_bytes(data: bytes, file: str) -> tuple[str, str] | None:
             if text is not None:
                 return text, codec
     if _binary(data):
-        raise InputError("the file contains NUL and other control bytes, so it is binary "
-                         "rather than text; check that it is the CSV export (or pass format=)",
-                         file)
+        raise InputError(msg("error.binary_file"), file)
     return None
 
 
@@ -288,9 +281,7 @@ def parse(text: str, delimiter: str, file: str, whole: bool = True,
     try:
         records, spanning = scanner.read_text(text)
     except csv.Error as error:
-        raise InputError(
-            f"cannot split the text into fields ({error}); look for a quote that never "
-            "closes, or pass delimiter=", file) from None
+        raise InputError(msg("error.cannot_split", reason=str(error)), file) from None
     if not whole:
         scanner.open_at_end = None
     problem = scanner.problem()
