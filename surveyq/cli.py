@@ -37,7 +37,7 @@ class Lang(str, Enum):
     en = "en"
 
 
-_state = {"debug": False}
+_state: dict[str, Any] = {"debug": False}
 
 
 @app.callback()
@@ -45,45 +45,69 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")
     _state["debug"] = debug
 
 
-def _guarded(action: Callable[[], int]) -> None:
+def _language(lang: Lang | str | None, project: Path | None = None) -> str:
+    """The language the command speaks: ``--lang``, else the project's ``language:`` (read
+    leniently, so a project that fails validation still gets its errors in its language),
+    else Indonesian, the default of a project's report."""
+    if lang is not None:
+        return lang.value if isinstance(lang, Lang) else lang
+    if project is not None and project.suffix.lower() in (".yaml", ".yml"):
+        from surveyq.yamlfile import read_yaml
+
+        try:
+            raw = read_yaml(project)
+        except (SurveyqError, OSError):
+            raw = None
+        if isinstance(raw, dict) and raw.get("language") in ("id", "en"):
+            return str(raw["language"])
+    return "id"
+
+
+def _error(lang: str, text: str, exit_code: int) -> typer.Exit:
+    """Print ``Error: text`` (in ``lang``) as one line; the Exit to raise."""
+    console.print(f"[bold red]{_say(lang, 'cli.error')}[/] {escape(text)}", highlight=False,
+                  soft_wrap=True)
+    return typer.Exit(exit_code)
+
+
+def _guarded(action: Callable[[], int], lang: str = "id") -> None:
+    """Run a command; errors a user can cause are one line in ``lang``, never a traceback."""
+    from surveyq.errors import error_text
+
+    _state["lang"] = lang
     # From here on Ctrl-C is a KeyboardInterrupt, so a run can leave its output set whole
     # (the console script's loading-time handler just exits).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = action()
     except KeyboardInterrupt:
-        console.print("Interrupted: nothing was changed in the output folder.", highlight=False)
+        console.print(_say(lang, "cli.interrupted"), highlight=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except SurveyqError as exc:
         if _state["debug"]:
             raise
-        console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INPUT) from None
+        raise _error(lang, error_text(exc, lang), EXIT_INPUT) from None
     except OSError as exc:  # the file system refused (permissions, disk full...): not a bug
         if _state["debug"]:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
-        console.print(f"[bold red]Error:[/] {where}{exc.strerror or exc}; check the path and "
-                      "its permissions", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_INPUT) from None
+        raise _error(lang, where + _say(lang, "cli.os_error", reason=str(exc.strerror or exc)),
+                     EXIT_INPUT) from None
     except Exception as exc:  # a bug in surveyq: still one line, with the way to report it
         if _state["debug"]:
             raise
-        console.print(
-            f"[bold red]Error:[/] internal error ({type(exc).__name__}: {exc}); this is "
-            "a bug in surveyq: rerun with --debug and report the traceback",
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(EXIT_BUG) from None
+        raise _error(lang, _say(lang, "cli.internal_error", error=f"{type(exc).__name__}: {exc}"),
+                     EXIT_BUG) from None
     raise typer.Exit(code)
 
 
 class _RunProgress:
     """A spinner with the current step, and a bar of rows read while a survey streams."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "id") -> None:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.lang = lang
 
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                             TextColumn("{task.fields[rows]}"), TimeElapsedColumn(),
@@ -108,19 +132,22 @@ class _RunProgress:
         task = self.streams.get(survey)
         if task is None:
             task = self.streams[survey] = self.bar.add_task(
-                f"streaming {survey}", total=100 if fraction is not None else None, rows="")
+                _say(self.lang, "cli.streaming", survey=survey),
+                total=100 if fraction is not None else None, rows="")
         completed = 100 * fraction if fraction is not None else None
-        self.bar.update(task, completed=completed, rows=f"{rows:,} rows read")
+        self.bar.update(task, completed=completed, rows=_say(self.lang, "cli.rows_read",
+                                                             rows=rows))
 
 
-def _pdf_possible(pdf: bool) -> bool:
+def _pdf_possible(pdf: bool, lang: str = "id") -> bool:
     """--pdf with a browser to print with; without one, a line saying how to get one."""
     if not pdf:
         return False
     from surveyq.report.pdf import INSTALL_HINT, find_browser
 
     if find_browser() is None:
-        console.print(f"[yellow]No PDF:[/] {INSTALL_HINT}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]{_say(lang, 'cli.no_pdf')}[/] {_in(lang, INSTALL_HINT)}",
+                      highlight=False, soft_wrap=True)
         return False
     return True
 
@@ -129,8 +156,8 @@ def _run(project: Path, out: Path, lang: str | None, csv_tables: bool = False,
          pdf: bool = False) -> int:
     from surveyq.pipeline import run_project
 
-    pdf = _pdf_possible(pdf)
-    with _RunProgress() as progress:
+    pdf = _pdf_possible(pdf, _state.get("lang", "id"))
+    with _RunProgress(_state.get("lang", "id")) as progress:
         result = run_project(project, out=out, lang=lang, progress=progress.message,
                              csv_tables=csv_tables, rows_progress=progress.rows, pdf=pdf)
     surveys, language = result.results["surveys"], result.results["language"]
@@ -224,9 +251,11 @@ def run(
     Example: surveyq run questionnaires/demo/project.yaml --out reports/demo --lang id
     """
     if project.suffix.lower() not in (".yaml", ".yml"):
-        _guarded(lambda: _run_export([project], out, lang.value if lang else None, csv, pdf))
+        _guarded(lambda: _run_export([project], out, lang.value if lang else None, csv, pdf),
+                 _language(lang))
     else:
-        _guarded(lambda: _run(project, out, lang.value if lang else None, csv, pdf))
+        _guarded(lambda: _run(project, out, lang.value if lang else None, csv, pdf),
+                 _language(lang, project))
 
 
 @app.command()
@@ -242,7 +271,8 @@ def demo(
     """
     from surveyq.demo import demo_project_path
 
-    _guarded(lambda: _run(demo_project_path(), out, lang.value if lang else None, pdf=pdf))
+    _guarded(lambda: _run(demo_project_path(), out, lang.value if lang else None, pdf=pdf),
+             _language(lang, demo_project_path()))
 
 
 def _say(lang: str, code: str, **params: Any) -> str:
@@ -259,11 +289,11 @@ def _in(lang: str, text: Any) -> str:
     return translate(text, lang)
 
 
-def _check(project: Path) -> int:
+def _check(project: Path, lang: str | None = None) -> int:
     from surveyq.pipeline import check_project
 
     loaded, logs = check_project(project)
-    lang = loaded.spec.language
+    lang = lang or loaded.spec.language
     fatal_total = 0
     for name, log in logs.items():
         problems = [e for e in log.entries if e.action.value != "cell_missing"]
@@ -280,7 +310,7 @@ def _check(project: Path) -> int:
                 )
                 if part
             )
-            mark = "[red]FATAL[/] " if entry.fatal else ""
+            mark = f"[red]{_say(lang, 'cli.fatal')}[/] " if entry.fatal else ""
             Console().print(
                 f"  {mark}{entry.file}{' ' + where if where else ''}: "
                 f"{_in(lang, entry.message)}",
@@ -291,31 +321,35 @@ def _check(project: Path) -> int:
 
 
 @app.command()
-def check(project: Annotated[Path, typer.Argument(help="The project YAML file.")]) -> None:
+def check(
+    project: Annotated[Path, typer.Argument(help="The project YAML file.")],
+    lang: Annotated[Lang | None, typer.Option(
+        "--lang", help="Language of the messages (default: the project's).")] = None,
+) -> None:
     """Read every file of a project and list every problem found (exit 2 when any is fatal).
 
     Example: surveyq check questionnaires/demo/project.yaml
     """
-    _guarded(lambda: _check(project))
+    _guarded(lambda: _check(project, lang.value if lang else None), _language(lang, project))
 
 
-def _print_proposal(proposal: Any) -> None:
+def _print_proposal(proposal: Any, lang: str = "en") -> None:
     out = Console()
-    table = Table(title="surveyq init: what was inferred")
+    table = Table(title=_say(lang, "cli.init_title"))
     for column in ("survey", "kind", "items", "scales", "fields", "analyses"):
-        table.add_column(column)
+        table.add_column(_say(lang, f"cli.init_column_{column}"))
     for name, survey in proposal.surveys.items():
         q = survey.questionnaire
         scales = ", ".join(f"{key} {s.points[0]}-{s.points[-1]}" for key, s in q.scales.items())
         if survey.based_on:
-            scales = f"{len(q.scales)} scales of the standard"
+            scales = _say(lang, "cli.init_standard_scales", count=len(q.scales))
         table.add_row(name, q.kind + (f" ({survey.based_on})" if survey.based_on else ""),
                       str(len(q.items)), scales, str(len(q.fields)),
                       ", ".join(survey.spec.analyses or []))
     out.print(table)
-    out.print(f"[bold]Decisions to confirm ({len(proposal.decisions)}):[/]")
+    out.print(f"[bold]{_say(lang, 'cli.init_decisions', count=len(proposal.decisions))}[/]")
     for decision in proposal.decisions:
-        out.print(f"  - {decision.line()}", highlight=False, soft_wrap=True)
+        out.print(f"  - {decision.line(lang)}", highlight=False, soft_wrap=True)
 
 
 def _init(exports: list[Path], out: Path, codebook: Path | None, lang: str) -> int:
@@ -324,9 +358,9 @@ def _init(exports: list[Path], out: Path, codebook: Path | None, lang: str) -> i
 
     proposal = propose(exports, codebook=codebook, language=lang)
     written = write_proposal(proposal, out)
-    _print_proposal(proposal)
-    Console().print(f"wrote {', '.join(str(p) for p in written)}\nnext: review the files, "
-                    f"then run: surveyq run {out / 'project.yaml'}", highlight=False)
+    _print_proposal(proposal, lang)
+    Console().print(_say(lang, "cli.init_wrote", files=", ".join(str(p) for p in written),
+                         project=str(out / "project.yaml")), highlight=False)
     return EXIT_OK
 
 
@@ -347,7 +381,7 @@ def init(
 
     Example: surveyq init responses.csv --out survey
     """
-    _guarded(lambda: _init(exports, out, codebook, lang.value))
+    _guarded(lambda: _init(exports, out, codebook, lang.value), lang.value)
 
 
 def _run_export(exports: list[Path], out: Path, lang: str | None, csv_tables: bool,
@@ -358,9 +392,8 @@ def _run_export(exports: list[Path], out: Path, lang: str | None, csv_tables: bo
     from surveyq.infer_write import write_proposal
 
     proposal = propose(exports, language=lang or "id")
-    console.print(f"{exports[0]}: no project file given, so the questionnaire was inferred "
-                  f"({len(proposal.decisions)} decisions unconfirmed; `surveyq init` writes "
-                  "them for review)", highlight=False)
+    console.print(_say(lang or "id", "cli.inferred", file=str(exports[0]),
+                       count=len(proposal.decisions)), highlight=False)
     with tempfile.TemporaryDirectory(prefix="surveyq-") as folder:
         write_proposal(proposal, folder)
         return _run(Path(folder) / "project.yaml", out, lang, csv_tables, pdf)

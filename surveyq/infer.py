@@ -32,6 +32,7 @@ from surveyq.errors import InputError
 from surveyq.infer_scales import CODE_LABELS, ScaleFit, answer_code, match_labels
 from surveyq.infer_standards import StandardMatch, recognise_standard
 from surveyq.io import RawTable, read_raw
+from surveyq.messages import Message, joined, msg, translate
 from surveyq.project import ProjectSpec, SurveySpec
 from surveyq.questionnaire import (
     Group,
@@ -59,8 +60,14 @@ class Decision:
     choice: str
     evidence: str
 
-    def line(self) -> str:
-        return f"{self.survey}: {self.topic} {self.subject}: {self.choice} ({self.evidence})"
+    def line(self, lang: str = "en") -> str:
+        """``survey: topic subject: choice (evidence)`` in ``lang``."""
+        return translate(self.message(), lang)
+
+    def message(self) -> Message:
+        """The decision as one Message (its topic word, choice and evidence translated)."""
+        return msg("init.decision", survey=self.survey, topic=msg(f"init.topic_{self.topic}"),
+                   subject=self.subject, choice=self.choice, evidence=self.evidence)
 
 
 @dataclass
@@ -397,8 +404,7 @@ def read_codebook(path: str | Path, headers: Sequence[str] = ()) -> Codebook:
         normalise_label(v) in folded_headers for v in frame[c].dropna().astype(str)))
     if folded_headers and not any(normalise_label(v) in folded_headers
                                   for v in frame[code_column].dropna().astype(str)):
-        raise InputError("no column of the codebook names the export's columns: give one row "
-                         "per item with its column header in the first column", str(path))
+        raise InputError(msg("error.codebook_no_columns"), str(path))
     book = Codebook(file=str(path))
     others = [c for c in names if c != code_column]
 
@@ -500,9 +506,8 @@ class _Survey:
                   if (m := re.fullmatch(r"(.+) \(\d+\)", h)) and m.group(1) in self.columns}
         twice = copies | {re.sub(r" \(\d+\)$", "", h) for h in copies}
         if twice:
-            self.decide("item", ", ".join(sorted(twice)), "left out: the header occurs twice",
-                        "rename or delete the extra copy in the export, then add it under "
-                        "items")
+            self.decide("item", ", ".join(sorted(twice)), msg("init.twice_choice"),
+                        msg("init.twice_evidence"))
         return twice
 
     @staticmethod
@@ -541,9 +546,9 @@ class _Survey:
         for header in loose:
             if header not in statements:
                 self.fields[header] = ("other", "")
-                self.decide("field", header, "kept as a respondent field, not an item",
-                            f"whole codes {min(numeric[header])}-{max(numeric[header])} but "
-                            "no other column of its group; move it under items to analyse it")
+                self.decide("field", header, msg("init.lone_codes_choice"),
+                            msg("init.lone_codes_evidence", low=min(numeric[header]),
+                                high=max(numeric[header])))
         for stem, headers in [*grouped.items(), ("", statements)]:
             if headers:
                 self._code_scale(stem, headers, numeric)
@@ -570,8 +575,8 @@ class _Survey:
             self.fields[header] = ("other", "")
             self.unmapped.add(header)
         if derived:
-            self.decide("item", ", ".join(sorted(derived)), "left out: derived copies",
-                        "each column's values are another item's, or that item reversed")
+            self.decide("item", ", ".join(sorted(derived)), msg("init.derived_choice"),
+                        msg("init.derived_evidence"))
         return derived
 
     def _code_scale(self, stem: str, headers: list[str], numeric: dict[str, list[int]]) -> None:
@@ -586,9 +591,10 @@ class _Survey:
             if usual and value in counts and counts[value] <= max(2, len(codes) // 1000) and \
                     len(codes) >= 50 and (value - 1 if end == "high" else value + 1) in counts:
                 # an extreme code seen once or twice in many answers is a typing slip
-                self.decide("scale", f"code {value}", "read as out of range (set missing, "
-                            "logged)", f"{counts[value]} of {len(codes)} answers in "
-                            f"{', '.join(headers[:3])}{' ...' if len(headers) > 3 else ''}")
+                self.decide("scale", msg("init.code", value=value), msg("init.slip_choice"),
+                            msg("init.slip_evidence", count=counts[value], total=len(codes),
+                                headers=", ".join(headers[:3]) + (" ..." if len(headers) > 3
+                                                                  else "")))
                 if end == "high":
                     high -= 1
                 else:
@@ -597,8 +603,8 @@ class _Survey:
         if high == 9 and below and max(below) <= 7:
             # 9 after a gap is the usual "no answer" code of a 1-5 or 1-7 scale
             high = max(below)
-            self.decide("scale", "code 9", "read as no answer (set missing, logged)",
-                        f"9 follows a gap after {high} in {', '.join(headers)}")
+            self.decide("scale", msg("init.code", value=9), msg("init.nine_choice"),
+                        msg("init.nine_evidence", high=high, headers=list(headers)))
         points = list(range(low, high + 1))
         key = f"codes{low}_{high}" if low == 0 else f"codes{high}"
         if key not in self.scales:
@@ -607,12 +613,13 @@ class _Survey:
                 labels = {"id": ["Tidak", "Ya"], "en": ["No", "Yes"]}
             self.scales[key] = Scale(points=points, labels=labels)
             seen = sorted(set(codes))
-            self.decide("scale", key, f"points {low}-{high}",
-                        f"whole codes {seen[0]}-{seen[-1]} observed"
-                        + (f" in {stem}*" if stem else "")
-                        + ("; labels are the usual agreement wording, change them if the "
-                           "form used another" if labels and points != [0, 1] else "")
-                        + ("; a form may offer points no respondent chose" if high < 4 else ""))
+            evidence = [msg("init.codes_seen_in", first=seen[0], last=seen[-1], stem=stem)
+                        if stem else msg("init.codes_seen", first=seen[0], last=seen[-1])]
+            if labels and points != [0, 1]:
+                evidence.append(msg("init.usual_labels"))
+            if high < 4:
+                evidence.append(msg("init.unchosen_points"))
+            self.decide("scale", key, msg("init.points", low=low, high=high), joined(evidence))
         for header in headers:
             self.items[header] = _ItemDraft(header, key, self._text_of(header),
                                             dimension=stem or None)
@@ -632,16 +639,16 @@ class _Survey:
             self.scales[key] = Scale(points=fit.points, labels=fit.labels, aliases=fit.aliases)
             answered = sorted({t for h in headers for t in self.columns[h].distinct},
                               key=lambda t: fit.code_of.get(t, 0))
-            evidence = "answers seen: " + ", ".join(f"{t}={fit.code_of[t]}" for t in answered)
+            evidence = [msg("init.answers_seen",
+                            answers=[f"{t}={fit.code_of[t]}" for t in answered])]
             if fit.ambiguous:
-                evidence += (f"; the labels also fit layout {fit.ambiguous}: check the form's "
-                             "options")
+                evidence.append(msg("init.ambiguous_layout", layout=fit.ambiguous))
             if fit.corrected:
-                evidence += f"; misspellings read as labels: {', '.join(fit.corrected)}"
+                evidence.append(msg("init.misspellings", words=list(fit.corrected)))
             if fit.layout == "2":
-                evidence += ("; only the two plain answers were given: if the form offered "
-                             "'Sangat ...' too, use the longer scale")
-            self.decide("scale", key, f"{len(fit.points)} points ({fit.layout} layout)", evidence)
+                evidence.append(msg("init.two_answers"))
+            self.decide("scale", key, msg("init.points_layout", points=len(fit.points),
+                                          layout=fit.layout), joined(evidence))
             for header in headers:
                 grid = _GRID.match(header)
                 self.fits[header] = fit
@@ -656,10 +663,8 @@ class _Survey:
         key = f"codes{len(points)}"
         self.scales[key] = Scale(points=points, labels=CODE_LABELS.get(len(points), {}),
                                  aliases={p: [f"A{p}"] for p in points})
-        self.decide("codes", key, f"answer codes A1-A{points[-1]} read as points "
-                    f"1-{points[-1]} in code order",
-                    "LimeSurvey answer codes; confirm that A1 is the lowest answer of your "
-                    "survey (or reorder the aliases)")
+        self.decide("codes", key, msg("init.answer_codes", high=points[-1]),
+                    msg("init.answer_codes_evidence"))
         for header in answer_codes:
             self.items[header] = _ItemDraft(header, key, self._text_of(header),
                                             dimension=stem_of(header))
@@ -693,18 +698,16 @@ class _Survey:
         for header in satisfied:    # "Kepuasan [...]": overall satisfaction beside the pairs
             self.items[header].role, self.items[header].dimension = "satisfaction", None
         if satisfied:
-            self.decide("item", f"{len(satisfied)} satisfaction items", "role satisfaction",
-                        "unpaired ratings whose header says kepuasan/satisfaction")
+            self.decide("item", msg("init.satisfaction_items", count=len(satisfied)),
+                        msg("init.satisfaction_choice"), msg("init.satisfaction_evidence"))
         dropped = [h for h in self.items if h not in paired and h not in satisfied]
         for header in dropped:
             self.fields[header] = ("other", "")
             self.unmapped.add(header)
             del self.items[header]
-        self.decide("pair", f"{len(ids)} pairs", "rating columns paired by their role words "
-                    f"({', '.join(sorted(kinds))})",
-                    "pairs matched on the number or text left once the role word is removed; "
-                    f"{len(dropped)} rating columns without a partner left unmapped "
-                    "(add them under items to analyse them)")
+        self.decide("pair", msg("init.pairs", count=len(ids)),
+                    msg("init.pairs_choice", kinds=[msg(f"init.role_{k}") for k in sorted(kinds)]),
+                    msg("init.pairs_evidence", dropped=len(dropped)))
         return "ipa" if "importance" in kinds else "servqual"
 
     def reverse_keying(self) -> None:
@@ -715,22 +718,22 @@ class _Survey:
             if key in codebook:
                 item.reverse = codebook[key]
                 if item.reverse:
-                    self.decide("reverse", header, "reverse-keyed", "the codebook says so")
+                    self.decide("reverse", header, msg("init.reversed"),
+                                msg("init.reversed_codebook"))
                 continue
             if header in file_reversed:
                 copy, total = file_reversed[header]
                 item.reverse = True
-                self.decide("reverse", header, "reverse-keyed",
-                            f"the file holds its reversed copy {copy} ({copy} = {total} - "
-                            f"{header})")
+                self.decide("reverse", header, msg("init.reversed"),
+                            msg("init.reversed_copy", copy=copy, total=total, header=header))
                 continue
             words = negative_wording(item.text) if item.text != header else []
             if words:
                 item.reverse = True
-                item.notes.append(f"reverse: negatively worded ({', '.join(words)}); confirm")
-                self.decide("reverse", header, "reverse-keyed: confirm",
-                            f"negatively worded ({', '.join(words)}): "
-                            f"{_shorten(item.text)}{self._rest_correlation(header)}")
+                item.notes.append(msg("init.note_negative", words=list(words)))
+                self.decide("reverse", header, msg("init.reversed_confirm"),
+                            msg("init.negative_wording", words=list(words),
+                                text=_shorten(item.text), rest=self._rest_correlation(header)))
         self._flag_negative_correlations()
 
     def _letter_pairs(self) -> dict[str, tuple[str, str]]:
@@ -754,16 +757,17 @@ class _Survey:
                     self.items[header].dimension = None
                 partner = "perception" if role == "expectation" else "performance"
                 self.decide("pair", f"{first}*/{second}*",
-                            f"{first}n read as {role}, {second}n as its {partner}",
-                            f"columns {first}1..{first}{len(groups[first])} and {second}1..."
-                            f"{second}{len(groups[second])} carry the same numbers; "
-                            "confirm which letter is which")
+                            msg("init.letters_choice", first=first, second=second,
+                                role=msg(f"init.role_{role}"),
+                                partner=msg(f"init.role_{partner}")),
+                            msg("init.letters_evidence", first=first, second=second,
+                                n1=len(groups[first]), n2=len(groups[second])))
                 return paired
         return {}
 
     def _rest_correlation(self, header: str) -> str:
         r = self._item_rest(header)
-        return "" if r is None else f"; item-rest r = {r:.2f} as written"
+        return "" if r is None else msg("init.rest_as_written", r=r)
 
     def _item_rest(self, header: str) -> float | None:
         item = self.items[header]
@@ -811,11 +815,9 @@ class _Survey:
                 continue
             r = self._item_rest(header)
             if r is not None and r < -0.2:
-                item.notes.append(f"correlates negatively with its scale (item-rest r = {r:.2f})"
-                                  ": reverse-worded? not reversed")
-                self.decide("reverse", header, "not reversed: check the wording",
-                            f"item-rest r = {r:.2f} (negative), but nothing in its text or the "
-                            "file says it is reverse-keyed")
+                item.notes.append(msg("init.note_negative_r", r=r))
+                self.decide("reverse", header, msg("init.not_reversed"),
+                            msg("init.not_reversed_evidence", r=r))
 
     # -- respondent fields ------------------------------------------------------------------
 
@@ -848,13 +850,10 @@ class _Survey:
                 categories=self._categories(kind, column)))
         if unused:
             shown = ", ".join(_shorten(h, 40) for h in unused[:8])
-            more = f" and {len(unused) - 8} more" if len(unused) > 8 else ""
-            self.decide("field", f"{len(unused)} columns", "not mapped (the cleaner logs them "
-                        f"as ignored): {shown}{more}",
-                        "timestamps, contact details, columns with many different values, "
-                        "derived copies and totals, ratings without a partner and long runs "
-                        "of other questions are no respondent profile; add one under fields "
-                        "to keep it")
+            more = msg("init.and_more", count=len(unused) - 8) if len(unused) > 8 else ""
+            self.decide("field", msg("init.columns", count=len(unused)),
+                        msg("init.unmapped_choice", shown=shown, more=more),
+                        msg("init.unmapped_evidence"))
         return result
 
     def _refine_kind(self, kind: str, column: _Column, header: str) -> str:
@@ -865,21 +864,18 @@ class _Survey:
             distinct = len(set(column.texts))
             if distinct < len(column.texts):
                 if self._repeats_are_resubmissions(header):
-                    self.decide("field", header, "kind id: repeated ids are resubmissions",
-                                f"{len(column.texts) - distinct} repeated ids, each with the "
-                                "same profile answers; the cleaner keeps the first submission")
+                    self.decide("field", header, msg("init.id_choice"),
+                                msg("init.id_evidence", count=len(column.texts) - distinct))
                     return "id"
-                self.decide("field", header, "kind other, not id",
-                            f"{len(column.texts) - distinct} repeated values on rows with "
-                            "different profiles: as an id the cleaner would drop real "
-                            "respondents as duplicate submissions")
+                self.decide("field", header, msg("init.not_id_choice"),
+                            msg("init.not_id_evidence", count=len(column.texts) - distinct))
                 return "other"
         if kind == "other" and column.numbers is None and column.texts:
             lengths = [len(t) for t in column.texts]
             if sum(lengths) / len(lengths) > 40 and len(set(column.texts)) > 0.8 * len(
                     column.texts) and header not in self.items:
-                self.decide("field", header, "free text (suggestion)",
-                            "long answers, nearly all different")
+                self.decide("field", header, msg("init.free_text_choice"),
+                            msg("init.free_text_evidence"))
                 return "suggestion"
         return kind
 
@@ -969,8 +965,9 @@ def _infer_period(raw: RawTable, survey: _Survey) -> str | None:
         return None
     first, last = stamps.min(), stamps.max()
     period = str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
-    survey.decide("period", period, f"period {period}",
-                  f"answers from {first:%Y-%m-%d} to {last:%Y-%m-%d} in column {header!r}")
+    survey.decide("period", period, msg("init.period", period=period),
+                  msg("init.period_evidence", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}",
+                      header=repr(header)))
     return period
 
 
@@ -1036,10 +1033,9 @@ def _standard_aliases(survey: _Survey, shipped: Questionnaire,
             continue
         scale = shipped.scales[item.scale]
         if len(fit.points) != len(scale.points):
-            survey.decide("scale", header, f"answers on {len(fit.points)} points, the "
-                          f"standard's scale {item.scale} has {len(scale.points)}",
-                          "check the form; the answers outside the standard's scale will be "
-                          "logged as unknown labels")
+            survey.decide("scale", header, msg("init.standard_points", points=len(fit.points),
+                                               scale=item.scale, standard=len(scale.points)),
+                          msg("init.standard_points_evidence"))
             continue
         lookup = Scale.model_validate(scales[item.scale]).lookup()
         for label, code in fit.code_of.items():
@@ -1050,8 +1046,7 @@ def _standard_aliases(survey: _Survey, shipped: Questionnaire,
                 lookup[folded] = point
                 added.setdefault(item.scale, []).append(f"{label}={point}")
     for key, labels in added.items():
-        survey.decide("scale", key, "the form's own answer wording added as aliases",
-                      ", ".join(labels))
+        survey.decide("scale", key, msg("init.aliases_added"), ", ".join(labels))
     return {key: Scale.model_validate(value) for key, value in scales.items()}
 
 
@@ -1076,9 +1071,9 @@ def _servqual_dimensions(survey: _Survey) -> None:
     if len(set(found.values())) >= 2:
         for header, dimension in found.items():
             survey.items[header].dimension = dimension
-        survey.decide("item", "dimensions", f"SERVQUAL dimensions from the headers: "
-                      f"{', '.join(sorted(set(found.values())))}",
-                      f"{len(found)} of {len(survey.items)} item headers name a dimension")
+        survey.decide("item", msg("init.dimensions"),
+                      msg("init.dimensions_choice", dimensions=sorted(set(found.values()))),
+                      msg("init.dimensions_evidence", found=len(found), total=len(survey.items)))
 
 
 def _item_ids(survey: _Survey) -> dict[str, str]:
@@ -1098,6 +1093,10 @@ def _item_ids(survey: _Survey) -> dict[str, str]:
     return ids
 
 
+def _has(column: Any) -> Message:
+    return msg("init.has_column" if column else "init.no_column")
+
+
 def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> SurveyProposal:
     raw = read_raw(path)
     headers = [str(h) for h in raw.frame.columns]
@@ -1110,18 +1109,16 @@ def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> Survey
     survey = _Survey(name, raw, codebook)
     survey.classify()
     if codebook_path and codebook is None:
-        survey.decide("codebook", Path(codebook_path).name, "not used for this export",
-                      "none of its codes names a column of this export")
+        survey.decide("codebook", Path(codebook_path).name, msg("init.codebook_unused"),
+                      msg("init.codebook_unused_evidence"))
     if codebook:
         matched = [h for h in survey.items if normalise_label(h) in codebook.texts]
         survey.decide("codebook", Path(codebook.file).name,
-                      f"texts for {len(matched)} of {len(survey.items)} items",
-                      f"reverse keying column: {'yes' if codebook.reverse else 'none'}; "
-                      f"dimension column: {'yes' if codebook.dimensions else 'none'}")
+                      msg("init.codebook_texts", matched=len(matched), total=len(survey.items)),
+                      msg("init.codebook_columns", reverse=_has(codebook.reverse),
+                          dimension=_has(codebook.dimensions)))
     if not survey.items:
-        raise InputError("no rating items found: no column holds Likert labels or small whole "
-                         "codes; write the questionnaire YAML by hand (see "
-                         "docs/questionnaire-format.md)", str(path))
+        raise InputError(msg("error.no_rating_items"), str(path))
     pair_kind = survey.roles()
     categorical = [h for h, (kind, ident) in survey.fields.items()
                    if kind == "other" and not ident and survey.columns[h].numbers is None
@@ -1134,9 +1131,11 @@ def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> Survey
             if header not in standard.elements.values():
                 survey.fields[header] = ("other", "")
         survey.decide("standard", standard.questionnaire,
-                      f"{len(standard.elements)} elements of {standard.questionnaire}",
-                      "; ".join(f"{code} = {header!r} ({standard.how[code]})"
-                                for code, header in standard.elements.items()))
+                      msg("init.standard_elements", count=len(standard.elements),
+                          standard=standard.questionnaire),
+                      joined([msg("init.element_match", code=code, header=repr(header),
+                                  how=standard.how[code])
+                              for code, header in standard.elements.items()]))
         kind, analyses = standard.standard, ["validity", "reliability", "ikm"]
     else:
         survey.reverse_keying()
@@ -1148,16 +1147,14 @@ def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> Survey
             kind, analyses = "servqual", ["validity", "reliability", "ipa"]
         else:
             kind, analyses = "generic", ["validity", "reliability"]
-    survey.decide("kind", name, f"kind {kind}; analyses {', '.join(analyses)}",
-                  "standard questionnaire" if standard else
-                  "expectation/perception pairs" if pair_kind == "servqual" else
-                  "importance/performance pairs" if pair_kind == "ipa" else
-                  "a research scale: items without pairs or a standard")
+    survey.decide("kind", name, msg("init.kind", kind=kind, analyses=list(analyses)),
+                  msg("init.kind_standard" if standard else
+                      "init.kind_servqual" if pair_kind == "servqual" else
+                      "init.kind_ipa" if pair_kind == "ipa" else "init.kind_generic"))
     period = _infer_period(raw, survey)
     q, based_on = _questionnaire(survey, name, standard, kind)
-    survey.decide("population", name, "left empty (TODO)",
-                  "the number of service users or staff in the period is not in the export; "
-                  "it is needed for the sample-size check")
+    survey.decide("population", name, msg("init.population"),
+                  msg("init.population_evidence"))
     spec = SurveySpec(questionnaire=f"{name}.yaml", responses=str(path), analyses=analyses,
                       title=q.title)
     return SurveyProposal(name, str(path), q, spec, survey.decisions, survey.notes, based_on,
@@ -1192,7 +1189,7 @@ def propose(paths: Sequence[str | Path], codebook: str | Path | None = None,
         An export cannot be read, or holds no rating items.
     """
     if not paths:
-        raise InputError("give at least one export file")
+        raise InputError(msg("error.no_exports"))
     surveys: dict[str, SurveyProposal] = {}
     for path in paths:
         name = _survey_name(Path(path), set(surveys))

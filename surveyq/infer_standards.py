@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from surveyq.messages import msg
 from surveyq.questionnaire import Questionnaire, load_questionnaire, normalise_label
 
 #: Shipped questionnaire id of each recognised standard.
@@ -124,7 +125,7 @@ def element_of(text: str, standard: str) -> tuple[str | None, str]:
     if hits:
         # the element named first wins ("Keamanan pelayanan, yaitu ... lingkungan"); on a
         # tie, the more specific element
-        return min(hits)[2], "keyword"
+        return min(hits)[2], msg("init.how_keyword")
     best, score = None, 0.0
     for code, refs in _references(standard).items():
         for ref in refs:
@@ -132,8 +133,8 @@ def element_of(text: str, standard: str) -> tuple[str | None, str]:
             if ratio > score:
                 best, score = code, ratio
     if score >= FUZZY_CUTOFF:
-        return best, f"similar {score:.2f}"
-    return None, f"no element (best {best} at {score:.2f})"
+        return best, msg("init.how_similar", score=score)
+    return None, msg("init.how_none", best=best, score=score)
 
 
 def match_standard(headers: list[str], standard: str) -> StandardMatch:
@@ -145,7 +146,7 @@ def match_standard(headers: list[str], standard: str) -> StandardMatch:
     for header in headers:      # coded headers first: "U3" is element U3 whatever else is there
         code = header_code(header)
         if code in element_codes and code not in elements:
-            elements[code], how[code] = header, "header code"
+            elements[code], how[code] = header, msg("init.how_header_code")
         elif code is None:
             worded.append(header)
     for header in worded:

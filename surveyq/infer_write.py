@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from surveyq.infer import Proposal, SurveyProposal
+from surveyq.messages import msg, translate
 from surveyq.outputs import write_atomic
 from surveyq.questionnaire import Questionnaire
 
@@ -29,17 +30,17 @@ def _comment(text: str, indent: str = "") -> str:
     return "\n".join(f"{indent}# {line}" if line else f"{indent}#" for line in text.splitlines())
 
 
-def questionnaire_yaml(survey: SurveyProposal) -> str:
-    """The questionnaire of one survey as commented YAML."""
+def questionnaire_yaml(survey: SurveyProposal, lang: str = "en") -> str:
+    """The questionnaire of one survey as YAML commented in ``lang``."""
     q = survey.questionnaire
     lines = [_comment(
-        f"Questionnaire proposed by `surveyq init` from {Path(survey.file).name}.\n"
-        "Review it, then run: surveyq run project.yaml\n"
-        + (f"Based on the shipped questionnaire {survey.based_on}: items, scales and element "
-           "codes\nare the standard's; only `column:` was set from the export.\n"
+        translate(msg("init.yaml_questionnaire_head", file=Path(survey.file).name), lang) + "\n"
+        + (translate(msg("init.yaml_based_on", standard=survey.based_on), lang) + "\n"
            if survey.based_on else "")
-        + "\nDecisions to confirm:")]
-    lines += [_comment(f"- {d.topic} {d.subject}: {d.choice}\n    ({d.evidence})")
+        + "\n" + translate(msg("init.yaml_decisions"), lang))]
+    lines += [_comment(translate(msg("init.yaml_decision", topic=msg(f"init.topic_{d.topic}"),
+                                     subject=d.subject, choice=d.choice, evidence=d.evidence),
+                                 lang))
               for d in survey.decisions]
     data = q.model_dump(exclude_none=True, exclude={"path"}, exclude_defaults=False)
     head = {key: data[key] for key in ("id", "title", "source", "kind", "standard")
@@ -64,7 +65,7 @@ def questionnaire_yaml(survey: SurveyProposal) -> str:
     lines += ["", "items:"]
     for item in q.items:
         for note in survey.notes.get(item.id, []):
-            lines.append(_comment(note, "  "))
+            lines.append(_comment(translate(note, lang), "  "))
         lines.append(_indent_entry(_item_dict(item.model_dump(exclude_none=True))))
     if q.fields:
         lines += ["", "fields:"]
@@ -115,21 +116,26 @@ def _indent_entry(entry: dict[str, Any]) -> str:
 
 
 def project_yaml(proposal: Proposal, folder: Path) -> str:
-    """The project file: one survey per export, paths relative to ``folder``."""
+    """The project file: one survey per export, paths relative to ``folder``; its comments
+    in the project's language."""
     spec = proposal.project
-    lines = [_comment(
-        "Project proposed by `surveyq init`. Fill in the TODOs, check each questionnaire's\n"
-        "decisions (at the top of its file), then run: surveyq run project.yaml")]
+    lang = spec.language
+
+    def say(code: str) -> str:
+        return translate(msg(code), lang)
+
+    lines = [_comment(say("init.yaml_project_head"))]
     organisation = spec.organisation if isinstance(spec.organisation, str) else \
         spec.organisation.model_dump()
     placeholder = "TODO" in str(organisation)     # a name given (the web form) needs no TODO
     lines += [f"organisation: {_dump(organisation, flow=True)}"
-              + ("   # TODO: your organisation's name" if placeholder else "")]
+              + ("   # " + say("init.yaml_todo_organisation") if placeholder else "")]
     period = spec.period
     inferred = {str(s.period) for s in proposal.surveys.values() if s.period}
     lines.append(f"period: {_dump(str(period) if period is not None else 'TODO')}"
-                 + ("   # TODO: the survey period, e.g. \"2025\"" if period is None else
-                    "   # from the answers' timestamps" if str(period) in inferred else ""))
+                 + ("   # " + say("init.yaml_todo_period") if period is None else
+                    "   # " + say("init.yaml_period_from_stamps") if str(period) in inferred
+                    else ""))
     lines += [_dump({"language": spec.language}), "surveys:"]
     for name, survey in proposal.surveys.items():
         entry = survey.spec.model_dump(exclude_none=True, exclude_defaults=True)
@@ -139,8 +145,7 @@ def project_yaml(proposal: Proposal, folder: Path) -> str:
         lines.append(f"    title: {_dump(entry.pop('title'), flow=True)}")
         lines.append(f"    questionnaire: {_dump(entry.pop('questionnaire'))}")
         lines.append(f"    responses: {_dump(entry.pop('responses'))}")
-        lines.append("    # population: 1000   # TODO: service users (or staff) in the period,"
-                     " for the sample-size check")
+        lines.append("    # population: 1000   # " + say("init.yaml_todo_population"))
         for key, value in entry.items():
             lines.append(f"    {key}: {_dump(value, flow=True)}")
     return "\n".join(lines) + "\n"
@@ -157,7 +162,8 @@ def write_proposal(proposal: Proposal, folder: str | Path) -> list[Path]:
     """Write project.yaml and one ``<survey>.yaml`` per survey into ``folder``."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    written = [write_atomic(out / f"{name}.yaml", questionnaire_yaml(survey))
+    lang = proposal.project.language
+    written = [write_atomic(out / f"{name}.yaml", questionnaire_yaml(survey, lang))
                for name, survey in proposal.surveys.items()]
     written.append(write_atomic(out / "project.yaml", project_yaml(proposal, out)))
     return written

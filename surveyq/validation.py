@@ -24,6 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from surveyq.messages import Message, joined, msg
+
 
 def _key_path(loc: Iterable[Any], raw: Any) -> str:
     parts: list[str] = []
@@ -46,22 +48,24 @@ def _key_path(loc: Iterable[Any], raw: Any) -> str:
             node = node[key]
         except (KeyError, IndexError, TypeError):
             node = None
-    return ".".join(parts) or "(top level)"
+    return ".".join(parts) or msg("validation.top_level")
 
 
-def _found(value: Any) -> str:
+def _found(value: Any) -> Message:
+    """What the file holds at the key, as the error names it ("the text 'ikm'")."""
     if isinstance(value, dict):
-        return "a mapping" if value else "an empty mapping"
+        return msg("validation.found_mapping" if value else "validation.found_empty_mapping")
     if isinstance(value, list):
-        return "a list"
+        return msg("validation.found_list")
     if value is None:
-        return "nothing (an empty value)"
+        return msg("validation.found_nothing")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
+        return msg("validation.found_bool", value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return msg("validation.found_number", value=str(value))  # as the YAML holds it
     text = str(value)
-    return f"the text {text[:60]!r}" if text.strip() else "an empty text"
+    return msg("validation.found_text", value=repr(text[:60])) if text.strip() else \
+        msg("validation.found_empty_text")
 
 
 def _last_key(path: str) -> str:
@@ -95,62 +99,63 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def describe_error(error: dict[str, Any], raw: Any, prefix: str = "",
-                   model: type[BaseModel] | None = None) -> str:
-    """One pydantic error as ``path: found; expected and the fix``."""
+                   model: type[BaseModel] | None = None) -> Message:
+    """One pydantic error as ``path: found; expected and the fix`` (a Message)."""
     path = prefix + _key_path(error["loc"], raw)
     key = _last_key(path)
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    found = _found(value)
     if kind == "missing":
-        return f"{path}: missing; add `{key}:`"
+        return msg("validation.missing", path=path, key=key)
     if kind == "extra_forbidden":
         known = [k for k in _known_keys(tuple(error["loc"]), model) if k != "path"]
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else "remove it"
-        listing = f" (known keys: {', '.join(known)})" if known else ""
-        return f"{path}: unknown key; {hint}{listing}"
+        hint = msg("validation.did_you_mean", key=close[0]) if close else \
+            msg("validation.remove_it")
+        listing = msg("validation.known_keys", keys=known) if known else ""
+        return msg("validation.unknown_key", path=path, hint=hint, listing=listing)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if "instance of Text" in error["msg"]:
-            return (f"{path}: {_found(value)} was given; write {key}: {{id: \"...\", "
-                    "en: \"...\"} or just the text in one language")
+            return msg("validation.text_expected", path=path, found=found, key=key)
         if isinstance(value, str):
-            return (f"{path}: a plain text was given where a mapping is expected; write "
-                    f"{key}: {{...}} with its keys")
-        return f"{path}: {_found(value)} was given; write a mapping ({key}: {{...}})"
+            return msg("validation.plain_text_for_mapping", path=path, key=key)
+        return msg("validation.mapping_expected", path=path, found=found, key=key)
     if kind == "list_type":
         example = f"[{value}]" if isinstance(value, (str, int, float)) else "[...]"
-        return f"{path}: {_found(value)} was given; write a list, e.g. {key}: {example}"
+        return msg("validation.list_expected", path=path, found=found, key=key, example=example)
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        close = difflib.get_close_matches(str(value), [e.strip(" '\"") for e in
-                                          str(expected).replace(" or ", ",").split(",")], n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        return f"{path}: {_found(value)} was given; use one of {expected}{hint}"
+        expected = [e.strip(" '\"") for e in
+                    str(ctx.get("expected", "")).replace(" or ", ",").split(",") if e.strip()]
+        close = difflib.get_close_matches(str(value), expected, n=1)
+        hint = msg("validation.did_you_mean_value", value=close[0]) if close else ""
+        return msg("validation.one_of", path=path, found=found,
+                   expected=[repr(e) for e in expected], hint=hint)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{path}: {_found(value)} was given; write a whole number, e.g. {key}: 100"
+        return msg("validation.whole_number", path=path, found=found, key=key)
     if kind in ("float_parsing", "float_type"):
-        return f"{path}: {_found(value)} was given; write a number, e.g. {key}: 0.5"
+        return msg("validation.number", path=path, found=found, key=key)
     if kind in ("string_type",):
-        return (f"{path}: {_found(value)} was given; write a text (put numbers and yes/no "
-                f"in quotes: {key}: \"{value}\")")
+        return msg("validation.text", path=path, found=found, key=key, value=str(value))
     if kind in ("bool_type", "bool_parsing"):
-        return f"{path}: {_found(value)} was given; write true or false"
+        return msg("validation.bool", path=path, found=found)
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = {"greater_than": "above", "greater_than_equal": "at least",
-                 "less_than": "below", "less_than_equal": "at most"}[kind]
         limit = next(iter(ctx.values()), "")
-        return f"{path}: {_found(value)} was given; write a number {bound} {limit}"
+        return msg(f"validation.{kind}", path=path, found=found, limit=str(limit))
     if kind == "too_short":
-        return f"{path}: {_found(value)} was given; give at least {ctx.get('min_length', 1)}"
+        return msg("validation.too_short", path=path, found=found,
+                   least=str(ctx.get("min_length", 1)))
     if kind == "value_error":
-        message = str(ctx.get("error", error["msg"]))
-        return f"{path}: {message}"
-    return f"{path}: {_found(value)} was given; {error['msg'].lower()}"
+        error_value = ctx.get("error")
+        detail = error_value.args[0] if isinstance(error_value, Exception) and \
+            error_value.args else str(error_value or error["msg"])
+        return msg("validation.value_error", path=path, detail=detail)
+    return msg("validation.other", path=path, found=found, detail=error["msg"].lower())
 
 
 def describe_errors(exc: ValidationError, raw: Any, prefix: str = "",
-                    model: type[BaseModel] | None = None) -> str:
+                    model: type[BaseModel] | None = None) -> Message:
     """Every error of ``exc``, one line each, joined with "; " into one message.
 
     A value that fits none of a union's forms (a text or a mapping) gives one line naming
@@ -159,18 +164,27 @@ def describe_errors(exc: ValidationError, raw: Any, prefix: str = "",
     by_path: dict[str, list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
         by_path.setdefault(prefix + _key_path(error["loc"], raw), []).append(error)
-    lines = []
+    lines: list[Message] = []
     for path, errors in by_path.items():
         kinds = {e["type"] for e in errors}
         if len(errors) > 1 and kinds <= set(_FORM_ERRORS):
-            forms = " or ".join(dict.fromkeys(_FORM_ERRORS[k] for k in kinds))
-            lines.append(f"{path}: {_found(errors[0].get('input'))} was given; write {forms}")
+            forms = list(dict.fromkeys(_FORM_ERRORS[k] for k in sorted(kinds)))
+            lines.append(msg("validation.forms", path=path, found=_found(errors[0].get("input")),
+                             forms=_either([msg(f"validation.form_{form}") for form in forms])))
         else:
             lines += [describe_error(e, raw, prefix, model) for e in errors]
-    return "; ".join(dict.fromkeys(lines))
+    unique = {str(line): line for line in lines}
+    return joined(list(unique.values()))
 
 
-_FORM_ERRORS = {"string_type": "a text", "model_type": "a mapping such as {id: ..., en: ...}",
-                "dict_type": "a mapping", "model_attributes_type": "a mapping",
-                "int_type": "a whole number", "int_parsing": "a whole number",
-                "float_type": "a number", "list_type": "a list", "bool_type": "true or false"}
+def _either(forms: list[Message]) -> Message:
+    """"a text or a mapping", each form translated."""
+    if len(forms) == 1:
+        return forms[0]
+    return msg("validation.or", first=forms[0], rest=_either(forms[1:]))
+
+
+_FORM_ERRORS = {"string_type": "text", "model_type": "text_mapping",
+                "dict_type": "mapping", "model_attributes_type": "mapping",
+                "int_type": "whole", "int_parsing": "whole",
+                "float_type": "number", "list_type": "list", "bool_type": "bool"}

@@ -58,7 +58,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 @pytest.mark.parametrize("export", EXPORTS, ids=[p.name for p in EXPORTS])
 def test_init_then_run_on_every_fixture(tmp_path, export):
-    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q")])
+    # init speaks its --lang, Indonesian by default (issue 12); this test reads the English
+    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q"),
+                                 "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Decisions to confirm" in result.output
     project = tmp_path / "q" / "project.yaml"
@@ -70,14 +72,15 @@ def test_init_then_run_on_every_fixture(tmp_path, export):
 
 def test_bare_run_on_an_export_infers_and_runs(tmp_path):
     result = runner.invoke(app, ["run", str(FIXTURES / "gforms_id.csv"), "--out",
-                                 str(tmp_path)])
+                                 str(tmp_path), "--lang", "en"])
     assert result.exit_code in (0, 1), result.output
     assert "questionnaire was inferred" in result.output
     assert (tmp_path / "results.json").exists() and (tmp_path / "report.html").exists()
 
 
 def test_the_written_questionnaire_is_commented_and_reads_back(tmp_path):
-    runner.invoke(app, ["init", str(FIXTURES / "gforms_id.csv"), "--out", str(tmp_path)])
+    runner.invoke(app, ["init", str(FIXTURES / "gforms_id.csv"), "--out", str(tmp_path),
+                        "--lang", "en"])  # comments in the project's language (issue 12)
     text = (tmp_path / "gforms-id.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Questionnaire proposed by `surveyq init`")
     assert "# Decisions to confirm:" in text
@@ -176,7 +179,8 @@ def test_negative_wording(text, negative):
 def test_no_rating_items_is_a_one_line_error(tmp_path):
     export = write_csv(tmp_path / "names.csv", ["Nama", "Kota"], [["Ani", "Solo"],
                                                                   ["Budi", "Medan"]])
-    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q")])
+    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q"),
+                                 "--lang", "en"])
     assert result.exit_code == 2 and "no rating items found" in result.output
     assert "Traceback" not in result.output
 

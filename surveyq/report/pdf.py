@@ -18,14 +18,14 @@ import tempfile
 from pathlib import Path
 
 from surveyq.errors import SurveyqError
+from surveyq.messages import msg
 from surveyq.outputs import write_atomic
 
 __all__ = ["BROWSERS", "INSTALL_HINT", "BrowserMissing", "find_browser", "print_pdf",
            "screenshot"]
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-INSTALL_HINT = ("PDF needs headless Chromium: install it (Debian/Ubuntu: sudo apt-get install "
-                "chromium; elsewhere Google Chrome) or set SURVEYQ_CHROMIUM to its path")
+INSTALL_HINT = msg("cli.pdf_hint")  # a Message: English as a str, translated at the CLI
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
          "--disable-extensions", "--hide-scrollbars", "--mute-audio")
