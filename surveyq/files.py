@@ -14,13 +14,24 @@ import stat
 from pathlib import Path
 
 from surveyq.errors import InputError
+from surveyq.messages import Message, msg
 
 _SPECIAL = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device (such as /dev/null)"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISFIFO, "error.special_fifo"),
+    (stat.S_ISCHR, "error.special_device"),
+    (stat.S_ISBLK, "error.special_block"),
+    (stat.S_ISSOCK, "error.special_socket"),
 )
+
+
+def _what(what: str) -> Message | str:
+    """The kind of file as a message ("project file" -> "berkas proyek")."""
+    code = "error.what_" + what.replace(" ", "_")
+    return msg(code) if code in _WHATS else what
+
+
+_WHATS = {"error.what_file", "error.what_project_file", "error.what_scorecard_file",
+          "error.what_questionnaire_file"}
 
 
 def check_regular_file(path: str | os.PathLike[str], what: str = "file") -> None:
@@ -29,27 +40,24 @@ def check_regular_file(path: str | os.PathLike[str], what: str = "file") -> None
     ``what`` names the file in the message ("project file", "questionnaire file").
     """
     file = os.fspath(path)
+    what = _what(what)
     try:
         status = os.stat(file)
     except FileNotFoundError:
-        raise InputError(f"{what} not found; check the path (relative paths start from "
-                         f"{os.getcwd()})", file) from None
+        raise InputError(msg("error.what_not_found", what=what, folder=os.getcwd()),
+                         file) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise InputError("this is a symbolic link that loops (it leads back to itself); "
-                             "point it at the real file or give the file's own path",
-                             file) from None
-        raise InputError(f"cannot open the {what} ({error.strerror or error}); check the path "
-                         "and its permissions", file) from None
+            raise InputError(msg("error.link_loop"), file) from None
+        raise InputError(msg("error.what_cannot_open", what=what,
+                             reason=str(error.strerror or error)), file) from None
     if stat.S_ISDIR(status.st_mode):
-        raise InputError(f"this is a folder, not a file; give the path of the {what}", file)
+        raise InputError(msg("error.what_is_folder", what=what), file)
     for test, kind in _SPECIAL:
         if test(status.st_mode):
-            raise InputError(f"this is {kind}, not a regular file; surveyq reads only ordinary "
-                             f"files: save the data to a file and give its path", file)
+            raise InputError(msg("error.special_file", kind=msg(kind)), file)
     if not os.access(file, os.R_OK):
-        raise InputError(f"the {what} cannot be read (permission denied); check its "
-                         "permissions, or copy it somewhere you can read it", file)
+        raise InputError(msg("error.what_permission", what=what), file)
 
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
@@ -58,5 +66,5 @@ def read_bytes(path: Path, what: str = "file") -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"cannot read the {what} ({error.strerror or error}); check its "
-                         "permissions and that no other program locks it", str(path)) from None
+        raise InputError(msg("error.what_cannot_read", what=_what(what),
+                             reason=str(error.strerror or error)), str(path)) from None

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveyq.messages import coded_siblings
+from surveyq.messages import coded_siblings, msg
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -135,21 +135,21 @@ def check_out_folder(out: Path) -> None:
     from surveyq.errors import InputError
 
     if out.exists() and not out.is_dir():
-        kind = "a file" if out.is_file() else "not a folder (a device or special file)"
-        raise InputError(f"--out {str(out)!r} is {kind}; give the path of a folder to write "
-                         "the outputs into (e.g. --out reports/out)")
+        raise InputError(msg("error.out_is_file" if out.is_file() else "error.out_is_special",
+                             out=repr(str(out))))
     existing = out
     while not existing.exists():
         if existing.parent == existing:
             break
         existing = existing.parent
     if not existing.is_dir():
-        raise InputError(f"--out {str(out)!r} cannot be created: {str(existing)!r} is a file, "
-                         "not a folder; choose another output path")
+        raise InputError(msg("error.out_below_file", out=repr(str(out)),
+                             file=repr(str(existing))))
     if not _writable(existing):
-        where = "the folder is" if existing == out else f"{str(existing)!r} is"
-        raise InputError(f"--out {str(out)!r}: {where} read-only, so the outputs cannot be "
-                         "written; choose a folder you can write to")
+        raise InputError(msg("error.out_read_only", out=repr(str(out)))
+                         if existing == out else
+                         msg("error.out_parent_read_only", out=repr(str(out)),
+                             folder=repr(str(existing))))
 
 
 def previous_manifest(out: Path) -> list[str]:
@@ -211,8 +211,8 @@ class OutputSet:
             check_out_folder(self.out)
             self._check_targets(names)
         except OSError as error:
-            raise InputError(f"--out {str(self.out)!r}: {error.strerror or error}; choose a "
-                             "folder you can write to") from None
+            raise InputError(msg("error.out_os", out=repr(str(self.out)),
+                                 reason=str(error.strerror or error))) from None
 
     def __enter__(self) -> OutputSet:
         from surveyq.errors import InputError
@@ -224,9 +224,8 @@ class OutputSet:
             self.folder = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-",
                                                 dir=self.out))
         except OSError as error:
-            raise InputError(f"--out {str(self.out)!r}: cannot create the folder "
-                             f"({error.strerror or error}); choose a folder you can write to"
-                             ) from None
+            raise InputError(msg("error.out_cannot_create", out=repr(str(self.out)),
+                                 reason=str(error.strerror or error))) from None
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -254,23 +253,21 @@ class OutputSet:
 
         manifest = self.out / MANIFEST
         if manifest.exists() and not previous_manifest(self.out) and _foreign(manifest):
-            raise InputError(f"--out {str(self.out)!r} holds a {MANIFEST} that surveyq did not "
-                             "write; move it or choose another folder")
+            raise InputError(msg("error.out_foreign_manifest", out=repr(str(self.out)),
+                                 manifest=MANIFEST))
         for name in [*names, MANIFEST]:
             target = self.out / name
             for parent in list(Path(name).parents)[:-1]:
                 folder = self.out / parent
                 if folder.exists() and not folder.is_dir():
-                    raise InputError(f"--out {str(self.out)!r}: {str(folder)!r} is a file, so "
-                                     f"{name!r} cannot be written; move it or choose another "
-                                     "folder")
+                    raise InputError(msg("error.out_folder_is_file", out=repr(str(self.out)),
+                                         folder=repr(str(folder)), name=repr(name)))
             if _real(target) in self.inputs:
-                raise InputError(f"--out {str(self.out)!r} would replace {str(target)!r}, a "
-                                 "file this project reads; write the outputs to another folder")
+                raise InputError(msg("error.out_replaces_input", out=repr(str(self.out)),
+                                     target=repr(str(target))))
             if target.exists() and not target.is_file():
-                raise InputError(f"--out {str(self.out)!r}: {str(target)!r} exists and is not "
-                                 "a file, so it cannot be replaced; move it or choose another "
-                                 "folder")
+                raise InputError(msg("error.out_target_not_file", out=repr(str(self.out)),
+                                     target=repr(str(target))))
 
     def _remove_stale(self, name: str) -> None:
         """Remove a file of the previous run that this run did not write (never an input)."""

@@ -19,7 +19,7 @@ from surveyq.clean import Responses, clean
 from surveyq.errors import InputError, SurveyqError
 from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog, localised
-from surveyq.messages import msg, translate
+from surveyq.messages import joined, msg, translate
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
 from surveyq.project import Project, SurveySpec, duplicate_options, load_project
 
@@ -101,7 +101,7 @@ def read_survey(
     raw = read_raw(project.resolve(file), **options)
     responses = clean(raw, project.questionnaires[name], **duplicate_options(project, name))
     if strict and responses.log.fatal:
-        raise InputError("; ".join(e.message for e in responses.log.fatal), responses.file)
+        raise InputError(joined([e.message for e in responses.log.fatal]), responses.file)
     return responses
 
 
@@ -443,7 +443,7 @@ def _appendix_rows(project: Project, default: int) -> int:
     """``options.appendix_max_rows``: rows the appendix prints of the item matrix and the log."""
     value = project.spec.options.get("appendix_max_rows", default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InputError(f"must be a whole number of rows (0 or more), got {value!r}",
+        raise InputError(msg("error.appendix_rows", value=repr(value)),
                          str(project.path), "options.appendix_max_rows")
     return value
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from surveyq.bsc_spec import FinanceSpec, StrategySpec
 from surveyq.errors import InputError
+from surveyq.messages import joined, msg
 from surveyq.questionnaire import (
     Questionnaire,
     Text,
@@ -200,8 +201,7 @@ class StreamingOptions(BaseModel):
     def _scheduler_address(cls, value: str | None) -> str | None:
         if value is None or value in LOCAL_SCHEDULERS or SCHEDULER_ADDRESS.fullmatch(value):
             return value
-        raise ValueError(f"{value!r} is not a Dask scheduler: give an address such as "
-                         "tcp://10.0.0.5:8786, or threads, processes or synchronous")
+        raise ValueError(msg("error.scheduler", value=repr(value)))
 
 
 class ProjectSpec(BaseModel):
@@ -264,23 +264,24 @@ def _option_checks() -> dict[str, tuple[Any, str]]:
     """Known ``options:`` keys: a test of the value and what a valid value is."""
     from surveyq.ikm import IKM_STANDARDS, IKM_WEIGHT_MODES
 
-    def one_of(*allowed: Any) -> tuple[Any, str]:
-        return (lambda v: v in allowed), "one of " + ", ".join(map(str, allowed))
+    def one_of(*allowed: Any) -> tuple[Any, Any]:
+        return (lambda v: v in allowed), msg("error.option_one_of",
+                                              allowed=[str(a) for a in allowed])
 
     return {
-        "corrected": ((lambda v: isinstance(v, bool)), "true or false"),
+        "corrected": ((lambda v: isinstance(v, bool)), msg("validation.form_bool")),
         "missing": one_of("listwise", "pairwise"),
-        "alpha": (_proportion, "a significance level between 0 and 1, e.g. 0.05"),
+        "alpha": (_proportion, msg("error.option_alpha")),
         "tail": one_of("two-sided", "one-sided"),
         "threshold": ((lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
-                      "a number such as 0.60 or 0.70"),
-        "ci": (_proportion, "a confidence level between 0 and 1, e.g. 0.95"),
+                      msg("error.option_threshold")),
+        "ci": (_proportion, msg("error.option_ci")),
         "ikm_standard": one_of(*IKM_STANDARDS),
         "weight_mode": one_of(None, "exact", *IKM_WEIGHT_MODES),
         "duplicates": one_of("exclude", "flag", "keep"),
         "duplicate_window": ((lambda v: isinstance(v, (int, float))
                               and not isinstance(v, bool) and v >= 0),
-                             "seconds, 0 or more (default 60)"),
+                             msg("error.option_window")),
     }
 
 
@@ -297,11 +298,13 @@ def check_options(options: dict[str, Any], where: str) -> list[str]:
         if key in checks:
             test, wanted = checks[key]
             if not test(value):
-                problems.append(f"{where}.{key}: {value!r} is not valid; give {wanted}")
+                problems.append(msg("error.option_invalid", key=f"{where}.{key}",
+                                    value=repr(value), wanted=wanted))
             continue
         close = difflib.get_close_matches(str(key), list(checks), n=1, cutoff=0.8)
         if close:
-            problems.append(f"{where}.{key}: unknown option; did you mean {close[0]!r}?")
+            problems.append(msg("error.option_unknown", key=f"{where}.{key}",
+                                close=repr(close[0])))
     return problems
 
 
@@ -310,22 +313,19 @@ def load_project(path: str | Path) -> Project:
     file = Path(path)
     raw = read_yaml(file, "project file")
     if not isinstance(raw, dict):
-        raise InputError(
-            "a project file must be a YAML mapping with organisation and surveys", str(file)
-        )
+        raise InputError(msg("error.project_not_mapping"), str(file))
     try:
         spec = ProjectSpec.model_validate(raw)
     except ValidationError as exc:
         from surveyq.validation import describe_errors
 
-        raise InputError(describe_errors(exc, raw, model=ProjectSpec)
-                         + " (see docs/project-format.md)", str(file)) from None
+        raise InputError(msg("error.see_page", detail=describe_errors(exc, raw, model=ProjectSpec),
+                             page="docs/project-format.md"), str(file)) from None
     problems: list[str] = check_options(spec.options, "options")
     for name, survey in spec.surveys.items():
         problems += check_options(survey.options, f"surveys.{name}.options")
     if not (spec.surveys or spec.scorecard or spec.finance or spec.strategy):
-        problems.append("surveys: give at least one survey (or a scorecard, finance or "
-                        "strategy section)")
+        problems.append(msg("error.no_surveys"))
     questionnaires: dict[str, Questionnaire] = {}
     project = Project(spec, file, questionnaires)
     for name, survey in spec.surveys.items():
@@ -336,7 +336,8 @@ def load_project(path: str | Path) -> Project:
                 local if local.exists() else resolve_questionnaire_path(q_path)
             )
         except InputError as exc:
-            problems.append(f"surveys.{name}.questionnaire: {exc}")
+            problems.append(msg("error.at", where=f"surveys.{name}.questionnaire",
+                                detail=exc.args[0]))
         if name in questionnaires:
             problems += thesis_problems(name, survey, questionnaires[name])
         sources = {"responses": survey.responses} if survey.responses else {
@@ -346,15 +347,14 @@ def load_project(path: str | Path) -> Project:
             *[(f"previous.{p}", f) for p, f in survey.previous.items()],
         ]:
             if not os.path.lexists(project.resolve(relative)):  # a looping link: read says so
-                problems.append(
-                    f"surveys.{name}.{key}: file {relative!r} not found next to the project file"
-                )
+                problems.append(msg("error.file_not_beside", key=f"surveys.{name}.{key}",
+                                    file=repr(relative)))
     for key in ("scorecard", "actuals"):
         relative = getattr(spec, key)
         if relative and not project.resolve(relative).exists():
-            problems.append(f"{key}: file {relative!r} not found next to the project file")
+            problems.append(msg("error.file_not_beside", key=key, file=repr(relative)))
     if problems:
-        raise InputError("; ".join(problems), str(file))
+        raise InputError(joined(problems), str(file))
     return project
 
 

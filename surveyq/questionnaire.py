@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from surveyq.errors import InputError
+from surveyq.messages import joined, msg
 from surveyq.yamlfile import read_yaml
 
 LANGUAGES = ("id", "en")
@@ -101,22 +102,19 @@ class Scale(BaseModel):
     @classmethod
     def _points_ascending(cls, points: list[int]) -> list[int]:
         if points != sorted(set(points)):
-            raise ValueError("points must be distinct and ascending, e.g. [1, 2, 3, 4, 5]")
+            raise ValueError(msg("error.points_order"))
         return points
 
     @model_validator(mode="after")
     def _labels_fit_points(self) -> Scale:
         for lang, labels in self.labels.items():
             if len(labels) != len(self.points):
-                raise ValueError(
-                    f"labels.{lang} has {len(labels)} labels for {len(self.points)} points: "
-                    "give one label per point, lowest first"
-                )
+                raise ValueError(msg("error.labels_count", lang=lang, labels=len(labels),
+                                     points=len(self.points)))
         for point in self.aliases:
             if point not in self.points:
-                raise ValueError(
-                    f"aliases names point {point}, which is not in points {self.points}"
-                )
+                raise ValueError(msg("error.alias_point", point=point,
+                                     points=str(self.points)))
         self._one_point_per_spelling()
         return self
 
@@ -138,12 +136,11 @@ class Scale(BaseModel):
             folded = normalise_label(text)
             if folded in owner and owner[folded][0] != point:
                 other, other_key = owner[folded]
-                meaning = lambda p: "no answer" if p == "missing" else f"point {p}"  # noqa: E731
-                raise ValueError(
-                    f"{text!r} ({key}) means {meaning(point)} but {other_key} already makes it "
-                    f"{meaning(other)}: give each spelling to one point only (remove or change "
-                    f"one of them)"
-                )
+                meaning = lambda p: msg("error.means_missing") if p == "missing" else \
+                    msg("error.means_point", point=p)  # noqa: E731
+                raise ValueError(msg("error.spelling_twice", text=repr(text), key=key,
+                                     meaning=meaning(point), other_key=other_key,
+                                     other=meaning(other)))
             owner.setdefault(folded, (point, key))
 
     @property
@@ -287,51 +284,34 @@ def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
         where = f"items[{index}] (id {item.id})"
         if item.id in seen:
             problems.append(
-                (
-                    where + ".id",
-                    f"duplicate item id '{item.id}' (also items[{seen[item.id]}]): "
-                    "give each item its own id",
-                )
+                (where + ".id", msg("error.item_id_twice", id=item.id, first=seen[item.id]))
             )
         seen.setdefault(item.id, index)
         if item.scale not in q.scales:
             known = ", ".join(sorted(q.scales))
             problems.append(
-                (
-                    where + ".scale",
-                    f"unknown scale '{item.scale}': use one of {known} or add it under scales",
-                )
+                (where + ".scale", msg("error.unknown_scale", scale=item.scale, known=known))
             )
         if not item.header_candidates and not item.column_pattern:
             problems.append(
-                (
-                    where,
-                    "item has no column: add `column:` with the header of its answers "
-                    "in the raw export",
-                )
+                (where, msg("error.item_no_column"))
             )
         if item.column_pattern:
             try:
                 re.compile(item.column_pattern)
             except re.error as exc:
                 problems.append(
-                    (where + ".column_pattern", f"not a valid regular expression ({exc})")
+                    (where + ".column_pattern", msg("error.not_a_regex", reason=str(exc)))
                 )
     field_ids = [f.id for f in q.fields]
     for index, fld in enumerate(q.fields):
         if fld.id in seen or field_ids.count(fld.id) > 1:
             problems.append(
-                (
-                    f"fields[{index}] (id {fld.id}).id",
-                    f"duplicate id '{fld.id}': field and item ids must be unique",
-                )
+                (f"fields[{index}] (id {fld.id}).id", msg("error.field_id_twice", id=fld.id))
             )
         if not fld.header_candidates and not fld.column_pattern:
             problems.append(
-                (
-                    f"fields[{index}] (id {fld.id})",
-                    "field has no column: add `column:` with its header in the raw export",
-                )
+                (f"fields[{index}] (id {fld.id})", msg("error.field_no_column"))
             )
     return problems
 
@@ -339,19 +319,19 @@ def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
 def parse_questionnaire(raw: Any, file: str = "<questionnaire>") -> Questionnaire:
     """Validate a questionnaire mapping; every problem is reported in one InputError."""
     if not isinstance(raw, dict):
-        raise InputError(
-            "a questionnaire file must be a YAML mapping with id, title, scales and items", file
-        )
+        raise InputError(msg("error.questionnaire_not_mapping"), file)
     try:
         q = Questionnaire.model_validate({**raw, "path": file})
     except ValidationError as exc:
         from surveyq.validation import describe_errors
 
-        raise InputError(describe_errors(exc, raw, model=Questionnaire)
-                         + " (see docs/questionnaire-format.md)", file) from None
+        detail = describe_errors(exc, raw, model=Questionnaire)
+        raise InputError(msg("error.see_page", detail=detail, page="docs/questionnaire-format.md"),
+                         file) from None
     problems = _cross_check(q)
     if problems:
-        raise InputError("; ".join(f"{path}: {message}" for path, message in problems), file)
+        raise InputError(joined([msg("error.at", where=path, detail=message)
+                                 for path, message in problems]), file)
     return q
 
 

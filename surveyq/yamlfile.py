@@ -15,6 +15,7 @@ import yaml
 
 from surveyq.errors import InputError
 from surveyq.files import read_bytes
+from surveyq.messages import msg
 
 #: Nodes a document may hold once its aliases are expanded, a long text counting one per 100
 #: characters (a questionnaire has a few thousand; 200 000 is about 20 MB of text).
@@ -46,8 +47,8 @@ class _BoundedLoader(yaml.SafeLoader):
             if key_node.value in first:
                 raise yaml.constructor.ConstructorError(
                     None, None,
-                    f"the key {key_node.value!r} appears twice (first on line "
-                    f"{first[key_node.value].line + 1}); rename or remove one of them",
+                    msg("error.yaml_key_twice", key=repr(key_node.value),
+                        line=first[key_node.value].line + 1),
                     key_node.start_mark)
             first[key_node.value] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
@@ -64,13 +65,13 @@ def _expanded_size(root: yaml.Node) -> int:
             path.discard(id(node))
             size = _own_size(node) + sum(sizes[id(child)] for child in _children(node))
             if size > MAX_EXPANDED_NODES:
-                raise _AliasTooLarge(f"aliases expand it beyond {MAX_EXPANDED_NODES:,} values")
+                raise _AliasTooLarge(msg("error.yaml_aliases_expand", limit=MAX_EXPANDED_NODES))
             sizes[id(node)] = size
             continue
         if id(node) in sizes:
             continue
         if id(node) in path:
-            raise _AliasTooLarge("an alias refers to the node that contains it")
+            raise _AliasTooLarge(msg("error.yaml_alias_loop"))
         path.add(id(node))
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
@@ -102,17 +103,18 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte {error.start}): save the YAML file as UTF-8",
-                         str(path)) from None
+        raise InputError(msg("error.yaml_not_utf8", byte=error.start), str(path)) from None
     try:
         return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except _AliasTooLarge as error:
-        raise InputError(f"YAML anchors and aliases: {error}; write the values out instead of "
-                         "nesting aliases", str(path)) from None
+        raise InputError(msg("error.yaml_aliases", reason=error.args[0]), str(path)) from None
     except RecursionError:
-        raise InputError("the YAML is nested too deeply to read; flatten it", str(path)) from None
+        raise InputError(msg("error.yaml_too_deep"), str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or exc
-        raise InputError(f"not valid YAML ({problem})", str(path), where) from None
+        where = msg("error.where_line_column", line=mark.line + 1, column=mark.column + 1) \
+            if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        if "'\\t'" in str(problem):   # the commonest slip: a tab where YAML wants spaces
+            problem = msg("error.yaml_tab")
+        raise InputError(msg("error.yaml_invalid", problem=problem), str(path), where) from None

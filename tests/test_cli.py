@@ -97,8 +97,8 @@ def test_check_lists_every_fatal_problem_and_exits_2(tmp_path):
 
 
 def test_run_error_is_one_line_without_traceback(tmp_path):
-    result = runner.invoke(
-        app, ["run", str(broken_project(tmp_path)), "--out", str(tmp_path / "o")]
+    result = runner.invoke(  # English asked for: the demo project is Indonesian (issue 12)
+        app, ["run", str(broken_project(tmp_path)), "--out", str(tmp_path / "o"), "--lang", "en"]
     )
     assert result.exit_code == 2
     assert result.output.startswith("Error: ")
@@ -107,6 +107,6 @@ def test_run_error_is_one_line_without_traceback(tmp_path):
 
 
 def test_missing_project_file_is_a_clear_error(tmp_path):
-    result = runner.invoke(app, ["run", str(tmp_path / "nope.yaml")])
+    result = runner.invoke(app, ["run", str(tmp_path / "nope.yaml"), "--lang", "en"])
     assert result.exit_code == 2
     assert "nope.yaml: project file not found" in result.output

@@ -70,7 +70,9 @@ def project(folder: Path, responses: str, *, stream: bool | None = None,
 
 
 def cli(*args: str):
-    result = runner.invoke(app, list(args))
+    # English: the assertions read English lines; the CLI speaks --lang, else the project's
+    # language, Indonesian by default (issue 12)
+    result = runner.invoke(app, [*args, "--lang", "en"])
     return result.exit_code, result.output
 
 

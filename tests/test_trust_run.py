@@ -57,7 +57,10 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
 def project(folder: Path, responses: str, questionnaire: str = SKM, name: str = "project.yaml",
             **survey) -> Path:
     spec = {"questionnaire": questionnaire, "responses": responses, **survey}
-    doc = {"organisation": "Kantor Contoh", "period": "2025", "surveys": {"s": spec}}
+    # English: the assertions read the terminal's English lines, and the CLI speaks the
+    # project's language (Indonesian by default, issue 12)
+    doc = {"organisation": "Kantor Contoh", "period": "2025", "language": "en",
+           "surveys": {"s": spec}}
     path = folder / name
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     return path
