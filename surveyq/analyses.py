@@ -96,7 +96,7 @@ def _per_scale(
         try:
             record.update(compute(run.scale_data(spec.items), options))
         except AnalysisError as exc:
-            record["error"] = str(exc)
+            record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
         records.append(record)
     return records
 
@@ -219,7 +219,7 @@ def servqual(run: SurveyRun) -> dict[str, Any]:
             groups[field_id] = _ordered(run, field_id, servqual_by(
                 perception, expectation, answered, dimensions=dimensions))
         except AnalysisError as exc:
-            groups[field_id] = {"error": str(exc)}
+            groups[field_id] = {"error": exc.args[0] if exc.args else str(exc)}
     return {
         "conventions": {
             "model": result.model,

@@ -345,7 +345,8 @@ def _print_proposal(proposal: Any, lang: str = "en") -> None:
             scales = _say(lang, "cli.init_standard_scales", count=len(q.scales))
         table.add_row(name, q.kind + (f" ({survey.based_on})" if survey.based_on else ""),
                       str(len(q.items)), scales, str(len(q.fields)),
-                      ", ".join(survey.spec.analyses or []))
+                      ", ".join(_say(lang, f"problem.analysis_{a}")
+                                for a in survey.spec.analyses or []))
     out.print(table)
     out.print(f"[bold]{_say(lang, 'cli.init_decisions', count=len(proposal.decisions))}[/]")
     for decision in proposal.decisions:

@@ -334,10 +334,7 @@ def _nrr_table(values: pd.DataFrame) -> pd.DataFrame:
     counts = pd.Series(answered.sum(axis=0), index=values.columns)
     empty = list(counts.index[counts == 0])
     if empty:
-        raise NoDataError(
-            f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
-            "column(s) or check the data"
-        )
+        raise NoDataError(msg("error.elements_unanswered", elements=str(empty)))
     # sums of whole codes are exact in any order, so this equals DataFrame.mean()
     sums = np.where(answered, array, 0.0).sum(axis=0)
     return pd.DataFrame({"nrr": sums / counts.to_numpy(), "n": counts.astype(int)})
@@ -430,10 +427,7 @@ def _nrr_from_moments(moments: Moments) -> tuple[pd.DataFrame, int, list[str]]:
     counts = moments.counts("available")
     empty = list(counts.index[counts == 0])
     if empty:
-        raise NoDataError(
-            f"element(s) {empty} have no answers, so their NRR is undefined; drop the "
-            "column(s) or check the data"
-        )
+        raise NoDataError(msg("error.elements_unanswered", elements=str(empty)))
     _check_moment_range(moments)
     table = pd.DataFrame({"nrr": moments.means("available"), "n": counts.astype(int)})
     table.index.name = None

@@ -1147,7 +1147,8 @@ def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> Survey
             kind, analyses = "servqual", ["validity", "reliability", "ipa"]
         else:
             kind, analyses = "generic", ["validity", "reliability"]
-    survey.decide("kind", name, msg("init.kind", kind=kind, analyses=list(analyses)),
+    labels = [msg(f"problem.analysis_{analysis}") for analysis in analyses]
+    survey.decide("kind", name, msg("init.kind", kind=kind, analyses=labels),
                   msg("init.kind_standard" if standard else
                       "init.kind_servqual" if pair_kind == "servqual" else
                       "init.kind_ipa" if pair_kind == "ipa" else "init.kind_generic"))

@@ -481,7 +481,7 @@ def _check_scorecard(project: Project) -> CleaningLog:
         card = load_scorecard(project.resolve(spec.scorecard))
         card.evaluate(project.resolve(spec.actuals) if spec.actuals else None, None)
     except InputError as error:
-        log.add(file, None, None, None, Action.FATAL, Reason.FORMAT, str(error))
+        log.add(file, None, None, None, Action.FATAL, Reason.FORMAT, error.args[0])
         return log
     for index, indicator in enumerate(card.indicators):
         problem = _survey_source_problem(project, indicator.source_or_default)
@@ -536,5 +536,5 @@ def _check_file(project: Project, name: str, period: str | None) -> CleaningLog:
     except InputError as error:  # a column problem stops the streamed pass: report it
         log = CleaningLog()
         log.add(str(project.resolve(file)), None, None, None, Action.FATAL,
-                Reason.FORMAT, str(error))
+                Reason.FORMAT, error.args[0])
         return log

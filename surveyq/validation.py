@@ -143,6 +143,9 @@ def describe_error(error: dict[str, Any], raw: Any, prefix: str = "",
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         limit = next(iter(ctx.values()), "")
         return msg(f"validation.{kind}", path=path, found=found, limit=str(limit))
+    if kind == "string_too_short":
+        return msg("validation.text_too_short", path=path, found=found,
+                   least=str(ctx.get("min_length", 1)))
     if kind == "too_short":
         return msg("validation.too_short", path=path, found=found,
                    least=str(ctx.get("min_length", 1)))
