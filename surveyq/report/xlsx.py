@@ -47,7 +47,15 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_CELL_TEXT = 32767  # Excel's limit per cell
 MAX_WIDTH = 60
 MIN_WIDTH = 6
+#: Total width (characters) that still prints readably on a landscape A4 page; wider
+#: sheets wrap their long texts in narrower columns, down to NARROWEST.
+LANDSCAPE_CHARACTERS = 170
+NARROWEST = 25
+#: Width (characters) a narrow table is widened to, so its caption is not cramped.
+TITLE_ROOM = 50
 SAMPLE_ROWS = 2000  # rows looked at to fit a column's width
+LINE_HEIGHT = 15.0  # points per line of 11 pt text (Excel's default row height)
+HEADER_LINE = 15.0
 
 
 _PRECISION_LOCK = threading.Lock()
@@ -112,25 +120,61 @@ def _header_width(header: str) -> int:
     return max(longest_word, min(len(header), 16))
 
 
-def _fit_columns(ws: Worksheet, sheet: Sheet, header_row: int) -> float:
+def _fit_columns(ws: Worksheet, sheet: Sheet,
+                 header_row: int) -> tuple[float, dict[int, float], dict[int, float]]:
     """Width of each column from its header and displayed values; long text wraps.
 
-    Returns the total width (characters), which decides the print orientation.
+    Returns the total width (characters), which decides the print orientation, each
+    column's width and the widths of the columns whose text wraps.
     """
-    total = 0.0
     last = min(ws.max_row, header_row + SAMPLE_ROWS + 1)
+    natural: dict[int, float] = {}
     for index, header in enumerate(sheet.frame.columns, start=1):
         fmt = sheet.formats.get(header)
         cells = ws.iter_rows(min_row=header_row + 1, max_row=last, min_col=index,
                              max_col=index, values_only=True)
         widest = max((_display_width(row[0], fmt) for row in cells), default=0)
-        width = max(widest, _header_width(str(header)), MIN_WIDTH) + 2
-        ws.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH)
-        total += min(width, MAX_WIDTH)
-        if width > MAX_WIDTH:
+        natural[index] = max(widest, _header_width(str(header)), MIN_WIDTH) + 2
+    cap = _text_cap(natural)
+    widths = {index: min(width, cap) for index, width in natural.items()}
+    wrapped = {index: widths[index] for index, width in natural.items() if width > cap}
+    for index, width in widths.items():
+        ws.column_dimensions[get_column_letter(index)].width = width
+        if index in wrapped:
             for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.alignment = WRAP
-    return total
+    return sum(widths.values()), widths, wrapped
+
+
+def _text_cap(natural: dict[int, float]) -> float:
+    """The widest a column may be: MAX_WIDTH, less on a sheet whose columns together would
+    print too small to read on a landscape page; the long texts then wrap in their cells
+    (down to NARROWEST, so a word still fits)."""
+    cap = float(MAX_WIDTH)
+    while cap > NARROWEST and sum(min(w, cap) for w in natural.values()) > LANDSCAPE_CHARACTERS:
+        cap -= 5
+    return cap
+
+
+def _lines(text: Any, width: float) -> int:
+    """Lines a text takes wrapped in a column ``width`` characters wide (a little less
+    room than the width, for the cell's margins)."""
+    room = max(width - 1, 1) * 1.1  # text averages narrower than the width unit ("0")
+    return sum(max(1, math.ceil(len(line) / room)) for line in str(text).splitlines() or [""])
+
+
+def _grow_rows(ws: Worksheet, first: int, last: int, columns: dict[int, float],
+               line_height: float) -> None:
+    """Give rows whose wrapped text needs several lines the height for them: Excel grows a
+    wrapped row on opening, LibreOffice keeps the stored height and prints lines over the
+    next row's."""
+    for row in range(first, last + 1):
+        lines = max((_lines(ws.cell(row=row, column=index).value or "", width)
+                     for index, width in columns.items()), default=1)
+        if lines > 1:
+            ws.row_dimensions[row].height = line_height * lines
+            for cell in ws[row]:  # the row's other cells start at its top, beside the text
+                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def _format_numbers(ws: Worksheet, sheet: Sheet, header_row: int) -> None:
@@ -184,8 +228,12 @@ def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
     last = ws.max_row
     _style_header(ws, header_row)
     _format_numbers(ws, sheet, header_row)
-    width = _fit_columns(ws, sheet, header_row)
+    width, widths, wrapped = _fit_columns(ws, sheet, header_row)
+    width = _room_for_title(ws, sheet, columns, width)
     _links(ws, sheet, header_row)
+    _grow_rows(ws, header_row, header_row, widths, HEADER_LINE)
+    if wrapped:
+        _grow_rows(ws, header_row + 1, ws.max_row, wrapped, LINE_HEIGHT)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=sheet.freeze + 1)
     if columns:
         bottom = max(last, header_row + 1)
@@ -200,6 +248,20 @@ def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
         _link(link, ws.parent.worksheets[0].title)
     _print_setup(ws, header_row, width)
     ws.print_area = f"A1:{get_column_letter(max(columns, 1))}{ws.max_row}"
+
+
+def _room_for_title(ws: Worksheet, sheet: Sheet, columns: int, width: float) -> float:
+    """Widen the last column of a narrow table so its caption takes a line or two, not one
+    word per line; returns the table's new width."""
+    if not (sheet.title and columns):
+        return width
+    wanted = min(len(str(sheet.title)) * (TITLE_FONT.sz or 11) / 11, TITLE_ROOM)
+    if width >= wanted:
+        return width
+    letter = get_column_letter(columns)
+    ws.column_dimensions[letter].width = (ws.column_dimensions[letter].width or 0) + \
+        wanted - width
+    return wanted
 
 
 def _banner(ws: Worksheet, row: int, columns: int, width: float, font: Font,
