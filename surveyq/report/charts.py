@@ -28,18 +28,22 @@ import math
 import re
 import textwrap
 import threading
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
 from matplotlib.transforms import Bbox
 
@@ -132,7 +136,7 @@ _STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.image_inline": True,
     "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
+    "font.sans-serif": ["DejaVu Sans"],  # and Noto Sans CJK where installed: _fonts()
     "font.size": 9,
     "text.parse_math": False,
     "text.usetex": False,
@@ -152,10 +156,76 @@ _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 _WIDTH = 8.0
 
 
+#: Font files of the fallback for Korean, Chinese and Japanese text (Debian fonts-noto-cjk).
+_CJK_FILES = re.compile(r"NotoSansCJK\w*-(Regular|Bold)\.(ttc|otf)$")
+#: matplotlib warns once per missing glyph and label, thousands of times for a Korean export;
+#: surveyq says it once itself (:class:`GlyphWarning`) and silences these while it draws.
+_GLYPH_MISSING = r"Glyph \d+ .*missing from"
+
+
+class GlyphWarning(UserWarning):
+    """Chart text holds characters no installed font can draw (they show as boxes)."""
+
+
+@cache
+def _fonts() -> tuple[str, ...]:
+    """DejaVu Sans, then Noto Sans CJK when installed: matplotlib takes each character from
+    the first font of the list that has it. A font installed after matplotlib built its
+    font cache is added here, so installing fonts-noto-cjk needs no cache rebuild."""
+    from matplotlib.ft2font import FT2Font
+
+    files = [path for path in font_manager.findSystemFonts(fontext="ttc")
+             + font_manager.findSystemFonts(fontext="otf") if _CJK_FILES.search(path)]
+    if not files:
+        return ("DejaVu Sans",)
+    files.sort(key=lambda path: ("Bold" in path, path))
+    names = {entry.name for entry in font_manager.fontManager.ttflist}
+    family = FT2Font(files[0]).family_name  # a collection's first face: matplotlib draws it
+    if family not in names:
+        for path in files:  # regular and bold (titles)
+            font_manager.fontManager.addfont(path)
+    return ("DejaVu Sans", family)
+
+
+@cache
+def _drawable() -> frozenset[int]:
+    """Code points the fallback fonts can draw."""
+    from matplotlib.ft2font import FT2Font
+
+    points: set[int] = set()
+    for family in _fonts():
+        path = font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
+        points.update(FT2Font(path).get_charmap())
+    return frozenset(points)
+
+
+_WARNED = threading.Event()
+
+
+def _check_glyphs(fig: Figure) -> None:
+    """Warn once per process when chart text holds characters no font can draw."""
+    if _WARNED.is_set():
+        return
+    drawable = _drawable()
+    missing = sorted({ch for text in fig.findobj(Text) for ch in text.get_text()
+                      if not ch.isspace() and ord(ch) not in drawable})
+    if missing:
+        _WARNED.set()
+        warnings.warn(f"chart text holds characters no installed font can draw "
+                      f"({''.join(missing[:10])}...); they show as boxes: install Noto Sans "
+                      "CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk)", GlyphWarning,
+                      stacklevel=3)
+
+
 @contextmanager
 def _style(salt: str) -> Iterator[None]:
     """Scope the chart style; ``salt`` fixes the SVG ids (deterministic output)."""
-    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": f"surveyq-{salt}"}):
+    # the fallback works through a family list, not through the generic family's list;
+    # "sans-serif" last keeps the SVG's generic fallback for browsers
+    with warnings.catch_warnings(), matplotlib.rc_context(
+            {**_STYLE, "font.family": [*_fonts(), "sans-serif"],
+             "svg.hashsalt": f"surveyq-{salt}"}):
+        warnings.filterwarnings("ignore", message=_GLYPH_MISSING, category=UserWarning)
         yield
 
 
@@ -225,6 +295,7 @@ def _legend_points(fig: Figure, legend: Any) -> float:
 
 def _to_svg(fig: Figure, title: str) -> str:
     """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``) and release it."""
+    _check_glyphs(fig)
     dpi = getattr(_RASTER, "dpi", None)
     if dpi:  # render_png asked for a raster image
         raster = io.BytesIO()

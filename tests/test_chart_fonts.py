@@ -1,0 +1,46 @@
+"""Charts draw Korean, Chinese and Japanese labels (Noto Sans CJK after DejaVu Sans), and
+where no font can draw them say so once, not once per glyph and chart (issue 12 item 3)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from surveyq.report import charts
+
+ROWS = [{"category": "매우 그렇다", "count": 40, "percent": 40},
+        {"category": "그렇다", "count": 30, "percent": 30},
+        {"category": "보통이다 (netral)", "count": 30, "percent": 30}]
+
+
+def _draw_twice() -> list[warnings.WarningMessage]:
+    with warnings.catch_warnings(record=True) as caught:  # the filters in force are kept
+        for _ in range(2):
+            charts.profile_bars(ROWS, "만족도")
+            charts.render_png(charts.profile_bars, ROWS, "만족도")
+    return caught
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    monkeypatch.setattr(charts, "_WARNED", type(charts._WARNED)())
+    charts._drawable.cache_clear()
+    yield
+    charts._drawable.cache_clear()
+
+
+def test_korean_labels_draw_without_warnings_where_noto_cjk_is_installed(fresh):
+    if len(charts._fonts()) < 2:
+        pytest.skip("Noto Sans CJK is not installed (Debian: fonts-noto-cjk)")
+    assert [str(w.message) for w in _draw_twice()] == []
+    svg = charts.profile_bars(ROWS, "만족도")
+    assert "그렇다" in svg and "Noto Sans CJK" in svg   # text stays text, with its font
+
+
+def test_without_a_cjk_font_one_warning_is_given(fresh, monkeypatch):
+    monkeypatch.setattr(charts, "_fonts", lambda: ("DejaVu Sans",))
+    caught = _draw_twice()
+    glyph = [w for w in caught if issubclass(w.category, charts.GlyphWarning)]
+    assert len(glyph) == 1 and "fonts-noto-cjk" in str(glyph[0].message)
+    assert not [w for w in caught if "missing from font" in str(w.message)]
