@@ -55,7 +55,7 @@ from surveyq.bands import BANDS, band_table, classify
 from surveyq.errors import InputError
 from surveyq.io import read_raw
 from surveyq.lint import _canonical_perspective, lint_iku_manual, lint_scorecard
-from surveyq.messages import msg
+from surveyq.messages import joined, msg
 from surveyq.questionnaire import Text, normalise_label
 from surveyq.scorecard_math import (
     NKO_PREDICATES,
@@ -644,19 +644,20 @@ def parse_scorecard(raw: Any, file: str = "<scorecard>") -> Scorecard:
         Naming the file, each key path (``indicators[3] (id 5a).target``) and the fix.
     """
     if not isinstance(raw, dict):
-        raise InputError("a scorecard file must be a YAML mapping with title, perspectives "
-                         f"and indicators ({_DOCS})", file)
+        raise InputError(msg("error.see_page", detail=msg("error.scorecard_not_mapping"),
+                             page="docs/scorecard-format.md"), file)
     try:
         card = Scorecard.model_validate(raw)
     except ValidationError as exc:
         from surveyq.validation import describe_errors
 
-        raise InputError(describe_errors(exc, raw, model=Scorecard) + f" ({_DOCS})",
-                         file) from None
+        raise InputError(msg("error.see_page", detail=describe_errors(exc, raw, model=Scorecard),
+                             page="docs/scorecard-format.md"), file) from None
     problems = _cross_check(card)
     if problems:
-        raise InputError("; ".join(f"{path}: {message}" for path, message in problems)
-                         + f" ({_DOCS})", file)
+        raise InputError(msg("error.see_page", page="docs/scorecard-format.md",
+                             detail=joined([msg("error.at", where=path, detail=message)
+                                            for path, message in problems])), file)
     card._file = file
     return card
 
