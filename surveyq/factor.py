@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 from surveyq.tables import html_block, numeric_frame
 
 __all__ = [
@@ -41,23 +42,19 @@ SINGULAR_TOLERANCE = 1e-10
 def _correlation(items: pd.DataFrame, missing: str) -> tuple[np.ndarray, int, list[str]]:
     frame, notes = numeric_frame(items, "items", min_rows=3, missing=missing)
     if frame.shape[1] < 2:
-        raise AnalysisError(f"at least 2 items are needed, got {frame.shape[1]}")
+        raise AnalysisError(msg("error.factor_two_items", k=frame.shape[1]))
     if missing == "listwise":
         return np.corrcoef(frame.to_numpy(), rowvar=False), len(frame), notes
     matrix = frame.corr(min_periods=3).to_numpy()
     if np.isnan(matrix).any():
-        raise AnalysisError("some pair of items has fewer than 3 respondents who answered both, "
-                            "so their correlation is undefined; use missing='listwise'")
+        raise AnalysisError(msg("error.factor_pair_n"))
     return matrix, len(frame), notes
 
 
 def _require_positive_definite(matrix: np.ndarray, what: str) -> np.ndarray:
     eigenvalues = np.linalg.eigvalsh(matrix)
     if eigenvalues.min() <= SINGULAR_TOLERANCE * eigenvalues.max():
-        raise AnalysisError(
-            f"{what} needs the inverse of the correlation matrix, which is singular or not "
-            "positive definite (an item is a copy or sum of others, or there are fewer "
-            "respondents than items)")
+        raise AnalysisError(msg("error.factor_singular", what=what))
     return eigenvalues
 
 
@@ -225,8 +222,7 @@ def bartlett_sphericity(items: pd.DataFrame, missing: str = "listwise") -> Bartl
     p = matrix.shape[0]
     sign, log_det = np.linalg.slogdet(matrix)
     if sign <= 0 or not np.isfinite(log_det):
-        raise AnalysisError("Bartlett's test needs the determinant of the correlation matrix, "
-                            "which is zero or negative (an item is a copy or sum of others)")
+        raise AnalysisError(msg("error.bartlett_determinant"))
     chi2 = -(n - 1 - (2 * p + 5) / 6) * log_det
     df = p * (p - 1) // 2
     return Bartlett(chi2=float(chi2), df=df, p_value=float(stats.chi2.sf(chi2, df)), n=n,
@@ -413,8 +409,7 @@ def _n_factors(n_factors: int | None, eigenvalues: np.ndarray) -> int:
     if n_factors is None:
         m = int((eigenvalues > 1).sum())
         if m == 0:
-            raise AnalysisError("no eigenvalue is above 1: the items share too little variance "
-                                "for a component; give n_factors to keep some anyway")
+            raise AnalysisError(msg("error.no_eigenvalue_above_1"))
         return m
     if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) \
             or not 1 <= n_factors <= p:
@@ -574,8 +569,7 @@ def omega(items: pd.DataFrame, missing: str = "listwise") -> Omega:
     """
     matrix, n, notes = _correlation(items, missing)
     if matrix.shape[0] < 3:
-        raise AnalysisError("omega needs at least 3 items (a one-factor model of 2 items is "
-                            "not identified)")
+        raise AnalysisError(msg("error.omega_three_items"))
     minres, minres_notes = _minres_one_factor(matrix)
     reflect = np.where(minres < 0, -1.0, 1.0)
     reflected = matrix * np.outer(reflect, reflect)

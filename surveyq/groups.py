@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyq.errors import AnalysisError, InputError
+from surveyq.messages import msg
 from surveyq.tables import html_block
 
 __all__ = ["GroupComparison", "compare_groups"]
@@ -158,11 +159,10 @@ def compare_groups(values: Sequence[float] | pd.Series | np.ndarray,
     labels = sorted(pd.unique(g), key=_sort_key)
     samples = [v[g == label] for label in labels]
     if len(samples) < 2:
-        raise AnalysisError(f"only one group ({labels[0]!r}) has data: nothing to compare")
+        raise AnalysisError(msg("error.one_group", group=repr(labels[0])))
     small = [str(label) for label, s in zip(labels, samples, strict=True) if len(s) < 2]
     if small:
-        raise AnalysisError(f"group(s) {', '.join(small)} have fewer than 2 respondents; "
-                            "merge or leave them out")
+        raise AnalysisError(msg("error.small_groups", groups=small))
     ranks = stats.rankdata(v)
     table = pd.DataFrame({
         "n": [len(s) for s in samples],

@@ -144,8 +144,7 @@ def regression(frame: pd.DataFrame, y: str, x: Sequence[str]) -> Regression:
     design = np.column_stack([np.ones(n), predictors])
     fit = _ols(design, response)
     if not np.isfinite(fit["cov"]).all():
-        raise AnalysisError("the predictors are perfectly collinear (one is a copy or a sum of "
-                            "others), so the coefficients are not defined; drop one")
+        raise AnalysisError(msg("error.collinear"))
     residuals = response - design @ fit["b"]
     coefficients = _coefficient_table(data, y, list(x), fit)
     anova = _anova_table(response, residuals, p)

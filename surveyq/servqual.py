@@ -20,7 +20,7 @@ from scipy import stats
 from surveyq.bands import classify, round_half_up
 from surveyq.errors import AnalysisError, InputError, NoDataError
 from surveyq.ikm import _aligned_groups, _numeric_answers
-from surveyq.messages import msg
+from surveyq.messages import catalogue, joined, msg
 from surveyq.moments import Moments
 
 __all__ = [
@@ -147,16 +147,20 @@ def _pair_frames(
     return first.reindex(rows), second.reindex(rows), matched_by
 
 
+def _role(name: str) -> str:
+    """A role word as a message where the catalogue has it ("perception" -> "persepsi")."""
+    return msg(f"error.role_{name}") if f"error.role_{name}" in catalogue("en") else name
+
+
 def _require_answers(statistic: str, **frames: pd.DataFrame | None) -> None:
     """No number from no data: every item of every frame must have at least one answer."""
     empty = {name: [str(c) for c in frame.columns[frame.notna().sum() == 0]]
              for name, frame in frames.items() if frame is not None}
     empty = {name: columns for name, columns in empty.items() if columns}
     if empty:
-        listed = "; ".join(f"{name} item(s) {', '.join(columns)}"
-                           for name, columns in empty.items())
-        raise NoDataError(f"{statistic} not computed: no answers to {listed}; check the "
-                          "column mapping or leave the analysis out")
+        listed = joined([msg("error.role_items", role=_role(name), items=columns)
+                         for name, columns in empty.items()])
+        raise NoDataError(msg("error.no_answers_to", statistic=statistic, listed=listed))
 
 
 def _dimension_map(items: pd.Index, dimensions: Mapping | pd.Series | None) -> pd.Series | None:
@@ -829,10 +833,9 @@ def servqual_from_moments(
     empty = {what: [str(moments.items[i]) for i in index if counts[i] == 0]
              for what, index in (("perception", p_index), ("expectation", e_index or []))}
     if any(empty.values()):
-        listed = "; ".join(f"{what} item(s) {', '.join(items)}"
-                           for what, items in empty.items() if items)
-        raise NoDataError(f"SERVQUAL not computed: no answers to {listed}; check the "
-                          "column mapping or leave the analysis out")
+        listed = joined([msg("error.role_items", role=_role(what), items=items)
+                         for what, items in empty.items() if items])
+        raise NoDataError(msg("error.no_answers_to", statistic="SERVQUAL", listed=listed))
     names = pd.Index(list(perception), name="item")
     mapping = _dimension_map(names, dimensions)
     complete = moments.n_complete == moments.n_rows

@@ -22,6 +22,7 @@ from surveyq.errors import AnalysisError
 from surveyq.factor import bartlett_sphericity, factor_analysis, kmo
 from surveyq.factor import omega as omega_of
 from surveyq.groups import compare_groups
+from surveyq.messages import msg
 from surveyq.regression import regression as ols
 from surveyq.thesis_spec import ResolvedVariable, resolve_variables
 
@@ -71,7 +72,7 @@ def _each(run: SurveyRun, compute: Callable[[ResolvedVariable], dict[str, Any]]
         try:
             record.update(compute(variable))
         except AnalysisError as exc:
-            record["error"] = str(exc)
+            record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
         records.append(record)
     return records
 
@@ -116,7 +117,7 @@ def descriptives(run: SurveyRun) -> dict[str, Any]:
     def compute(variable: ResolvedVariable) -> dict[str, Any]:
         scores, dropped = variable_scores(run, variable)
         if scores.empty:
-            raise AnalysisError("no respondent answered every item of this variable")
+            raise AnalysisError(msg("error.variable_no_complete"))
         record = {"n": len(scores), "missing": dropped, "mean": scores.mean(),
                   "sd": scores.std(ddof=1), "min": scores.min(), "max": scores.max(),
                   "notes": _missing_note(dropped)}
@@ -170,9 +171,9 @@ def normality(run: SurveyRun) -> dict[str, Any]:
 
 def _item_frame(run: SurveyRun, variable: ResolvedVariable) -> pd.DataFrame:
     if variable.score == "gap":
-        raise AnalysisError("a gap variable has no items of its own to analyse")
+        raise AnalysisError(msg("error.gap_variable"))
     if len(variable.items) < 3:
-        raise AnalysisError(f"{len(variable.items)} item(s): at least 3 are needed")
+        raise AnalysisError(msg("error.variable_three_items", k=len(variable.items)))
     return run.responses.items[list(variable.items)]
 
 
@@ -225,7 +226,7 @@ def _joint_predictors(run: SurveyRun) -> dict[str, Any] | None:
     try:
         record.update(_factor_record(run.responses.items[list(owner)], owner))
     except AnalysisError as exc:
-        record["error"] = str(exc)
+        record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
     return record
 
 
@@ -250,7 +251,7 @@ def regression(run: SurveyRun) -> dict[str, Any]:
     """The project's regression of y on x, with SPSS's tables and the assumption tests."""
     spec = run.spec.regression
     if spec is None:
-        raise AnalysisError("no `regression: {y: ..., x: [...]}` in the project for this survey")
+        raise AnalysisError(msg("error.no_regression_spec"))
     variables = _variables(run)
     chosen = [variables[name] for name in [spec.y, *spec.x]]
     columns = {v.name: variable_scores(run, v)[0] for v in chosen}
@@ -293,11 +294,11 @@ def group_differences(run: SurveyRun) -> dict[str, Any]:
                       "score": variables[name].score}
             try:
                 if by not in fields or fields[by].isna().all():
-                    raise AnalysisError(f"the field {by!r} holds no answers")
+                    raise AnalysisError(msg("error.field_no_answers", field=repr(by)))
                 groups = fields[by].reindex(scores.index)
                 record.update(_comparison(compare_groups(scores, groups), dropped))
             except AnalysisError as exc:
-                record["error"] = str(exc)
+                record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
             records.append(record)
     return {"conventions": {"levene": "mean", "mann_whitney": "asymptotic, tie-corrected, "
                             "no continuity correction", "alpha": _options(run)["alpha"]},
