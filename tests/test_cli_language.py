@@ -133,3 +133,34 @@ def test_init_prints_and_writes_indonesian(tmp_path):
 def test_every_code_is_in_both_catalogues():
     """The parity test of tests/test_language.py, through the loader the code uses."""
     assert catalogue("id").keys() == catalogue("en").keys()
+
+
+#: Codes the code builds from a name (msg(f"init.topic_{topic}")), which the literal-code
+#: test of tests/test_language.py cannot see.
+BUILT_CODES = [
+    *(f"init.topic_{topic}" for topic in ("scale", "item", "reverse", "standard", "pair",
+                                          "codes", "field", "period", "population",
+                                          "codebook", "kind")),
+    *(f"init.role_{role}" for role in ("expectation", "perception", "importance",
+                                       "performance")),
+    *(f"log.duplicates_streamed_{policy}" for policy in ("exclude", "flag")),
+    *(f"error.pattern_too_slow_{kind}" for kind in ("item", "field")),
+    *(f"log.repeated_header_{kind}" for kind in ("item", "field")),
+    *(f"validation.{kind}" for kind in ("greater_than", "greater_than_equal", "less_than",
+                                        "less_than_equal")),
+    *(f"validation.form_{form}" for form in ("text", "text_mapping", "mapping", "whole",
+                                             "number", "list", "bool")),
+    *(f"error.what_{what}" for what in ("file", "project_file", "scorecard_file",
+                                        "questionnaire_file")),
+    *(f"error.special_{kind}" for kind in ("fifo", "device", "block", "socket")),
+    *(f"error.fix_{kind}" for kind in ("sav", "dta", "parquet", "workbook")),
+    *(f"problem.analysis_{analysis}" for analysis in ("validity", "reliability", "servqual",
+                                                      "ipa", "ikm")),
+    *(f"cli.init_column_{column}" for column in ("survey", "kind", "items", "scales",
+                                                 "fields", "analyses")),
+]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_built_codes_are_catalogued(lang):
+    assert [code for code in BUILT_CODES if code not in catalogue(lang)] == []
