@@ -158,9 +158,10 @@ def test_sheet_names_are_translated_valid_and_unique(workbook, written):
     names = workbook.sheetnames
     assert names[0] == "Daftar Tabel"
     # Tabulation sheets are named by the survey's title, not its key (issue 12: no internal ids).
+    # Scorecard sheets are "Kartu Kinerja ..." in Indonesian (issue 12: one language).
     for expected in ("Validitas", "Reliabilitas", "Statistik Item-Total", "Frekuensi",
                      "Karakteristik Responden", "SERVQUAL Butir", "IPA", "CSI", "IKM Unsur",
-                     "Scorecard IKU", "Log Pembersihan", "Tabulasi Survei Kualitas",
+                     "Kartu Kinerja IKU", "Log Pembersihan", "Tabulasi Survei Kualitas",
                      "Tabulasi Survei Kepuasan"):
         assert _sheets(workbook, expected), expected
     assert names[1:] == [ws.title for ws in workbook.worksheets[1:]
@@ -243,10 +244,10 @@ def test_servqual_ipa_csi_ikm_cells_are_the_results_floats(workbook, demo):
 
 def test_scorecard_and_tabulation_cells(workbook, demo):
     results, _, tabulation = demo
-    (summary,) = _cells(workbook, "Scorecard Ringkasan")
+    (summary,) = _cells(workbook, "Kartu Kinerja Ringkasan")
     _assert_number(summary["Nilai"], SCORECARD["score"], "0.00")
     assert summary["Predikat"].value == "Sangat Baik"
-    indicators = _cells(workbook, "Scorecard IKU")
+    indicators = _cells(workbook, "Kartu Kinerja IKU")
     for cells, row in zip(indicators, SCORECARD["indicators"], strict=True):
         _assert_number(cells["Realisasi"], row["realisation"], "#,##0.00")
         _assert_number(cells["Indeks capaian"], row["ici"])
