@@ -268,6 +268,17 @@ def test_csrf_and_origin(client: TestClient) -> None:
         assert client.get("/", headers={"Host": host}).status_code == 200, host
 
 
+def test_upload_errors_speak_the_page_language(tmp_path: Path) -> None:
+    """The one-line error the CLI prints, in the page's language (Indonesian by default)."""
+    client = make_client(tmp_path / "data")
+    indonesian = upload(client, [("kosong.csv", b"")])
+    assert indonesian.status_code == 400
+    assert "berkas ini kosong" in indonesian.text and "the file is empty" not in indonesian.text
+    client.get("/?lang=en")   # the switch is kept in a cookie
+    english = upload(client, [("empty.csv", b"")])
+    assert english.status_code == 400 and "the file is empty" in english.text
+
+
 def test_bad_uploads(tmp_path: Path) -> None:
     client = make_client(tmp_path / "data", max_upload_mb=1)
     junk = upload(client, [("answers.csv", bytes(range(256)) * 40)])

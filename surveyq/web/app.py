@@ -42,7 +42,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from surveyq.errors import SurveyqError
+from surveyq.errors import SurveyqError, error_text
 from surveyq.web.jobs import Job, JobStore, Runner, logger
 from surveyq.web.security import (
     CSRF_COOKIE,
@@ -131,9 +131,9 @@ def create_app(data_dir: Path | str, lang: str = "id",
         check_csrf(request, form)
         return form
 
-    def error_line(job: Job | None, exc: BaseException) -> str:
+    def error_line(request: Request, job: Job | None, exc: BaseException) -> str:
         if isinstance(exc, SurveyqError):
-            text = str(exc)
+            text = error_text(exc, language(request))   # the page's language, as the CLI does
         elif isinstance(exc, OSError):
             text = f"{exc.strerror or exc}; check the file"
         else:
@@ -157,7 +157,7 @@ def create_app(data_dir: Path | str, lang: str = "id",
         try:
             await run_in_threadpool(receive, job, files, language(request), max_bytes)
         except Exception as exc:  # noqa: BLE001 - any failure is the upload page's one line
-            message = error_line(job, exc)
+            message = error_line(request, job, exc)
             store.discard(job)
             return page(request, "upload.html", 400, error=message)
         finally:
@@ -179,14 +179,14 @@ def create_app(data_dir: Path | str, lang: str = "id",
                 await run_in_threadpool(apply_form, job, dict(form))
                 return RedirectResponse(f"/jobs/{job.id}", status_code=303)
             except Exception as exc:  # noqa: BLE001
-                error = error_line(job, exc)
+                error = error_line(request, job, exc)
         try:
             words = ui_labels(language(request))["confirm"]
             head, surveys = await run_in_threadpool(
                 confirm_form, job, language(request),
                 {"row": words["row"], "fatal": words["fatal_tag"]})
         except Exception as exc:  # noqa: BLE001
-            return page(request, "job.html", 400, job=job, error=error_line(job, exc),
+            return page(request, "job.html", 400, job=job, error=error_line(request, job, exc),
                         status=job.status(), files=[], yaml_files=[], problems=[])
         return page(request, "confirm.html", 400 if error else 200, job=job, head=head,
                     surveys=surveys, error=error, kinds=KINDS, roles=ROLES,

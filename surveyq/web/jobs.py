@@ -201,6 +201,7 @@ def run_job_in_folder(folder: str, lang: str, pdf: bool = False) -> str:
 
 def run_job(job: Job, lang: str, pdf: bool = False) -> Status:
     """Run a confirmed job's project into its ``out/`` as ``surveyq run`` does."""
+    from surveyq.errors import error_text
     from surveyq.messages import translate
     from surveyq.pipeline import run_project
 
@@ -218,7 +219,7 @@ def run_job(job: Job, lang: str, pdf: bool = False) -> Status:
         result = run_project(job.project_file, out=job.out, progress=step,
                              rows_progress=rows_read, pdf=pdf)
     except SurveyqError as exc:
-        return job.set_status(state="failed", message=job.display(str(exc)))
+        return job.set_status(state="failed", message=job.display(error_text(exc, lang)))
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         return job.set_status(state="failed", message=job.display(
