@@ -21,6 +21,7 @@ from scipy import stats
 from surveyq.bands import band_table, classify
 from surveyq.errors import AnalysisError, InputError, SurveyqError
 from surveyq.ikm import CONVERSION, IKM_STANDARDS, _check_codes, ikm, sample_size
+from surveyq.messages import joined, msg
 from surveyq.moments import Moments
 from surveyq.uncertainty import _analytic_se, ikm_ci
 
@@ -286,7 +287,7 @@ def read_unit_files(project: Any, name: str, strict: bool = True) -> Any:
         raw = read_raw(project.resolve(file), **options)
         part = clean(raw, q, **duplicate_options(project, name))
         if strict and part.log.fatal:
-            raise InputError("; ".join(e.message for e in part.log.fatal), part.file)
+            raise InputError(joined([e.message for e in part.log.fatal]), part.file)
         part.fields = part.fields.assign(**{field_id: unit})
         parts.append(part)
     log = CleaningLog()
@@ -468,13 +469,12 @@ def ikm_units(
         raise InputError(f"level must lie strictly between 0 and 1, got {level!r}")
     grouped = _grouped(elements, units)
     populations = dict(population or {})
-    notes: list[str] = []
+    notes: list[Any] = []
     if grouped.unassigned:
-        notes.append(f"{grouped.unassigned} respondent(s) without a unit are left out of every "
-                     "unit")
+        notes.append(msg("units.unassigned", n=grouped.unassigned))
     names = list(grouped.moments)
     if not names:
-        raise InputError("no respondent has a unit; check the unit column")
+        raise InputError(msg("units.no_unit"))
     if aggregate == "population":
         missing = [name for name in names if name not in populations]
         if missing:
@@ -499,8 +499,7 @@ def ikm_units(
     notes += overall.pop("notes")
     flat = [str(name) for name in table.index[(table["se"] == 0) & (table["n"] > 1)]]
     if flat:  # the delta method sees no spread: a zero-width interval understates uncertainty
-        notes.append(f"unit(s) {flat} gave identical answers throughout: their interval has "
-                     "zero width and understates the uncertainty of a small sample")
+        notes.append(msg("units.flat", units=", ".join(flat)))
     nrr = nrr.loc[table.index]
     return IkmUnits(units=table, nrr=nrr, nrr_band=_nrr_bands(nrr, standard), aggregate=overall,
                     standard=standard, weight_mode=mode or str(weight_mode), level=level,
@@ -603,21 +602,20 @@ def _aggregate(table: pd.DataFrame, total: Moments, method: str, kwargs: dict,
                level: float, populations: Mapping) -> dict[str, Any]:
     """The organisation's figure by ``method`` (its interval from the same machinery)."""
     scored = table[table["converted"].notna()]
-    notes: list[str] = []
+    notes: list[Any] = []
     if method == "pooled":
         converted, se, n = _pooled(total, kwargs)
     else:
         if scored.empty:
-            raise AnalysisError("no unit has an index, so there is no aggregate")
+            raise AnalysisError(msg("units.no_aggregate"))
         converted, se = _combine(scored["converted"], scored["se"],
                                  _weights(scored, method, populations))
         n = int(scored["n"].sum())
         if np.isnan(se):
-            notes.append("a unit has an index but no standard error (one respondent), so the "
-                         "aggregate has no interval")
+            notes.append(msg("units.no_se"))
     left_out = [str(name) for name in table.index[table["converted"].isna()]]
     if left_out and method != "pooled":
-        notes.append(f"unit(s) without an index left out of the aggregate: {left_out}")
+        notes.append(msg("units.left_out", units=", ".join(left_out)))
     return {"method": method, "n": n, "units": int(len(scored)),
             **_graded(converted, se, level, kwargs["standard"]), "notes": notes}
 
