@@ -973,6 +973,8 @@ def _infer_period(raw: RawTable, survey: _Survey) -> str | None:
 
 def _survey_name(path: Path, taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "survey"
+    if base == "project":   # its questionnaire file <name>.yaml would overwrite project.yaml
+        base = "project-export"
     name, number = base, 2
     while name in taken:
         name, number = f"{base}-{number}", number + 1

@@ -282,3 +282,18 @@ def test_a_kobo_skm_with_coded_names_beside_other_questions(tmp_path):
                        .surveys.values()))
     assert survey.based_on == "skm-permenpanrb-14-2017" and survey.period == "2025"
     assert [i.column for i in survey.questionnaire.items] == [f"u{i}" for i in range(1, 10)]
+
+
+def test_an_export_named_project_keeps_project_yaml(tmp_path):
+    # project.csv would give a survey "project" whose questionnaire file project.yaml is
+    # the project file itself: init names the survey "project-export" instead.
+    export = tmp_path / "project.csv"
+    export.write_bytes((FIXTURES / "gforms_id.csv").read_bytes())
+    result = runner.invoke(app, ["init", str(export), "--out", str(tmp_path / "q")])
+    assert result.exit_code == 0, result.output
+    project = yaml.safe_load((tmp_path / "q" / "project.yaml").read_text(encoding="utf-8"))
+    assert list(project["surveys"]) == ["project-export"]
+    assert "organisation" in project   # a project file, not a questionnaire written over it
+    run = runner.invoke(app, ["run", str(tmp_path / "q" / "project.yaml"), "--out",
+                              str(tmp_path / "out")])
+    assert run.exit_code in (0, 1), run.output

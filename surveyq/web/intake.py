@@ -93,12 +93,6 @@ def _propose(job: Job, exports: list[Path], lang: str) -> None:
     from surveyq.readers import read_raw
 
     proposal = propose(exports, language=lang)
-    if "project" in proposal.surveys:   # its questionnaire file would be the project file
-        survey = proposal.surveys.pop("project")
-        survey.name = "project-export"
-        proposal.surveys[survey.name] = survey
-        proposal.project.surveys = {("project-export" if k == "project" else k): v
-                                    for k, v in proposal.project.surveys.items()}
     write_proposal(proposal, job.input)
     surveys = {}
     for name, survey in proposal.surveys.items():
