@@ -213,7 +213,17 @@ def _comparison(name: str, comparison: Any) -> dict[str, Any]:
                         **_ahp_record(res.raters[r.name])} for r in comparison.raters],
             "group": _ahp_record(res.group),
             "matrix": [[float(v) for v in row] for row in res.matrix.to_numpy()],
+            "panel": _panel(res),
             "notes": list(res.notes)}
+
+
+def _panel(res: Any) -> dict[str, Any]:
+    """What a large panel's table shows instead of a column per rater: the spread of the
+    raters' weights per item and who is inconsistent."""
+    weights = pd.DataFrame({name: own.weights for name, own in res.raters.items()})
+    return {"raters": len(res.raters),
+            "inconsistent": [name for name, own in res.raters.items() if not own.consistent],
+            "lowest": weights.min(axis=1).to_dict(), "highest": weights.max(axis=1).to_dict()}
 
 
 def evaluate_strategy(spec: StrategySpec) -> dict[str, Any]:
@@ -232,7 +242,8 @@ def evaluate_strategy(spec: StrategySpec) -> dict[str, Any]:
         matrices are given), ``swot`` (factor ids by kind), ``tows`` (strategy ids by type),
         ``strategies`` (id, name, type), ``qspm`` (rows, totals, chosen, warnings) and
         ``comparisons`` (name -> each rater's weights and CR, the group matrix, weights
-        and CR).
+        and CR, and ``panel``: the number of raters, the inconsistent ones and each item's
+        lowest and highest rater weight).
 
     References
     ----------

@@ -162,3 +162,18 @@ def test_group_ahp_through_surveyq_run(tmp_path, expected, typed):
             _r(expected, "weight", rater["name"]).to_dict(), abs=1e-10)
     assert sum(not r["consistent"] for r in city["raters"]) == 67
     assert city["group"]["ri"] == 1.12
+    # 200 raters do not become 200 columns: the report shows the spread of their weights,
+    # the appendix a row per rater
+    assert city["panel"]["raters"] == 200 and len(city["panel"]["inconsistent"]) == 67
+    weights = {r["name"]: r["weights"]["fam"] for r in city["raters"]}
+    assert city["panel"]["highest"]["fam"] == max(weights.values())
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "200 raters, 67 of them with CR above 0.10" in html
+    assert "Highest rater weight" in html
+    sheets = pd.read_excel(out / "appendix.xlsx", sheet_name=None, header=None,
+                           engine="openpyxl")
+    ahp = next(frame for name, frame in sheets.items() if name.endswith("Paired Comparisons"))
+    header = ahp.index[ahp[0] == "Rater"][0]
+    assert ahp.iloc[header].tolist()[:7] == ["Rater", *ATTS, "CR"]
+    assert ahp.iloc[header + 1: header + 201, 0].astype(str).tolist() == [
+        str(k) for k in range(1, 201)]

@@ -93,11 +93,33 @@ def _qspm(strategy: Mapping[str, Any], lang: str, title: str) -> Table:
     return _table(lang, "qspm", columns, [*qspm["rows"], total], title, note)
 
 
+# More raters than this and the table has a row per rater instead of a column per rater.
+RATER_COLUMNS = 8
+
+
+def _panel_rows(comp: Mapping[str, Any], lang: str, title: str) -> Table:
+    """A large panel: one row per rater (weights per item and CR), the panel last."""
+    c, t = texts(lang)["bsc"]["columns"], texts(lang)["bsc"]
+    items = comp["items"]
+    columns: list[Column] = [(c["rater"], "rater", None)]
+    columns += [(item, lambda row, i=item: row["weights"][i], D3) for item in items]
+    columns += [("CR", "cr", D3), (c["consistent"], "flag", None)]
+    flag = {True: "", False: t["inconsistent_flag"]}
+    rows = [{**r, "rater": r["name"], "flag": flag[r["consistent"]]} for r in comp["raters"]]
+    rows.append({**comp["group"], "rater": c["group"], "flag": flag[comp["group"]["consistent"]]})
+    note = " ".join([t["ahp_note"], t["ahp_panel"].format(
+        raters=len(comp["raters"]), inconsistent=len(comp["panel"]["inconsistent"]))])
+    return _table(lang, "ahp", columns, rows, title, note)
+
+
 def _comparisons(strategy: Mapping[str, Any], lang: str) -> list[Table]:
     c = texts(lang)["bsc"]["columns"]
     tables = []
     for name, comp in (strategy.get("comparisons") or {}).items():
         raters = comp["raters"]
+        if len(raters) > RATER_COLUMNS and comp.get("panel"):
+            tables.append(_panel_rows(comp, lang, _text(comp.get("title"), lang) or name))
+            continue
         columns: list[Column] = [(c["item"], "item", None)]
         columns += [(r["name"], lambda row, n=r["name"]: row.get(n), D3) for r in raters]
         columns.append((c["group"], "group", D3))

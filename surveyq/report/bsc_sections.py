@@ -188,10 +188,36 @@ def _qspm(ctx: _Context, strategy: dict[str, Any], title: str) -> list[Block]:
             _text(sentence)]
 
 
+# More raters than this and the report shows the spread of their weights instead of a
+# column per rater (a survey panel of 200 would not fit the page); the appendix lists each.
+RATER_COLUMNS = 8
+
+
+def _panel_comparison(ctx: _Context, name: str, comparison: dict[str, Any],
+                      labels: dict[str, str]) -> list[Block]:
+    t = ctx.t["bsc"]["strategy"]
+    panel, group = comparison["panel"], comparison["group"]
+    rows = [[item, labels.get(item, ""), ctx.num(panel["lowest"][item], "index"),
+             ctx.num(panel["highest"][item], "index"), ctx.num(group["weights"][item], "index")]
+            for item in comparison["items"]]
+    rows.append(_row([t["cr"], "", "", "", ctx.num(group["cr"], "index")
+                      + ("" if group["consistent"] else " *")], "total"))
+    columns = [(t["code"], "code"), (t["item"], "text"), (t["lowest"], "num"),
+               (t["highest"], "num"), (t["group"], "num")]
+    note = " ".join([t["methods"]["aij-geometric-mean"],
+                     t["panel_note"].format(raters=panel["raters"],
+                                            inconsistent=len(panel["inconsistent"])),
+                     "" if group["consistent"] else t["inconsistent_note"]]).strip()
+    caption = t["ahp_caption"].format(comparison=ctx.text(comparison.get("title")) or name)
+    return [_table(ctx, caption, columns, rows, note)]
+
+
 def _comparison(ctx: _Context, name: str, comparison: dict[str, Any],
                 labels: dict[str, str]) -> list[Block]:
     t = ctx.t["bsc"]["strategy"]
     raters = comparison["raters"]
+    if len(raters) > RATER_COLUMNS and comparison.get("panel"):
+        return _panel_comparison(ctx, name, comparison, labels)
     rows = [[item, labels.get(item, "")] + [ctx.num(r["weights"][item], "index") for r in raters]
             + [ctx.num(comparison["group"]["weights"][item], "index")]
             for item in comparison["items"]]
