@@ -278,6 +278,12 @@ class Indicator(BaseModel):
     def _check_polarity(cls, value: Any) -> Any:
         return _polarity(value)
 
+    @field_validator("iku_type", "controllability", "reporting_period", mode="before")
+    @classmethod
+    def _lower_case(cls, value: Any) -> Any:
+        # IKU manuals print "Exact", "Moderate", "Quarterly": accept them as written
+        return value.strip().lower() if isinstance(value, str) else value
+
     @property
     def source_or_default(self) -> Source:
         """The source, or ``actuals: <id>`` when none is given."""
@@ -399,6 +405,13 @@ class Scorecard(BaseModel):
     def file(self) -> str:
         """The file the scorecard was read from (for messages)."""
         return self._file
+
+    @property
+    def unweighted(self) -> bool:
+        """No perspective has a weight and none comes from a comparison: a design (IKU
+        definitions), which is linted and printed but scores only once weights are given."""
+        return "perspectives" not in self.weights_from \
+            and all(p.weight is None for p in self.perspectives)
 
     @property
     def predicate_table(self) -> str:
@@ -562,7 +575,9 @@ def _weight_problems(card: Scorecard) -> list[tuple[str, str]]:
     if "perspectives" not in card.weights_from:
         missing = [p.id for p in card.perspectives if p.weight is None]
         total = sum(p.weight or 0 for p in card.perspectives)
-        if missing:
+        if card.unweighted:
+            pass  # a design (an IKU manual): evaluated only when it is scored
+        elif missing:
             problems.append(("perspectives", f"perspective(s) {missing} have no weight: give "
                              "every perspective a weight, or take them from a paired "
                              "comparison with `weights_from: {perspectives: <comparison>}`"))
@@ -1199,7 +1214,8 @@ def _normalised_note(perspective: str | None, total: float) -> str:
 def _design_weights(card: Scorecard, notes: list[str]) -> tuple[pd.Series, pd.Series, bool]:
     """(perspective fractions, IKU fractions within their perspective, normalised?)."""
     given = pd.Series({p.id: p.weight for p in card.perspectives}, dtype=float)
-    perspectives, normalised = _to_fractions(given, None, notes)
+    perspectives, normalised = (given, False) if card.unweighted \
+        else _to_fractions(given, None, notes)
     within = {}
     for perspective in card.perspectives:
         members = card.indicators_of(perspective.id)
@@ -1301,13 +1317,30 @@ def _scheme_score(card: Scorecard, values: pd.Series, weights: pd.Series,
     return result.value, result.band, result.contributions
 
 
+#: Notes a scorecard that is not scored leaves out (its reason says it for every IKU).
+_DESIGN_SILENT = ("scorecard.no_realisation", "scorecard.equal_weights")
+
+
+def _not_scored(card: Scorecard, perspectives: pd.Series) -> pd.DataFrame:
+    """The perspectives of a scorecard that is not scored: no value, no contribution."""
+    return pd.DataFrame([
+        {"id": p.id, "name": p.name.id, "name_en": p.name.en, "weight": math.nan,
+         "weight_given": float(perspectives[p.id]), "value": math.nan,
+         "contribution": math.nan, "colour": None} for p in card.perspectives])
+
+
 def _score(card: Scorecard, frame: pd.DataFrame, perspectives: pd.Series,
-           notes: list[str]) -> tuple[float, dict[str, Any], pd.DataFrame]:
+           notes: list[str]) -> tuple[float | None, dict[str, Any] | None, pd.DataFrame]:
+    """(score, predicate, perspectives); score and predicate None when nothing has data."""
     values = _perspective_values(card, frame)
     present = values.notna()
     if not present.any():
-        raise InputError("no IKU has a realisation: give actuals or survey results "
-                         "(the notes of each IKU say what is missing)", card.file)
+        return None, None, _not_scored(card, perspectives)
+    if card.unweighted:
+        missing = [p.id for p in card.perspectives]
+        raise InputError(f"perspectives: perspective(s) {missing} have no weight: give every "
+                         "perspective a weight, or take them from a paired comparison with "
+                         "`weights_from: {perspectives: <comparison>}`", card.file)
     if not present.all():
         notes.append(msg("scorecard.perspectives_without_data",
                          perspectives=str(list(values.index[~present]))))
@@ -1355,7 +1388,8 @@ def _lint(card: Scorecard, within: pd.Series) -> pd.DataFrame:
     if card.scheme == "weighted-score":  # scored on 1..m, no target needed
         frame["target"] = f"score 1-{card.scale_max}"
     findings = lint_scorecard(
-        frame, perspective_weights={p.id: p.weight for p in card.perspectives},
+        frame, perspective_weights=None if card.unweighted
+        else {p.id: p.weight for p in card.perspectives},
         contract_level=card.lint.contract_level,
         strategy_map_owner=card.lint.strategy_map_owner)
     manual = card.lint.iku_manual
@@ -1380,6 +1414,8 @@ def _definitions(card: Scorecard) -> list[dict[str, Any]]:
              "perspective": card.perspective_of(i), "unit": i.unit, "polarity": i.polarity,
              "consolidation": i.consolidation, "iku_type": i.iku_type,
              "controllability": i.controllability, "target": _plain_target(i.target),
+             "validity_weight": i.validity_weight,
+             "controllability_weight": i.controllability_weight,
              **{key: _plain_text(getattr(i, key)) for key in _MANUAL_KEYS}}
             for i in card.indicators]
 
@@ -1409,6 +1445,12 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
     frame["weight"] = _effective_weights(frame, within)
     notes += _missing_notes(card, frame, readings)
     score, predicate, perspective_frame = _score(card, frame, perspectives, notes)
+    not_computed = None
+    if score is None:
+        not_computed = msg("scorecard.not_computed_unweighted" if card.unweighted
+                           else "scorecard.not_computed")
+        # the reason covers every IKU: no line per IKU without data, no weights to share
+        notes = [n for n in notes if getattr(n, "code", None) not in _DESIGN_SILENT]
     codes = {i.source_or_default.actuals or i.id for i in card.indicators}
     unknown = sorted(set(actuals.frame["indicator"]) - codes)
     if unknown:
@@ -1418,7 +1460,7 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
         scheme=card.scheme, title=card.title,
         period=str(period) if period is not None else (periods[-1] if periods else None),
         score=score, predicate=predicate, normalised=normalised, notes=tuple(notes),
-        lint=_lint(card, within), perspectives=perspective_frame,
+        not_computed=not_computed, lint=_lint(card, within), perspectives=perspective_frame,
         objectives=_objective_frame(card, frame), indicators=frame,
         definitions=_definitions(card), score_tables=_score_table_records(card),
         weights_from=dict(card.weights_from),
@@ -1484,10 +1526,13 @@ def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
             results[label] = _evaluate(card, actuals, context, label, periods)
             continue
         try:
-            results[label] = _evaluate(card, actuals, _Context(None, None, history=True),
-                                       label, periods)
+            result = _evaluate(card, actuals, _Context(None, None, history=True),
+                               label, periods)
         except InputError as exc:  # an earlier period that cannot be scored: say why
             results[label] = f"period {label} not scored: {exc.detail}"
+            continue
+        results[label] = result if result.score is not None \
+            else f"period {label} not scored: {result.not_computed}"
     assert card.trend is not None
     return _Trend(groups, results, card.trend.note, card.trend.by)
 
@@ -1495,7 +1540,7 @@ def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
 def _with_trend(result: ScorecardResult, trend: _Trend) -> ScorecardResult:
     rows = []
     for label, res in trend.results.items():
-        if isinstance(res, str):
+        if isinstance(res, str) or res.predicate is None:
             rows.append({"period": label, "periods": list(trend.groups[label]), "score": None,
                          "predicate": None, "label": None})
             continue
@@ -1504,7 +1549,8 @@ def _with_trend(result: ScorecardResult, trend: _Trend) -> ScorecardResult:
         row.update({f"perspective:{p['id']}": p["value"]
                     for p in res.perspectives.to_dict("records")})
         rows.append(row)
-    history_notes = {label: [res] if isinstance(res, str) else list(res.notes)
+    history_notes = {label: [res] if isinstance(res, str)
+                     else [*([res.not_computed] if res.not_computed else []), *res.notes]
                      for label, res in trend.results.items()}
     return replace(result, trend={"by": trend.by, "note": _plain_text(trend.note),
                                   "rows": rows, "notes": history_notes})
@@ -1583,9 +1629,10 @@ class ScorecardResult:
     title : Text
     period : str or None
         The last period consolidated (the ``period`` asked for, or the latest in the actuals).
-    score : float
-        The NKO, the composite index, or the weighted score (a fraction of 1).
-    predicate : dict
+    score : float or None
+        The NKO, the composite index, or the weighted score (a fraction of 1); None when no
+        IKU has a realisation (a design: ``not_computed`` says why).
+    predicate : dict or None
         ``code``, ``label`` {id, en}, ``table`` (band table name) and ``source`` (citation).
     normalised : bool
         True when weights that did not sum to 1 were divided by their sum
@@ -1610,10 +1657,11 @@ class ScorecardResult:
     scheme: str
     title: Text
     period: str | None
-    score: float
-    predicate: dict[str, Any]
+    score: float | None
+    predicate: dict[str, Any] | None
     normalised: bool
     notes: tuple[str, ...]
+    not_computed: str | None
     lint: pd.DataFrame
     perspectives: pd.DataFrame
     objectives: pd.DataFrame
@@ -1640,7 +1688,8 @@ class ScorecardResult:
         return {
             "scheme": self.scheme, "title": self.title.model_dump(), "period": self.period,
             "score": _plain(self.score), "predicate": self.predicate,
-            "normalised": self.normalised, "notes": list(self.notes), "lint": self._lint_dicts(),
+            "not_computed": self.not_computed, "normalised": self.normalised,
+            "notes": list(self.notes), "lint": self._lint_dicts(),
             "perspectives": [
                 {"id": r["id"], "name": {"id": r["name"], "en": r["name_en"]},
                  **{k: _plain(r[k]) for k in ("weight", "value", "contribution", "colour")}}
@@ -1661,8 +1710,10 @@ class ScorecardResult:
         }
 
     def _repr_html_(self) -> str:
-        head = (f"<h4>{html.escape(self.title.en)}: {self.score:.2f} "
-                f"({html.escape(self.predicate['label']['id'])})</h4>")
+        status = (f"{self.score:.2f} ({self.predicate['label']['id']})"
+                  if self.score is not None and self.predicate is not None
+                  else str(self.not_computed))
+        head = f"<h4>{html.escape(self.title.en)}: {html.escape(status)}</h4>"
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         columns = ["id", "name", "target", "realisation", "ici", "colour", "weight"]
         return (head + self.perspectives.to_html(index=False)

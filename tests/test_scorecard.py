@@ -134,8 +134,11 @@ def test_hand_computed_nko_up_to_a_period(tmp_path):
 def test_to_dict_shape(tmp_path):
     out = load_scorecard(write_yaml(tmp_path, SMALL)).evaluate(SMALL_ACTUALS).to_dict()
     json.dumps(out)  # JSON-ready
-    # Issue 17 added the IKU manual (definitions), score tables, weights_from and trend.
-    assert list(out) == ["scheme", "title", "period", "score", "predicate", "normalised",
+    # Issue 17 added the IKU manual (definitions), score tables, weights_from and trend,
+    # and not_computed (the reason a design without realisations has no score; null here).
+    assert out["not_computed"] is None
+    assert list(out) == ["scheme", "title", "period", "score", "predicate", "not_computed",
+                         "normalised",
                          "notes", "lint", "perspectives", "objectives", "indicators",
                          "definitions", "score_tables", "weights_from", "trend"]
     assert set(out["predicate"]) == {"code", "label", "table", "source"}

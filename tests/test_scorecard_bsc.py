@@ -260,3 +260,33 @@ def test_strategy_section_errors():
     with pytest.raises(ValueError, match="judgment"):
         StrategySpec.model_validate({"comparisons": {"c": {
             "items": ["a", "b"], "raters": [{"name": "r", "matrix": [[1, "x"], [1, 1]]}]}}})
+
+
+# --------------------------------------------------------------------------- a design
+
+
+def test_scorecard_without_realisations_is_not_scored_and_says_why():
+    res = parse_scorecard(card()).evaluate(None)
+    assert res.score is None and res.predicate is None
+    assert res.not_computed.code == "scorecard.not_computed"
+    assert "no IKU has a realisation" in res.not_computed
+    # the reason covers every IKU: no per-IKU "no realisation" notes
+    assert not any(getattr(n, "code", "") == "scorecard.no_realisation" for n in res.notes)
+    out = res.to_dict()
+    assert out["score"] is None and out["perspectives"][0]["value"] is None
+    assert len(out["definitions"]) == 2 and out["lint"]
+
+
+def test_unweighted_design_loads_but_scores_only_with_weights():
+    perspectives = [{"id": "a", "name": text("A")}, {"id": "b", "name": text("B")}]
+    design = parse_scorecard(card(perspectives=perspectives))
+    res = design.evaluate(None)
+    assert res.score is None
+    assert res.not_computed.code == "scorecard.not_computed_unweighted"
+    # with realisations the missing weights are an error, as for any scorecard
+    with pytest.raises(InputError, match=r"\['a', 'b'\] have no weight"):
+        design.evaluate(actuals([("x", "2025", 90), ("y", "2025", 10)]))
+    # one weight given and one missing stays an error when the file is read
+    with pytest.raises(InputError, match=r"\['b'\] have no weight"):
+        parse_scorecard(card(perspectives=[{"id": "a", "name": text("A"), "weight": 1},
+                                           {"id": "b", "name": text("B")}]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -151,3 +152,57 @@ def test_heitasari_tabel_9_from_the_printed_scores():
         [0.15, 0.09, 0.06, 0.20, 0.08, 0.08, 0.05, 0.10])
     assert card["score"] == pytest.approx(0.81)  # 0.86 with the score 3 the row value needs
     assert [i["score"] for i in card["indicators"]] == [3, 3, 3, 3, 2, 3, 1, 2]
+
+
+# --------------------------------------------------------------------------- Sembiring & Fadli
+
+
+def test_sembiring_tabel_5_iku_design_through_surveyq_run(tmp_path):
+    """Tabel 5, the IKU design of KPPBC Tanjung Perak: definitions without realisations or
+    weights. The run prints the design and the lint and states that no score is computed."""
+    from test_lint import E10_ROWS  # the printed table, transcribed row by row
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(PROJECTS / "sembiring-tanjung-perak" /
+                                                 "project.yaml"), "--out", str(out),
+                                      "--lang", "id"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "results.json").read_text(encoding="utf-8"))["scorecard"]
+    assert card["score"] is None and card["predicate"] is None  # never a number
+    assert "no IKU has a realisation" in card["not_computed"]
+    assert card["not_computed_code"]["code"] == "scorecard.not_computed_unweighted"
+    perspectives = {p["id"]: p["name"]["id"] for p in card["perspectives"]}
+    objectives = {o["id"]: o["name"]["id"] for o in card["objectives"]}
+    # every printed row: perspective, objective, IKU, polarity, target (with its unit),
+    # type and validity weight, controllability and its weight
+    written = [(perspectives[d["perspective"]], objectives[d["objective"]], d["name"]["id"],
+                d["polarity"], f"{d['target']:g}{d['unit']}", d["iku_type"],
+                d["validity_weight"], d["controllability"], d["controllability_weight"])
+               for d in card["definitions"]]
+    printed = [(p, o, iku, pol.replace("Max", "max").replace("Min", "min"),
+                target.replace(" ", ""), kind.lower(), vw, ctl.lower(), cw)
+               for p, o, iku, pol, target, kind, vw, ctl, cw in E10_ROWS]
+    assert written == printed
+    # the lint the seed lists: 20 IKU within 20-25; financial 5% and learning 40% far from
+    # about 22%; downtime an Activity-Low IKU; the two Activity rows printed with 0.35
+    lint = {(f["code"], f["message"].split(":")[0]) for f in card["lint"]}
+    assert {("iku-count", "20 IKU"), ("perspective-share", "financial"),
+            ("perspective-share", "learning"), ("forbidden-combination", "IKU-PP7"),
+            ("validity-weight-mismatch", "IKU-PP4"),
+            ("validity-weight-mismatch", "IKU-PP7")} <= lint
+    # the appendix prints the design: the definitions sheets, one row per printed IKU
+    sheets = pd.read_excel(out / "appendix.xlsx", sheet_name=None, header=None,
+                           engine="openpyxl")
+    measure = next(f for name, f in sheets.items() if name.endswith("Pengukuran Indikator"))
+    header = measure.index[measure[0] == "Kode"][0]
+    rows = measure.iloc[header + 1:]
+    rows = rows[rows[0].astype(str).str.startswith("IKU-")]  # not the note and back-link
+    columns = measure.iloc[header].tolist()
+    assert len(rows) == 20
+    assert rows[columns.index("Bobot validitas")].astype(float).tolist() == \
+        [row[6] for row in E10_ROWS]
+    assert rows[columns.index("Bobot kendali")].astype(float).tolist() == \
+        [row[8] for row in E10_ROWS]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Tidak dihitung" in html and "Rancangan indikator (manual IKU)" in html
+    assert "Peta strategi" in html  # the objectives per perspective, without arrows

@@ -770,9 +770,11 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
         (c["predicate_table"], lambda r: names["band_tables"].get(
             str(predicate.get("table")), _plain(predicate.get("table"), lang)), None),
         (c["normalised"], lambda r: _yes_no(t, r.get("normalised")), None)]
+    # a design without realisations (no predicate) says why it has no score instead
     note = _join(t["notes"]["scorecard"].format(scheme=scheme,
                                                 source=_plain(predicate.get("source"),
-                                                              lang).rstrip(".")),
+                                                              lang).rstrip("."))
+                 if predicate else str(card.get("not_computed") or ""),
                  *map(str, card.get("notes") or []))
     named: list[Column] = [(c["id"], "id", None),
                            (c["name"], lambda r: _text(r.get("name"), lang), None)]
@@ -782,9 +784,11 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
 
     in_perspective = (c["perspective"], lambda r: perspectives.get(r.get("perspective"),
                                                                    r.get("perspective")), None)
-    tables = [table("scorecard_summary", summary, [card], note),
-              table("scorecard_perspectives", [*named, *values(card.get("perspectives") or [])],
-                    card.get("perspectives") or [])]
+    tables = [table("scorecard_summary", summary, [card], note)]
+    if predicate:
+        tables.append(table("scorecard_perspectives",
+                            [*named, *values(card.get("perspectives") or [])],
+                            card.get("perspectives") or []))
     if card.get("objectives"):
         tables.append(table("scorecard_objectives",
                             [*named, in_perspective, *values(card["objectives"])],

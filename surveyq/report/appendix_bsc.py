@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from surveyq.report.appendix import D2, D3, INT, Column, Table, _frame, _lookup, _text, texts
+from surveyq.report.appendix import D2, D3, G2, INT, Column, Table, _frame, _lookup, _text, texts
 
 __all__ = ["bsc_tables", "figures"]
 
@@ -169,6 +169,7 @@ def _definitions(card: Mapping[str, Any], lang: str, title: str) -> list[Table]:
     what: list[Column] = [
         code, (c["indicator"], lambda r: _text(r["name"], lang), None),
         (c["objective"], "objective", None),
+        (c["target"], lambda r: _target(r.get("target")), G2),
         (c["description"], lambda r: _text(r.get("description"), lang), None),
         (c["formula"], lambda r: _text(r.get("formula"), lang), None)]
     how: list[Column] = [
@@ -180,11 +181,18 @@ def _definitions(card: Mapping[str, Any], lang: str, title: str) -> list[Table]:
         (c["polarity"], lambda r: _lookup(t["bsc"]["polarity"], r.get("polarity")), None),
         (c["consolidation"], lambda r: _lookup(t["consolidation"], r.get("consolidation")), None),
         (c["iku_type"], lambda r: _lookup(t["bsc"]["iku_types"], r.get("iku_type")), None),
+        (c["validity_weight"], "validity_weight", D2),
         (c["controllability"], lambda r: _lookup(t["bsc"]["controllability"],
-                                                 r.get("controllability")), None)]
+                                                 r.get("controllability")), None),
+        (c["controllability_weight"], "controllability_weight", D2)]
     note = t["bsc"]["definitions_note"]
     return [_table(lang, "definitions", what, card["definitions"], title, note),
             _table(lang, "definitions_measure", how, card["definitions"], title, note)]
+
+
+def _target(target: Any) -> Any:
+    """A number stays a number; a range [low, high] reads low-high."""
+    return f"{target[0]:g}-{target[1]:g}" if isinstance(target, list) else target
 
 
 def _trend(card: Mapping[str, Any], lang: str, title: str) -> Table:

@@ -306,6 +306,36 @@ def _map(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     return blocks
 
 
+def design_table(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+    """A scorecard that is not scored: each IKU as designed (the IKU manual's target,
+    polarity, type and controllability with their weights), in place of the empty
+    realisation and status columns."""
+    t, s = ctx.t["bsc"]["scorecard"], ctx.t["scorecard"]
+
+    def weight(value: Any) -> str:
+        return ctx.t["dash"] if value is None else ctx.num(value, "index")
+
+    rows = [[d["id"], ctx.text(d["name"]), d.get("objective") or ctx.t["dash"],
+             _design_target(ctx, d.get("target")), d.get("unit") or "",
+             s["polarities"].get(d["polarity"], d["polarity"]),
+             t["iku_types"].get(d.get("iku_type"), ctx.t["dash"]),
+             weight(d.get("validity_weight")),
+             t["controllabilities"].get(d.get("controllability"), ctx.t["dash"]),
+             weight(d.get("controllability_weight"))] for d in card.get("definitions") or []]
+    columns = [(s["code"], "code"), (s["indicator"], "text"), (s["objective"], "code"),
+               (s["target"], "num"), (s["unit"], ""), (s["polarity"], ""),
+               (t["iku_type"], ""), (t["validity_weight"], "num"),
+               (t["controllability"], ""), (t["controllability_weight"], "num")]
+    return [_table(ctx, t["design_caption"].format(title=title), columns, rows,
+                   t["design_note"])]
+
+
+def _design_target(ctx: _Context, target: Any) -> str:
+    if isinstance(target, list):
+        return f"{ctx.num(target[0], 'score')}–{ctx.num(target[1], 'score')}"
+    return ctx.num(target, "score")
+
+
 def _score_tables(ctx: _Context, card: dict[str, Any]) -> list[Block]:
     t = ctx.t["bsc"]["scorecard"]
     blocks = []

@@ -509,6 +509,9 @@ def _scorecard_tiles(ctx: _Context, card: dict[str, Any] | None) -> list[dict[st
         return []
     t = ctx.t["summary"]
     scheme = ctx.t["scorecard"]["schemes"].get(card["scheme"], card["scheme"])
+    if card.get("predicate") is None:  # a design without realisations: no score
+        return [_tile(t["nko_tile"].format(scheme=scheme), ctx.t["dash"],
+                      ctx.t["scorecard"]["not_computed"], "predicate-none")]
     predicate = ctx.text(card["predicate"]["label"])
     return [_tile(t["nko_tile"].format(scheme=scheme), ctx.num(card["score"], "score"),
                   t["nko_detail"].format(predicate=predicate),
@@ -1373,13 +1376,21 @@ def _scorecard(ctx: _Context, results: dict[str, Any]) -> list[Block]:
         return []
     title = ctx.text(card["title"])
     perspectives = {p["id"]: ctx.text(p["name"]) for p in card["perspectives"]}
+    scored = card.get("predicate") is not None  # else a design: nothing to weigh
     return ([_scorecard_summary(ctx, card, title)]
-            + _perspectives(ctx, card, title)
+            + (_perspectives(ctx, card, title) if scored else [])
             + _objectives(ctx, card, title, perspectives)
-            + [_indicators(ctx, card, title)]
+            + ([_indicators(ctx, card, title)] if scored else _design(ctx, card, title))
             + _notes(card.get("notes"))
             + _scorecard_extras(ctx, results, title)
             + _lint(ctx, card, title))
+
+
+def _design(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
+    """The indicators as designed, for a scorecard that is not scored."""
+    from surveyq.report.bsc_sections import design_table
+
+    return design_table(ctx, card, title)
 
 
 def _scorecard_extras(ctx: _Context, results: dict[str, Any], title: str) -> list[Block]:
@@ -1410,6 +1421,13 @@ def _predicate_table(ctx: _Context, predicate: dict[str, Any]) -> str:
 
 def _scorecard_summary(ctx: _Context, card: dict[str, Any], title: str) -> Block:
     t, predicate = ctx.t["scorecard"], card["predicate"]
+    if predicate is None:  # not computed: the reason instead of a score
+        rows = [[t["scheme"], t["schemes"].get(card["scheme"], card["scheme"])],
+                [t["period"], str(card.get("period") or ctx.t["dash"])],
+                [t["score"], _cell(t["not_computed"], "")],
+                [t["reason"], str(card.get("not_computed") or "")]]
+        return _table(ctx, t["summary_caption"].format(title=title),
+                      [(t["measure"], ""), (t["value"], "")], rows)
     rows = [[t["scheme"], t["schemes"].get(card["scheme"], card["scheme"])],
             [t["period"], str(card.get("period") or ctx.t["dash"])],
             [t["score"], _cell(ctx.num(card["score"], "score"), "num")],
@@ -1451,6 +1469,8 @@ def _objectives(ctx: _Context, card: dict[str, Any], title: str, perspectives: d
              ctx.num(o["value"], "score")] for o in card["objectives"]]
     columns = [(t["code"], "code"), (t["objective"], "text"), (t["perspective"], ""),
                (t["value"], "num")]
+    if card.get("predicate") is None:  # not scored: no values to show
+        rows, columns = [row[:3] for row in rows], columns[:3]
     return [_table(ctx, t["objectives_caption"].format(title=title), columns, rows)]
 
 
@@ -2013,7 +2033,7 @@ def _band_tables(results: dict[str, Any]) -> list[tuple[BandTable | None, str]]:
         if _ipa_of(survey):
             names.setdefault("csi", "")
     card = results.get("scorecard")
-    if card:
+    if card and card.get("predicate"):
         names.setdefault(str(card["predicate"].get("table")), str(card["predicate"].get("source")))
         names.setdefault("ici-colour", "")
     vfm = (results.get("finance") or {}).get("value_for_money") or {}
