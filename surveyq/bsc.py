@@ -81,7 +81,8 @@ def _growth(name: str, spec: Any) -> dict[str, Any]:
     table = growth(_series(spec.values))
     rows = [{"period": str(period), "value": row["value"], "growth_pct": row["growth_pct"]}
             for period, row in table.iterrows()]
-    return {"name": _text(spec.name), "unit": spec.unit, "rows": rows}
+    unit = spec.unit if isinstance(spec.unit, str) else _text(spec.unit)
+    return {"name": _text(spec.name), "unit": unit, "rows": rows}
 
 
 def _productivity(spec: Any) -> dict[str, Any]:

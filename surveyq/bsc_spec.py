@@ -115,7 +115,7 @@ class GrowthSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: Text
-    unit: str = ""
+    unit: Text | str = ""
     values: dict[str, float]
 
     @field_validator("values", mode="before")

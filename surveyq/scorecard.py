@@ -251,7 +251,7 @@ class Indicator(BaseModel):
     objective: str | None = None
     perspective: str | None = None
     target: Any = None
-    unit: str = ""
+    unit: Text | str = ""
     polarity: Polarity
     consolidation: Consolidation = "last"
     weight: float | None = Field(default=None, ge=0)
@@ -1195,7 +1195,8 @@ def _indicator_row(card: Scorecard, ind: Indicator, reading: _Reading,
     return {
         "id": ind.id, "name": ind.name.id, "name_en": ind.name.en,
         "perspective": card.perspective_of(ind), "objective": ind.objective,
-        **_target_fields(reading.target), "unit": ind.unit, "polarity": ind.polarity,
+        **_target_fields(reading.target), "unit": _plain_text(ind.unit),
+        "polarity": ind.polarity,
         "consolidation": ind.consolidation, "weight": None, "weight_given": None,
         "realisation": reading.realisation, "ici": ici, "colour": colour,
         "source": reading.source, "periods": list(reading.periods),
@@ -1411,7 +1412,8 @@ def _plain_text(value: Any) -> Any:
 def _definitions(card: Scorecard) -> list[dict[str, Any]]:
     """The IKU manual of each indicator (Kemenkeu's manual IKU fields)."""
     return [{"id": i.id, "name": i.name.model_dump(), "objective": i.objective,
-             "perspective": card.perspective_of(i), "unit": i.unit, "polarity": i.polarity,
+             "perspective": card.perspective_of(i), "unit": _plain_text(i.unit),
+             "polarity": i.polarity,
              "consolidation": i.consolidation, "iku_type": i.iku_type,
              "controllability": i.controllability, "target": _plain_target(i.target),
              "validity_weight": i.validity_weight,

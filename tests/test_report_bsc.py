@@ -120,3 +120,17 @@ def test_strategy_map_orders_boxes_by_what_they_support(results):
     # SS12 -> SS9, SS8 = .5, SS13 -> SS7 = .125
     assert bands == [["SS1", "SS2", "SS3", "SS4"], ["SS5", "SS6"],
                      ["SS7", "SS9", "SS8", "SS10"], ["SS13", "SS12", "SS11"]]
+
+
+@pytest.mark.parametrize(("lang", "days", "million"), [("id", "hari", "Rp juta"),
+                                                       ("en", "days", "IDR million")])
+def test_units_are_in_the_document_language(results, lang, days, million):
+    # scorecard.yaml gives units as {id, en}: 2a-CP in hari / days, 3a-CP in Rp juta / IDR
+    # million; the finance growth series in Rp juta / IDR million as well
+    model = build_report(results, lang, strict=True)
+    indicators = next(b for b in _section(model, "scorecard")["blocks"] if b["kind"] == "table"
+                      and any(r["cells"][0]["text"] == "2a-CP" for r in b.get("rows", [])))
+    units = {r["cells"][0]["text"]: r["cells"][5]["text"] for r in indicators["rows"]}
+    assert (units["2a-CP"], units["3a-CP"]) == (days, million)
+    growth = [b for b in _section(model, "finance")["blocks"] if b["kind"] == "table"][-1]
+    assert any(million in h["text"] for row in growth["head"] for h in row)

@@ -173,7 +173,7 @@ def _definitions(card: Mapping[str, Any], lang: str, title: str) -> list[Table]:
         (c["description"], lambda r: _text(r.get("description"), lang), None),
         (c["formula"], lambda r: _text(r.get("formula"), lang), None)]
     how: list[Column] = [
-        code, (c["unit"], "unit", None),
+        code, (c["unit"], lambda r: _text(r.get("unit"), lang), None),
         (c["data_source"], lambda r: _text(r.get("data_source"), lang), None),
         (c["responsible"], "responsible", None),
         (c["reporting_period"], lambda r: _lookup(t["bsc"]["periods"], r.get("reporting_period")),

@@ -79,7 +79,7 @@ def _productivity(ctx: _Context, prod: dict[str, Any], title: str) -> list[Block
 
 def _growth(ctx: _Context, series: dict[str, Any], title: str) -> list[Block]:
     t = ctx.t["bsc"]["finance"]
-    unit = series.get("unit") or ""
+    unit = ctx.text(series.get("unit"))
     rows = [[r["period"], ctx.num(r["value"], "score"), ctx.num(r["growth_pct"], "score")]
             for r in series["rows"]]
     columns = [(t["period"], ""), (f"{t['value']} {f'({unit})' if unit else ''}".strip(), "num"),
@@ -316,7 +316,7 @@ def design_table(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]
         return ctx.t["dash"] if value is None else ctx.num(value, "index")
 
     rows = [[d["id"], ctx.text(d["name"]), d.get("objective") or ctx.t["dash"],
-             _design_target(ctx, d.get("target")), d.get("unit") or "",
+             _design_target(ctx, d.get("target")), ctx.text(d.get("unit")),
              s["polarities"].get(d["polarity"], d["polarity"]),
              t["iku_types"].get(d.get("iku_type"), ctx.t["dash"]),
              weight(d.get("validity_weight")),

@@ -1488,7 +1488,7 @@ def _indicators(ctx: _Context, card: dict[str, Any], title: str) -> Block:
     for i in card["indicators"]:
         colour = str(i.get("colour") or "")
         rows.append([i["id"], ctx.text(i["name"]), i["objective"],
-                     _target(ctx, i), ctx.num(i["realisation"], "score"), i.get("unit") or "",
+                     _target(ctx, i), ctx.num(i["realisation"], "score"), ctx.text(i.get("unit")),
                      t["polarities"].get(i["polarity"], i["polarity"]),
                      ctx.num(i["weight"], "score"), ctx.num(i["ici"], "score"),
                      _cell(t["colours"].get(colour, colour), f"light {colour}")])
