@@ -134,3 +134,17 @@ def test_units_are_in_the_document_language(results, lang, days, million):
     assert (units["2a-CP"], units["3a-CP"]) == (days, million)
     growth = [b for b in _section(model, "finance")["blocks"] if b["kind"] == "table"][-1]
     assert any(million in h["text"] for row in growth["head"] for h in row)
+
+
+def test_strategy_map_links_between_bands_stay_in_the_gap():
+    # A link from a box to one far to the side in the band above used to bow into that
+    # band and pass behind the boxes there. The curve's control points all lie between the
+    # source box's top edge and the target box's bottom edge, so the curve (inside their
+    # convex hull) never enters either band's boxes.
+    from surveyq.report.bsc_charts import _BOX_H, _edge
+
+    low, high = 0.5, 1.5  # band centres, one band apart
+    arrow = _edge((9.0, low), (2.0, high))
+    ys = arrow._path_original.vertices[:, 1]
+    assert ys[0] == pytest.approx(low + _BOX_H / 2) and ys[-1] == pytest.approx(high - _BOX_H / 2)
+    assert ((ys >= low + _BOX_H / 2 - 1e-12) & (ys <= high - _BOX_H / 2 + 1e-12)).all()

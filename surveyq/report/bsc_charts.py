@@ -18,6 +18,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
+from matplotlib.path import Path as BezierPath
 
 from surveyq.report.charts import (
     GREY,
@@ -207,20 +208,32 @@ def _layout(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapp
     return centres, width
 
 
-def _edge(a: tuple[float, float], b: tuple[float, float]
-          ) -> tuple[tuple[float, float], tuple[float, float], str]:
-    """Arrow end points on the boxes' borders and the arrow's curve.
+def _edge(a: tuple[float, float], b: tuple[float, float]) -> FancyArrowPatch:
+    """The arrow from box centre ``a`` to box centre ``b``.
 
-    Between bands: bottom or top edge to top or bottom edge, nearly straight. Within a band:
-    top edge to top edge, arched over the boxes between them (a straight line would pass
-    behind them and seem to start at the box it leaves)."""
+    Within a band: top edge to top edge, arched over the boxes between them (a straight
+    line would pass behind them and seem to start at the box it leaves). Between bands:
+    from the source box's edge to the target box's edge as a cubic curve leaving and
+    arriving vertically, so a link to a box far to the side runs through the gap between
+    the bands instead of behind the boxes next to its target."""
     (x1, y1), (x2, y2) = a, b
+    style = {"arrowstyle": "-|>", "mutation_scale": 11, "color": "#444444",
+             "linewidth": 1.0, "zorder": 6}
     if abs(y1 - y2) < 1e-9:
         top = _BOX_H / 2
         rad = min(0.28, 0.5 / abs(x2 - x1))  # an arch about a quarter band high
-        return (x1, y1 + top), (x2, y2 + top), f"arc3,rad={-rad if x2 > x1 else rad:.3f}"
+        return FancyArrowPatch((x1, y1 + top), (x2, y2 + top),
+                               connectionstyle=f"arc3,rad={-rad if x2 > x1 else rad:.3f}",
+                               **style)
     sign = 1 if y2 > y1 else -1
-    return (x1, y1 + sign * _BOX_H / 2), (x2, y2 - sign * _BOX_H / 2), "arc3,rad=0.08"
+    start, end = (x1, y1 + sign * _BOX_H / 2), (x2, y2 - sign * _BOX_H / 2)
+    # control points a little short of the gap's middle: the curve stays inside the gap
+    # (its height is monotone between the two edges) and meets each box upright
+    reach = 0.45 * (end[1] - start[1])
+    path = BezierPath([start, (start[0], start[1] + reach), (end[0], end[1] - reach), end],
+                      [BezierPath.MOVETO, BezierPath.CURVE4, BezierPath.CURVE4,
+                       BezierPath.CURVE4])
+    return FancyArrowPatch(path=path, **style)
 
 
 def _draw_map(fig: Figure, perspectives: Sequence[Mapping[str, Any]],
@@ -243,11 +256,7 @@ def _draw_map(fig: Figure, perspectives: Sequence[Mapping[str, Any]],
     for obj in objectives:
         for target in obj.get("supports") or []:
             if obj["id"] in centres and target in centres:
-                start, end, curve = _edge(centres[obj["id"]], centres[target])
-                ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11,
-                                             color="#444444", linewidth=1.0,
-                                             connectionstyle=curve,
-                                             zorder=3 if curve.endswith("=0.08") else 6))
+                ax.add_patch(_edge(centres[obj["id"]], centres[target]))
     for obj in objectives:
         if obj["id"] not in centres:
             continue
