@@ -147,14 +147,18 @@ def trend_lines(periods: Sequence[str], series: Mapping[str, Sequence[Any]], tit
             numbers = [_number(v) for v in values]
             colour = INK if index == 0 else _SERIES[(index - 1) % len(_SERIES)]
             width = 2.4 if index == 0 else 1.3
-            ax.plot(x, numbers, marker="o", color=colour, linewidth=width, markersize=4)
+            # the score on top of the perspectives' lines, its values on a light ground
+            ax.plot(x, numbers, marker="o", color=colour, linewidth=width, markersize=4,
+                    zorder=4 if index == 0 else 2)
             handles.append(Line2D([], [], color=colour, linewidth=width, marker="o"))
             if index == 0:
                 for xi, value in zip(x, numbers, strict=True):
                     if not math.isnan(value):
                         ax.annotate(format_number(value, 2, lang), (xi, value),
                                     xytext=(0, 7), textcoords="offset points", ha="center",
-                                    fontsize=8, color=INK)
+                                    fontsize=8, color=INK, zorder=5,
+                                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                          "edgecolor": "none", "alpha": 0.85})
         if reference is not None:
             ax.axhline(reference, color=GREY, linewidth=0.8, linestyle="--")
         ax.set_xticks(x, list(periods))
