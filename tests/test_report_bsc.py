@@ -89,6 +89,13 @@ def test_appendix_tables_and_docx_figure(results, tmp_path):
     assert len(document.inline_shapes) == len(captions)
     assert captions[0] == ("Gambar L.1 Peta strategi, Kartu Kinerja Kantor Pelayanan Perizinan "
                            "Terpadu Kota Contoh 2025")
+    # each page turn (the landscape scorecard tables) rides on the paragraph before it: an
+    # empty paragraph of its own went to a blank page after a table that filled its page
+    breaks = [p for p in document.paragraphs if p._p.pPr is not None
+              and p._p.pPr.sectPr is not None]
+    assert len(breaks) >= 2  # into landscape and back
+    assert all(p.text.strip() or p._p.getprevious() is None
+               or p._p.getprevious().tag.endswith("}tbl") for p in breaks)
 
 
 def _keys(node, prefix=""):

@@ -112,6 +112,22 @@ def _styles(document: DocumentObject, lang: str) -> None:
     caption.paragraph_format.keep_with_next = True
 
 
+def _break_in_last_paragraph(document: DocumentObject) -> None:
+    """Carry the section break in the paragraph before it (the table's note).
+
+    python-docx ends a section with a paragraph of its own; after a table that fills its
+    page that empty paragraph moves to a page of its own, a blank page before the turned
+    one. Word keeps a section's properties in its last paragraph, so the break can sit in
+    the note paragraph instead."""
+    breaker = document.element.body.sectPr.getprevious()  # the w:p added by add_section
+    previous = breaker.getprevious() if breaker is not None else None
+    if previous is None or previous.tag != qn("w:p") or previous.pPr is not None \
+            and previous.pPr.sectPr is not None or breaker.xpath("./w:r"):
+        return
+    previous.set_sectPr(breaker.pPr.sectPr)
+    breaker.getparent().remove(breaker)
+
+
 def _orient(section: Any, landscape: bool) -> None:
     """A4 portrait or landscape with the thesis margins."""
     width, height = PAGE
@@ -189,6 +205,7 @@ class _Writer:
         """Start a new section when the page must turn."""
         if landscape != self.landscape:
             _orient(self.document.add_section(WD_SECTION.NEW_PAGE), landscape)
+            _break_in_last_paragraph(self.document)
             self.landscape = landscape
 
     def paragraph(self, style: str, text: str = "") -> Paragraph:
