@@ -479,7 +479,10 @@ def _check_scorecard(project: Project) -> CleaningLog:
     file = str(project.resolve(spec.scorecard))
     try:
         card = load_scorecard(project.resolve(spec.scorecard))
-        card.evaluate(project.resolve(spec.actuals) if spec.actuals else None, None)
+        # the finance and strategy sections too: weights_from and finance sources read them
+        sections = evaluate_project_sections(project, lambda *_: None)
+        card.evaluate(project.resolve(spec.actuals) if spec.actuals else None, None,
+                      project=sections)
     except InputError as error:
         log.add(file, None, None, None, Action.FATAL, Reason.FORMAT, error.args[0])
         return log

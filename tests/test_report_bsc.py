@@ -80,7 +80,8 @@ def test_appendix_tables_and_docx_figure(results, tmp_path):
     definitions = next(t for t in build_tables(results, None, "en")
                        if t.name == "definitions")
     row = definitions.frame.set_index("Code").loc["2a-CP"]
-    assert row["Formula"] == "jumlah hari kerja penyelesaian / jumlah izin terbit"
+    # the demo gives the manual in both languages: the English appendix prints the English
+    assert row["Formula"] == "working days to completion / licences issued"
     path = write_docx(results, None, tmp_path / "appendix.docx", "id")
     document = docx.Document(str(path))
     captions = [p.text for p in document.paragraphs if p.text.startswith("Gambar L.")]

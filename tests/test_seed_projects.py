@@ -206,3 +206,12 @@ def test_sembiring_tabel_5_iku_design_through_surveyq_run(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Tidak dihitung" in html and "Rancangan indikator (manual IKU)" in html
     assert "Peta strategi" in html  # the objectives per perspective, without arrows
+
+
+def test_check_reads_the_strategy_weights_a_scorecard_takes():
+    # the demo's customer IKU take their weights from strategy.comparisons.customer-iku:
+    # `surveyq check` evaluates the strategy section too instead of reporting it missing
+    demo = Path(__file__).resolve().parents[1] / "questionnaires" / "demo" / "project.yaml"
+    result = CliRunner().invoke(app, ["check", str(demo)])
+    assert result.exit_code == 0, result.output
+    assert "customer-iku" not in result.output
