@@ -215,3 +215,20 @@ def test_check_reads_the_strategy_weights_a_scorecard_takes():
     result = CliRunner().invoke(app, ["check", str(demo)])
     assert result.exit_code == 0, result.output
     assert "customer-iku" not in result.output
+
+
+def test_design_appendix_in_indonesian(tmp_path):
+    # the design's appendix: no achievement table (it would be empty), the reason in the
+    # summary's note, the lint severities in the document's language
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(PROJECTS / "sembiring-tanjung-perak" /
+                                                 "project.yaml"), "--out", str(out),
+                                      "--lang", "id"])
+    assert result.exit_code == 0, result.output
+    sheets = pd.read_excel(out / "appendix.xlsx", sheet_name=None, header=None,
+                           engine="openpyxl")
+    assert not any(name.endswith("Scorecard IKU") for name in sheets)
+    text = "\n".join(f.astype(str).to_string() for f in sheets.values())
+    assert "Tidak dihitung: belum ada IKU yang memiliki realisasi" in text
+    lint = next(f for name, f in sheets.items() if name.endswith("Scorecard Catatan"))
+    assert "galat" in set(lint[1]) and "error" not in set(lint[1])

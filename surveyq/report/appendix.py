@@ -793,13 +793,18 @@ def _scorecard(card: Mapping[str, Any], lang: str) -> list[Table]:
         tables.append(table("scorecard_objectives",
                             [*named, in_perspective, *values(card["objectives"])],
                             card["objectives"]))
-    # names, perspectives, objectives and sources print as a key under the numbers (docx)
-    tables.append(table("scorecard_indicators", _indicator_columns(t, lang, named, in_perspective,
-                                                                   objectives),
-                        card.get("indicators") or [],
-                        key=(c["name"], c["perspective"], c["objective"], c["source"])))
+    # names, perspectives, objectives and sources print as a key under the numbers (docx);
+    # a design has no numbers: its indicator definitions tables print it instead
+    if predicate:
+        tables.append(table("scorecard_indicators",
+                            _indicator_columns(t, lang, named, in_perspective, objectives),
+                            card.get("indicators") or [],
+                            key=(c["name"], c["perspective"], c["objective"], c["source"])))
     if card.get("lint"):
-        lint: list[Column] = [(c["code"], "code", None), (c["severity"], "severity", None),
+        severities = names["scorecard"]["severities"]
+        lint: list[Column] = [(c["code"], "code", None),
+                              (c["severity"], lambda r: severities.get(r.get("severity"),
+                                                                       r.get("severity")), None),
                               (c["message"], "message", None)]
         tables.append(table("scorecard_lint", lint, card["lint"]))
     return tables
