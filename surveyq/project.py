@@ -282,6 +282,8 @@ def _option_checks() -> dict[str, tuple[Any, str]]:
         "duplicate_window": ((lambda v: isinstance(v, (int, float))
                               and not isinstance(v, bool) and v >= 0),
                              msg("error.option_window")),
+        "appendix_max_rows": ((lambda v: isinstance(v, int) and not isinstance(v, bool)
+                               and v >= 0), msg("error.option_rows")),
     }
 
 

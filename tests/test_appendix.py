@@ -493,7 +493,10 @@ def test_a_bad_appendix_row_limit_names_the_key(tmp_path, value):
     from surveyq.errors import InputError
 
     project = _skm_project(tmp_path, {"appendix_max_rows": value})
-    with pytest.raises(InputError, match=r"options\.appendix_max_rows: must be a whole number"):
+    # read with the project's other options (so `surveyq check` reports it too), in their
+    # shared wording: "<key>: <value> is not valid; give a whole number of rows, 0 or more"
+    with pytest.raises(InputError, match=r"options\.appendix_max_rows: .* is not valid; give a "
+                                         r"whole number"):
         run_project(project, out=tmp_path / "out")
 
 

@@ -232,3 +232,14 @@ def test_design_appendix_in_indonesian(tmp_path):
     assert "Tidak dihitung: belum ada IKU yang memiliki realisasi" in text
     lint = next(f for name, f in sheets.items() if name.endswith("Scorecard Catatan"))
     assert "galat" in set(lint[1]) and "error" not in set(lint[1])
+
+
+def test_check_validates_appendix_max_rows(tmp_path):
+    # options.appendix_max_rows was read only when the appendix was written: `surveyq check`
+    # passed a value the run then refused
+    text = (PROJECTS / "harumantaka-bogor" / "project.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "project.yaml"
+    path.write_text(text + "options:\n  appendix_max_rows: -5\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "options.appendix_max_rows: -5 is not valid" in result.output
