@@ -26,6 +26,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from helpers import LABELS, skm_questionnaire
 from typer.testing import CliRunner
 
 from surveyq.cli import app
@@ -33,7 +34,6 @@ from surveyq.outputs import MANIFEST, MANIFEST_SCHEMA
 
 runner = CliRunner()
 ITEMS = ["U1", "U2", "U3"]
-LABELS = ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"]
 HEADER = [*ITEMS, "Saran"]
 #: Eight respondents, every element answered with at least two different values.
 ROWS = [[1, 2, 3, "a"], [2, 3, 4, "b"], [3, 4, 1, "c"], [4, 1, 2, "d"],
@@ -41,16 +41,8 @@ ROWS = [[1, 2, 3, "a"], [2, 3, 4, "b"], [3, 4, 1, "c"], [4, 1, 2, "d"],
 
 
 def questionnaire(**scale_extra) -> dict:
-    return {
-        "id": "hostile", "title": {"id": "Uji", "en": "Test"}, "kind": "skm",
-        "scales": {"four": {"points": [1, 2, 3, 4],
-                            "labels": {"id": LABELS, "en": ["Poor", "Fair", "Good", "Very good"]},
-                            **scale_extra}},
-        "items": [{"id": item, "element": item, "scale": "four", "column": item,
-                   "text": {"id": f"Unsur {item}", "en": f"Element {item}"}} for item in ITEMS],
-        "fields": [{"id": "saran", "kind": "suggestion", "column": "Saran",
-                    "text": {"id": "Saran", "en": "Suggestion"}}],
-    }
+    """The test questionnaire (tests/helpers.py) with this file's id and items."""
+    return skm_questionnaire("hostile", ITEMS, **scale_extra)
 
 
 def write_project(folder: Path, responses: str = "data.csv", *, survey: dict | None = None,

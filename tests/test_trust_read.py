@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from helpers import LABELS, skm_questionnaire
 from typer.testing import CliRunner
 
 from surveyq.cli import app
@@ -34,7 +35,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "trust"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-data"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real exports not found at {REAL}")
 ITEMS = ["U1", "U2", "U3", "U4"]
-LABELS = ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"]
 runner = CliRunner()
 
 
@@ -42,16 +42,8 @@ runner = CliRunner()
 
 
 def questionnaire(**scale_extra) -> dict:
-    return {
-        "id": "trust-test", "title": {"id": "Uji", "en": "Test"}, "kind": "skm",
-        "scales": {"four": {"points": [1, 2, 3, 4],
-                            "labels": {"id": LABELS, "en": ["Poor", "Fair", "Good", "Very good"]},
-                            **scale_extra}},
-        "items": [{"id": item, "element": item, "scale": "four", "column": item,
-                   "text": {"id": f"Unsur {item}", "en": f"Element {item}"}} for item in ITEMS],
-        "fields": [{"id": "saran", "kind": "suggestion", "column": "Saran",
-                    "text": {"id": "Saran", "en": "Suggestion"}}],
-    }
+    """The test questionnaire (tests/helpers.py) with this file's id and items."""
+    return skm_questionnaire("trust-test", ITEMS, **scale_extra)
 
 
 def project(folder: Path, responses: str, *, stream: bool | None = None,
