@@ -732,8 +732,9 @@ def group_ahp(
                                 random_index)
               for name, frame in frames.items()}
     group = ahp_weights(matrix, random_index)
-    notes = [f"rater {name!r}: CR = {res.cr:.3f} > {CR_THRESHOLD}; revise before combining"
-             for name, res in raters.items() if not res.consistent]
-    notes += [f"group matrix: {note}" for note in group.notes]
+    notes = [msg("strategy.ahp_rater_inconsistent", rater=name, cr=res.cr,
+                 threshold=CR_THRESHOLD) for name, res in raters.items() if not res.consistent]
+    if not group.consistent:
+        notes.append(msg("strategy.ahp_group_inconsistent", cr=group.cr, threshold=CR_THRESHOLD))
     return GroupAhp(matrix=matrix, group=group, raters=raters, rater_weights=weights,
                     notes=tuple(notes))

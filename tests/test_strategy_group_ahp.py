@@ -28,6 +28,7 @@ import yaml
 from typer.testing import CliRunner
 
 from surveyq.cli import app
+from surveyq.messages import translate
 from surveyq.strategy import group_ahp
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -125,6 +126,9 @@ def test_group_ahp_reproduces_the_ahpsurvey_vignette(expected, typed):
     assert sum(not own.consistent for own in res.raters.values()) == 70
     assert sum(own.consistent for own in res.raters.values()) == 130
     assert len([n for n in res.notes if n.startswith("rater")]) == 70
+    # the notes are messages: the same sentence in Indonesian for an Indonesian document
+    assert {n.code for n in res.notes} == {"strategy.ahp_rater_inconsistent"}
+    assert translate(res.notes[0], "id").startswith("penilai ")
 
 
 def test_group_ahp_through_surveyq_run(tmp_path, expected, typed):
