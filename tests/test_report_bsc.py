@@ -156,3 +156,19 @@ def test_strategy_map_links_between_bands_stay_in_the_gap():
     ys = arrow._path_original.vertices[:, 1]
     assert ys[0] == pytest.approx(low + _BOX_H / 2) and ys[-1] == pytest.approx(high - _BOX_H / 2)
     assert ((ys >= low + _BOX_H / 2 - 1e-12) & (ys <= high - _BOX_H / 2 + 1e-12)).all()
+
+
+def test_a_wide_strategy_map_gets_a_landscape_page(results, tmp_path):
+    # the demo's map has four objectives in a band, about 10 inches wide: on a 14 cm portrait
+    # figure its 7-point lettering would print at 4 points
+    from docx.enum.section import WD_ORIENT
+
+    document = docx.Document(str(write_docx(results, None, tmp_path / "a.docx", "en")))
+    picture = document.inline_shapes[0]  # the strategy map is the first figure
+    assert picture.width > docx.shared.Cm(20)
+    # the section holding it: the first section break after the picture
+    paragraph = picture._inline.getparent().getparent().getparent()
+    after = paragraph.itersiblings()
+    holder = next(p for p in [paragraph, *after] if p.tag.endswith("}p")
+                  and p.pPr is not None and p.pPr.sectPr is not None)
+    assert holder.pPr.sectPr.orientation == WD_ORIENT.LANDSCAPE

@@ -31,6 +31,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -58,6 +59,8 @@ LANDSCAPE_ROOM = (29.7 - 4 - 3) / 2.54 * 72
 SAMPLE_ROWS = 400
 #: Width of a figure on the page.
 FIGURE_WIDTH = Cm(14)
+#: A figure drawn wider than this goes on a landscape page (charts are drawn 7 inches wide).
+WIDE_FIGURE = Cm(22)
 
 
 def display(value: Any, fmt: str | None, lang: str) -> str:
@@ -328,9 +331,16 @@ class _Writer:
         return self.document.paragraphs[-1]
 
     def figure(self, title: str, png: bytes, number: int) -> None:
-        """A chart as a numbered figure: the image, its caption below (thesis convention)."""
-        self.orientation(False)
-        self.document.add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
+        """A chart as a numbered figure: the image, its caption below (thesis convention).
+
+        A figure drawn wider than a portrait page holds (a strategy map of four objectives
+        per perspective is about 10 inches) goes on a landscape page at its width there, so
+        its lettering is not shrunk to half size."""
+        natural = DocxImage.from_blob(png).width
+        wide = natural > WIDE_FIGURE
+        self.orientation(wide)
+        width = min(natural, Pt(LANDSCAPE_ROOM)) if wide else FIGURE_WIDTH
+        self.document.add_picture(io.BytesIO(png), width=width)
         picture = self.document.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True
