@@ -237,7 +237,8 @@ def _quality_findings(frame: pd.DataFrame, strategy_map_owner: bool) -> list[dic
         if (kind, control) in forbidden:
             found.append(_finding(
                 "forbidden-combination", "error", row["iku"],
-                msg("lint.forbidden_combination", type=kind, control=control),
+                msg("lint.forbidden_combination", type=_named("type", kind),
+                    control=_named("controllability", control)),
             ))
     return found
 
@@ -258,10 +259,16 @@ def _weight_match_findings(frame: pd.DataFrame, column: str, key: str,
         elif abs(given - expected[kind]) > 1e-9:
             found.append(_finding(
                 f"{column.replace('_', '-')}-mismatch", "warning", row["iku"],
-                msg(f"lint.{column}_mismatch", given=given, kind=kind,
+                msg(f"lint.{column}_mismatch", given=given, kind=_named(key, kind),
                     expected=expected[kind]),
             ))
     return found
+
+
+def _named(key: str, word: str) -> Any:
+    """An IKU type or controllability as a message, so it prints in the document's language
+    (``activity``, ``low``; ``rendah`` in Indonesian)."""
+    return msg(f"lint.{key}_{word}")
 
 
 def _to_float(value: Any) -> float | None:

@@ -260,3 +260,11 @@ def test_unreadable_numbers_are_findings_not_crashes():
     assert _codes(findings, "validity-weight-mismatch").empty  # "0,35" read as 0.35
     assert _codes(findings, "validity-weight-invalid")["subject"].tolist() == ["IKU1"]
     assert _codes(findings, "weight-invalid")["subject"].tolist() == ["IKU2"]
+
+
+def test_e10_findings_name_type_and_controllability_in_the_document_language(e10):
+    from surveyq.messages import translate
+
+    forbidden = _codes(lint_scorecard(e10), "forbidden-combination")["message"].item()
+    assert str(forbidden).startswith("type activity with controllability low")
+    assert translate(forbidden, "id").startswith("jenis activity dengan tingkat kendali rendah")
