@@ -202,6 +202,10 @@ def _headline_table(results: dict[str, Any], out: Path) -> Table:
         predicate = (card.get("predicate") or {}).get("code", "")
         table.caption = f"NKO {_number(card['score'], 2, lang)}" + (
             f" ({predicate})" if predicate else "")
+    elif card and card.get("not_computed"):  # a design: the reason there is no score
+        from surveyq.messages import translate
+
+        table.caption = translate(card["not_computed"], lang)
     return table
 
 

@@ -167,6 +167,7 @@ def test_sembiring_tabel_5_iku_design_through_surveyq_run(tmp_path):
                                                  "project.yaml"), "--out", str(out),
                                       "--lang", "id"])
     assert result.exit_code == 0, result.output
+    assert "Tidak dihitung" in result.output  # the console says so too
     card = json.loads((out / "results.json").read_text(encoding="utf-8"))["scorecard"]
     assert card["score"] is None and card["predicate"] is None  # never a number
     assert "no IKU has a realisation" in card["not_computed"]
