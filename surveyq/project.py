@@ -27,12 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from surveyq.bsc_spec import FinanceSpec, StrategySpec
 from surveyq.errors import InputError
-from surveyq.messages import joined, msg
+from surveyq.messages import Message, joined, msg
 from surveyq.questionnaire import (
     Questionnaire,
     Text,
     load_questionnaire,
     resolve_questionnaire_path,
+    shipped_questionnaires_dir,
 )
 from surveyq.thesis_spec import thesis_problems
 from surveyq.yamlfile import read_yaml
@@ -310,9 +311,8 @@ def check_options(options: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
-def load_project(path: str | Path) -> Project:
-    """Read a project YAML, check its files and load its questionnaires; all problems at once."""
-    file = Path(path)
+def read_project_spec(file: Path) -> ProjectSpec:
+    """The validated spec of a project YAML, nothing else read (one-line error otherwise)."""
     raw = read_yaml(file, "project file")
     if not isinstance(raw, dict):
         raise InputError(msg("error.project_not_mapping"), str(file))
@@ -323,6 +323,68 @@ def load_project(path: str | Path) -> Project:
 
         raise InputError(msg("error.see_page", detail=describe_errors(exc, raw, model=ProjectSpec),
                              page="docs/project-format.md"), str(file)) from None
+    return spec
+
+
+def file_references(spec: ProjectSpec) -> list[tuple[str, str]]:
+    """(YAML key path, path as written) of every file a project names."""
+    references = []
+    for name, survey in spec.surveys.items():
+        references += [(f"surveys.{name}.questionnaire", survey.questionnaire),
+                       (f"surveys.{name}.responses", survey.responses)]
+        references += [(f"surveys.{name}.previous.{p}", f) for p, f in survey.previous.items()]
+    return references + [(key, getattr(spec, key)) for key in ("scorecard", "actuals")
+                         if getattr(spec, key)]
+
+
+def outside_paths(spec: ProjectSpec, folder: Path, root: Path) -> list[Message]:
+    """A problem for each file ``spec`` names outside ``root`` (links followed).
+
+    A questionnaire may instead be a shipped id (``skm-permenpanrb-14-2017``) when no file of
+    that name is in the folder. Used for uploaded projects (:mod:`surveyq.web.safety`).
+    """
+    base = Path(root).resolve()
+    problems = []
+    for key, relative in file_references(spec):
+        if key.endswith(".questionnaire"):
+            file = _confined_questionnaire(folder, relative)
+            if file is None and _bare_id(relative):
+                problems.append(msg("upload.questionnaire_unknown", key=key, path=relative))
+                continue
+            if file is not None and file.parent == shipped_questionnaires_dir():
+                continue
+        if not (folder / relative).resolve().is_relative_to(base):
+            problems.append(msg("upload.path_outside", key=key, path=relative))
+    return problems
+
+
+def _confined_questionnaire(folder: Path, written: str) -> Path | None:
+    """The file a questionnaire key names, never looked up from the working folder: the
+    folder's own file, else a shipped questionnaire of that id, else None."""
+    local = folder / written
+    if os.path.lexists(local):
+        return local
+    shipped = shipped_questionnaires_dir() / f"{written}.yaml"
+    return shipped if _bare_id(written) and shipped.exists() else None
+
+
+def _bare_id(written: str) -> bool:
+    """True for a name that may be a shipped questionnaire's id (no folder, no extension)."""
+    return len(Path(written).parts) == 1 and not Path(written).suffix
+
+
+def load_project(path: str | Path, *, root: str | Path | None = None) -> Project:
+    """Read a project YAML, check its files and load its questionnaires; all problems at once.
+
+    With ``root``, every file the project names must lie inside ``root`` (an uploaded
+    project's own folder): checked before any of them is read.
+    """
+    file = Path(path)
+    spec = read_project_spec(file)
+    if root is not None:
+        outside = outside_paths(spec, file.parent, Path(root))
+        if outside:
+            raise InputError(joined(outside), str(file))
     problems: list[str] = check_options(spec.options, "options")
     for name, survey in spec.surveys.items():
         problems += check_options(survey.options, f"surveys.{name}.options")
@@ -333,6 +395,8 @@ def load_project(path: str | Path) -> Project:
     for name, survey in spec.surveys.items():
         q_path = survey.questionnaire
         local = project.resolve(q_path)
+        if root is not None:  # an upload: never looked up from the server's working folder
+            local = _confined_questionnaire(project.folder, q_path) or local
         try:
             questionnaires[name] = load_questionnaire(
                 local if local.exists() else resolve_questionnaire_path(q_path)

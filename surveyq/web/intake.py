@@ -28,6 +28,8 @@ ROLES = ("item", "field", "text", "ignored")
 #: Analyses the form offers as boxes; any other analysis a project asks for is kept.
 EDITABLE_ANALYSES = ("validity", "reliability", "servqual", "ipa", "csi", "ikm")
 MAX_ZIP_FILES = 200
+#: Largest expansion of one zip entry over 1 MiB; CSV exports compress about 5-20-fold.
+MAX_ZIP_RATIO = 200
 _TODO = re.compile(r"^\s*TODO\b")
 
 
@@ -106,7 +108,8 @@ def _propose(job: Job, exports: list[Path], lang: str) -> None:
 
 def _receive_zip(job: Job, archive: Path, lang: str, max_bytes: int) -> None:
     folder = job.input / "project"
-    files = extract_zip_safely(archive, folder, max_bytes, MAX_ZIP_FILES)
+    files = extract_zip_safely(archive, folder, max_bytes=max_bytes, max_files=MAX_ZIP_FILES,
+                               max_ratio=MAX_ZIP_RATIO)
     archive.unlink()
     projects = sorted((p for p in files if p.name.lower() == "project.yaml"),
                       key=lambda p: len(p.parts))

@@ -1,84 +1,347 @@
-"""Upload safety: sanitised file names, checked zip extraction, paths confined to a folder.
+"""What an upload may do to the disk: file names, confinement to a folder, zip extraction.
 
-PLACEHOLDER written by the web branch so the server works on its own; the full version
-(webkit's) replaces this file at merge with the same three functions and error class.
+The local web page (``surveyq serve``) stores every upload in its own folder. Nothing a
+browser sends is used as a path as it is:
+
+* :func:`safe_filename` turns a client's file name into one plain name (no folder, no
+  control character, no reserved Windows device name, no leading dot), keeping its extension;
+* :func:`confine` resolves a path (symbolic links included) and refuses it outside a root;
+* :func:`extract_zip_safely` unpacks a zipped project folder entry by entry, refusing absolute
+  paths, ``..``, drive letters, links and special files, too many entries, too many bytes and
+  decompression bombs, and counting the bytes it writes rather than trusting the headers (the
+  checks OWASP's file-upload guidance and CWE-22/CWE-409 describe);
+* :func:`check_project_paths` refuses an uploaded project whose YAML names a file outside its
+  own folder (:func:`surveyq.project.load_project` takes the same ``root=`` when loading).
+
+Each refusal is an :class:`UnsafeUploadError` whose message is a
+:class:`~surveyq.messages.Message`: one English line by default, ``translate(error.message,
+"id")`` in Indonesian.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import stat
 import unicodedata
+import uuid
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from surveyq.errors import InputError
+from surveyq.messages import Message, msg, translate
 
-__all__ = ["UnsafeUploadError", "confine", "extract_zip_safely", "safe_filename"]
+__all__ = [
+    "UnsafeUploadError",
+    "check_project_paths",
+    "confine",
+    "extract_zip_safely",
+    "safe_filename",
+]
+
+#: Device names Windows reserves in any folder, with any extension (``con.csv`` included).
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{stem}{n}" for stem in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
+)
+#: Characters no Windows file name may hold (the separators among them).
+FORBIDDEN_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
+#: Longest name most file systems take, in UTF-8 bytes.
+MAX_NAME_BYTES = 255
+#: The name given when nothing usable is left of a client's name.
+FALLBACK_NAME = "upload"
+#: Bytes read from a zip entry at a time.
+CHUNK = 1 << 16
+#: A zip entry smaller than this is never called a bomb (a few KiB of one repeated answer
+#: compresses far beyond any sensible ratio, and cannot hurt anyone).
+RATIO_FLOOR = 1 << 20
+#: Entries that macOS and Windows add to a zipped folder and that are never data.
+JUNK_PARTS = frozenset({"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 class UnsafeUploadError(InputError):
-    """An upload that could reach outside its folder or exhaust the disk."""
+    """An upload refused for safety; ``message`` is the coded one-line reason.
+
+    >>> error = UnsafeUploadError(msg("upload.traversal", file="p.zip", entry="../x"))
+    >>> str(error)
+    'p.zip: entry ../x points outside the folder (..): zip the folder again'
+    >>> error.text("id")
+    'p.zip: entri ../x menunjuk ke luar folder (..): zip ulang foldernya'
+    """
+
+    def __init__(self, message: Message | str) -> None:
+        self.message = message  # a plain str is shown as it is in either language
+        super().__init__(message)
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang`` (``id`` or ``en``)."""
+        return translate(self.message, lang)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _is_unsafe_character(character: str) -> bool:
+    # Cc: control characters (NUL, newline, ESC); Cf: invisible format characters such as
+    # the right-to-left override that makes "gpj.exe" display as "exe.jpg".
+    return unicodedata.category(character) in ("Cc", "Cf") or bool(
+        FORBIDDEN_CHARACTERS.match(character))
+
+
+def _truncate(name: str) -> str:
+    """``name`` cut to :data:`MAX_NAME_BYTES` UTF-8 bytes, the extension kept when short."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension.encode("utf-8")) > 16:
+        stem, extension = name, ""
+    room = MAX_NAME_BYTES - len(extension.encode("utf-8")) - (1 if extension else 0)
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return f"{cut or FALLBACK_NAME}.{extension}" if extension else cut or FALLBACK_NAME
 
 
 def safe_filename(name: str) -> str:
-    """A file name safe to create in a folder: no separators, no leading dots, short.
+    """A plain file name made from a client's ``name``: never a path, never empty.
 
-    >>> safe_filename("../../etc/passwd.csv")
-    'passwd.csv'
-    >>> safe_filename("Survei SKM 2025 (final).xlsx")
-    'Survei_SKM_2025_final.xlsx'
+    The last component after either separator is kept (browsers on Windows once sent
+    ``C:\\Users\\...\\data.csv``); control and invisible format characters and those Windows
+    forbids are dropped; leading dots and spaces and trailing ones (which Windows ignores)
+    are stripped; a reserved device name (``CON``, ``NUL``, ``COM1``...) gains a leading
+    ``_``; the result is cut to 255 UTF-8 bytes keeping the extension.
+
+    >>> safe_filename("../../etc/passwd")
+    'passwd'
+    >>> safe_filename("C:\\\\Users\\\\ani\\\\SKM 2025.xlsx")
+    'SKM 2025.xlsx'
+    >>> safe_filename("con.csv"), safe_filename(".bashrc"), safe_filename("..")
+    ('_con.csv', 'bashrc', 'upload')
     """
-    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1]
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    clean = lambda text: re.sub(r"[^\w.-]+", "_", text, flags=re.ASCII).strip("._-")  # noqa: E731
-    stem, suffix = clean(stem)[:80] or "upload", clean(suffix)[:10]
-    return f"{stem}.{suffix}" if suffix else stem
+    name = unicodedata.normalize("NFC", str(name))
+    last = re.split(r"[/\\]", name)[-1]
+    cleaned = "".join(c for c in last if not _is_unsafe_character(c))
+    cleaned = cleaned.strip(" .")
+    if not cleaned:
+        return FALLBACK_NAME
+    if cleaned.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+        cleaned = f"_{cleaned}"
+    return _truncate(cleaned)
+
+
+# --------------------------------------------------------------------------- confinement
 
 
 def confine(path: str | Path, root: str | Path) -> Path:
-    """``path`` resolved, provided it lies inside ``root``; else UnsafeUploadError."""
+    """``path`` (relative paths taken from ``root``) resolved, refused outside ``root``.
+
+    Symbolic links are followed before the test, so a link inside ``root`` that points out
+    is refused too; the resolved path is returned.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> confine("a/b.csv", root) == root.resolve() / "a" / "b.csv"
+    True
+    >>> confine("../x", root)
+    Traceback (most recent call last):
+    ...
+    surveyq.web.safety.UnsafeUploadError: ../x is outside the upload's own folder: refused
+    """
     base = Path(root).resolve()
     candidate = Path(path)
-    full = (candidate if candidate.is_absolute() else base / candidate).resolve()
-    if full != base and base not in full.parents:
-        raise UnsafeUploadError(f"{path}: the path leads outside its folder")
+    try:
+        full = (candidate if candidate.is_absolute() else base / candidate).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        raise UnsafeUploadError(msg("upload.outside_root", path=str(path))) from None
+    if not full.is_relative_to(base):
+        raise UnsafeUploadError(msg("upload.outside_root", path=str(path)))
     return full
 
 
-def extract_zip_safely(zip_path: str | Path, dest: str | Path, max_bytes: int,
-                       max_files: int) -> list[Path]:
-    """Extract a zip into ``dest``, refusing traversal, links, absolute paths and bombs."""
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnsafeUploadError(f"{Path(zip_path).name}: not a readable zip file ({exc})") from None
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if len(members) > max_files:
-            raise UnsafeUploadError(f"the zip holds {len(members)} files; at most {max_files}")
-        if sum(m.file_size for m in members) > max_bytes:
-            raise UnsafeUploadError("the zip unpacks to more than the upload limit")
-        written = []
-        for member in members:
-            name = member.filename
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                raise UnsafeUploadError(f"{name}: a path outside the zip's folder")
-            if stat.S_ISLNK(member.external_attr >> 16):
-                raise UnsafeUploadError(f"{name}: links are not accepted in a zip")
-            target = confine(Path(*parts), dest)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            total = 0
-            with archive.open(member) as source, open(target, "wb") as sink:
-                while chunk := source.read(1 << 16):
-                    total += len(chunk)
-                    if total > max_bytes:
-                        raise UnsafeUploadError("the zip unpacks to more than the upload limit")
-                    sink.write(chunk)
-            written.append(target)
+# --------------------------------------------------------------------------- zip files
+
+
+def _entry_parts(info: zipfile.ZipInfo, file: str) -> tuple[str, ...]:
+    """The folder parts of an entry's name, refused when it could leave the folder."""
+    name = info.filename
+    if any(_is_unsafe_character(c) and c not in "/\\" for c in name) or ":" in name:
+        # A colon is a drive letter (C:\...) or an NTFS alternate data stream (a.csv:x).
+        key = "upload.absolute_path" if re.match(r"^[A-Za-z]:", name) else "upload.bad_name"
+        raise UnsafeUploadError(msg(key, file=file, entry=repr(name)))
+    posix = name.replace("\\", "/")  # zips made on Windows may use either separator
+    if posix.startswith("/"):
+        raise UnsafeUploadError(msg("upload.absolute_path", file=file, entry=name))
+    parts = tuple(part for part in posix.split("/") if part not in ("", "."))
+    if ".." in parts:
+        raise UnsafeUploadError(msg("upload.traversal", file=file, entry=name))
+    for part in parts:
+        if part != part.rstrip(" .") or part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+            raise UnsafeUploadError(msg("upload.bad_name", file=file, entry=name))
+    return parts
+
+
+def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
+    """True for a symbolic link, device, FIFO or socket (Unix mode in the high 16 bits)."""
+    mode = info.external_attr >> 16
+    kind = stat.S_IFMT(mode)
+    return kind not in (0, stat.S_IFREG, stat.S_IFDIR)
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], file: str, max_bytes: int, max_files: int,
+                    max_ratio: float) -> None:
+    """Refuse on the central directory alone: counts, declared sizes, ratios, links."""
+    if len(infos) > max_files:
+        raise UnsafeUploadError(msg("upload.too_many_entries", file=file, count=len(infos),
+                                    limit=max_files))
+    declared = sum(info.file_size for info in infos)
+    if declared > max_bytes:
+        raise UnsafeUploadError(msg("upload.too_large", file=file, size=_mb(declared),
+                                    limit=_mb(max_bytes)))
+    for info in infos:
+        if _is_link_or_special(info):
+            raise UnsafeUploadError(msg("upload.link", file=file, entry=info.filename))
+        if info.flag_bits & 0x1:
+            raise UnsafeUploadError(msg("upload.encrypted", file=file, entry=info.filename))
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_FLOOR and ratio > max_ratio:
+            raise UnsafeUploadError(msg("upload.bomb", file=file, entry=info.filename,
+                                        ratio=round(ratio), limit=round(max_ratio)))
+
+
+def _mb(size: int) -> float:
+    return round(size / 2**20, 1)
+
+
+def _copy_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, file: str,
+                budget: int) -> int:
+    """Write one entry counting real bytes; refuse past its declared size or the budget."""
+    written = 0
+    with archive.open(info) as source, open(target, "xb") as sink:
+        while chunk := _read(source, info, file):
+            written += len(chunk)
+            if written > info.file_size:
+                raise UnsafeUploadError(msg("upload.size_lie", file=file, entry=info.filename))
+            if written > budget:
+                raise UnsafeUploadError(msg("upload.too_large", file=file, size=_mb(written),
+                                            limit=_mb(budget)))
+            sink.write(chunk)
     return written
+
+
+def _read(source: IO[bytes], info: zipfile.ZipInfo, file: str) -> bytes:
+    """The next chunk of an entry; a checksum or stream error means a forged or damaged entry
+    (zipfile stops at the declared size and then finds the CRC wrong)."""
+    try:
+        return source.read(CHUNK)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise UnsafeUploadError(msg("upload.size_lie", file=file, entry=info.filename)) \
+            from None
+
+
+Planned = list[tuple[zipfile.ZipInfo, PurePosixPath, bool]]
+
+
+def _plan(infos: list[zipfile.ZipInfo], file: str) -> Planned:
+    """(entry, relative path, is a folder) of every entry to write; hidden entries skipped."""
+    planned, seen = [], set()
+    for info in infos:
+        parts = _entry_parts(info, file)
+        if not parts or any(p in JUNK_PARTS or p.startswith(".") for p in parts):
+            continue  # hidden files and folders (.git, ._x from macOS) are never data
+        relative = PurePosixPath(*parts)
+        folded = str(relative).casefold()  # Windows and macOS fold case
+        if folded in seen:
+            raise UnsafeUploadError(msg("upload.duplicate_entry", file=file,
+                                        entry=info.filename))
+        seen.add(folded)
+        planned.append((info, relative, info.filename.replace("\\", "/").endswith("/")))
+    return planned
+
+
+def extract_zip_safely(zip_path: str | Path, dest: str | Path, *, max_bytes: int,
+                       max_files: int, max_ratio: float) -> list[Path]:
+    """Unpack the zip ``zip_path`` into the new folder ``dest``; the files written.
+
+    Refused with :class:`UnsafeUploadError`, leaving nothing behind: more than ``max_files``
+    entries; more than ``max_bytes`` declared or actually written in total; an entry over
+    1 MiB expanding more than ``max_ratio``-fold; an entry writing more bytes than its
+    header declares (headers are not trusted: bytes are counted while streaming); absolute
+    paths, drive letters, ``..``, links and special files, encrypted entries, names that
+    cannot be file names, and the same name twice. Zips inside are written as files, not
+    opened. Hidden entries (``.git/``, ``__MACOSX/``, ``.DS_Store``) are skipped.
+
+    >>> import io, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with zipfile.ZipFile(folder / "p.zip", "w") as z:
+    ...     z.writestr("project/project.yaml", "organisation: x")
+    >>> [p.name for p in extract_zip_safely(folder / "p.zip", folder / "out",
+    ...                                     max_bytes=2**20, max_files=10, max_ratio=100)]
+    ['project.yaml']
+    """
+    file = Path(zip_path).name
+    target = Path(dest)
+    if target.exists() and any(target.iterdir()):
+        raise FileExistsError(f"{target} is not empty")
+    staging = target.parent / f".{target.name}.partial-{uuid.uuid4().hex}"
+    staging.mkdir(parents=True)
+    try:
+        written = _extract(Path(zip_path), staging, file, max_bytes, max_files, max_ratio)
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [target / relative for relative in written]
+
+
+def _extract(zip_path: Path, staging: Path, file: str, max_bytes: int, max_files: int,
+             max_ratio: float) -> list[PurePosixPath]:
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            infos = archive.infolist()
+            _check_declared(infos, file, max_bytes, max_files, max_ratio)
+            return _write_all(archive, _plan(infos, file), staging, file, max_bytes)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        if isinstance(exc, UnsafeUploadError):
+            raise
+        raise UnsafeUploadError(msg("upload.not_a_zip", file=file)) from None
+
+
+def _write_all(archive: zipfile.ZipFile, planned: Planned, staging: Path, file: str,
+               max_bytes: int) -> list[PurePosixPath]:
+    written, total = [], 0
+    for info, relative, is_folder in planned:
+        path = confine(staging / relative, staging)
+        try:
+            if is_folder:
+                path.mkdir(parents=True, exist_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            total += _copy_entry(archive, info, path, file, max_bytes - total)
+        except RuntimeError:  # zipfile: "password required"
+            raise UnsafeUploadError(msg("upload.encrypted", file=file, entry=info.filename)) \
+                from None
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):  # "a" and "a/b"
+            raise UnsafeUploadError(msg("upload.duplicate_entry", file=file,
+                                        entry=info.filename)) from None
+        written.append(relative)
+    return written
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def check_project_paths(project_yaml: str | Path, root: str | Path) -> None:
+    """Refuse an uploaded project whose YAML names a file outside ``root`` (its folder).
+
+    Only the YAML is read: no responses, questionnaire or scorecard file is opened before
+    every path is known to stay inside. A questionnaire may also be a shipped id. Loading
+    the project afterwards with ``load_project(path, root=root)`` applies the same test.
+    """
+    from surveyq.project import outside_paths, read_project_spec
+
+    yaml_path = confine(project_yaml, root)
+    problems = outside_paths(read_project_spec(yaml_path), yaml_path.parent, Path(root))
+    if problems:
+        raise UnsafeUploadError(problems[0])
