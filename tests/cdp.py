@@ -214,7 +214,9 @@ def problems(events: list[dict[str, Any]]) -> list[str]:
         elif method == "Runtime.exceptionThrown":
             found.append(f"exception: {params['exceptionDetails']}")
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-            found.append(f"log: {params['entry'].get('text')}")
+            entry = params["entry"]
+            found.append(f"log: {entry.get('text')}" + (f" ({entry['url']})" if entry.get("url")
+                                                       else ""))
     return found
 
 
