@@ -397,3 +397,38 @@ def test_a_project_file_outside_the_root_is_refused(tmp_path: Path) -> None:
     folder = demo_copy(tmp_path)
     with pytest.raises(UnsafeUploadError):
         check_project_paths(folder / "project.yaml", folder / "other")
+
+
+# --------------------------------------------------------------------------- through the page
+
+
+def upload_zip(tmp_path: Path, folder: Path) -> tuple[int, str]:
+    """POST a zip of ``folder`` to the page's /upload as a browser does: (status, body)."""
+    pytest.importorskip("starlette")
+    pytest.importorskip("multipart")
+    import re
+
+    from starlette.testclient import TestClient
+
+    from surveyq.web.app import create_app
+
+    archive = Path(shutil.make_archive(str(tmp_path / "project"), "zip", folder.parent))
+    client = TestClient(create_app(tmp_path / "data", lang="en"), base_url="http://127.0.0.1")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+    answer = client.post("/upload", data={"csrf_token": token}, follow_redirects=False,
+                         files=[("files", ("project.zip", archive.read_bytes()))])
+    return answer.status_code, answer.text
+
+
+def test_the_page_refuses_a_project_zip_naming_a_file_outside(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    rewrite(folder / "project.yaml", "responses: skm-2025.xlsx", "responses: ../../../x.xlsx")
+    status, body = upload_zip(tmp_path, folder)
+    assert status == 400
+    assert "surveys.skm.responses: ../../../x.xlsx is outside the project&#39;s folder" in body
+    assert list((tmp_path / "data" / "jobs").iterdir()) == []  # the refused job is discarded
+
+
+def test_the_page_accepts_the_zipped_demo_project(tmp_path: Path) -> None:
+    status, _ = upload_zip(tmp_path, demo_copy(tmp_path))
+    assert status == 303

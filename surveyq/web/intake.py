@@ -19,7 +19,7 @@ from typing import IO, Any
 from surveyq.errors import InputError
 from surveyq.readers.detect import EXTENSIONS
 from surveyq.web.jobs import Job
-from surveyq.web.safety import UnsafeUploadError, confine, extract_zip_safely, safe_filename
+from surveyq.web.safety import check_project_paths, confine, extract_zip_safely, safe_filename
 
 #: What the upload accepts: every export a reader exists for, or one project zip.
 ACCEPTED = (*EXTENSIONS, ".zip")
@@ -121,41 +121,11 @@ def _receive_zip(job: Job, archive: Path, lang: str, max_bytes: int) -> None:
         _propose(job, exports, lang)
         return
     project = projects[0]
-    _confine_project(project, job.input)
     from surveyq.project import load_project
 
-    load_project(project)      # every problem of the files, as `surveyq check` reports it
+    check_project_paths(project, job.input)  # before any file the YAML names is opened
+    load_project(project, root=job.input)    # every problem of the files, as `surveyq check`
     job.save_meta(kind="project", project=project.relative_to(job.input).as_posix(), surveys={})
-
-
-def _confine_project(project: Path, root: Path) -> None:
-    """Every file an uploaded project names must lie inside its own upload folder."""
-    from surveyq.questionnaire import shipped_questionnaires_dir
-    from surveyq.yamlfile import read_yaml
-
-    raw = read_yaml(project, "project file")
-    if not isinstance(raw, dict):
-        return     # load_project reports it
-    named: list[tuple[str, Any]] = [(key, raw.get(key)) for key in ("scorecard", "actuals")]
-    for name, survey in (raw.get("surveys") or {}).items():
-        if not isinstance(survey, dict):
-            continue
-        named += [(f"surveys.{name}.responses", survey.get("responses"))]
-        named += [(f"surveys.{name}.previous.{p}", f)
-                  for p, f in (survey.get("previous") or {}).items()]
-        q = survey.get("questionnaire")
-        shipped = isinstance(q, str) and re.fullmatch(r"[\w.-]+", q) and not Path(q).suffix \
-            and (shipped_questionnaires_dir() / f"{q}.yaml").exists()
-        if not shipped:
-            named.append((f"surveys.{name}.questionnaire", q))
-    for key, value in named:
-        if value is None:
-            continue
-        try:
-            confine((project.parent / str(value)).resolve(), root)
-        except UnsafeUploadError:
-            raise InputError(f"{key}: {value!r} lies outside the uploaded folder; name files "
-                             "beside project.yaml", "project.yaml") from None
 
 
 # ------------------------------------------------------------------ the confirm form
