@@ -415,11 +415,18 @@ def serve(
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the browser."
                                              )] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the page.")] = Lang.id,
+    shortcut: Annotated[bool, typer.Option(
+        "--shortcut", help="Put a launcher for this command on the desktop (.desktop, .bat or "
+        ".command) and exit.")] = False,
 ) -> None:
     """Start the local web page: upload an export, confirm the questionnaire, get the report.
 
     Example: surveyq serve
     """
+    if shortcut:
+        _guarded(lambda: _write_shortcut(data_dir, port, lang))
+        return
+
     def start() -> int:
         try:
             import uvicorn  # noqa: F401  (imported when the server starts; checked here)
@@ -438,6 +445,17 @@ def serve(
         return EXIT_OK
 
     _guarded(start)
+
+
+def _write_shortcut(data_dir: Path | None, port: int, lang: Lang) -> int:
+    """``serve --shortcut``: the launcher runs ``surveyq serve`` with the options given (on
+    loopback whatever ``--host`` says: a double-click never opens the page to the network)."""
+    from surveyq.messages import msg
+    from surveyq.web.shortcut import write_shortcut
+
+    path = write_shortcut(data_dir=data_dir, port=port, lang=lang.value)
+    console.print(msg("cli.wrote", path=path).strip(), highlight=False, soft_wrap=True)
+    return EXIT_OK
 
 
 class SchemaName(str, Enum):

@@ -187,3 +187,23 @@ def test_the_desktop_folder_of_each_platform(home: Path, monkeypatch) -> None:
 def test_no_temporary_file_is_left(tmp_path: Path) -> None:
     write_shortcut(tmp_path, "darwin", executable="/bin/surveyq")
     assert [p.name for p in tmp_path.iterdir()] == ["surveyq.command"]
+
+
+def test_serve_shortcut_writes_the_launcher(home: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from surveyq.cli import app
+
+    (home / "Desktop").mkdir()
+    data = tmp_path / "survei kantor"
+    answer = CliRunner().invoke(app, ["serve", "--shortcut", "--port", "8800", "--lang", "en",
+                                      "--data-dir", str(data), "--host", "0.0.0.0"])
+    assert answer.exit_code == 0, answer.output
+    written = {"linux": "surveyq.desktop", "darwin": "surveyq.command"}.get(sys.platform,
+                                                                            "surveyq.bat")
+    path = home / "Desktop" / written
+    assert path.is_file() and str(path) in answer.output.replace("\n", "")
+    if sys.platform == "linux":
+        argv = desktop_exec(path)
+        assert argv[1:] == ["serve", "--data-dir", str(data), "--port", "8800", "--lang", "en"]
+        assert Path(argv[0]).is_absolute() and "--host" not in argv
