@@ -188,6 +188,12 @@ def test_upload_confirm_run_and_download_in_a_browser(server, browser, tmp_path:
     base, data = server
     visit = Visit(browser, base)
 
+    # 0. Both languages of the page load cleanly; English is kept (a cookie) for the rest.
+    for lang in ("id", "en"):
+        events = visit.open(f"/?lang={lang}")
+        assert problems(events) == []
+        assert evaluate(browser, "document.documentElement.lang") == lang
+
     # 1. The upload page, the demo exports put into its file input, submitted.
     events = visit.open("/")
     assert problems(events) == []

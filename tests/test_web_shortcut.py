@@ -13,6 +13,7 @@ import configparser
 import os
 import re
 import shlex
+import shutil
 import stat
 import subprocess
 import sys
@@ -207,3 +208,13 @@ def test_serve_shortcut_writes_the_launcher(home: Path, tmp_path: Path) -> None:
         argv = desktop_exec(path)
         assert argv[1:] == ["serve", "--data-dir", str(data), "--port", "8800", "--lang", "en"]
         assert Path(argv[0]).is_absolute() and "--host" not in argv
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
+                    reason="desktop-file-validate (desktop-file-utils) not installed")
+def test_the_desktop_entry_passes_the_freedesktop_validator(tmp_path: Path) -> None:
+    path = write_shortcut(tmp_path, "linux", data_dir=f"/srv/{AWKWARD}", port=8000,
+                          executable="/opt/my tools/surveyq")
+    checked = subprocess.run(["desktop-file-validate", str(path)], capture_output=True,
+                             text=True, timeout=60)
+    assert checked.returncode == 0 and checked.stdout.strip() == "", checked.stdout

@@ -126,7 +126,7 @@ def desktop_entry(command: Sequence[str]) -> str:
              f"Comment={_desktop_string(COMMENT['en'])}",
              f"Comment[id]={_desktop_string(COMMENT['id'])}",
              "Exec=" + " ".join(_desktop_argument(a) for a in command),
-             "Terminal=false", "Categories=Office;Education;", "StartupNotify=false"]
+             "Terminal=false", "Categories=Office;", "StartupNotify=false"]
     return "\n".join(lines) + "\n"
 
 
