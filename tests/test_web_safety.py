@@ -425,7 +425,7 @@ def test_the_page_refuses_a_project_zip_naming_a_file_outside(tmp_path: Path) ->
     rewrite(folder / "project.yaml", "responses: skm-2025.xlsx", "responses: ../../../x.xlsx")
     status, body = upload_zip(tmp_path, folder)
     assert status == 400
-    assert "surveys.skm.responses: ../../../x.xlsx is outside the project&#39;s folder" in body
+    assert "surveys.skm.responses: ../../../x.xlsx lies outside the uploaded folder" in body
     assert list((tmp_path / "data" / "jobs").iterdir()) == []  # the refused job is discarded
 
 
