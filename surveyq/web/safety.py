@@ -85,8 +85,9 @@ class UnsafeUploadError(InputError):
 
 def _is_unsafe_character(character: str) -> bool:
     # Cc: control characters (NUL, newline, ESC); Cf: invisible format characters such as
-    # the right-to-left override that makes "gpj.exe" display as "exe.jpg".
-    return unicodedata.category(character) in ("Cc", "Cf") or bool(
+    # the right-to-left override that makes "gpj.exe" display as "exe.jpg"; Cs: lone
+    # surrogates (undecodable bytes of a name), which no file system stores as sent.
+    return unicodedata.category(character) in ("Cc", "Cf", "Cs") or bool(
         FORBIDDEN_CHARACTERS.match(character))
 
 
