@@ -433,3 +433,31 @@ def test_the_page_refuses_a_project_zip_naming_a_file_outside(tmp_path: Path) ->
 def test_the_page_accepts_the_zipped_demo_project(tmp_path: Path) -> None:
     status, _ = upload_zip(tmp_path, demo_copy(tmp_path))
     assert status == 303
+
+
+PARTS = st.sampled_from(["..", ".", "", "a", "B", "C:", "c:x", "con", "x.csv", ".git", "~",
+                         "é", " ", "a b", "..."])
+ENTRY_NAMES = (st.lists(PARTS, min_size=1, max_size=5).map("/".join)
+               | st.lists(PARTS, min_size=1, max_size=5).map("\\".join)
+               | st.text(max_size=30)).filter(lambda name: name and "\x00" not in name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ENTRY_NAMES, min_size=1, max_size=6))
+def test_whatever_the_entry_names_nothing_lands_outside(names: list[str]) -> None:
+    """Any mix of hostile names: the zip is refused, or every file lands inside ``dest``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "a" / "b"
+        root.mkdir(parents=True)
+        archive = make_zip(root / "upload.zip", [(name, b"1") for name in names])
+        dest = root / "job" / "out"
+        try:
+            files = extract_zip_safely(archive, dest, **LIMITS)
+        except UnsafeUploadError as error:
+            assert "\n" not in str(error)
+            files = []
+        written = {p for p in Path(scratch).rglob("*") if p.is_file()}
+        assert written == {archive, *files}
+        assert all(p.resolve().is_relative_to(dest.resolve()) for p in files)
