@@ -18,10 +18,8 @@ import base64
 import csv
 import io
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -40,6 +38,7 @@ from cdp import (
     problems,
     requests,
 )
+from live_server import live_server
 
 pytest.importorskip("starlette", reason="the web page needs its extra: pip install surveyq[web]")
 pytest.importorskip("uvicorn", reason="the web page needs its extra: pip install surveyq[web]")
@@ -60,30 +59,11 @@ ALWAYS = {"report.html", "appendix.xlsx", "appendix.docx", "results.json", "clea
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The app on a free loopback port in a thread: (base URL, data folder)."""
-    import uvicorn
-
     from surveyq.web.app import create_app
 
     data = tmp_path_factory.mktemp("surveyq-data")
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(data, lang="en"), log_level="warning", lifespan="off")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listener]},
-                              daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uvicorn_server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", data
-    finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
+    with live_server(create_app(data, lang="en")) as base:
+        yield base, data
 
 
 @pytest.fixture(scope="module")
