@@ -220,7 +220,8 @@ def test_links_and_special_files_are_refused(tmp_path: Path, kind: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["CON.csv", "p/aux", "a.csv:stream", "a\nb.csv", "x.csv.",
-                                  "x.csv "])
+                                  "x.csv ", "a<b>.csv", "p/" + "x" * 256 + ".csv",
+                                  "/".join(["folder" * 30] * 6) + "/x.csv"])
 def test_names_that_cannot_be_files_are_refused(tmp_path: Path, name: str) -> None:
     refused(tmp_path, [(name, b"x")], "upload.bad_name")
 

@@ -50,6 +50,9 @@ WINDOWS_RESERVED = frozenset(
 FORBIDDEN_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
 #: Longest name most file systems take, in UTF-8 bytes.
 MAX_NAME_BYTES = 255
+#: Longest path of a zip entry accepted, in UTF-8 bytes (well inside Linux's 4096 and the
+#: folders above it).
+MAX_PATH_BYTES = 1024
 #: The name given when nothing usable is left of a client's name.
 FALLBACK_NAME = "upload"
 #: Bytes read from a zip entry at a time.
@@ -175,8 +178,10 @@ def _entry_parts(info: zipfile.ZipInfo, file: str) -> tuple[str, ...]:
     parts = tuple(part for part in posix.split("/") if part not in ("", "."))
     if ".." in parts:
         raise UnsafeUploadError(msg("upload.traversal", file=file, entry=name))
+    too_long = len(posix.encode("utf-8")) > MAX_PATH_BYTES
     for part in parts:
-        if part != part.rstrip(" .") or part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+        if (too_long or part != part.rstrip(" .") or len(part.encode("utf-8")) > MAX_NAME_BYTES
+                or part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED):
             raise UnsafeUploadError(msg("upload.bad_name", file=file, entry=name))
     return parts
 
