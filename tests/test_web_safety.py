@@ -462,3 +462,26 @@ def test_whatever_the_entry_names_nothing_lands_outside(names: list[str]) -> Non
         written = {p for p in Path(scratch).rglob("*") if p.is_file()}
         assert written == {archive, *files}
         assert all(p.resolve().is_relative_to(dest.resolve()) for p in files)
+
+
+def overlapping_zip(path: Path, copies: int) -> Path:
+    """One compressed stream named by ``copies`` central-directory records (Fifield 2019)."""
+    make_zip(path, [("p/a000.csv", b"0" * 900_000)])  # each entry under the 1 MiB floor
+    data = path.read_bytes()
+    start, end = data.index(CENTRAL), data.index(b"PK\x05\x06")
+    record = data[start:end]
+    records = b"".join(record.replace(b"p/a000.csv", f"p/a{i:03d}.csv".encode())
+                       for i in range(copies))
+    tail = bytearray(data[end:])
+    struct.pack_into("<HHI", tail, 8, copies, copies, len(records))  # counts, size
+    path.write_bytes(data[:start] + records + bytes(tail))
+    return path
+
+
+def test_overlapping_entries_are_refused_as_a_whole(tmp_path: Path) -> None:
+    archive = overlapping_zip(tmp_path / "upload.zip", copies=60)
+    assert len(zipfile.ZipFile(archive).infolist()) == 60
+    with pytest.raises(UnsafeUploadError) as caught:
+        extract_zip_safely(archive, tmp_path / "out", **{**LIMITS, "max_bytes": 2**30})
+    assert caught.value.message.code == "upload.bomb_total"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["upload.zip"]

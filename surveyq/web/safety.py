@@ -194,8 +194,13 @@ def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], file: str, max_bytes: int, max_files: int,
-                    max_ratio: float) -> None:
-    """Refuse on the central directory alone: counts, declared sizes, ratios, links."""
+                    max_ratio: float, archive_size: int) -> None:
+    """Refuse on the central directory alone: counts, declared sizes, ratios, links.
+
+    The ratio is tested per entry and for the whole archive: entries that overlap (many
+    central-directory records pointing at one compressed stream, Fifield 2019, "A better
+    zip bomb") each stay small, but together expand far beyond the archive's size.
+    """
     if len(infos) > max_files:
         raise UnsafeUploadError(msg("upload.too_many_entries", file=file, count=len(infos),
                                     limit=max_files))
@@ -212,6 +217,10 @@ def _check_declared(infos: list[zipfile.ZipInfo], file: str, max_bytes: int, max
         if info.file_size >= RATIO_FLOOR and ratio > max_ratio:
             raise UnsafeUploadError(msg("upload.bomb", file=file, entry=info.filename,
                                         ratio=round(ratio), limit=round(max_ratio)))
+    whole = declared / max(archive_size, 1)
+    if declared >= RATIO_FLOOR and whole > max_ratio:
+        raise UnsafeUploadError(msg("upload.bomb_total", file=file, ratio=round(whole),
+                                    limit=round(max_ratio)))
 
 
 def _mb(size: int) -> float:
@@ -306,7 +315,8 @@ def _extract(zip_path: Path, staging: Path, file: str, max_bytes: int, max_files
     try:
         with zipfile.ZipFile(zip_path) as archive:
             infos = archive.infolist()
-            _check_declared(infos, file, max_bytes, max_files, max_ratio)
+            _check_declared(infos, file, max_bytes, max_files, max_ratio,
+                            zip_path.stat().st_size)
             return _write_all(archive, _plan(infos, file), staging, file, max_bytes)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         if isinstance(exc, UnsafeUploadError):
