@@ -219,15 +219,34 @@ def test_links_and_special_files_are_refused(tmp_path: Path, kind: int) -> None:
     assert "p/responses.csv" in str(error)
 
 
-@pytest.mark.parametrize("name", ["CON.csv", "p/aux", "a.csv:stream", "a\nb.csv", "x.csv.",
-                                  "x.csv ", "a<b>.csv", "p/" + "x" * 256 + ".csv",
-                                  "/".join(["folder" * 30] * 6) + "/x.csv"])
-def test_names_that_cannot_be_files_are_refused(tmp_path: Path, name: str) -> None:
-    refused(tmp_path, [(name, b"x")], "upload.bad_name")
+@pytest.mark.parametrize(("name", "stored"), [
+    ("CON.csv", "_CON.csv"), ("p/aux", "p/_aux"), ("p/lpt1/x.csv", "p/_lpt1/x.csv"),
+    ("a.csv:stream", "a.csvstream"), ("a\nb.csv", "ab.csv"), ("x.csv.", "x.csv"),
+    ("x.csv ", "x.csv"), ("exports/<b>2025</b>.csv", "exports/b2025/b.csv"),
+    ("p/" + "x" * 300 + ".csv", "p/" + "x" * 251 + ".csv"),
+])
+def test_names_a_system_cannot_store_are_made_safe(tmp_path: Path, name: str,
+                                                   stored: str) -> None:
+    archive = make_zip(tmp_path / "p.zip", [(name, b"1")])
+    files = extract_zip_safely(archive, tmp_path / "out", **LIMITS)
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in files] == [stored]
+    assert files[0].read_bytes() == b"1"
+
+
+def test_a_path_too_long_to_create_is_refused(tmp_path: Path) -> None:
+    error = refused(tmp_path, [("/".join(["folder" * 30] * 6) + "/x.csv", b"1")],
+                    "upload.bad_name")
+    assert len(str(error)) < 300
+
+
+def test_entry_names_print_on_one_line(tmp_path: Path) -> None:
+    error = refused(tmp_path, [("../a\nb.csv", b"1")], "upload.traversal")
+    assert "\n" not in str(error) and "'../a\\nb.csv'" in str(error)
 
 
 @pytest.mark.parametrize("names", [("p/a.csv", "p/a.csv"), ("p/A.csv", "p/a.csv"),
-                                   ("p/a", "p/a/b.csv")])
+                                   ("p/a", "p/a/b.csv"), ("p/a<.csv", "p/a>.csv"),
+                                   ("p/con", "p/_CON")])
 def test_the_same_name_twice_is_refused(tmp_path: Path, names: tuple[str, str]) -> None:
     first, second = names
     refused(tmp_path, [(first, b"1"), (second, b"2")], "upload.duplicate_entry")

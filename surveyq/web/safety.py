@@ -28,7 +28,7 @@ import uuid
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from surveyq.errors import InputError
 from surveyq.messages import Message, msg, translate
@@ -50,7 +50,7 @@ WINDOWS_RESERVED = frozenset(
 FORBIDDEN_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
 #: Longest name most file systems take, in UTF-8 bytes.
 MAX_NAME_BYTES = 255
-#: Longest path of a zip entry accepted, in UTF-8 bytes (well inside Linux's 4096 and the
+#: Longest path of a zip entry accepted, in UTF-8 bytes (well inside Linux's 4096 with the
 #: folders above it).
 MAX_PATH_BYTES = 1024
 #: The name given when nothing usable is left of a client's name.
@@ -165,24 +165,31 @@ def confine(path: str | Path, root: str | Path) -> Path:
 # --------------------------------------------------------------------------- zip files
 
 
+def _refused(code: str, file: str, entry: zipfile.ZipInfo | str, **params: Any
+             ) -> UnsafeUploadError:
+    """The refusal ``upload.<code>`` of one entry of the zip ``file``."""
+    name = entry.filename if isinstance(entry, zipfile.ZipInfo) else entry
+    return UnsafeUploadError(msg(f"upload.{code}", file=file, entry=_shown(name), **params))
+
+
+def _shown(name: str) -> str:
+    """An entry's name for a one-line message: as written, or quoted with escapes when it
+    holds a newline or another character that does not print."""
+    return name if name.isprintable() else repr(name)
+
+
 def _entry_parts(info: zipfile.ZipInfo, file: str) -> tuple[str, ...]:
-    """The folder parts of an entry's name, refused when it could leave the folder."""
+    """The folder parts of an entry's name as written, refused when it could leave the folder
+    (an absolute path, a drive letter, ``..``) or is too long to create."""
     name = info.filename
-    if any(_is_unsafe_character(c) and c not in "/\\" for c in name) or ":" in name:
-        # A colon is a drive letter (C:\...) or an NTFS alternate data stream (a.csv:x).
-        key = "upload.absolute_path" if re.match(r"^[A-Za-z]:", name) else "upload.bad_name"
-        raise UnsafeUploadError(msg(key, file=file, entry=repr(name)))
     posix = name.replace("\\", "/")  # zips made on Windows may use either separator
-    if posix.startswith("/"):
-        raise UnsafeUploadError(msg("upload.absolute_path", file=file, entry=name))
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+        raise _refused("absolute_path", file, name)
     parts = tuple(part for part in posix.split("/") if part not in ("", "."))
     if ".." in parts:
-        raise UnsafeUploadError(msg("upload.traversal", file=file, entry=name))
-    too_long = len(posix.encode("utf-8")) > MAX_PATH_BYTES
-    for part in parts:
-        if (too_long or part != part.rstrip(" .") or len(part.encode("utf-8")) > MAX_NAME_BYTES
-                or part.split(".")[0].rstrip(" ").upper() in WINDOWS_RESERVED):
-            raise UnsafeUploadError(msg("upload.bad_name", file=file, entry=name))
+        raise _refused("traversal", file, name)
+    if len(posix.encode("utf-8")) > MAX_PATH_BYTES:
+        raise _refused("bad_name", file, name[:80] + "...")
     return parts
 
 
@@ -210,13 +217,12 @@ def _check_declared(infos: list[zipfile.ZipInfo], file: str, max_bytes: int, max
                                     limit=_mb(max_bytes)))
     for info in infos:
         if _is_link_or_special(info):
-            raise UnsafeUploadError(msg("upload.link", file=file, entry=info.filename))
+            raise _refused("link", file, info)
         if info.flag_bits & 0x1:
-            raise UnsafeUploadError(msg("upload.encrypted", file=file, entry=info.filename))
+            raise _refused("encrypted", file, info)
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size >= RATIO_FLOOR and ratio > max_ratio:
-            raise UnsafeUploadError(msg("upload.bomb", file=file, entry=info.filename,
-                                        ratio=round(ratio), limit=round(max_ratio)))
+            raise _refused("bomb", file, info, ratio=round(ratio), limit=round(max_ratio))
     whole = declared / max(archive_size, 1)
     if declared >= RATIO_FLOOR and whole > max_ratio:
         raise UnsafeUploadError(msg("upload.bomb_total", file=file, ratio=round(whole),
@@ -235,7 +241,7 @@ def _copy_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, f
         while chunk := _read(source, info, file):
             written += len(chunk)
             if written > info.file_size:
-                raise UnsafeUploadError(msg("upload.size_lie", file=file, entry=info.filename))
+                raise _refused("size_lie", file, info)
             if written > budget:
                 raise UnsafeUploadError(msg("upload.too_large", file=file, size=_mb(written),
                                             limit=_mb(budget)))
@@ -249,8 +255,7 @@ def _read(source: IO[bytes], info: zipfile.ZipInfo, file: str) -> bytes:
     try:
         return source.read(CHUNK)
     except (zipfile.BadZipFile, zlib.error, EOFError):
-        raise UnsafeUploadError(msg("upload.size_lie", file=file, entry=info.filename)) \
-            from None
+        raise _refused("size_lie", file, info) from None
 
 
 Planned = list[tuple[zipfile.ZipInfo, PurePosixPath, bool]]
@@ -263,11 +268,13 @@ def _plan(infos: list[zipfile.ZipInfo], file: str) -> Planned:
         parts = _entry_parts(info, file)
         if not parts or any(p in JUNK_PARTS or p.startswith(".") for p in parts):
             continue  # hidden files and folders (.git, ._x from macOS) are never data
-        relative = PurePosixPath(*parts)
+        # A name some system cannot store (CON, a<b>.csv, a trailing dot, a control
+        # character) is written under its safe_filename; a project naming it then reports
+        # the file missing, and the page lists what was stored.
+        relative = PurePosixPath(*map(safe_filename, parts))
         folded = str(relative).casefold()  # Windows and macOS fold case
         if folded in seen:
-            raise UnsafeUploadError(msg("upload.duplicate_entry", file=file,
-                                        entry=info.filename))
+            raise _refused("duplicate_entry", file, info)
         seen.add(folded)
         planned.append((info, relative, info.filename.replace("\\", "/").endswith("/")))
     return planned
@@ -281,9 +288,10 @@ def extract_zip_safely(zip_path: str | Path, dest: str | Path, *, max_bytes: int
     entries; more than ``max_bytes`` declared or actually written in total; an entry over
     1 MiB expanding more than ``max_ratio``-fold; an entry writing more bytes than its
     header declares (headers are not trusted: bytes are counted while streaming); absolute
-    paths, drive letters, ``..``, links and special files, encrypted entries, names that
-    cannot be file names, and the same name twice. Zips inside are written as files, not
-    opened. Hidden entries (``.git/``, ``__MACOSX/``, ``.DS_Store``) are skipped.
+    paths, drive letters, ``..``, links and special files, encrypted entries, paths over 1024
+    bytes, and the same name twice. A name some system cannot store is written under its
+    :func:`safe_filename`. Zips inside are written as files, not opened. Hidden entries
+    (``.git/``, ``__MACOSX/``, ``.DS_Store``) are skipped.
 
     >>> import io, tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -336,11 +344,9 @@ def _write_all(archive: zipfile.ZipFile, planned: Planned, staging: Path, file: 
             path.parent.mkdir(parents=True, exist_ok=True)
             total += _copy_entry(archive, info, path, file, max_bytes - total)
         except RuntimeError:  # zipfile: "password required"
-            raise UnsafeUploadError(msg("upload.encrypted", file=file, entry=info.filename)) \
-                from None
+            raise _refused("encrypted", file, info) from None
         except (FileExistsError, NotADirectoryError, IsADirectoryError):  # "a" and "a/b"
-            raise UnsafeUploadError(msg("upload.duplicate_entry", file=file,
-                                        entry=info.filename)) from None
+            raise _refused("duplicate_entry", file, info) from None
         written.append(relative)
     return written
 
