@@ -235,7 +235,7 @@ def test_names_a_system_cannot_store_are_made_safe(tmp_path: Path, name: str,
 
 def test_a_path_too_long_to_create_is_refused(tmp_path: Path) -> None:
     error = refused(tmp_path, [("/".join(["folder" * 30] * 6) + "/x.csv", b"1")],
-                    "upload.bad_name")
+                    "upload.path_too_long")
     assert len(str(error)) < 300
 
 

@@ -189,7 +189,7 @@ def _entry_parts(info: zipfile.ZipInfo, file: str) -> tuple[str, ...]:
     if ".." in parts:
         raise _refused("traversal", file, name)
     if len(posix.encode("utf-8")) > MAX_PATH_BYTES:
-        raise _refused("bad_name", file, name[:80] + "...")
+        raise _refused("path_too_long", file, name[:80] + "...")
     return parts
 
 
