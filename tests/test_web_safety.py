@@ -504,3 +504,14 @@ def test_overlapping_entries_are_refused_as_a_whole(tmp_path: Path) -> None:
         extract_zip_safely(archive, tmp_path / "out", **{**LIMITS, "max_bytes": 2**30})
     assert caught.value.message.code == "upload.bomb_total"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["upload.zip"]
+
+
+def test_every_path_outside_is_named_at_once(tmp_path: Path) -> None:
+    folder = demo_copy(tmp_path)
+    rewrite(folder / "project.yaml", "responses: skm-2025.xlsx", "responses: ../a.xlsx")
+    rewrite(folder / "project.yaml", "actuals: actuals.csv", "actuals: /b.csv")
+    with pytest.raises(UnsafeUploadError) as caught:
+        check_project_paths(folder / "project.yaml", folder)
+    assert "surveys.skm.responses: ../a.xlsx" in str(caught.value)
+    assert "actuals: /b.csv" in str(caught.value)
+    assert "actuals: /b.csv berada di luar folder unggahan" in caught.value.text("id")

@@ -365,5 +365,6 @@ def check_project_paths(project_yaml: str | Path, root: str | Path) -> None:
 
     yaml_path = confine(project_yaml, root)
     problems = outside_paths(read_project_spec(yaml_path), yaml_path.parent, Path(root))
-    if problems:
-        raise UnsafeUploadError(problems[0])
+    if problems:  # every one at once, as load_project reports problems
+        raise UnsafeUploadError(problems[0] if len(problems) == 1
+                                else msg("upload.several", problems=problems))
