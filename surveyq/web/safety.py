@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from surveyq.errors import InputError
-from surveyq.messages import Message, msg, translate
+from surveyq.messages import Message, joined, msg, translate
 
 __all__ = [
     "UnsafeUploadError",
@@ -366,5 +366,4 @@ def check_project_paths(project_yaml: str | Path, root: str | Path) -> None:
     yaml_path = confine(project_yaml, root)
     problems = outside_paths(read_project_spec(yaml_path), yaml_path.parent, Path(root))
     if problems:  # every one at once, as load_project reports problems
-        raise UnsafeUploadError(problems[0] if len(problems) == 1
-                                else msg("upload.several", problems=problems))
+        raise UnsafeUploadError(joined(problems))
