@@ -332,7 +332,9 @@ def test_bad_uploads(tmp_path: Path) -> None:
                          "    questionnaire: skm-permenpanrb-14-2017\n"
                          "    responses: ../../../../etc/hostname\n")
     refused = upload(client, [("project.zip", reaching.getvalue())])
-    assert refused.status_code == 400 and "outside the uploaded folder" in refused.text
+    # The refusal is a message code (load_project(root=)), so the Indonesian page words it in
+    # Indonesian; it was a fixed English line before.
+    assert refused.status_code == 400 and "di luar folder unggahan" in refused.text
 
 
 def test_unknown_jobs_and_files_outside_the_whitelist(client: TestClient) -> None:
