@@ -147,11 +147,11 @@ class SurveySpec(BaseModel):
         """The answers come from ``responses`` or from one export per unit, not both."""
         files = self.units.files if self.units else {}
         if self.responses is None and not files:
-            raise ValueError("give `responses: <export file>` (or `units: {files: {unit: "
-                             "file, ...}}` for one export per service unit)")
+            raise ValueError(msg("error.survey_source_missing"))
         if self.responses is not None and files:
-            raise ValueError("give either `responses` (one export with a unit column) or "
-                             "`units.files` (one export per unit), not both")
+            raise ValueError(msg("error.survey_source_both"))
+        if files and self.stream:   # would be read in memory without a word otherwise
+            raise ValueError(msg("error.unit_files_stream"))
         return self
 
 
