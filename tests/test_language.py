@@ -196,6 +196,19 @@ def test_catalogues_hold_the_same_codes_and_placeholders():
         assert {f for _, f, _, _ in fields.parse(indonesian[code]) if f} <= names | twins, code
 
 
+def test_catalogue_braces_are_placeholders_or_escaped():
+    """A brace in a text (a YAML example such as `units: {files: ...}`) must be doubled:
+    unescaped, str.format reads it as a placeholder and the message crashes at run time."""
+    fields = string.Formatter()
+    for lang in ("en", "id"):
+        for code, template in _catalogue(lang).items():
+            for _, name, spec, _ in fields.parse(template):
+                if name is None:
+                    continue
+                assert name.isidentifier(), (lang, code, name)
+                assert re.fullmatch(r"[<>=^+\-#0-9,._a-z%]*", spec or ""), (lang, code, spec)
+
+
 def test_every_message_code_in_the_code_is_catalogued():
     """Every literal msg("...") code used under surveyq/ has an English template."""
     codes = set(_catalogue("en"))
