@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,8 @@ import httpx  # noqa: E402
 with warnings.catch_warnings():   # Starlette 1.x prefers httpx2; httpx is what CI installs
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient  # noqa: E402
+
+from live_server import live_server  # noqa: E402
 
 from surveyq.web.app import create_app  # noqa: E402
 
@@ -485,20 +486,14 @@ def test_serve_warns_off_loopback(monkeypatch, tmp_path: Path, capsys) -> None:
 
 def test_concurrent_uploads_and_runs_on_a_real_server(tmp_path: Path) -> None:
     """20 offices at once on loopback: every job ends done with its own respondents."""
-    import socket
+    with live_server(create_app(tmp_path / "data")) as base:
+        answers = _offices_at_once(base, 20)
+    assert [got for _, got in answers] == [wanted for wanted, _ in answers]
+    assert len(list((tmp_path / "data" / "jobs").iterdir())) == 20
 
-    import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(tmp_path / "data")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+def _offices_at_once(base: str, count: int) -> list[tuple[int, int]]:
+    """Each office uploads, confirms and runs its own export: (respondents sent, n read)."""
 
     def office(index: int) -> tuple[int, int]:
         n = 10 + index
@@ -513,14 +508,8 @@ def test_concurrent_uploads_and_runs_on_a_real_server(tmp_path: Path) -> None:
             assert results["project"]["period"] == str(2000 + index)
             return n, next(iter(results["surveys"].values()))["n"]
 
-    try:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            answers = list(pool.map(office, range(20)))
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-    assert [got for _, got in answers] == [wanted for wanted, _ in answers]
-    assert len(list((tmp_path / "data" / "jobs").iterdir())) == 20
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(office, range(count)))
 
 
 @pytest.mark.parametrize("name", ["survey.sav", "kobo_export.xlsx", "gforms_id.csv",
