@@ -434,6 +434,7 @@ def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, 
             "min_n": result.min_n, "units": result.units, "change": changes,
             "pairs": units_pairs(result) if spec.pairs else None,
             "nrr": result.nrr.rename_axis("unit"),
+            "nrr_converted": result.nrr_converted.rename_axis("unit"),
             "nrr_band": result.nrr_band.rename_axis("unit"),
             "profile": _unit_profiles(run, field_id), "notes": notes}
 

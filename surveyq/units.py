@@ -71,6 +71,11 @@ class IkmUnits:
     min_n: int | None
     notes: tuple[str, ...] = ()
 
+    @property
+    def nrr_converted(self) -> pd.DataFrame:
+        """Units x elements: each NRR on the 25-100 scale (NRR x 25), as elements are graded."""
+        return self.nrr * CONVERSION
+
     def to_frame(self) -> pd.DataFrame:
         """The per-unit table (a copy of :attr:`units`)."""
         return self.units.copy()
@@ -501,7 +506,8 @@ def ikm_units(
     if flat:  # the delta method sees no spread: a zero-width interval understates uncertainty
         notes.append(msg("units.flat", units=", ".join(flat)))
     nrr = nrr.loc[table.index]
-    return IkmUnits(units=table, nrr=nrr, nrr_band=_nrr_bands(nrr, standard), aggregate=overall,
+    return IkmUnits(units=table, nrr=nrr, nrr_band=_nrr_bands(nrr * CONVERSION, standard),
+                    aggregate=overall,
                     standard=standard, weight_mode=mode or str(weight_mode), level=level,
                     min_n=min_n, notes=tuple(notes))
 
@@ -575,11 +581,10 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
     return row
 
 
-def _nrr_bands(nrr: pd.DataFrame, standard: str) -> pd.DataFrame:
+def _nrr_bands(converted: pd.DataFrame, standard: str) -> pd.DataFrame:
     bands = band_table(IKM_STANDARDS[standard].band_table)
-    return nrr.apply(lambda column: [None if np.isnan(value) else
-                                     classify(value * CONVERSION, bands).code
-                                     for value in column])
+    return converted.apply(lambda column: [None if np.isnan(value) else
+                                           classify(value, bands).code for value in column])
 
 
 def _combine(converted: pd.Series, se: pd.Series, weights: pd.Series) -> tuple[float, float]:

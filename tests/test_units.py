@@ -66,6 +66,7 @@ def test_planted_units_by_hand(city):
     assert table.loc[["P-A", "P-B", "P-C", "P-D", "P-U5"], "band"].tolist() == list("ABCDA")
     assert set(table["band"]) == set("ABCD")
     assert result.nrr.loc["P-U5", "U5"] == 2.0
+    assert result.nrr_converted.loc["P-U5", "U5"] == 50.0  # 2.0 x 25
     assert result.nrr_band.loc["P-U5", "U5"] == "D"  # 2.0 x 25 = 50 < 65.00
     assert result.nrr_band.loc["P-U5", "U1"] == "A"  # 4.0 x 25 = 100
     assert table.loc["P-U5", "lowest_elements"][0] == "U5"

@@ -1318,10 +1318,11 @@ def _unit_elements(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
     """The unit's NRR, converted value and band per element; its lowest marked."""
     t = ctx.t["units"]
     nrr = next((r for r in block["nrr"] if r["unit"] == u["unit"]), {})
+    converted = next((r for r in block["nrr_converted"] if r["unit"] == u["unit"]), {})
     graded = next((r for r in block["nrr_band"] if r["unit"] == u["unit"]), {})
     lowest = set(u["lowest_elements"])
     rows = [_row([f"{code} {_group(ctx, survey, code)}", ctx.num(value, "nrr"),
-                  ctx.num(None if value is None else value * 25, "converted"),
+                  ctx.num(converted.get(code), "converted"),
                   _cell(_band(ctx, graded.get(code), bands),
                         f"heat-{graded[code]}" if graded.get(code) else ""),
                   t["lowest_mark"] if code in lowest else ""])
