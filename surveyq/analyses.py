@@ -428,7 +428,7 @@ def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, 
     changes, change_notes = _units_changes(run, field_id, result, spec, standard, weight_mode)
     unknown = sorted(set(spec.population) - set(result.units.index))
     notes = list(result.notes) + (
-        [f"units: population given for unit(s) with no respondents: {unknown}"]
+        [msg("units.population_unknown", units=", ".join(map(str, unknown)))]
         if unknown else []) + change_notes
     return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
             "min_n": result.min_n, "units": result.units, "change": changes,
