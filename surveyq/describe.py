@@ -57,7 +57,8 @@ def category_order(field: RespondentField, counts: pd.Series) -> list[str]:
 
     Categories the questionnaire declares come first, in its order. The others follow: for
     an ordinal field (or any field whose every label is a numeric band such as ``< 5 tahun``,
-    ``5-10 tahun``) by their band or school level; otherwise by count, largest first.
+    ``5-10 tahun``) by their band or school level (labels no school level matches after the
+    known levels); otherwise by count, largest first.
 
     Parameters
     ----------
@@ -76,6 +77,8 @@ def category_order(field: RespondentField, counts: pd.Series) -> list[str]:
     >>> category_order(school, pd.Series({"Sarjana (D4/S1)": 60, "SMA/SMK": 40,
     ...                                   "Pascasarjana (S2/S3)": 10, "Diploma (D1-D3)": 30}))
     ['SMA/SMK', 'Diploma (D1-D3)', 'Sarjana (D4/S1)', 'Pascasarjana (S2/S3)']
+    >>> category_order(school, pd.Series({"S1": 60, "Lainnya": 3, "SD": 5, "Pesantren": 7}))
+    ['SD', 'S1', 'Pesantren', 'Lainnya']
     """
     found = [str(category) for category in counts.index]
     declared = [category for category in field.categories if category in found]
@@ -85,9 +88,11 @@ def category_order(field: RespondentField, counts: pd.Series) -> list[str]:
     if rest and all(key is not None for key in bands.values()):
         return declared + sorted(rest, key=lambda c: bands[c])  # type: ignore[arg-type,return-value]
     if field.kind == "education":
+        # known school levels in order; a label no level matches ("Lainnya") follows them,
+        # by count, instead of throwing the whole field back to count order
         ranks = {c: _education_rank(c) for c in rest}
-        if all(rank is not None for rank in ranks.values()):
-            return declared + sorted(rest, key=lambda c: ranks[c])  # type: ignore[arg-type,return-value]
+        known = sorted((c for c in rest if ranks[c] is not None), key=lambda c: ranks[c])  # type: ignore[arg-type,return-value]
+        return declared + known + [c for c in by_count if ranks[c] is None]
     return declared + by_count
 
 
