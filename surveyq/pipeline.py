@@ -351,9 +351,11 @@ def evaluate_scorecard(project: Project, survey_results: dict[str, Any],
 
     spec = project.spec
     actuals = project.resolve(spec.actuals) if spec.actuals else None
+    # without actuals there is no period in the data: the design is the project's period's
+    period = str(spec.period) if actuals is None and spec.period is not None else None
     return to_jsonable(
         evaluate_project_scorecard(project.resolve(spec.scorecard), actuals, survey_results,
-                                   project_results=results)
+                                   period, project_results=results)
     )
 
 

@@ -726,7 +726,7 @@ class Actuals:
 
     def up_to(self, period: str | None) -> tuple[str, ...]:
         """The periods up to and including ``period`` (all when None)."""
-        if period is None:
+        if period is None or not self.periods:  # no actuals: the period only labels a design
             return self.periods
         key = str(period)
         if key not in self.periods:

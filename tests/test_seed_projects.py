@@ -170,6 +170,7 @@ def test_sembiring_tabel_5_iku_design_through_surveyq_run(tmp_path):
     assert "Tidak dihitung" in result.output  # the console says so too
     card = json.loads((out / "results.json").read_text(encoding="utf-8"))["scorecard"]
     assert card["score"] is None and card["predicate"] is None  # never a number
+    assert card["period"] == "2010"  # project.yaml's period labels the design (not "-")
     assert "no IKU has a realisation" in card["not_computed"]
     assert card["not_computed_code"]["code"] == "scorecard.not_computed_unweighted"
     perspectives = {p["id"]: p["name"]["id"] for p in card["perspectives"]}
