@@ -205,7 +205,8 @@ def _ahp_record(res: Any) -> dict[str, Any]:
 def _comparison(name: str, comparison: Any) -> dict[str, Any]:
     try:
         res = group_ahp({r.name: r.matrix for r in comparison.raters}, items=comparison.items,
-                        rater_weights={r.name: r.weight for r in comparison.raters})
+                        rater_weights={r.name: r.weight for r in comparison.raters},
+                        random_index=comparison.random_index)
     except InputError as exc:
         raise InputError(f"strategy.comparisons.{name}: {exc.detail}") from None
     return {"title": _text(comparison.title), "items": list(comparison.items),

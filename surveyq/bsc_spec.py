@@ -233,6 +233,16 @@ class Comparison(BaseModel):
     title: Text | None = None
     items: list[str] = Field(min_length=2)
     raters: list[Rater] = Field(min_length=1)
+    #: Order n -> RI, for a random-index table other than Saaty's (e.g. a package's own).
+    random_index: dict[int, float] | None = None
+
+    @field_validator("random_index")
+    @classmethod
+    def _positive(cls, value: dict[int, float] | None) -> dict[int, float] | None:
+        if value and any(n < 3 or ri <= 0 for n, ri in value.items()):
+            raise ValueError("random_index maps a matrix order n >= 3 to a positive RI, e.g. "
+                             "{5: 1.12}")
+        return value
 
     @model_validator(mode="after")
     def _square(self) -> Comparison:

@@ -235,6 +235,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Comparison.title": "Title of the comparison.",
     "Comparison.items": "The ids compared (perspectives or IKU), in matrix order.",
     "Comparison.raters": "Each rater's matrix.",
+    "Comparison.random_index": "Matrix order -> random index RI, for a table other than "
+    "Saaty's (default).",
     "Rater.name": "The rater.",
     "Rater.matrix": "Paired-comparison judgments, rows and columns in `items` order.",
     "Rater.weight": "Weight of this rater in the group judgment.",

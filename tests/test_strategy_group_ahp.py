@@ -181,3 +181,25 @@ def test_group_ahp_through_surveyq_run(tmp_path, expected, typed):
     assert ahp.iloc[header].tolist()[:7] == ["Rater", *ATTS, "CR"]
     assert ahp.iloc[header + 1: header + 201, 0].astype(str).tolist() == [
         str(k) for k in range(1, 201)]
+
+
+def test_a_comparison_may_name_the_random_index_it_follows(tmp_path, typed):
+    """With ahpsurvey's RI for five items the project flags the vignette's 70 raters
+    (``table(cr <= 0.1)``: FALSE 70, TRUE 130) instead of the 67 of Saaty's 1.12."""
+    project = {
+        "organisation": {"id": "Contoh ahpsurvey", "en": "ahpsurvey example"},
+        "period": "2018", "language": "en",
+        "strategy": {"comparisons": {"city": {
+            "items": ATTS, "random_index": {5: AHPSURVEY_RI_5},
+            "raters": [{"name": name, "matrix": cells} for name, cells in typed.items()],
+        }}},
+    }
+    path = tmp_path / "project.yaml"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    city = json.loads((out / "results.json").read_text(encoding="utf-8"))[
+        "strategy"]["comparisons"]["city"]
+    assert city["group"]["ri"] == AHPSURVEY_RI_5
+    assert sum(not r["consistent"] for r in city["raters"]) == 70
