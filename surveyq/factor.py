@@ -40,7 +40,7 @@ SINGULAR_TOLERANCE = 1e-10
 
 
 def _correlation(items: pd.DataFrame, missing: str) -> tuple[np.ndarray, int, list[str]]:
-    frame, notes = numeric_frame(items, "items", min_rows=3, missing=missing)
+    frame, notes = numeric_frame(items, msg("tables.what_items"), min_rows=3, missing=missing)
     if frame.shape[1] < 2:
         raise AnalysisError(msg("error.factor_two_items", k=frame.shape[1]))
     if missing == "listwise":
@@ -371,9 +371,9 @@ def factor_analysis(
     B3  0.888 -0.289
     """
     if method != "pca":
-        raise InputError(f"method must be 'pca' (principal components), got {method!r}")
+        raise InputError(msg("factor.method", value=repr(method)))
     if rotation not in ("varimax", "none"):
-        raise InputError(f"rotation must be 'varimax' or 'none', got {rotation!r}")
+        raise InputError(msg("factor.rotation", value=repr(rotation)))
     matrix, n, notes = _correlation(items, missing)
     eigenvalues, vectors = np.linalg.eigh(matrix)
     order = np.argsort(eigenvalues)[::-1]
@@ -413,7 +413,7 @@ def _n_factors(n_factors: int | None, eigenvalues: np.ndarray) -> int:
         return m
     if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) \
             or not 1 <= n_factors <= p:
-        raise InputError(f"n_factors must be a whole number from 1 to {p}, got {n_factors!r}")
+        raise InputError(msg("factor.n_factors", p=p, value=repr(n_factors)))
     return int(n_factors)
 
 

@@ -189,10 +189,11 @@ def _clean(values: object, groups: object) -> tuple[np.ndarray, np.ndarray, list
     try:
         v = pd.to_numeric(pd.Series(np.asarray(values)), errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"values must be numbers ({exc})") from None
+        raise InputError(msg("tables.values_not_numbers", what="values", reason=str(exc))) \
+            from None
     g = pd.Series(np.asarray(groups, dtype=object))
     if len(v) != len(g):
-        raise InputError(f"values ({len(v)}) and groups ({len(g)}) must have the same length")
+        raise InputError(msg("groups.lengths", values=len(v), groups=len(g)))
     keep = v.notna().to_numpy() & g.notna().to_numpy()
     notes = []
     if (~keep).any():
