@@ -433,7 +433,7 @@ def qspm(
     best = totals.max()
     tied = tuple(totals.index[np.isclose(totals, best, rtol=0, atol=1e-12)])
     if len(tied) > 1:
-        message = f"qspm: strategies {list(tied)} tie with total {best:.4g}"
+        message = msg("strategy.qspm_tie", strategies=str(list(tied)), total=float(best))
         warnings.warn(message, UserWarning, stacklevel=2)
         messages.append(message)
     return Qspm(
