@@ -172,10 +172,9 @@ def interpret_mean(
     })
     class_table["printed_lower"] = class_table["lower"] + np.where(class_table["class"] > 1,
                                                                    0.01, 0.0)
-    notes = [f"class width = ({high:g} - {low:g}) / {k} = {width:.4g}; a mean on a boundary "
-             "belongs to the lower class"]
+    notes = [msg("descriptives.class_width", high=high, low=low, k=k, width=width)]
     if None in numbers:
-        notes.append(f"{numbers.count(None)} mean(s) are missing and have no class")
+        notes.append(msg("descriptives.means_missing", count=numbers.count(None)))
     return MeanInterpretation(scale_min=low, scale_max=high, width=round(width, 12),
                               classes=class_table, means=frame, notes=tuple(notes))
 

@@ -197,8 +197,7 @@ def _clean(values: object, groups: object) -> tuple[np.ndarray, np.ndarray, list
     keep = v.notna().to_numpy() & g.notna().to_numpy()
     notes = []
     if (~keep).any():
-        notes.append(f"{int((~keep).sum())} of {len(v)} rows without a value or a group were "
-                     "left out")
+        notes.append(msg("groups.rows_left_out", dropped=int((~keep).sum()), rows=len(v)))
     return v.to_numpy()[keep], g.to_numpy()[keep], notes
 
 

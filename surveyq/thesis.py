@@ -110,8 +110,9 @@ def descriptives(run: SurveyRun) -> dict[str, Any]:
     options = _options(run)
     labels = options["mean_labels"]
     if labels not in LABEL_SETS:
-        raise AnalysisError(f"options.mean_labels: unknown label set {labels!r}; use one of "
-                            f"{', '.join(LABEL_SETS)}")
+        raise AnalysisError(msg("error.at", where="options.mean_labels", detail=msg(
+            "descriptives.label_set_unknown_option", value=repr(labels),
+            known=", ".join(LABEL_SETS))))
     items: list[dict[str, Any]] = []
 
     def compute(variable: ResolvedVariable) -> dict[str, Any]:
