@@ -20,6 +20,8 @@ from test_cli_language import _prose
 from test_hostile_battery import ROWS, csv_text, invoke, questionnaire
 from test_language import english_sentences
 
+from surveyq.messages import catalogue
+
 CARD = {
     "title": {"id": "Kartu uji", "en": "Test card"},
     "perspectives": [{"id": "customer", "name": {"id": "Pelanggan", "en": "Customer"},
@@ -151,3 +153,21 @@ def test_the_same_input_in_english_keeps_its_english_line(tmp_path, name):
     line = _line(output, "Error: ")
     for words in case.english:
         assert words in line, (words, line)
+
+
+#: Codes the code picks at run time (``msg(code)`` with ``code`` chosen by a condition, or a
+#: code written on the line after ``msg(``), which the literal-code test of
+#: tests/test_language.py cannot see.
+CHOSEN_CODES = [
+    "strategy.factor_side_internal", "strategy.factor_side_external",
+    "finance.must_be_positive", "finance.must_be_non_negative",
+    "factor.n_rule_listwise", "factor.n_rule_pairwise",
+    "scorecard.objective_other_perspective", "scorecard.score_table_scale_max",
+    "scorecard.weights_from_key", "scorecard.perspectives_unweighted",
+    "descriptives.label_set_unknown_option",
+]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_codes_chosen_at_run_time_are_catalogued(lang):
+    assert [code for code in CHOSEN_CODES if code not in catalogue(lang)] == []
