@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyq.errors import AnalysisError
+from surveyq.messages import msg
 from surveyq.tables import html_block, numeric_series, spss_number
 
 __all__ = ["Normality", "lilliefors", "normality"]
@@ -106,7 +107,7 @@ def lilliefors(values: np.ndarray) -> tuple[float, float]:
     x = np.sort(np.asarray(values, dtype=float))
     n = len(x)
     if n < 5:
-        raise AnalysisError(f"the Lilliefors test needs at least 5 values, got {n}")
+        raise AnalysisError(msg("tables.lilliefors_n", n=n))
     cdf = stats.norm.cdf((x - x.mean()) / x.std(ddof=1))
     d_plus = np.max(np.arange(1, n + 1) / n - cdf)
     d_minus = np.max(cdf - np.arange(0, n) / n)
@@ -193,12 +194,12 @@ def normality(values: Sequence[float] | pd.Series | np.ndarray, alpha: float = 0
     x, dropped = numeric_series(values, "values")
     notes = []
     if dropped:
-        notes.append(f"{dropped} missing value(s) left out")
+        notes.append(msg("tables.missing_values_left_out", dropped=dropped))
     n = len(x)
     if n < 5:
-        raise AnalysisError(f"tests of normality need at least 5 values, got {n}")
+        raise AnalysisError(msg("tables.normality_n", n=n))
     if np.ptp(x) == 0:
-        raise AnalysisError("all values are equal, so normality cannot be tested")
+        raise AnalysisError(msg("tables.normality_constant"))
     d, ks_p = lilliefors(x)
     sw = stats.shapiro(x)
     if n > SHAPIRO_MAX_N:

@@ -162,7 +162,8 @@ class BandTable:
         for candidate in self.bands:
             if candidate.code == code:
                 return candidate
-        raise InputError(f"band table {self.name!r} has no band {code!r}; its codes: {self.codes}")
+        raise InputError(msg("bands.no_band", table=repr(self.name), code=repr(code),
+                             codes=str(self.codes)))
 
     def classify(self, value: float) -> Band:
         """The band of ``value`` after rounding it half-up (see :func:`classify`)."""
@@ -212,21 +213,16 @@ class BandTable:
 
 def _check_bands(name: str, bands: tuple[Band, ...]) -> None:
     if not bands:
-        raise InputError(f"band table {name!r} has no bands; give at least one")
+        raise InputError(msg("bands.table_empty", table=repr(name)))
     codes = [band.code for band in bands]
     if len(set(codes)) != len(codes):
-        raise InputError(f"band table {name!r} repeats a band code: {codes}")
+        raise InputError(msg("bands.code_repeated", table=repr(name), codes=str(codes)))
     if bands[-1].lower is not None or any(band.lower is None for band in bands[:-1]):
-        raise InputError(
-            f"band table {name!r}: only the last band may have lower=None (it takes every "
-            "value below the others); give every other band a threshold"
-        )
+        raise InputError(msg("bands.last_open", table=repr(name)))
     thresholds = [band.lower for band in bands[:-1]]
     if any(upper <= lower for upper, lower in zip(thresholds, thresholds[1:], strict=False)):
-        raise InputError(
-            f"band table {name!r}: thresholds must decrease strictly, highest band first; "
-            f"got {thresholds}"
-        )
+        raise InputError(msg("bands.thresholds_order", table=repr(name),
+                             thresholds=str(thresholds)))
 
 
 def _meets(rounded: Decimal, band: Band) -> bool:
@@ -278,10 +274,7 @@ def classify(value: float, table: BandTable | str) -> Band:
     """
     resolved = band_table(table)
     if not math.isfinite(value):
-        raise InputError(
-            f"cannot classify {value!r} with band table {resolved.name!r}: the value is "
-            "missing or infinite; check the data it was computed from"
-        )
+        raise InputError(msg("bands.not_finite", value=repr(value), table=repr(resolved.name)))
     rounded = _to_decimal(round_half_up(value, resolved.decimals))
     for band in resolved.bands:
         if _meets(rounded, band):
@@ -296,17 +289,14 @@ def band_table(table: BandTable | str) -> BandTable:
     try:
         return BANDS[table]
     except (KeyError, TypeError):
-        raise InputError(
-            f"unknown band table {table!r}; use one of {sorted(BANDS)} or pass a BandTable"
-        ) from None
+        raise InputError(msg("bands.table_unknown", table=repr(table),
+                             known=str(sorted(BANDS)))) from None
 
 
 def register_band_table(table: BandTable, replace: bool = False) -> BandTable:
     """Add a table to :data:`BANDS` under its name (a new regulation is a data change)."""
     if table.name in BANDS and not replace:
-        raise InputError(
-            f"band table {table.name!r} is already registered; pass replace=True to replace it"
-        )
+        raise InputError(msg("bands.table_registered", table=repr(table.name)))
     BANDS[table.name] = table
     return table
 

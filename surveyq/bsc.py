@@ -30,6 +30,7 @@ from surveyq.bands import band_table
 from surveyq.bsc_spec import FinanceSpec, StrategySpec
 from surveyq.errors import InputError
 from surveyq.finance import EFFECTIVENESS_CONVENTIONS, growth, productivity, value_for_money
+from surveyq.messages import msg
 from surveyq.outputs import to_jsonable
 from surveyq.scorecard_math import WEIGHT_TOLERANCE
 from surveyq.strategy import group_ahp, ie_matrix, ife_efe, qspm
@@ -130,13 +131,14 @@ def evaluate_finance(spec: FinanceSpec) -> dict[str, Any]:
         try:
             out[key] = compute()
         except InputError as exc:
-            raise InputError(f"finance.{key}: {exc.detail}") from None
+            raise InputError(msg("error.at", where=f"finance.{key}", detail=exc.detail)) from None
     out["growth"] = {}
     for name, series in spec.growth.items():
         try:
             out["growth"][name] = _growth(name, series)
         except InputError as exc:
-            raise InputError(f"finance.growth.{name}: {exc.detail}") from None
+            raise InputError(msg("error.at", where=f"finance.growth.{name}",
+                                 detail=exc.detail)) from None
     return to_jsonable(out)
 
 
@@ -176,8 +178,7 @@ def _qspm(spec: StrategySpec) -> dict[str, Any] | None:
     blank = scores.isna()
     notes = []
     if blank.to_numpy().any():
-        notes.append("factors without an attractiveness score count 0 (not relevant), as a "
-                     "dash in a QSPM table")
+        notes.append(msg("strategy.qspm_blank_zero"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         result = qspm({f.id: _qspm_weight(f) for f in factors}, scores.fillna(0.0),
@@ -208,7 +209,8 @@ def _comparison(name: str, comparison: Any) -> dict[str, Any]:
                         rater_weights={r.name: r.weight for r in comparison.raters},
                         random_index=comparison.random_index)
     except InputError as exc:
-        raise InputError(f"strategy.comparisons.{name}: {exc.detail}") from None
+        raise InputError(msg("error.at", where=f"strategy.comparisons.{name}",
+                             detail=exc.detail)) from None
     return {"title": _text(comparison.title), "items": list(comparison.items),
             "method": "aij-geometric-mean" if len(comparison.raters) > 1 else "single-rater",
             "raters": [{"name": r.name, "weight": float(res.rater_weights[r.name]),
@@ -259,7 +261,7 @@ def evaluate_strategy(spec: StrategySpec) -> dict[str, Any]:
         try:
             cell = ie_matrix(ife_res.total, efe_res.total)
         except InputError as exc:
-            raise InputError(f"strategy: {exc.detail}") from None
+            raise InputError(msg("error.at", where="strategy", detail=exc.detail)) from None
         ie = {"cell": cell.cell, "ife_position": cell.ife_position.code,
               "efe_position": cell.efe_position.code, "strategy": cell.strategy,
               "label": {"id": cell.strategy_id, "en": cell.strategy_en},

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from surveyq.messages import joined, msg
 from surveyq.questionnaire import Text
 
 __all__ = [
@@ -53,12 +54,13 @@ _FRACTION = re.compile(r"^\s*\d+(\.\d+)?\s*(/\s*\d+(\.\d+)?)?\s*$")
 def _periods(values: Any, what: str) -> dict[str, float]:
     """A mapping period -> finite number, keys as text (2010 and "2010" alike)."""
     if not isinstance(values, dict) or not values:
-        raise ValueError(f"{what} must be a mapping period -> number, e.g. {{2024: 1250}}")
+        raise ValueError(msg("finance.periods_mapping", what=what))
     out: dict[str, float] = {}
     for key, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int | float) \
                 or not math.isfinite(value):
-            raise ValueError(f"{what} for {key}: {value!r} is not a number")
+            raise ValueError(msg("finance.period_not_number", what=what, period=key,
+                                 value=repr(value)))
         out[str(key)] = float(value)
     return out
 
@@ -74,9 +76,9 @@ def judgment(value: Any) -> float:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     else:
-        raise ValueError(f"{value!r} is not a judgment: write a number (3) or a fraction (1/3)")
+        raise ValueError(msg("strategy.judgment_form", value=repr(value)))
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{value!r}: a judgment must be above 0 (Saaty's 1/9 to 9)")
+        raise ValueError(msg("strategy.judgment_positive", value=repr(value)))
     return number
 
 
@@ -151,7 +153,7 @@ class FinanceSpec(BaseModel):
     @model_validator(mode="after")
     def _something(self) -> FinanceSpec:
         if self.value_for_money is None and not self.growth and self.productivity is None:
-            raise ValueError("give at least one of value_for_money, growth, productivity")
+            raise ValueError(msg("finance.section_empty"))
         return self
 
 
@@ -174,7 +176,7 @@ class Factor(BaseModel):
     def _rating(cls, value: float | list[float]) -> float | list[float]:
         values = value if isinstance(value, list) else [value]
         if not values or any(not 1 <= v <= 4 for v in values):
-            raise ValueError("a rating is 1-4 (or a list of the raters' 1-4 ratings)")
+            raise ValueError(msg("strategy.rating_form"))
         return value
 
     @property
@@ -198,8 +200,7 @@ class StrategyOption(BaseModel):
         for factor, score in value.items():
             scores = score if isinstance(score, list) else [score]
             if not scores or any(not 0 <= s <= 4 for s in scores):
-                raise ValueError(f"attractiveness of {factor}: scores are 0 (not relevant) "
-                                 "to 4, or a list of the raters' scores")
+                raise ValueError(msg("strategy.attractiveness_form", factor=factor))
         return value
 
     def score(self, factor: str) -> float | None:
@@ -222,7 +223,7 @@ class Rater(BaseModel):
     @classmethod
     def _judgments(cls, value: Any) -> list[list[float]]:
         if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-            raise ValueError("matrix must be a list of rows, e.g. [[1, 3], [1/3, 1]]")
+            raise ValueError(msg("strategy.matrix_rows"))
         return [[judgment(cell) for cell in row] for row in value]
 
 
@@ -240,8 +241,7 @@ class Comparison(BaseModel):
     @classmethod
     def _positive(cls, value: dict[int, float] | None) -> dict[int, float] | None:
         if value and any(n < 3 or ri <= 0 for n, ri in value.items()):
-            raise ValueError("random_index maps a matrix order n >= 3 to a positive RI, e.g. "
-                             "{5: 1.12}")
+            raise ValueError(msg("strategy.random_index_form"))
         return value
 
     @model_validator(mode="after")
@@ -249,8 +249,8 @@ class Comparison(BaseModel):
         n = len(self.items)
         for rater in self.raters:
             if len(rater.matrix) != n or any(len(row) != n for row in rater.matrix):
-                raise ValueError(f"rater {rater.name!r}: the matrix must be {n} x {n}, one row "
-                                 f"and column per item {self.items}")
+                raise ValueError(msg("strategy.rater_matrix_size", rater=repr(rater.name), n=n,
+                                     items=str(self.items)))
         return self
 
 
@@ -272,21 +272,20 @@ class StrategySpec(BaseModel):
                               ("external", {"opportunity", "threat"})):
             for factor in getattr(self, side):
                 if factor.kind not in allowed:
-                    problems.append(f"{side} factor {factor.id} is a {factor.kind}: internal "
-                                    "factors are strengths or weaknesses, external ones "
-                                    "opportunities or threats")
+                    code = "strategy.factor_side_internal" if side == "internal" \
+                        else "strategy.factor_side_external"
+                    problems.append(msg(code, factor=factor.id, kind=factor.kind))
         ids = [f.id for f in [*self.internal, *self.external]]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
-            problems.append(f"factor ids {repeated} are used twice")
+            problems.append(msg("strategy.factor_ids_twice", ids=str(repeated)))
         for option in self.strategies:
             unknown = sorted(set(option.attractiveness) - set(ids))
             if unknown:
-                problems.append(f"strategy {option.id}: attractiveness for unknown factor(s) "
-                                f"{unknown}")
+                problems.append(msg("strategy.attractiveness_unknown", strategy=option.id,
+                                    factors=str(unknown)))
         if self.strategies and not (self.internal or self.external):
-            problems.append("strategies need the internal and external factors they are "
-                            "scored against")
+            problems.append(msg("strategy.strategies_without_factors"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(joined(problems))
         return self

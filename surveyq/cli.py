@@ -487,8 +487,11 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which file format.")
 def entry(argv: list[str] | None = None) -> Any:
     """The console script: the app, with Ctrl-C outside a command's guard (while Python and
     typer start, before ``_guarded`` runs) also ending in one line and exit 130."""
+    args = argv if argv is not None else sys.argv[1:]
     try:
-        return app(args=argv if argv is not None else sys.argv[1:], prog_name="surveyq")
+        return app(args=args, prog_name="surveyq")
     except KeyboardInterrupt:
-        console.print("Interrupted.", highlight=False)
+        from surveyq.console import interrupted_text
+
+        console.print(interrupted_text(args, _state.get("lang")), highlight=False)
         raise SystemExit(EXIT_INTERRUPTED) from None

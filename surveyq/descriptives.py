@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.tables import html_block
 
 __all__ = ["LABEL_SETS", "MeanInterpretation", "interpret_mean"]
@@ -152,8 +153,8 @@ def interpret_mean(
     outside = series[(series < low) | (series > high)]
     if not outside.empty:
         name, value = next(iter(outside.items()))
-        raise InputError(f"mean {value!r} of {name!r} lies outside the scale "
-                         f"{low:g}..{high:g}; check scale_min and scale_max")
+        raise InputError(msg("descriptives.mean_outside", value=repr(value), name=repr(name),
+                             low=low, high=high))
     uppers = np.round(low + width * np.arange(1, k + 1), _BOUNDARY_DECIMALS)
     rounded = np.round(series.to_numpy(dtype=float), _BOUNDARY_DECIMALS)
     numbers = [None if np.isnan(m) else min(int(np.searchsorted(uppers, m)), k - 1) + 1
@@ -171,36 +172,36 @@ def interpret_mean(
     })
     class_table["printed_lower"] = class_table["lower"] + np.where(class_table["class"] > 1,
                                                                    0.01, 0.0)
-    notes = [f"class width = ({high:g} - {low:g}) / {k} = {width:.4g}; a mean on a boundary "
-             "belongs to the lower class"]
+    notes = [msg("descriptives.class_width", high=high, low=low, k=k, width=width)]
     if None in numbers:
-        notes.append(f"{numbers.count(None)} mean(s) are missing and have no class")
+        notes.append(msg("descriptives.means_missing", count=numbers.count(None)))
     return MeanInterpretation(scale_min=low, scale_max=high, width=round(width, 12),
                               classes=class_table, means=frame, notes=tuple(notes))
 
 
 def _labels(labels: Sequence[str] | str | None, lang: str) -> tuple[str, ...]:
     if lang not in ("id", "en"):
-        raise InputError(f"lang must be 'id' or 'en', got {lang!r}")
+        raise InputError(msg("descriptives.lang_option", value=repr(lang)))
     if labels is None:
         labels = "level"
     if isinstance(labels, str):
         if labels not in LABEL_SETS:
-            raise InputError(f"unknown label set {labels!r}; use one of "
-                             f"{', '.join(LABEL_SETS)} or pass the labels themselves")
+            raise InputError(msg("descriptives.label_set_unknown", value=repr(labels),
+                                 known=", ".join(LABEL_SETS)))
         return LABEL_SETS[labels][lang]
     result = tuple(str(label) for label in labels)
     if len(result) < 2:
-        raise InputError("labels must name at least 2 classes, lowest first")
+        raise InputError(msg("descriptives.labels_two"))
     return result
 
 
 def _bounds(scale_min: float, scale_max: float) -> tuple[float, float]:
     for name, value in (("scale_min", scale_min), ("scale_max", scale_max)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise InputError(f"{name} must be a number, got {value!r}")
+            raise InputError(msg("scorecard.not_a_number", what=name, value=repr(value)))
     if not scale_max > scale_min:
-        raise InputError(f"scale_max ({scale_max}) must be above scale_min ({scale_min})")
+        raise InputError(msg("descriptives.scale_order", scale_max=str(scale_max),
+                             scale_min=str(scale_min)))
     return float(scale_min), float(scale_max)
 
 
@@ -216,4 +217,5 @@ def _means_series(means: float | Sequence[float] | pd.Series | Mapping[str, floa
     try:
         return pd.to_numeric(series, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"means must be numbers ({exc})") from None
+        raise InputError(msg("tables.values_not_numbers", what="means", reason=str(exc))) \
+            from None

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from surveyq.errors import AnalysisError, InputError
-from surveyq.messages import msg
+from surveyq.messages import Message, msg
 from surveyq.tables import html_block, numeric_frame
 
 __all__ = [
@@ -29,18 +29,18 @@ __all__ = [
     "omega",
 ]
 
-N_RULES = {
-    "listwise": "n = respondents who answered every item (SPSS's default, cases excluded "
-                "listwise)",
-    "pairwise": "correlations over the respondents who answered both items (psych's default); "
-                "n = all rows, as psych uses",
-}
+
+
+def _n_rule(missing: str) -> Message:
+    """What n counts under the missing-answer rule (a note of every result)."""
+    return msg("factor.n_rule_listwise" if missing == "listwise" else "factor.n_rule_pairwise")
+
 # Eigenvalues of R below this fraction of the largest count as zero (R singular).
 SINGULAR_TOLERANCE = 1e-10
 
 
 def _correlation(items: pd.DataFrame, missing: str) -> tuple[np.ndarray, int, list[str]]:
-    frame, notes = numeric_frame(items, "items", min_rows=3, missing=missing)
+    frame, notes = numeric_frame(items, msg("tables.what_items"), min_rows=3, missing=missing)
     if frame.shape[1] < 2:
         raise AnalysisError(msg("error.factor_two_items", k=frame.shape[1]))
     if missing == "listwise":
@@ -148,7 +148,7 @@ def kmo(items: pd.DataFrame, missing: str = "listwise") -> Kmo:
     per_item = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
     names = [str(c) for c in items.columns]
     return Kmo(overall=float(overall), items=pd.Series(per_item, index=names, name="msa"),
-               n=n, missing=missing, notes=tuple(notes + [N_RULES[missing]]))
+               n=n, missing=missing, notes=tuple(notes + [_n_rule(missing)]))
 
 
 # ---- Bartlett ---------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def bartlett_sphericity(items: pd.DataFrame, missing: str = "listwise") -> Bartl
     chi2 = -(n - 1 - (2 * p + 5) / 6) * log_det
     df = p * (p - 1) // 2
     return Bartlett(chi2=float(chi2), df=df, p_value=float(stats.chi2.sf(chi2, df)), n=n,
-                    missing=missing, notes=tuple(notes + [N_RULES[missing]]))
+                    missing=missing, notes=tuple(notes + [_n_rule(missing)]))
 
 
 # ---- principal components with varimax -----------------------------------------------------------
@@ -371,9 +371,9 @@ def factor_analysis(
     B3  0.888 -0.289
     """
     if method != "pca":
-        raise InputError(f"method must be 'pca' (principal components), got {method!r}")
+        raise InputError(msg("factor.method", value=repr(method)))
     if rotation not in ("varimax", "none"):
-        raise InputError(f"rotation must be 'varimax' or 'none', got {rotation!r}")
+        raise InputError(msg("factor.rotation", value=repr(rotation)))
     matrix, n, notes = _correlation(items, missing)
     eigenvalues, vectors = np.linalg.eigh(matrix)
     order = np.argsort(eigenvalues)[::-1]
@@ -390,7 +390,7 @@ def factor_analysis(
     columns = [f"C{j + 1}" for j in range(m)]
     communalities = pd.Series((unrotated**2).sum(axis=1), index=names, name="communality")
     if rotation == "varimax" and m == 1:
-        notes.append("one component: nothing to rotate")
+        notes.append(msg("factor.one_component"))
     return FactorAnalysis(
         eigenvalues=pd.Series(eigenvalues, index=range(1, len(eigenvalues) + 1),
                               name="eigenvalue"),
@@ -400,7 +400,7 @@ def factor_analysis(
         communalities=communalities,
         variance=_variance_table(eigenvalues, rotated if rotation != "none" else None),
         method=method, rotation=rotation, n=n, missing=missing,
-        notes=tuple(notes + [N_RULES[missing]]),
+        notes=tuple(notes + [_n_rule(missing)]),
     )
 
 
@@ -413,7 +413,7 @@ def _n_factors(n_factors: int | None, eigenvalues: np.ndarray) -> int:
         return m
     if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) \
             or not 1 <= n_factors <= p:
-        raise InputError(f"n_factors must be a whole number from 1 to {p}, got {n_factors!r}")
+        raise InputError(msg("factor.n_factors", p=p, value=repr(n_factors)))
     return int(n_factors)
 
 
@@ -579,14 +579,13 @@ def omega(items: pd.DataFrame, missing: str = "listwise") -> Omega:
     ml = ml if ml.sum() >= 0 else -ml
     cr = ml.sum() ** 2 / (ml.sum() ** 2 + (1 - ml**2).sum())
     if (minres < 0).any():
-        notes.append("items with a negative loading were reflected for omega (psych's flip); "
-                     "check their keying: composite reliability uses the loadings as they are")
+        notes.append(msg("factor.omega_reflected"))
     names = [str(c) for c in items.columns]
     loadings = pd.DataFrame({"minres": minres,
                              "ml": ml}, index=names)
     return Omega(omega_total=float(omega_total), composite_reliability=float(cr),
                  ave=float((ml**2).mean()), loadings=loadings, n=n, missing=missing,
-                 notes=tuple(notes + minres_notes + [N_RULES[missing]]))
+                 notes=tuple(notes + minres_notes + [_n_rule(missing)]))
 
 
 def _minres_one_factor(matrix: np.ndarray, tol: float = 1e-12,
@@ -606,9 +605,9 @@ def _minres_one_factor(matrix: np.ndarray, tol: float = 1e-12,
             break
         communality = updated
     else:
-        notes.append("the minres iterations did not converge; omega is approximate")
+        notes.append(msg("factor.minres_not_converged"))
     if (loading**2 > 1).any():
-        notes.append("a communality above 1 (Heywood case): omega total is not trustworthy")
+        notes.append(msg("factor.heywood"))
     return loading if loading.sum() >= 0 else -loading, notes
 
 

@@ -68,8 +68,8 @@ def _yearly(values: Any, name: str, *, positive: bool = False) -> pd.Series:
     series = _as_series(values, name)
     invalid = (series <= 0) if positive else (series < 0)
     if invalid.any():
-        need = "greater than 0 (it divides a ratio)" if positive else "0 or more"
-        raise InputError(f"{name} must be {need}; check year(s) {list(series.index[invalid])}")
+        code = "finance.must_be_positive" if positive else "finance.must_be_non_negative"
+        raise InputError(msg(code, name=name, years=str(list(series.index[invalid]))))
     return series
 
 
@@ -78,10 +78,9 @@ def _same_years(series: Mapping[str, pd.Series]) -> pd.Index:
     years = series[names[0]].index
     for name in names[1:]:
         if not series[name].index.equals(years):
-            raise InputError(
-                f"{name} covers years {list(series[name].index)} but {names[0]} covers "
-                f"{list(years)}; give every series for the same years, in the same order"
-            )
+            raise InputError(msg("finance.years_differ", name=name,
+                                 years=str(list(series[name].index)), first=names[0],
+                                 first_years=str(list(years))))
     return years
 
 
@@ -154,25 +153,21 @@ class ValueForMoney:
 
 def _effectiveness_table(convention: str, criteria: BandTable | str | None) -> BandTable:
     if convention not in EFFECTIVENESS_CONVENTIONS:
-        raise InputError(
-            f"unknown effectiveness convention {convention!r}; use one of "
-            f"{list(EFFECTIVENESS_CONVENTIONS)}"
-        )
+        raise InputError(msg("finance.convention_unknown", convention=repr(convention),
+                             known=str(list(EFFECTIVENESS_CONVENTIONS))))
     table = band_table(EFFECTIVENESS_CONVENTIONS[convention][1] if criteria is None else criteria)
     written_for = _CRITERIA_CONVENTION.get(table.name)
     if written_for is not None and written_for != convention:
-        raise InputError(
-            f"criteria table {table.name!r} reads effectiveness computed as {written_for}, "
-            f"but effectiveness={convention!r}; use a table for {convention} (the default) "
-            "or switch the convention"
-        )
+        raise InputError(msg("finance.criteria_convention", table=repr(table.name),
+                             written_for=written_for, given=repr(convention),
+                             convention=convention))
     return table
 
 
 def _vfm_inputs(data: pd.DataFrame | None, given: dict[str, Any]) -> dict[str, pd.Series]:
     if data is not None:
         if not isinstance(data, pd.DataFrame):
-            raise InputError("data must be a DataFrame indexed by year, one column per input")
+            raise InputError(msg("finance.data_frame"))
         for name in _INPUTS:
             if given[name] is None and name in data.columns:
                 given[name] = data[name]
@@ -180,9 +175,7 @@ def _vfm_inputs(data: pd.DataFrame | None, given: dict[str, Any]) -> dict[str, p
         given["revenue_for_effectiveness"] = given["realised_revenue"]
     missing = [name for name in _INPUTS if given[name] is None]
     if missing:
-        raise InputError(
-            f"value_for_money needs {missing}: pass them as arguments or as columns of data"
-        )
+        raise InputError(msg("finance.vfm_needs", missing=str(missing)))
     positive = {"budgeted_spending", "realised_revenue", "target_revenue",
                 "revenue_for_effectiveness"}
     series = {name: _yearly(given[name], name, positive=name in positive) for name in _INPUTS}
@@ -362,10 +355,7 @@ def growth(values: YearlyValues) -> pd.DataFrame:
     previous = series.shift(1)
     if (previous.iloc[1:] == 0).any():
         zero = list(series.index[:-1][series.iloc[:-1] == 0])
-        raise InputError(
-            f"growth from a value of 0 is undefined (period(s) {zero}); drop those periods "
-            "or report the change in absolute terms"
-        )
+        raise InputError(msg("finance.growth_from_zero", periods=str(zero)))
     return pd.DataFrame({"value": series, "growth_pct": (series - previous) / previous * 100})
 
 

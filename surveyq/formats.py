@@ -417,6 +417,7 @@ strategy:
       items: [customer, internal]
       raters:
         - {name: Kepala kantor, matrix: [[1, 3], [0.3333, 1]], weight: 2}
+      random_index: {3: 0.5247}
 """,
     "scorecard": """\
 scheme: kemenkeu-nko

@@ -189,15 +189,15 @@ def _clean(values: object, groups: object) -> tuple[np.ndarray, np.ndarray, list
     try:
         v = pd.to_numeric(pd.Series(np.asarray(values)), errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"values must be numbers ({exc})") from None
+        raise InputError(msg("tables.values_not_numbers", what="values", reason=str(exc))) \
+            from None
     g = pd.Series(np.asarray(groups, dtype=object))
     if len(v) != len(g):
-        raise InputError(f"values ({len(v)}) and groups ({len(g)}) must have the same length")
+        raise InputError(msg("groups.lengths", values=len(v), groups=len(g)))
     keep = v.notna().to_numpy() & g.notna().to_numpy()
     notes = []
     if (~keep).any():
-        notes.append(f"{int((~keep).sum())} of {len(v)} rows without a value or a group were "
-                     "left out")
+        notes.append(msg("groups.rows_left_out", dropped=int((~keep).sum()), rows=len(v)))
     return v.to_numpy()[keep], g.to_numpy()[keep], notes
 
 

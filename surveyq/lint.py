@@ -99,9 +99,9 @@ def _frame(indicators: Any) -> pd.DataFrame:
     elif isinstance(indicators, Sequence) and not isinstance(indicators, str):
         frame = pd.DataFrame(list(indicators))
     else:
-        raise InputError("indicators must be a DataFrame or a list of dicts, one per IKU")
+        raise InputError(msg("lint.indicators_type"))
     if frame.empty:
-        raise InputError("indicators is empty; give one row per IKU")
+        raise InputError(msg("lint.indicators_empty"))
     rename = {}
     for column in frame.columns:
         key = str(column).strip().lower().replace(" ", "_").replace("-", "_")
@@ -111,9 +111,8 @@ def _frame(indicators: Any) -> pd.DataFrame:
     frame = frame.rename(columns=rename)
     for required in ("perspective", "iku"):
         if required not in frame.columns:
-            raise InputError(
-                f"indicators needs a {required!r} column (aliases: {list(_ALIASES[required])})"
-            )
+            raise InputError(msg("lint.indicators_column", column=repr(required),
+                                 aliases=str(list(_ALIASES[required]))))
     return frame.reset_index(drop=True)
 
 
@@ -159,9 +158,8 @@ def _count_findings(n: int, contract_level: str | None) -> list[dict[str, Any]]:
                           msg("lint.count_within", n=n, low=low, high=high))]
     if contract_level is not None:
         if contract_level not in CONTRACT_MAXIMA:
-            raise InputError(
-                f"unknown contract_level {contract_level!r}; use one of {list(CONTRACT_MAXIMA)}"
-            )
+            raise InputError(msg("lint.contract_level_unknown", value=repr(contract_level),
+                                 known=str(list(CONTRACT_MAXIMA))))
         maximum = CONTRACT_MAXIMA[contract_level]
         if n > maximum:
             found.append(_finding(

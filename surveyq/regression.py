@@ -137,7 +137,7 @@ def regression(frame: pd.DataFrame, y: str, x: Sequence[str]) -> Regression:
     [0.9817, 1.4938]
     """
     names = _check_columns(frame, y, x)
-    data, notes = numeric_frame(frame[names], "regression data", min_rows=len(x) + 2)
+    data, notes = numeric_frame(frame[names], msg("regression.what_data"), min_rows=len(x) + 2)
     response = data[y].to_numpy()
     predictors = data[list(x)].to_numpy()
     n, p = predictors.shape
@@ -173,16 +173,16 @@ def regression(frame: pd.DataFrame, y: str, x: Sequence[str]) -> Regression:
 
 def _check_columns(frame: pd.DataFrame, y: str, x: Sequence[str]) -> list[str]:
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+        raise InputError(msg("regression.frame_type", type=type(frame).__name__))
     if isinstance(x, str) or not len(x):
-        raise InputError("x must be a list of one or more predictor columns")
+        raise InputError(msg("regression.x_list"))
     names = [y, *x]
     absent = [name for name in names if name not in frame.columns]
     if absent:
-        raise InputError(f"column(s) {', '.join(map(repr, absent))} not in the data; "
-                         f"available: {', '.join(map(str, frame.columns))}")
+        raise InputError(msg("regression.columns_absent", absent=", ".join(map(repr, absent)),
+                             available=", ".join(map(str, frame.columns))))
     if len(set(names)) != len(names):
-        raise InputError("y and the predictors must be different columns, each named once")
+        raise InputError(msg("regression.columns_repeated"))
     return names
 
 

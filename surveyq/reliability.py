@@ -429,11 +429,11 @@ def _feldt_interval(alpha: float, n: int, k: int, level: float) -> tuple[float, 
 
 def _check_arguments(missing: str, ci: float, threshold: float) -> None:
     if missing not in MISSING_RULES:
-        raise InputError(f"missing must be 'listwise' or 'pairwise', got {missing!r}")
+        raise InputError(msg("tables.missing_option", value=repr(missing)))
     if isinstance(ci, bool) or not isinstance(ci, (int, float)) or not 0 < ci < 1:
-        raise InputError(f"ci must be a confidence level strictly between 0 and 1, got {ci!r}")
+        raise InputError(msg("reliability.ci_option", value=repr(ci)))
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-        raise InputError(f"threshold must be a number such as 0.60 or 0.70, got {threshold!r}")
+        raise InputError(msg("reliability.threshold_option", value=repr(threshold)))
 
 
 def _text_table(header: list[str], rows: list[list[str]]) -> str:

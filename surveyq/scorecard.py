@@ -145,7 +145,7 @@ def _polarity(value: Any) -> Any:
 
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"{what} must be a number, got {value!r}")
+        raise ValueError(msg("scorecard.not_a_number", what=what, value=repr(value)))
     return float(value)
 
 
@@ -155,19 +155,16 @@ def _target(value: Any) -> float | tuple[float, float] | None:
         return None
     if isinstance(value, list | tuple):
         if len(value) != 2:
-            raise ValueError(f"a range target is [low, high], two numbers; got {value!r}")
+            raise ValueError(msg("scorecard.range_two_numbers", value=repr(value)))
         low, high = _number(value[0], "target low"), _number(value[1], "target high")
         if low > high:
-            raise ValueError(f"target [{low:g}, {high:g}] has low > high: swap them")
+            raise ValueError(msg("scorecard.range_low_above_high", low=low, high=high))
         if low < 0 or high <= 0:
-            raise ValueError("a range target needs low >= 0 and high > 0")
+            raise ValueError(msg("scorecard.range_bounds"))
         return (low, high)
     number = _number(value, "target")
     if number <= 0:
-        raise ValueError(
-            f"target {number:g}: the ICI divides by the target, so it must be above 0; for a "
-            "'zero incidents' IKU give a range such as [0, 1]"
-        )
+        raise ValueError(msg("scorecard.target_positive", number=number))
     return number
 
 
@@ -192,25 +189,18 @@ class Source(BaseModel):
     def _one_kind(self) -> Source:
         kinds = [k for k in ("actuals", "survey", "finance") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError(
-                "give one of `actuals: <code>`, `survey: <name>` with `value: <path>`, or "
-                "`finance: <path>` (e.g. value_for_money.score)"
-            )
+            raise ValueError(msg("scorecard.source_one_kind"))
         if self.finance is not None and (self.value is not None or self.transform != "none"):
-            raise ValueError("`finance:` is itself the path; value and transform go with "
-                             "`survey:` only")
+            raise ValueError(msg("scorecard.source_finance_path"))
         survey_keys = {"value": self.value, "scale_to": self.scale_to, "scale_max": self.scale_max}
         if self.actuals is not None and (any(v is not None for v in survey_keys.values())
                                          or self.transform != "none"):
-            raise ValueError("value, transform, scale_to and scale_max go with `survey:` only")
+            raise ValueError(msg("scorecard.source_survey_keys"))
         if self.survey is not None and self.value is None \
                 and self.transform != "servqual-conformity":
-            raise ValueError(
-                "a survey source needs `value:`, the dotted path of a number in that survey's "
-                "results, e.g. analyses.ikm.summary.converted"
-            )
+            raise ValueError(msg("scorecard.source_needs_value"))
         if self.transform != "rescale" and (self.scale_to or self.scale_max):
-            raise ValueError("scale_to and scale_max go with `transform: rescale` only")
+            raise ValueError(msg("scorecard.rescale_only"))
         return self
 
     @property
@@ -307,7 +297,7 @@ class IciOptions(BaseModel):
     @model_validator(mode="after")
     def _cap_above_floor(self) -> IciOptions:
         if self.cap <= self.floor:
-            raise ValueError(f"cap ({self.cap:g}) must be greater than floor ({self.floor:g})")
+            raise ValueError(msg("scorecard.cap_above_floor", cap=self.cap, floor=self.floor))
         return self
 
 
@@ -363,12 +353,11 @@ class ScoreTable(BaseModel):
     def _ordered(self) -> ScoreTable:
         mins = [r.min for r in self.rules]
         if mins[-1] is not None or any(m is None for m in mins[:-1]):
-            raise ValueError("every rule but the last needs `min`; the last (everything "
-                             "below) has none")
+            raise ValueError(msg("scorecard.rules_min"))
         if any(a <= b for a, b in zip(mins[:-2], mins[1:-1], strict=True)):
-            raise ValueError("rules go from the highest `min` down")
+            raise ValueError(msg("scorecard.rules_order"))
         if any(r.score > self.scale_max for r in self.rules):
-            raise ValueError(f"scores must be 1..scale_max ({self.scale_max})")
+            raise ValueError(msg("scorecard.rules_scores", scale_max=self.scale_max))
         return self
 
     def score(self, achievement: float) -> int:
@@ -494,7 +483,8 @@ def _duplicates(kind: str, ids: list[str]) -> list[tuple[str, str]]:
     for index, ident in enumerate(ids):
         if ident in seen:
             problems.append((f"{kind}[{index}] (id {ident}).id",
-                             f"duplicate id '{ident}' (also {kind}[{seen[ident]}])"))
+                             msg("scorecard.duplicate_id", id=ident,
+                                 first=f"{kind}[{seen[ident]}]")))
         seen.setdefault(ident, index)
     return problems
 
@@ -506,8 +496,8 @@ def _reference_problems(card: Scorecard) -> list[tuple[str, str]]:
     for index, obj in enumerate(card.objectives):
         if obj.perspective not in perspectives:
             problems.append((f"objectives[{index}] (id {obj.id}).perspective",
-                             f"unknown perspective '{obj.perspective}': use one of "
-                             f"{sorted(perspectives)}"))
+                             msg("scorecard.unknown_perspective", perspective=obj.perspective,
+                                 known=str(sorted(perspectives)))))
     for index, ind in enumerate(card.indicators):
         where = f"indicators[{index}] (id {ind.id})"
         problems += _indicator_references(card, where, ind, perspectives, objectives)
@@ -518,19 +508,21 @@ def _indicator_references(card: Scorecard, where: str, ind: Indicator, perspecti
                           objectives: dict[str, str]) -> list[tuple[str, str]]:
     problems = []
     if ind.objective is None and ind.perspective is None:
-        problems.append((where, "give the IKU's `objective:` (or at least its `perspective:`)"))
+        problems.append((where, msg("scorecard.objective_missing")))
     if ind.objective is not None and ind.objective not in objectives:
-        problems.append((f"{where}.objective", f"unknown objective '{ind.objective}': use one "
-                         f"of {sorted(objectives)} or add it under objectives"))
+        problems.append((f"{where}.objective", msg("scorecard.unknown_objective",
+                                                   objective=ind.objective,
+                                                   known=str(sorted(objectives)))))
     if ind.perspective is not None and ind.perspective not in perspectives:
-        problems.append((f"{where}.perspective", f"unknown perspective '{ind.perspective}': "
-                         f"use one of {sorted(perspectives)}"))
+        problems.append((f"{where}.perspective", msg("scorecard.unknown_perspective",
+                                                     perspective=ind.perspective,
+                                                     known=str(sorted(perspectives)))))
     elif ind.objective in objectives and ind.perspective not in (None, objectives[ind.objective]):
-        problems.append((f"{where}.perspective", f"objective '{ind.objective}' belongs to "
-                         f"perspective '{objectives[ind.objective]}', not '{ind.perspective}'"))
+        problems.append((f"{where}.perspective", msg(
+            "scorecard.objective_other_perspective", objective=ind.objective,
+            belongs=objectives[ind.objective], given=ind.perspective)))
     if ind.target is None and card.scheme != "weighted-score":
-        problems.append((f"{where}.target", f"missing: the {card.scheme} scheme scores every "
-                         "IKU against a target (a number, or [low, high])"))
+        problems.append((f"{where}.target", msg("scorecard.target_missing", scheme=card.scheme)))
     return problems
 
 
@@ -542,26 +534,27 @@ def _link_problems(card: Scorecard) -> list[tuple[str, str]]:
         for target in obj.supports:
             if target not in objectives or target == obj.id:
                 problems.append((f"objectives[{index}] (id {obj.id}).supports",
-                                 f"'{target}' is not another objective: use one of "
-                                 f"{sorted(objectives - {obj.id})}"))
+                                 msg("scorecard.supports_unknown", target=target,
+                                     known=str(sorted(objectives - {obj.id})))))
     tables = set(card.score_tables)
     if card.score_table is not None and card.score_table not in tables:
-        problems.append(("score_table", f"unknown score table '{card.score_table}': define it "
-                         f"under score_tables (defined: {sorted(tables)})"))
+        problems.append(("score_table", msg("scorecard.score_table_unknown",
+                                            table=card.score_table, defined=str(sorted(tables)))))
     for index, ind in enumerate(card.indicators):
         if ind.score_table is not None and ind.score_table not in tables:
             problems.append((f"indicators[{index}] (id {ind.id}).score_table",
-                             f"unknown score table '{ind.score_table}': define it under "
-                             f"score_tables (defined: {sorted(tables)})"))
+                             msg("scorecard.score_table_unknown", table=ind.score_table,
+                                 defined=str(sorted(tables)))))
     for name, table in card.score_tables.items():
         if card.scheme == "weighted-score" and table.scale_max != card.scale_max:
-            problems.append((f"score_tables.{name}.scale_max", f"{table.scale_max} differs "
-                             f"from the scorecard's scale_max {card.scale_max}"))
+            problems.append((f"score_tables.{name}.scale_max", msg(
+                "scorecard.score_table_scale_max", given=table.scale_max,
+                scale_max=card.scale_max)))
     keys = {"perspectives", *(p.id for p in card.perspectives)}
     for key in card.weights_from:
         if key not in keys:
-            problems.append((f"weights_from.{key}", f"use 'perspectives' or a perspective id "
-                             f"({sorted(keys - {'perspectives'})})"))
+            problems.append((f"weights_from.{key}", msg(
+                "scorecard.weights_from_key", known=str(sorted(keys - {"perspectives"})))))
     return problems
 
 
@@ -570,7 +563,7 @@ def _weights_sum(total: float) -> bool:
 
 
 def _weight_problems(card: Scorecard) -> list[tuple[str, str]]:
-    fix = "correct them, or set `normalise_weights: true` to divide them by their sum"
+    fix = msg("scorecard.weights_fix")
     problems = []
     if "perspectives" not in card.weights_from:
         missing = [p.id for p in card.perspectives if p.weight is None]
@@ -578,12 +571,10 @@ def _weight_problems(card: Scorecard) -> list[tuple[str, str]]:
         if card.unweighted:
             pass  # a design (an IKU manual): evaluated only when it is scored
         elif missing:
-            problems.append(("perspectives", f"perspective(s) {missing} have no weight: give "
-                             "every perspective a weight, or take them from a paired "
-                             "comparison with `weights_from: {perspectives: <comparison>}`"))
+            problems.append(("perspectives", msg("scorecard.perspectives_unweighted",
+                                                 missing=str(missing))))
         elif total <= 0 or not (card.normalise_weights or _weights_sum(total)):
-            problems.append(("perspectives",
-                             f"the weights sum to {total:g}, not 1 (or 100): {fix}"))
+            problems.append(("perspectives", msg("scorecard.weights_sum", total=total, fix=fix)))
     for perspective in card.perspectives:
         if perspective.id not in card.weights_from:
             problems += _indicator_weight_problems(card, perspective.id, fix)
@@ -594,8 +585,7 @@ def _indicator_weight_problems(card: Scorecard, perspective: str,
                                fix: str) -> list[tuple[str, str]]:
     members = card.indicators_of(perspective)
     if not members:
-        return [(f"perspectives (id {perspective})",
-                 "no IKU belongs to this perspective: add one, or remove the perspective")]
+        return [(f"perspectives (id {perspective})", msg("scorecard.perspective_empty"))]
     given = [i.weight for i in members]
     ids = [i.id for i in members]
     if all(w is None for w in given):
@@ -603,12 +593,11 @@ def _indicator_weight_problems(card: Scorecard, perspective: str,
     if any(w is None for w in given):
         missing = [i for i, w in zip(ids, given, strict=True) if w is None]
         return [(f"indicators (perspective {perspective}).weight",
-                 f"IKU {missing} have no weight while others do: weight all the IKU of a "
-                 "perspective, or none (equal weights)")]
+                 msg("scorecard.iku_weights_partial", missing=str(missing)))]
     total = float(sum(given))
     if total <= 0 or not (card.normalise_weights or _weights_sum(total)):
         return [(f"indicators (perspective {perspective}).weight",
-                 f"the weights of IKU {ids} sum to {total:g}, not 1 (or 100): {fix}")]
+                 msg("scorecard.iku_weights_sum", ids=str(ids), total=total, fix=fix))]
     return []
 
 
@@ -616,11 +605,11 @@ def _option_problems(card: Scorecard) -> list[tuple[str, str]]:
     problems = []
     if card.predicate_table not in BANDS:
         known = sorted({*NKO_PREDICATES, *BANDS})
-        problems.append(("predicate", f"unknown predicate table '{card.predicate}': use one "
-                         f"of {known}"))
+        problems.append(("predicate", msg("scorecard.predicate_unknown", table=card.predicate,
+                                          known=str(known))))
     if card.ici.colours not in BANDS:
-        problems.append(("ici.colours", f"unknown band table '{card.ici.colours}': use one "
-                         f"of {sorted(BANDS)}"))
+        problems.append(("ici.colours", msg("scorecard.colours_unknown", table=card.ici.colours,
+                                            known=str(sorted(BANDS)))))
     return problems
 
 
@@ -730,8 +719,8 @@ class Actuals:
             return self.periods
         key = str(period)
         if key not in self.periods:
-            raise InputError(f"period {key!r} is not in the actuals; its periods are "
-                             f"{list(self.periods)}", self.file)
+            raise InputError(msg("scorecard.period_unknown", period=repr(key),
+                                 periods=str(list(self.periods))), self.file)
         return self.periods[: self.periods.index(key) + 1]
 
     def series(self, code: str, periods: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
@@ -750,8 +739,8 @@ def _header_map(columns: Iterable[Any], file: str | None) -> dict[Any, str]:
                 found[column] = canonical
     lacking = [c for c in ("indicator", "period", "realisation") if c not in found.values()]
     if lacking:
-        raise InputError(f"the actuals need columns indicator, period and realisation (and "
-                         f"optionally target); {lacking} not found among {list(columns)}", file)
+        raise InputError(msg("scorecard.actuals_columns", lacking=str(lacking),
+                             columns=str(list(columns))), file)
     return found
 
 
@@ -791,26 +780,26 @@ def _parse_rows(frame: pd.DataFrame, rows: list[int], decimal: str,
                   "row": row}
         for column in ("indicator", "period"):
             if parsed[column] is None:
-                problems.append(f"row {row}, column {column}: empty; fill it in")
+                problems.append(msg("scorecard.cell_empty", row=row, column=column))
         for column in ("realisation", "target"):
             try:
                 parsed[column] = _cell_number(record.get(column), decimal)
             except ValueError:
-                problems.append(f"row {row}, column {column}: {record.get(column)!r} is not a "
-                                "number; write it as 82.5 (a % sign is allowed)")
+                problems.append(msg("scorecard.cell_not_number", row=row, column=column,
+                                    value=repr(record.get(column))))
         records.append(parsed)
     if problems:
-        raise InputError("; ".join(problems), file)
+        raise InputError(joined(problems), file)
     return pd.DataFrame(records, columns=["indicator", "period", "realisation", "target", "row"])
 
 
 def _check_duplicates(frame: pd.DataFrame, file: str | None) -> None:
     repeated = frame[frame.duplicated(["indicator", "period"], keep=False)]
     if not repeated.empty:
-        lines = [f"{key[0]} in {key[1]} (rows {list(group['row'])})"
+        lines = [msg("scorecard.repeated_row", code=key[0], period=key[1],
+                     rows=str(list(group["row"])))
                  for key, group in repeated.groupby(["indicator", "period"], sort=False)]
-        raise InputError("each indicator may have one row per period; repeated: "
-                         + "; ".join(lines), file)
+        raise InputError(msg("scorecard.repeated_rows", lines=joined(lines)), file)
 
 
 def _period_order(labels: Iterable[str]) -> tuple[str, ...]:
@@ -888,7 +877,7 @@ def _survey_mapping(surveys: Mapping[str, Any] | None) -> Mapping[str, Any] | No
     if surveys is None:
         return None
     if not isinstance(surveys, Mapping):
-        raise InputError("surveys must be a mapping: survey name -> that survey's results")
+        raise InputError(msg("scorecard.surveys_mapping"))
     if "surveys" in surveys and "schema" in surveys:
         return surveys["surveys"]
     return surveys
@@ -923,10 +912,10 @@ def _step(node: Any, parts: list[str], position: int) -> tuple[Any, int]:
 
 def _available(node: Any) -> str:
     if isinstance(node, Mapping):
-        return f"its keys are {list(node)[:15]}"
+        return msg("scorecard.path_keys", keys=str(list(node)[:15]))
     if isinstance(node, list):
-        return f"it is a list of {len(node)} (use a position or an item/dimension name)"
-    return f"it is the value {node!r}"
+        return msg("scorecard.path_list", n=len(node))
+    return msg("scorecard.path_value", value=repr(node))
 
 
 def _resolve(results: Mapping[str, Any], path: str) -> Any:
@@ -937,8 +926,9 @@ def _resolve(results: Mapping[str, Any], path: str) -> Any:
         try:
             node, end = _step(node, parts, position)
         except KeyError:
-            where = ".".join(walked) or "the survey's results"
-            raise KeyError(f"{where} has no {parts[position]!r} ({_available(node)})") from None
+            where = ".".join(walked) or msg("scorecard.path_root")
+            raise KeyError(msg("scorecard.path_missing", where=where,
+                               part=repr(parts[position]), available=_available(node))) from None
         walked.append(".".join(parts[position:end]))
         position = end
     return node
@@ -946,8 +936,7 @@ def _resolve(results: Mapping[str, Any], path: str) -> Any:
 
 def _as_number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise InputError(f"{what} is {value!r}, not a number: point `value:` at a number "
-                         "(or use transform servqual-conformity on a SERVQUAL result)")
+        raise InputError(msg("scorecard.value_not_number", what=what, value=repr(value)))
     return float(value)
 
 
@@ -961,8 +950,8 @@ def _scale_max(results: Mapping[str, Any], source: Source) -> float:
         if points:
             tops.add(max(points))
     if len(tops) != 1:
-        raise InputError(f"cannot tell the scale maximum of survey {source.survey!r} (its "
-                         f"scales top out at {sorted(tops)}): give `scale_max:`")
+        raise InputError(msg("scorecard.scale_max_unknown", survey=repr(source.survey),
+                             tops=str(sorted(tops))))
     return tops.pop()
 
 
@@ -971,8 +960,7 @@ def _conformity(node: Any, what: str) -> float:
     values = [r.get("conformity") for r in items or [] if isinstance(r, Mapping)]
     numbers = [float(v) for v in values if isinstance(v, Real) and math.isfinite(v)]
     if not numbers:
-        raise InputError(f"{what} holds no SERVQUAL items with a conformity: point `value:` at "
-                         "a SERVQUAL result such as analyses.servqual")
+        raise InputError(msg("scorecard.no_conformity", what=what))
     return float(np.mean(numbers))
 
 
@@ -1031,14 +1019,13 @@ def _actuals_reading(ind: Indicator, actuals: Actuals, periods: tuple[str, ...])
         return _Reading(None, ind.target, label, missing=msg(f"scorecard.{why}", code=repr(code)))
     used_targets = targets[values.notna()]
     if used_targets.notna().any() and ind.is_range:
-        raise InputError(f"IKU {ind.id} has a range target; per-period targets in the actuals "
-                         "file only replace single-number targets: leave its target cells "
-                         "blank", actuals.file)
+        raise InputError(msg("scorecard.range_target_override", iku=ind.id), actuals.file)
     override = targets if used_targets.notna().any() else None
     try:
         result = consolidate(values, ind.consolidation, targets=override)
     except InputError as exc:
-        raise InputError(f"IKU {ind.id} (code {code}): {exc}", actuals.file) from None
+        raise InputError(msg("scorecard.iku_code", iku=ind.id, code=code, detail=exc.detail),
+                         actuals.file) from None
     target = ind.target if result.target is None else result.target
     how = msg(f"scorecard.consolidation_{ind.consolidation}")
     return _Reading(result.realisation, target,
@@ -1054,13 +1041,12 @@ def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str
     if surveys is None:
         return _Reading(None, ind.target, label, missing=msg("scorecard.no_survey_results"))
     if source.survey not in surveys:
-        raise InputError(f"IKU {ind.id}: survey {source.survey!r} is not among the survey "
-                         f"results ({sorted(surveys)}); correct the name", file,
-                         f"{where}.survey")
+        raise InputError(msg("scorecard.survey_unknown", iku=ind.id, survey=repr(source.survey),
+                             known=str(sorted(surveys))), file, f"{where}.survey")
     results = surveys[source.survey]
     if not isinstance(results, Mapping):
-        raise InputError(f"IKU {ind.id}: the results of survey {source.survey!r} are not a "
-                         "mapping; pass results['surveys'] of a project run", file, where)
+        raise InputError(msg("scorecard.survey_not_mapping", iku=ind.id,
+                             survey=repr(source.survey)), file, where)
     failed = _failed_analysis(results, source.path)
     if failed:
         return _Reading(None, ind.target, label,
@@ -1068,9 +1054,11 @@ def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str
     try:
         value = _resolve(results, source.path)
     except KeyError as exc:
-        raise InputError(f"IKU {ind.id}: survey {source.survey!r} has no value at path "
-                         f"{source.path!r}: {exc.args[0]}", file, f"{where}.value") from None
-    what = f"IKU {ind.id}: survey {source.survey!r} at {source.path!r}"
+        raise InputError(msg("scorecard.survey_no_value", iku=ind.id, survey=repr(source.survey),
+                             path=repr(source.path), reason=exc.args[0]),
+                         file, f"{where}.value") from None
+    what = msg("scorecard.what_survey", iku=ind.id, survey=repr(source.survey),
+               path=repr(source.path))
     try:
         number, description = _transformed(value, results, source, what)
     except InputError as exc:
@@ -1081,18 +1069,18 @@ def _survey_reading(ind: Indicator, surveys: Mapping[str, Any] | None, file: str
 def _finance_reading(ind: Indicator, project: Mapping[str, Any] | None, file: str,
                      index: int) -> _Reading:
     path = str(ind.source_or_default.finance)
-    label = f"finance: {path}"
+    label = msg("scorecard.source_finance", path=path)
     finance = (project or {}).get("finance")
     if not finance:
-        return _Reading(None, ind.target, label,
-                        missing="the project has no finance section (or it was not given)")
+        return _Reading(None, ind.target, label, missing=msg("scorecard.no_finance"))
     try:
         value = _resolve(finance, path)
     except KeyError as exc:
-        raise InputError(f"IKU {ind.id}: the finance results have no value at path {path!r}: "
-                         f"{exc.args[0]}", file,
+        raise InputError(msg("scorecard.finance_no_value", iku=ind.id, path=repr(path),
+                             reason=exc.args[0]), file,
                          f"indicators[{index}] (id {ind.id}).source.finance") from None
-    return _Reading(_as_number(value, f"IKU {ind.id}: finance {path!r}"), ind.target, label)
+    what = msg("scorecard.what_finance", iku=ind.id, path=repr(path))
+    return _Reading(_as_number(value, what), ind.target, label)
 
 
 @dataclass(frozen=True)
@@ -1120,9 +1108,9 @@ def _readings(card: Scorecard, actuals: Actuals, context: _Context,
             else:
                 readings[ind.id] = _actuals_reading(ind, actuals, periods)
         except InputError as exc:
-            problems.append(str(exc))
+            problems.append(exc.args[0])
     if problems:
-        raise InputError("; ".join(problems))
+        raise InputError(joined(problems))
     return readings
 
 
@@ -1137,7 +1125,8 @@ def _ici(card: Scorecard, ind: Indicator, reading: _Reading) -> tuple[float, flo
         raw = iku_index(reading.realisation, target, ind.polarity, cap=1e300, floor=-1e300,
                         stabilize=options.stabilize)
     except InputError as exc:
-        raise InputError(f"IKU {ind.id}: {exc}", card.file) from None
+        raise InputError(msg("scorecard.iku_detail", iku=ind.id, detail=exc.args[0]),
+                         card.file) from None
     return ici, raw
 
 
@@ -1149,21 +1138,22 @@ def _table_score(card: Scorecard, ind: Indicator, reading: _Reading) -> tuple[fl
     """(achievement in percent, score) of an IKU scored through a score table."""
     name = str(_score_table(card, ind))
     if reading.target is None:
-        raise InputError(f"IKU {ind.id}: score table {name!r} turns an achievement into a "
-                         "score, which needs a target", card.file)
+        raise InputError(msg("scorecard.score_table_needs_target", iku=ind.id, table=repr(name)),
+                         card.file)
     try:
         achievement = iku_index(reading.realisation, reading.target, ind.polarity, cap=1e300,
                                 floor=-1e300, stabilize=card.ici.stabilize)
     except InputError as exc:
-        raise InputError(f"IKU {ind.id}: {exc}", card.file) from None
+        raise InputError(msg("scorecard.iku_detail", iku=ind.id, detail=exc.args[0]),
+                         card.file) from None
     return achievement, card.score_tables[name].score(achievement)
 
 
 def _score_fraction(card: Scorecard, ind: Indicator, reading: _Reading) -> float:
     score = float(reading.realisation)
     if not 1 <= score <= card.scale_max:
-        raise InputError(f"IKU {ind.id}: score {score:g} is outside the 1..{card.scale_max} "
-                         "scale of the weighted-score scheme", card.file)
+        raise InputError(msg("scorecard.score_outside", iku=ind.id, score=score,
+                             scale_max=card.scale_max), card.file)
     return score / card.scale_max
 
 
@@ -1339,9 +1329,8 @@ def _score(card: Scorecard, frame: pd.DataFrame, perspectives: pd.Series,
         return None, None, _not_scored(card, perspectives)
     if card.unweighted:
         missing = [p.id for p in card.perspectives]
-        raise InputError(f"perspectives: perspective(s) {missing} have no weight: give every "
-                         "perspective a weight, or take them from a paired comparison with "
-                         "`weights_from: {perspectives: <comparison>}`", card.file)
+        raise InputError(msg("error.at", where="perspectives", detail=msg(
+            "scorecard.perspectives_unweighted", missing=str(missing))), card.file)
     if not present.all():
         notes.append(msg("scorecard.perspectives_without_data",
                          perspectives=str(list(values.index[~present]))))
@@ -1510,12 +1499,11 @@ def _trend_groups(card: Scorecard, actuals: Actuals) -> dict[str, tuple[str, ...
     if options.periods is not None:
         unknown = [p for p in options.periods if p not in groups]
         if unknown:
-            raise InputError(f"trend.periods {unknown} are not among the trend periods of the "
-                             f"actuals {list(groups)}", card.file)
+            raise InputError(msg("scorecard.trend_periods_unknown", unknown=str(unknown),
+                                 known=str(list(groups))), card.file)
         groups = {p: groups[p] for p in options.periods}
     if not groups:
-        raise InputError("trend: the actuals have no periods to score (give an actuals file "
-                         "with a period column)", card.file)
+        raise InputError(msg("scorecard.trend_no_periods"), card.file)
     return {label: tuple(periods) for label, periods in groups.items()}
 
 
@@ -1531,10 +1519,10 @@ def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
             result = _evaluate(card, actuals, _Context(None, None, history=True),
                                label, periods)
         except InputError as exc:  # an earlier period that cannot be scored: say why
-            results[label] = f"period {label} not scored: {exc.detail}"
+            results[label] = msg("scorecard.period_not_scored", period=label, reason=exc.detail)
             continue
         results[label] = result if result.score is not None \
-            else f"period {label} not scored: {result.not_computed}"
+            else msg("scorecard.period_not_scored", period=label, reason=result.not_computed)
     assert card.trend is not None
     return _Trend(groups, results, card.trend.note, card.trend.by)
 
@@ -1565,9 +1553,8 @@ def _comparison_weights(name: str, key: str, project: Mapping[str, Any] | None,
                         file: str) -> dict[str, float]:
     comparisons = ((project or {}).get("strategy") or {}).get("comparisons") or {}
     if name not in comparisons:
-        raise InputError(f"weights_from.{key}: the project's strategy section has no comparison "
-                         f"{name!r} (it has {sorted(comparisons)}); add it under "
-                         "strategy.comparisons", file)
+        raise InputError(msg("scorecard.comparison_unknown", key=key, name=repr(name),
+                             known=str(sorted(comparisons))), file)
     return dict(comparisons[name]["group"]["weights"])
 
 
@@ -1581,8 +1568,8 @@ def _with_comparison_weights(card: Scorecard, project: Mapping[str, Any] | None)
         members = [p.id for p in card.perspectives] if key == "perspectives" \
             else [i.id for i in card.indicators_of(key)]
         if set(weights) != set(members):
-            raise InputError(f"weights_from.{key}: comparison {name!r} compares {sorted(weights)}"
-                             f" but the scorecard has {sorted(members)}; compare exactly those",
+            raise InputError(msg("scorecard.comparison_members", key=key, name=repr(name),
+                                 compared=str(sorted(weights)), members=str(sorted(members))),
                              card.file)
         if key == "perspectives":
             update["perspectives"] = [p.model_copy(update={"weight": weights[p.id]})

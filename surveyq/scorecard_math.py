@@ -97,19 +97,17 @@ _PERCENT_SUM = 100.0
 def _number(value: Any, name: str) -> float:
     """A finite real number, or an InputError naming the argument."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise InputError(f"{name} must be a number, got {value!r}")
+        raise InputError(msg("scorecard.not_a_number", what=name, value=repr(value)))
     number = float(value)
     if not math.isfinite(number):
-        raise InputError(f"{name} is missing or infinite ({value!r}); give a finite number")
+        raise InputError(msg("scorecard.not_finite", name=name, value=repr(value)))
     return number
 
 
 def _as_series(values: Any, name: str, *, allow_missing: bool = False) -> pd.Series:
     """A float Series from a Series, a mapping (keys become the index) or a sequence."""
     if isinstance(values, pd.DataFrame):
-        raise InputError(
-            f"{name} must be one column of values (a Series, mapping or list), not a DataFrame"
-        )
+        raise InputError(msg("scorecard.values_frame", name=name))
     if isinstance(values, pd.Series):
         series = values.copy()
     elif isinstance(values, Mapping):
@@ -117,22 +115,22 @@ def _as_series(values: Any, name: str, *, allow_missing: bool = False) -> pd.Ser
     elif isinstance(values, Iterable) and not isinstance(values, str | bytes):
         series = pd.Series(list(values), dtype=object)
     else:
-        raise InputError(f"{name} must be a Series, a mapping or a list of numbers, got {values!r}")
+        raise InputError(msg("scorecard.values_type", name=name, value=repr(values)))
     if series.empty:
-        raise InputError(f"{name} is empty; give at least one value")
+        raise InputError(msg("scorecard.values_empty", name=name))
     if series.index.has_duplicates:
         repeated = list(series.index[series.index.duplicated()])
-        raise InputError(f"{name} repeats the key(s) {repeated}; give each key once")
+        raise InputError(msg("scorecard.values_repeated", name=name, keys=str(repeated)))
     converted = pd.to_numeric(series, errors="coerce").astype(float)
     not_numbers = series.notna() & converted.isna()
     if not_numbers.any():
         bad = series[not_numbers].tolist()[:3]
-        raise InputError(f"{name} holds values that are not numbers: {bad}; give numbers")
+        raise InputError(msg("scorecard.values_not_numbers", name=name, bad=str(bad)))
     if np.isinf(converted).any():
-        raise InputError(f"{name} holds an infinite value; give finite numbers")
+        raise InputError(msg("scorecard.values_infinite", name=name))
     if not allow_missing and converted.isna().any():
         missing = list(converted.index[converted.isna()])
-        raise InputError(f"{name} has no value for {missing}; fill them in or drop them")
+        raise InputError(msg("scorecard.values_missing", name=name, keys=str(missing)))
     return converted
 
 
@@ -141,19 +139,17 @@ def _matched(values: pd.Series, weights: pd.Series, what: str) -> pd.Series:
     missing = [key for key in values.index if key not in weights.index]
     extra = [key for key in weights.index if key not in values.index]
     if missing or extra:
-        raise InputError(
-            f"{what}: the weights' keys must match the values' keys; no weight for {missing}, "
-            f"weight without a value for {extra}"
-        )
+        raise InputError(msg("scorecard.weight_keys", what=what, missing=str(missing),
+                             extra=str(extra)))
     return weights.reindex(values.index)
 
 
 def _check_non_negative(weights: pd.Series, what: str) -> None:
     if (weights < 0).any():
         negative = list(weights.index[weights < 0])
-        raise InputError(f"{what}: weights must not be negative; check {negative}")
+        raise InputError(msg("scorecard.weights_negative", what=what, keys=str(negative)))
     if weights.sum() <= 0:
-        raise InputError(f"{what}: the weights sum to 0; give at least one positive weight")
+        raise InputError(msg("scorecard.weights_zero", what=what))
 
 
 def _fractions(
@@ -173,11 +169,8 @@ def _fractions(
         return weights.copy(), total, False
     if normalise:
         return weights / total, total, True
-    raise InputError(
-        f"{what}: the weights sum to {total:g}; they must sum to 1 (or to 100 as percentages) "
-        f"within {WEIGHT_TOLERANCE}. Correct them, or pass normalise=True to divide them by "
-        "their sum (the result then says so)"
-    )
+    raise InputError(msg("scorecard.weights_sum_api", what=what, total=total,
+                         tolerance=str(WEIGHT_TOLERANCE)))
 
 
 def _canonical(value: Any, choices: Mapping[str, Sequence[str]], name: str) -> str:
@@ -185,7 +178,8 @@ def _canonical(value: Any, choices: Mapping[str, Sequence[str]], name: str) -> s
     for canonical, spellings in choices.items():
         if key in spellings:
             return canonical
-    raise InputError(f"unknown {name} {value!r}; use one of {list(choices)}")
+    raise InputError(msg("scorecard.unknown_choice", name=name, value=repr(value),
+                         known=str(list(choices))))
 
 
 def _result_html(title: str, summary: pd.DataFrame, table: pd.DataFrame,
@@ -210,18 +204,13 @@ def _target_bounds(target: Any) -> tuple[float, float]:
             and len(target) == 2:
         low, high = _number(target[0], "target low"), _number(target[1], "target high")
     else:
-        raise InputError(
-            f"target must be a number or an interval (low, high), got {target!r}"
-        )
+        raise InputError(msg("scorecard.target_type", value=repr(target)))
     if low > high:
-        raise InputError(f"target interval ({low:g}, {high:g}) has low > high; swap them")
+        raise InputError(msg("scorecard.interval_low_above_high", low=low, high=high))
     if low < 0:
-        raise InputError(f"target {target!r} is negative; targets must be 0 or more")
+        raise InputError(msg("scorecard.target_negative", value=repr(target)))
     if high == 0:
-        raise InputError(
-            "target is 0, and the achievement index divides by the target; state the target "
-            "as an interval (0, x) with a positive upper bound, or score this IKU another way"
-        )
+        raise InputError(msg("scorecard.target_zero"))
     return low, high
 
 
@@ -256,10 +245,8 @@ def _stabilize_rule(stabilize: str | Callable[[float, float, float], float]) -> 
     if callable(stabilize):
         return stabilize
     if stabilize not in STABILIZE_RULES:
-        raise InputError(
-            f"unknown stabilize rule {stabilize!r}; use one of {list(STABILIZE_RULES)} or a "
-            "function (realisation, low, high) -> capaian"
-        )
+        raise InputError(msg("scorecard.stabilize_unknown", value=repr(stabilize),
+                             known=str(list(STABILIZE_RULES))))
     return STABILIZE_RULES[stabilize]
 
 
@@ -343,22 +330,20 @@ def iku_index(
     """
     value = _number(realisation, "realisation")
     if value < 0:
-        raise InputError(
-            f"realisation {value:g} is negative; an IKU realisation must be 0 or more "
-            "(express a decrease as a positive quantity with polarity 'min')"
-        )
+        raise InputError(msg("scorecard.realisation_negative", value=value))
     low, high = _target_bounds(target)
     direction = _canonical(polarity, POLARITIES, "polarity")
     top, bottom = _number(cap, "cap"), _number(floor, "floor")
     if top <= bottom:
-        raise InputError(f"cap ({top:g}) must be greater than floor ({bottom:g})")
+        raise InputError(msg("scorecard.cap_above_floor", cap=top, floor=bottom))
     raw = _raw_index(value, low, high, direction, _stabilize_rule(stabilize))
     return _apply_rule(raw, rule, top, bottom)
 
 
 def _apply_rule(raw: float, rule: str, cap: float, floor: float) -> float:
     if rule not in ICI_RULES:
-        raise InputError(f"unknown ICI rule {rule!r}; use one of {list(ICI_RULES)}")
+        raise InputError(msg("scorecard.unknown_choice", name="ICI rule", value=repr(rule),
+                             known=str(list(ICI_RULES))))
     if rule == "permenpanrb-110" and round_half_up(raw, 2) > 110:
         return cap
     return min(max(raw, floor), cap)
@@ -491,11 +476,12 @@ def consolidate(
     """
     method = str(how).strip().lower()
     if method not in CONSOLIDATIONS:
-        raise InputError(f"unknown consolidation {how!r}; use one of {list(CONSOLIDATIONS)}")
+        raise InputError(msg("scorecard.unknown_choice", name="consolidation", value=repr(how),
+                             known=str(list(CONSOLIDATIONS))))
     series = _as_series(values, "values", allow_missing=True)
     used = series.index[series.notna()]
     if used.empty:
-        raise InputError("values has no period with data; give at least one realisation")
+        raise InputError(msg("scorecard.no_period_with_data"))
     last_position = series.index.get_loc(used[-1])
     skipped = tuple(series.index[:last_position][series.iloc[:last_position].isna()])
     target_series = None if targets is None else _aligned_targets(series, targets, used)
@@ -508,13 +494,11 @@ def consolidate(
 def _aligned_targets(series: pd.Series, targets: Any, used: pd.Index) -> pd.Series:
     target_series = _as_series(targets, "targets", allow_missing=True)
     if len(target_series) != len(series) or not target_series.index.equals(series.index):
-        raise InputError(
-            "targets must have the same periods as values (same keys, or the same length for "
-            f"lists); values has {list(series.index)}, targets has {list(target_series.index)}"
-        )
+        raise InputError(msg("scorecard.target_periods", values=str(list(series.index)),
+                             targets=str(list(target_series.index))))
     lacking = [period for period in used if pd.isna(target_series[period])]
     if lacking:
-        raise InputError(f"no target for period(s) {lacking} that have a realisation; add them")
+        raise InputError(msg("scorecard.target_lacking", periods=str(lacking)))
     return target_series[used]
 
 
@@ -841,12 +825,9 @@ def _indicator_rows(indicators: Any) -> pd.DataFrame:
     )
     missing = [column for column in _WEIGHTED_COLUMNS if column not in frame.columns]
     if missing:
-        raise InputError(
-            f"indicators lacks column(s) {missing}; give perspective, indicator, weight and "
-            "score for every row"
-        )
+        raise InputError(msg("scorecard.indicators_columns", missing=str(missing)))
     if frame.empty:
-        raise InputError("indicators is empty; give at least one indicator")
+        raise InputError(msg("scorecard.indicators_empty"))
     return frame
 
 
@@ -856,16 +837,12 @@ def _perspective_weights(frame: pd.DataFrame, perspective_weights: Any) -> pd.Se
         given = _as_series(perspective_weights, "perspective_weights")
         return _matched(pd.Series(index=order, dtype=float), given, "weighted_score")
     if "perspective_weight" not in frame.columns:
-        raise InputError(
-            "give perspective_weights, or a perspective_weight column in indicators"
-        )
+        raise InputError(msg("scorecard.perspective_weights_missing"))
     per_row = _as_series(frame["perspective_weight"], "perspective_weight")
     distinct = per_row.groupby(frame["perspective"].to_numpy()).nunique()
     if (distinct > 1).any():
-        raise InputError(
-            f"perspective_weight differs within perspective(s) {list(distinct.index[distinct > 1])}"
-            "; give one weight per perspective"
-        )
+        raise InputError(msg("scorecard.perspective_weight_differs",
+                             perspectives=str(list(distinct.index[distinct > 1]))))
     return per_row.groupby(frame["perspective"].to_numpy()).first().reindex(order)
 
 
@@ -927,11 +904,11 @@ def weighted_score(
     frame = _indicator_rows(indicators)
     if isinstance(scale_max, bool) or not isinstance(scale_max, int | np.integer) \
             or scale_max < 2:
-        raise InputError(f"scale_max must be a whole number of at least 2, got {scale_max!r}")
+        raise InputError(msg("scorecard.scale_max_type", value=repr(scale_max)))
     scores = _as_series(frame["score"], "score")
     if ((scores < 1) | (scores > scale_max)).any():
         bad = scores[(scores < 1) | (scores > scale_max)].tolist()
-        raise InputError(f"scores must be on the 1..{scale_max} scale; got {bad}")
+        raise InputError(msg("scorecard.scores_outside", scale_max=scale_max, bad=str(bad)))
     p_weights, _, p_normalised = _fractions(
         _perspective_weights(frame, perspective_weights), normalise, "perspective weights"
     )

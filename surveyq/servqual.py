@@ -97,9 +97,7 @@ _SERVPERF_COLUMNS = ["p_mean", "p_sd", "n_p"]
 def _numeric(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     values = _numeric_answers(frame, name)
     if values.index.has_duplicates:
-        raise InputError(
-            f"{name} has repeated row labels; rows pair by respondent, so make them unique"
-        )
+        raise InputError(msg("servqual.rows_repeated", name=_role(name)))
     return values
 
 
@@ -108,27 +106,23 @@ def _match_columns(
 ) -> tuple[pd.DataFrame, str]:
     """``second`` with ``first``'s column names, matched by name or position."""
     if match not in _MATCHES:
-        raise InputError(f"match must be one of {_MATCHES}, got {match!r}")
+        raise InputError(msg("servqual.option", name="match", allowed=str(_MATCHES),
+                             value=repr(match)))
     same_names = set(first.columns) == set(second.columns)
     if match == "name" or (match == "auto" and same_names):
         if not same_names:
             only_first = sorted(map(str, set(first.columns) - set(second.columns)))
             only_second = sorted(map(str, set(second.columns) - set(first.columns)))
-            raise InputError(
-                f"{names[0]} and {names[1]} must have the same item columns to match by name; "
-                f"only in {names[0]}: {only_first}, only in {names[1]}: {only_second}"
-            )
+            raise InputError(msg("servqual.columns_by_name", first=_role(names[0]),
+                                 second=_role(names[1]), only_first=str(only_first),
+                                 only_second=str(only_second)))
         return second[list(first.columns)], "name"
     if first.shape[1] != second.shape[1]:
-        raise InputError(
-            f"{names[0]} has {first.shape[1]} items and {names[1]} {second.shape[1]}: they "
-            "must pair item by item (same names, or the same number matched by position)"
-        )
+        raise InputError(msg("servqual.item_counts", first=_role(names[0]), k=first.shape[1],
+                             second=_role(names[1]), other=second.shape[1]))
     if match == "auto" and set(first.columns) & set(second.columns):
-        raise InputError(
-            f"{names[0]} and {names[1]} share some column names but not all, so it is unclear "
-            "how items pair; rename them to match, or pass match='position'"
-        )
+        raise InputError(msg("servqual.columns_partly_shared", first=_role(names[0]),
+                             second=_role(names[1])))
     return second.set_axis(first.columns, axis=1), "position"
 
 
@@ -139,10 +133,8 @@ def _pair_frames(
     first = _numeric(first, names[0])
     second, matched_by = _match_columns(first, _numeric(second, names[1]), names, match)
     if first.index.intersection(second.index).empty:
-        raise InputError(
-            f"no respondent (row label) appears in both {names[0]} and {names[1]}; rows pair "
-            "by index, so give both frames the respondents' ids as index"
-        )
+        raise InputError(msg("servqual.no_common_rows", first=_role(names[0]),
+                             second=_role(names[1])))
     rows = first.index.union(second.index, sort=False)
     return first.reindex(rows), second.reindex(rows), matched_by
 
@@ -170,10 +162,8 @@ def _dimension_map(items: pd.Index, dimensions: Mapping | pd.Series | None) -> p
     unmapped = [item for item in items if item not in mapping.index]
     unknown = [item for item in mapping.index if item not in items]
     if unmapped or unknown:
-        raise InputError(
-            f"dimensions must map every item to a dimension code; items without one: "
-            f"{unmapped}; mapped names that are not items: {unknown}"
-        )
+        raise InputError(msg("servqual.dimension_map", unmapped=str(unmapped),
+                             unknown=str(unknown)))
     return mapping.reindex(items)
 
 
@@ -360,14 +350,11 @@ def _fractions_per_respondent(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Each respondent's importance points as fractions summing to 1, with notes."""
     if not isinstance(weights, pd.DataFrame):
-        raise InputError(
-            "per-respondent weighting needs weights as a DataFrame (respondents x dimensions, "
-            "points summing to 100); for one weight per dimension use weighting='aggregate'"
-        )
+        raise InputError(msg("servqual.weights_frame"))
     _check_weight_codes(list(weights.columns), codes)
     points = weights[codes].apply(pd.to_numeric, errors="coerce").reindex(rows)
     if (points < 0).to_numpy().any():
-        raise InputError("importance weights must not be negative")
+        raise InputError(msg("servqual.weights_negative"))
     totals = points.sum(axis=1, min_count=len(codes))
     usable = totals.notna() & (totals > 0)
     notes = []
@@ -382,7 +369,7 @@ def _fractions_per_respondent(
 
 def _check_weight_codes(given: list[Hashable], codes: list[Hashable]) -> None:
     if set(given) != set(codes):
-        raise InputError(f"weights must name exactly the dimensions {codes}; got {given}")
+        raise InputError(msg("servqual.weights_codes", codes=str(codes), given=str(given)))
 
 
 def _aggregate_fractions(
@@ -395,9 +382,7 @@ def _aggregate_fractions(
     _check_weight_codes(list(given.index), codes)
     given = given.reindex(codes)
     if given.isna().any() or (given < 0).any() or given.sum() <= 0:
-        raise InputError(
-            f"weights must be non-negative numbers with a positive sum; got {given.to_dict()}"
-        )
+        raise InputError(msg("servqual.weights_values", given=str(given.to_dict())))
     notes = []
     if not np.isclose(given.sum(), 1.0):
         notes.append(msg("servqual.weights_normalised", total=float(given.sum())))
@@ -506,9 +491,10 @@ def _check_options(model: str, weighting: str, zero_method: str, level: float) -
         (zero_method, "zero_method", _ZERO_METHODS),
     ):
         if value not in allowed:
-            raise InputError(f"{name} must be one of {allowed}, got {value!r}")
+            raise InputError(msg("servqual.option", name=name, allowed=str(allowed),
+                                 value=repr(value)))
     if not 0 < level < 1:
-        raise InputError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise InputError(msg("servqual.level", value=repr(level)))
 
 
 def servqual(
@@ -616,17 +602,14 @@ def servqual(
         perception, expectation, matched_by = _numeric(perception, "perception"), None, "none"
     else:
         if expectation is None:
-            raise InputError(
-                "servqual needs expectation answers; pass expectation=, or model='servperf' "
-                "to analyse perceptions alone"
-            )
+            raise InputError(msg("servqual.needs_expectation"))
         perception, expectation, matched_by = _pair_frames(
             perception, expectation, ("perception", "expectation"), match
         )
     _require_answers("SERVQUAL", perception=perception, expectation=expectation)
     mapping = _dimension_map(perception.columns, dimensions)
     if weights is not None and mapping is None:
-        raise InputError("weights are per dimension: pass dimensions= (item -> dimension) too")
+        raise InputError(msg("servqual.weights_need_dimensions"))
     items = _table(perception, expectation, level, zero_method)
     items.index.name = "item"
     dimension_table, scores = pd.DataFrame(), None
@@ -738,7 +721,8 @@ def _servqual_for_group(perception, expectation, rows, group, kwargs) -> Servqua
     try:
         return servqual(p_rows, e_rows, **kwargs)
     except (InputError, AnalysisError) as error:
-        raise type(error)(f"group {group!r}: {error}") from error
+        raise type(error)(msg("servqual.group_detail", group=repr(group),
+                              detail=error.args[0])) from error
 
 
 def _group_row(result: Servqual, n: int) -> dict[tuple[str, Hashable], float]:
@@ -821,14 +805,13 @@ def servqual_from_moments(
     [1.0, 1.8257, 4.0]
     """
     if not isinstance(moments, Moments):
-        raise InputError(f"moments must be a surveyq Moments, got {type(moments).__name__}")
+        raise InputError(msg("servqual.moments_type", type=type(moments).__name__))
     _check_options("servqual", "per-respondent", "wilcox", level)
     p_index = _moment_indices(moments, perception, "perception")
     e_index = None if expectation is None else _moment_indices(moments, expectation,
                                                                "expectation")
     if e_index is not None and len(e_index) != len(p_index):
-        raise InputError(f"{len(p_index)} perception items but {len(e_index)} expectation "
-                         "items: they pair by position")
+        raise InputError(msg("servqual.moment_counts", p=len(p_index), e=len(e_index)))
     counts = np.asarray(moments.item_count)
     empty = {what: [str(moments.items[i]) for i in index if counts[i] == 0]
              for what, index in (("perception", p_index), ("expectation", e_index or []))}
@@ -869,8 +852,8 @@ def _moment_indices(moments: Moments, names, what: str) -> list[int]:
     names = [str(name) for name in names]
     absent = [name for name in names if name not in moments.items]
     if absent:
-        raise InputError(f"{what} item(s) {absent} are not in the Moments' items "
-                         f"{list(moments.items)}")
+        raise InputError(msg("servqual.moment_items_absent", what=_role(what), absent=str(absent),
+                             items=str(list(moments.items))))
     return [moments.items.index(name) for name in names]
 
 
@@ -1002,7 +985,7 @@ def _crosshair(
     if crosshair == "median":
         return float(means.median())
     if scale_min is None or scale_max is None:
-        raise InputError("crosshair='midpoint' needs scale_min and scale_max (e.g. 1 and 5)")
+        raise InputError(msg("servqual.midpoint_needs_scale"))
     return (scale_min + scale_max) / 2
 
 
@@ -1082,7 +1065,8 @@ def ipa(
     ['concentrate', 'keep_up', 'low_priority', 'keep_up']
     """
     if crosshair not in _CROSSHAIRS:
-        raise InputError(f"crosshair must be one of {_CROSSHAIRS}, got {crosshair!r}")
+        raise InputError(msg("servqual.option", name="crosshair", allowed=str(_CROSSHAIRS),
+                             value=repr(crosshair)))
     performance, importance, matched_by = _pair_frames(
         performance, importance, ("performance", "importance"), match
     )
@@ -1220,17 +1204,13 @@ def csi(
     observed_max = float(np.nanmax([performance.max().max(), importance.max().max()]))
     notes = []
     if scale_max is not None and not scale_max > 0:
-        raise InputError(
-            f"scale_max must be the answer scale's positive maximum, got {scale_max!r}"
-        )
+        raise InputError(msg("servqual.scale_max_positive", value=repr(scale_max)))
     if scale_max is None:
         scale_max = observed_max
         notes.append(msg("servqual.scale_max_observed", scale_max=scale_max))
     elif observed_max > scale_max:
-        raise InputError(
-            f"an answer ({observed_max:g}) exceeds scale_max={scale_max:g}, so the CSI could "
-            "pass 100%: the scale maximum is wrong; pass the answer scale's real maximum"
-        )
+        raise InputError(msg("servqual.scale_max_exceeded", observed=observed_max,
+                             scale_max=scale_max))
     table = pd.DataFrame(
         {
             "mis": importance.mean(),

@@ -135,16 +135,16 @@ def _ratings(ratings: Any) -> pd.Series:
     if isinstance(ratings, pd.DataFrame):
         values = ratings.apply(pd.to_numeric, errors="coerce")
         if values.isna().to_numpy().any():
-            raise InputError("ratings holds blanks or non-numbers; give a 1-4 rating per rater")
+            raise InputError(msg("strategy.ratings_blank"))
         bad = (values < 1) | (values > 4)
         if bad.to_numpy().any():
             outside = list(values.index[bad.any(axis=1)])
-            raise InputError(f"each rater's rating must be 1-4; factor(s) {outside} have others")
+            raise InputError(msg("strategy.rater_ratings_range", factors=str(outside)))
         return values.mean(axis=1).astype(float)
     series = _as_series(ratings, "ratings")
     if ((series < 1) | (series > 4)).any():
         outside = list(series.index[(series < 1) | (series > 4)])
-        raise InputError(f"ratings must be between 1 and 4; factor(s) {outside} are not")
+        raise InputError(msg("strategy.ratings_range", factors=str(outside)))
     return series
 
 
@@ -196,7 +196,8 @@ def ife_efe(
     rated = _ratings(ratings)
     weight = _matched(rated, _as_series(weights, "weights"), "ife_efe")
     if (weight < 0).any():
-        raise InputError(f"weights must not be negative; check {list(weight.index[weight < 0])}")
+        negative = list(weight.index[weight < 0])
+        raise InputError(msg("strategy.weights_negative", factors=str(negative)))
     table = pd.DataFrame({"weight": weight, "rating": rated, "score": weight * rated})
     weight_sum = float(weight.sum())
     return FactorEvaluation(
@@ -250,7 +251,7 @@ class IeCell:
 def _total(value: Any, name: str) -> float:
     total = _number(value, name)
     if not 1.0 <= total <= 4.0:
-        raise InputError(f"{name} must be a total weighted score between 1 and 4, got {total:g}")
+        raise InputError(msg("strategy.total_range", name=name, total=total))
     return total
 
 
@@ -353,18 +354,13 @@ def _attractiveness(attractiveness: Any) -> pd.DataFrame:
     )
     values = frame.apply(pd.to_numeric, errors="coerce").astype(float)
     if values.empty:
-        raise InputError("attractiveness is empty; give factors x strategies scores")
+        raise InputError(msg("strategy.attractiveness_empty"))
     if values.isna().to_numpy().any():
-        raise InputError(
-            "attractiveness has blanks or non-numbers; give 0 (not relevant) to 4 for every "
-            "factor and strategy"
-        )
+        raise InputError(msg("strategy.attractiveness_blank"))
     bad = (values < 0) | (values > 4)
     if bad.to_numpy().any():
-        raise InputError(
-            f"attractiveness scores must be 0-4 (0 = not relevant); factor(s) "
-            f"{list(values.index[bad.any(axis=1)])} have others"
-        )
+        raise InputError(msg("strategy.attractiveness_range",
+                             factors=str(list(values.index[bad.any(axis=1)]))))
     return values
 
 
@@ -423,7 +419,8 @@ def qspm(
     scores = _attractiveness(attractiveness)
     weight = _matched(scores.iloc[:, 0], _as_series(weights, "weights"), "qspm")
     if (weight < 0).any():
-        raise InputError(f"weights must not be negative; check {list(weight.index[weight < 0])}")
+        negative = list(weight.index[weight < 0])
+        raise InputError(msg("strategy.weights_negative", factors=str(negative)))
     blocks = _groups(weight, groups)
     messages, sums = [], {}
     for block, members in blocks.groupby(blocks, sort=False).groups.items():
@@ -436,7 +433,7 @@ def qspm(
     best = totals.max()
     tied = tuple(totals.index[np.isclose(totals, best, rtol=0, atol=1e-12)])
     if len(tied) > 1:
-        message = f"qspm: strategies {list(tied)} tie with total {best:.4g}"
+        message = msg("strategy.qspm_tie", strategies=str(list(tied)), total=float(best))
         warnings.warn(message, UserWarning, stacklevel=2)
         messages.append(message)
     return Qspm(
@@ -501,27 +498,23 @@ def _comparison_matrix(matrix: Any, tolerance: float) -> pd.DataFrame:
         try:
             array = np.asarray(matrix, dtype=float)
         except (TypeError, ValueError):
-            raise InputError(
-                "the comparison matrix must be a square table of positive numbers"
-            ) from None
+            raise InputError(msg("strategy.matrix_numbers")) from None
         if array.ndim != 2:
-            raise InputError(f"the comparison matrix must be square, got shape {array.shape}")
+            raise InputError(msg("strategy.matrix_square", shape=str(array.shape)))
         frame = pd.DataFrame(array)
     values = frame.to_numpy(dtype=float)
     if values.ndim != 2 or values.shape[0] == 0 or values.shape[0] != values.shape[1]:
-        raise InputError(f"the comparison matrix must be square, got shape {values.shape}")
+        raise InputError(msg("strategy.matrix_square", shape=str(values.shape)))
     if isinstance(matrix, pd.DataFrame) and not frame.index.equals(frame.columns):
-        raise InputError("the comparison matrix's row and column labels must be the same")
+        raise InputError(msg("strategy.matrix_labels"))
     if not np.isfinite(values).all() or (values <= 0).any():
-        raise InputError("comparison values must be positive numbers (1/9 to 9 on Saaty's scale)")
+        raise InputError(msg("strategy.matrix_positive"))
     off = np.abs(values * values.T - 1.0) > tolerance
     if off.any():
         i, j = np.argwhere(off)[0]
-        raise InputError(
-            f"the matrix is not reciprocal: a[{frame.index[i]!r}, {frame.columns[j]!r}] = "
-            f"{values[i, j]:g} but its mirror is {values[j, i]:g} (their product must be 1; "
-            "the diagonal must be 1)"
-        )
+        raise InputError(msg("strategy.matrix_reciprocal",
+                             cell=f"a[{frame.index[i]!r}, {frame.columns[j]!r}]",
+                             value=float(values[i, j]), mirror=float(values[j, i])))
     return frame.astype(float)
 
 
@@ -585,10 +578,7 @@ def ahp_weights(
     weights = pd.Series(vector / vector.sum(), index=frame.index)
     indices = SAATY_RANDOM_INDEX if random_index is None else dict(random_index)
     if n not in indices:
-        raise InputError(
-            f"no random index for a {n} x {n} matrix (known orders: {sorted(indices)}); pass "
-            "random_index={n: RI} from the table you follow"
-        )
+        raise InputError(msg("strategy.random_index_missing", n=n, known=str(sorted(indices))))
     ri = float(indices[n])
     # lambda_max >= n for every positive reciprocal matrix (Saaty 1980), so a CI a hair
     # below 0 is floating-point error in the eigenvalue: it is 0.
@@ -702,7 +692,7 @@ def group_ahp(
     (3.873, [0.7948, 0.2052])
     """
     if not matrices:
-        raise InputError("group_ahp needs at least one rater's matrix")
+        raise InputError(msg("strategy.no_raters"))
     frames = {}
     for name, matrix in matrices.items():
         if items is not None and not isinstance(matrix, pd.DataFrame) \
@@ -711,20 +701,19 @@ def group_ahp(
         try:
             frames[name] = _comparison_matrix(matrix, 0.05)
         except InputError as exc:
-            raise InputError(f"rater {name!r}: {exc.detail}") from None
+            raise InputError(msg("strategy.rater_detail", rater=repr(name),
+                                 detail=exc.detail)) from None
     orders = {name: frame.shape[0] for name, frame in frames.items()}
     if len(set(orders.values())) != 1:
-        raise InputError(f"the raters' matrices differ in order: {orders}; every rater "
-                         "compares the same items")
+        raise InputError(msg("strategy.orders_differ", orders=str(orders)))
     first = next(iter(frames.values()))
     labels = list(items) if items is not None else list(first.index)
     if len(labels) != first.shape[0]:
-        raise InputError(f"{len(labels)} item labels for {first.shape[0]} x {first.shape[0]} "
-                         "matrices")
+        raise InputError(msg("strategy.labels_count", labels=len(labels), n=first.shape[0]))
     weights = pd.Series({name: 1.0 for name in frames}, dtype=float) if rater_weights is None \
         else pd.Series(dict(rater_weights), dtype=float)
     if set(weights.index) != set(frames) or (weights <= 0).any():
-        raise InputError(f"rater_weights must give a positive weight to each of {list(frames)}")
+        raise InputError(msg("strategy.rater_weights", raters=str(list(frames))))
     weights = weights[list(frames)] / weights.sum()
     logs = sum(np.log(frame.to_numpy()) * weights[name] for name, frame in frames.items())
     matrix = pd.DataFrame(np.exp(logs), index=labels, columns=labels)

@@ -39,14 +39,13 @@ def numeric_frame(data: pd.DataFrame, what: str, min_rows: int = 3,
                   missing: str = "listwise") -> tuple[pd.DataFrame, list[str]]:
     """Numeric columns of ``data``; listwise: complete rows only, with a note of those dropped."""
     if not isinstance(data, pd.DataFrame):
-        raise InputError(f"{what} must be a pandas DataFrame (respondents x columns), "
-                         f"got {type(data).__name__}")
+        raise InputError(msg("tables.not_a_frame", what=what, type=type(data).__name__))
     if missing not in ("listwise", "pairwise"):
-        raise InputError(f"missing must be 'listwise' or 'pairwise', got {missing!r}")
+        raise InputError(msg("tables.missing_option", value=repr(missing)))
     try:
         frame = data.apply(pd.to_numeric, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{what}: every column must hold numbers ({exc})") from None
+        raise InputError(msg("tables.columns_not_numbers", what=what, reason=str(exc))) from None
     notes: list[str] = []
     if missing == "listwise":
         complete = frame.dropna()
@@ -55,11 +54,10 @@ def numeric_frame(data: pd.DataFrame, what: str, min_rows: int = 3,
             notes.append(msg("tables.listwise_dropped", dropped=dropped, rows=len(frame)))
         frame = complete
     if len(frame) < min_rows:
-        raise AnalysisError(f"{what}: {len(frame)} usable rows, at least {min_rows} needed")
+        raise AnalysisError(msg("tables.too_few_rows", what=what, n=len(frame), least=min_rows))
     constant = [str(c) for c in frame.columns if frame[c].nunique(dropna=True) < 2]
     if constant:
-        raise AnalysisError(f"{what}: {', '.join(constant)} does not vary, so no correlation "
-                            "with it is defined; leave it out")
+        raise AnalysisError(msg("tables.constant_columns", what=what, columns=", ".join(constant)))
     return frame, notes
 
 
@@ -69,7 +67,7 @@ def numeric_series(values: Sequence[float] | pd.Series | np.ndarray,
     try:
         array = np.asarray(pd.to_numeric(pd.Series(values), errors="raise"), dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{what} must be numbers ({exc})") from None
+        raise InputError(msg("tables.values_not_numbers", what=what, reason=str(exc))) from None
     keep = np.isfinite(array)
     return array[keep], int((~keep).sum())
 

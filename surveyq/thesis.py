@@ -78,8 +78,7 @@ def _each(run: SurveyRun, compute: Callable[[ResolvedVariable], dict[str, Any]]
 
 
 def _missing_note(dropped: int) -> list[str]:
-    return [f"{dropped} respondent(s) without an answer to every item have no score"] \
-        if dropped else []
+    return [msg("descriptives.no_score", dropped=dropped)] if dropped else []
 
 
 # ---- descriptives -------------------------------------------------------------------------------
@@ -110,8 +109,9 @@ def descriptives(run: SurveyRun) -> dict[str, Any]:
     options = _options(run)
     labels = options["mean_labels"]
     if labels not in LABEL_SETS:
-        raise AnalysisError(f"options.mean_labels: unknown label set {labels!r}; use one of "
-                            f"{', '.join(LABEL_SETS)}")
+        raise AnalysisError(msg("error.at", where="options.mean_labels", detail=msg(
+            "descriptives.label_set_unknown_option", value=repr(labels),
+            known=", ".join(LABEL_SETS))))
     items: list[dict[str, Any]] = []
 
     def compute(variable: ResolvedVariable) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def descriptives(run: SurveyRun) -> dict[str, Any]:
                   "notes": _missing_note(dropped)}
         bounds = _scale_range(run, variable)
         if bounds is None:
-            record["notes"].append("a gap is not interpreted on the answer scale")
+            record["notes"].append(msg("descriptives.gap_not_interpreted"))
         else:
             means, classes, width = _interpretation(pd.Series([scores.mean()]), bounds, labels)
             record.update(scale_min=bounds[0], scale_max=bounds[1], width=width,

@@ -238,8 +238,7 @@ def ikm_ci(
     _check_ci_options(method, n_boot, level)
     from_moments = isinstance(items, Moments)
     if from_moments and method == "bootstrap":
-        raise InputError("the bootstrap resamples respondents, so it needs their rows, not "
-                         "Moments; use method='analytic' (or 'auto')")
+        raise InputError(msg("uncertainty.bootstrap_needs_rows"))
     values = items if from_moments else _check_codes(items)
     point = ikm(values, standard, weight_mode, force)
     if method == "auto":
@@ -260,11 +259,12 @@ def ikm_ci(
 
 def _check_ci_options(method: str, n_boot: int, level: float) -> None:
     if method not in _METHODS:
-        raise InputError(f"method must be one of {_METHODS}, got {method!r}")
+        raise InputError(msg("servqual.option", name="method", allowed=str(_METHODS),
+                             value=repr(method)))
     if not 0 < level < 1:
-        raise InputError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise InputError(msg("servqual.level", value=repr(level)))
     if method != "analytic" and (not isinstance(n_boot, int) or n_boot < 100):
-        raise InputError(f"n_boot must be a whole number of at least 100, got {n_boot!r}")
+        raise InputError(msg("uncertainty.n_boot", value=repr(n_boot)))
 
 
 def _no_interval(point: Ikm, level: float, method: str, seed: int | None) -> IkmInterval:
@@ -298,10 +298,7 @@ def _pair_covariance(moments: Moments) -> tuple[np.ndarray, np.ndarray]:
         if n < 2:
             return count, np.zeros((moments.k, moments.k))
         return count, moments.covariance("listwise").to_numpy()
-    raise InputError(
-        "some answers are missing and these Moments hold no pairwise sums; rebuild them "
-        "with pairwise=True for the analytic interval"
-    )
+    raise InputError(msg("uncertainty.moments_not_pairwise"))
 
 
 def _sparse_answer_notes(too_few: np.ndarray) -> list[str]:

@@ -73,7 +73,7 @@ def r_table(n: int | np.integer, alpha: float = 0.05, tail: str = "two-sided") -
     _check_alpha(alpha)
     _check_tail(tail)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise InputError(f"n must be a whole number of respondents, got {n!r}")
+        raise InputError(msg("validity.n_option", value=repr(n)))
     if n < 3:
         raise AnalysisError(msg("error.r_table_n", n=n))
     return float(_critical_r(np.array([n]), alpha, tail)[0])
@@ -172,7 +172,7 @@ def item_validity(
     _check_alpha(alpha)
     _check_tail(tail)
     if missing not in MISSING_RULES:
-        raise InputError(f"missing must be 'listwise' or 'pairwise', got {missing!r}")
+        raise InputError(msg("tables.missing_option", value=repr(missing)))
     moments = as_moments(items, missing)
     cov, n_per_item = analysis_covariance(moments, missing)
     r, notes = _item_total_r(cov, moments.items, corrected)
@@ -230,9 +230,9 @@ def _p_value(r: np.ndarray, n: np.ndarray, tail: str) -> np.ndarray:
 
 def _check_alpha(alpha: float) -> None:
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise InputError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
+        raise InputError(msg("validity.alpha_option", value=repr(alpha)))
 
 
 def _check_tail(tail: str) -> None:
     if tail not in TAILS:
-        raise InputError(f"tail must be 'two-sided' or 'one-sided', got {tail!r}")
+        raise InputError(msg("validity.tail_option", value=repr(tail)))

@@ -3,6 +3,8 @@
 Interrupting a real start at a chosen millisecond is timing-dependent, so the interrupt is
 sent by the process itself at the point where the command would start; the interrupt inside
 a command (staged output set kept) is tested in test_trust_run.py and test_hostile_battery.py.
+The line is the catalogue's ``cli.interrupted`` in the language of the command line
+(Indonesian, the CLI's default, without ``--lang``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+from surveyq.console import interrupted_text
+from surveyq.messages import catalogue
+
 SELF_INTERRUPT = (
-    "import os, signal, surveyq.cli as cli\n"
+    "import os, signal, sys, surveyq.cli as cli\n"
+    "sys.argv = ['surveyq', *{args!r}]\n"
     "cli.entry = lambda: os.kill(os.getpid(), signal.SIGINT)\n"
     "from surveyq.console import main\n"
     "main()\n"
@@ -19,12 +27,28 @@ SELF_INTERRUPT = (
 )
 
 
-def test_ctrl_c_before_a_command_is_one_line_and_exit_130() -> None:
-    done = subprocess.run([sys.executable, "-c", SELF_INTERRUPT], capture_output=True,
-                          text=True, timeout=60)
+INDONESIAN = "Dihentikan: tidak ada yang diubah di folder keluaran."
+ENGLISH = "Interrupted: nothing was changed in the output folder."
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    ([], INDONESIAN),
+    (["run", "project.yaml", "--lang", "en"], ENGLISH),
+    (["check", "project.yaml", "--lang=id"], INDONESIAN),
+])
+def test_ctrl_c_before_a_command_is_one_line_and_exit_130(args, line) -> None:
+    done = subprocess.run([sys.executable, "-c", SELF_INTERRUPT.format(args=args)],
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 130
-    assert done.stderr.strip() == "Interrupted."
+    assert done.stderr.strip() == line
     assert "not reached" not in done.stdout
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_loading_time_line_is_the_catalogue_text(lang) -> None:
+    """The handler reads its line without the YAML loader: it must be the loader's text."""
+    assert interrupted_text([], lang) == catalogue(lang)["cli.interrupted"]
+    assert interrupted_text(["--lang", lang]) == catalogue(lang)["cli.interrupted"]
 
 
 def test_python_m_surveyq_is_the_console_script() -> None:
