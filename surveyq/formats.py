@@ -98,7 +98,8 @@ DESCRIPTIONS: dict[str, str] = {
     "check.",
     "SurveySpec.analyses": "validity, reliability, servqual, ipa, csi, ikm; default: what the "
     "questionnaire's kind calls for.",
-    "SurveySpec.previous": "Earlier periods' exports by period, for trends.",
+    "SurveySpec.previous": "Earlier periods' exports by period, for trends; a period may "
+    "instead map unit names to files (one export per unit, as `units.files`).",
     "SurveySpec.options": "Analysis options for this survey (override the project's).",
     "SurveySpec.read": "How to read the export when detection needs help.",
     "SurveySpec.stream": "true/false forces streaming on or off; default by file size.",
@@ -181,7 +182,8 @@ DESCRIPTIONS: dict[str, str] = {
     "UnitsSpec.lowest": "How many lowest elements are listed per unit.",
     "UnitsSpec.pairs": "Also compare every pair of units (Holm-corrected); only when asked.",
     "UnitsSpec.files": "One export per service unit (unit name -> file, relative to the "
-    "project file), read with the same questionnaire, instead of `responses`.",
+    "project file), read with the same questionnaire, instead of `responses`; streamed, "
+    "file by file, like one large export.",
     "FinanceSpec.title": "Title of the finance section in the report.",
     "FinanceSpec.note": "A note shown under the finance section.",
     "FinanceSpec.value_for_money": "Spending and revenue per period for the value-for-money "

@@ -210,6 +210,16 @@ class UnitSums:
         self.add(labels, codes if self.positions is None else np.take(codes, self.positions,
                                                                       axis=0))
 
+    def add_batch(self, plan: Any, batch: Any, keep: np.ndarray, codes: np.ndarray) -> None:
+        """Fold a streamed batch of a :class:`surveyq.streamed.StreamPlan`: its rows' units
+        from the plan's unit column, or the plan's one unit (a file of ``units.files``)."""
+        if plan.unit_value is None:
+            self.add_arrow(batch.column(plan.unit_column), keep, codes)
+            return
+        labels = np.full(codes.shape[1], plan.unit_value, dtype=object)
+        self.add(labels, codes if self.positions is None else np.take(codes, self.positions,
+                                                                      axis=0))
+
     def _unit(self, name: Hashable) -> int:
         """The unit's row in the tables; a new unit gets one (capacity grows by doubling)."""
         if name not in self.labels:
@@ -270,8 +280,10 @@ class UnitSums:
             pair_sumsq=pair["sumsq"].astype(float), pair_cross=pair["cross"].astype(float))
 
 
-def read_unit_files(project: Any, name: str, strict: bool = True) -> Any:
-    """A survey given as one export per service unit (``units.files``), read as one.
+def read_unit_files(project: Any, name: str, strict: bool = True,
+                    period: str | None = None) -> Any:
+    """A survey (or its earlier ``period``) given as one export per service unit
+    (``units.files``, or a mapping under ``previous``), read in memory as one.
 
     Each file is read and cleaned on its own with the survey's questionnaire (so the
     cleaning log names each file and its rows, and each file has its own row accounting);
@@ -281,14 +293,14 @@ def read_unit_files(project: Any, name: str, strict: bool = True) -> Any:
     from surveyq.clean import Responses, clean
     from surveyq.io import read_raw
     from surveyq.log import CleaningLog
-    from surveyq.project import duplicate_options
+    from surveyq.project import duplicate_options, unit_files
 
     spec = project.spec.surveys[name]
     q = project.questionnaires[name]
-    field_id = unit_field_id(spec, q)
+    field_id = unit_field_id(spec, q, per_unit=True)
     options = spec.read.model_dump(exclude_none=True)
     parts: list[Responses] = []
-    for unit, file in spec.units.files.items():
+    for unit, file in unit_files(spec, period).items():
         raw = read_raw(project.resolve(file), **options)
         part = clean(raw, q, **duplicate_options(project, name))
         if strict and part.log.fatal:
@@ -322,16 +334,75 @@ def _summed(blocks: Any) -> dict[str, Any]:
     return total
 
 
-def unit_field_id(spec: Any, q: Any) -> str | None:
+def unit_field_id(spec: Any, q: Any, per_unit: bool = False) -> str | None:
     """The respondent field naming each respondent's unit: ``units.field``, else the
-    questionnaire's field of kind ``unit``, else ``unit`` when each unit has its own file."""
+    questionnaire's field of kind ``unit``, else ``unit`` when each unit has its own file
+    (``units.files``, an earlier period given per unit, or ``per_unit``)."""
     units = spec.units
     if units is not None and units.field:
         return units.field
     found = next((f.id for f in q.fields if f.kind == "unit"), None)
-    if found is None and units is not None and units.files:
+    if found is None and (per_unit or (units is not None and units.files)
+                          or any(isinstance(f, dict) for f in spec.previous.values())):
         return "unit"
     return found
+
+
+def stream_unit_files(project: Any, name: str, period: str | None = None,
+                      progress: Any = None, requested: bool = False) -> Any:
+    """A survey (or its earlier ``period``) given as one export per unit, streamed: each
+    file goes through the same streamed pass (:func:`surveyq.streamed.stream_survey`) with
+    its unit as a constant, and the passes are added into one
+    :class:`~surveyq.streamed.StreamedSurvey` (sums, counts, the per-unit sums and every
+    file's cleaning log and row accounting). Memory is one file's batch plus the sums."""
+    from surveyq.project import unit_files
+    from surveyq.streamed import stream_survey
+
+    parts = [stream_survey(project, name, progress, file=file, requested=requested, unit=unit)
+             for unit, file in unit_files(project.spec.surveys[name], period).items()]
+    return combined_streams(parts, project.questionnaires[name])
+
+
+def combined_streams(parts: list[Any], q: Any) -> Any:
+    """Several streamed passes of one questionnaire (one per unit file) as one."""
+    from surveyq.clean import Responses
+    from surveyq.describe import frequency_table
+    from surveyq.log import CleaningLog
+    from surveyq.streamed import StreamedSurvey
+    from surveyq.streaming import _finish
+
+    log = CleaningLog()
+    for part in parts:
+        log.extend(part.log)
+    first = parts[0]
+    moments = {key: _finish(value.items, [part.moments_by_set[key] for part in parts],
+                            False, None)
+               for key, value in first.moments_by_set.items()}
+    n = sum(part.n for part in parts)
+    counts = {item.id: {point: int(sum(part.frequencies.at[item.id, f"count_{point}"]
+                                       for part in parts))
+                        for point in q.scale_of(item).points} for item in q.items}
+    responses = Responses(first.responses.items, pd.DataFrame(), log, q,
+                          ", ".join(part.file for part in parts), None,
+                          first.responses.columns,
+                          _summed(part.responses.duplicates for part in parts))
+    settings = {**first.settings,
+                "file_mb": sum(part.settings["file_mb"] for part in parts),
+                "rows_read": sum(part.settings["rows_read"] for part in parts),
+                "item_cells": "labels" if any(part.settings["item_cells"] == "labels"
+                                              for part in parts) else "codes"}
+    grouped = [part.unit_moments for part in parts if part.unit_moments is not None]
+    return StreamedSurvey(responses, moments, frequency_table(q, counts, n), n, settings,
+                          _merged_units(grouped) if grouped else None)
+
+
+def _merged_units(parts: list[UnitMoments]) -> UnitMoments:
+    """Per-unit moments of several passes: a unit met in two passes has its sums added."""
+    moments: dict[Hashable, Moments] = {}
+    for part in parts:
+        for name, m in part.moments.items():
+            moments[name] = moments[name] + m if name in moments else m
+    return UnitMoments(moments, sum(part.unassigned for part in parts))
 
 
 def unit_column(unit_field: str | None, q: Any, mapping: Mapping[str, str],
@@ -345,7 +416,7 @@ def unit_column(unit_field: str | None, q: Any, mapping: Mapping[str, str],
 
 def unit_sums_for(plan: Any) -> UnitSums | None:
     """The streamed pass's per-unit sums of the IKM elements (None without a unit column)."""
-    if getattr(plan, "unit_column", None) is None:
+    if getattr(plan, "unit_column", None) is None and getattr(plan, "unit_value", None) is None:
         return None
     elements = next((s for s in plan.sets if s.own_rows), None)
     if elements is None:

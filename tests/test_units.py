@@ -483,20 +483,3 @@ def test_publication_sheet_per_unit(city_outputs):
         # P-A answered 4 throughout: 100, the highest a unit can reach
         assert ("Rank 1 of 30" if lang == "en" else "Peringkat 1 dari 30") in p_a
     assert (city_outputs["en"] / "skm-publication.html").is_file()  # the organisation's too
-
-
-def test_stream_true_with_one_file_per_unit_is_refused_not_ignored(tmp_path):
-    # units.files are read in memory; `stream: true` beside them used to be ignored silently
-    import yaml
-    from typer.testing import CliRunner
-
-    from surveyq.cli import app
-
-    path, *_ = write_per_unit_files(tmp_path)
-    project = yaml.safe_load(path.read_text(encoding="utf-8"))
-    project["surveys"]["skm"]["stream"] = True
-    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
-    for lang, words in (("en", "cannot apply to `units.files`"), ("id", "tidak berlaku")):
-        result = CliRunner().invoke(app, ["check", str(path), "--lang", lang])
-        assert result.exit_code == 2, result.output
-        assert words in result.output and "surveys.skm" in result.output
