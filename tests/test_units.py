@@ -483,3 +483,43 @@ def test_publication_sheet_per_unit(city_outputs):
         # P-A answered 4 throughout: 100, the highest a unit can reach
         assert ("Rank 1 of 30" if lang == "en" else "Peringkat 1 dari 30") in p_a
     assert (city_outputs["en"] / "skm-publication.html").is_file()  # the organisation's too
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_previous_period_as_one_file_per_unit(tmp_path, stream):
+    """An earlier period given as one export per unit (`previous: {2025: {unit: file}}`),
+    read in memory and streamed: each unit is compared with its own file of that period."""
+    import json
+
+    import yaml
+
+    from surveyq.pipeline import run_project
+
+    path, answers, units = write_per_unit_files(tmp_path)
+    before, before_units = previous_city()
+    (tmp_path / "units-2025").mkdir()
+    files = {}
+    for number, name in enumerate(pd.unique(before_units)):
+        if name == "P-D":  # no file for P-D in 2025: it has no change
+            continue
+        files[name] = f"units-2025/unit-{number:02d}.csv"
+        before[before_units == name].astype(int).to_csv(tmp_path / files[name], index=False)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    project["surveys"]["skm"]["previous"] = {"2025": files}
+    project["surveys"]["skm"]["stream"] = stream
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    run_project(path, tmp_path / "out")
+    survey = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                        )["surveys"]["skm"]
+    assert survey["mode"] == ("streamed" if stream else "in-memory")
+    change = {row["unit"]: row for row in survey["analyses"]["ikm"]["units"]["change"]["2025"]}
+    # P-C: every answer 2 in 2025 (converted 50), 3 now (75): +25, no spread -> risen
+    assert change["P-C"]["previous"] == pytest.approx(50.0)
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
+    # P-B answered the same in both periods: 87.5 then and now, no clear change
+    assert change["P-B"]["previous"] == pytest.approx(87.5)
+    assert change["P-B"]["change"] == pytest.approx(0.0) and change["P-B"]["changed"] == "no"
+    assert change["P-D"]["previous"] is None and change["P-D"]["changed"] is None
+    # the organisation's 2025 figure pools every 2025 file (P-D's rows are not among them)
+    old = before[before_units != "P-D"].to_numpy()
+    assert survey["previous"]["2025"]["n"] == len(old)
