@@ -181,6 +181,9 @@ DESCRIPTIONS: dict[str, str] = {
     "hidden).",
     "UnitsSpec.lowest": "How many lowest elements are listed per unit.",
     "UnitsSpec.pairs": "Also compare every pair of units (Holm-corrected); only when asked.",
+    "UnitsSpec.follow_up": "Each unit's own follow-up plan (rencana tindak lanjut) for its "
+    "lowest elements: unit -> element code -> action, when, who; elements a unit does not "
+    "plan take the survey's `follow_up`.",
     "UnitsSpec.files": "One export per service unit (unit name -> file, relative to the "
     "project file), read with the same questionnaire, instead of `responses`; streamed, "
     "file by file, like one large export.",
@@ -402,7 +405,12 @@ surveys:
             aggregate: pooled, min_n: 30, lowest: 3, pairs: false}
   puskesmas:  # one export per service unit instead of `responses`
     questionnaire: skm-permenpanrb-14-2017
-    units: {files: {Puskesmas Kota: puskesmas-kota.xlsx, Puskesmas Utara: utara.xlsx}}
+    units:
+      files: {Puskesmas Kota: puskesmas-kota.xlsx, Puskesmas Utara: utara.xlsx}
+      follow_up:
+        Puskesmas Utara:
+          U5: {action: {id: Pelatihan petugas loket, en: Counter staff training},
+               when: Triwulan II, who: Kepala Puskesmas}
 finance:
   value_for_money:
     budgeted_spending: {"2025": 1200}

@@ -105,7 +105,9 @@ class UnitsSpec(BaseModel):
     adequacy and the ``population`` aggregate; ``aggregate`` is how the organisation's figure
     combines units (``pooled``, ``mean``, ``respondents``, ``population``); units with fewer
     than ``min_n`` respondents are marked in every table (never hidden); ``pairs: true`` adds
-    every pair of units compared, Holm-corrected.
+    every pair of units compared, Holm-corrected; ``follow_up`` gives a unit its own
+    follow-up plan for its lowest elements (unit -> element -> action), where the survey's
+    ``follow_up`` for the element is used otherwise.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -116,6 +118,8 @@ class UnitsSpec(BaseModel):
     lowest: int = Field(default=3, gt=0)
     pairs: bool = False  # every pair of units compared, Holm-corrected (only when asked)
     files: dict[str, str] = Field(default_factory=dict)  # unit -> its own export
+    # unit -> element code -> planned action (rencana tindak lanjut); else the survey's
+    follow_up: dict[str, dict[str, FollowUpAction]] = Field(default_factory=dict)
 
 
 class SurveySpec(BaseModel):

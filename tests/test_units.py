@@ -419,15 +419,33 @@ def test_neither_responses_nor_unit_files_is_one_line(tmp_path):
     assert "units: {files:" in result.output and "Traceback" not in result.output
 
 
+#: P-U5's own follow-up plan for its weakest element (U5), and a unit that does not exist.
+UNIT_PLANS = {
+    "P-U5": {"U5": {"action": {"id": "Pelatihan petugas loket", "en": "Counter staff training"},
+                    "when": "Triwulan II", "who": "Kepala Puskesmas"}},
+    "No Such Unit": {"U1": {"action": "Tidak dipakai"}},
+}
+#: The organisation's plan for U1: units whose lowest elements include U1 and that have no
+#: plan of their own for it take this one.
+ORGANISATION_PLAN = {"U1": {"action": {"id": "Kanal pengaduan daring", "en": "Online complaints"},
+                            "when": "2027", "who": "Inspektorat"}}
+
+
 @pytest.fixture(scope="module")
 def city_outputs(tmp_path_factory):
     """The city with a previous period, run in both languages."""
+    import yaml
+
     from surveyq.pipeline import run_project
 
     outputs = {}
     for lang in ("en", "id"):
         folder = tmp_path_factory.mktemp(f"city-{lang}")
         path, *_ = write_city_project(folder, lang=lang, previous=True)
+        project = yaml.safe_load(path.read_text(encoding="utf-8"))
+        project["surveys"]["skm"]["units"]["follow_up"] = UNIT_PLANS
+        project["surveys"]["skm"]["follow_up"] = ORGANISATION_PLAN
+        path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
         run_project(path, folder / "out", lang=lang)
         outputs[lang] = folder / "out"
     return outputs
@@ -523,3 +541,38 @@ def test_previous_period_as_one_file_per_unit(tmp_path, stream):
     # the organisation's 2025 figure pools every 2025 file (P-D's rows are not among them)
     old = before[before_units != "P-D"].to_numpy()
     assert survey["previous"]["2025"]["n"] == len(old)
+
+
+def test_follow_up_plan_per_unit(city_outputs):
+    """Each unit's page and publication sheet list its own lowest elements with its own plan
+    (units.follow_up), else the survey's plan for the element, else rows to fill."""
+    import json
+
+    for lang, caption, action in (
+            ("en", "Follow-up plan for the lowest elements — P-U5", "Counter staff training"),
+            ("id", "Rencana tindak lanjut unsur terendah — P-U5", "Pelatihan petugas loket")):
+        html = (city_outputs[lang] / "report.html").read_text(encoding="utf-8")
+        pages = html.split('<div class="unit-page">')[1:]
+        p_u5 = next(part for part in pages if "<h4>P-U5</h4>" in part)
+        plan = p_u5[p_u5.index(caption):]
+        # P-U5's lowest element is U5 (NRR 2, the others 4): first row, with its own plan
+        assert plan.index("U5 ") < plan.index(action) < plan.index("Triwulan II")
+        p_b = next(part for part in pages if "<h4>P-B</h4>" in part)
+        assert action not in p_b  # another unit's plan is not borrowed
+        sheets = (city_outputs[lang] / "skm-publication-units.html").read_text(encoding="utf-8")
+        sheet = next(page for page in sheets.split('<div class="page">')[1:]
+                     if '<div class="unit">P-U5</div>' in page)
+        assert action in sheet and "Kepala Puskesmas" in sheet
+    results = json.loads((city_outputs["en"] / "results.json").read_text(encoding="utf-8"))
+    block = results["surveys"]["skm"]["analyses"]["ikm"]["units"]
+    assert block["follow_up"]["P-U5"]["U5"]["who"] == "Kepala Puskesmas"
+    assert any("No Such Unit" in note for note in block["notes"])
+    # P-A answered 4 throughout: its lowest are U1, U2, U3 (ties in element order); it has
+    # no plan of its own, so U1 takes the organisation's and U2, U3 are left to fill
+    html = (city_outputs["en"] / "report.html").read_text(encoding="utf-8")
+    p_a = next(part for part in html.split('<div class="unit-page">')[1:]
+               if "<h4>P-A</h4>" in part)
+    plan = p_a[p_a.index("Follow-up plan for the lowest elements — P-A"):]
+    assert plan.index("U1 ") < plan.index("Online complaints") < plan.index("U2 ")
+    assert block["units"][0]["unit"] == "P-A"
+    assert block["units"][0]["lowest_elements"] == ["U1", "U2", "U3"]

@@ -190,7 +190,7 @@ def _unit_lowest(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
                  nrr: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     for code in u["lowest_elements"]:
-        action, when, who = _plan(ctx, survey, code)
+        action, when, who = _plan(ctx, survey, code, u["unit"])
         rows.append({"code": code, "name": _group(ctx, survey, code),
                      "nrr": ctx.num(nrr.get(code), "nrr"), "action": action, "when": when,
                      "who": who, "cls": "" if action else "to-fill"})
