@@ -16,6 +16,11 @@ repetitions interleaved, times:
   came from sums: the IKM and analytic interval of every row outside a unit, for N units of
   the file in memory, reported per unit and extrapolated to all units.
 
+- ``profiles`` (only with ``--profiles N``): each unit's respondent profile (gender,
+  education, occupation) of N rows in memory, counted at once
+  (:func:`surveyq.describe.profile_by`) beside the per-unit loop it replaced (select each
+  unit's rows, :func:`surveyq.describe.profile` of them); their tables are checked equal.
+
 Wall-clock and CPU seconds (``time.process_time``, all threads) are recorded; on a shared
 machine the CPU time is the steadier. The grouped sums' size is reported (it does not grow
 with the rows), and the process's peak RSS after each run.
@@ -111,18 +116,59 @@ def repool(data: Path, units: int) -> tuple[float, float]:
     return (time.perf_counter() - wall) / len(names), (time.process_time() - cpu) / len(names)
 
 
+def profiles(rows: int, units: int, seed: int = 16) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds of the per-unit profiles: the old loop and profile_by."""
+    import dataclasses
+
+    from surveyq.clean import Responses
+    from surveyq.describe import profile, profile_by
+    from surveyq.questionnaire import load_questionnaire
+
+    q = load_questionnaire("skm-permenpanrb-14-2017")
+    rng = np.random.default_rng(seed)
+    fields = pd.DataFrame({
+        "gender": rng.choice(["L", "P", None], size=rows, p=[0.5, 0.45, 0.05]),
+        "education": rng.choice(["SD", "SMP", "SMA", "D3", "S1", "S2"], size=rows),
+        "occupation": rng.choice(["PNS", "TNI/Polri", "Swasta", "Wiraswasta", "Lainnya"],
+                                 size=rows)})
+    labels = pd.Series(rng.choice([f"Unit {u:03d}" for u in range(units)], size=rows))
+    responses = Responses(pd.DataFrame(index=range(rows)), fields, None, q)
+
+    def loop() -> pd.DataFrame:
+        frames = []
+        for unit in pd.unique(labels.dropna()):
+            keep = (labels == unit).to_numpy()
+            part = dataclasses.replace(responses, items=responses.items[keep],
+                                       fields=responses.fields[keep])
+            frames.append(profile(part).assign(unit=unit))
+        return pd.concat(frames, ignore_index=True)
+
+    wall_loop, cpu_loop, old = timed(loop)
+    wall_now, cpu_now, new = timed(lambda: profile_by(responses, labels, "unit"))
+    pd.testing.assert_frame_equal(new, old)
+    return {"loop": (wall_loop, cpu_loop), "profile_by": (wall_now, cpu_now)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=float, default=1e6)
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--repool", type=int, default=0, help="units to time the old rest on")
+    parser.add_argument("--profiles", type=float, default=0,
+                        help="rows to time the per-unit profiles on (in memory), then stop")
     parser.add_argument("--folder", type=Path,
                         default=Path(tempfile.gettempdir()) / "surveyq-bench-units")
     options = parser.parse_args()
     from surveyq.pipeline import run_project
     from surveyq.units import ikm_units
 
+    if options.profiles:
+        print(f"per-unit profiles, {int(options.profiles):,} rows, {options.units} units")
+        print("| path | wall s | CPU s |\n|---|---:|---:|")
+        for name, (wall, cpu) in profiles(int(options.profiles), options.units).items():
+            print(f"| {name} | {wall:.3f} | {cpu:.3f} |")
+        return
     rows = int(options.rows)
     options.folder.mkdir(parents=True, exist_ok=True)
     data = write_data(options.folder, rows, options.units)

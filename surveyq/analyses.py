@@ -446,22 +446,13 @@ def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, 
 
 def _unit_profiles(run: SurveyRun, field_id: str) -> pd.DataFrame | None:
     """Each unit's respondents by characteristic (:func:`surveyq.describe.profile` of its
-    rows), for its publication sheet; None when streamed (no rows)."""
-    import dataclasses
-
-    from surveyq.describe import profile
+    rows, counted for all units at once), for its publication sheet; None when streamed."""
+    from surveyq.describe import profile_by
 
     if run.stream is not None:
         return None
-    responses = run.responses
-    labels = _unit_labels(responses.fields[field_id])
-    frames = []
-    for unit in pd.unique(labels.dropna()):
-        rows = (labels == unit).to_numpy()
-        part = dataclasses.replace(responses, items=responses.items[rows],
-                                   fields=responses.fields[rows])
-        frames.append(profile(part).assign(unit=unit))
-    return pd.concat(frames, ignore_index=True) if frames else None
+    frame = profile_by(run.responses, _unit_labels(run.responses.fields[field_id]), "unit")
+    return frame if len(frame) else None
 
 
 def _unit_sums(data: Responses | Any, field_id: str) -> UnitMoments | None:

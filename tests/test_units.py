@@ -576,3 +576,40 @@ def test_follow_up_plan_per_unit(city_outputs):
     assert plan.index("U1 ") < plan.index("Online complaints") < plan.index("U2 ")
     assert block["units"][0]["unit"] == "P-A"
     assert block["units"][0]["lowest_elements"] == ["U1", "U2", "U3"]
+
+
+def test_unit_profiles_counted_at_once_equal_each_units_own_profile():
+    """profile_by (one grouped count per field) equals profile() of each unit's rows (the
+    per-unit loop it replaced), with blanks, undeclared categories and rows without a unit."""
+    import dataclasses
+
+    from surveyq.clean import Responses
+    from surveyq.describe import profile, profile_by
+    from surveyq.questionnaire import load_questionnaire
+
+    q = load_questionnaire("skm-permenpanrb-14-2017")
+    rng = np.random.default_rng(7)
+    n = 3000
+    fields = pd.DataFrame({
+        "gender": rng.choice(["L", "P", None], size=n, p=[0.5, 0.45, 0.05]),
+        "education": rng.choice(["SD", "SMP", "SMA", "S1", "S2", "Pesantren"], size=n),
+        "occupation": rng.choice(["PNS", "Swasta", "Wiraswasta", "Lainnya", None], size=n),
+    })
+    fields = fields[[c for c in fields if c in {f.id for f in q.fields}]]
+    units = pd.Series(rng.choice([f"Puskesmas {i}" for i in range(40)] + [None], size=n))
+    responses = Responses(pd.DataFrame(index=range(n)), fields, None, q)
+    by = profile_by(responses, units, "unit")
+    expected = []
+    for unit in pd.unique(units.dropna()):
+        rows = (units == unit).to_numpy()
+        part = dataclasses.replace(responses, items=responses.items[rows], fields=fields[rows])
+        expected.append(profile(part).assign(unit=unit))
+    pd.testing.assert_frame_equal(by, pd.concat(expected, ignore_index=True))
+    # by hand for one unit and field: its rows counted directly
+    one = units == "Puskesmas 3"
+    mine = by[(by["unit"] == "Puskesmas 3") & (by["field"] == "gender")]
+    for category in ("L", "P"):
+        count = int((fields.loc[one, "gender"] == category).sum())
+        row = mine[mine["category"] == category].iloc[0]
+        assert row["count"] == count
+        assert row["percent"] == pytest.approx(100 * count / one.sum())
