@@ -44,7 +44,9 @@ class IkmUnits:
         ``index``, ``converted``, ``band``, ``label``, ``label_en``, ``low``, ``high``,
         ``se``, ``p_in_band``, ``rank``, ``rest_converted``, ``diff``, ``diff_low``,
         ``diff_high``, ``differs`` (``"higher"``, ``"lower"`` or ``"no"``),
-        ``lowest_elements`` (codes, weakest first) and ``error`` (why a unit has no index).
+        ``lowest_elements`` (codes, weakest first), ``no_spread`` (every respondent gave the
+        same answers: ``se`` is 0 and ``low``, ``high``, ``p_in_band`` are not estimated)
+        and ``error`` (why a unit has no index or no interval).
     nrr : DataFrame
         Units x elements: each unit's NRR per element.
     nrr_band : DataFrame
@@ -573,7 +575,7 @@ def ikm_units(
     mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
     table = table.drop(columns=["_mode"])
     notes += overall.pop("notes")
-    flat = [str(name) for name in table.index[(table["se"] == 0) & (table["n"] > 1)]]
+    flat = [str(name) for name in table.index[table["no_spread"]]]
     if flat:  # the delta method sees no spread: a zero-width interval understates uncertainty
         notes.append(msg("units.flat", units=", ".join(flat)))
     nrr = nrr.loc[table.index]
@@ -626,8 +628,8 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
         "adequate": (n >= needed) if needed is not None else None,
         "index": np.nan, "converted": np.nan, "band": None, "label": None, "label_en": None,
         "low": np.nan, "high": np.nan, "se": np.nan, "p_in_band": np.nan,
-        "lowest_elements": [], "error": None, "_nrr": moments.means("available"),
-        "_mode": None,
+        "lowest_elements": [], "error": None, "no_spread": False,
+        "_nrr": moments.means("available"), "_mode": None,
     }
     if (moments.item_count == 0).any():  # ikm() states which element has no answers
         try:
@@ -649,6 +651,9 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
     graded = _graded(converted, _analytic_se(moments, point.weight)[0], level,
                      kwargs["standard"])
     row.update({key: graded[key] for key in ("low", "high", "se", "p_in_band")})
+    if graded["se"] == 0:  # identical answers: no spread to estimate an interval from
+        row.update(low=np.nan, high=np.nan, p_in_band=np.nan, no_spread=True,
+                   error=f"no interval: {msg('units.no_spread')}")
     return row
 
 
@@ -742,6 +747,8 @@ def _add_rest(table: pd.DataFrame, grouped: UnitMoments, total: Moments, method:
         d = table.at[name, "converted"] - value
         d = 0.0 if abs(d) < 1e-9 else d  # float rounding, as in _snapped
         d_se = float(np.hypot(table.at[name, "se"], spread))
+        if table.at[name, "no_spread"]:  # the unit's own sampling error is unknown, not 0
+            d_se = np.nan
         rest.append(value)
         diff.append(d)
         low.append(d - z * d_se)
@@ -799,7 +806,7 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     DataFrame
         Indexed by the current units: ``previous`` (converted), ``change``, ``change_low``,
         ``change_high`` and ``changed`` (``"up"``, ``"down"``, ``"no"``; None when either
-        period has no SE, or the unit is new).
+        period has no SE or no spread (identical answers), or the unit is new).
 
     Notes
     -----
@@ -823,6 +830,8 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     before = previous.units.reindex(now.index)
     change = _snapped(now["converted"] - before["converted"])
     spread = np.sqrt(now["se"] ** 2 + before["se"] ** 2)
+    flat = now["no_spread"].astype(bool) | before["no_spread"].fillna(False).astype(bool)
+    spread = spread.where(~flat)  # a period without spread: its sampling error is unknown
     low, high = change - z * spread, change + z * spread
     changed = [None if np.isnan(lo) or np.isnan(hi) else "up" if lo > 0 else
                "down" if hi < 0 else "no" for lo, hi in zip(low, high, strict=True)]
@@ -859,8 +868,8 @@ def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
     Units are independent samples: :math:`z = (C_a - C_b) / \\sqrt{s_a^2 + s_b^2}`. With k
     units there are k(k - 1)/2 pairs (435 for 30 units), so uncorrected p-values would flag
     about 22 pairs at 5% by chance alone; Holm (1979) controls the family-wise error and is
-    never less powerful than Bonferroni. Pairs where both SEs are 0 (identical answers)
-    have no test and are left out.
+    never less powerful than Bonferroni. Pairs with a unit of identical answers (no spread,
+    so no estimate of its sampling error) have no test and are left out.
 
     References
     ----------
@@ -881,7 +890,7 @@ def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
     methods = ("holm", "bonf", "fdr_bh", "none")
     if adjust not in methods:
         raise InputError(f"adjust must be one of {list(methods)}, got {adjust!r}")
-    table = result.units[result.units["se"].notna()]
+    table = result.units[result.units["se"].notna() & ~result.units["no_spread"].astype(bool)]
     names = list(table.index)
     rows = []
     for i, a in enumerate(names):

@@ -116,15 +116,23 @@ def test_rest_of_organisation_leaves_the_unit_out(city):
     row = result.units.loc["P-D"]
     assert row["rest_converted"] == pytest.approx(rest)
     assert row["diff"] == pytest.approx(50.0 - rest)
-    assert row["differs"] == "lower"
-    assert result.units.loc["P-A", "differs"] in {"higher", None}
-    # Its SE with complete answers: the SE of the mean of each respondent's own converted
-    # score c_i = 25/9 sum_u x_iu (docs/ikm-interval.md); P-D answered 2 throughout (SE 0),
-    # so the difference's interval is diff -+ 1.959964 x SE(rest).
+    # P-D answered 2 throughout: no spread, so its own sampling error is unknown (not 0)
+    # and no verdict is given (it was "lower", from the rest's error alone).
+    assert row["no_spread"] and pd.isna(row["differs"]) and np.isnan(row["diff_low"])
+    assert pd.isna(result.units.loc["P-A", "differs"])  # P-A too: every answer 4
+    # P-B (SE 12.5/3 by hand): the rest's SE with complete answers is the SE of the mean of
+    # each respondent's own converted score c_i = 25/9 sum_u x_iu (docs/ikm-interval.md);
+    # the difference's interval is diff -+ 1.959964 x sqrt(SE_B^2 + SE_rest^2).
+    others = answers[units != "P-B"].to_numpy()
+    rest = 25 * (others.sum(axis=0) / others.shape[0]).sum() / 9
     scores = 25 / 9 * others.sum(axis=1)
     se_rest = scores.std(ddof=1) / math.sqrt(len(scores))
-    assert row["diff_low"] == pytest.approx(50.0 - rest - 1.959964 * se_rest, abs=1e-5)
-    assert row["diff_high"] == pytest.approx(50.0 - rest + 1.959964 * se_rest, abs=1e-5)
+    half = 1.959964 * math.hypot(12.5 / 3, se_rest)
+    row = result.units.loc["P-B"]
+    assert row["diff"] == pytest.approx(87.5 - rest)
+    assert row["diff_low"] == pytest.approx(87.5 - rest - half, abs=1e-5)
+    assert row["diff_high"] == pytest.approx(87.5 - rest + half, abs=1e-5)
+    assert row["differs"] == ("higher" if 87.5 - rest - half > 0 else "no")
 
 
 def test_other_aggregates_by_hand(city):
@@ -185,10 +193,11 @@ def test_change_against_previous_period_by_hand(city):
     answers, units, populations, result = city
     before, before_units = previous_city()
     change = units_change(result, ikm_units(before, before_units, populations, min_n=10))
-    # P-C: 75 now, 50 before, no spread in either period -> +25, interval [25, 25].
+    # P-C: 75 now, 50 before: +25. No spread in either period, so the change's sampling
+    # error is unknown: no interval and no verdict (it used to read [25, 25], "up").
     assert change.loc["P-C", "previous"] == pytest.approx(50.0)
     assert change.loc["P-C", "change"] == pytest.approx(25.0)
-    assert change.loc["P-C", "changed"] == "up"
+    assert pd.isna(change.loc["P-C", "changed"]) and np.isnan(change.loc["P-C", "change_low"])
     # P-B unchanged: 0, SE sqrt(2) x 12.5/3 (two independent samples), no clear change.
     assert change.loc["P-B", "change"] == pytest.approx(0.0)
     half = 1.959964 * math.sqrt(2) * 12.5 / 3
@@ -258,7 +267,7 @@ def test_project_run_holds_every_unit_figure(tmp_path):
     assert block["aggregate"]["converted"] == pytest.approx(
         25 * (values.sum(axis=0) / len(values)).sum() / 9)
     change = {row["unit"]: row for row in block["change"]["2025"]}
-    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] is None
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "P-U5" in html and "heat-" in html and "2025" in html
     pairs = block["pairs"]
@@ -460,15 +469,16 @@ def test_change_per_unit_in_the_appendix(city_outputs):
     sheet = next(name for name in book.sheetnames if name.endswith("IKM Unit Change"))
     rows = [row for row in book[sheet].iter_rows(values_only=True)]
     p_c = next(row for row in rows if "P-C" in row)
-    # P-C: 50 in 2025 (every answer 2), 75 now (every answer 3): +25, no spread -> [25, 25]
-    assert [v for v in p_c if isinstance(v, (int, float))][:5] == pytest.approx(
-        [50.0, 75.0, 25.0, 25.0, 25.0])
-    assert "risen" in p_c
+    # P-C: 50 in 2025 (every answer 2), 75 now (every answer 3): +25; no spread in either
+    # period, so no interval and no verdict
+    assert [v for v in p_c if isinstance(v, (int, float))][:3] == pytest.approx(
+        [50.0, 75.0, 25.0])
+    assert "risen" not in p_c
     p_b = next(row for row in rows if "P-B" in row)
     assert "no clear change" in p_b  # unchanged, SE 12.5/3 in both periods
     text = "\n".join(cell.text for table in Document(out / "appendix.docx").tables
                      for row in table.rows for cell in row.cells)
-    assert "Beyond sampling error" in text and "risen" in text
+    assert "Beyond sampling error" in text and "no clear change" in text
     book_id = load_workbook(city_outputs["id"] / "appendix.xlsx", read_only=True)
     assert any(name.endswith("IKM Perubahan Unit") for name in book_id.sheetnames)
 
@@ -478,12 +488,13 @@ def test_one_report_page_per_unit(city_outputs):
     assert html.count('<div class="unit-page">') == 30
     page = html.split('<div class="unit-page">')[1:]
     p_c = next(part for part in page if "<h4>P-C</h4>" in part)
-    assert "Against 2025: 50.00 then, a change of +25.00 (risen)." in p_c
+    assert "Against 2025: 50.00 then, a change of +25.00 (not estimable)." in p_c
+    assert "with no spread in the sample its interval cannot be estimated" in p_c
     assert "NRR per element — P-C" in p_c
     p_u5 = next(part for part in page if "<h4>P-U5</h4>" in part)
     assert p_u5.count("▼ lowest") == 3  # units.lowest = 3; U5 (NRR 2) is among them
     html_id = (city_outputs["id"] / "report.html").read_text(encoding="utf-8")
-    assert "Dibanding 2025: 50,00 saat itu, berubah +25,00 (naik)." in html_id
+    assert "Dibanding 2025: 50,00 saat itu, berubah +25,00 (tidak dapat ditaksir)." in html_id
 
 
 def test_publication_sheet_per_unit(city_outputs):
@@ -531,9 +542,9 @@ def test_previous_period_as_one_file_per_unit(tmp_path, stream):
                         )["surveys"]["skm"]
     assert survey["mode"] == ("streamed" if stream else "in-memory")
     change = {row["unit"]: row for row in survey["analyses"]["ikm"]["units"]["change"]["2025"]}
-    # P-C: every answer 2 in 2025 (converted 50), 3 now (75): +25, no spread -> risen
+    # P-C: every answer 2 in 2025 (converted 50), 3 now (75): +25 (no spread: no verdict)
     assert change["P-C"]["previous"] == pytest.approx(50.0)
-    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] is None
     # P-B answered the same in both periods: 87.5 then and now, no clear change
     assert change["P-B"]["previous"] == pytest.approx(87.5)
     assert change["P-B"]["change"] == pytest.approx(0.0) and change["P-B"]["changed"] == "no"

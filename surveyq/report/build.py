@@ -1282,6 +1282,8 @@ def _unit_block(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
         parts.append(t["unit_same"])
     if u["below_min_n"]:
         parts.append(t["unit_small"].format(min_n=ctx.int(block["min_n"])))
+    if u.get("no_spread"):
+        parts.append(t["unit_flat"])
     if u["adequate"] is False:
         parts.append(t["unit_inadequate"].format(needed=ctx.int(u["sample_needed"])))
     parts += _unit_changes(ctx, block, u["unit"])

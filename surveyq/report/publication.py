@@ -153,7 +153,8 @@ def unit_publication_models(results: dict[str, Any], survey_key: str, lang: str 
                       p["unit_interval"].format(level=_level(ctx, block["level"]),
                                                 low=ctx.num(u["low"], "converted"),
                                                 high=ctx.num(u["high"], "converted"))
-                      if u["low"] is not None else p["unit_no_interval"]]
+                      if u["low"] is not None else
+                      p["unit_no_spread"] if u.get("no_spread") else p["unit_no_interval"]]
             + ([ctx.t["units"]["unit_small"].format(min_n=ctx.int(block["min_n"]))]
                if u["below_min_n"] else []),
             "respondents": _respondents(ctx, survey, [r for r in profiles
