@@ -129,6 +129,7 @@ def test_city_export_through_init_and_run(tmp_path, unit_header):
                  if f'<div class="unit">{FLAT_UNIT}</div>' in page)
     assert "Tanpa interval: semua responden memberi jawaban yang sama" in sheet
     assert "75,00 sampai 75,00" not in sheet
+    assert "tidak dapat ditaksir" in sheet  # nor whether it differs from the rest
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     page = next(part for part in report.split('<div class="unit-page">')[1:]
                 if f"<h4>{FLAT_UNIT}</h4>" in part)

@@ -172,7 +172,7 @@ def _unit_compare(ctx: _Context, block: dict[str, Any], u: dict[str, Any]) -> li
     """The unit against the rest of the organisation and against its earlier periods."""
     t = ctx.t["units"]
     lines = []
-    if u.get("differs") is not None:
+    if u.get("differs") is not None or u.get("no_spread"):  # a flat unit: "not estimable"
         lines.append(ctx.t["publication"]["unit_rest"].format(
             rest=ctx.num(u["rest_converted"], "converted"), diff=_signed(ctx, u["diff"]),
             verdict=t["differs"].get(str(u["differs"]), "")))
