@@ -189,3 +189,26 @@ def test_one_file_per_unit_streamed_equals_in_memory(tmp_path, in_memory, schedu
         25 * (values.sum(axis=0) / len(values)).sum() / 9)
     checked = CliRunner().invoke(app, ["check", str(path)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_stream_true_with_an_excel_unit_file_is_read_in_memory_and_said(tmp_path, in_memory):
+    """One file per unit streams only when every file can (CSV or Parquet); with an Excel
+    file among them the run reads them in memory and states that `stream: true` was not
+    applied to that file, with the same figures."""
+    import yaml
+
+    path, *_ = _stream_per_unit_files(tmp_path)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    files = project["surveys"]["skm"]["units"]["files"]
+    first = files["P-A"]
+    pd.read_csv(tmp_path / first).to_excel(tmp_path / "units" / "p-a.xlsx", index=False)
+    files["P-A"] = "units/p-a.xlsx"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    run_project(path, tmp_path / "out")
+    mode, block = _units_block(tmp_path / "out")
+    assert mode == "in-memory"
+    survey = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                        )["surveys"]["skm"]
+    assert any("p-a.xlsx" in problem and "only CSV and Parquet" in problem
+               for problem in survey["problems"])
+    _same_units(block, in_memory)
