@@ -520,7 +520,12 @@ def _type_name(annotation: Any) -> str:
     if origin in (list, tuple):
         return f"list of {_type_name(args[0])}" if args else "list"
     if origin is dict:
-        return f"mapping {_type_name(args[0])} -> {_type_name(args[1])}" if args else "mapping"
+        if not args:
+            return "mapping"
+        value = _type_name(args[1])
+        if typing.get_origin(args[1]) in (typing.Union, types.UnionType):
+            value = f"({value})"  # "mapping text -> (text or mapping text -> text)"
+        return f"mapping {_type_name(args[0])} -> {value}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
     if annotation is Any:
