@@ -21,6 +21,10 @@ repetitions interleaved, times:
   (:func:`surveyq.describe.profile_by`) beside the per-unit loop it replaced (select each
   unit's rows, :func:`surveyq.describe.profile` of them); their tables are checked equal.
 
+- ``files`` (only with ``--files``): the same rows given as one export per unit
+  (``units.files``, the unit column dropped) with ``stream: true``: every file goes through
+  the streamed pass with its unit as a constant; timed beside ``grouped``.
+
 Wall-clock and CPU seconds (``time.process_time``, all threads) are recorded; on a shared
 machine the CPU time is the steadier. The grouped sums' size is reported (it does not grow
 with the rows), and the process's peak RSS after each run.
@@ -84,6 +88,25 @@ def write_projects(folder: Path, data: Path) -> dict[str, Path]:
         projects[name] = folder / f"project-{name}.yaml"
         projects[name].write_text(yaml.safe_dump(project), encoding="utf-8")
     return projects
+
+
+def write_unit_files(folder: Path, data: Path) -> Path:
+    """The export split into one CSV per unit (no unit column) and a project listing them."""
+    split = folder / f"{data.stem}-files"
+    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+    files = {}
+    if not split.exists():
+        split.mkdir()
+    for number, (unit, rows) in enumerate(frame.groupby("Unit Layanan", sort=False)):
+        files[unit] = f"{split.name}/unit-{number:03d}.csv"
+        if not (folder / files[unit]).exists():
+            rows.drop(columns="Unit Layanan").to_csv(folder / files[unit], index=False)
+    project = {"organisation": "Bench city", "period": "2026", "surveys": {"skm": {
+        "questionnaire": "ungrouped.yaml", "stream": True, "units": {"files": files},
+        "analyses": ["validity", "reliability", "ikm"]}}}
+    path = folder / "project-files.yaml"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def _peak_mib() -> float:
@@ -155,6 +178,8 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--repool", type=int, default=0, help="units to time the old rest on")
+    parser.add_argument("--files", action="store_true",
+                        help="also time the rows given as one streamed export per unit")
     parser.add_argument("--profiles", type=float, default=0,
                         help="rows to time the per-unit profiles on (in memory), then stop")
     parser.add_argument("--folder", type=Path,
@@ -173,18 +198,29 @@ def main() -> None:
     options.folder.mkdir(parents=True, exist_ok=True)
     data = write_data(options.folder, rows, options.units)
     projects = write_projects(options.folder, data)
+    if options.files:
+        projects["files"] = write_unit_files(options.folder, data)
     run_project(projects["grouped"])  # warm-up: imports, caches (untimed)
-    times: dict[str, list[tuple[float, float]]] = {"ungrouped": [], "grouped": [], "figures": []}
+    times: dict[str, list[tuple[float, float]]] = {
+        "ungrouped": [], "grouped": [], **({"files": []} if options.files else {}),
+        "figures": []}
     peak: dict[str, float] = {}
     for _ in range(options.repeat):
-        for name in ("ungrouped", "grouped"):
+        for name in ("ungrouped", "grouped", *(["files"] if options.files else [])):
             wall, cpu, run = timed(lambda name=name: run_project(projects[name]))
             times[name].append((wall, cpu))
             peak[name] = _peak_mib()
-        grouped = run.surveys["skm"].stream.unit_moments
+            if name == "grouped":
+                grouped = run.surveys["skm"].stream.unit_moments
+                block = run.surveys["skm"].analyses["ikm"]["units"]
+            elif name == "files":  # the same figures from the files
+                split = run.surveys["skm"].analyses["ikm"]["units"]
+                assert run.surveys["skm"].stream is not None, "the unit files were not streamed"
+                assert abs(split["aggregate"]["converted"]
+                           - block["aggregate"]["converted"]) < 1e-9
+                assert len(split["units"]) == len(block["units"])
         wall, cpu, result = timed(lambda grouped=grouped: ikm_units(grouped, None))
         times["figures"].append((wall, cpu))
-    block = run.surveys["skm"].analyses["ikm"]["units"]
     sums_mib = options.units * 45 * 2 * 25 * 8 / 2**20
     print(f"{rows:,} rows, {len(block['units'])} units ({data.stat().st_size / 2**20:.0f} MiB "
           f"CSV); grouped sums {sums_mib:.1f} MiB; {options.repeat} repetitions (median)")
