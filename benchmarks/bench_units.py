@@ -16,6 +16,15 @@ repetitions interleaved, times:
   came from sums: the IKM and analytic interval of every row outside a unit, for N units of
   the file in memory, reported per unit and extrapolated to all units.
 
+- ``profiles`` (only with ``--profiles N``): each unit's respondent profile (gender,
+  education, occupation) of N rows in memory, counted at once
+  (:func:`surveyq.describe.profile_by`) beside the per-unit loop it replaced (select each
+  unit's rows, :func:`surveyq.describe.profile` of them); their tables are checked equal.
+
+- ``files`` (only with ``--files``): the same rows given as one export per unit
+  (``units.files``, the unit column dropped) with ``stream: true``: every file goes through
+  the streamed pass with its unit as a constant; timed beside ``grouped``.
+
 Wall-clock and CPU seconds (``time.process_time``, all threads) are recorded; on a shared
 machine the CPU time is the steadier. The grouped sums' size is reported (it does not grow
 with the rows), and the process's peak RSS after each run.
@@ -81,6 +90,25 @@ def write_projects(folder: Path, data: Path) -> dict[str, Path]:
     return projects
 
 
+def write_unit_files(folder: Path, data: Path) -> Path:
+    """The export split into one CSV per unit (no unit column) and a project listing them."""
+    split = folder / f"{data.stem}-files"
+    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+    files = {}
+    if not split.exists():
+        split.mkdir()
+    for number, (unit, rows) in enumerate(frame.groupby("Unit Layanan", sort=False)):
+        files[unit] = f"{split.name}/unit-{number:03d}.csv"
+        if not (folder / files[unit]).exists():
+            rows.drop(columns="Unit Layanan").to_csv(folder / files[unit], index=False)
+    project = {"organisation": "Bench city", "period": "2026", "surveys": {"skm": {
+        "questionnaire": "ungrouped.yaml", "stream": True, "units": {"files": files},
+        "analyses": ["validity", "reliability", "ikm"]}}}
+    path = folder / "project-files.yaml"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def _peak_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -111,34 +139,88 @@ def repool(data: Path, units: int) -> tuple[float, float]:
     return (time.perf_counter() - wall) / len(names), (time.process_time() - cpu) / len(names)
 
 
+def profiles(rows: int, units: int, seed: int = 16) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds of the per-unit profiles: the old loop and profile_by."""
+    import dataclasses
+
+    from surveyq.clean import Responses
+    from surveyq.describe import profile, profile_by
+    from surveyq.questionnaire import load_questionnaire
+
+    q = load_questionnaire("skm-permenpanrb-14-2017")
+    rng = np.random.default_rng(seed)
+    fields = pd.DataFrame({
+        "gender": rng.choice(["L", "P", None], size=rows, p=[0.5, 0.45, 0.05]),
+        "education": rng.choice(["SD", "SMP", "SMA", "D3", "S1", "S2"], size=rows),
+        "occupation": rng.choice(["PNS", "TNI/Polri", "Swasta", "Wiraswasta", "Lainnya"],
+                                 size=rows)})
+    labels = pd.Series(rng.choice([f"Unit {u:03d}" for u in range(units)], size=rows))
+    responses = Responses(pd.DataFrame(index=range(rows)), fields, None, q)
+
+    def loop() -> pd.DataFrame:
+        frames = []
+        for unit in pd.unique(labels.dropna()):
+            keep = (labels == unit).to_numpy()
+            part = dataclasses.replace(responses, items=responses.items[keep],
+                                       fields=responses.fields[keep])
+            frames.append(profile(part).assign(unit=unit))
+        return pd.concat(frames, ignore_index=True)
+
+    wall_loop, cpu_loop, old = timed(loop)
+    wall_now, cpu_now, new = timed(lambda: profile_by(responses, labels, "unit"))
+    pd.testing.assert_frame_equal(new, old)
+    return {"loop": (wall_loop, cpu_loop), "profile_by": (wall_now, cpu_now)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=float, default=1e6)
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--repool", type=int, default=0, help="units to time the old rest on")
+    parser.add_argument("--files", action="store_true",
+                        help="also time the rows given as one streamed export per unit")
+    parser.add_argument("--profiles", type=float, default=0,
+                        help="rows to time the per-unit profiles on (in memory), then stop")
     parser.add_argument("--folder", type=Path,
                         default=Path(tempfile.gettempdir()) / "surveyq-bench-units")
     options = parser.parse_args()
     from surveyq.pipeline import run_project
     from surveyq.units import ikm_units
 
+    if options.profiles:
+        print(f"per-unit profiles, {int(options.profiles):,} rows, {options.units} units")
+        print("| path | wall s | CPU s |\n|---|---:|---:|")
+        for name, (wall, cpu) in profiles(int(options.profiles), options.units).items():
+            print(f"| {name} | {wall:.3f} | {cpu:.3f} |")
+        return
     rows = int(options.rows)
     options.folder.mkdir(parents=True, exist_ok=True)
     data = write_data(options.folder, rows, options.units)
     projects = write_projects(options.folder, data)
+    if options.files:
+        projects["files"] = write_unit_files(options.folder, data)
     run_project(projects["grouped"])  # warm-up: imports, caches (untimed)
-    times: dict[str, list[tuple[float, float]]] = {"ungrouped": [], "grouped": [], "figures": []}
+    times: dict[str, list[tuple[float, float]]] = {
+        "ungrouped": [], "grouped": [], **({"files": []} if options.files else {}),
+        "figures": []}
     peak: dict[str, float] = {}
     for _ in range(options.repeat):
-        for name in ("ungrouped", "grouped"):
+        for name in ("ungrouped", "grouped", *(["files"] if options.files else [])):
             wall, cpu, run = timed(lambda name=name: run_project(projects[name]))
             times[name].append((wall, cpu))
             peak[name] = _peak_mib()
-        grouped = run.surveys["skm"].stream.unit_moments
+            if name == "grouped":
+                grouped = run.surveys["skm"].stream.unit_moments
+                block = run.surveys["skm"].analyses["ikm"]["units"]
+            elif name == "files":  # the same figures from the files
+                split = run.surveys["skm"].analyses["ikm"]["units"]
+                assert run.surveys["skm"].stream is not None, "the unit files were not streamed"
+                assert abs(split["aggregate"]["converted"]
+                           - block["aggregate"]["converted"]) < 1e-9
+                assert len(split["units"]) == len(block["units"])
         wall, cpu, result = timed(lambda grouped=grouped: ikm_units(grouped, None))
         times["figures"].append((wall, cpu))
-    block = run.surveys["skm"].analyses["ikm"]["units"]
     sums_mib = options.units * 45 * 2 * 25 * 8 / 2**20
     print(f"{rows:,} rows, {len(block['units'])} units ({data.stat().st_size / 2**20:.0f} MiB "
           f"CSV); grouped sums {sums_mib:.1f} MiB; {options.repeat} repetitions (median)")

@@ -427,36 +427,32 @@ def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, 
         return {"field": field_id, "error": str(exc)}
     changes, change_notes = _units_changes(run, field_id, result, spec, standard, weight_mode)
     unknown = sorted(set(spec.population) - set(result.units.index))
+    unplanned = sorted(set(spec.follow_up) - set(result.units.index))
     notes = list(result.notes) + (
         [msg("units.population_unknown", units=", ".join(map(str, unknown)))]
-        if unknown else []) + change_notes
+        if unknown else []) + (
+        [msg("units.follow_up_unknown", units=", ".join(map(str, unplanned)))]
+        if unplanned else []) + change_notes
     return {"field": field_id, "aggregate": result.aggregate, "level": result.level,
             "min_n": result.min_n, "units": result.units, "change": changes,
             "pairs": units_pairs(result) if spec.pairs else None,
             "nrr": result.nrr.rename_axis("unit"),
             "nrr_converted": result.nrr_converted.rename_axis("unit"),
             "nrr_band": result.nrr_band.rename_axis("unit"),
-            "profile": _unit_profiles(run, field_id), "notes": notes}
+            "profile": _unit_profiles(run, field_id), "notes": notes,
+            "follow_up": {unit: {code: plan.model_dump() for code, plan in plans.items()}
+                          for unit, plans in spec.follow_up.items()}}
 
 
 def _unit_profiles(run: SurveyRun, field_id: str) -> pd.DataFrame | None:
     """Each unit's respondents by characteristic (:func:`surveyq.describe.profile` of its
-    rows), for its publication sheet; None when streamed (no rows)."""
-    import dataclasses
-
-    from surveyq.describe import profile
+    rows, counted for all units at once), for its publication sheet; None when streamed."""
+    from surveyq.describe import profile_by
 
     if run.stream is not None:
         return None
-    responses = run.responses
-    labels = _unit_labels(responses.fields[field_id])
-    frames = []
-    for unit in pd.unique(labels.dropna()):
-        rows = (labels == unit).to_numpy()
-        part = dataclasses.replace(responses, items=responses.items[rows],
-                                   fields=responses.fields[rows])
-        frames.append(profile(part).assign(unit=unit))
-    return pd.concat(frames, ignore_index=True) if frames else None
+    frame = profile_by(run.responses, _unit_labels(run.responses.fields[field_id]), "unit")
+    return frame if len(frame) else None
 
 
 def _unit_sums(data: Responses | Any, field_id: str) -> UnitMoments | None:

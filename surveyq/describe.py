@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -81,9 +81,15 @@ def category_order(field: RespondentField, counts: pd.Series) -> list[str]:
     ['SD', 'S1', 'Pesantren', 'Lainnya']
     """
     found = [str(category) for category in counts.index]
+    return _ordered(field, found, lambda c: -int(counts[c]) if c in counts else 0)
+
+
+def _ordered(field: RespondentField, found: list[str], by_count_key: Any) -> list[str]:
+    """:func:`category_order` of the categories ``found``, ``by_count_key`` sorting the
+    undeclared ones when they are neither bands nor school levels."""
     declared = [category for category in field.categories if category in found]
     rest = [category for category in found if category not in declared]
-    by_count = sorted(rest, key=lambda c: -int(counts[c]) if c in counts else 0)
+    by_count = sorted(rest, key=by_count_key)
     bands = {c: _band_key(c) for c in rest}
     if rest and all(key is not None for key in bands.values()):
         return declared + sorted(rest, key=lambda c: bands[c])  # type: ignore[arg-type,return-value]
@@ -206,35 +212,91 @@ def profile(responses: Responses) -> pd.DataFrame:
     its own category ``None`` (last) so the counts add up to n. Categories are in the order
     of :func:`category_order` (questionnaire order, bands and school levels ascending).
     """
-    q = responses.questionnaire
     records = []
-    for field in q.fields:
-        if field.kind in FREE_TEXT_KINDS + ID_KINDS or field.id not in responses.fields:
-            continue
+    for field in _profile_fields(responses):
         values = responses.fields[field.id]
         counts = values.value_counts(dropna=False, sort=True)
-        known = counts[counts.index.notna()]
-        known.index = known.index.astype(str)
-        order = category_order(field, known)
-        blank = counts[counts.index.isna()]
-        counts = pd.concat([known.reindex(order), blank]) if len(blank) else known.reindex(order)
-        for category, count in counts.items():
-            blank = category is None or (isinstance(category, float) and pd.isna(category))
-            label = field.categories.get(category) if not blank else None
-            records.append(
-                {
-                    "field": field.id,
-                    "kind": field.kind,
-                    "field_id": field.text.id,
-                    "field_en": field.text.en,
-                    "category": None if blank else str(category),
-                    "category_id": label.id if label else None,
-                    "category_en": label.en if label else None,
-                    "count": int(count),
-                    "percent": 100 * count / len(values) if len(values) else None,
-                }
-            )
+        records += _profile_records(field, list(counts.items()), len(values))
     return pd.DataFrame(records)
+
+
+def profile_by(responses: Responses, groups: pd.Series, name: str = "group") -> pd.DataFrame:
+    """:func:`profile` of each group's rows (e.g. each service unit's), with a ``name`` column.
+
+    One grouped count per field over all rows, instead of selecting every group's rows and
+    counting them again (with hundreds of units that loop dominated). Groups come in the
+    order they first appear; rows without a group (None) are left out. Equal to
+    ``profile`` of each group's rows: within a group, categories are counted in the order
+    they first appear and sorted by count (stably), as ``value_counts`` does.
+
+    Examples
+    --------
+    >>> from surveyq.clean import Responses
+    >>> from surveyq.questionnaire import load_questionnaire
+    >>> q = load_questionnaire("skm-permenpanrb-14-2017")
+    >>> fields = pd.DataFrame({"gender": ["L", "P", "P", None]})
+    >>> r = Responses(pd.DataFrame(index=range(4)), fields, None, q)
+    >>> by = profile_by(r, pd.Series(["a", "a", "b", "b"]), "unit")
+    >>> by[["unit", "category", "count"]].values.tolist()
+    [['a', 'L', 1], ['a', 'P', 1], ['b', 'P', 1], ['b', nan, 1]]
+    """
+    import numpy as np
+
+    keep = groups.notna().to_numpy()
+    unit, names = pd.factorize(groups[keep].to_numpy(dtype=object))  # order of appearance
+    sizes = np.bincount(unit, minlength=len(names)).tolist()
+    records: list[list[dict[str, Any]]] = [[] for _ in names]
+    for field in _profile_fields(responses):
+        code, values = pd.factorize(responses.fields[field.id].to_numpy(dtype=object)[keep],
+                                    use_na_sentinel=False)  # blanks: one code
+        pair, first, counts = np.unique(unit.astype(np.int64) * len(values) + code,
+                                        return_index=True, return_counts=True)
+        found: dict[int, list[tuple[Any, int]]] = {}
+        for j in np.argsort(first, kind="stable").tolist():  # (unit, value) as first met
+            group, value = divmod(int(pair[j]), len(values))
+            found.setdefault(group, []).append((values[value], int(counts[j])))
+        for group, pairs in found.items():
+            pairs.sort(key=lambda pair: -pair[1])  # stable: ties in order of appearance
+            records[group] += [{**row, name: names[group]} for row in
+                               _profile_records(field, pairs, sizes[group])]
+    return pd.DataFrame([row for rows in records for row in rows])
+
+
+def _profile_fields(responses: Responses) -> list[Any]:
+    """The characteristic fields a profile counts (not free text or identifiers)."""
+    return [field for field in responses.questionnaire.fields
+            if field.kind not in FREE_TEXT_KINDS + ID_KINDS and field.id in responses.fields]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _profile_records(field: Any, pairs: list[tuple[Any, int]], n: int) -> list[dict[str, Any]]:
+    """A field's rows of the profile from its (category, count) pairs, largest count first
+    (blank answers as None/NaN: one category, last), out of ``n`` respondents."""
+    known = {str(category): count for category, count in pairs if not _blank(category)}
+    blank = [count for category, count in pairs if _blank(category)]
+    order = _ordered(field, list(known), lambda c: -known[c])
+    rows = [(category, known[category]) for category in order]
+    rows += [(None, sum(blank))] if blank else []
+    records = []
+    for category, count in rows:
+        label = field.categories.get(category) if category is not None else None
+        records.append(
+            {
+                "field": field.id,
+                "kind": field.kind,
+                "field_id": field.text.id,
+                "field_en": field.text.en,
+                "category": category,
+                "category_id": label.id if label else None,
+                "category_en": label.en if label else None,
+                "count": int(count),
+                "percent": 100 * count / n if n else None,
+            }
+        )
+    return records
 
 
 def free_text(responses: Responses) -> pd.DataFrame:

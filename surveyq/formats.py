@@ -98,7 +98,8 @@ DESCRIPTIONS: dict[str, str] = {
     "check.",
     "SurveySpec.analyses": "validity, reliability, servqual, ipa, csi, ikm; default: what the "
     "questionnaire's kind calls for.",
-    "SurveySpec.previous": "Earlier periods' exports by period, for trends.",
+    "SurveySpec.previous": "Earlier periods' exports by period, for trends; a period may "
+    "instead map unit names to files (one export per unit, as `units.files`).",
     "SurveySpec.options": "Analysis options for this survey (override the project's).",
     "SurveySpec.read": "How to read the export when detection needs help.",
     "SurveySpec.stream": "true/false forces streaming on or off; default by file size.",
@@ -180,8 +181,12 @@ DESCRIPTIONS: dict[str, str] = {
     "hidden).",
     "UnitsSpec.lowest": "How many lowest elements are listed per unit.",
     "UnitsSpec.pairs": "Also compare every pair of units (Holm-corrected); only when asked.",
+    "UnitsSpec.follow_up": "Each unit's own follow-up plan (rencana tindak lanjut) for its "
+    "lowest elements: unit -> element code -> action, when, who; elements a unit does not "
+    "plan take the survey's `follow_up`.",
     "UnitsSpec.files": "One export per service unit (unit name -> file, relative to the "
-    "project file), read with the same questionnaire, instead of `responses`.",
+    "project file), read with the same questionnaire, instead of `responses`; streamed, "
+    "file by file, like one large export.",
     "FinanceSpec.title": "Title of the finance section in the report.",
     "FinanceSpec.note": "A note shown under the finance section.",
     "FinanceSpec.value_for_money": "Spending and revenue per period for the value-for-money "
@@ -402,7 +407,12 @@ surveys:
             aggregate: pooled, min_n: 30, lowest: 3, pairs: false}
   puskesmas:  # one export per service unit instead of `responses`
     questionnaire: skm-permenpanrb-14-2017
-    units: {files: {Puskesmas Kota: puskesmas-kota.xlsx, Puskesmas Utara: utara.xlsx}}
+    units:
+      files: {Puskesmas Kota: puskesmas-kota.xlsx, Puskesmas Utara: utara.xlsx}
+      follow_up:
+        Puskesmas Utara:
+          U5: {action: {id: Pelatihan petugas loket, en: Counter staff training},
+               when: Triwulan II, who: Kepala Puskesmas}
 finance:
   value_for_money:
     budgeted_spending: {"2025": 1200}
@@ -513,7 +523,12 @@ def _type_name(annotation: Any) -> str:
     if origin in (list, tuple):
         return f"list of {_type_name(args[0])}" if args else "list"
     if origin is dict:
-        return f"mapping {_type_name(args[0])} -> {_type_name(args[1])}" if args else "mapping"
+        if not args:
+            return "mapping"
+        value = _type_name(args[1])
+        if typing.get_origin(args[1]) in (typing.Union, types.UnionType):
+            value = f"({value})"  # "mapping text -> (text or mapping text -> text)"
+        return f"mapping {_type_name(args[0])} -> {value}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
     if annotation is Any:

@@ -33,7 +33,7 @@ from surveyq.infer_scales import CODE_LABELS, ScaleFit, answer_code, match_label
 from surveyq.infer_standards import StandardMatch, recognise_standard
 from surveyq.io import RawTable, read_raw
 from surveyq.messages import Message, joined, msg, translate
-from surveyq.project import ProjectSpec, SurveySpec
+from surveyq.project import ProjectSpec, SurveySpec, UnitsSpec
 from surveyq.questionnaire import (
     Group,
     Item,
@@ -82,6 +82,7 @@ class SurveyProposal:
     notes: dict[str, list[str]] = field(default_factory=dict)   # item/field id -> comments
     based_on: str | None = None
     period: str | None = None
+    units: list[str] = field(default_factory=list)   # service units found (a unit field)
 
 
 @dataclass
@@ -1160,8 +1161,30 @@ def _survey_proposal(path: Path, name: str, codebook_path: str | None) -> Survey
                   msg("init.population_evidence"))
     spec = SurveySpec(questionnaire=f"{name}.yaml", responses=str(path), analyses=analyses,
                       title=q.title)
+    units = _units(survey, q, spec) if "ikm" in analyses else []
     return SurveyProposal(name, str(path), q, spec, survey.decisions, survey.notes, based_on,
-                          period)
+                          period, units)
+
+
+#: Units with fewer respondents are marked in a city-wide survey init proposes: the normal
+#: (delta-method) interval of a unit's index rests on the central limit theorem, for which
+#: about 30 respondents is the usual rule of thumb. The office may change it.
+UNITS_MIN_N = 30
+
+
+def _units(survey: _Survey, q: Questionnaire, spec: SurveySpec) -> list[str]:
+    """The service units in the export's unit field (kind ``unit``), and the survey's
+    ``units:`` section set up for them (issue 16); [] without a unit field."""
+    unit = next((f for f in q.fields if f.kind == "unit"), None)
+    if unit is None or unit.column not in survey.columns:
+        return []
+    names = survey.columns[unit.column].distinct
+    spec.units = UnitsSpec(min_n=UNITS_MIN_N)
+    survey.decide("units", unit.column,
+                  msg("init.units", count=len(names), column=repr(unit.column)),
+                  msg("init.units_evidence", min_n=UNITS_MIN_N,
+                      examples=", ".join(names[:3]) + (", ..." if len(names) > 3 else "")))
+    return names
 
 
 def propose(paths: Sequence[str | Path], codebook: str | Path | None = None,

@@ -146,9 +146,24 @@ def project_yaml(proposal: Proposal, folder: Path) -> str:
         lines.append(f"    questionnaire: {_dump(entry.pop('questionnaire'))}")
         lines.append(f"    responses: {_dump(entry.pop('responses'))}")
         lines.append("    # population: 1000   # " + say("init.yaml_todo_population"))
+        units = entry.pop("units", None)
         for key, value in entry.items():
             lines.append(f"    {key}: {_dump(value, flow=True)}")
+        if units is not None:
+            lines += _units_block(survey, units, say)
     return "\n".join(lines) + "\n"
+
+
+def _units_block(survey: SurveyProposal, units: dict[str, Any], say: Any) -> list[str]:
+    """The survey's ``units:`` section, commented: the smallest n marked, and every unit
+    found listed under a commented ``population:`` for the office to fill."""
+    lines = [f"    units:   # {say('init.yaml_units')}"]
+    lines += [f"      {key}: {_dump(value, flow=True)}"
+              + (f"   # {say('init.yaml_units_min_n')}" if key == "min_n" else "")
+              for key, value in units.items()]
+    lines.append(f"      # population:   # {say('init.yaml_units_population')}")
+    lines += [f"      #   {_dump({name: 1000}, flow=True)[1:-1]}" for name in survey.units]
+    return lines
 
 
 def _relative(path: Path, folder: Path) -> str:

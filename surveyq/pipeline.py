@@ -21,7 +21,7 @@ from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog, localised
 from surveyq.messages import joined, msg, translate
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
-from surveyq.project import Project, SurveySpec, duplicate_options, load_project
+from surveyq.project import Project, SurveySpec, duplicate_options, load_project, unit_files
 
 if TYPE_CHECKING:
     from surveyq.moments import Moments
@@ -93,11 +93,11 @@ def read_survey(
     """Read and clean one survey of a project (an earlier period's file if ``period`` is given)."""
     spec = project.spec.surveys[name]
     options = spec.read.model_dump(exclude_none=True)
-    file = spec.previous[period] if period else spec.responses
-    if file is None:  # one export per service unit (units.files)
+    file = unit_files(spec, period).get("")
+    if file is None:  # one export per service unit (units.files, or per unit in previous)
         from surveyq.units import read_unit_files
 
-        return read_unit_files(project, name, strict)
+        return read_unit_files(project, name, strict, period)
     raw = read_raw(project.resolve(file), **options)
     responses = clean(raw, project.questionnaires[name], **duplicate_options(project, name))
     if strict and responses.log.fatal:
@@ -304,17 +304,15 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
                    rows_progress: RowsProgress | None,
                    problems: list[str]) -> StreamedSurvey | None:
     """The survey's file (or an earlier period's) streamed, or None to read it in memory."""
-    from surveyq.streamed import should_stream, stream_format, stream_survey
+    from surveyq.streamed import stream_survey
 
     spec = project.spec.surveys[name]
-    file = spec.previous[period] if period else spec.responses
-    if file is None:  # one export per service unit: read in memory, file by file
-        return None
+    files = unit_files(spec, period)
     label = f"{name} {period}" if period else name
-    notify(msg("progress.reading", survey=label, file=str(file)))
-    if not should_stream(project, spec, file):
-        if spec.stream and stream_format(project.resolve(file), spec) is None:
-            problems.append(msg("problem.stream_ignored", file=file))
+    first = next(iter(files.values()))
+    notify(msg("progress.reading", survey=label,
+               file=str(first) if len(files) == 1 else f"{first} … ({len(files)})"))
+    if not _streams(project, spec, files, problems):
         return None
 
     def report(rows: int, fraction: float | None) -> None:
@@ -323,7 +321,23 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
         else:
             notify(msg("progress.streaming", survey=label, rows=rows))
 
-    return stream_survey(project, name, report, file=file, requested=bool(spec.stream))
+    if "" not in files:  # one export per service unit: each streamed, the unit a constant
+        from surveyq.units import stream_unit_files
+
+        return stream_unit_files(project, name, period, report, bool(spec.stream))
+    return stream_survey(project, name, report, file=files[""], requested=bool(spec.stream))
+
+
+def _streams(project: Project, spec: SurveySpec, files: dict[str, str],
+             problems: list[str]) -> bool:
+    """Whether to stream these files (one survey or period): when one of them should stream
+    and all can (CSV or Parquet); ``stream: true`` that cannot apply is a stated problem."""
+    from surveyq.streamed import should_stream, stream_format
+
+    cannot = [f for f in files.values() if stream_format(project.resolve(f), spec) is None]
+    if spec.stream:
+        problems += [msg("problem.stream_ignored", file=f) for f in cannot]
+    return not cannot and any(should_stream(project, spec, f) for f in files.values())
 
 
 def evaluate_project_sections(project: Project, notify: Progress) -> dict[str, Any]:
@@ -530,16 +544,17 @@ def _survey_source_problem(project: Project, source: Any) -> tuple[str, str] | N
 
 def _check_file(project: Project, name: str, period: str | None) -> CleaningLog:
     from surveyq.log import Action, Reason
-    from surveyq.streamed import should_stream, stream_survey
+    from surveyq.streamed import stream_survey
 
     spec = project.spec.surveys[name]
-    file = spec.previous[period] if period else spec.responses
-    if file is None or not should_stream(project, spec, file):
+    files = unit_files(spec, period)
+    if not _streams(project, spec, files, []):
         return read_survey(project, name, strict=False, period=period).log
-    try:
-        return stream_survey(project, name, file=file).log
-    except InputError as error:  # a column problem stops the streamed pass: report it
-        log = CleaningLog()
-        log.add(str(project.resolve(file)), None, None, None, Action.FATAL,
-                Reason.FORMAT, error.args[0])
-        return log
+    log = CleaningLog()
+    for unit, file in files.items():
+        try:
+            log.extend(stream_survey(project, name, file=file, unit=unit or None).log)
+        except InputError as error:  # a column problem stops the streamed pass: report it
+            log.add(str(project.resolve(file)), None, None, None, Action.FATAL,
+                    Reason.FORMAT, error.args[0])
+    return log

@@ -105,7 +105,9 @@ class UnitsSpec(BaseModel):
     adequacy and the ``population`` aggregate; ``aggregate`` is how the organisation's figure
     combines units (``pooled``, ``mean``, ``respondents``, ``population``); units with fewer
     than ``min_n`` respondents are marked in every table (never hidden); ``pairs: true`` adds
-    every pair of units compared, Holm-corrected.
+    every pair of units compared, Holm-corrected; ``follow_up`` gives a unit its own
+    follow-up plan for its lowest elements (unit -> element -> action), where the survey's
+    ``follow_up`` for the element is used otherwise.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -116,6 +118,8 @@ class UnitsSpec(BaseModel):
     lowest: int = Field(default=3, gt=0)
     pairs: bool = False  # every pair of units compared, Holm-corrected (only when asked)
     files: dict[str, str] = Field(default_factory=dict)  # unit -> its own export
+    # unit -> element code -> planned action (rencana tindak lanjut); else the survey's
+    follow_up: dict[str, dict[str, FollowUpAction]] = Field(default_factory=dict)
 
 
 class SurveySpec(BaseModel):
@@ -128,7 +132,8 @@ class SurveySpec(BaseModel):
     title: Text | None = None
     population: int | None = Field(default=None, gt=0)
     analyses: list[Analysis] | None = None  # None: what the questionnaire's kind calls for
-    previous: dict[str, str] = Field(default_factory=dict)
+    # period -> its export, or unit -> export when each unit sent its own (as units.files)
+    previous: dict[str, str | dict[str, str]] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
     read: ReadOptions = Field(default_factory=ReadOptions)
     stream: bool | None = None  # None: stream a CSV/Parquet file above streaming.threshold_mb
@@ -150,16 +155,26 @@ class SurveySpec(BaseModel):
             raise ValueError(msg("error.survey_source_missing"))
         if self.responses is not None and files:
             raise ValueError(msg("error.survey_source_both"))
-        if files and self.stream:   # would be read in memory without a word otherwise
-            raise ValueError(msg("error.unit_files_stream"))
         return self
 
 
-def unit_files(survey: SurveySpec) -> dict[str, str]:
-    """The survey's answer files: unit -> file with ``units.files``, else ``{"": responses}``."""
+def unit_files(survey: SurveySpec, period: str | None = None) -> dict[str, str]:
+    """The answer files of the survey (or of an earlier ``period``): unit -> file when each
+    unit sent its own export (``units.files``, or a mapping under ``previous``), else
+    ``{"": file}``."""
+    if period is not None:
+        given = survey.previous[period]
+        return dict(given) if isinstance(given, dict) else {"": given}
     if survey.responses is not None:
         return {"": survey.responses}
     return dict(survey.units.files) if survey.units else {}
+
+
+def previous_files(survey: SurveySpec) -> list[tuple[str, str]]:
+    """(key under the survey, file) of every earlier period's export: ``previous.2025``, or
+    ``previous.2025.<unit>`` for one export per unit."""
+    return [(f"previous.{period}" + (f".{unit}" if unit else ""), file)
+            for period in survey.previous for unit, file in unit_files(survey, period).items()]
 
 
 #: Dask's local schedulers, named instead of an address.
@@ -248,7 +263,7 @@ class Project:
         files += [Path(q.path) for q in self.questionnaires.values() if getattr(q, "path", None)]
         for survey in self.spec.surveys.values():
             files += [self.resolve(f) for f in unit_files(survey).values()]
-            files += [*map(self.resolve, survey.previous.values())]
+            files += [self.resolve(f) for _, f in previous_files(survey)]
         files += [self.resolve(f) for f in (self.spec.scorecard, self.spec.actuals) if f]
         return files
 
@@ -330,9 +345,10 @@ def file_references(spec: ProjectSpec) -> list[tuple[str, str]]:
     """(YAML key path, path as written) of every file a project names."""
     references = []
     for name, survey in spec.surveys.items():
-        references += [(f"surveys.{name}.questionnaire", survey.questionnaire),
-                       (f"surveys.{name}.responses", survey.responses)]
-        references += [(f"surveys.{name}.previous.{p}", f) for p, f in survey.previous.items()]
+        references.append((f"surveys.{name}.questionnaire", survey.questionnaire))
+        references += [(f"surveys.{name}." + (f"units.files.{unit}" if unit else "responses"), f)
+                       for unit, f in unit_files(survey).items()]
+        references += [(f"surveys.{name}.{key}", f) for key, f in previous_files(survey)]
     return references + [(key, getattr(spec, key)) for key in ("scorecard", "actuals")
                          if getattr(spec, key)]
 
@@ -410,7 +426,7 @@ def load_project(path: str | Path, *, root: str | Path | None = None) -> Project
             f"units.files.{unit}": f for unit, f in unit_files(survey).items()}
         for key, relative in [
             *sources.items(),
-            *[(f"previous.{p}", f) for p, f in survey.previous.items()],
+            *previous_files(survey),
         ]:
             if not os.path.lexists(project.resolve(relative)):  # a looping link: read says so
                 problems.append(msg("error.file_not_beside", key=f"surveys.{name}.{key}",

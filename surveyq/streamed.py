@@ -149,6 +149,7 @@ class StreamPlan:
     scheduler_timeout: float = 30.0
     text_items: bool = False  # item cells are labels, not numeric codes
     unit_column: str | None = None  # each respondent's service unit (per-unit IKM sums)
+    unit_value: str | None = None  # one export per unit: every row's unit (units.files)
 
     @property
     def columns(self) -> list[str]:
@@ -323,7 +324,7 @@ class _Coder:
             codes = np.compress(keep, codes, axis=1)
         self.patterns.add(row_hashes(codes))
         if self.units is not None:
-            self.units.add_arrow(batch.column(self.plan.unit_column), keep, codes)
+            self.units.add_batch(self.plan, batch, keep, codes)
         for j in range(len(self.plan.rules)):
             self.frequencies[j] += np.bincount(codes[j], minlength=self.largest + 1)
         for item_set, rows, whole, sums, worker in zip(self.plan.sets, self.set_rows,
@@ -982,7 +983,8 @@ class StreamedSurvey:
 
 
 def stream_survey(project: Project, name: str, progress: RowProgress | None = None,
-                  file: str | None = None, requested: bool = False) -> StreamedSurvey:
+                  file: str | None = None, requested: bool = False,
+                  unit: str | None = None) -> StreamedSurvey:
     """Read one survey of a project in a single streamed pass.
 
     Parameters
@@ -996,6 +998,9 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
         Another file of the survey (an earlier period's), default its ``responses``.
     requested : bool
         Whether the survey asked for streaming (``stream: true``) rather than its size.
+    unit : str, optional
+        The service unit of every row (a file of ``units.files``): the per-unit sums take it
+        as a constant instead of a column (:func:`surveyq.units.stream_unit_files`).
 
     Raises
     ------
@@ -1029,8 +1034,9 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
                       scheduler=settings.dask_scheduler,
                       scheduler_timeout=settings.scheduler_timeout,
                       text_items=bool(layout and layout.textual([r.column for r in rules])),
-                      unit_column=unit_column(spec.units and spec.units.field, q, mapping,
-                                              original))
+                      unit_column=None if unit is not None else unit_column(
+                          spec.units and spec.units.field, q, mapping, original),
+                      unit_value=unit)
     facts = ReadFacts()
     drop = scan.positions if scan and settings_dup["policy"] == "exclude" else None
     if plan.scheduler:

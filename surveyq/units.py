@@ -44,7 +44,9 @@ class IkmUnits:
         ``index``, ``converted``, ``band``, ``label``, ``label_en``, ``low``, ``high``,
         ``se``, ``p_in_band``, ``rank``, ``rest_converted``, ``diff``, ``diff_low``,
         ``diff_high``, ``differs`` (``"higher"``, ``"lower"`` or ``"no"``),
-        ``lowest_elements`` (codes, weakest first) and ``error`` (why a unit has no index).
+        ``lowest_elements`` (codes, weakest first), ``no_spread`` (every respondent gave the
+        same answers: ``se`` is 0 and ``low``, ``high``, ``p_in_band`` are not estimated)
+        and ``error`` (why a unit has no index or no interval).
     nrr : DataFrame
         Units x elements: each unit's NRR per element.
     nrr_band : DataFrame
@@ -210,6 +212,16 @@ class UnitSums:
         self.add(labels, codes if self.positions is None else np.take(codes, self.positions,
                                                                       axis=0))
 
+    def add_batch(self, plan: Any, batch: Any, keep: np.ndarray, codes: np.ndarray) -> None:
+        """Fold a streamed batch of a :class:`surveyq.streamed.StreamPlan`: its rows' units
+        from the plan's unit column, or the plan's one unit (a file of ``units.files``)."""
+        if plan.unit_value is None:
+            self.add_arrow(batch.column(plan.unit_column), keep, codes)
+            return
+        labels = np.full(codes.shape[1], plan.unit_value, dtype=object)
+        self.add(labels, codes if self.positions is None else np.take(codes, self.positions,
+                                                                      axis=0))
+
     def _unit(self, name: Hashable) -> int:
         """The unit's row in the tables; a new unit gets one (capacity grows by doubling)."""
         if name not in self.labels:
@@ -270,8 +282,10 @@ class UnitSums:
             pair_sumsq=pair["sumsq"].astype(float), pair_cross=pair["cross"].astype(float))
 
 
-def read_unit_files(project: Any, name: str, strict: bool = True) -> Any:
-    """A survey given as one export per service unit (``units.files``), read as one.
+def read_unit_files(project: Any, name: str, strict: bool = True,
+                    period: str | None = None) -> Any:
+    """A survey (or its earlier ``period``) given as one export per service unit
+    (``units.files``, or a mapping under ``previous``), read in memory as one.
 
     Each file is read and cleaned on its own with the survey's questionnaire (so the
     cleaning log names each file and its rows, and each file has its own row accounting);
@@ -281,14 +295,14 @@ def read_unit_files(project: Any, name: str, strict: bool = True) -> Any:
     from surveyq.clean import Responses, clean
     from surveyq.io import read_raw
     from surveyq.log import CleaningLog
-    from surveyq.project import duplicate_options
+    from surveyq.project import duplicate_options, unit_files
 
     spec = project.spec.surveys[name]
     q = project.questionnaires[name]
-    field_id = unit_field_id(spec, q)
+    field_id = unit_field_id(spec, q, per_unit=True)
     options = spec.read.model_dump(exclude_none=True)
     parts: list[Responses] = []
-    for unit, file in spec.units.files.items():
+    for unit, file in unit_files(spec, period).items():
         raw = read_raw(project.resolve(file), **options)
         part = clean(raw, q, **duplicate_options(project, name))
         if strict and part.log.fatal:
@@ -322,16 +336,75 @@ def _summed(blocks: Any) -> dict[str, Any]:
     return total
 
 
-def unit_field_id(spec: Any, q: Any) -> str | None:
+def unit_field_id(spec: Any, q: Any, per_unit: bool = False) -> str | None:
     """The respondent field naming each respondent's unit: ``units.field``, else the
-    questionnaire's field of kind ``unit``, else ``unit`` when each unit has its own file."""
+    questionnaire's field of kind ``unit``, else ``unit`` when each unit has its own file
+    (``units.files``, an earlier period given per unit, or ``per_unit``)."""
     units = spec.units
     if units is not None and units.field:
         return units.field
     found = next((f.id for f in q.fields if f.kind == "unit"), None)
-    if found is None and units is not None and units.files:
+    if found is None and (per_unit or (units is not None and units.files)
+                          or any(isinstance(f, dict) for f in spec.previous.values())):
         return "unit"
     return found
+
+
+def stream_unit_files(project: Any, name: str, period: str | None = None,
+                      progress: Any = None, requested: bool = False) -> Any:
+    """A survey (or its earlier ``period``) given as one export per unit, streamed: each
+    file goes through the same streamed pass (:func:`surveyq.streamed.stream_survey`) with
+    its unit as a constant, and the passes are added into one
+    :class:`~surveyq.streamed.StreamedSurvey` (sums, counts, the per-unit sums and every
+    file's cleaning log and row accounting). Memory is one file's batch plus the sums."""
+    from surveyq.project import unit_files
+    from surveyq.streamed import stream_survey
+
+    parts = [stream_survey(project, name, progress, file=file, requested=requested, unit=unit)
+             for unit, file in unit_files(project.spec.surveys[name], period).items()]
+    return combined_streams(parts, project.questionnaires[name])
+
+
+def combined_streams(parts: list[Any], q: Any) -> Any:
+    """Several streamed passes of one questionnaire (one per unit file) as one."""
+    from surveyq.clean import Responses
+    from surveyq.describe import frequency_table
+    from surveyq.log import CleaningLog
+    from surveyq.streamed import StreamedSurvey
+    from surveyq.streaming import _finish
+
+    log = CleaningLog()
+    for part in parts:
+        log.extend(part.log)
+    first = parts[0]
+    moments = {key: _finish(value.items, [part.moments_by_set[key] for part in parts],
+                            False, None)
+               for key, value in first.moments_by_set.items()}
+    n = sum(part.n for part in parts)
+    counts = {item.id: {point: int(sum(part.frequencies.at[item.id, f"count_{point}"]
+                                       for part in parts))
+                        for point in q.scale_of(item).points} for item in q.items}
+    responses = Responses(first.responses.items, pd.DataFrame(), log, q,
+                          ", ".join(part.file for part in parts), None,
+                          first.responses.columns,
+                          _summed(part.responses.duplicates for part in parts))
+    settings = {**first.settings,
+                "file_mb": sum(part.settings["file_mb"] for part in parts),
+                "rows_read": sum(part.settings["rows_read"] for part in parts),
+                "item_cells": "labels" if any(part.settings["item_cells"] == "labels"
+                                              for part in parts) else "codes"}
+    grouped = [part.unit_moments for part in parts if part.unit_moments is not None]
+    return StreamedSurvey(responses, moments, frequency_table(q, counts, n), n, settings,
+                          _merged_units(grouped) if grouped else None)
+
+
+def _merged_units(parts: list[UnitMoments]) -> UnitMoments:
+    """Per-unit moments of several passes: a unit met in two passes has its sums added."""
+    moments: dict[Hashable, Moments] = {}
+    for part in parts:
+        for name, m in part.moments.items():
+            moments[name] = moments[name] + m if name in moments else m
+    return UnitMoments(moments, sum(part.unassigned for part in parts))
 
 
 def unit_column(unit_field: str | None, q: Any, mapping: Mapping[str, str],
@@ -345,7 +418,7 @@ def unit_column(unit_field: str | None, q: Any, mapping: Mapping[str, str],
 
 def unit_sums_for(plan: Any) -> UnitSums | None:
     """The streamed pass's per-unit sums of the IKM elements (None without a unit column)."""
-    if getattr(plan, "unit_column", None) is None:
+    if getattr(plan, "unit_column", None) is None and getattr(plan, "unit_value", None) is None:
         return None
     elements = next((s for s in plan.sets if s.own_rows), None)
     if elements is None:
@@ -502,7 +575,7 @@ def ikm_units(
     mode = next((r.get("_mode") for r in rows.values() if r.get("_mode")), None)
     table = table.drop(columns=["_mode"])
     notes += overall.pop("notes")
-    flat = [str(name) for name in table.index[(table["se"] == 0) & (table["n"] > 1)]]
+    flat = [str(name) for name in table.index[table["no_spread"]]]
     if flat:  # the delta method sees no spread: a zero-width interval understates uncertainty
         notes.append(msg("units.flat", units=", ".join(flat)))
     nrr = nrr.loc[table.index]
@@ -555,8 +628,8 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
         "adequate": (n >= needed) if needed is not None else None,
         "index": np.nan, "converted": np.nan, "band": None, "label": None, "label_en": None,
         "low": np.nan, "high": np.nan, "se": np.nan, "p_in_band": np.nan,
-        "lowest_elements": [], "error": None, "_nrr": moments.means("available"),
-        "_mode": None,
+        "lowest_elements": [], "error": None, "no_spread": False,
+        "_nrr": moments.means("available"), "_mode": None,
     }
     if (moments.item_count == 0).any():  # ikm() states which element has no answers
         try:
@@ -578,6 +651,9 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
     graded = _graded(converted, _analytic_se(moments, point.weight)[0], level,
                      kwargs["standard"])
     row.update({key: graded[key] for key in ("low", "high", "se", "p_in_band")})
+    if graded["se"] == 0:  # identical answers: no spread to estimate an interval from
+        row.update(low=np.nan, high=np.nan, p_in_band=np.nan, no_spread=True,
+                   error=f"no interval: {msg('units.no_spread')}")
     return row
 
 
@@ -671,6 +747,8 @@ def _add_rest(table: pd.DataFrame, grouped: UnitMoments, total: Moments, method:
         d = table.at[name, "converted"] - value
         d = 0.0 if abs(d) < 1e-9 else d  # float rounding, as in _snapped
         d_se = float(np.hypot(table.at[name, "se"], spread))
+        if table.at[name, "no_spread"]:  # the unit's own sampling error is unknown, not 0
+            d_se = np.nan
         rest.append(value)
         diff.append(d)
         low.append(d - z * d_se)
@@ -728,7 +806,7 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     DataFrame
         Indexed by the current units: ``previous`` (converted), ``change``, ``change_low``,
         ``change_high`` and ``changed`` (``"up"``, ``"down"``, ``"no"``; None when either
-        period has no SE, or the unit is new).
+        period has no SE or no spread (identical answers), or the unit is new).
 
     Notes
     -----
@@ -752,6 +830,8 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     before = previous.units.reindex(now.index)
     change = _snapped(now["converted"] - before["converted"])
     spread = np.sqrt(now["se"] ** 2 + before["se"] ** 2)
+    flat = now["no_spread"].astype(bool) | before["no_spread"].fillna(False).astype(bool)
+    spread = spread.where(~flat)  # a period without spread: its sampling error is unknown
     low, high = change - z * spread, change + z * spread
     changed = [None if np.isnan(lo) or np.isnan(hi) else "up" if lo > 0 else
                "down" if hi < 0 else "no" for lo, hi in zip(low, high, strict=True)]
@@ -788,8 +868,8 @@ def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
     Units are independent samples: :math:`z = (C_a - C_b) / \\sqrt{s_a^2 + s_b^2}`. With k
     units there are k(k - 1)/2 pairs (435 for 30 units), so uncorrected p-values would flag
     about 22 pairs at 5% by chance alone; Holm (1979) controls the family-wise error and is
-    never less powerful than Bonferroni. Pairs where both SEs are 0 (identical answers)
-    have no test and are left out.
+    never less powerful than Bonferroni. Pairs with a unit of identical answers (no spread,
+    so no estimate of its sampling error) have no test and are left out.
 
     References
     ----------
@@ -810,7 +890,7 @@ def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
     methods = ("holm", "bonf", "fdr_bh", "none")
     if adjust not in methods:
         raise InputError(f"adjust must be one of {list(methods)}, got {adjust!r}")
-    table = result.units[result.units["se"].notna()]
+    table = result.units[result.units["se"].notna() & ~result.units["no_spread"].astype(bool)]
     names = list(table.index)
     rows = []
     for i, a in enumerate(names):

@@ -116,15 +116,23 @@ def test_rest_of_organisation_leaves_the_unit_out(city):
     row = result.units.loc["P-D"]
     assert row["rest_converted"] == pytest.approx(rest)
     assert row["diff"] == pytest.approx(50.0 - rest)
-    assert row["differs"] == "lower"
-    assert result.units.loc["P-A", "differs"] in {"higher", None}
-    # Its SE with complete answers: the SE of the mean of each respondent's own converted
-    # score c_i = 25/9 sum_u x_iu (docs/ikm-interval.md); P-D answered 2 throughout (SE 0),
-    # so the difference's interval is diff -+ 1.959964 x SE(rest).
+    # P-D answered 2 throughout: no spread, so its own sampling error is unknown (not 0)
+    # and no verdict is given (it was "lower", from the rest's error alone).
+    assert row["no_spread"] and pd.isna(row["differs"]) and np.isnan(row["diff_low"])
+    assert pd.isna(result.units.loc["P-A", "differs"])  # P-A too: every answer 4
+    # P-B (SE 12.5/3 by hand): the rest's SE with complete answers is the SE of the mean of
+    # each respondent's own converted score c_i = 25/9 sum_u x_iu (docs/ikm-interval.md);
+    # the difference's interval is diff -+ 1.959964 x sqrt(SE_B^2 + SE_rest^2).
+    others = answers[units != "P-B"].to_numpy()
+    rest = 25 * (others.sum(axis=0) / others.shape[0]).sum() / 9
     scores = 25 / 9 * others.sum(axis=1)
     se_rest = scores.std(ddof=1) / math.sqrt(len(scores))
-    assert row["diff_low"] == pytest.approx(50.0 - rest - 1.959964 * se_rest, abs=1e-5)
-    assert row["diff_high"] == pytest.approx(50.0 - rest + 1.959964 * se_rest, abs=1e-5)
+    half = 1.959964 * math.hypot(12.5 / 3, se_rest)
+    row = result.units.loc["P-B"]
+    assert row["diff"] == pytest.approx(87.5 - rest)
+    assert row["diff_low"] == pytest.approx(87.5 - rest - half, abs=1e-5)
+    assert row["diff_high"] == pytest.approx(87.5 - rest + half, abs=1e-5)
+    assert row["differs"] == ("higher" if 87.5 - rest - half > 0 else "no")
 
 
 def test_other_aggregates_by_hand(city):
@@ -185,10 +193,11 @@ def test_change_against_previous_period_by_hand(city):
     answers, units, populations, result = city
     before, before_units = previous_city()
     change = units_change(result, ikm_units(before, before_units, populations, min_n=10))
-    # P-C: 75 now, 50 before, no spread in either period -> +25, interval [25, 25].
+    # P-C: 75 now, 50 before: +25. No spread in either period, so the change's sampling
+    # error is unknown: no interval and no verdict (it used to read [25, 25], "up").
     assert change.loc["P-C", "previous"] == pytest.approx(50.0)
     assert change.loc["P-C", "change"] == pytest.approx(25.0)
-    assert change.loc["P-C", "changed"] == "up"
+    assert pd.isna(change.loc["P-C", "changed"]) and np.isnan(change.loc["P-C", "change_low"])
     # P-B unchanged: 0, SE sqrt(2) x 12.5/3 (two independent samples), no clear change.
     assert change.loc["P-B", "change"] == pytest.approx(0.0)
     half = 1.959964 * math.sqrt(2) * 12.5 / 3
@@ -258,7 +267,7 @@ def test_project_run_holds_every_unit_figure(tmp_path):
     assert block["aggregate"]["converted"] == pytest.approx(
         25 * (values.sum(axis=0) / len(values)).sum() / 9)
     change = {row["unit"]: row for row in block["change"]["2025"]}
-    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] == "up"
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] is None
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "P-U5" in html and "heat-" in html and "2025" in html
     pairs = block["pairs"]
@@ -419,15 +428,33 @@ def test_neither_responses_nor_unit_files_is_one_line(tmp_path):
     assert "units: {files:" in result.output and "Traceback" not in result.output
 
 
+#: P-U5's own follow-up plan for its weakest element (U5), and a unit that does not exist.
+UNIT_PLANS = {
+    "P-U5": {"U5": {"action": {"id": "Pelatihan petugas loket", "en": "Counter staff training"},
+                    "when": "Triwulan II", "who": "Kepala Puskesmas"}},
+    "No Such Unit": {"U1": {"action": "Tidak dipakai"}},
+}
+#: The organisation's plan for U1: units whose lowest elements include U1 and that have no
+#: plan of their own for it take this one.
+ORGANISATION_PLAN = {"U1": {"action": {"id": "Kanal pengaduan daring", "en": "Online complaints"},
+                            "when": "2027", "who": "Inspektorat"}}
+
+
 @pytest.fixture(scope="module")
 def city_outputs(tmp_path_factory):
     """The city with a previous period, run in both languages."""
+    import yaml
+
     from surveyq.pipeline import run_project
 
     outputs = {}
     for lang in ("en", "id"):
         folder = tmp_path_factory.mktemp(f"city-{lang}")
         path, *_ = write_city_project(folder, lang=lang, previous=True)
+        project = yaml.safe_load(path.read_text(encoding="utf-8"))
+        project["surveys"]["skm"]["units"]["follow_up"] = UNIT_PLANS
+        project["surveys"]["skm"]["follow_up"] = ORGANISATION_PLAN
+        path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
         run_project(path, folder / "out", lang=lang)
         outputs[lang] = folder / "out"
     return outputs
@@ -442,15 +469,16 @@ def test_change_per_unit_in_the_appendix(city_outputs):
     sheet = next(name for name in book.sheetnames if name.endswith("IKM Unit Change"))
     rows = [row for row in book[sheet].iter_rows(values_only=True)]
     p_c = next(row for row in rows if "P-C" in row)
-    # P-C: 50 in 2025 (every answer 2), 75 now (every answer 3): +25, no spread -> [25, 25]
-    assert [v for v in p_c if isinstance(v, (int, float))][:5] == pytest.approx(
-        [50.0, 75.0, 25.0, 25.0, 25.0])
-    assert "risen" in p_c
+    # P-C: 50 in 2025 (every answer 2), 75 now (every answer 3): +25; no spread in either
+    # period, so no interval and no verdict
+    assert [v for v in p_c if isinstance(v, (int, float))][:3] == pytest.approx(
+        [50.0, 75.0, 25.0])
+    assert "risen" not in p_c
     p_b = next(row for row in rows if "P-B" in row)
     assert "no clear change" in p_b  # unchanged, SE 12.5/3 in both periods
     text = "\n".join(cell.text for table in Document(out / "appendix.docx").tables
                      for row in table.rows for cell in row.cells)
-    assert "Beyond sampling error" in text and "risen" in text
+    assert "Beyond sampling error" in text and "no clear change" in text
     book_id = load_workbook(city_outputs["id"] / "appendix.xlsx", read_only=True)
     assert any(name.endswith("IKM Perubahan Unit") for name in book_id.sheetnames)
 
@@ -460,12 +488,13 @@ def test_one_report_page_per_unit(city_outputs):
     assert html.count('<div class="unit-page">') == 30
     page = html.split('<div class="unit-page">')[1:]
     p_c = next(part for part in page if "<h4>P-C</h4>" in part)
-    assert "Against 2025: 50.00 then, a change of +25.00 (risen)." in p_c
+    assert "Against 2025: 50.00 then, a change of +25.00 (not estimable)." in p_c
+    assert "with no spread in the sample its interval cannot be estimated" in p_c
     assert "NRR per element — P-C" in p_c
     p_u5 = next(part for part in page if "<h4>P-U5</h4>" in part)
     assert p_u5.count("▼ lowest") == 3  # units.lowest = 3; U5 (NRR 2) is among them
     html_id = (city_outputs["id"] / "report.html").read_text(encoding="utf-8")
-    assert "Dibanding 2025: 50,00 saat itu, berubah +25,00 (naik)." in html_id
+    assert "Dibanding 2025: 50,00 saat itu, berubah +25,00 (tidak dapat ditaksir)." in html_id
 
 
 def test_publication_sheet_per_unit(city_outputs):
@@ -485,18 +514,113 @@ def test_publication_sheet_per_unit(city_outputs):
     assert (city_outputs["en"] / "skm-publication.html").is_file()  # the organisation's too
 
 
-def test_stream_true_with_one_file_per_unit_is_refused_not_ignored(tmp_path):
-    # units.files are read in memory; `stream: true` beside them used to be ignored silently
+@pytest.mark.parametrize("stream", [False, True])
+def test_previous_period_as_one_file_per_unit(tmp_path, stream):
+    """An earlier period given as one export per unit (`previous: {2025: {unit: file}}`),
+    read in memory and streamed: each unit is compared with its own file of that period."""
+    import json
+
     import yaml
-    from typer.testing import CliRunner
 
-    from surveyq.cli import app
+    from surveyq.pipeline import run_project
 
-    path, *_ = write_per_unit_files(tmp_path)
+    path, answers, units = write_per_unit_files(tmp_path)
+    before, before_units = previous_city()
+    (tmp_path / "units-2025").mkdir()
+    files = {}
+    for number, name in enumerate(pd.unique(before_units)):
+        if name == "P-D":  # no file for P-D in 2025: it has no change
+            continue
+        files[name] = f"units-2025/unit-{number:02d}.csv"
+        before[before_units == name].astype(int).to_csv(tmp_path / files[name], index=False)
     project = yaml.safe_load(path.read_text(encoding="utf-8"))
-    project["surveys"]["skm"]["stream"] = True
+    project["surveys"]["skm"]["previous"] = {"2025": files}
+    project["surveys"]["skm"]["stream"] = stream
     path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
-    for lang, words in (("en", "cannot apply to `units.files`"), ("id", "tidak berlaku")):
-        result = CliRunner().invoke(app, ["check", str(path), "--lang", lang])
-        assert result.exit_code == 2, result.output
-        assert words in result.output and "surveys.skm" in result.output
+    run_project(path, tmp_path / "out")
+    survey = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                        )["surveys"]["skm"]
+    assert survey["mode"] == ("streamed" if stream else "in-memory")
+    change = {row["unit"]: row for row in survey["analyses"]["ikm"]["units"]["change"]["2025"]}
+    # P-C: every answer 2 in 2025 (converted 50), 3 now (75): +25 (no spread: no verdict)
+    assert change["P-C"]["previous"] == pytest.approx(50.0)
+    assert change["P-C"]["change"] == pytest.approx(25.0) and change["P-C"]["changed"] is None
+    # P-B answered the same in both periods: 87.5 then and now, no clear change
+    assert change["P-B"]["previous"] == pytest.approx(87.5)
+    assert change["P-B"]["change"] == pytest.approx(0.0) and change["P-B"]["changed"] == "no"
+    assert change["P-D"]["previous"] is None and change["P-D"]["changed"] is None
+    # the organisation's 2025 figure pools every 2025 file (P-D's rows are not among them)
+    old = before[before_units != "P-D"].to_numpy()
+    assert survey["previous"]["2025"]["n"] == len(old)
+
+
+def test_follow_up_plan_per_unit(city_outputs):
+    """Each unit's page and publication sheet list its own lowest elements with its own plan
+    (units.follow_up), else the survey's plan for the element, else rows to fill."""
+    import json
+
+    for lang, caption, action in (
+            ("en", "Follow-up plan for the lowest elements — P-U5", "Counter staff training"),
+            ("id", "Rencana tindak lanjut unsur terendah — P-U5", "Pelatihan petugas loket")):
+        html = (city_outputs[lang] / "report.html").read_text(encoding="utf-8")
+        pages = html.split('<div class="unit-page">')[1:]
+        p_u5 = next(part for part in pages if "<h4>P-U5</h4>" in part)
+        plan = p_u5[p_u5.index(caption):]
+        # P-U5's lowest element is U5 (NRR 2, the others 4): first row, with its own plan
+        assert plan.index("U5 ") < plan.index(action) < plan.index("Triwulan II")
+        p_b = next(part for part in pages if "<h4>P-B</h4>" in part)
+        assert action not in p_b  # another unit's plan is not borrowed
+        sheets = (city_outputs[lang] / "skm-publication-units.html").read_text(encoding="utf-8")
+        sheet = next(page for page in sheets.split('<div class="page">')[1:]
+                     if '<div class="unit">P-U5</div>' in page)
+        assert action in sheet and "Kepala Puskesmas" in sheet
+    results = json.loads((city_outputs["en"] / "results.json").read_text(encoding="utf-8"))
+    block = results["surveys"]["skm"]["analyses"]["ikm"]["units"]
+    assert block["follow_up"]["P-U5"]["U5"]["who"] == "Kepala Puskesmas"
+    assert any("No Such Unit" in note for note in block["notes"])
+    # P-A answered 4 throughout: its lowest are U1, U2, U3 (ties in element order); it has
+    # no plan of its own, so U1 takes the organisation's and U2, U3 are left to fill
+    html = (city_outputs["en"] / "report.html").read_text(encoding="utf-8")
+    p_a = next(part for part in html.split('<div class="unit-page">')[1:]
+               if "<h4>P-A</h4>" in part)
+    plan = p_a[p_a.index("Follow-up plan for the lowest elements — P-A"):]
+    assert plan.index("U1 ") < plan.index("Online complaints") < plan.index("U2 ")
+    assert block["units"][0]["unit"] == "P-A"
+    assert block["units"][0]["lowest_elements"] == ["U1", "U2", "U3"]
+
+
+def test_unit_profiles_counted_at_once_equal_each_units_own_profile():
+    """profile_by (one grouped count per field) equals profile() of each unit's rows (the
+    per-unit loop it replaced), with blanks, undeclared categories and rows without a unit."""
+    import dataclasses
+
+    from surveyq.clean import Responses
+    from surveyq.describe import profile, profile_by
+    from surveyq.questionnaire import load_questionnaire
+
+    q = load_questionnaire("skm-permenpanrb-14-2017")
+    rng = np.random.default_rng(7)
+    n = 3000
+    fields = pd.DataFrame({
+        "gender": rng.choice(["L", "P", None], size=n, p=[0.5, 0.45, 0.05]),
+        "education": rng.choice(["SD", "SMP", "SMA", "S1", "S2", "Pesantren"], size=n),
+        "occupation": rng.choice(["PNS", "Swasta", "Wiraswasta", "Lainnya", None], size=n),
+    })
+    fields = fields[[c for c in fields if c in {f.id for f in q.fields}]]
+    units = pd.Series(rng.choice([f"Puskesmas {i}" for i in range(40)] + [None], size=n))
+    responses = Responses(pd.DataFrame(index=range(n)), fields, None, q)
+    by = profile_by(responses, units, "unit")
+    expected = []
+    for unit in pd.unique(units.dropna()):
+        rows = (units == unit).to_numpy()
+        part = dataclasses.replace(responses, items=responses.items[rows], fields=fields[rows])
+        expected.append(profile(part).assign(unit=unit))
+    pd.testing.assert_frame_equal(by, pd.concat(expected, ignore_index=True))
+    # by hand for one unit and field: its rows counted directly
+    one = units == "Puskesmas 3"
+    mine = by[(by["unit"] == "Puskesmas 3") & (by["field"] == "gender")]
+    for category in ("L", "P"):
+        count = int((fields.loc[one, "gender"] == category).sum())
+        row = mine[mine["category"] == category].iloc[0]
+        assert row["count"] == count
+        assert row["percent"] == pytest.approx(100 * count / one.sum())

@@ -144,3 +144,71 @@ def test_streamed_rows_without_a_unit_are_counted(tmp_path):
     values = answers.to_numpy()[2:]  # the pooled figure leaves them out
     assert block["aggregate"]["converted"] == pytest.approx(
         25 * (values.sum(axis=0) / len(values)).sum() / 9)
+
+
+def _stream_per_unit_files(folder, settings: dict | None = None):
+    """The city as one export per unit, earlier period too, with `stream: true`."""
+    import yaml
+
+    from tests.test_units import write_per_unit_files
+
+    path, answers, units = write_per_unit_files(folder, previous=True)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    project["surveys"]["skm"]["stream"] = True
+    project.update(settings or {})
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    return path, answers, units
+
+
+@pytest.mark.parametrize("scheduler", [None, "synchronous"])
+def test_one_file_per_unit_streamed_equals_in_memory(tmp_path, in_memory, scheduler):
+    """`stream: true` beside `units.files` (once refused): every unit's file goes through
+    the streamed pass with its unit as a constant; the figures equal the in-memory run of
+    the single file, and each file keeps its row accounting."""
+    from typer.testing import CliRunner
+
+    from surveyq.cli import app
+
+    if scheduler:
+        pytest.importorskip("dask.dataframe")
+    settings = {"streaming": {"dask_scheduler": scheduler}} if scheduler else None
+    path, answers, _ = _stream_per_unit_files(tmp_path, settings)
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    mode, block = _units_block(tmp_path / "out")
+    assert mode == "streamed"
+    _same_units(block, in_memory)
+    _planted(block)
+    survey = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                        )["surveys"]["skm"]
+    assert survey["n"] == len(answers)
+    accounting = [row for row in survey["row_accounting"] if "unit-" in row["file"]]
+    assert len(accounting) == 30 and sum(r["rows_kept"] for r in accounting) == len(answers)
+    values = answers.to_numpy()  # the pooled figure by the formula, over every file
+    assert survey["analyses"]["ikm"]["summary"]["converted"] == pytest.approx(
+        25 * (values.sum(axis=0) / len(values)).sum() / 9)
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_stream_true_with_an_excel_unit_file_is_read_in_memory_and_said(tmp_path, in_memory):
+    """One file per unit streams only when every file can (CSV or Parquet); with an Excel
+    file among them the run reads them in memory and states that `stream: true` was not
+    applied to that file, with the same figures."""
+    import yaml
+
+    path, *_ = _stream_per_unit_files(tmp_path)
+    project = yaml.safe_load(path.read_text(encoding="utf-8"))
+    files = project["surveys"]["skm"]["units"]["files"]
+    first = files["P-A"]
+    pd.read_csv(tmp_path / first).to_excel(tmp_path / "units" / "p-a.xlsx", index=False)
+    files["P-A"] = "units/p-a.xlsx"
+    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+    run_project(path, tmp_path / "out")
+    mode, block = _units_block(tmp_path / "out")
+    assert mode == "in-memory"
+    survey = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+                        )["surveys"]["skm"]
+    assert any("p-a.xlsx" in problem and "only CSV and Parquet" in problem
+               for problem in survey["problems"])
+    _same_units(block, in_memory)

@@ -1282,11 +1282,14 @@ def _unit_block(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
         parts.append(t["unit_same"])
     if u["below_min_n"]:
         parts.append(t["unit_small"].format(min_n=ctx.int(block["min_n"])))
+    if u.get("no_spread"):
+        parts.append(t["unit_flat"])
     if u["adequate"] is False:
         parts.append(t["unit_inadequate"].format(needed=ctx.int(u["sample_needed"])))
     parts += _unit_changes(ctx, block, u["unit"])
     return [_unit_page([_subheading(name), _text(" ".join(parts)),
-                        _unit_elements(ctx, survey, u, block, bands, name)])]
+                        _unit_elements(ctx, survey, u, block, bands, name),
+                        _unit_plan(ctx, survey, u, block, bands, name)])]
 
 
 def _unit_page(blocks: list[Block]) -> Block:
@@ -1331,6 +1334,23 @@ def _unit_elements(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
                (ctx.t["ikm"]["converted"], "num"), (ctx.t["ikm"]["band"], ""),
                (t["lowest"], "")]
     return _table(ctx, t["unit_caption"].format(unit=name), columns, rows)
+
+
+def _unit_plan(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
+               block: dict[str, Any], bands: dict[str, str], name: str) -> Block:
+    """The unit's follow-up plan (rencana tindak lanjut, PermenPAN-RB 14/2017): its lowest
+    elements with their planned action, time and person (blank cells to fill)."""
+    t = ctx.t["follow_up"]
+    nrr = next((r for r in block["nrr"] if r["unit"] == u["unit"]), {})
+    converted = next((r for r in block["nrr_converted"] if r["unit"] == u["unit"]), {})
+    graded = next((r for r in block["nrr_band"] if r["unit"] == u["unit"]), {})
+    rows = [[ctx.int(i), f"{code} {_group(ctx, survey, code)}", ctx.num(nrr.get(code), "nrr"),
+             ctx.num(converted.get(code), "converted"), _band(ctx, graded.get(code), bands),
+             *_plan(ctx, survey, code, u["unit"])]
+            for i, code in enumerate(u["lowest_elements"], start=1)]
+    columns = [(t["number"], "num"), (t["element"], "text"), (t["nrr"], "num"),
+               (t["converted"], "num"), (t["band"], "")] + _plan_columns(ctx)
+    return _table(ctx, ctx.t["units"]["plan_caption"].format(unit=name), columns, rows)
 
 
 def _thresholds(ctx: _Context, survey: dict[str, Any]) -> list[tuple[float, str]]:
@@ -1847,9 +1867,12 @@ def lowest_elements(ikm: dict[str, Any], count: int = FOLLOW_UP_ELEMENTS
     return sorted(rated, key=lambda e: e["nrr"])[:count]
 
 
-def _plan(ctx: _Context, survey: dict[str, Any], code: str) -> list[str]:
-    """The project's planned action, time and person for an element; blanks to fill."""
-    plan = (survey.get("follow_up") or {}).get(code) or {}
+def _plan(ctx: _Context, survey: dict[str, Any], code: str, unit: Any = None) -> list[str]:
+    """The project's planned action, time and person for an element (for a service unit:
+    its own plan from ``units.follow_up``, else the survey's); blanks to fill."""
+    units = ((survey.get("analyses") or {}).get("ikm") or {}).get("units") or {}
+    own = (units.get("follow_up") or {}).get(str(unit), {}) if unit is not None else {}
+    plan = own.get(code) or (survey.get("follow_up") or {}).get(code) or {}
     return [ctx.text(plan.get(key)) for key in ("action", "when", "who")]
 
 

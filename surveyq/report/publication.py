@@ -153,7 +153,8 @@ def unit_publication_models(results: dict[str, Any], survey_key: str, lang: str 
                       p["unit_interval"].format(level=_level(ctx, block["level"]),
                                                 low=ctx.num(u["low"], "converted"),
                                                 high=ctx.num(u["high"], "converted"))
-                      if u["low"] is not None else p["unit_no_interval"]]
+                      if u["low"] is not None else
+                      p["unit_no_spread"] if u.get("no_spread") else p["unit_no_interval"]]
             + ([ctx.t["units"]["unit_small"].format(min_n=ctx.int(block["min_n"]))]
                if u["below_min_n"] else []),
             "respondents": _respondents(ctx, survey, [r for r in profiles
@@ -171,7 +172,7 @@ def _unit_compare(ctx: _Context, block: dict[str, Any], u: dict[str, Any]) -> li
     """The unit against the rest of the organisation and against its earlier periods."""
     t = ctx.t["units"]
     lines = []
-    if u.get("differs") is not None:
+    if u.get("differs") is not None or u.get("no_spread"):  # a flat unit: "not estimable"
         lines.append(ctx.t["publication"]["unit_rest"].format(
             rest=ctx.num(u["rest_converted"], "converted"), diff=_signed(ctx, u["diff"]),
             verdict=t["differs"].get(str(u["differs"]), "")))
@@ -190,7 +191,7 @@ def _unit_lowest(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
                  nrr: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     for code in u["lowest_elements"]:
-        action, when, who = _plan(ctx, survey, code)
+        action, when, who = _plan(ctx, survey, code, u["unit"])
         rows.append({"code": code, "name": _group(ctx, survey, code),
                      "nrr": ctx.num(nrr.get(code), "nrr"), "action": action, "when": when,
                      "who": who, "cls": "" if action else "to-fill"})
