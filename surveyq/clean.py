@@ -35,7 +35,7 @@ from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported
 )
 from surveyq.errors import InputError
 from surveyq.io import RawTable
-from surveyq.log import Action, CleaningLog, LogEntry, Reason
+from surveyq.log import Action, CellEntries, CleaningLog, Reason
 from surveyq.messages import joined, msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
 
@@ -228,20 +228,18 @@ def _code_column(
     column = code_column(rule, *raw.distinct_values(header))
     problems = column.set_missing()
     positions, which = column.cells_of(problems)
-    notes = {}
+    notes = []
+    note_of = np.zeros(len(column.uniques), dtype=np.intp)
     for u in problems:
         coded = column.coded[u]
+        note_of[u] = len(notes)
         if coded.reason is Reason.MISSING_ANSWER:
-            notes[u] = (None, Action.CELL_MISSING, Reason.MISSING_ANSWER,
-                        msg("log.item_no_answer", item=item.id))
+            notes.append((None, Action.CELL_MISSING, Reason.MISSING_ANSWER,
+                          msg("log.item_no_answer", item=item.id)))
         else:
-            notes[u] = (column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
-                        msg("log.item_cell", item=item.id, detail=coded.detail))
-    file = raw.file
-    log.entries.extend(
-        LogEntry(file, row, header, *notes[u])
-        for row, u in zip(rows[positions].tolist(), which.tolist(), strict=True)
-    )
+            notes.append((column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
+                          msg("log.item_cell", item=item.id, detail=coded.detail)))
+    log.add_cells(CellEntries(raw.file, header, rows[positions], note_of[which], tuple(notes)))
     return column.answers()
 
 
