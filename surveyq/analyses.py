@@ -18,7 +18,14 @@ import pandas as pd
 
 from surveyq.clean import Responses
 from surveyq.errors import AnalysisError, SurveyqError
-from surveyq.ikm import _check_codes, ikm_by, ikm_trend, sample_adequate, sample_size
+from surveyq.ikm import (
+    _check_codes,
+    group_sums,
+    ikm_by,
+    ikm_trend,
+    sample_adequate,
+    sample_size,
+)
 from surveyq.ikm import ikm as ikm_index
 from surveyq.messages import msg
 from surveyq.moments import Moments
@@ -342,8 +349,9 @@ def _ikm_breakdown(
     A group too small for a figure is a note of the report, not a failure of the run.
     """
     keep = pd.Series(True, index=values.index)
-    for group, members in elements.groupby(values.reindex(elements.index), sort=True):
-        empty = [str(code) for code in members.columns[members.notna().sum() == 0]]
+    found = group_sums(elements, values.reindex(elements.index))
+    for group, answered in zip(found.keys, found.counts, strict=True):
+        empty = [str(code) for code in elements.columns[answered == 0]]
         if empty:
             keep &= values != group
             notes.append(f"{field_id} {group!r}: no answers to element(s) {', '.join(empty)} "
