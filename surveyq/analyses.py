@@ -22,6 +22,7 @@ from surveyq.ikm import (
     _check_codes,
     group_sums,
     ikm_by,
+    ikm_by_sums,
     ikm_trend,
     sample_adequate,
     sample_size,
@@ -349,7 +350,8 @@ def _ikm_breakdown(
     A group too small for a figure is a note of the report, not a failure of the run.
     """
     keep = pd.Series(True, index=values.index)
-    found = group_sums(elements, values.reindex(elements.index))
+    aligned = values.reindex(elements.index)
+    found = group_sums(elements, aligned)
     for group, answered in zip(found.keys, found.counts, strict=True):
         empty = [str(code) for code in elements.columns[answered == 0]]
         if empty:
@@ -358,7 +360,10 @@ def _ikm_breakdown(
                          "in this group, so it has no IKM")
     if not keep.any():
         return {"error": f"no group of {field_id} answered every element"}
-    frame = ikm_by(elements, values.where(keep), **kwargs)
+    if keep.all() and not (found.counts == 0).any():  # the sums found are every group's
+        frame = ikm_by_sums(found, elements.columns, aligned, **kwargs)
+    else:
+        frame = ikm_by(elements, values.where(keep), **kwargs)
     return _flatten(order(frame) if order else frame)
 
 

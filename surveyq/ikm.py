@@ -13,6 +13,7 @@ import html
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -661,8 +662,19 @@ def ikm_by(items: pd.DataFrame, groups: pd.Series, **ikm_kwargs) -> pd.DataFrame
     [93.75, 56.25]
     """
     aligned = _aligned_groups(items, groups)
+    return _by_frame(_group_results(items, aligned, ikm_kwargs), aligned)
+
+
+def ikm_by_sums(found: GroupSums, elements: pd.Index, groups: pd.Series,
+                **ikm_kwargs: Any) -> pd.DataFrame:
+    """:func:`ikm_by` from the :class:`GroupSums` of valid codes by ``groups`` (every group
+    answered every element), without another pass over the rows."""
+    return _by_frame(_sums_results(found, elements, ikm_kwargs), groups)
+
+
+def _by_frame(results: list[tuple[Hashable, Ikm]], aligned: pd.Series) -> pd.DataFrame:
     rows = {}
-    for group, result in _group_results(items, aligned, ikm_kwargs):
+    for group, result in results:
         summary = {("summary", key): getattr(result, key) for key in ("n", "index", "converted")}
         summary.update({("summary", "band"): result.band, ("summary", "label"): result.label})
         summary.update({("nrr", code): value for code, value in result.elements["nrr"].items()})
@@ -704,18 +716,30 @@ class GroupSums:
         return pd.DataFrame({"nrr": self.sums[g] / counts.to_numpy(), "n": counts.astype(int)})
 
 
+#: Up to this many groups, :func:`group_sums` adds by one matrix product.
+_MATMUL_GROUPS = 32
+
+
 def group_sums(items: pd.DataFrame, groups: pd.Series) -> GroupSums:
     """:class:`GroupSums` of answers (numbers, NaN for missing) by ``groups`` (aligned with
     ``items``; rows whose group is missing are left out), in one pass over the rows rather
     than one frame per group."""
-    codes = items.groupby(groups, sort=True).ngroup().fillna(-1).to_numpy(np.int64)
-    present = np.unique(codes, return_index=True)
-    keys = [groups.iloc[first] for first in present[1][present[0] >= 0].tolist()]
+    codes, uniques = pd.factorize(groups, sort=True)  # groupby's keys and order
+    keys = list(uniques)
     n_groups = len(keys)
+    array = items.to_numpy(dtype=float, na_value=np.nan)
+    answered = ~np.isnan(array)
+    if n_groups <= _MATMUL_GROUPS:  # one product: whole numbers add up exactly in any order
+        member = np.zeros((len(codes), n_groups))
+        grouped = np.flatnonzero(codes >= 0)
+        member[grouped, codes[grouped]] = 1.0
+        counts = np.rint(member.T @ answered.astype(float)).astype(np.int64)
+        sums = member.T @ np.where(answered, array, 0.0)
+        respondents = np.rint(member.T @ answered.any(axis=1).astype(float)).astype(np.int64)
+        return GroupSums(keys, counts, sums, respondents)
     rows = codes >= 0
     where = codes[rows]
-    array = items.to_numpy(dtype=float, na_value=np.nan)[rows]
-    answered = ~np.isnan(array)
+    array, answered = array[rows], answered[rows]
     filled = np.where(answered, array, 0.0)
     counts = np.zeros((n_groups, array.shape[1]), np.int64)
     sums = np.zeros((n_groups, array.shape[1]))
@@ -741,12 +765,17 @@ def _group_results(items: pd.DataFrame, aligned: pd.Series,
     if found is None or (found.counts == 0).any():
         return [(group, _ikm_for_group(members, group, ikm_kwargs))
                 for group, members in items.groupby(aligned, sort=True)]
+    return _sums_results(found, values.columns, ikm_kwargs)
+
+
+def _sums_results(found: GroupSums, elements: pd.Index,
+                  ikm_kwargs: dict) -> list[tuple[Hashable, Ikm]]:
     options = {"standard": "permenpanrb-14-2017", "weight_mode": None, "force": False,
                **ikm_kwargs}
     results = []
     for g, group in enumerate(found.keys):
         try:
-            results.append((group, _build_ikm(found.table(g, values.columns),
+            results.append((group, _build_ikm(found.table(g, elements),
                                               options["standard"], options["weight_mode"],
                                               options["force"], int(found.respondents[g]),
                                               notes=[])))
