@@ -370,17 +370,46 @@ def row_hashes(frame: pd.DataFrame,
     """Per row, the hash of every cell as stripped text, and (``leave_out``) of every cell
     but that column's. Each column's cells are hashed once per distinct cell, gathered to
     the rows and folded in at once, so one column's hashes are held at a time."""
+    whole, rest, _ = _row_hashes(frame, distinct, leave_out, [])
+    return whole, rest
+
+
+def _row_hashes(frame: pd.DataFrame, distinct: Callable[[str], tuple[np.ndarray, list]] | None,
+                leave_out: str | None, keys: list[str],
+                ) -> tuple[np.ndarray, np.ndarray | None, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """:func:`row_hashes`, and for each of the ``keys`` columns whose values are text with
+    nothing to strip, its cells' hashes and whether each cell is filled."""
     whole = _RowHash(frame.shape[1], len(frame))
     rest = _RowHash(frame.shape[1] - 1, len(frame)) if leave_out is not None else None
+    kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, column in frame.items():
         indices, uniques = distinct(name) if distinct else distinct_values(column)
+        texts, plain = _texts(uniques)
         text = np.empty(len(uniques), dtype=object)
-        text[:] = _stripped_texts(uniques)
+        text[:] = texts
         hashes = pd.util.hash_array(text, categorize=False)[indices]
         whole.add(hashes)
         if rest is not None and name != leave_out:
             rest.add(hashes)
-    return whole.value(), rest.value() if rest is not None else None
+        if name in keys and plain:
+            kept[name] = (hashes, (text != "")[indices])
+    return whole.value(), rest.value() if rest is not None else None, kept
+
+
+def _key_hashes(id_columns: list[str], found: dict[str, tuple[np.ndarray, np.ndarray]],
+                rows: int) -> np.ndarray | None:
+    """The hash of the id columns per row (0 where every id cell is blank), from the column
+    hashes :func:`_row_hashes` kept: what :func:`text_hashes` gives of their stripped text.
+    None unless every id column was kept."""
+    if any(column not in found for column in id_columns):
+        return None
+    combined = _RowHash(len(id_columns), rows)
+    filled = np.zeros(rows, dtype=bool)
+    for column in id_columns:
+        hashes, present = found[column]
+        combined.add(hashes)
+        filled |= present
+    return np.where(filled, combined.value(), 0)
 
 
 class _RowHash:
@@ -409,7 +438,17 @@ _SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
 def _stripped_texts(uniques: list) -> list[str]:
     """Each value as stripped text ("" for None). Many distinct texts (an id column) are
     checked for white space at their ends by one pyarrow pass; only then stripped in Python."""
-    if len(uniques) > 256 and uniques[-1] is None:
+    return _texts(uniques)[0]
+
+
+def _texts(uniques: list) -> tuple[list[str], bool]:
+    """:func:`_stripped_texts`, and whether every value is text (or None) with nothing to
+    strip (then pandas' ``astype("string")`` and ``str.strip`` give the same texts)."""
+    if len(uniques) <= 256:
+        texts = ["" if value is None else str(value).strip() for value in uniques]
+        return texts, all(value is None or (type(value) is str and value == text)
+                          for value, text in zip(uniques, texts, strict=True))
+    if uniques[-1] is None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -420,8 +459,8 @@ def _stripped_texts(uniques: list) -> list[str]:
         ends = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE) + "]"
         if texts is not None and not texts.null_count and not pc.any(
                 pc.match_substring_regex(texts, f"^{ends}|{ends}$")).as_py():
-            return [*uniques[:-1], ""]
-    return ["" if value is None else str(value).strip() for value in uniques]
+            return [*uniques[:-1], ""], all(type(value) is str for value in uniques[:-1])
+    return ["" if value is None else str(value).strip() for value in uniques], False
 
 
 def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
@@ -464,14 +503,19 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     ids = None
     if id_columns:
         evidence.append(msg("log.evidence_id", columns=", ".join(id_columns)))
-        id_text = raw.frame[id_columns].astype("string").fillna("").apply(
-            lambda column: column.str.strip())
-        ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
     stamp = raw.timestamp_column if raw.timestamp_column in raw.frame.columns else None
     pattern = seconds = None
     if stamp:
         evidence.append(msg("log.evidence_time", column=stamp, window=window))
-    whole, pattern = row_hashes(raw.frame, raw.distinct_values, leave_out=stamp)
+    whole, pattern, kept = _row_hashes(raw.frame, raw.distinct_values, stamp, id_columns)
+    if id_columns:
+        # Text ids with nothing to strip hash alike either way; others (numbers in a
+        # workbook, NaN in a .sav) keep pandas' string conversion.
+        ids = _key_hashes(id_columns, kept, len(raw.frame))
+        if ids is None:
+            id_text = raw.frame[id_columns].astype("string").fillna("").apply(
+                lambda column: column.str.strip())
+            ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
     if stamp:
         seconds = submission_seconds(raw.frame[stamp])
     kind, earlier, apart = duplicate_decisions(ids, whole, pattern, seconds, keep, window)
