@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported from here
+    CodedColumn,
     ItemRule,
     _as_number,
     _Coded,
@@ -218,9 +219,9 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
 
 def _code_column(
     raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog, rows: np.ndarray
-) -> np.ndarray:
-    """The column's float codes, coded by its distinct values (:mod:`surveyq.coding`); one
-    log entry per cell set missing, its message shared by every cell of the same value."""
+) -> CodedColumn:
+    """The column coded by its distinct values (:mod:`surveyq.coding`); one log entry per
+    cell set missing (kept as arrays), its message shared by every cell of the same value."""
     missing_codes = tuple(
         float(v) for v in raw.declared_missing.get(header, []) if _as_number(v) is not None
     )
@@ -240,7 +241,7 @@ def _code_column(
             notes.append((column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
                           msg("log.item_cell", item=item.id, detail=coded.detail)))
     log.add_cells(CellEntries(raw.file, header, rows[positions], note_of[which], tuple(notes)))
-    return column.answers()
+    return column
 
 
 def _reverse(
@@ -507,6 +508,8 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     pattern = seconds = None
     if stamp:
         evidence.append(msg("log.evidence_time", column=stamp, window=window))
+    if not id_columns and not stamp:  # no evidence of a duplicate: nothing to hash
+        return [], evidence, 0
     whole, pattern, kept = _row_hashes(raw.frame, raw.distinct_values, stamp, id_columns)
     if id_columns:
         # Text ids with nothing to strip hash alike either way; others (numbers in a
@@ -558,6 +561,30 @@ def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
         "identical_answer_patterns": int((counts > 1).sum()),
         "largest_pattern": int(counts.max()),
     }
+
+
+def identical_code_patterns(codes: np.ndarray) -> dict[str, int]:
+    """:func:`identical_patterns` of the coder's kernel codes (items x kept rows, int8, 0 for
+    no answer): the streamed pass's pattern count (:class:`surveyq.streamed.Patterns`) on
+    the whole matrix. Reverse keying maps codes one to one, so the patterns are the same."""
+    from surveyq.streamed import Patterns
+    from surveyq.streamed import row_hashes as code_hashes
+
+    if not codes.shape[1]:
+        return identical_patterns(pd.DataFrame())
+    patterns = Patterns()
+    patterns.add(code_hashes(codes))
+    return patterns.summary()
+
+
+def _kernel_matrix(columns: list[CodedColumn], rows: int) -> np.ndarray | None:
+    """items x rows int8 kernel codes, or None when a scale has more points than int8 holds."""
+    if not columns or any(column.rule.largest > 127 for column in columns):
+        return None
+    codes = np.empty((len(columns), rows), np.int8)
+    for j, column in enumerate(columns):
+        codes[j] = column.kernel_codes()
+    return codes
 
 
 # ---------------------------------------------------------------- fields
@@ -618,12 +645,9 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     mapping = match_columns(raw, q, log)
     rows = list(raw.rows)
     row_numbers = np.asarray(rows, dtype=np.int64)
-    item_codes: dict[str, np.ndarray] = {}
-    for item in q.items:
-        if item.id in mapping:
-            header = mapping[item.id]
-            scale = q.scale_of(item)
-            item_codes[item.id] = _code_column(raw, header, item, scale, log, row_numbers)
+    coded = {item.id: _code_column(raw, mapping[item.id], item, q.scale_of(item), log,
+                                   row_numbers) for item in q.items if item.id in mapping}
+    item_codes = {item: column.answers() for item, column in coded.items()}
     items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
     fields = pd.DataFrame(
         {
@@ -634,7 +658,8 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
         index=items.index,
     )
     keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
-                                            duplicates, float(duplicate_window))
+                                            duplicates, float(duplicate_window),
+                                            _kernel_matrix(list(coded.values()), len(rows)))
     items = items[keep].copy()
     for item in q.items:
         if item.id in mapping:  # after exclusions, so the log counts respondents kept
@@ -660,6 +685,7 @@ def _exclude_rows(
     log: CleaningLog,
     duplicates: str = "exclude",
     window: float = DEFAULT_DUPLICATE_WINDOW,
+    kernel: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Decide which rows stay; each excluded row is logged once, under its first reason.
 
@@ -690,7 +716,8 @@ def _exclude_rows(
         "found": len(found),
         "excluded": len(found) if duplicates == "exclude" else 0,
         "unreadable_times": unreadable,
-        **identical_patterns(items[keep]),
+        **(identical_patterns(items[keep]) if kernel is None
+           else identical_code_patterns(kernel[:, keep])),
     }
     note_identical(log, raw.file, summary)
     return keep, summary
