@@ -284,28 +284,46 @@ class CleaningLog:
         }, columns=LOG_COLUMNS)
         return frame
 
+    def _counts(self) -> dict[tuple[Any, str, str], int]:
+        """The sum of the entries' counts per (file, reason, action), from the arrays of
+        each :class:`CellEntries` block (no frame of the entries)."""
+        counts: dict[tuple[Any, str, str], int] = {}
+        for part in self._parts:
+            if isinstance(part, list):
+                for entry in part:
+                    key = (entry.file, _VALUES[entry.reason], _VALUES[entry.action])
+                    counts[key] = counts.get(key, 0) + entry.count
+                continue
+            cells = np.bincount(part.which, minlength=len(part.notes)).tolist()
+            for (_, action, reason, _), count in zip(part.notes, cells, strict=True):
+                if count:
+                    key = (part.file, _VALUES[reason], _VALUES[action])
+                    counts[key] = counts.get(key, 0) + count
+        return counts
+
     def summary(self) -> pd.DataFrame:
         """Cells or rows per file, reason and action (the sum of the entries' counts)."""
-        frame = self.to_frame()
-        if frame.empty:
+        counts = self._counts()
+        if not counts:
             return pd.DataFrame(columns=["file", "reason", "action", "count"])
-        counts = frame.groupby(["file", "reason", "action"], sort=True)["count"].sum()
-        return counts.rename("count").reset_index()
+        keys = sorted(counts)  # as groupby(["file", "reason", "action"], sort=True)
+        return pd.DataFrame({
+            "file": pd.Series(_objects([key[0] for key in keys])),
+            "reason": pd.Series(_objects([key[1] for key in keys])),
+            "action": pd.Series(_objects([key[2] for key in keys])),
+            "count": np.array([counts[key] for key in keys], dtype=np.int64),
+        })
 
     def row_accounting(self) -> pd.DataFrame:
         """Per file: rows in the file, rows excluded per reason, rows kept; they add up."""
-        frame = self.to_frame()
+        counts = self._counts()
         records = []
-        for file, counts in self.files.items():
-            excluded = frame[
-                (frame["file"] == file) & (frame["action"] == Action.ROW_EXCLUDED.value)
-            ]
-            record = {"file": file, "rows_in_file": counts["rows_in_file"]}
+        for file, accounted in self.files.items():
+            record = {"file": file, "rows_in_file": accounted["rows_in_file"]}
             for reason in sorted(ROW_EXCLUSIONS, key=lambda r: r.value):
-                record[reason.value] = int(
-                    excluded.loc[excluded["reason"] == reason.value, "count"].sum()
-                )
-            record["rows_kept"] = counts["rows_kept"]
+                record[reason.value] = int(counts.get(
+                    (file, reason.value, Action.ROW_EXCLUDED.value), 0))
+            record["rows_kept"] = accounted["rows_kept"]
             records.append(record)
         return pd.DataFrame(records)
 
