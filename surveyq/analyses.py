@@ -102,7 +102,10 @@ def _per_scale(
             "items": spec.items,
         }
         try:
-            record.update(compute(run.scale_data(spec.items), options))
+            # listwise, validity and reliability need only the Moments: one pass for both
+            data = (run.listwise_moments(spec.items) if options["missing"] == "listwise"
+                    else run.scale_data(spec.items))
+            record.update(compute(data, options))
         except AnalysisError as exc:
             record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
         records.append(record)
