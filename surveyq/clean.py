@@ -39,6 +39,7 @@ from surveyq.io import RawTable
 from surveyq.log import Action, CellEntries, CleaningLog, Reason
 from surveyq.messages import joined, msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
+from surveyq.readers.table import TextValues, arrow_texts
 
 
 @dataclass
@@ -454,13 +455,14 @@ def _texts(uniques: list) -> tuple[list[str], bool]:
         import pyarrow.compute as pc
 
         try:
-            texts = pa.array(uniques[:-1], pa.string())
+            texts = arrow_texts(uniques)[:-1]
         except (pa.ArrowTypeError, pa.ArrowInvalid):
             texts = None  # not all text
         ends = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE) + "]"
         if texts is not None and not texts.null_count and not pc.any(
                 pc.match_substring_regex(texts, f"^{ends}|{ends}$")).as_py():
-            return [*uniques[:-1], ""], all(type(value) is str for value in uniques[:-1])
+            return [*uniques[:-1], ""], isinstance(uniques, TextValues) or all(
+                type(value) is str for value in uniques[:-1])
     return ["" if value is None else str(value).strip() for value in uniques], False
 
 

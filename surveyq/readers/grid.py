@@ -41,7 +41,7 @@ import pandas as pd
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
-from surveyq.readers.table import distinct_values
+from surveyq.readers.table import arrow_texts, distinct_values
 
 _HEADER_SCAN_ROWS = 50
 _DISTINCT_SHARE = 0.9
@@ -298,7 +298,7 @@ def _per_value(values: list[Any], test: Callable[[Any], bool], pattern: str,
     import pyarrow.compute as pc
 
     try:  # text only (None as null): the usual column of a text export
-        texts = pa.array(values, pa.string())
+        texts = arrow_texts(values)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return np.fromiter((test(value) for value in values), bool, len(values))
     found = pc.match_substring_regex(texts, pattern, ignore_case=not exact)
