@@ -716,8 +716,10 @@ class GroupSums:
         return pd.DataFrame({"nrr": self.sums[g] / counts.to_numpy(), "n": counts.astype(int)})
 
 
-#: Up to this many groups, :func:`group_sums` adds by one matrix product.
+#: Up to this many groups, and rows x groups membership cells, :func:`group_sums` adds by one
+#: matrix product (the membership matrix is float64: 4 million cells are 32 MiB).
 _MATMUL_GROUPS = 32
+_MATMUL_CELLS = 4_000_000
 
 
 def group_sums(items: pd.DataFrame, groups: pd.Series) -> GroupSums:
@@ -729,7 +731,8 @@ def group_sums(items: pd.DataFrame, groups: pd.Series) -> GroupSums:
     n_groups = len(keys)
     array = items.to_numpy(dtype=float, na_value=np.nan)
     answered = ~np.isnan(array)
-    if n_groups <= _MATMUL_GROUPS:  # one product: whole numbers add up exactly in any order
+    if n_groups <= _MATMUL_GROUPS and n_groups * len(codes) <= _MATMUL_CELLS:
+        # one product: whole numbers add up exactly in any order
         member = np.zeros((len(codes), n_groups))
         grouped = np.flatnonzero(codes >= 0)
         member[grouped, codes[grouped]] = 1.0
