@@ -18,7 +18,15 @@ import pandas as pd
 
 from surveyq.clean import Responses
 from surveyq.errors import AnalysisError, SurveyqError
-from surveyq.ikm import _check_codes, ikm_by, ikm_trend, sample_adequate, sample_size
+from surveyq.ikm import (
+    _check_codes,
+    group_sums,
+    ikm_by,
+    ikm_by_sums,
+    ikm_trend,
+    sample_adequate,
+    sample_size,
+)
 from surveyq.ikm import ikm as ikm_index
 from surveyq.messages import msg
 from surveyq.moments import Moments
@@ -94,7 +102,10 @@ def _per_scale(
             "items": spec.items,
         }
         try:
-            record.update(compute(run.scale_data(spec.items), options))
+            # listwise, validity and reliability need only the Moments: one pass for both
+            data = (run.listwise_moments(spec.items) if options["missing"] == "listwise"
+                    else run.scale_data(spec.items))
+            record.update(compute(data, options))
         except AnalysisError as exc:
             record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
         records.append(record)
@@ -342,15 +353,20 @@ def _ikm_breakdown(
     A group too small for a figure is a note of the report, not a failure of the run.
     """
     keep = pd.Series(True, index=values.index)
-    for group, members in elements.groupby(values.reindex(elements.index), sort=True):
-        empty = [str(code) for code in members.columns[members.notna().sum() == 0]]
+    aligned = values.reindex(elements.index)
+    found = group_sums(elements, aligned)
+    for group, answered in zip(found.keys, found.counts, strict=True):
+        empty = [str(code) for code in elements.columns[answered == 0]]
         if empty:
             keep &= values != group
             notes.append(f"{field_id} {group!r}: no answers to element(s) {', '.join(empty)} "
                          "in this group, so it has no IKM")
     if not keep.any():
         return {"error": f"no group of {field_id} answered every element"}
-    frame = ikm_by(elements, values.where(keep), **kwargs)
+    if keep.all() and not (found.counts == 0).any():  # the sums found are every group's
+        frame = ikm_by_sums(found, elements.columns, aligned, **kwargs)
+    else:
+        frame = ikm_by(elements, values.where(keep), **kwargs)
     return _flatten(order(frame) if order else frame)
 
 

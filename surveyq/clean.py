@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported from here
+    CodedColumn,
     ItemRule,
     _as_number,
     _Coded,
@@ -35,9 +36,10 @@ from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported
 )
 from surveyq.errors import InputError
 from surveyq.io import RawTable
-from surveyq.log import Action, CleaningLog, LogEntry, Reason
+from surveyq.log import Action, CellEntries, CleaningLog, Reason
 from surveyq.messages import joined, msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
+from surveyq.readers.table import TextValues, arrow_texts
 
 
 @dataclass
@@ -218,9 +220,9 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
 
 def _code_column(
     raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog, rows: np.ndarray
-) -> np.ndarray:
-    """The column's float codes, coded by its distinct values (:mod:`surveyq.coding`); one
-    log entry per cell set missing, its message shared by every cell of the same value."""
+) -> CodedColumn:
+    """The column coded by its distinct values (:mod:`surveyq.coding`); one log entry per
+    cell set missing (kept as arrays), its message shared by every cell of the same value."""
     missing_codes = tuple(
         float(v) for v in raw.declared_missing.get(header, []) if _as_number(v) is not None
     )
@@ -228,21 +230,19 @@ def _code_column(
     column = code_column(rule, *raw.distinct_values(header))
     problems = column.set_missing()
     positions, which = column.cells_of(problems)
-    notes = {}
+    notes = []
+    note_of = np.zeros(len(column.uniques), dtype=np.intp)
     for u in problems:
         coded = column.coded[u]
+        note_of[u] = len(notes)
         if coded.reason is Reason.MISSING_ANSWER:
-            notes[u] = (None, Action.CELL_MISSING, Reason.MISSING_ANSWER,
-                        msg("log.item_no_answer", item=item.id))
+            notes.append((None, Action.CELL_MISSING, Reason.MISSING_ANSWER,
+                          msg("log.item_no_answer", item=item.id)))
         else:
-            notes[u] = (column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
-                        msg("log.item_cell", item=item.id, detail=coded.detail))
-    file = raw.file
-    log.entries.extend(
-        LogEntry(file, row, header, *notes[u])
-        for row, u in zip(rows[positions].tolist(), which.tolist(), strict=True)
-    )
-    return column.answers()
+            notes.append((column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
+                          msg("log.item_cell", item=item.id, detail=coded.detail)))
+    log.add_cells(CellEntries(raw.file, header, rows[positions], note_of[which], tuple(notes)))
+    return column
 
 
 def _reverse(
@@ -372,17 +372,46 @@ def row_hashes(frame: pd.DataFrame,
     """Per row, the hash of every cell as stripped text, and (``leave_out``) of every cell
     but that column's. Each column's cells are hashed once per distinct cell, gathered to
     the rows and folded in at once, so one column's hashes are held at a time."""
+    whole, rest, _ = _row_hashes(frame, distinct, leave_out, [])
+    return whole, rest
+
+
+def _row_hashes(frame: pd.DataFrame, distinct: Callable[[str], tuple[np.ndarray, list]] | None,
+                leave_out: str | None, keys: list[str],
+                ) -> tuple[np.ndarray, np.ndarray | None, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """:func:`row_hashes`, and for each of the ``keys`` columns whose values are text with
+    nothing to strip, its cells' hashes and whether each cell is filled."""
     whole = _RowHash(frame.shape[1], len(frame))
     rest = _RowHash(frame.shape[1] - 1, len(frame)) if leave_out is not None else None
+    kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, column in frame.items():
         indices, uniques = distinct(name) if distinct else distinct_values(column)
+        texts, plain = _texts(uniques)
         text = np.empty(len(uniques), dtype=object)
-        text[:] = _stripped_texts(uniques)
+        text[:] = texts
         hashes = pd.util.hash_array(text, categorize=False)[indices]
         whole.add(hashes)
         if rest is not None and name != leave_out:
             rest.add(hashes)
-    return whole.value(), rest.value() if rest is not None else None
+        if name in keys and plain:
+            kept[name] = (hashes, (text != "")[indices])
+    return whole.value(), rest.value() if rest is not None else None, kept
+
+
+def _key_hashes(id_columns: list[str], found: dict[str, tuple[np.ndarray, np.ndarray]],
+                rows: int) -> np.ndarray | None:
+    """The hash of the id columns per row (0 where every id cell is blank), from the column
+    hashes :func:`_row_hashes` kept: what :func:`text_hashes` gives of their stripped text.
+    None unless every id column was kept."""
+    if any(column not in found for column in id_columns):
+        return None
+    combined = _RowHash(len(id_columns), rows)
+    filled = np.zeros(rows, dtype=bool)
+    for column in id_columns:
+        hashes, present = found[column]
+        combined.add(hashes)
+        filled |= present
+    return np.where(filled, combined.value(), 0)
 
 
 class _RowHash:
@@ -411,19 +440,30 @@ _SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
 def _stripped_texts(uniques: list) -> list[str]:
     """Each value as stripped text ("" for None). Many distinct texts (an id column) are
     checked for white space at their ends by one pyarrow pass; only then stripped in Python."""
-    if len(uniques) > 256 and uniques[-1] is None:
+    return _texts(uniques)[0]
+
+
+def _texts(uniques: list) -> tuple[list[str], bool]:
+    """:func:`_stripped_texts`, and whether every value is text (or None) with nothing to
+    strip (then pandas' ``astype("string")`` and ``str.strip`` give the same texts)."""
+    if len(uniques) <= 256:
+        texts = ["" if value is None else str(value).strip() for value in uniques]
+        return texts, all(value is None or (type(value) is str and value == text)
+                          for value, text in zip(uniques, texts, strict=True))
+    if uniques[-1] is None:
         import pyarrow as pa
         import pyarrow.compute as pc
 
         try:
-            texts = pa.array(uniques[:-1], pa.string())
+            texts = arrow_texts(uniques)[:-1]
         except (pa.ArrowTypeError, pa.ArrowInvalid):
             texts = None  # not all text
         ends = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE) + "]"
         if texts is not None and not texts.null_count and not pc.any(
                 pc.match_substring_regex(texts, f"^{ends}|{ends}$")).as_py():
-            return [*uniques[:-1], ""]
-    return ["" if value is None else str(value).strip() for value in uniques]
+            return [*uniques[:-1], ""], isinstance(uniques, TextValues) or all(
+                type(value) is str for value in uniques[:-1])
+    return ["" if value is None else str(value).strip() for value in uniques], False
 
 
 def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.ndarray | None,
@@ -466,14 +506,21 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     ids = None
     if id_columns:
         evidence.append(msg("log.evidence_id", columns=", ".join(id_columns)))
-        id_text = raw.frame[id_columns].astype("string").fillna("").apply(
-            lambda column: column.str.strip())
-        ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
     stamp = raw.timestamp_column if raw.timestamp_column in raw.frame.columns else None
     pattern = seconds = None
     if stamp:
         evidence.append(msg("log.evidence_time", column=stamp, window=window))
-    whole, pattern = row_hashes(raw.frame, raw.distinct_values, leave_out=stamp)
+    if not id_columns and not stamp:  # no evidence of a duplicate: nothing to hash
+        return [], evidence, 0
+    whole, pattern, kept = _row_hashes(raw.frame, raw.distinct_values, stamp, id_columns)
+    if id_columns:
+        # Text ids with nothing to strip hash alike either way; others (numbers in a
+        # workbook, NaN in a .sav) keep pandas' string conversion.
+        ids = _key_hashes(id_columns, kept, len(raw.frame))
+        if ids is None:
+            id_text = raw.frame[id_columns].astype("string").fillna("").apply(
+                lambda column: column.str.strip())
+            ids = np.where((id_text != "").any(axis=1).to_numpy(), text_hashes(id_text), 0)
     if stamp:
         seconds = submission_seconds(raw.frame[stamp])
     kind, earlier, apart = duplicate_decisions(ids, whole, pattern, seconds, keep, window)
@@ -516,6 +563,30 @@ def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
         "identical_answer_patterns": int((counts > 1).sum()),
         "largest_pattern": int(counts.max()),
     }
+
+
+def identical_code_patterns(codes: np.ndarray) -> dict[str, int]:
+    """:func:`identical_patterns` of the coder's kernel codes (items x kept rows, int8, 0 for
+    no answer): the streamed pass's pattern count (:class:`surveyq.streamed.Patterns`) on
+    the whole matrix. Reverse keying maps codes one to one, so the patterns are the same."""
+    from surveyq.streamed import Patterns
+    from surveyq.streamed import row_hashes as code_hashes
+
+    if not codes.shape[1]:
+        return identical_patterns(pd.DataFrame())
+    patterns = Patterns()
+    patterns.add(code_hashes(codes))
+    return patterns.summary()
+
+
+def _kernel_matrix(columns: list[CodedColumn], rows: int) -> np.ndarray | None:
+    """items x rows int8 kernel codes, or None when a scale has more points than int8 holds."""
+    if not columns or any(column.rule.largest > 127 for column in columns):
+        return None
+    codes = np.empty((len(columns), rows), np.int8)
+    for j, column in enumerate(columns):
+        codes[j] = column.kernel_codes()
+    return codes
 
 
 # ---------------------------------------------------------------- fields
@@ -576,12 +647,9 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     mapping = match_columns(raw, q, log)
     rows = list(raw.rows)
     row_numbers = np.asarray(rows, dtype=np.int64)
-    item_codes: dict[str, np.ndarray] = {}
-    for item in q.items:
-        if item.id in mapping:
-            header = mapping[item.id]
-            scale = q.scale_of(item)
-            item_codes[item.id] = _code_column(raw, header, item, scale, log, row_numbers)
+    coded = {item.id: _code_column(raw, mapping[item.id], item, q.scale_of(item), log,
+                                   row_numbers) for item in q.items if item.id in mapping}
+    item_codes = {item: column.answers() for item, column in coded.items()}
     items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
     fields = pd.DataFrame(
         {
@@ -592,7 +660,8 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
         index=items.index,
     )
     keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
-                                            duplicates, float(duplicate_window))
+                                            duplicates, float(duplicate_window),
+                                            _kernel_matrix(list(coded.values()), len(rows)))
     items = items[keep].copy()
     for item in q.items:
         if item.id in mapping:  # after exclusions, so the log counts respondents kept
@@ -618,6 +687,7 @@ def _exclude_rows(
     log: CleaningLog,
     duplicates: str = "exclude",
     window: float = DEFAULT_DUPLICATE_WINDOW,
+    kernel: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Decide which rows stay; each excluded row is logged once, under its first reason.
 
@@ -648,7 +718,8 @@ def _exclude_rows(
         "found": len(found),
         "excluded": len(found) if duplicates == "exclude" else 0,
         "unreadable_times": unreadable,
-        **identical_patterns(items[keep]),
+        **(identical_patterns(items[keep]) if kernel is None
+           else identical_code_patterns(kernel[:, keep])),
     }
     note_identical(log, raw.file, summary)
     return keep, summary

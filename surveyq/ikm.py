@@ -13,6 +13,7 @@ import html
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -661,9 +662,19 @@ def ikm_by(items: pd.DataFrame, groups: pd.Series, **ikm_kwargs) -> pd.DataFrame
     [93.75, 56.25]
     """
     aligned = _aligned_groups(items, groups)
+    return _by_frame(_group_results(items, aligned, ikm_kwargs), aligned)
+
+
+def ikm_by_sums(found: GroupSums, elements: pd.Index, groups: pd.Series,
+                **ikm_kwargs: Any) -> pd.DataFrame:
+    """:func:`ikm_by` from the :class:`GroupSums` of valid codes by ``groups`` (every group
+    answered every element), without another pass over the rows."""
+    return _by_frame(_sums_results(found, elements, ikm_kwargs), groups)
+
+
+def _by_frame(results: list[tuple[Hashable, Ikm]], aligned: pd.Series) -> pd.DataFrame:
     rows = {}
-    for group, members in items.groupby(aligned, sort=True):
-        result = _ikm_for_group(members, group, ikm_kwargs)
+    for group, result in results:
         summary = {("summary", key): getattr(result, key) for key in ("n", "index", "converted")}
         summary.update({("summary", "band"): result.band, ("summary", "label"): result.label})
         summary.update({("nrr", code): value for code, value in result.elements["nrr"].items()})
@@ -687,6 +698,93 @@ def _aligned_groups(frame: pd.DataFrame, groups: pd.Series) -> pd.Series:
             "give groups the same index as the answers"
         )
     return groups.reindex(frame.index)
+
+
+@dataclass(frozen=True)
+class GroupSums:
+    """Per group of respondents (in ``groupby(sort=True)`` order), the answered count and the
+    sum of every element, and the respondents with at least one answer."""
+
+    keys: list[Hashable]
+    counts: np.ndarray       # groups x elements
+    sums: np.ndarray         # groups x elements (whole codes: exact in any order)
+    respondents: np.ndarray  # groups
+
+    def table(self, g: int, columns: pd.Index) -> pd.DataFrame:
+        """Group ``g``'s NRR table, as :func:`ikm` builds it from the group's rows."""
+        counts = pd.Series(self.counts[g], index=columns)
+        return pd.DataFrame({"nrr": self.sums[g] / counts.to_numpy(), "n": counts.astype(int)})
+
+
+#: Up to this many groups, and rows x groups membership cells, :func:`group_sums` adds by one
+#: matrix product (the membership matrix is float64: 4 million cells are 32 MiB).
+_MATMUL_GROUPS = 32
+_MATMUL_CELLS = 4_000_000
+
+
+def group_sums(items: pd.DataFrame, groups: pd.Series) -> GroupSums:
+    """:class:`GroupSums` of answers (numbers, NaN for missing) by ``groups`` (aligned with
+    ``items``; rows whose group is missing are left out), in one pass over the rows rather
+    than one frame per group."""
+    codes, uniques = pd.factorize(groups, sort=True)  # groupby's keys and order
+    keys = list(uniques)
+    n_groups = len(keys)
+    array = items.to_numpy(dtype=float, na_value=np.nan)
+    answered = ~np.isnan(array)
+    if n_groups <= _MATMUL_GROUPS and n_groups * len(codes) <= _MATMUL_CELLS:
+        # one product: whole numbers add up exactly in any order
+        member = np.zeros((len(codes), n_groups))
+        grouped = np.flatnonzero(codes >= 0)
+        member[grouped, codes[grouped]] = 1.0
+        counts = np.rint(member.T @ answered.astype(float)).astype(np.int64)
+        sums = member.T @ np.where(answered, array, 0.0)
+        respondents = np.rint(member.T @ answered.any(axis=1).astype(float)).astype(np.int64)
+        return GroupSums(keys, counts, sums, respondents)
+    rows = codes >= 0
+    where = codes[rows]
+    array, answered = array[rows], answered[rows]
+    filled = np.where(answered, array, 0.0)
+    counts = np.zeros((n_groups, array.shape[1]), np.int64)
+    sums = np.zeros((n_groups, array.shape[1]))
+    for j in range(array.shape[1]):
+        counts[:, j] = np.bincount(where[answered[:, j]], minlength=n_groups)
+        sums[:, j] = np.bincount(where, weights=filled[:, j], minlength=n_groups)
+    respondents = np.bincount(where[answered.any(axis=1)], minlength=n_groups)
+    return GroupSums(keys, counts, sums, respondents.astype(np.int64))
+
+
+def _group_results(items: pd.DataFrame, aligned: pd.Series,
+                   ikm_kwargs: dict) -> list[tuple[Hashable, Ikm]]:
+    """The index of every group. From :func:`group_sums` when every code is valid and every
+    group answered every element; otherwise group by group, so an error names its group."""
+    values = None
+    if set(ikm_kwargs) <= {"standard", "weight_mode", "force"} and not isinstance(
+            aligned.dtype, pd.CategoricalDtype):
+        try:
+            values = _check_codes(items)
+        except InputError:
+            values = None
+    found = group_sums(values, aligned) if values is not None else None
+    if found is None or (found.counts == 0).any():
+        return [(group, _ikm_for_group(members, group, ikm_kwargs))
+                for group, members in items.groupby(aligned, sort=True)]
+    return _sums_results(found, values.columns, ikm_kwargs)
+
+
+def _sums_results(found: GroupSums, elements: pd.Index,
+                  ikm_kwargs: dict) -> list[tuple[Hashable, Ikm]]:
+    options = {"standard": "permenpanrb-14-2017", "weight_mode": None, "force": False,
+               **ikm_kwargs}
+    results = []
+    for g, group in enumerate(found.keys):
+        try:
+            results.append((group, _build_ikm(found.table(g, elements),
+                                              options["standard"], options["weight_mode"],
+                                              options["force"], int(found.respondents[g]),
+                                              notes=[])))
+        except InputError as error:
+            raise InputError(f"group {group!r}: {error}") from error
+    return results
 
 
 def _ikm_for_group(members: pd.DataFrame, group: Hashable, ikm_kwargs: dict) -> Ikm:

@@ -7,7 +7,7 @@ shows that the rows kept plus the rows excluded add up to the rows in the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -122,13 +122,87 @@ class LogEntry:
         }
 
 
-@dataclass
-class CleaningLog:
-    """Every change or exclusion, plus the row accounting of each file read."""
+@dataclass(frozen=True)
+class CellEntries:
+    """The row-level entries of one column, kept as arrays until someone asks for rows.
 
-    entries: list[LogEntry] = field(default_factory=list)
-    #: file -> {"rows_in_file": int, "rows_kept": int}
-    files: dict[str, dict[str, int]] = field(default_factory=dict)
+    A column of 10^6 respondents with 2 % blank answers has 20,000 "no answer" entries that
+    differ only in their row; they are held as the rows (``rows``, int64) and, per cell, the
+    position in ``notes`` of what was found (``which``), one ``(raw_value, action, reason,
+    message)`` per distinct value. :meth:`entries` renders them as :class:`LogEntry` rows
+    (the same entries, in the same order, as one ``CleaningLog.add`` per cell).
+    """
+
+    file: str
+    column: str | None
+    rows: np.ndarray
+    which: np.ndarray
+    notes: tuple[tuple[Any, Action, Reason, str], ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def fatal(self) -> bool:
+        """Whether any of these entries is fatal."""
+        return any(note[1] is Action.FATAL for note in self.notes)
+
+    def entries(self) -> list[LogEntry]:
+        file, column, notes = self.file, self.column, self.notes
+        return [LogEntry(file, row, column, *notes[u])
+                for row, u in zip(self.rows.tolist(), self.which.tolist(), strict=True)]
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+class CleaningLog:
+    """Every change or exclusion, plus the row accounting of each file read.
+
+    ``entries`` is the list of :class:`LogEntry`; the cleaning step adds a column's
+    row-level entries as one :class:`CellEntries` block (:meth:`add_cells`), which stays in
+    arrays for the log's frame, length and summaries and becomes :class:`LogEntry` rows only
+    when ``entries`` is read.
+    """
+
+    def __init__(self, entries: list[LogEntry] | None = None,
+                 files: dict[str, dict[str, int]] | None = None) -> None:
+        self._parts: list[list[LogEntry] | CellEntries] = [[] if entries is None else entries]
+        #: file -> {"rows_in_file": int, "rows_kept": int}
+        self.files: dict[str, dict[str, int]] = {} if files is None else files
+
+    @property
+    def entries(self) -> list[LogEntry]:
+        """Every entry as a :class:`LogEntry`, in the order added."""
+        parts = self._parts
+        if len(parts) != 1 or not isinstance(parts[0], list):
+            merged: list[LogEntry] = []
+            for part in parts:
+                merged.extend(part if isinstance(part, list) else part.entries())
+            self._parts = [merged]
+        return self._parts[0]  # type: ignore[return-value]
+
+    @entries.setter
+    def entries(self, entries: list[LogEntry]) -> None:
+        self._parts = [entries]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CleaningLog):
+            return NotImplemented
+        return self.entries == other.entries and self.files == other.files
+
+    def __repr__(self) -> str:
+        return f"CleaningLog({len(self)} entries, files={self.files!r})"
+
+    def _tail(self) -> list[LogEntry]:
+        tail = self._parts[-1]
+        if not isinstance(tail, list):
+            tail = []
+            self._parts.append(tail)
+        return tail
 
     def add(
         self,
@@ -141,27 +215,43 @@ class CleaningLog:
         message: str,
         count: int = 1,
     ) -> None:
-        self.entries.append(
+        self._tail().append(
             LogEntry(file, row, column, raw_value, action, reason, message, count)
         )
 
+    def add_cells(self, cells: CellEntries) -> None:
+        """Add a column's row-level entries as one block (kept as arrays)."""
+        if len(cells):
+            self._parts.append(cells)
+
     def extend(self, other: CleaningLog) -> None:
-        self.entries.extend(other.entries)
+        for part in other._parts:
+            if isinstance(part, list):
+                self._tail().extend(part)
+            elif len(part):
+                self._parts.append(part)
         self.files.update(other.files)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return sum(len(part) for part in self._parts)
 
     @property
     def fatal(self) -> list[LogEntry]:
-        return [entry for entry in self.entries if entry.fatal]
+        found: list[LogEntry] = []
+        for part in self._parts:
+            if isinstance(part, list):
+                found += [entry for entry in part if entry.fatal]
+            elif part.fatal:
+                found += [entry for entry in part.entries() if entry.fatal]
+        return found
 
     def to_frame(self) -> pd.DataFrame:
         """One row per entry, columns file, row, column, raw_value, action, reason, message."""
         # A run asks for the frame several times (summary, row accounting, documents); the
-        # log only grows, so a frame is reused while the entries are the same list and length.
-        key = (id(self.entries), len(self.entries),
-               id(self.entries[-1]) if self.entries else None)
+        # log only grows, so a frame is reused while its parts are the same and as long.
+        tail = self._parts[-1]
+        key = (tuple((id(part), len(part)) for part in self._parts),
+               id(tail[-1]) if isinstance(tail, list) and tail else None)
         cached = self.__dict__.get("_cached_frame")
         if cached is not None and cached[0] == key:
             return cached[1].copy()
@@ -170,50 +260,70 @@ class CleaningLog:
         return frame.copy()
 
     def _frame(self) -> pd.DataFrame:
-        entries = self.entries
-        if not entries:
+        if not len(self):
             return pd.DataFrame(columns=LOG_COLUMNS).astype({"row": "Int64"})
-        # Built column by column (as_dict per entry was most of a large log's cost); the
-        # values and inferred types are those of a frame of LogEntry.as_dict records.
-        messages = [entry.message for entry in entries]
+        # Built column by column (as_dict per entry was most of a large log's cost), a
+        # CellEntries block by numpy takes; the values and inferred types are those of a
+        # frame of LogEntry.as_dict records.
+        columns: dict[str, list[np.ndarray]] = {name: [] for name in [*LOG_COLUMNS, "blank"]}
+        for part in self._parts:
+            for name, values in _part_columns(part).items():
+                columns[name].append(values)
+        joined = {name: np.concatenate(values) for name, values in columns.items()}
         frame = pd.DataFrame({
-            "file": pd.Series([entry.file for entry in entries]),
-            "row": pd.array([entry.row for entry in entries], dtype="Int64"),
-            "column": pd.Series([entry.column for entry in entries]),
-            "raw_value": pd.Series([None if entry.raw_value is None else str(entry.raw_value)
-                                    for entry in entries]),
-            "action": pd.Series([_VALUES[entry.action] for entry in entries]),
-            "reason": pd.Series([_VALUES[entry.reason] for entry in entries]),
+            "file": pd.Series(joined["file"]),
+            "row": pd.arrays.IntegerArray(joined["row"], joined["blank"]),
+            "column": pd.Series(joined["column"]),
+            "raw_value": pd.Series(joined["raw_value"]),
+            "action": pd.Series(joined["action"]),
+            "reason": pd.Series(joined["reason"]),
             # object dtype keeps each Message (pandas would make it plain str) for translation
-            "message": pd.Series(messages, dtype=object),
-            "count": pd.Series([entry.count for entry in entries], dtype=np.int64),
-            "code": pd.Series([getattr(message, "code", None) for message in messages],
-                              dtype=object),
+            "message": pd.Series(joined["message"], dtype=object),
+            "count": pd.Series(joined["count"], dtype=np.int64),
+            "code": pd.Series(joined["code"], dtype=object),
         }, columns=LOG_COLUMNS)
         return frame
 
+    def _counts(self) -> dict[tuple[Any, str, str], int]:
+        """The sum of the entries' counts per (file, reason, action), from the arrays of
+        each :class:`CellEntries` block (no frame of the entries)."""
+        counts: dict[tuple[Any, str, str], int] = {}
+        for part in self._parts:
+            if isinstance(part, list):
+                for entry in part:
+                    key = (entry.file, _VALUES[entry.reason], _VALUES[entry.action])
+                    counts[key] = counts.get(key, 0) + entry.count
+                continue
+            cells = np.bincount(part.which, minlength=len(part.notes)).tolist()
+            for (_, action, reason, _), count in zip(part.notes, cells, strict=True):
+                if count:
+                    key = (part.file, _VALUES[reason], _VALUES[action])
+                    counts[key] = counts.get(key, 0) + count
+        return counts
+
     def summary(self) -> pd.DataFrame:
         """Cells or rows per file, reason and action (the sum of the entries' counts)."""
-        frame = self.to_frame()
-        if frame.empty:
+        counts = self._counts()
+        if not counts:
             return pd.DataFrame(columns=["file", "reason", "action", "count"])
-        counts = frame.groupby(["file", "reason", "action"], sort=True)["count"].sum()
-        return counts.rename("count").reset_index()
+        keys = sorted(counts)  # as groupby(["file", "reason", "action"], sort=True)
+        return pd.DataFrame({
+            "file": pd.Series(_objects([key[0] for key in keys])),
+            "reason": pd.Series(_objects([key[1] for key in keys])),
+            "action": pd.Series(_objects([key[2] for key in keys])),
+            "count": np.array([counts[key] for key in keys], dtype=np.int64),
+        })
 
     def row_accounting(self) -> pd.DataFrame:
         """Per file: rows in the file, rows excluded per reason, rows kept; they add up."""
-        frame = self.to_frame()
+        counts = self._counts()
         records = []
-        for file, counts in self.files.items():
-            excluded = frame[
-                (frame["file"] == file) & (frame["action"] == Action.ROW_EXCLUDED.value)
-            ]
-            record = {"file": file, "rows_in_file": counts["rows_in_file"]}
+        for file, accounted in self.files.items():
+            record = {"file": file, "rows_in_file": accounted["rows_in_file"]}
             for reason in sorted(ROW_EXCLUSIONS, key=lambda r: r.value):
-                record[reason.value] = int(
-                    excluded.loc[excluded["reason"] == reason.value, "count"].sum()
-                )
-            record["rows_kept"] = counts["rows_kept"]
+                record[reason.value] = int(counts.get(
+                    (file, reason.value, Action.ROW_EXCLUDED.value), 0))
+            record["rows_kept"] = accounted["rows_kept"]
             records.append(record)
         return pd.DataFrame(records)
 
@@ -224,3 +334,41 @@ class CleaningLog:
 def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A log frame whose ``message`` column is written in ``lang`` (cleaning-log.csv)."""
     return frame.assign(message=[translate(m, lang) for m in frame["message"]])
+
+
+def _part_columns(part: list[LogEntry] | CellEntries) -> dict[str, np.ndarray]:
+    """The log frame's columns of a list of entries or of a :class:`CellEntries` block."""
+    if isinstance(part, list):
+        messages = [entry.message for entry in part]
+        blank = np.array([entry.row is None for entry in part], dtype=bool)
+        return {
+            "file": _objects([entry.file for entry in part]),
+            "row": np.array([0 if entry.row is None else entry.row for entry in part],
+                            dtype=np.int64),
+            "blank": blank,
+            "column": _objects([entry.column for entry in part]),
+            "raw_value": _objects([None if entry.raw_value is None else str(entry.raw_value)
+                                   for entry in part]),
+            "action": _objects([_VALUES[entry.action] for entry in part]),
+            "reason": _objects([_VALUES[entry.reason] for entry in part]),
+            "message": _objects(messages),
+            "count": np.array([entry.count for entry in part], dtype=np.int64),
+            "code": _objects([getattr(message, "code", None) for message in messages]),
+        }
+    n, which, notes = len(part), part.which, part.notes
+
+    def gathered(values: list[Any]) -> np.ndarray:
+        return _objects(values)[which] if n else np.empty(0, dtype=object)
+
+    return {
+        "file": np.full(n, part.file, dtype=object),
+        "row": part.rows.astype(np.int64, copy=False),
+        "blank": np.zeros(n, dtype=bool),
+        "column": np.full(n, part.column, dtype=object),
+        "raw_value": gathered([None if raw is None else str(raw) for raw, *_ in notes]),
+        "action": gathered([_VALUES[note[1]] for note in notes]),
+        "reason": gathered([_VALUES[note[2]] for note in notes]),
+        "message": gathered([note[3] for note in notes]),
+        "count": np.ones(n, dtype=np.int64),
+        "code": gathered([getattr(note[3], "code", None) for note in notes]),
+    }

@@ -50,6 +50,7 @@ class SurveyRun:
     previous: dict[str, Responses | StreamedSurvey] = field(default_factory=dict)
     stream: StreamedSurvey | None = None
     internal_errors: list[Exception] = field(default_factory=list)
+    _moments: dict[tuple[str, ...], Moments] = field(default_factory=dict, repr=False)
 
     @property
     def mode(self) -> str:
@@ -66,6 +67,18 @@ class SurveyRun:
         if self.stream is not None:
             return self.stream.moments(items)
         return self.responses.items[items]
+
+    def listwise_moments(self, items: list[str]) -> Moments:
+        """The answers' Moments without pairwise sums (what a listwise analysis builds from
+        the columns), computed once per item set for every analysis that asks."""
+        if self.stream is not None:
+            return self.stream.moments(items)
+        key = tuple(items)
+        if key not in self._moments:
+            from surveyq.moments import Moments
+
+            self._moments[key] = Moments.from_frame(self.responses.items[items], pairwise=False)
+        return self._moments[key]
 
 
 @dataclass

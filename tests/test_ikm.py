@@ -300,6 +300,27 @@ def test_ikm_by_group_by_hand():
     assert table.attrs["ungrouped"] == 1
 
 
+@pytest.mark.parametrize("groups", [3, 40])  # one matrix product, and bincounts past 32
+def test_ikm_by_equals_ikm_of_each_groups_rows(groups):
+    # ikm_by sums every group in one pass; each row must equal ikm() of that group's rows
+    rng = np.random.default_rng(13)
+    answers = pd.DataFrame(rng.integers(1, 5, (400, 3)).astype(float), columns=["U1", "U2", "U3"])
+    answers[answers.apply(lambda column: rng.random(len(column)) < 0.1)] = np.nan
+    office = pd.Series(rng.integers(0, groups, 400).astype(str), dtype=object)
+    office[rng.random(400) < 0.05] = None
+    table = ikm_by(answers, office)
+    expected = sorted(set(office.dropna()))
+    assert table.index.tolist() == expected
+    for group in expected:
+        alone = ikm(answers[office == group])
+        row = table.loc[group]
+        assert row[("summary", "n")] == alone.n
+        assert row[("summary", "converted")] == alone.converted
+        assert row[("summary", "band")] == alone.band
+        assert row[[("nrr", code) for code in answers]].tolist() == alone.elements["nrr"].tolist()
+    assert table.attrs["ungrouped"] == int(office.isna().sum())
+
+
 def test_ikm_by_names_the_group_in_errors():
     answers = pd.DataFrame({"U1": [4, 3], "U2": [np.nan, 3]})
     with pytest.raises(InputError, match="group 'a'"):

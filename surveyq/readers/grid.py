@@ -41,7 +41,7 @@ import pandas as pd
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
-from surveyq.readers.table import distinct_values
+from surveyq.readers.table import arrow_texts, distinct_values
 
 _HEADER_SCAN_ROWS = 50
 _DISTINCT_SHARE = 0.9
@@ -298,7 +298,7 @@ def _per_value(values: list[Any], test: Callable[[Any], bool], pattern: str,
     import pyarrow.compute as pc
 
     try:  # text only (None as null): the usual column of a text export
-        texts = pa.array(values, pa.string())
+        texts = arrow_texts(values)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return np.fromiter((test(value) for value in values), bool, len(values))
     found = pc.match_substring_regex(texts, pattern, ignore_case=not exact)
@@ -390,10 +390,12 @@ def split_grid(grid: Grid, index: int, summaries: bool, cells: _Cells | None = N
     for i in np.flatnonzero(kinds).tolist():
         kind = ("blank",) if kinds[i] == 1 else ("summary",) + where[i]
         _log_exclusion(grid, numbers[i], kind, names)
-    found = [_kept_column(cells, j, kept) for j in range(width)]
-    frame = pd.DataFrame({j: column for j, (column, _) in enumerate(found)},
-                         columns=range(width), dtype=object)
-    frame.columns = pd.Index(names, dtype=object)
+    # The kept cells go straight into one object block (a frame of separate columns would
+    # be copied into one block: twice the cells' pointers at the peak).
+    block = np.empty((width, len(kept) if width else 0), dtype=object)
+    found = [_kept_column(cells, j, kept, block[j]) for j in range(width)]
+    frame = pd.DataFrame(block.T, columns=pd.Index(names, dtype=object), dtype=object,
+                         copy=False)
     rows = np.asarray(numbers, dtype=np.int64)[kept].tolist()
     distinct = {name: codes for name, (_, codes) in zip(names, found, strict=True)}
     frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)], rows)
@@ -407,17 +409,20 @@ def _last_filled(record: list[Any]) -> int:
     return 0
 
 
-def _kept_column(cells: _Cells, j: int,
-                 kept: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, list[Any]]]:
+def _kept_column(cells: _Cells, j: int, kept: np.ndarray,
+                 out: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, list[Any]]]:
     """Column ``j`` of the kept records (empty text as None, None past the data's width),
-    and its distinct values (None last; empty text and None alike) for the cleaning step."""
+    written into ``out``, and its distinct values (None last; empty text and None alike)
+    for the cleaning step."""
     if j >= len(cells.indices):
-        return np.full(len(kept), None, dtype=object), (np.zeros(len(kept), np.intp), [None])
+        out[:] = None
+        return out, (np.zeros(len(kept), np.intp), [None])
     uniques = cells.uniques[j]
     table = _object_column(uniques, len(uniques))
     table[table == ""] = None
     indices = cells.indices[j][kept]
-    return table[indices], (indices, uniques)
+    np.take(table, indices, out=out)
+    return out, (indices, uniques)
 
 
 def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],

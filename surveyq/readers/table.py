@@ -120,6 +120,30 @@ class RawTable:
         return title + self.frame.head(20).to_html()
 
 
+class TextValues(list):
+    """The distinct values of a column pyarrow read (text, None last), with the Arrow strings
+    they came from (``arrow``: the values but the last), so that a test of every distinct
+    value (a regular expression over an id column's million values) runs on them in C++
+    without turning the list back into Arrow strings."""
+
+    __slots__ = ("arrow",)
+
+    def __init__(self, arrow: Any) -> None:
+        super().__init__([*arrow.to_pylist(), None])
+        self.arrow = arrow
+
+
+def arrow_texts(values: list[Any]) -> Any:
+    """``values`` as pyarrow strings (None as null), from :class:`TextValues`' own Arrow
+    strings when it has them; raises pyarrow's error when a value is not text."""
+    import pyarrow as pa
+
+    arrow = getattr(values, "arrow", None)
+    if arrow is not None and len(arrow) == len(values) - 1 and values[-1] is None:
+        return pa.concat_arrays([arrow, pa.nulls(1, pa.string())])
+    return pa.array(values, pa.string())
+
+
 #: Column kinds (``pandas.api.types.infer_dtype``) whose distinct values pandas can find by
 #: equality without merging cells that read differently (True == 1 == 1.0 in Python).
 _FACTORIZABLE = frozenset({"string", "empty", "integer", "floating", "boolean"})

@@ -41,6 +41,7 @@ import numpy as np
 from surveyq.errors import InputError
 from surveyq.messages import msg
 from surveyq.readers.quotes import QuoteScanner
+from surveyq.readers.table import TextValues
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_RECORDS = 50
@@ -456,5 +457,5 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     for name in names:
         column = table.column(name).combine_chunks()
         indices = column.indices.to_numpy(zero_copy_only=False)[1:]  # int32: half the memory
-        columns.append((indices, [*column.dictionary.to_pylist(), None]))
+        columns.append((indices, TextValues(column.dictionary)))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
