@@ -504,7 +504,7 @@ SURVEY_RESULT_KEYS = ("questionnaire", "title", "file", "mode", "streaming", "n"
 
 def _survey_source_problem(project: Project, source: Any) -> tuple[str, str] | None:
     """(key, problem) when a survey source names no survey, or a path no run can have."""
-    from surveyq.analyses import DEFAULT_ANALYSES
+    from surveyq.questionnaire import DEFAULT_ANALYSES
 
     if source.survey is None:
         return None
