@@ -44,7 +44,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, FuncFormatter, MultipleLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, MultipleLocator
 from matplotlib.transforms import Bbox
 
 from surveyq.bands import round_half_up
@@ -711,6 +711,11 @@ def gap_bars(rows: list[dict], label_key: str, labels: dict[str, str], title: st
         legend = _legend(fig, *means.get_legend_handles_labels(), title)
         above = _legend_points(fig, legend) + 1.2 * 9 + _GAP  # and the gap axes' title
         _fixed_layout(fig, names, above, wspace=0.15)
+        # a tick label per 45 points of the narrow gap panel, at steps of 1, 2 or 5 (with
+        # 0.25 steps the labels "-0.75" ran into each other when long names narrowed it)
+        room = gaps.get_position().width * fig.get_figwidth() * 72
+        gaps.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(room // 45)),
+                                                 steps=[1, 2, 5, 10]))
         return _to_svg(fig, title)
 
 
