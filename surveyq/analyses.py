@@ -11,7 +11,6 @@ a role (perception, expectation, importance, or plain items) as a whole, and eac
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -31,6 +30,7 @@ from surveyq.ikm import ikm as ikm_index
 from surveyq.messages import msg
 from surveyq.moments import Moments
 from surveyq.project import UnitsSpec
+from surveyq.questionnaire import DEFAULT_ANALYSES, ScaleSpec, questionnaire_scales
 from surveyq.reliability import cronbach_alpha
 from surveyq.servqual import csi as csi_index
 from surveyq.servqual import ipa as ipa_quadrants
@@ -43,7 +43,6 @@ from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
     from surveyq.pipeline import SurveyRun
-    from surveyq.questionnaire import Questionnaire
 
 #: Conventions used unless a project's ``options`` say otherwise (docs/methods.md sections 2-3).
 DEFAULTS = {
@@ -56,33 +55,9 @@ DEFAULTS = {
 }
 
 
-@dataclass(frozen=True)
-class ScaleSpec:
-    """A set of items analysed together: a role's whole scale, or one dimension of it."""
-
-    key: str
-    role: str
-    dimension: str | None
-    items: list[str]
-
-
 def scales_of(run: SurveyRun) -> list[ScaleSpec]:
     """Whole scale per role, then one scale per dimension within the role (if several)."""
     return questionnaire_scales(run.responses.questionnaire)
-
-
-def questionnaire_scales(q: Questionnaire) -> list[ScaleSpec]:
-    """:func:`scales_of` from the questionnaire alone (a streamed pass plans its sums)."""
-    specs: list[ScaleSpec] = []
-    for role in dict.fromkeys(item.role for item in q.items):
-        members = q.items_with(role)
-        specs.append(ScaleSpec(role, role, None, [item.id for item in members]))
-        dimensions = list(dict.fromkeys(item.dimension for item in members if item.dimension))
-        if len(dimensions) > 1:
-            for dimension in dimensions:
-                ids = [item.id for item in members if item.dimension == dimension]
-                specs.append(ScaleSpec(f"{role}/{dimension}", role, dimension, ids))
-    return specs
 
 
 def _options(run: SurveyRun) -> dict[str, Any]:
@@ -543,16 +518,6 @@ def _elements_of(responses: Responses) -> pd.DataFrame:
     """Answers keyed by the questionnaire's element codes (U1, U2, ...)."""
     rated = _rated_items(responses)
     return responses.items[[i.id for i in rated]].set_axis([i.element for i in rated], axis=1)
-
-
-#: What a questionnaire calls for when the project does not list analyses.
-DEFAULT_ANALYSES = {
-    "skm": ["validity", "reliability", "ikm"],
-    "ikm": ["validity", "reliability", "ikm"],
-    "servqual": ["validity", "reliability", "servqual", "ipa"],
-    "employee": ["validity", "reliability", "servqual"],
-    "generic": ["validity", "reliability"],
-}
 
 
 def analyses_for(run: SurveyRun) -> list[str]:

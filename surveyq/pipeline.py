@@ -420,22 +420,27 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
         write_full_matrices,
         write_xlsx,
     )
+    from surveyq.report.background import in_background
 
     tabulation = {
         name: survey.responses.items for name, survey in run.surveys.items() if not survey.stream
     }
     rows = _appendix_rows(run.project, TABULATION_MAX_ROWS)
     log = run.log
-    written = [
-        write_atomic(folder / "results.json", dumps_json(run.results)),
-        write_atomic(folder / "cleaning-log.csv",
-                     neutralise_frame(localised(log, lang)).to_csv(index=False)),
-    ]
-    notify(msg("progress.report"))
-    written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
-    notify(msg("progress.appendix"))
-    written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation, rows))
-    written.append(write_docx(run.results, log, folder / "appendix.docx", lang, tabulation, rows))
+    # the Word appendix takes about as long as the rest: a forked child writes it meanwhile
+    with in_background(lambda: write_docx(run.results, log, folder / "appendix.docx", lang,
+                                          tabulation, rows)) as docx:
+        written = [
+            write_atomic(folder / "results.json", dumps_json(run.results)),
+            write_atomic(folder / "cleaning-log.csv",
+                         neutralise_frame(localised(log, lang)).to_csv(index=False)),
+        ]
+        notify(msg("progress.report"))
+        written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
+        notify(msg("progress.appendix"))
+        written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation,
+                                  rows))
+        written.append(docx.result())
     written += write_full_matrices(tabulation, folder, lang, rows)
     written += _publication(run.results, folder, lang, notify, pdf)
     if pdf:
@@ -533,7 +538,7 @@ SURVEY_RESULT_KEYS = ("questionnaire", "title", "file", "mode", "streaming", "n"
 
 def _survey_source_problem(project: Project, source: Any) -> tuple[str, str] | None:
     """(key, problem) when a survey source names no survey, or a path no run can have."""
-    from surveyq.analyses import DEFAULT_ANALYSES
+    from surveyq.questionnaire import DEFAULT_ANALYSES
 
     if source.survey is None:
         return None

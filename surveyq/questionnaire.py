@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -367,3 +368,39 @@ def resolve_questionnaire_path(path: str | Path) -> Path:
         return candidate
     shipped = shipped_questionnaires_dir() / f"{candidate.name}.yaml"
     return shipped if shipped.exists() else candidate
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    """A set of items analysed together: a role's whole scale, or one dimension of it."""
+
+    key: str
+    role: str
+    dimension: str | None
+    items: list[str]
+
+
+def questionnaire_scales(q: Questionnaire) -> list[ScaleSpec]:
+    """Whole scale per role, then one scale per dimension within the role (if several): what
+    :func:`surveyq.analyses.scales_of` analyses, from the questionnaire alone (a streamed pass
+    plans its sums, a project checks its thesis variables)."""
+    specs: list[ScaleSpec] = []
+    for role in dict.fromkeys(item.role for item in q.items):
+        members = q.items_with(role)
+        specs.append(ScaleSpec(role, role, None, [item.id for item in members]))
+        dimensions = list(dict.fromkeys(item.dimension for item in members if item.dimension))
+        if len(dimensions) > 1:
+            for dimension in dimensions:
+                ids = [item.id for item in members if item.dimension == dimension]
+                specs.append(ScaleSpec(f"{role}/{dimension}", role, dimension, ids))
+    return specs
+
+
+#: What a questionnaire calls for when the project does not list analyses.
+DEFAULT_ANALYSES = {
+    "skm": ["validity", "reliability", "ikm"],
+    "ikm": ["validity", "reliability", "ikm"],
+    "servqual": ["validity", "reliability", "servqual", "ipa"],
+    "employee": ["validity", "reliability", "servqual"],
+    "generic": ["validity", "reliability"],
+}

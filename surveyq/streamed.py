@@ -42,7 +42,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -76,7 +76,9 @@ from surveyq.readers import log_repairs
 from surveyq.readers.flavours import plan_columns
 from surveyq.readers.text import CellRepair, arrow_csv_options, repair_cells, repair_utf8
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
-from surveyq.units import UnitMoments, UnitSums, unit_column, unit_sums_for
+
+if TYPE_CHECKING:  # the units module loads scipy.stats: `surveyq check` does not need it
+    from surveyq.units import UnitMoments, UnitSums
 
 #: The analyses that follow from Moments; every other one needs the rows in memory.
 STREAMED_ANALYSES = ("validity", "reliability", "ikm")
@@ -301,6 +303,8 @@ class _Coder:
         self.batch_rows: dict[int, int] = {}
         self.patterns = Patterns()
         self.cache: list[dict[tuple[str, str], _Coded]] = [{} for _ in plan.rules]
+        from surveyq.units import unit_sums_for
+
         self.units = unit_sums_for(plan)
 
     def add(self, job: tuple[int, Any, int]) -> None:
@@ -1008,6 +1012,8 @@ def stream_survey(project: Project, name: str, progress: RowProgress | None = No
         An item's column is missing or matched twice (as in memory), the header is not on
         the first line, or the file cannot be parsed.
     """
+    from surveyq.units import unit_column
+
     spec, q = project.spec.surveys[name], project.questionnaires[name]
     settings = project.spec.streaming
     path = project.resolve(file or spec.responses)

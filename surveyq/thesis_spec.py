@@ -39,7 +39,7 @@ def resolve_variables(survey: SurveySpec, q: Questionnaire) -> dict[str, Resolve
     """The survey's variables, or by default one per dimension of each role (or the role)."""
     if survey.variables:
         return {name: _resolve(name, spec, q) for name, spec in survey.variables.items()}
-    from surveyq.analyses import questionnaire_scales
+    from surveyq.questionnaire import questionnaire_scales
 
     specs = questionnaire_scales(q)
     split = {spec.role for spec in specs if spec.dimension}

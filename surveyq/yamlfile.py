@@ -4,6 +4,12 @@ Safe loading only (no Python objects). Two limits keep a hostile file from exhau
 or time: aliases may not expand the document beyond :data:`MAX_EXPANDED_NODES` nodes (the
 "billion laughs" file: nine aliases of nine aliases of ... is 81 aliases but 10^9 nodes for
 whatever reads it), and nesting deeper than Python's recursion allows is an error too.
+
+libyaml's C parser reads the events (about 6x faster than PyYAML's pure-Python scanner)
+while PyYAML's Python composer builds the nodes: libyaml's own composer neither calls
+:meth:`_BoundedLoader.compose_document` (where the alias limit is checked) nor stops at a
+deep nesting (it overflows the C stack, 100 000 brackets crash the interpreter), and the
+Python composer raises RecursionError there instead.
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from surveyq.errors import InputError
 from surveyq.files import read_bytes
@@ -29,8 +38,29 @@ class _AliasTooLarge(Exception):
     pass
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses documents whose aliases expand beyond the limit."""
+try:
+    from yaml._yaml import CParser as _Parser  # libyaml, when PyYAML was built with it
+except ImportError:  # pragma: no cover - a PyYAML without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+
+class _BoundedLoader(Composer, _Parser, SafeConstructor, Resolver):
+    """A safe loader (SafeLoader's constructor and resolver, no Python objects) that refuses
+    documents whose aliases expand beyond the limit and keys given twice in a mapping."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
 
     def compose_document(self) -> Any:
         node = super().compose_document()
@@ -115,6 +145,16 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
         where = msg("error.where_line_column", line=mark.line + 1, column=mark.column + 1) \
             if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        if "'\\t'" in str(problem):   # the commonest slip: a tab where YAML wants spaces
+        if "'\\t'" in str(problem) or _tab_at(text, mark):  # the commonest slip: a tab
+            # where YAML wants spaces (libyaml's message does not name the character)
             problem = msg("error.yaml_tab")
         raise InputError(msg("error.yaml_invalid", problem=problem), str(path), where) from None
+
+
+def _tab_at(text: str, mark: Any) -> bool:
+    """Whether the parser stopped at a tab (``mark`` is the error's position, or None)."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    return line[mark.column:mark.column + 1] == "\t"

@@ -25,9 +25,6 @@ def _draw_twice() -> list[warnings.WarningMessage]:
 @pytest.fixture
 def fresh(monkeypatch):
     monkeypatch.setattr(charts, "_WARNED", type(charts._WARNED)())
-    charts._drawable.cache_clear()
-    yield
-    charts._drawable.cache_clear()
 
 
 def test_korean_labels_draw_without_warnings_where_noto_cjk_is_installed(fresh):

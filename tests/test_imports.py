@@ -35,6 +35,18 @@ def test_the_cli_imports_no_statistics_or_report_stack():
     assert loaded == "[]"
 
 
+def test_check_reads_without_the_statistics_or_report_stack():
+    # `surveyq check` reads every file (pandas and the readers) but computes no statistic
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.demo import demo_project_path\n"
+        "from surveyq.pipeline import check_project\n"
+        "check_project(demo_project_path())\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules and m != 'pandas'))"
+    )
+    assert loaded == "[]"
+
+
 def test_functions_named_like_their_modules_stay_functions():
     # importing surveyq.ikm binds the submodule to the package; the function must win
     out = _fresh(

@@ -10,7 +10,6 @@ colours and arrows come from the results as they are.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,6 +29,7 @@ from surveyq.report.charts import (
     _legend,
     _LocaleTicks,
     _number,
+    _png,
     _style,
     _title,
     _to_svg,
@@ -337,7 +337,4 @@ def strategy_map_png(perspectives: list[dict], objectives: list[dict], names: Ma
         return b""
     with _style("strategy-map"):
         fig = _map_figure(perspectives, objectives, names, colour_labels, no_data, lang)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        fig.clear()
-        return buffer.getvalue()
+        return _png(fig, dpi)

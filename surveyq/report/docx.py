@@ -265,9 +265,10 @@ class _Writer:
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
         return f'<w:tbl {nsdecls("w")}>{"".join(rows)}</w:tbl>'
 
-    def grid(self, frame: pd.DataFrame, formats: dict[str, str], fit: Fit) -> None:
-        """One printed table: fixed column widths, bold repeated header, numbers right."""
-        texts_ = _texts(frame, formats, self.lang)
+    def grid(self, frame: pd.DataFrame, formats: dict[str, str], fit: Fit,
+             texts_: list[list[str]]) -> None:
+        """One printed table (``texts_``: its cells as printed, column by column): fixed
+        column widths, bold repeated header, numbers right."""
         grid = self.document.add_table(rows=0, cols=frame.shape[1])
         grid._tbl.tblStyle_val = self.ids["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -281,9 +282,11 @@ class _Writer:
             grid._tbl.append(row)
 
     def fitted(self, frame: pd.DataFrame, formats: dict[str, str], stub: int, number: int,
-               caption: Paragraph | None = None) -> None:
+               caption: Paragraph | None = None,
+               texts_: list[list[str]] | None = None) -> None:
         """A table in as many parts as the page needs, turning the page when it must."""
-        texts_ = _texts(frame, formats, self.lang)
+        if texts_ is None:
+            texts_ = _texts(frame, formats, self.lang)
         parts, fit = column_parts(_columns(frame, texts_, formats), stub, self.landscape)
         for index, part in enumerate(parts):
             piece = frame.iloc[:, part]
@@ -294,7 +297,7 @@ class _Writer:
                 self.orientation(fit.landscape)
             if index:
                 self.continued(number)
-            self.grid(piece, formats, fit)
+            self.grid(piece, formats, fit, [texts_[i] for i in part])
 
     def note(self, table: Table) -> None:
         paragraph = self.paragraph(NOTE_STYLE)
@@ -322,7 +325,8 @@ class _Writer:
         if heading:
             self.heading(heading)
         self.numbered(self.t["caption_label"], number, table.caption)
-        self.fitted(frame, table.formats, table.stub, number, caption=self.last_caption())
+        self.fitted(frame, table.formats, table.stub, number, caption=self.last_caption(),
+                    texts_=texts_)
         if table.key:
             self.key(table, number)
         self.note(table)

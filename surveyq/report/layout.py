@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -69,18 +69,25 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     >>> round(text_width("Keterangan", 10), 1), round(text_width("Keterangan", 10, True), 1)
     (46.1, 50.5)
     """
+    return _units(text, bold) * size / 1000
+
+
+@lru_cache(maxsize=1 << 16)
+def _units(text: str, bold: bool) -> int:
+    """Width of ``text`` in 1/1000 em (a width scales with the font size, so a table tried
+    at four sizes measures each word once)."""
     widths = _metrics(bold)
-    return sum(widths.get(char, UNKNOWN_WIDTH) for char in text) * size / 1000
+    return sum(widths.get(char, UNKNOWN_WIDTH) for char in text)
 
 
-def _longest_word(texts: Sequence[str], size: float, bold: bool) -> float:
-    return max((text_width(word, size, bold) for text in texts for word in _WORD.findall(text)),
-               default=0.0)
+def _longest_word(texts: Sequence[str], bold: bool) -> int:
+    return max((_units(word, bold) for text in texts for word in _WORD.findall(text)),
+               default=0)
 
 
-def _longest_line(texts: Sequence[str], size: float, bold: bool) -> float:
-    return max((text_width(line, size, bold) for text in texts for line in text.splitlines()),
-               default=0.0)
+def _longest_line(texts: Sequence[str], bold: bool) -> int:
+    return max((_units(line, bold) for text in texts for line in text.splitlines()),
+               default=0)
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,20 @@ class Column:
 
     def least(self, size: float) -> float:
         """Narrowest width (points) that splits no word and wraps no number."""
-        body = (_longest_line if self.number else _longest_word)(self.body, size, False)
-        return SAFETY * max(_longest_word([self.header], size, True), body) + CELL_PADDING
+        return SAFETY * (self._least_units * size / 1000) + CELL_PADDING
 
     def most(self, size: float) -> float:
         """Width (points) at which nothing in the column wraps."""
-        return SAFETY * max(_longest_line([self.header], size, True),
-                            _longest_line(self.body, size, False)) + CELL_PADDING
+        return SAFETY * (self._most_units * size / 1000) + CELL_PADDING
+
+    @cached_property
+    def _least_units(self) -> int:
+        body = (_longest_line if self.number else _longest_word)(self.body, False)
+        return max(_longest_word([self.header], True), body)
+
+    @cached_property
+    def _most_units(self) -> int:
+        return max(_longest_line([self.header], True), _longest_line(self.body, False))
 
 
 @dataclass(frozen=True)
