@@ -133,23 +133,8 @@ def test_group_ahp_reproduces_the_ahpsurvey_vignette(expected, typed):
 
 def test_group_ahp_through_surveyq_run(tmp_path, expected, typed):
     """The same 200 matrices typed into a project's strategy section and run."""
-    project = {
-        "organisation": {"id": "Contoh ahpsurvey", "en": "ahpsurvey example"},
-        "period": "2018",
-        "language": "en",
-        "strategy": {"comparisons": {"city": {
-            "title": {"id": "Kriteria memilih kota", "en": "Criteria for choosing a city"},
-            "items": ATTS,
-            "raters": [{"name": name, "matrix": cells} for name, cells in typed.items()],
-        }}},
-    }
-    path = tmp_path / "project.yaml"
-    path.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["run", str(path), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    city = json.loads((out / "results.json").read_text(encoding="utf-8"))[
-        "strategy"]["comparisons"]["city"]
+    city, out = _run_city(tmp_path, typed, title={"id": "Kriteria memilih kota",
+                                                  "en": "Criteria for choosing a city"})
     assert city["method"] == "aij-geometric-mean"
     assert (np.abs(np.array(city["matrix"]) - np.array(VIGNETTE_GROUP_MATRIX))
             <= np.array(VIGNETTE_TOLERANCE)).all()
@@ -186,11 +171,19 @@ def test_group_ahp_through_surveyq_run(tmp_path, expected, typed):
 def test_a_comparison_may_name_the_random_index_it_follows(tmp_path, typed):
     """With ahpsurvey's RI for five items the project flags the vignette's 70 raters
     (``table(cr <= 0.1)``: FALSE 70, TRUE 130) instead of the 67 of Saaty's 1.12."""
+    city, _ = _run_city(tmp_path, typed, random_index={5: AHPSURVEY_RI_5})
+    assert city["group"]["ri"] == AHPSURVEY_RI_5
+    assert sum(not r["consistent"] for r in city["raters"]) == 70
+
+
+def _run_city(tmp_path, typed, **comparison):
+    """``surveyq run`` of a project comparing the five criteria by the 200 typed matrices;
+    the comparison's results and the output folder."""
     project = {
         "organisation": {"id": "Contoh ahpsurvey", "en": "ahpsurvey example"},
         "period": "2018", "language": "en",
         "strategy": {"comparisons": {"city": {
-            "items": ATTS, "random_index": {5: AHPSURVEY_RI_5},
+            **comparison, "items": ATTS,
             "raters": [{"name": name, "matrix": cells} for name, cells in typed.items()],
         }}},
     }
@@ -201,5 +194,4 @@ def test_a_comparison_may_name_the_random_index_it_follows(tmp_path, typed):
     assert result.exit_code == 0, result.output
     city = json.loads((out / "results.json").read_text(encoding="utf-8"))[
         "strategy"]["comparisons"]["city"]
-    assert city["group"]["ri"] == AHPSURVEY_RI_5
-    assert sum(not r["consistent"] for r in city["raters"]) == 70
+    return city, out
