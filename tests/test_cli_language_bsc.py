@@ -122,20 +122,21 @@ CASES = {
 }
 
 
-def _line(output: str, start: str) -> str:
+def _error_line(case, tmp_path, lang: str) -> str:
+    """``surveyq run`` of the case's project in ``lang``: exit 2 and its one output line."""
+    project = case.build(tmp_path)
+    code, output = invoke(["run", str(project), "--out", str(tmp_path / "out"), "--lang", lang])
+    assert code == 2, output
     lines = [line for line in output.splitlines() if line.strip()]
-    assert len(lines) == 1, output
-    assert lines[0].startswith(start) and "Traceback" not in output, output
+    assert len(lines) == 1 and "Traceback" not in output, output
     return lines[0]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_bsc_input_is_one_indonesian_line(tmp_path, name):
     case = CASES[name]
-    project = case.build(tmp_path)
-    code, output = invoke(["run", str(project), "--out", str(tmp_path / "out"), "--lang", "id"])
-    assert code == 2, output
-    line = _line(output.replace(str(tmp_path), "<folder>"), "Kesalahan: ")
+    line = _error_line(case, tmp_path, "id").replace(str(tmp_path), "<folder>")
+    assert line.startswith("Kesalahan: "), line
     assert line.count("Kesalahan:") == 1, line
     for words in case.indonesian:
         assert words in line, (words, line)
@@ -147,10 +148,8 @@ def test_bad_bsc_input_is_one_indonesian_line(tmp_path, name):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_the_same_input_in_english_keeps_its_english_line(tmp_path, name):
     case = CASES[name]
-    project = case.build(tmp_path)
-    code, output = invoke(["run", str(project), "--out", str(tmp_path / "out"), "--lang", "en"])
-    assert code == 2, output
-    line = _line(output, "Error: ")
+    line = _error_line(case, tmp_path, "en")
+    assert line.startswith("Error: "), line
     for words in case.english:
         assert words in line, (words, line)
 
