@@ -783,7 +783,7 @@ def _sums_results(found: GroupSums, elements: pd.Index,
                                               options["force"], int(found.respondents[g]),
                                               notes=[])))
         except InputError as error:
-            raise InputError(f"group {group!r}: {error}") from error
+            raise _in_group(group, error) from error
     return results
 
 
@@ -791,7 +791,12 @@ def _ikm_for_group(members: pd.DataFrame, group: Hashable, ikm_kwargs: dict) -> 
     try:
         return ikm(members, **ikm_kwargs)
     except InputError as error:
-        raise InputError(f"group {group!r}: {error}") from error
+        raise _in_group(group, error) from error
+
+
+def _in_group(group: Hashable, error: InputError) -> InputError:
+    """``error`` of one group's rows, naming the group (its detail keeps its translation)."""
+    return InputError(msg("error.group_detail", group=repr(group), detail=error.args[0]))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

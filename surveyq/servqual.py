@@ -721,7 +721,7 @@ def _servqual_for_group(perception, expectation, rows, group, kwargs) -> Servqua
     try:
         return servqual(p_rows, e_rows, **kwargs)
     except (InputError, AnalysisError) as error:
-        raise type(error)(msg("servqual.group_detail", group=repr(group),
+        raise type(error)(msg("error.group_detail", group=repr(group),
                               detail=error.args[0])) from error
 
 
