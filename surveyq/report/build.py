@@ -1316,13 +1316,17 @@ def _signed(ctx: _Context, value: float) -> str:
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 
+def _unit_element_rows(block: dict[str, Any], unit: Any) -> tuple[dict, dict, dict]:
+    """The unit's rows of the results' per-element tables: NRR, converted value, band."""
+    return tuple(next((r for r in block[key] if r["unit"] == unit), {})  # type: ignore[return-value]
+                 for key in ("nrr", "nrr_converted", "nrr_band"))
+
+
 def _unit_elements(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
                    block: dict[str, Any], bands: dict[str, str], name: str) -> Block:
     """The unit's NRR, converted value and band per element; its lowest marked."""
     t = ctx.t["units"]
-    nrr = next((r for r in block["nrr"] if r["unit"] == u["unit"]), {})
-    converted = next((r for r in block["nrr_converted"] if r["unit"] == u["unit"]), {})
-    graded = next((r for r in block["nrr_band"] if r["unit"] == u["unit"]), {})
+    nrr, converted, graded = _unit_element_rows(block, u["unit"])
     lowest = set(u["lowest_elements"])
     rows = [_row([f"{code} {_group(ctx, survey, code)}", ctx.num(value, "nrr"),
                   ctx.num(converted.get(code), "converted"),
@@ -1341,9 +1345,7 @@ def _unit_plan(ctx: _Context, survey: dict[str, Any], u: dict[str, Any],
     """The unit's follow-up plan (rencana tindak lanjut, PermenPAN-RB 14/2017): its lowest
     elements with their planned action, time and person (blank cells to fill)."""
     t = ctx.t["follow_up"]
-    nrr = next((r for r in block["nrr"] if r["unit"] == u["unit"]), {})
-    converted = next((r for r in block["nrr_converted"] if r["unit"] == u["unit"]), {})
-    graded = next((r for r in block["nrr_band"] if r["unit"] == u["unit"]), {})
+    nrr, converted, graded = _unit_element_rows(block, u["unit"])
     rows = [[ctx.int(i), f"{code} {_group(ctx, survey, code)}", ctx.num(nrr.get(code), "nrr"),
              ctx.num(converted.get(code), "converted"), _band(ctx, graded.get(code), bands),
              *_plan(ctx, survey, code, u["unit"])]
