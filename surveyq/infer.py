@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveyq.coding import ItemRule, code_column
 from surveyq.errors import InputError
 from surveyq.infer_scales import CODE_LABELS, ScaleFit, answer_code, match_labels
 from surveyq.infer_standards import StandardMatch, recognise_standard
@@ -469,7 +470,7 @@ class _Survey:
     def classify(self) -> None:
         numeric: dict[str, list[int]] = {}
         labelled: dict[str, ScaleFit] = {}
-        answer_codes: dict[str, list[int]] = {}
+        answer_codes: dict[str, dict[str, int]] = {}
         twice = self._repeated_headers()
         for header, column in self.columns.items():
             if header in twice:
@@ -489,7 +490,7 @@ class _Survey:
                 continue
             lime = [answer_code(t) for t in column.distinct]
             if column.numbers is None and all(c is not None for c in lime):
-                answer_codes[header] = [c for c in lime if c is not None]
+                answer_codes[header] = dict(zip(column.distinct, lime, strict=True))
                 continue
             fit = match_labels(column.distinct) if column.numbers is None else None
             if fit is not None:
@@ -656,14 +657,20 @@ class _Survey:
                 self.items[header] = _ItemDraft(header, key, self._text_of(header),
                                                 dimension=grid.group("title") if grid else None)
 
-    def _answer_code_items(self, answer_codes: dict[str, list[int]]) -> None:
+    def _answer_code_items(self, answer_codes: dict[str, dict[str, int]]) -> None:
         if not answer_codes:
             return
-        high = max(c for codes in answer_codes.values() for c in codes)
-        points = list(range(1, max(high, 2) + 1))
+        spellings = {text: code for codes in answer_codes.values() for text, code in codes.items()}
+        points = list(range(1, max(max(spellings.values()), 2) + 1))
         key = f"codes{len(points)}"
+        # Every spelling seen ("a05" beside "A5") becomes an alias, so the run codes the cells
+        # by the scale exactly as init read them.
+        aliases = {p: [f"A{p}"] for p in points}
+        for text, code in sorted(spellings.items()):
+            if normalise_label(text) not in map(normalise_label, aliases[code]):
+                aliases[code].append(text)
         self.scales[key] = Scale(points=points, labels=CODE_LABELS.get(len(points), {}),
-                                 aliases={p: [f"A{p}"] for p in points})
+                                 aliases=aliases)
         self.decide("codes", key, msg("init.answer_codes", high=points[-1]),
                     msg("init.answer_codes_evidence"))
         for header in answer_codes:
@@ -792,23 +799,13 @@ class _Survey:
         return cache[header]
 
     def _code_column(self, header: str, scale: Scale) -> pd.Series:
-        lookup = scale.lookup()
-
-        def code(value: Any) -> float:
-            number = _as_number(value) if not _blank(value) else None
-            if number is not None:
-                return number if number in scale.points else math.nan
-            point = lookup.get(normalise_label(value)) if not _blank(value) else None
-            if point is None and not _blank(value):
-                point = answer_code(value)
-            return float(point) if point is not None else math.nan
-
-        column = self.raw.frame[header]
-        # a column holds few distinct answers: code each once (a city-wide export has many rows)
-        keys = column.astype(str)
-        first = ~keys.duplicated()
-        table = {key: code(value) for key, value in zip(keys[first], column[first], strict=True)}
-        return keys.map(table).astype(float)
+        """The run's coder (:func:`surveyq.coding.code_column`) with the drafted scale, so the
+        evidence init gives is computed from the codes ``surveyq run`` will use."""
+        missing = tuple(float(v) for v in self.raw.declared_missing.get(header, [])
+                        if _as_number(v) is not None)
+        rule = ItemRule(header, header, "draft", scale, False, missing)
+        coded = code_column(rule, *self.raw.distinct_values(header))
+        return pd.Series(coded.answers(), index=self.raw.frame.index)
 
     def _flag_negative_correlations(self) -> None:
         for header, item in self.items.items():

@@ -103,6 +103,21 @@ def test_limesurvey_answer_codes_are_mapped_in_code_order_and_flagged():
     assert next(f for f in q.fields if f.column == "id").kind == "id"
 
 
+def test_answer_code_spellings_are_aliases_so_the_run_reads_what_init_read(tmp_path):
+    # LimeSurvey writes "A5"; a re-saved sheet can hold "a05" or "A05" for the same option.
+    # Row r answers option (r % 5) + 1 on Q1 and the option after it on Q2, Q3.
+    spell = ["A{}", "a0{}", "A0{}"]
+    rows = [[str(r), *[spell[(r + j) % 3].format((r + j) % 5 + 1) for j in range(3)]]
+            for r in range(15)]
+    export = write_csv(tmp_path / "lime.csv", ["id", "Q1", "Q2", "Q3"], rows)
+    survey = next(iter(propose([export]).surveys.values()))
+    q = survey.questionnaire
+    assert q.scale_of(q.items[0]).code_for("a05") == 5
+    responses = sq.read_responses(export, q)
+    expected = [[float((r + j) % 5 + 1) for j in range(3)] for r in range(15)]
+    assert responses.items.to_numpy().tolist() == expected
+
+
 def test_skm_question_texts_are_recognised_as_the_regulation(tmp_path):
     header = ["Jenis Kelamin", "Pendidikan", *[text for text, _ in SKM_QUESTIONS], "Saran"]
     rows = [["L" if r % 2 else "P", ["SD", "SMA", "S1"][r % 3],
