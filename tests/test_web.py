@@ -416,7 +416,8 @@ def test_confirm_asks_for_organisation_and_period_and_a_new_choice_resets_the_ru
     answer = upload(client, [("skm.csv", small_skm_csv(20))])
     confirm_url = answer.headers["location"]
     blank = confirm(client, confirm_url, period="")
-    assert blank.status_code == 400 and "period: give the survey period" in blank.text
+    # the page speaks Indonesian by default, and so does the error on it
+    assert blank.status_code == 400 and "periode: isi periode survei" in blank.text
     assert confirm(client, confirm_url, period="2024", s0_a_servqual="1").status_code == 303
     job_url = confirm_url.removesuffix("/confirm")
     assert run_and_wait(client, job_url)["state"] == "done"

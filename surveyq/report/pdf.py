@@ -57,8 +57,9 @@ def _run(arguments: list[str], result: Path, browser: str | None) -> bytes:
                                    cwd=profile)
         if not result.exists() or result.stat().st_size == 0:
             detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise SurveyqError(f"Chromium ({binary}) did not write {result.name}: "
-                               f"{detail[-1] if detail else f'exit code {completed.returncode}'}")
+            reason = detail[-1] if detail else f"exit code {completed.returncode}"
+            raise SurveyqError(msg("cli.pdf_not_written", binary=binary, file=result.name,
+                                   reason=reason))
         return result.read_bytes()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from surveyq.errors import InputError
+from surveyq.messages import msg
 from surveyq.readers.detect import EXTENSIONS
 from surveyq.web.jobs import Job
 from surveyq.web.safety import check_project_paths, confine, extract_zip_safely, safe_filename
@@ -54,18 +55,18 @@ def receive(job: Job, uploads: list[Upload], lang: str, max_bytes: int) -> None:
         cannot read (its one-line message).
     """
     if not uploads:
-        raise InputError("choose at least one file to upload")
+        raise InputError(msg("upload.none_chosen"))
     for upload in uploads:
         suffix = Path(safe_filename(upload.name)).suffix.lower()
         if suffix not in ACCEPTED:
-            raise InputError(f"{upload.name}: not an export surveyq reads; give a "
-                             + ", ".join(ACCEPTED) + " file")
+            raise InputError(msg("upload.not_an_export", file=upload.name,
+                                 accepted=", ".join(ACCEPTED)))
     stored = _store(job, uploads)
     job.save_meta(uploads=[{"name": u.name, "stored": p.name} for u, p in zip(uploads, stored,
                                                                                strict=True)])
     zips = [p for p in stored if p.suffix.lower() == ".zip"]
     if zips and len(stored) > 1:
-        raise InputError("upload one project zip on its own, or exports without a zip")
+        raise InputError(msg("upload.zip_with_others"))
     if zips:
         _receive_zip(job, zips[0], lang, max_bytes)
     else:
@@ -116,8 +117,7 @@ def _receive_zip(job: Job, archive: Path, lang: str, max_bytes: int) -> None:
     if not projects:
         exports = [p for p in files if p.suffix.lower() in EXTENSIONS]
         if not exports:
-            raise InputError(f"{archive.name}: the zip holds neither a project.yaml nor an "
-                             "export")
+            raise InputError(msg("upload.zip_empty", file=archive.name))
         _propose(job, exports, lang)
         return
     project = projects[0]
@@ -288,8 +288,8 @@ def apply_form(job: Job, form: Mapping[str, str]) -> None:
         analyses = editable + [a for a in spec.analyses or [] if a not in EDITABLE_ANALYSES]
         population = form.get(f"{prefix}population", "").strip().replace(".", "")
         if population and not population.isdigit():
-            raise InputError(f"{name}: population {population!r} is not a whole number; give "
-                             "the number of service users (or staff) in the period")
+            raise InputError(msg("upload.population_not_whole", survey=name,
+                                 population=repr(population)))
         new_spec = spec.model_copy(update={
             "population": int(population) if population and int(population) > 0 else None,
             "analyses": analyses or None})
@@ -300,10 +300,9 @@ def apply_form(job: Job, form: Mapping[str, str]) -> None:
     organisation = form.get("organisation", "").strip()
     period = form.get("period", "").strip()
     if not organisation or _TODO.match(organisation):
-        raise InputError("organisation: give the organisation's name (it heads every document)")
+        raise InputError(msg("upload.organisation_missing"))
     if not period or _TODO.match(period):
-        raise InputError("period: give the survey period, e.g. 2025 (earlier runs are compared "
-                         "by it)")
+        raise InputError(msg("upload.period_missing"))
     language = form.get("language") if form.get("language") in ("id", "en") else \
         project.spec.language
     project_spec = project.spec.model_copy(update={
@@ -362,7 +361,7 @@ def _edited_questionnaire(q: Any, rows: list[ColumnRow], form: Mapping[str, str]
     data = q.model_dump(exclude_none=True, exclude={"path"})
     data.update(kind=kind, items=items, fields=fields)
     if not items:
-        raise InputError("no column is marked as an item: mark the rating questions as items")
+        raise InputError(msg("upload.no_items"))
     return parse_questionnaire(data, f"{q.id}.yaml")
 
 
