@@ -415,11 +415,11 @@ LAN_1999 = BandTable(
     ),
 )
 
-COMPANY_SCORE_SEED003 = BandTable(
-    name="company-score-seed003",
+COMPANY_SCORE_HARUMANTAKA = BandTable(
+    name="company-score-harumantaka",
     title="Final company score (0-1)",
-    source=msg("bands.source.company-score-seed003"),
-    note=msg("bands.note.company-score-seed003"),
+    source=msg("bands.source.company-score-harumantaka"),
+    note=msg("bands.note.company-score-harumantaka"),
     bands=(
         Band(code="istimewa", lower=0.90, label_id="Istimewa", label_en="Outstanding"),
         Band(code="baik_sekali", lower=0.70, label_id="Baik sekali", label_en="Very good"),
@@ -483,11 +483,11 @@ VFM_EFFECTIVENESS_KEPMENDAGRI = BandTable(
 )
 
 VFM_EFFECTIVENESS_RECIPROCAL = BandTable(
-    name="vfm-effectiveness-reciprocal-seed004",
+    name="vfm-effectiveness-reciprocal-nugrahini",
     title=("Value for money: effectiveness as Nugrahini et al. compute it "
            "(target / realised, percent)"),
-    source=msg("bands.source.vfm-effectiveness-reciprocal-seed004"),
-    note=msg("bands.note.vfm-effectiveness-reciprocal-seed004"),
+    source=msg("bands.source.vfm-effectiveness-reciprocal-nugrahini"),
+    note=msg("bands.note.vfm-effectiveness-reciprocal-nugrahini"),
     bands=(
         Band(
             code="not_effective",
@@ -522,7 +522,7 @@ BANDS: dict[str, BandTable] = {
         NKO_KEMENKEU_LAKIN,
         NKO_ALTERNATIVE,
         LAN_1999,
-        COMPANY_SCORE_SEED003,
+        COMPANY_SCORE_HARUMANTAKA,
         VFM_ECONOMY,
         VFM_EFFICIENCY,
         VFM_EFFECTIVENESS,

@@ -39,7 +39,7 @@ EFFECTIVENESS_CONVENTIONS: dict[str, tuple[str, str]] = {
     ),
     "target/realised": (
         msg("finance.effectiveness_reciprocal"),
-        "vfm-effectiveness-reciprocal-seed004",
+        "vfm-effectiveness-reciprocal-nugrahini",
     ),
 }
 
@@ -47,7 +47,7 @@ EFFECTIVENESS_CONVENTIONS: dict[str, tuple[str, str]] = {
 _CRITERIA_CONVENTION = {
     "vfm-effectiveness": "realised/target",
     "vfm-effectiveness-kepmendagri-1996": "realised/target",
-    "vfm-effectiveness-reciprocal-seed004": "target/realised",
+    "vfm-effectiveness-reciprocal-nugrahini": "target/realised",
 }
 
 _RATIOS = ("economy", "efficiency", "effectiveness")
@@ -215,7 +215,7 @@ def value_for_money(
         The standard ratio (Mardiasmo, default) or Nugrahini et al.'s reciprocal.
     effectiveness_criteria : str or BandTable, optional
         Criteria table for effectiveness; the default follows the convention
-        ("vfm-effectiveness" or "vfm-effectiveness-reciprocal-seed004").
+        ("vfm-effectiveness" or "vfm-effectiveness-reciprocal-nugrahini").
         "vfm-effectiveness-kepmendagri-1996" gives the five-level table.
 
     Returns

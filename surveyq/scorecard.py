@@ -103,7 +103,7 @@ TrendBy = Literal["year", "period", "to-date"]
 DEFAULT_PREDICATES: dict[str, str] = {
     "kemenkeu-nko": "kemenkeu-lakin",
     "composite": "lan-1999",
-    "weighted-score": "company-score-seed003",
+    "weighted-score": "company-score-harumantaka",
 }
 
 #: Named transforms of a survey value into an IKU realisation.

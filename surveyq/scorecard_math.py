@@ -944,14 +944,14 @@ def _within_weights(frame: pd.DataFrame, normalise: bool) -> tuple[pd.Series, bo
     return result, normalised
 
 
-def company_score_band(value: float, table: BandTable | str = "company-score-seed003") -> Band:
+def company_score_band(value: float, table: BandTable | str = "company-score-harumantaka") -> Band:
     """Band of a final company score on a 0-1 scale (Harumantaka et al.'s table).
 
     Parameters
     ----------
     value : float
         The company score, a fraction of 1 (for instance :attr:`WeightedScore.total`).
-    table : BandTable or str, default "company-score-seed003"
+    table : BandTable or str, default "company-score-harumantaka"
 
     Returns
     -------

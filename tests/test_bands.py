@@ -159,8 +159,8 @@ def test_lan_1999(value, label, success):
         (0.58, "Cukup"),
     ],
 )
-def test_company_score_seed003(value, label):
-    assert classify(value, "company-score-seed003").label_id == label
+def test_company_score_harumantaka(value, label):
+    assert classify(value, "company-score-harumantaka").label_id == label
 
 
 def test_value_for_money_tables():
@@ -178,7 +178,7 @@ def test_value_for_money_tables():
     assert classify(60.0, kepmendagri).label_id == "Kurang efektif"
     assert classify(59.99, kepmendagri).label_id == "Tidak efektif"
     # Nugrahini et al.'s reciprocal variant reads below 100% as effective
-    reciprocal = "vfm-effectiveness-reciprocal-seed004"
+    reciprocal = "vfm-effectiveness-reciprocal-nugrahini"
     assert classify(93.60, reciprocal).label_id == "Efektif"
     assert classify(103.63, reciprocal).label_id == "Tidak efektif"
 

@@ -15,7 +15,7 @@ from surveyq.bands import BANDS
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = ROOT / "docs" / "methods.md"
 #: Citations of material that is not in the repository.
-INTERNAL = re.compile(r"\.\./shared/spec|shared/seeds|(?<![-\w])seeds?/?\s?0\d\d\b"
+INTERNAL = re.compile(r"\.\./shared/spec|shared/seeds|seeds?[-/_]?\s?0\d\d\b"
                       r"|seed-examples\.md|formulas\.md|style-models\.md|performance-notes\.md"
                       r"|design\.md", re.IGNORECASE)
 

@@ -66,7 +66,7 @@ def test_e5_effectiveness_paper_variant():
     # under the reciprocal, <= 100 is effective: 2010 and 2011 are not
     verdicts = res.table.loc[res.table.ratio == "effectiveness", "criterion"].tolist()
     assert verdicts == ["not_effective", "not_effective", "effective", "effective", "effective"]
-    assert res.criteria_tables["effectiveness"] == "vfm-effectiveness-reciprocal-seed004"
+    assert res.criteria_tables["effectiveness"] == "vfm-effectiveness-reciprocal-nugrahini"
     assert res.mean_criteria["effectiveness"].code == "effective"  # 94.80 <= 100
 
 

@@ -429,7 +429,7 @@ def test_weighted_score_errors():
     [(1.0, "istimewa"), (0.90, "istimewa"), (0.89, "baik_sekali"), (0.70, "baik_sekali"),
      (0.69, "baik"), (0.59, "baik"), (0.58, "cukup"), (0.0, "cukup")],
 )
-def test_company_score_bands_seed_003(value, code):
+def test_company_score_bands_harumantaka(value, code):
     # printed as 0.90-1.00 istimewa; 0.70-0.89 baik sekali; 0.59-0.69 baik; < 0.59 cukup
     assert company_score_band(value).code == code
 

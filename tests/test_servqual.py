@@ -76,7 +76,7 @@ def frames_from_means(rows) -> tuple[pd.DataFrame, pd.DataFrame]:
 # --------------------------------------------------------------------------- E1, E2
 
 
-def test_e1_customer_gaps_seed_002():
+def test_e1_customer_gaps_heitasari():
     perception, expectation = frames_from_means(E1_TABLE)
     result = servqual(perception, expectation)
     printed_gaps = [row[3] for row in E1_TABLE]
@@ -91,7 +91,7 @@ def test_e1_customer_gaps_seed_002():
     assert np.isnan(result.overall["unweighted"])  # the paper prints no dimension map
 
 
-def test_e2_employee_gaps_seed_002():
+def test_e2_employee_gaps_heitasari():
     perception, expectation = frames_from_means(E2_TABLE)
     result = servqual(perception, expectation)
     # E2: mean P = 4.4029, mean E = 4.4150, mean gap = -0.0121
