@@ -650,7 +650,9 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     coded = {item.id: _code_column(raw, mapping[item.id], item, q.scale_of(item), log,
                                    row_numbers) for item in q.items if item.id in mapping}
     item_codes = {item: column.answers() for item, column in coded.items()}
-    items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
+    # the index from the array: pandas infers a list of a million ints one by one
+    items = pd.DataFrame(item_codes, index=pd.Index(row_numbers, name="row"),
+                         columns=list(item_codes))
     fields = pd.DataFrame(
         {
             f.id: _field_values(raw, mapping[f.id], f).to_numpy()
