@@ -470,7 +470,7 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
 
 
 #: Records of a file's start that decide which columns are read as plain text.
-_SAMPLE_RECORDS = 2000
+_SAMPLE_RECORDS = 1000
 #: Share of different values among them above which a column is read as plain text.
 _DIFFERENT_SHARE = 0.9
 
@@ -491,6 +491,7 @@ def _nearly_unique_columns(head: str, delimiter: str, width: int) -> set[int]:
         return set()
     if len(records) < _SAMPLE_RECORDS:
         return set()
-    different = [{record[j] for record in records if j < len(record)} for j in range(width)]
-    return {j for j, values in enumerate(different)
-            if len(values) >= _DIFFERENT_SHARE * len(records)}
+    # zip stops at the shortest record: a ragged file goes to the careful reader anyway
+    columns = list(zip(*records, strict=False))[:width]
+    return {j for j, values in enumerate(columns)
+            if len(set(values)) >= _DIFFERENT_SHARE * len(records)}
