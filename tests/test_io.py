@@ -505,3 +505,22 @@ def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_p
     pd.testing.assert_frame_equal(one.items, two.items)
     pd.testing.assert_frame_equal(one.fields, two.fields)
     assert one.log.to_frame().equals(two.log.to_frame())
+
+
+def test_filled_test_of_many_values_agrees_with_python():
+    """Above 256 distinct values the filled test runs in pyarrow (a text starting with an
+    ASCII letter or digit is filled, the rest by a regular expression of Python's white
+    space): each value is decided as ``is_empty`` decides it, None included."""
+    import pyarrow as pa
+
+    from surveyq.readers.grid import _filled_values, is_empty
+    from surveyq.readers.table import TextValues
+
+    spaces = ["", " ", "\t", "\u00a0", "\u3000", "\u2007 \u202f", "\x1c", "\u200b"]
+    texts = [f"R{i}" for i in range(300)] + spaces + [f"{s}x{s}" for s in spaces] + [
+        "é", " é", "-", "_1", "\u0660", "Ⅻ"]
+    values = TextValues(pa.array(texts))
+    expected = [not is_empty(value) for value in values]
+    assert _filled_values(values).tolist() == expected
+    # empty: the space-only texts but U+200B (no white space to Python), and None
+    assert expected[-1] is False and expected.count(False) == len(spaces)
