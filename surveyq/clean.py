@@ -671,6 +671,7 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     # the index from the array: pandas infers a list of a million ints one by one
     items = pd.DataFrame(item_codes, index=pd.Index(row_numbers, name="row"),
                          columns=list(item_codes))
+    del item_codes  # the frame holds a copy
     fields = pd.DataFrame(
         {
             f.id: _field_values(raw, mapping[f.id], f).array
@@ -686,10 +687,12 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     for item in q.items:
         if item.id in mapping:  # after exclusions, so the log counts respondents kept
             kept_codes[item.id] = _reverse(
-                item_codes[item.id][keep], item, q.scale_of(item), mapping[item.id], raw.file,
-                log)
+                items[item.id].to_numpy()[keep], item, q.scale_of(item), mapping[item.id],
+                raw.file, log)
+    index, columns = items.index[keep], items.columns
+    del items, coded  # before the kept frame is built: one matrix fewer at the peak
     # built once from the arrays: one float block, so every later to_numpy() is a view
-    items = pd.DataFrame(kept_codes, index=items.index[keep], columns=items.columns)
+    items = pd.DataFrame(kept_codes, index=index, columns=columns)
     timestamps = None
     if raw.timestamp_column:
         stamps = raw.frame[raw.timestamp_column].to_numpy()
