@@ -10,6 +10,7 @@ a role (perception, expectation, importance, or plain items) as a whole, and eac
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ from surveyq.units import UnitMoments, ikm_units, unit_field_id, units_change, u
 from surveyq.validity import item_validity
 
 if TYPE_CHECKING:
+    from surveyq.ikm import Ikm
     from surveyq.pipeline import SurveyRun
 
 #: Conventions used unless a project's ``options`` say otherwise (docs/methods.md sections 2-3).
@@ -288,17 +290,31 @@ def _element_frame(run: SurveyRun) -> pd.DataFrame | Moments:
     return run.stream.element_moments()
 
 
+def _element_moments(run: SurveyRun, elements: pd.DataFrame | Moments) -> Moments | None:
+    """The in-memory elements' pairwise Moments, shared with validity and reliability
+    (:meth:`SurveyRun.pairwise_moments`), named by element; None when streamed."""
+    if isinstance(elements, Moments):
+        return None
+    rated = [item.id for item in _rated_items(run.responses)]
+    moments = run.pairwise_moments(rated)
+    return dataclasses.replace(moments, items=tuple(str(code) for code in elements.columns))
+
+
 def _intervals(
-    elements: pd.DataFrame | Moments, standard: str, weight_mode: str | None
+    elements: pd.DataFrame | Moments, standard: str, weight_mode: str | None,
+    point: Ikm | None = None, moments: Moments | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """The bootstrap interval (from the rows, up to ``BOOTSTRAP_MAX_N`` respondents) and the
     analytic one (from the rows or, when streamed, from the moments).
+
+    ``point`` (the index of ``elements``) and ``moments`` (their pairwise Moments) when the
+    caller has them, so neither is computed again.
 
     An interval the data cannot support (one respondent) is left out and the reason
     returned, so the point index is still reported.
     """
     options = {"standard": standard, "weight_mode": weight_mode, "seed": BOOTSTRAP_SEED,
-               "n_boot": BOOTSTRAP_REPLICATES}
+               "n_boot": BOOTSTRAP_REPLICATES, "point": point, "moments": moments}
     first = ikm_ci(elements, method="auto", **options)
     if first.reason:
         return [], first.reason
@@ -352,7 +368,8 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     weight_mode = run.spec_options.get("weight_mode")
     elements = _element_frame(run)
     result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
-    intervals, interval_missing = _intervals(elements, standard, weight_mode)
+    intervals, interval_missing = _intervals(elements, standard, weight_mode, result,
+                                             _element_moments(run, elements))
     group_notes: list[str] = []
     by = {}
     for field_id, values in ({} if run.stream else _breakdown_fields(run)).items():

@@ -596,8 +596,26 @@ def _field_values(raw: RawTable, header: str, fld: RespondentField) -> pd.Series
     labels = raw.value_labels.get(header, {})
     folded = _category_lookup(fld)
     indices, uniques = raw.distinct_values(header)  # a field has few distinct answers
-    table = np.array([_field_value(value, labels, folded) for value in uniques], dtype=object)
+    values = [_field_value(value, labels, folded) for value in uniques]
+    text = _inferred_text_dtype()
+    if text is not None and any(isinstance(value, str) for value in values):
+        # text or None: gathered by Arrow into the string column pandas would infer from
+        # the object column, without inferring the type of a million cells
+        import pyarrow as pa
+
+        texts = pa.array(values, pa.string()).take(pa.array(indices))
+        return pd.Series(texts, dtype=text)
+    table = np.array(values, dtype=object)
     return pd.Series(table[indices], dtype="object")
+
+
+def _inferred_text_dtype() -> Any:
+    """The Arrow-backed string dtype pandas infers for an object column of text (pandas 3),
+    or None when it keeps such a column as objects."""
+    dtype = pd.Series(np.array(["a", None], dtype=object)).dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return dtype
+    return None
 
 
 def _category_lookup(fld: RespondentField) -> dict[str, str]:
@@ -650,10 +668,13 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     coded = {item.id: _code_column(raw, mapping[item.id], item, q.scale_of(item), log,
                                    row_numbers) for item in q.items if item.id in mapping}
     item_codes = {item: column.answers() for item, column in coded.items()}
-    items = pd.DataFrame(item_codes, index=pd.Index(rows, name="row"), columns=list(item_codes))
+    # the index from the array: pandas infers a list of a million ints one by one
+    items = pd.DataFrame(item_codes, index=pd.Index(row_numbers, name="row"),
+                         columns=list(item_codes))
+    del item_codes  # the frame holds a copy
     fields = pd.DataFrame(
         {
-            f.id: _field_values(raw, mapping[f.id], f).to_numpy()
+            f.id: _field_values(raw, mapping[f.id], f).array
             for f in q.fields
             if f.id in mapping
         },
@@ -662,12 +683,16 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
                                             duplicates, float(duplicate_window),
                                             _kernel_matrix(list(coded.values()), len(rows)))
-    items = items[keep].copy()
+    kept_codes = {}
     for item in q.items:
         if item.id in mapping:  # after exclusions, so the log counts respondents kept
-            items[item.id] = _reverse(
-                items[item.id].to_numpy(), item, q.scale_of(item), mapping[item.id], raw.file, log
-            )
+            kept_codes[item.id] = _reverse(
+                items[item.id].to_numpy()[keep], item, q.scale_of(item), mapping[item.id],
+                raw.file, log)
+    index, columns = items.index[keep], items.columns
+    del items, coded  # before the kept frame is built: one matrix fewer at the peak
+    # built once from the arrays: one float block, so every later to_numpy() is a view
+    items = pd.DataFrame(kept_codes, index=index, columns=columns)
     timestamps = None
     if raw.timestamp_column:
         stamps = raw.frame[raw.timestamp_column].to_numpy()

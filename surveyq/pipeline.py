@@ -51,6 +51,7 @@ class SurveyRun:
     stream: StreamedSurvey | None = None
     internal_errors: list[Exception] = field(default_factory=list)
     _moments: dict[tuple[str, ...], Moments] = field(default_factory=dict, repr=False)
+    _pairwise: dict[tuple[str, ...], Moments] = field(default_factory=dict, repr=False)
 
     @property
     def mode(self) -> str:
@@ -74,11 +75,34 @@ class SurveyRun:
         if self.stream is not None:
             return self.stream.moments(items)
         key = tuple(items)
-        if key not in self._moments:
+        if key in self._moments:
+            return self._moments[key]
+        if key in self._pairwise_wanted():  # the listwise sums are part of the pairwise ones
+            return self.pairwise_moments(items)
+        from surveyq.moments import Moments
+
+        self._moments[key] = Moments.from_frame(self.responses.items[items], pairwise=False)
+        return self._moments[key]
+
+    def pairwise_moments(self, items: list[str]) -> Moments:
+        """The in-memory answers' Moments with the pairwise sums (the IKM's analytic
+        interval), computed once per item set; they serve listwise requests too."""
+        key = tuple(items)
+        if key not in self._pairwise:
             from surveyq.moments import Moments
 
-            self._moments[key] = Moments.from_frame(self.responses.items[items], pairwise=False)
-        return self._moments[key]
+            self._pairwise[key] = Moments.from_frame(self.responses.items[items], pairwise=True)
+        return self._pairwise[key]
+
+    def _pairwise_wanted(self) -> set[tuple[str, ...]]:
+        """The item sets whose pairwise Moments this run will build anyway: the IKM
+        elements' (its analytic interval needs them)."""
+        from surveyq.analyses import analyses_for
+
+        if "ikm" not in analyses_for(self):
+            return set()
+        rated = [item.id for item in self.responses.questionnaire.items if item.element]
+        return {tuple(rated)} if rated else set()
 
 
 @dataclass

@@ -136,6 +136,8 @@ def ikm_ci(
     n_boot: int = 2000,
     seed: int | None = None,
     level: float = 0.95,
+    point: Ikm | None = None,
+    moments: Moments | None = None,
 ) -> IkmInterval:
     r"""Confidence interval for the converted IKM/SKM and the chance its band is right.
 
@@ -159,6 +161,12 @@ def ikm_ci(
         result, so every interval can be reproduced.
     level : float, default 0.95
         Confidence level.
+    point : Ikm, optional
+        ``ikm(items, standard, weight_mode, force)`` when the caller has computed it (the
+        codes were checked then), so it is not computed again.
+    moments : Moments, optional
+        The pairwise Moments of ``items`` when the caller has them (an in-memory run
+        shares one with validity and reliability), for the analytic interval.
 
     Returns
     -------
@@ -239,8 +247,9 @@ def ikm_ci(
     from_moments = isinstance(items, Moments)
     if from_moments and method == "bootstrap":
         raise InputError(msg("uncertainty.bootstrap_needs_rows"))
-    values = items if from_moments else _check_codes(items)
-    point = ikm(values, standard, weight_mode, force)
+    values = None if from_moments or point is not None else _check_codes(items)
+    if point is None:
+        point = ikm(items if from_moments else values, standard, weight_mode, force)
     if method == "auto":
         bootstrap = not from_moments and point.n <= BOOTSTRAP_MAX_N
         method = "bootstrap" if bootstrap else "analytic"
@@ -248,9 +257,12 @@ def ikm_ci(
         return _no_interval(point, level, method, seed)
     band_range = band_table(point.band_table).interval(point.band)
     if method == "analytic":
-        moments = values if from_moments else Moments.from_frame(values, pairwise=True)
+        if moments is None:
+            moments = items if from_moments else Moments.from_frame(
+                _check_codes(items) if values is None else values, pairwise=True)
         se, notes = _analytic_se(moments, point.weight)
         return _normal_interval(point, se, level, band_range, notes)
+    values = _check_codes(items) if values is None else values
     answers = values.loc[values.notna().any(axis=1)].to_numpy()
     seed = int(np.random.SeedSequence().entropy) if seed is None else seed
     replicates, notes = _bootstrap(answers, point.weight, n_boot, np.random.default_rng(seed))

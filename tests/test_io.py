@@ -464,3 +464,63 @@ def test_reading_leaves_every_file_byte_identical():
     for path in paths:
         read_raw(path)
     assert {path: (sha256(path), path.stat().st_mtime_ns) for path in paths} == before
+
+
+def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_path,
+                                                                            monkeypatch):
+    """A plain CSV of more records than the sample, whose id and comment columns are nearly
+    all different (one id repeated, one comment blank), is read by pyarrow with those
+    columns as plain text: the same cells, rows, log and cleaned responses as the careful
+    reader (Python's csv module) gives."""
+    import surveyq.readers as readers
+    from surveyq.clean import clean
+    from surveyq.questionnaire import load_questionnaire
+    from surveyq.readers.text import _SAMPLE_RECORDS
+
+    n = _SAMPLE_RECORDS + 500
+    lines = ["id,Jenis Kelamin,U1,U2,U3,U4,U5,U6,U7,U8,U9,Saran"]
+    for i in range(n):
+        ident = "R7" if i == 1500 else f"R{i}"   # a duplicate id among different ones
+        comment = "" if i == 9 else f"saran ke-{i}"
+        answers = ",".join(str(1 + (i * (j + 3)) % 4) if (i + j) % 37 else ""
+                           for j in range(9))
+        lines.append(f"{ident},{'L' if i % 3 else 'P'},{answers},{comment}")
+    path = tmp_path / "skm.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    q = load_questionnaire("skm-permenpanrb-14-2017")
+
+    columnar = read_raw(path)
+    assert sorted(readers.text._nearly_unique_columns(
+        path.read_text(encoding="utf-8"), ",", 12)) == [0, 11]
+    monkeypatch.setattr(readers, "read_text_columns", lambda *args: None)
+    careful = read_raw(path)
+
+    pd.testing.assert_frame_equal(columnar.frame, careful.frame)
+    assert columnar.rows == careful.rows and columnar.rows_in_file == n
+    assert columnar.log.to_frame().equals(careful.log.to_frame())
+    for name in ("id", "Saran"):
+        indices, uniques = columnar.distinct_values(name)
+        assert [uniques[i] or None for i in indices] == careful.frame[name].tolist()
+    one, two = clean(columnar, q), clean(careful, q)
+    pd.testing.assert_frame_equal(one.items, two.items)
+    pd.testing.assert_frame_equal(one.fields, two.fields)
+    assert one.log.to_frame().equals(two.log.to_frame())
+
+
+def test_filled_test_of_many_values_agrees_with_python():
+    """Above 256 distinct values the filled test runs in pyarrow (a text starting with an
+    ASCII letter or digit is filled, the rest by a regular expression of Python's white
+    space): each value is decided as ``is_empty`` decides it, None included."""
+    import pyarrow as pa
+
+    from surveyq.readers.grid import _filled_values, is_empty
+    from surveyq.readers.table import TextValues
+
+    spaces = ["", " ", "\t", "\u00a0", "\u3000", "\u2007 \u202f", "\x1c", "\u200b"]
+    texts = [f"R{i}" for i in range(300)] + spaces + [f"{s}x{s}" for s in spaces] + [
+        "é", " é", "-", "_1", "\u0660", "Ⅻ"]
+    values = TextValues(pa.array(texts))
+    expected = [not is_empty(value) for value in values]
+    assert _filled_values(values).tolist() == expected
+    # empty: the space-only texts but U+200B (no white space to Python), and None
+    assert expected[-1] is False and expected.count(False) == len(spaces)

@@ -295,14 +295,12 @@ def _per_value(values: list[Any], test: Callable[[Any], bool], pattern: str,
     if len(values) < _ARROW_VALUES:
         return np.fromiter((test(value) for value in values), bool, len(values))
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     try:  # text only (None as null): the usual column of a text export
         texts = arrow_texts(values)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return np.fromiter((test(value) for value in values), bool, len(values))
-    found = pc.match_substring_regex(texts, pattern, ignore_case=not exact)
-    matched = found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    matched = _matched(texts, pattern, exact)
     result = matched if exact else np.zeros(len(values), bool)
     if not exact:
         for position in np.flatnonzero(matched).tolist():
@@ -310,6 +308,25 @@ def _per_value(values: list[Any], test: Callable[[Any], bool], pattern: str,
     for position in np.flatnonzero(texts.is_null().to_numpy(zero_copy_only=False)).tolist():
         result[position] = test(values[position])
     return result
+
+
+def _matched(texts: Any, pattern: str, exact: bool) -> np.ndarray:
+    """pyarrow's ``pattern`` searched in every text (False for null). For the filled test
+    (``exact``), a text starting with an ASCII letter or digit is filled without the regular
+    expression, which costs about 0.1 CPU s for a million different ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not exact:
+        found = pc.match_substring_regex(texts, pattern, ignore_case=True)
+        return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    sure = pc.ascii_is_alnum(pc.utf8_slice_codeunits(texts, 0, 1)).fill_null(False)
+    matched = sure.to_numpy(zero_copy_only=False).astype(bool)
+    rest = np.flatnonzero(~matched)
+    if len(rest):
+        found = pc.match_substring_regex(texts.take(pa.array(rest)), pattern)
+        matched[rest] = found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    return matched
 
 
 def _gathered(indices: list[np.ndarray], uniques: list[list[Any]], n: int,

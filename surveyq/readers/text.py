@@ -416,7 +416,7 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     readers split into the same cells.
     """
     import pyarrow as pa
-    import pyarrow.csv as csv
+    import pyarrow.csv as arrow_csv  # not csv: Python's csv.Error is caught below
 
     text, codec = decode(data, encoding, file)
     if _EXCEL_SEPARATOR_HINT.match(text) or "\x00" in text or _has_surrogates(text):
@@ -440,11 +440,14 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     del text
     names = [f"c{position}" for position in range(len(first))]
     kind = pa.dictionary(pa.int32(), pa.string())
-    parse, convert = arrow_csv_options(delimiter, names, kind, blank_lines=True)
+    several = _nearly_unique_columns(head, delimiter, len(names))
+    parse, convert = arrow_csv_options(
+        delimiter, [name for j, name in enumerate(names) if j not in several], kind,
+        text=[names[j] for j in sorted(several)], blank_lines=True)
     try:
-        table = csv.read_csv(
+        table = arrow_csv.read_csv(
             pa.py_buffer(body),
-            read_options=csv.ReadOptions(column_names=names, block_size=8 << 20),
+            read_options=arrow_csv.ReadOptions(column_names=names, block_size=8 << 20),
             parse_options=parse, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
         return None
@@ -452,10 +455,43 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     if table.num_rows != lines or body.count(b"\r") not in (0, lines - (not body.endswith(
             b"\n"))):
         return None  # a quoted line break, or lone carriage returns: the careful reader
+    table = table.select(names)  # the file's order (the plain-text columns were read last)
     head = [list(record.values()) for record in table.slice(0, HEAD_RECORDS).to_pylist()]
     columns = []
     for name in names:
         column = table.column(name).combine_chunks()
-        indices = column.indices.to_numpy(zero_copy_only=False)[1:]  # int32: half the memory
-        columns.append((indices, TextValues(column.dictionary)))
+        if pa.types.is_dictionary(column.type):
+            indices = column.indices.to_numpy(zero_copy_only=False)[1:]  # int32: half the memory
+            columns.append((indices, TextValues(column.dictionary)))
+        else:  # each cell its own value (text cells are never null here)
+            cells = column.slice(1)
+            columns.append((np.arange(len(cells), dtype=np.int32), TextValues(cells)))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
+
+
+#: Records of a file's start that decide which columns are read as plain text.
+_SAMPLE_RECORDS = 1000
+#: Share of different values among them above which a column is read as plain text.
+_DIFFERENT_SHARE = 0.9
+
+
+def _nearly_unique_columns(head: str, delimiter: str, width: int) -> set[int]:
+    """Positions of the columns whose first records are nearly all different (a respondent
+    id, a submission time, free text), in a file of at least ``_SAMPLE_RECORDS`` records.
+
+    pyarrow reads them as plain text and each cell is taken as its own distinct value:
+    hashing a million different ids into a dictionary costs about 0.3 CPU s and finds
+    nothing. Every other column is read into a dictionary of its distinct values. A column
+    with repeated values read this way still gives every reader the same cells (its list of
+    values then holds repeats); only the choice of the faster read depends on the sample.
+    """
+    try:
+        records = list(islice(_reader(head, delimiter), _SAMPLE_RECORDS + 1))[1:]
+    except csv.Error:
+        return set()
+    if len(records) < _SAMPLE_RECORDS:
+        return set()
+    # zip stops at the shortest record: a ragged file goes to the careful reader anyway
+    columns = list(zip(*records, strict=False))[:width]
+    return {j for j, values in enumerate(columns)
+            if len(set(values)) >= _DIFFERENT_SHARE * len(records)}
