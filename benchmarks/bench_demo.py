@@ -21,7 +21,15 @@ interpreter and packages::
     git archive <commit> | tar -x -C /tmp/before
     python benchmarks/bench_demo.py --repeat 3 --source /tmp/before
 
-benchmarks/README.md ("Start-up and the demo") records a run.
+``--documents`` instead times each document of the demo in one process (CPU seconds, the
+least of the repetitions, after one untimed warm-up): report.html, appendix.xlsx,
+appendix.docx written in this process (its chart PNGs also alone) and the publication
+sheet, on one run's results. CPU seconds of one process are steadier than wall clock on a
+shared machine, and show which document a change moved::
+
+    python benchmarks/bench_demo.py --documents --repeat 3
+
+benchmarks/README.md ("Start-up and the demo", "The demo's documents") records runs.
 """
 
 from __future__ import annotations
@@ -72,16 +80,62 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
+DOCUMENTS = """
+import os, sys, tempfile, time
+os.environ["SURVEYQ_SERIAL"] = "1"
+from pathlib import Path
+from surveyq.demo import demo_project_path
+from surveyq.pipeline import run_project, _appendix_rows
+from surveyq.report import render_html
+from surveyq.report.appendix import TABULATION_MAX_ROWS, write_docx, write_xlsx
+from surveyq.report.build import chart_images
+from surveyq.report.publication import publication_sheets
+run = run_project(demo_project_path())
+items = {name: s.responses.items for name, s in run.surveys.items() if not s.stream}
+rows = _appendix_rows(run.project, TABULATION_MAX_ROWS)
+out = Path(tempfile.mkdtemp())
+parts = {
+    "report.html": lambda: render_html(run.results, lang="id"),
+    "appendix.xlsx": lambda: write_xlsx(run.results, run.log, out / "a.xlsx", "id", items, rows),
+    "appendix.docx": lambda: write_docx(run.results, run.log, out / "a.docx", "id", items, rows),
+    "docx chart PNGs": lambda: chart_images(run.results, "id"),
+    "publication sheet": lambda: publication_sheets(run.results, "id"),
+}
+best = {}
+for repetition in range(int(sys.argv[1]) + 1):
+    for name, write in parts.items():
+        start = time.process_time()
+        write()
+        if repetition:
+            best[name] = min(best.get(name, 1e9), time.process_time() - start)
+for name, seconds in best.items():
+    print(f"| {name} | {seconds:.2f} |")
+"""
+
+
+def documents(repeat: int, env: dict[str, str]) -> None:
+    """Time each document of the demo in one process (CPU seconds, least of ``repeat``)."""
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print("| document | CPU s (least) |\n|---|---:|", flush=True)
+    subprocess.run([sys.executable, "-c", DOCUMENTS, str(repeat)], env=env, check=True)
+    print(f"load average now {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--paths", nargs="+", default=list(PATHS), choices=PATHS)
     parser.add_argument("--source", type=Path, help="another checkout of surveyq to time")
+    parser.add_argument("--documents", action="store_true",
+                        help="time each document in one process instead")
     options = parser.parse_args()
     env = dict(os.environ)
     if options.source:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(options.source.resolve()), *filter(None, [env.get("PYTHONPATH")])])
+    if options.documents:
+        documents(options.repeat, env)
+        return
     project = (options.source or ROOT) / "questionnaires" / "demo" / "project.yaml"
     paths = list(dict.fromkeys([*options.paths, *(FLOORS[p] for p in options.paths
                                                   if p in FLOORS)]))

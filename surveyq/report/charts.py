@@ -293,13 +293,15 @@ def _legend_points(fig: Figure, legend: Any) -> float:
 
 
 def _to_svg(fig: Figure, title: str) -> str:
-    """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``) and release it."""
+    """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``).
+
+    The figure is not cleared afterwards: nothing else holds it, and clearing its artists
+    one by one cost more than a tenth of a chart."""
     dpi = getattr(_RASTER, "dpi", None)
     if dpi:  # render_png asked for a raster image
         return _png(fig, dpi)  # type: ignore[return-value]
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
-    fig.clear()
     text = buffer.getvalue()
     # Drop the prolog and the group ids (never referenced; they would repeat across charts).
     text = re.sub(r'<g id="[^"]*"', "<g", text[text.index("<svg"):])
@@ -310,7 +312,7 @@ def _to_svg(fig: Figure, title: str) -> str:
 
 
 def _png(fig: Figure, dpi: float) -> bytes:
-    """``fig`` as an opaque PNG at ``dpi`` (and release it).
+    """``fig`` as an opaque PNG at ``dpi``.
 
     Charts are drawn on white, so the image is written as RGB, not matplotlib's RGBA, and at
     zlib level 3, not Pillow's 6: together 40 % less time encoding (a chart at 150 dpi is
@@ -324,7 +326,6 @@ def _png(fig: Figure, dpi: float) -> bytes:
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
                              "RGBA", 0, 1)
-    fig.clear()
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
     return buffer.getvalue()
@@ -434,11 +435,21 @@ def _hbars(ax: Axes, positions: Sequence[float], widths: Sequence[float], *, hei
 
 
 def _category_axis(ax: Axes, labels: Sequence[str]) -> list[int]:
-    """Categories top to bottom on the y axis; returns their positions."""
+    """Categories top to bottom on the y axis; returns their positions.
+
+    The labels are plain texts where matplotlib puts y tick labels (same transform, pad,
+    font and alignment), without tick marks: a ``Tick`` builds five artists and copies its
+    markers, a fifth of a bar chart's time for the twenty-odd items of a Likert chart.
+    """
     positions = list(range(len(labels)))
-    ax.set_yticks(positions, labels)
+    ax.set_yticks([])
     ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.tick_params(axis="y", length=0)
+    rc = matplotlib.rcParams
+    transform, va, ha = ax.get_yaxis_text1_transform(rc["ytick.major.pad"])
+    colour = rc["ytick.color"] if rc["ytick.labelcolor"] == "inherit" else rc["ytick.labelcolor"]
+    for y, label in zip(positions, labels, strict=True):
+        ax.text(0, y, label, transform=transform, va=va, ha=ha, color=colour,
+                fontsize=rc["ytick.labelsize"])
     return positions
 
 

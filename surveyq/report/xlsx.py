@@ -16,7 +16,7 @@ import io
 import math
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import _writer as cell_writer
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -120,20 +121,19 @@ def _header_width(header: str) -> int:
     return max(longest_word, min(len(header), 16))
 
 
-def _fit_columns(ws: Worksheet, sheet: Sheet,
-                 header_row: int) -> tuple[float, dict[int, float], dict[int, float]]:
+def _fit_columns(ws: Worksheet, sheet: Sheet, body: Sequence[Sequence[Cell]]
+                 ) -> tuple[float, dict[int, float], dict[int, float]]:
     """Width of each column from its header and displayed values; long text wraps.
 
-    Returns the total width (characters), which decides the print orientation, each
-    column's width and the widths of the columns whose text wraps.
+    ``body`` holds the cells of the table's rows below its header. Returns the total width
+    (characters), which decides the print orientation, each column's width and the widths
+    of the columns whose text wraps.
     """
-    last = min(ws.max_row, header_row + SAMPLE_ROWS + 1)
+    sample = body[:SAMPLE_ROWS + 1]
     natural: dict[int, float] = {}
     for index, header in enumerate(sheet.frame.columns, start=1):
         fmt = sheet.formats.get(header)
-        cells = ws.iter_rows(min_row=header_row + 1, max_row=last, min_col=index,
-                             max_col=index, values_only=True)
-        widest = max((_display_width(row[0], fmt) for row in cells), default=0)
+        widest = max((_display_width(row[index - 1].value, fmt) for row in sample), default=0)
         natural[index] = max(widest, _header_width(str(header)), MIN_WIDTH) + 2
     cap = _text_cap(natural)
     widths = {index: min(width, cap) for index, width in natural.items()}
@@ -141,8 +141,7 @@ def _fit_columns(ws: Worksheet, sheet: Sheet,
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
         if index in wrapped:
-            for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
-                cell.alignment = WRAP
+            _realign(ws, (row[index - 1] for row in body), lambda _: WRAP)
     return sum(widths.values()), widths, wrapped
 
 
@@ -163,26 +162,60 @@ def _lines(text: Any, width: float) -> int:
     return sum(max(1, math.ceil(len(line) / room)) for line in str(text).splitlines() or [""])
 
 
-def _grow_rows(ws: Worksheet, first: int, last: int, columns: dict[int, float],
-               line_height: float) -> None:
+def _grow_rows(ws: Worksheet, rows: Iterable[tuple[int, Sequence[Cell]]],
+               columns: dict[int, float], line_height: float) -> None:
     """Give rows whose wrapped text needs several lines the height for them: Excel grows a
     wrapped row on opening, LibreOffice keeps the stored height and prints lines over the
-    next row's."""
-    for row in range(first, last + 1):
-        lines = max((_lines(ws.cell(row=row, column=index).value or "", width)
+    next row's.
+
+    ``rows`` are row numbers with every cell of the row. They are passed in, not looked up:
+    ``ws[row]`` has openpyxl find ``max_column`` over every cell of the sheet, for each
+    row, which made a long appendix quadratic.
+    """
+    moved = []
+    for number, cells in rows:
+        lines = max((_lines(cells[index - 1].value or "", width)
                      for index, width in columns.items()), default=1)
         if lines > 1:
-            ws.row_dimensions[row].height = line_height * lines
-            for cell in ws[row]:  # the row's other cells start at its top, beside the text
-                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
+            ws.row_dimensions[number].height = line_height * lines
+            moved += cells  # the row's other cells start at its top, beside the text
+    _align_top(ws, moved)
 
 
-def _format_numbers(ws: Worksheet, sheet: Sheet, header_row: int) -> None:
+def _align_top(ws: Worksheet, cells: Sequence[Any]) -> None:
+    """Align ``cells`` to the top, each keeping its wrap setting (and nothing else)."""
+    _realign(ws, cells, lambda old: Alignment(wrap_text=old.wrap_text, vertical="top"))
+
+
+def _realign(ws: Worksheet, cells: Iterable[Any], change: Callable[[Alignment], Alignment]
+             ) -> None:
+    """Give each of ``cells`` the alignment ``change`` makes of its own.
+
+    What ``cell.alignment = change(cell.alignment)`` does, but the workbook's index of each
+    new alignment is looked up once per old one: openpyxl hashes every attribute of an
+    alignment for each cell it is set on, about a second for the 20,000 cells of a long
+    cleaning log. ``cell._style`` is the style array openpyxl's own documentation copies
+    styles through; the indices, so the file, are the same as with the assignment.
+    """
+    alignments = ws.parent._alignments
+    moved: dict[int, int] = {}
+    for cell in cells:
+        style = cell._style
+        if not style:  # a cell openpyxl made for the row, never styled
+            style = cell._style = StyleArray()
+        old = style.alignmentId
+        new = moved.get(old)
+        if new is None:
+            new = moved[old] = alignments.add(change(alignments[old]))
+        style.alignmentId = new
+
+
+def _format_numbers(sheet: Sheet, body: Sequence[Sequence[Cell]]) -> None:
     for index, header in enumerate(sheet.frame.columns, start=1):
         fmt = sheet.formats.get(header)
         if fmt:
-            for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
-                cell.number_format = fmt
+            for row in body:
+                row[index - 1].number_format = fmt
 
 
 def _style_header(ws: Worksheet, header_row: int) -> None:
@@ -223,17 +256,21 @@ def write_sheet(ws: Worksheet, sheet: Sheet, back: str = "") -> None:
     if sheet.title:
         ws.append([cell_value(sheet.title)])
     ws.append([cell_value(header) for header in sheet.frame.columns])
+    body = []  # the table's cells, kept to style them without looking each one up
     for row in sheet.frame.itertuples(index=False, name=None):
-        ws.append([cell_value(value) for value in row])
+        cells = [Cell(ws, value=cell_value(value)) for value in row]
+        ws.append(cells)
+        body.append(cells)
     last = ws.max_row
     _style_header(ws, header_row)
-    _format_numbers(ws, sheet, header_row)
-    width, widths, wrapped = _fit_columns(ws, sheet, header_row)
+    _format_numbers(sheet, body)
+    width, widths, wrapped = _fit_columns(ws, sheet, body)
     width = _room_for_title(ws, sheet, columns, width)
     _links(ws, sheet, header_row)
-    _grow_rows(ws, header_row, header_row, widths, HEADER_LINE)
+    header = next(ws.iter_rows(min_row=header_row, max_row=header_row, max_col=ws.max_column))
+    _grow_rows(ws, [(header_row, header)], widths, HEADER_LINE)
     if wrapped:
-        _grow_rows(ws, header_row + 1, ws.max_row, wrapped, LINE_HEIGHT)
+        _grow_rows(ws, enumerate(body, start=header_row + 1), wrapped, LINE_HEIGHT)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=sheet.freeze + 1)
     if columns:
         bottom = max(last, header_row + 1)
