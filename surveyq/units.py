@@ -556,8 +556,7 @@ def ikm_units(
     if aggregate == "population":
         missing = [name for name in names if name not in populations]
         if missing:
-            raise InputError(f"aggregate='population' needs a population for every unit; "
-                             f"missing for {missing[:5]}")
+            raise InputError(msg("units.population_missing", units=missing[:5]))
     kwargs = {"standard": standard, "weight_mode": weight_mode, "force": force}
     total = grouped.total()
     point = ikm(total, **kwargs)  # the organisation's weight and band table (bad options raise)
@@ -635,7 +634,7 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
         try:
             ikm(moments, **kwargs)
         except SurveyqError as exc:
-            row["error"] = str(exc)
+            row["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
             return row
     nrr = row["_nrr"]
     index = float((nrr * point.weight).sum())
@@ -646,14 +645,14 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
     row["lowest_elements"] = list(nrr.sort_values(kind="stable").index[:lowest])
     if n < 2:  # ikm_ci states why there is no interval
         reason = ikm_ci(moments, method="analytic", level=level, **kwargs).reason
-        row["error"] = f"no interval: {reason}"
+        row["error"] = msg("units.no_interval", reason=reason)
         return row
     graded = _graded(converted, _analytic_se(moments, point.weight)[0], level,
                      kwargs["standard"])
     row.update({key: graded[key] for key in ("low", "high", "se", "p_in_band")})
     if graded["se"] == 0:  # identical answers: no spread to estimate an interval from
         row.update(low=np.nan, high=np.nan, p_in_band=np.nan, no_spread=True,
-                   error=f"no interval: {msg('units.no_spread')}")
+                   error=msg("units.no_interval", reason=msg("units.no_spread")))
     return row
 
 
@@ -823,8 +822,8 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     {'b': 0.0, 'a': 12.5}
     """
     if current.standard != previous.standard:
-        raise InputError(f"periods use different standards ({previous.standard} then "
-                         f"{current.standard}); their indices are not comparable")
+        raise InputError(msg("units.standards_differ", before=previous.standard,
+                             now=current.standard))
     z = stats.norm.ppf(0.5 + current.level / 2)
     now = current.units
     before = previous.units.reindex(now.index)
