@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from surveyq.messages import localise_results, translate
+from surveyq.messages import load_package_yaml, localise_results, translate
 from surveyq.outputs import neutralise_formula, neutralise_frame, write_atomic
 from surveyq.report.i18n import LOCALES, format_number, labels
 
@@ -67,7 +66,7 @@ def texts(lang: str) -> dict[str, Any]:
         raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
     name = f"appendix.{lang}.yaml"
     text = resources.files("surveyq.report").joinpath("i18n", name).read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_package_yaml(text)
 
 
 @dataclass(frozen=True, eq=False)
