@@ -332,8 +332,21 @@ class CleaningLog:
 
 
 def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A log frame whose ``message`` column is written in ``lang`` (cleaning-log.csv)."""
-    return frame.assign(message=[translate(m, lang) for m in frame["message"]])
+    """A log frame whose ``message`` column is written in ``lang`` (cleaning-log.csv).
+
+    A large log holds few distinct message objects (a column's block gathers one per
+    distinct value, :class:`CellEntries`), so each object is translated once. The key is
+    the object itself, not its value: a Message equals its English text, so a plain string,
+    or a Message of another code, can compare equal and still translate differently.
+    """
+    texts: dict[int, str] = {}
+    translated = []
+    for message in frame["message"].tolist():
+        text = texts.get(id(message))  # the frame holds every message: ids stay unique
+        if text is None:
+            text = texts[id(message)] = translate(message, lang)
+        translated.append(text)
+    return frame.assign(message=translated)
 
 
 def _part_columns(part: list[LogEntry] | CellEntries) -> dict[str, np.ndarray]:

@@ -61,13 +61,24 @@ def localise(text: str, lang: str) -> str:
     return text.replace(",", "\x00").replace(".", marks["decimal"]).replace("\x00", marks["group"])
 
 
+#: libyaml's parser when PyYAML was built with it, else PyYAML's own: the same safe constructor
+#: and resolver either way, so the same data, parsed about ten times faster (a run loads three
+#: catalogues of its language, 0.3 s in pure Python).
+_PACKAGE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_package_yaml(text: str) -> Any:
+    """YAML the package ships (the language catalogues), parsed as ``yaml.safe_load`` would."""
+    return yaml.load(text, Loader=_PACKAGE_LOADER)
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Code -> template of a language (``report/i18n/messages.<lang>.yaml``)."""
     if lang not in LOCALES:
         raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
     path = resources.files("surveyq").joinpath("report", "i18n", f"messages.{lang}.yaml")
-    tree = yaml.safe_load(path.read_text("utf-8")) or {}
+    tree = load_package_yaml(path.read_text("utf-8")) or {}
     return dict(_flatten(tree))
 
 

@@ -439,6 +439,7 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
     from surveyq.report import render_html
     from surveyq.report.appendix import (
         TABULATION_MAX_ROWS,
+        build_tables,
         write_csv_tables,
         write_docx,
         write_full_matrices,
@@ -451,9 +452,11 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
     }
     rows = _appendix_rows(run.project, TABULATION_MAX_ROWS)
     log = run.log
+    # one set of tables for every appendix: built before the fork, the child has them too
+    tables = build_tables(run.results, log, lang, tabulation, rows)
     # the Word appendix takes about as long as the rest: a forked child writes it meanwhile
     with in_background(lambda: write_docx(run.results, log, folder / "appendix.docx", lang,
-                                          tabulation, rows)) as docx:
+                                          tabulation, rows, tables=tables)) as docx:
         written = [
             write_atomic(folder / "results.json", dumps_json(run.results)),
             write_atomic(folder / "cleaning-log.csv",
@@ -463,7 +466,7 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
         written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
         notify(msg("progress.appendix"))
         written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation,
-                                  rows))
+                                  rows, tables=tables))
         written.append(docx.result())
     written += write_full_matrices(tabulation, folder, lang, rows)
     written += _publication(run.results, folder, lang, notify, pdf)
@@ -473,7 +476,8 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
         notify(msg("progress.pdf"))
         written.append(print_pdf(folder / "report.html", folder / "report.pdf"))
     if csv_tables:
-        written += write_csv_tables(run.results, log, folder / "tables", lang, tabulation, rows)
+        written += write_csv_tables(run.results, log, folder / "tables", lang, tabulation, rows,
+                                    tables=tables)
     return written
 
 

@@ -225,3 +225,18 @@ def test_results_json_read_back_renders_the_same_indonesian_report(folder):
     out = Path(folder) / "id"
     results = json.loads((out / "results.json").read_text("utf-8"))
     assert render_html(results, "id") == (out / "report.html").read_text("utf-8")
+
+
+def test_package_catalogues_parse_as_safe_load_does():
+    """The catalogues are read with libyaml's parser when there is one; every file gives the
+    same data, types and order as PyYAML's pure-Python safe_load."""
+    from importlib import resources
+
+    from surveyq.messages import load_package_yaml
+
+    folder = resources.files("surveyq.report").joinpath("i18n")
+    files = sorted(entry for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    assert len(files) >= 8
+    for entry in files:
+        text = entry.read_text("utf-8")
+        assert repr(load_package_yaml(text)) == repr(yaml.safe_load(text)), entry.name

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from surveyq.log import Action, CellEntries, CleaningLog, LogEntry, Reason
-from surveyq.messages import msg
+from surveyq.log import Action, CellEntries, CleaningLog, LogEntry, Reason, localised
+from surveyq.messages import msg, translate
 
 NO_ANSWER = (None, Action.CELL_MISSING, Reason.MISSING_ANSWER, msg("log.item_no_answer", item="U1"))
 UNKNOWN = ("Bagus", Action.CELL_SET_MISSING, Reason.UNKNOWN_LABEL, "U1: 'Bagus' is no label")
@@ -52,3 +52,19 @@ def test_extend_keeps_the_order_of_blocks_and_entries():
     assert merged.entries == expected.entries
     assert merged.files == expected.files
     assert merged == expected
+
+
+def test_localised_translates_each_message_as_itself():
+    """Messages are translated once per object, yet an equal text of another kind (a plain
+    string, a message of another code) keeps its own translation."""
+    blocked, _ = _logs()
+    frame = blocked.to_frame()
+    note = NO_ANSWER[3]
+    english = str(note)  # equal to the message, but plain text: never translated
+    other = msg("log.no_answer")
+    frame = pd.concat([frame, pd.DataFrame({"message": pd.Series([english, other], dtype=object)})],
+                      ignore_index=True)
+    texts = localised(frame, "id")["message"].tolist()
+    assert texts == [translate(message, "id") for message in frame["message"]]
+    assert texts[1] == texts[3] == "butir U1: tidak dijawab"
+    assert texts[5] == english and texts[6] == "tidak dijawab"

@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from surveyq.messages import localise_results, translate
+from surveyq.messages import load_package_yaml, localise_results, translate
 from surveyq.outputs import neutralise_formula, neutralise_frame, write_atomic
 from surveyq.report.i18n import LOCALES, format_number, labels
 
@@ -67,7 +66,7 @@ def texts(lang: str) -> dict[str, Any]:
         raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
     name = f"appendix.{lang}.yaml"
     text = resources.files("surveyq.report").joinpath("i18n", name).read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_package_yaml(text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -1256,9 +1255,19 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
     return buffer.getvalue()
 
 
+def _tables(tables: Sequence[Table] | None, results: Mapping[str, Any],
+            log: pd.DataFrame | None, lang: str, tabulation: Mapping[str, pd.DataFrame] | None,
+            max_rows: int) -> Sequence[Table]:
+    """The tables a writer was given, or :func:`build_tables` of its arguments."""
+    if tables is not None:
+        return tables
+    return build_tables(results, log, lang, tabulation, max_rows)
+
+
 def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None,
-               max_rows: int = TABULATION_MAX_ROWS) -> Path:
+               max_rows: int = TABULATION_MAX_ROWS, *,
+               tables: Sequence[Table] | None = None) -> Path:
     """Write appendix.xlsx: a linked list of tables, then one sheet per table, each titled
     with its caption ("Tabel L.7 ..."), set to print fitted to the page width.
 
@@ -1274,6 +1283,9 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
         Language of sheet names, headers and notes.
     tabulation : dict of str to pandas.DataFrame, optional
         Item matrix per survey (``Responses.items``), one "Tabulasi" sheet each.
+    tables : sequence of Table, optional
+        The tables :func:`build_tables` made of these arguments (a run builds them once for
+        every writer); built here when not given.
 
     Returns
     -------
@@ -1282,7 +1294,7 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     """
     from surveyq.report.xlsx import workbook_bytes
 
-    tables = build_tables(results, log, lang, tabulation, max_rows)
+    tables = _tables(tables, results, log, lang, tabulation, max_rows)
     sheets = table_sheets(tables, lang)
     data = workbook_bytes([contents_sheet(tables, sheets, lang), *sheets],
                           title=document_title(results, lang), lang=lang,
@@ -1292,7 +1304,8 @@ def write_xlsx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
 
 def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str | Path,
                lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None,
-               max_rows: int = TABULATION_MAX_ROWS) -> Path:
+               max_rows: int = TABULATION_MAX_ROWS, *,
+               tables: Sequence[Table] | None = None) -> Path:
     """Write appendix.docx: numbered thesis-appendix tables ("Tabel L.1 ...") with notes,
     then the report's charts as numbered figures ("Gambar L.1 ...").
 
@@ -1308,6 +1321,9 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
         Language of captions, headers, notes and number format (id: 0,861; en: 0.861).
     tabulation : dict of str to pandas.DataFrame, optional
         Item matrix per survey; printed last, wide matrices split into parts.
+    tables : sequence of Table, optional
+        The tables :func:`build_tables` made of these arguments (a run builds them once for
+        every writer); built here when not given.
 
     Returns
     -------
@@ -1318,7 +1334,7 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     from surveyq.report.build import chart_images
     from surveyq.report.docx import document_bytes
 
-    tables = build_tables(results, log, lang, tabulation, max_rows)
+    tables = _tables(tables, results, log, lang, tabulation, max_rows)
     charts = chart_images(results, lang) if results.get("surveys") else []
     figures = bsc_figures(results, lang) + [(c["title"], c["png"], ()) for c in charts]
     data = document_bytes(tables, title=document_title(results, lang), lang=lang,
@@ -1338,18 +1354,21 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def write_csv_tables(results: Mapping[str, Any], log: pd.DataFrame | None, folder: str | Path,
                      lang: str = "id", tabulation: Mapping[str, pd.DataFrame] | None = None,
-                     max_rows: int = TABULATION_MAX_ROWS) -> list[Path]:
+                     max_rows: int = TABULATION_MAX_ROWS, *,
+                     tables: Sequence[Table] | None = None) -> list[Path]:
     """Write one CSV per table type (the sheets of appendix.xlsx) into ``folder``.
 
     Files are named ``appendix-<type>.csv`` whatever the language (``appendix-validity.csv``,
     ``appendix-tabulation-<survey>.csv``); numbers keep full precision with a decimal point.
+
+    ``tables``, when given, are those :func:`build_tables` made of the same arguments.
 
     Returns
     -------
     list of pathlib.Path
         The files written, in sheet order.
     """
-    sheets = build_sheets(build_tables(results, log, lang, tabulation, max_rows))
+    sheets = build_sheets(_tables(tables, results, log, lang, tabulation, max_rows))
     paths, used = [], set()
     for sheet in sheets:
         name = stem = f"appendix-{_slug(sheet.key)}"

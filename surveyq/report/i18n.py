@@ -11,9 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
-from surveyq.messages import LOCALES, format_number
+from surveyq.messages import LOCALES, format_number, load_package_yaml
 
 __all__ = ["LOCALES", "format_number", "labels"]
 
@@ -29,4 +27,4 @@ def labels(lang: str, catalogue: str = "") -> dict[str, Any]:
         raise ValueError(f"language must be one of {', '.join(LOCALES)}, not {lang!r}")
     name = f"{catalogue}.{lang}.yaml" if catalogue else f"{lang}.yaml"
     text = resources.files("surveyq.report").joinpath("i18n", name).read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_package_yaml(text)
