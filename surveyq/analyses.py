@@ -14,11 +14,13 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from surveyq.clean import Responses
 from surveyq.errors import AnalysisError, SurveyqError
 from surveyq.ikm import (
+    AnswerArrays,
     _check_codes,
     group_sums,
     ikm_by,
@@ -337,15 +339,20 @@ def _interval_notes(run: SurveyRun, intervals: list[dict[str, Any]]) -> list[str
 
 def _ikm_breakdown(
     elements: pd.DataFrame, values: pd.Series, field_id: str, notes: list[str],
-    order: Any = None, **kwargs: Any
+    order: Any = None, codes: tuple[np.ndarray, list[str]] | None = None,
+    answers: AnswerArrays | None = None, **kwargs: Any
 ) -> Any:
     """:func:`ikm_by` over the groups whose members answered every element; the others noted.
 
     A group too small for a figure is a note of the report, not a failure of the run.
+    ``codes`` (``pandas.factorize(values, sort=True)``) and ``answers`` (the elements'
+    :class:`AnswerArrays`) when the caller has them.
     """
     keep = pd.Series(True, index=values.index)
     aligned = values.reindex(elements.index)
-    found = group_sums(elements, aligned)
+    if not values.index.equals(elements.index):
+        codes = None  # they number the rows of values
+    found = group_sums(elements, aligned, codes=codes, answers=answers)
     for group, answered in zip(found.keys, found.counts, strict=True):
         empty = [str(code) for code in elements.columns[answered == 0]]
         if empty:
@@ -372,10 +379,13 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
                                              _element_moments(run, elements))
     group_notes: list[str] = []
     by = {}
-    for field_id, values in ({} if run.stream else _breakdown_fields(run)).items():
+    breakdowns = {} if run.stream else _breakdown_fields(run)
+    answers = AnswerArrays.of(elements) if breakdowns else None  # shared by the breakdowns
+    for field_id, values in breakdowns.items():
         by[field_id] = _ikm_breakdown(
             elements, values, field_id, group_notes,
             order=lambda frame, field_id=field_id: _ordered(run, field_id, frame),
+            codes=run.responses.field_codes(field_id), answers=answers,
             standard=standard, weight_mode=weight_mode)
     trend = None
     if run.previous:

@@ -68,10 +68,29 @@ class Responses:
     columns: dict[str, str] = field(default_factory=dict)
     #: Duplicate submissions found and identical answer patterns (see :func:`clean`).
     duplicates: dict[str, Any] = field(default_factory=dict)
+    #: Field id -> the column :func:`clean` built, its Arrow data and its codes
+    #: (:meth:`field_codes`).
+    _codes: dict[str, tuple[Any, Any, np.ndarray, list[str]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def n(self) -> int:
         return len(self.items)
+
+    def field_codes(self, field_id: str) -> tuple[np.ndarray, list[str]]:
+        """``pandas.factorize(fields[field_id], sort=True)``: each respondent's position in
+        the field's sorted values (-1 for none), and those values.
+
+        From the reader's distinct values while the column is still the one :func:`clean`
+        built (the same array holding the same Arrow data), so a breakdown by the field does
+        not factorize a million labels again; otherwise factorized here.
+        """
+        column = self.fields[field_id]
+        known = self._codes.get(field_id)
+        if known is not None and known[0] is column.array and known[1] is _arrow_data(column):
+            return known[2], known[3]
+        codes, uniques = pd.factorize(column, sort=True)
+        return codes, list(uniques)
 
     def items_with(self, role: str | None = None) -> pd.DataFrame:
         """The item columns whose role is ``role`` (perception, expectation, ...)."""
@@ -591,12 +610,77 @@ def _kernel_matrix(columns: list[CodedColumn], rows: int) -> np.ndarray | None:
 
 # ---------------------------------------------------------------- fields
 
+#: Fields with up to this many distinct values keep their codes from :func:`clean` (an id
+#: column's million values would cost more to sort than a breakdown saves).
+CODED_FIELD_MAX = 10_000
 
-def _field_values(raw: RawTable, header: str, fld: RespondentField) -> pd.Series:
+
+def _field_cells(raw: RawTable, header: str,
+                 fld: RespondentField) -> tuple[np.ndarray, list[str | None]]:
+    """``(indices, values)``: each row's position in ``values``, the field's distinct cells
+    as text (None for a blank)."""
     labels = raw.value_labels.get(header, {})
     folded = _category_lookup(fld)
     indices, uniques = raw.distinct_values(header)  # a field has few distinct answers
-    values = [_field_value(value, labels, folded) for value in uniques]
+    return indices, [_field_value(value, labels, folded) for value in uniques]
+
+
+def _field_codes(indices: np.ndarray, values: list[str | None]) -> tuple[np.ndarray, list[str]]:
+    """``pandas.factorize(sort=True)`` of the cells ``values[indices]`` from the distinct
+    values: the values no cell holds left out, None coded -1, codes in the smallest dtype."""
+    held = np.bincount(indices, minlength=len(values)) > 0
+    keys = sorted({value for value, found in zip(values, held, strict=True)
+                   if found and value is not None})
+    position = {key: code for code, key in enumerate(keys)}
+    dtype = np.int16 if len(keys) < np.iinfo(np.int16).max else np.int32
+    lookup = np.array([-1 if value is None else position.get(value, -1) for value in values],
+                      dtype)
+    return lookup[indices], keys
+
+
+def _codable(indices: np.ndarray, values: list[str | None]) -> bool:
+    """Whether a field's codes are kept: few distinct values, every cell pointing at one."""
+    return len(values) <= CODED_FIELD_MAX and (len(indices) == 0 or indices.min() >= 0)
+
+
+def _arrow_data(column: pd.Series) -> Any:
+    """The Arrow data behind an Arrow-backed column (a new object whenever its cells are
+    set), or None."""
+    to_arrow = getattr(column.array, "__arrow_array__", None)
+    return to_arrow() if to_arrow is not None else None
+
+
+def _kept_codes(fields: pd.DataFrame, cells: dict[str, tuple[np.ndarray, list[str | None]]],
+                keep: np.ndarray) -> dict[str, tuple[Any, Any, np.ndarray, list[str]]]:
+    """:attr:`Responses._codes` of the kept rows of the Arrow-backed fields in ``cells``."""
+    found = {}
+    for field_id, (indices, values) in cells.items():
+        column = fields[field_id]
+        arrow = _arrow_data(column)
+        if arrow is not None:
+            found[field_id] = (column.array, arrow, *_field_codes(indices[keep], values))
+    return found
+
+
+def _fields_of(raw: RawTable, q: Questionnaire, mapping: dict[str, str], index: pd.Index
+               ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, list[str | None]]]]:
+    """The respondent fields' columns, and the cells of the fields whose codes are kept."""
+    columns, cells = {}, {}
+    for fld in q.fields:
+        if fld.id in mapping:
+            found = _field_cells(raw, mapping[fld.id], fld)
+            columns[fld.id] = _field_series(*found).array
+            if _codable(*found):
+                cells[fld.id] = found
+    return pd.DataFrame(columns, index=index), cells
+
+
+def _field_values(raw: RawTable, header: str, fld: RespondentField) -> pd.Series:
+    return _field_series(*_field_cells(raw, header, fld))
+
+
+def _field_series(indices: np.ndarray, values: list[str | None]) -> pd.Series:
+    """The cells ``values[indices]`` as the column pandas would infer from them."""
     text = _inferred_text_dtype()
     if text is not None and any(isinstance(value, str) for value in values):
         # text or None: gathered by Arrow into the string column pandas would infer from
@@ -672,14 +756,7 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     items = pd.DataFrame(item_codes, index=pd.Index(row_numbers, name="row"),
                          columns=list(item_codes))
     del item_codes  # the frame holds a copy
-    fields = pd.DataFrame(
-        {
-            f.id: _field_values(raw, mapping[f.id], f).array
-            for f in q.fields
-            if f.id in mapping
-        },
-        index=items.index,
-    )
+    fields, cells = _fields_of(raw, q, mapping, items.index)
     keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
                                             duplicates, float(duplicate_window),
                                             _kernel_matrix(list(coded.values()), len(rows)))
@@ -698,8 +775,9 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
         stamps = raw.frame[raw.timestamp_column].to_numpy()
         timestamps = pd.Series(stamps, index=fields.index)[keep]
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
-    return Responses(items, fields[keep], log, q, raw.file, timestamps, mapping,
-                     duplicate_summary)
+    fields = fields[keep]
+    return Responses(items, fields, log, q, raw.file, timestamps, mapping, duplicate_summary,
+                     _kept_codes(fields, cells, keep))
 
 
 def _exclude_rows(

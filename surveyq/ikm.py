@@ -722,34 +722,65 @@ _MATMUL_GROUPS = 32
 _MATMUL_CELLS = 4_000_000
 
 
-def group_sums(items: pd.DataFrame, groups: pd.Series) -> GroupSums:
+@dataclass(frozen=True)
+class AnswerArrays:
+    """The arrays :func:`group_sums` adds up, built once for several groupings of the same
+    answers (a frame of numbers, NaN for missing)."""
+
+    filled: np.ndarray        # rows x elements, 0 for a missing answer
+    answered: np.ndarray      # rows x elements, 1.0 for an answer, else 0.0
+    any_answered: np.ndarray  # rows, 1.0 for a row with an answer, else 0.0
+
+    @classmethod
+    def of(cls, items: pd.DataFrame) -> AnswerArrays:
+        array = items.to_numpy(dtype=float, na_value=np.nan)
+        answered = ~np.isnan(array)
+        return cls(np.where(answered, array, 0.0), answered.astype(float),
+                   answered.any(axis=1).astype(float))
+
+
+def group_sums(items: pd.DataFrame, groups: pd.Series, *,
+               codes: tuple[np.ndarray, list[Hashable]] | None = None,
+               answers: AnswerArrays | None = None) -> GroupSums:
     """:class:`GroupSums` of answers (numbers, NaN for missing) by ``groups`` (aligned with
     ``items``; rows whose group is missing are left out), in one pass over the rows rather
-    than one frame per group."""
+    than one frame per group.
+
+    ``codes``: ``pandas.factorize(groups, sort=True)`` when the caller has it, and
+    ``answers``: :meth:`AnswerArrays.of` ``items``, so several groupings share them.
+    """
+    codes, keys = codes if codes is not None else _sorted_codes(groups)
+    found = answers if answers is not None else AnswerArrays.of(items)
+    if len(keys) <= _MATMUL_GROUPS and len(keys) * len(codes) <= _MATMUL_CELLS:
+        return _matmul_sums(found, codes, keys)
+    return _bincount_sums(found, codes, keys)
+
+
+def _sorted_codes(groups: pd.Series) -> tuple[np.ndarray, list[Hashable]]:
     codes, uniques = pd.factorize(groups, sort=True)  # groupby's keys and order
-    keys = list(uniques)
-    n_groups = len(keys)
-    array = items.to_numpy(dtype=float, na_value=np.nan)
-    answered = ~np.isnan(array)
-    if n_groups <= _MATMUL_GROUPS and n_groups * len(codes) <= _MATMUL_CELLS:
-        # one product: whole numbers add up exactly in any order
-        member = np.zeros((len(codes), n_groups))
-        grouped = np.flatnonzero(codes >= 0)
-        member[grouped, codes[grouped]] = 1.0
-        counts = np.rint(member.T @ answered.astype(float)).astype(np.int64)
-        sums = member.T @ np.where(answered, array, 0.0)
-        respondents = np.rint(member.T @ answered.any(axis=1).astype(float)).astype(np.int64)
-        return GroupSums(keys, counts, sums, respondents)
+    return codes, list(uniques)
+
+
+def _matmul_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
+    """One product: whole numbers add up exactly in any order."""
+    member = (codes[:, None] == np.arange(len(keys))).astype(float)  # a -1 row stays 0
+    counts = np.rint(member.T @ found.answered).astype(np.int64)
+    sums = member.T @ found.filled
+    respondents = np.rint(member.T @ found.any_answered).astype(np.int64)
+    return GroupSums(keys, counts, sums, respondents)
+
+
+def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
     rows = codes >= 0
     where = codes[rows]
-    array, answered = array[rows], answered[rows]
-    filled = np.where(answered, array, 0.0)
-    counts = np.zeros((n_groups, array.shape[1]), np.int64)
-    sums = np.zeros((n_groups, array.shape[1]))
-    for j in range(array.shape[1]):
+    filled, answered = found.filled[rows], found.answered[rows] > 0
+    n_groups = len(keys)
+    counts = np.zeros((n_groups, filled.shape[1]), np.int64)
+    sums = np.zeros((n_groups, filled.shape[1]))
+    for j in range(filled.shape[1]):
         counts[:, j] = np.bincount(where[answered[:, j]], minlength=n_groups)
         sums[:, j] = np.bincount(where, weights=filled[:, j], minlength=n_groups)
-    respondents = np.bincount(where[answered.any(axis=1)], minlength=n_groups)
+    respondents = np.bincount(where[found.any_answered[rows] > 0], minlength=n_groups)
     return GroupSums(keys, counts, sums, respondents.astype(np.int64))
 
 

@@ -203,6 +203,30 @@ def test_fields_are_trimmed_text_and_questions_match_ignoring_spacing_and_case()
     assert resp.log.fatal == []
 
 
+
+def test_field_codes_are_the_factorized_field_and_follow_a_changed_column():
+    # the breakdowns take a field's codes from the reader's distinct values instead of
+    # factorizing the kept labels again; they must be what pandas.factorize gives
+    records = [
+        row("S", "S", "S", gender=" Perempuan "),
+        row(None, None, None, gender="Laki-laki"),  # excluded: the only row of its value
+        row("TS", "S", "N", gender=None),
+        row("SS", "TS", "N", gender="Ä"),
+        row("N", "N", "N", gender="Perempuan"),
+        row("S", "N", "S", gender="laki"),
+    ]
+    resp = clean(raw_table(records), questionnaire(with_id=False))
+    codes, uniques = resp.field_codes("gender")
+    expected, found = pd.factorize(resp.fields["gender"], sort=True)
+    assert np.array_equal(codes, expected) and uniques == list(found)
+    assert "Laki-laki" not in uniques and codes.tolist().count(-1) == 1
+    assert codes is resp._codes["gender"][2]  # from clean, not factorized again
+    resp.fields.loc[resp.fields.index[0], "gender"] = "Zz"  # in place: the codes follow
+    codes, uniques = resp.field_codes("gender")
+    expected, found = pd.factorize(resp.fields["gender"], sort=True)
+    assert np.array_equal(codes, expected) and uniques == list(found) and "Zz" in uniques
+
+
 cells = st.one_of(
     st.none(),
     st.text(max_size=12),

@@ -12,7 +12,9 @@ import pytest
 
 from surveyq.errors import InputError
 from surveyq.ikm import (
+    AnswerArrays,
     Ikm,
+    group_sums,
     ikm,
     ikm_by,
     ikm_from_nrr,
@@ -365,3 +367,21 @@ def test_result_frames_and_html():
     ]
     assert result.summary().loc[0, "band"] == "B"
     assert "<table" in result._repr_html_()
+
+
+@pytest.mark.parametrize("n_groups", [3, 40])  # one matrix product; one count per group
+def test_group_sums_from_given_codes_and_shared_arrays_equal_its_own(n_groups):
+    rng = np.random.default_rng(5)
+    answers = rng.integers(1, 5, (600, 4)).astype(float)
+    answers[rng.random(answers.shape) < 0.1] = np.nan
+    items = pd.DataFrame(answers, columns=["U1", "U2", "U3", "U4"])
+    labels = np.array([f"g{k:02d}" for k in range(n_groups)], dtype=object)
+    groups = pd.Series(labels[rng.integers(0, n_groups, 600)])
+    groups[rng.random(600) < 0.05] = None
+    own = group_sums(items, groups)
+    codes, uniques = pd.factorize(groups, sort=True)
+    given = group_sums(items, groups, codes=(codes, list(uniques)),
+                       answers=AnswerArrays.of(items))
+    assert given.keys == own.keys
+    for name in ("counts", "sums", "respondents"):
+        assert np.array_equal(getattr(given, name), getattr(own, name))

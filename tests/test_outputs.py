@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from surveyq.outputs import dumps_json, neutralise_formula, write_atomic
+from surveyq.outputs import dumps_json, neutralise_formula, records, write_atomic
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
@@ -55,3 +57,21 @@ def test_json_has_no_nan():
     assert dumps_json({"a": math.nan, "b": [1.5, math.inf]}) == (
         '{\n  "a": null,\n  "b": [\n    1.5,\n    null\n  ]\n}\n'
     )
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"n": [1, 2], "x": [1.5, np.nan], "t": ["a", None],
+                  "k": pd.array([1, None], dtype="Int64"), "b": [True, False],
+                  "o": np.array([np.int64(3), "s"], dtype=object),
+                  "s": pd.Series(["p", None], dtype="str")}),
+    pd.DataFrame({"t": ["a", None], "o": np.array([np.float64(3.5), 2], dtype=object)}),
+    pd.DataFrame({("summary", "n"): [1], ("nrr", "U1"): [3.25]}),
+    pd.DataFrame(index=range(2)),
+    pd.DataFrame({"a": []}),
+])
+def test_records_are_pandas_records_value_for_value(frame):
+    # the results' JSON conversion takes records without pandas' per-column iloc
+    found, expected = records(frame), frame.to_dict(orient="records")
+    assert repr(found) == repr(expected)
+    assert [list(map(type, row.values())) for row in found] == [
+        list(map(type, row.values())) for row in expected]
