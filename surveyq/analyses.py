@@ -240,8 +240,8 @@ def _groups_answering(values: pd.Series, field_id: str, notes: list[str],
                         for column in frame.columns[frame.loc[members].notna().sum() == 0]})
         if empty:
             kept[values == group] = None
-            notes.append(f"{field_id} {group!r}: no answers to item(s) {', '.join(empty)} "
-                         "in this group, so it has no figure")
+            notes.append(msg("groups.no_answers_items", field=field_id, group=repr(group),
+                             items=empty))
     return kept
 
 
@@ -357,10 +357,10 @@ def _ikm_breakdown(
         empty = [str(code) for code in elements.columns[answered == 0]]
         if empty:
             keep &= values != group
-            notes.append(f"{field_id} {group!r}: no answers to element(s) {', '.join(empty)} "
-                         "in this group, so it has no IKM")
+            notes.append(msg("groups.no_answers_elements", field=field_id, group=repr(group),
+                             elements=empty))
     if not keep.any():
-        return {"error": f"no group of {field_id} answered every element"}
+        return {"error": msg("groups.none_complete", field=field_id)}
     if keep.all() and not (found.counts == 0).any():  # the sums found are every group's
         frame = ikm_by_sums(found, elements.columns, aligned, **kwargs)
     else:
@@ -434,15 +434,13 @@ def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, 
         return None
     grouped = _unit_sums(run.stream if run.stream is not None else run.responses, field_id)
     if grouped is None:
-        return {"field": field_id, "error": f"field {field_id!r} is not among the "
-                "questionnaire's fields or has no values; set `units: {field: ...}` to the "
-                "respondent field that names the unit"}
+        return {"field": field_id, "error": msg("units.field_unknown", field=field_id)}
     spec = run.spec.units or UnitsSpec()
     try:
         result = ikm_units(grouped, None, spec.population or None, standard, weight_mode,
                            aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
     except SurveyqError as exc:  # a stated reason in the results, the pooled IKM still stands
-        return {"field": field_id, "error": str(exc)}
+        return {"field": field_id, "error": exc.args[0] if exc.args else str(exc)}
     changes, change_notes = _units_changes(run, field_id, result, spec, standard, weight_mode)
     unknown = sorted(set(spec.population) - set(result.units.index))
     unplanned = sorted(set(spec.follow_up) - set(result.units.index))
@@ -504,15 +502,15 @@ def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
     for period, data in run.previous.items():
         grouped = _unit_sums(data, field_id)
         if grouped is None:
-            notes.append(f"units: period {period} has no {field_id!r} column, so no change "
-                         "per unit against it")
+            notes.append(msg("units.period_no_field", period=period, field=field_id))
             continue
         try:
             before = ikm_units(grouped, None, spec.population or None, standard, weight_mode,
                                aggregate=spec.aggregate, min_n=spec.min_n)
             table = units_change(current, before)
         except SurveyqError as exc:
-            notes.append(f"units: no change against period {period}: {exc}")
+            notes.append(msg("units.period_no_change", period=period,
+                             detail=exc.args[0] if exc.args else str(exc)))
             continue
         changes[str(period)] = table.rename_axis("unit")
     return changes, notes
