@@ -563,6 +563,9 @@ def ikm_units(
     rows = {name: _unit_row(grouped.moments[name], populations.get(name), point, kwargs,
                             level, lowest) for name in names}
     table = pd.DataFrame.from_dict(rows, orient="index")
+    # pandas would infer a column of texts as str and drop each Message's code
+    table["error"] = pd.Series([row["error"] for row in rows.values()], index=table.index,
+                               dtype=object)
     table.index.name = "unit"
     table["below_min_n"] = (table["n"] < min_n) if min_n is not None else False
     nrr = pd.DataFrame({name: row.pop("_nrr") for name, row in rows.items()}).T

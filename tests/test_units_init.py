@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from surveyq.cli import app
+from surveyq.messages import localise_results
 from tests.test_infer import SKM_QUESTIONS
 
 runner = CliRunner()
@@ -124,6 +125,10 @@ def test_city_export_through_init_and_run(tmp_path, unit_header):
     assert flat["p_in_band"] is None
     one = rows["Perpustakaan Daerah"]  # a single respondent: an index, no interval
     assert one["low"] is None and "2 respondents" in one["error"]
+    # the reason keeps its code in results.json, so an Indonesian reader gets it in Indonesian
+    localised = {row["unit"]: row for row in localise_results(block, "id")["units"]}
+    assert localised["Perpustakaan Daerah"]["error"] == (
+        "tanpa interval: interval memerlukan sedikitnya 2 responden yang menjawab; hanya ada 1")
     html = (tmp_path / "out" / "skm-publication-units.html").read_text(encoding="utf-8")
     sheet = next(page for page in html.split('<div class="page">')[1:]
                  if f'<div class="unit">{FLAT_UNIT}</div>' in page)
