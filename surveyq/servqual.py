@@ -291,30 +291,51 @@ def _dimension_scores(
     of the respondent's item gaps.
     """
     codes = list(dict.fromkeys(mapping))
-    members = np.column_stack([(mapping == code).to_numpy(float) for code in codes])
-
-    def by_dimension(values: np.ndarray, answered: np.ndarray) -> pd.DataFrame:
-        # item sums and answer counts per dimension in two products (sums of whole codes
-        # are exact, so this equals DataFrame.mean(axis=1) per dimension)
-        sums = np.where(answered, values, 0.0) @ members
-        counts = answered.astype(float) @ members
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.where(counts > 0, sums / counts, np.nan)
-        return pd.DataFrame(means, index=perception.index, columns=codes)
-
     p_values = perception.to_numpy(dtype=float)
-    p_answered = ~np.isnan(p_values)
+    e_values = (None if expectation is None
+                else expectation[perception.columns].to_numpy(dtype=float))
+    scores = _dimension_arrays(p_values, e_values, _members(mapping, codes))
+
+    def framed(means: np.ndarray | None) -> pd.DataFrame | None:
+        return None if means is None else pd.DataFrame(means, index=perception.index,
+                                                      columns=codes)
+
     if expectation is None:
-        p_all = by_dimension(p_values, p_answered)
+        p_all = framed(scores[0])
         return p_all, None, p_all.copy(), None
-    e_values = expectation[perception.columns].to_numpy(dtype=float)
+    p_all, e_all, p_pair, e_pair = map(framed, scores)
+    return p_all, e_all, p_pair, e_pair
+
+
+def _members(mapping: pd.Series, codes: list[Hashable]) -> np.ndarray:
+    """Items x dimensions: 1.0 where the item belongs to the dimension."""
+    return np.column_stack([(mapping == code).to_numpy(float) for code in codes])
+
+
+def _by_dimension(values: np.ndarray, answered: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Each row's mean of the answered items of every dimension (NaN: none answered)."""
+    # item sums and answer counts per dimension in two products (sums of whole codes are
+    # exact, so this equals DataFrame.mean(axis=1) per dimension)
+    sums = np.where(answered, values, 0.0) @ members
+    counts = answered.astype(float) @ members
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
+
+
+def _dimension_arrays(
+    p_values: np.ndarray, e_values: np.ndarray | None, members: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """(P all answers,) or (P all, E all, P paired, E paired) respondent x dimension means."""
+    p_answered = ~np.isnan(p_values)
+    if e_values is None:
+        return (_by_dimension(p_values, p_answered, members),)
     e_answered = ~np.isnan(e_values)
     both = p_answered & e_answered
     return (
-        by_dimension(p_values, p_answered),
-        by_dimension(e_values, e_answered),
-        by_dimension(p_values, both),
-        by_dimension(e_values, both),
+        _by_dimension(p_values, p_answered, members),
+        _by_dimension(e_values, e_answered, members),
+        _by_dimension(p_values, both, members),
+        _by_dimension(e_values, both, members),
     )
 
 
@@ -700,15 +721,114 @@ def servqual_by(
         else perception.index.union(expectation.index, sort=False)
     )
     aligned = _aligned_groups(pd.DataFrame(index=rows), groups)
+    scores = _GroupScores.prepare(perception, expectation, servqual_kwargs)
     result_rows = {}
     for group, members in aligned.groupby(aligned, sort=True):
-        result = _servqual_for_group(perception, expectation, members.index, group, servqual_kwargs)
-        result_rows[group] = _group_row(result, len(members))
+        row = (None if scores is None
+               else scores.row(aligned.index.get_indexer(members.index), len(members)))
+        if row is None:  # an unusual input, or a group servqual would refuse: its own message
+            result = _servqual_for_group(perception, expectation, members.index, group,
+                                         servqual_kwargs)
+            row = _group_row(result, len(members))
+        result_rows[group] = row
     frame = pd.DataFrame.from_dict(result_rows, orient="index")
     frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     frame.index.name = aligned.name
     frame.attrs["ungrouped"] = int(aligned.isna().sum())
     return frame
+
+
+#: servqual options the group scores below follow; weights need the respondents' points.
+_GROUP_SCORE_OPTIONS = frozenset({"dimensions", "model", "match", "zero_method", "level"})
+
+
+@dataclass(frozen=True)
+class _GroupScores:
+    """What :func:`servqual_by` keeps of each group's :func:`servqual` (the overall scores,
+    the item and dimension gaps, or P means under SERVPERF), from the frames checked and
+    paired once. The tests servqual adds are not in a group's row, so they are not run; each
+    mean is the same numpy operation on the same values as in :func:`servqual`."""
+
+    p_values: np.ndarray
+    e_values: np.ndarray | None
+    items: pd.Index
+    codes: list[Hashable]
+    members: np.ndarray | None
+
+    @classmethod
+    def prepare(cls, perception: pd.DataFrame, expectation: pd.DataFrame | None,
+                kwargs: dict) -> _GroupScores | None:
+        """None when the inputs are not the plain case (weights, frames whose rows differ,
+        anything servqual would refuse): then each group runs :func:`servqual` itself."""
+        if not set(kwargs) <= _GROUP_SCORE_OPTIONS:
+            return None
+        try:
+            return cls._checked(perception, expectation, **kwargs)
+        except (InputError, AnalysisError, TypeError):
+            return None
+
+    @classmethod
+    def _checked(cls, perception: pd.DataFrame, expectation: pd.DataFrame | None,
+                 dimensions: Mapping | pd.Series | None = None, model: str = "servqual",
+                 match: str = "auto", zero_method: str = "wilcox",
+                 level: float = 0.95) -> _GroupScores | None:
+        _check_options(model, "per-respondent", zero_method, level)
+        if model == "servperf":
+            paired, e_values = _numeric(perception, "perception"), None
+            if expectation is not None and not paired.index.equals(expectation.index):
+                return None
+        else:
+            if expectation is None or not perception.index.equals(expectation.index):
+                return None
+            paired, e_frame, _ = _pair_frames(perception, expectation,
+                                              ("perception", "expectation"), match)
+            e_values = e_frame[paired.columns].to_numpy(dtype=float)
+        mapping = _dimension_map(paired.columns, dimensions)
+        codes = [] if mapping is None else list(dict.fromkeys(mapping))
+        return cls(paired.to_numpy(dtype=float), e_values, paired.columns, codes,
+                   None if mapping is None else _members(mapping, codes))
+
+    def row(self, positions: np.ndarray, n: int) -> dict[tuple[str, Hashable], float] | None:
+        """The row of :func:`servqual_by` of the group of ``n`` respondents at ``positions``;
+        None when some item of the group has no answer (servqual refuses it, with a message
+        naming the group)."""
+        p_values = self.p_values[positions]
+        e_values = None if self.e_values is None else self.e_values[positions]
+        if any(values is not None and not (~np.isnan(values)).any(axis=0).all()
+               for values in (p_values, e_values)):
+            return None
+        item_table = _score_table(p_values, e_values)
+        dimension_table = None
+        if self.members is not None:
+            dimensions = _dimension_arrays(p_values, e_values, self.members)
+            dimension_table = (_score_table(dimensions[0], None) if e_values is None
+                               else _score_table(dimensions[2], dimensions[3]))
+        score = "p_mean" if e_values is None else "gap"
+        items = pd.DataFrame(item_table, index=self.items)
+        dimensions_frame = (pd.DataFrame() if dimension_table is None
+                            else pd.DataFrame(dimension_table, index=self.codes))
+        row: dict[tuple[str, Hashable], float] = {("summary", "n"): n}
+        row.update({("summary", name): value
+                    for name, value in _overall(items, dimensions_frame, score).items()})
+        row.update({("item_gap", item): value for item, value in items[score].items()})
+        if dimension_table is not None:
+            row.update({("dimension_gap", code): value
+                        for code, value in dimensions_frame[score].items()})
+        return row
+
+
+def _score_table(p_values: np.ndarray, e_values: np.ndarray | None) -> dict[str, list[float]]:
+    """Per column, the means :func:`_table` gives: p_mean, and e_mean and gap with E."""
+    p_means = [_mean(p_values[:, j]) for j in range(p_values.shape[1])]
+    if e_values is None:
+        return {"p_mean": p_means}
+    e_means, gaps = [], []
+    for j in range(p_values.shape[1]):
+        p_scores, e_scores = p_values[:, j], e_values[:, j]
+        paired = ~np.isnan(p_scores) & ~np.isnan(e_scores)
+        e_means.append(_mean(e_scores))
+        gaps.append(_mean(p_scores[paired] - e_scores[paired]))
+    return {"p_mean": p_means, "e_mean": e_means, "gap": gaps}
 
 
 def _servqual_for_group(perception, expectation, rows, group, kwargs) -> Servqual:

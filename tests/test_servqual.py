@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from surveyq.bands import round_half_up
-from surveyq.errors import InputError
+from surveyq.errors import InputError, NoDataError
 from surveyq.servqual import _holm, csi, ipa, servqual, servqual_by
 
 # Heitasari et al., KPPBC Bojonegoro, Tabel 5: item, P, E, printed gap.
@@ -322,6 +322,52 @@ def test_servqual_by_group_by_hand():
     assert table[("dimension_gap", "empathy")].tolist() == [-0.5, -1.0]
     assert table[("summary", "unweighted")].tolist() == [0.25, -0.75]
     assert table[("summary", "n")].tolist() == [2, 2]
+
+
+def _by_servqual_per_group(perception, expectation, groups, **kwargs) -> pd.DataFrame:
+    """servqual_by's table rebuilt from servqual run on each group's rows."""
+    rows = {}
+    for group in sorted(groups.dropna().unique()):
+        members = groups.index[groups == group]
+        result = servqual(perception.loc[members],
+                          None if expectation is None else expectation.loc[members], **kwargs)
+        score = "p_mean" if result.model == "servperf" else "gap"
+        row = {("summary", "n"): len(members)}
+        row.update({("summary", name): value for name, value in result.overall.items()})
+        row.update({("item_gap", item): value for item, value in result.items[score].items()})
+        if not result.dimensions.empty:
+            row.update({("dimension_gap", code): value
+                        for code, value in result.dimensions[score].items()})
+        rows[group] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    return frame
+
+
+@pytest.mark.parametrize("model", ["servqual", "servperf"])
+def test_servqual_by_equals_servqual_on_each_group(model):
+    # Missing answers and halves: each group's figures are exactly servqual's on its rows.
+    rng = np.random.default_rng(13)
+    shape = (60, 6)
+    perception = pd.DataFrame(rng.integers(1, 11, shape) / 2, columns=list("abcdef"))
+    expectation = pd.DataFrame(rng.integers(1, 11, shape) / 2, columns=list("abcdef"))
+    perception = perception.mask(rng.random(shape) < 0.2)
+    expectation = expectation.mask(rng.random(shape) < 0.2)
+    groups = pd.Series(rng.choice(["x", "y", "z", None], 60))
+    dimensions = dict(zip("abcdef", ["tangibles", "empathy", "tangibles", "assurance",
+                                     "empathy", "tangibles"], strict=True))
+    table = servqual_by(perception, expectation, groups, dimensions=dimensions, model=model)
+    expected = _by_servqual_per_group(perception, expectation, groups, dimensions=dimensions,
+                                      model=model)
+    pd.testing.assert_frame_equal(table, expected, check_exact=True, check_names=False)
+    assert table.attrs["ungrouped"] == int(groups.isna().sum())
+
+
+def test_servqual_by_group_without_answers_names_the_group():
+    perception = pd.DataFrame({"q1": [4, 5, np.nan, np.nan], "q2": [3, 4, 4, 4]})
+    expectation = pd.DataFrame({"q1": [3, 4, 4, 4], "q2": [4, 4, 5, 5]})
+    with pytest.raises(NoDataError, match="'b'"):
+        servqual_by(perception, expectation, pd.Series(["a", "a", "b", "b"]))
 
 
 # --------------------------------------------------------------------------- IPA
