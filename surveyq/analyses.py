@@ -234,15 +234,26 @@ def _groups_answering(values: pd.Series, field_id: str, notes: list[str],
     the other groups are still computed.
     """
     kept = values.copy()
-    for group in values.dropna().unique():
-        members = values.index[values == group]
-        empty = sorted({str(column) for frame in frames
-                        for column in frame.columns[frame.loc[members].notna().sum() == 0]})
+    groups = values.dropna().unique()
+    codes = pd.Index(groups).get_indexer(values)  # -1: no group
+    answered = [_answers_per_group(frame.loc[values.index], codes, len(groups))
+                for frame in frames]
+    for g, group in enumerate(groups):
+        empty = sorted({str(column) for frame, counts in zip(frames, answered, strict=True)
+                        for column in frame.columns[counts[g] == 0]})
         if empty:
-            kept[values == group] = None
+            kept[codes == g] = None
             notes.append(msg("groups.no_answers_items", field=field_id, group=repr(group),
                              items=empty))
     return kept
+
+
+def _answers_per_group(frame: pd.DataFrame, codes: np.ndarray, groups: int) -> np.ndarray:
+    """Groups x columns: how many of each group's rows answered each column."""
+    member = np.zeros((groups, codes.size))
+    grouped = codes >= 0
+    member[codes[grouped], np.flatnonzero(grouped)] = 1.0
+    return member @ frame.notna().to_numpy(dtype=float)
 
 
 def _flatten(frame: Any) -> Any:

@@ -804,17 +804,36 @@ class _GroupScores:
             dimension_table = (_score_table(dimensions[0], None) if e_values is None
                                else _score_table(dimensions[2], dimensions[3]))
         score = "p_mean" if e_values is None else "gap"
-        items = pd.DataFrame(item_table, index=self.items)
-        dimensions_frame = (pd.DataFrame() if dimension_table is None
-                            else pd.DataFrame(dimension_table, index=self.codes))
         row: dict[tuple[str, Hashable], float] = {("summary", "n"): n}
         row.update({("summary", name): value
-                    for name, value in _overall(items, dimensions_frame, score).items()})
-        row.update({("item_gap", item): value for item, value in items[score].items()})
+                    for name, value in _overall_of(item_table, dimension_table, score).items()})
+        row.update({("item_gap", item): value
+                    for item, value in zip(self.items, item_table[score], strict=True)})
         if dimension_table is not None:
             row.update({("dimension_gap", code): value
-                        for code, value in dimensions_frame[score].items()})
+                        for code, value in zip(self.codes, dimension_table[score], strict=True)})
         return row
+
+
+def _overall_of(items: dict[str, list[float]], dimensions: dict[str, list[float]] | None,
+                score: str) -> dict[str, float]:
+    """:func:`_overall` of the columns :func:`_score_table` gives."""
+    values = {"p_mean": _series_mean(items["p_mean"])}
+    if score == "gap":
+        values["e_mean"] = _series_mean(items["e_mean"])
+        values["item_mean_gap"] = _series_mean(items["gap"])
+    values["unweighted"] = np.nan if dimensions is None else _series_mean(dimensions[score])
+    values["weighted"] = np.nan
+    return values
+
+
+def _series_mean(values: list[float]) -> float:
+    """The mean as ``Series.mean`` takes it: missing values left out, the others summed in
+    order as one float64 array and divided by their count (NaN when there are none)."""
+    array = np.asarray(values, dtype=float)
+    missing = np.isnan(array)
+    count = float(array.size - missing.sum())
+    return float(np.where(missing, 0.0, array).sum() / count) if count > 0 else np.nan
 
 
 def _score_table(p_values: np.ndarray, e_values: np.ndarray | None) -> dict[str, list[float]]:

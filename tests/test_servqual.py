@@ -347,15 +347,16 @@ def _by_servqual_per_group(perception, expectation, groups, **kwargs) -> pd.Data
 @pytest.mark.parametrize("model", ["servqual", "servperf"])
 def test_servqual_by_equals_servqual_on_each_group(model):
     # Missing answers and halves: each group's figures are exactly servqual's on its rows.
+    # Twelve items, so numpy's pairwise sums differ from a plain loop over the item means.
     rng = np.random.default_rng(13)
-    shape = (60, 6)
-    perception = pd.DataFrame(rng.integers(1, 11, shape) / 2, columns=list("abcdef"))
-    expectation = pd.DataFrame(rng.integers(1, 11, shape) / 2, columns=list("abcdef"))
+    items = list("abcdefghijkl")
+    shape = (90, len(items))
+    perception = pd.DataFrame(rng.integers(1, 11, shape) / 2, columns=items)
+    expectation = pd.DataFrame(rng.integers(1, 11, shape) / 2, columns=items)
     perception = perception.mask(rng.random(shape) < 0.2)
     expectation = expectation.mask(rng.random(shape) < 0.2)
-    groups = pd.Series(rng.choice(["x", "y", "z", None], 60))
-    dimensions = dict(zip("abcdef", ["tangibles", "empathy", "tangibles", "assurance",
-                                     "empathy", "tangibles"], strict=True))
+    groups = pd.Series(rng.choice(["x", "y", "z", None], shape[0]))
+    dimensions = dict(zip(items, ["tangibles", "empathy", "assurance"] * 4, strict=True))
     table = servqual_by(perception, expectation, groups, dimensions=dimensions, model=model)
     expected = _by_servqual_per_group(perception, expectation, groups, dimensions=dimensions,
                                       model=model)
@@ -453,3 +454,22 @@ def test_csi_without_scale_max_uses_the_largest_answer_and_says_so():
     assert result.csi == 62.5
     assert result.label == "Cukup puas"
     assert any("scale_max not given" in note for note in result.notes)
+
+
+def test_groups_answering_blanks_a_group_without_answers_to_an_item():
+    # Group "b" answered no q1 perception and group "c" no q2 expectation; "a" answered
+    # everything, and the row without a group stays without one.
+    from surveyq.analyses import _groups_answering
+
+    perception = pd.DataFrame({"q1": [4, 5, np.nan, np.nan, 3, 2],
+                               "q2": [3, 4, 4, 4, 5, 1]})
+    expectation = pd.DataFrame({"q1": [3, 4, 4, 4, 5, 2],
+                                "q2": [4, 4, 5, 5, np.nan, 3]})
+    values = pd.Series(["a", "a", "b", "b", "c", None])
+    notes: list[str] = []
+    kept = _groups_answering(values, "unit", notes, perception, expectation)
+    assert kept.isna().tolist() == [False, False, True, True, True, True]
+    assert kept[:2].tolist() == ["a", "a"]
+    assert len(notes) == 2
+    assert "'b'" in notes[0] and "q1" in notes[0] and "q2" not in notes[0]
+    assert "'c'" in notes[1] and "q2" in notes[1]
