@@ -12,6 +12,7 @@ import html
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -661,13 +662,11 @@ def servqual(
 
 
 def _overall(items: pd.DataFrame, dimensions: pd.DataFrame, score_column: str) -> pd.Series:
-    values = {"p_mean": items["p_mean"].mean()}
-    if score_column == "gap":
-        values["e_mean"] = items["e_mean"].mean()
-        values["item_mean_gap"] = items["gap"].mean()
-    values["unweighted"] = dimensions[score_column].mean() if not dimensions.empty else np.nan
-    values["weighted"] = np.nan
-    return pd.Series(values, dtype=float)
+    columns = ["p_mean", "e_mean", "gap"] if score_column == "gap" else ["p_mean"]
+    item_columns = {name: items[name].to_numpy(dtype=float) for name in columns}
+    dimension_columns = (None if dimensions.empty
+                         else {score_column: dimensions[score_column].to_numpy(dtype=float)})
+    return pd.Series(_overall_of(item_columns, dimension_columns, score_column), dtype=float)
 
 
 def _undefined_test_notes(items: pd.DataFrame) -> list[str]:
@@ -815,9 +814,10 @@ class _GroupScores:
         return row
 
 
-def _overall_of(items: dict[str, list[float]], dimensions: dict[str, list[float]] | None,
+def _overall_of(items: Mapping[str, Any], dimensions: Mapping[str, Any] | None,
                 score: str) -> dict[str, float]:
-    """:func:`_overall` of the columns :func:`_score_table` gives."""
+    """The overall scores from item (and dimension) score columns: the mean of each, as
+    ``Series.mean`` takes it (one path for :func:`servqual` and :func:`servqual_by`)."""
     values = {"p_mean": _series_mean(items["p_mean"])}
     if score == "gap":
         values["e_mean"] = _series_mean(items["e_mean"])
