@@ -134,3 +134,33 @@ def test_a_page_rasterises_with_ink(printed, tmp_path):
                     str(tmp_path / "page")], check=True, timeout=120)
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     assert ImageStat.Stat(image).extrema[0][0] < 100  # some dark text on the white page
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_wrapped_header_prints_above_the_first_row(printed, lang):
+    """LibreOffice keeps a row's stored height and prints wrapped lines past it, over the
+    next row. "Summary row (JUMLAH, NRR, IKM)" in the row accounting's narrow column wraps
+    to three lines in bold capitals; its last word must print above the first period row,
+    not on it (it printed on the 2025 row while its height allowed two lines)."""
+    pdf = printed[lang][1]
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    word = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                      r"([^<]*)</word>")
+    checked = 0
+    for page in boxes.split("<page ")[1:]:
+        words = [(float(top), float(bottom), text) for top, bottom, text in word.findall(page)]
+        texts = [text for _, _, text in words]
+        if "(JUMLAH," not in texts or "IKM)" not in texts:
+            continue
+        header_top, header_end = next((top, bottom) for top, bottom, text in words
+                                      if text == "(JUMLAH,")
+        header_end = max(bottom for top, bottom, text in words
+                         if text == "IKM)" and top >= header_top)
+        rows = [top for top, _, text in words
+                if re.fullmatch(r"20\d\d", text) and top > header_top]
+        if not rows:  # the phrase elsewhere (the contents, a log message)
+            continue
+        assert header_end <= min(rows), (lang, header_end, min(rows))
+        checked += 1
+    assert checked  # the demo's SKM survey has a row accounting table
