@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from surveyq.clean import Responses
-from surveyq.errors import AnalysisError, SurveyqError
+from surveyq.errors import AnalysisError, SurveyqError, error_message
 from surveyq.ikm import (
     AnswerArrays,
     _check_codes,
@@ -86,7 +86,7 @@ def _per_scale(
                     else run.scale_data(spec.items))
             record.update(compute(data, options))
         except AnalysisError as exc:
-            record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
+            record["error"] = error_message(exc)
         records.append(record)
     return records
 
@@ -209,7 +209,7 @@ def servqual(run: SurveyRun) -> dict[str, Any]:
             groups[field_id] = _ordered(run, field_id, servqual_by(
                 perception, expectation, answered, dimensions=dimensions))
         except AnalysisError as exc:
-            groups[field_id] = {"error": exc.args[0] if exc.args else str(exc)}
+            groups[field_id] = {"error": error_message(exc)}
     return {
         "conventions": {
             "model": result.model,
@@ -451,7 +451,7 @@ def _units(run: SurveyRun, standard: str, weight_mode: str | None) -> dict[str, 
         result = ikm_units(grouped, None, spec.population or None, standard, weight_mode,
                            aggregate=spec.aggregate, min_n=spec.min_n, lowest=spec.lowest)
     except SurveyqError as exc:  # a stated reason in the results, the pooled IKM still stands
-        return {"field": field_id, "error": exc.args[0] if exc.args else str(exc)}
+        return {"field": field_id, "error": error_message(exc)}
     changes, change_notes = _units_changes(run, field_id, result, spec, standard, weight_mode)
     unknown = sorted(set(spec.population) - set(result.units.index))
     unplanned = sorted(set(spec.follow_up) - set(result.units.index))
@@ -521,7 +521,7 @@ def _units_changes(run: SurveyRun, field_id: str, current: Any, spec: UnitsSpec,
             table = units_change(current, before)
         except SurveyqError as exc:
             notes.append(msg("units.period_no_change", period=period,
-                             detail=exc.args[0] if exc.args else str(exc)))
+                             detail=error_message(exc)))
             continue
         changes[str(period)] = table.rename_axis("unit")
     return changes, notes

@@ -49,6 +49,12 @@ def _located(message: Any, file: str | None, location: str | None) -> Any:
     return message
 
 
+def error_message(exc: BaseException) -> Any:
+    """What the error says, as raised: a Message keeps its code (so results can carry it to
+    any language); ``str(exc)`` would give only its English text."""
+    return exc.args[0] if exc.args else str(exc)
+
+
 def error_text(exc: BaseException, lang: str) -> str:
     """The error's message in ``lang`` (coded parts translated, other text as raised).
 
@@ -58,7 +64,7 @@ def error_text(exc: BaseException, lang: str) -> str:
     """
     from surveyq.messages import translate
 
-    return translate(exc.args[0] if exc.args else str(exc), lang)
+    return translate(error_message(exc), lang)
 
 
 class AnalysisError(SurveyqError, ValueError):

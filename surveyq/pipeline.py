@@ -16,7 +16,7 @@ import pandas as pd
 
 from surveyq import __version__
 from surveyq.clean import Responses, clean
-from surveyq.errors import InputError, SurveyqError
+from surveyq.errors import InputError, SurveyqError, error_message
 from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog, localised
 from surveyq.messages import joined, msg, translate
@@ -214,7 +214,7 @@ def analyse_survey(run: SurveyRun) -> None:
         except SurveyqError as exc:  # the data cannot support it: a stated reason, no number
             run.problems.append(msg("problem.analysis_failed", analysis=analysis,
                                     label=_analysis_label(analysis),
-                                    error=exc.args[0] if exc.args else str(exc)))
+                                    error=error_message(exc)))
             continue
         except Exception as exc:  # a bug: the other analyses and the log are still written
             run.problems.append(msg("problem.internal_error", analysis=analysis,

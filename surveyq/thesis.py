@@ -18,7 +18,7 @@ import pandas as pd
 
 from surveyq.assumptions import normality as normality_test
 from surveyq.descriptives import LABEL_SETS, interpret_mean
-from surveyq.errors import AnalysisError
+from surveyq.errors import AnalysisError, error_message
 from surveyq.factor import bartlett_sphericity, factor_analysis, kmo
 from surveyq.factor import omega as omega_of
 from surveyq.groups import compare_groups
@@ -72,7 +72,7 @@ def _each(run: SurveyRun, compute: Callable[[ResolvedVariable], dict[str, Any]]
         try:
             record.update(compute(variable))
         except AnalysisError as exc:
-            record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
+            record["error"] = error_message(exc)
         records.append(record)
     return records
 
@@ -226,7 +226,7 @@ def _joint_predictors(run: SurveyRun) -> dict[str, Any] | None:
     try:
         record.update(_factor_record(run.responses.items[list(owner)], owner))
     except AnalysisError as exc:
-        record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
+        record["error"] = error_message(exc)
     return record
 
 
@@ -298,7 +298,7 @@ def group_differences(run: SurveyRun) -> dict[str, Any]:
                 groups = fields[by].reindex(scores.index)
                 record.update(_comparison(compare_groups(scores, groups), dropped))
             except AnalysisError as exc:
-                record["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
+                record["error"] = error_message(exc)
             records.append(record)
     return {"conventions": {"levene": "mean", "mann_whitney": "asymptotic, tie-corrected, "
                             "no continuity correction", "alpha": _options(run)["alpha"]},

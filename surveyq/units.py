@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyq.bands import band_table, classify
-from surveyq.errors import AnalysisError, InputError, SurveyqError
+from surveyq.errors import AnalysisError, InputError, SurveyqError, error_message
 from surveyq.ikm import CONVERSION, IKM_STANDARDS, _check_codes, ikm, sample_size
 from surveyq.messages import joined, msg
 from surveyq.moments import Moments
@@ -637,7 +637,7 @@ def _unit_row(moments: Moments, population: int | None, point: Any, kwargs: dict
         try:
             ikm(moments, **kwargs)
         except SurveyqError as exc:
-            row["error"] = exc.args[0] if exc.args else str(exc)  # keeps its code
+            row["error"] = error_message(exc)
             return row
     nrr = row["_nrr"]
     index = float((nrr * point.weight).sum())
