@@ -234,26 +234,18 @@ def _groups_answering(values: pd.Series, field_id: str, notes: list[str],
     the other groups are still computed.
     """
     kept = values.copy()
-    groups = values.dropna().unique()
-    codes = pd.Index(groups).get_indexer(values)  # -1: no group
-    answered = [_answers_per_group(frame.loc[values.index], codes, len(groups))
-                for frame in frames]
-    for g, group in enumerate(groups):
+    answered = []  # per frame: group -> its answer count per column
+    for frame in frames:
+        found = group_sums(frame.loc[values.index], values)
+        answered.append(dict(zip(found.keys, found.counts, strict=True)))
+    for group in values.dropna().unique():
         empty = sorted({str(column) for frame, counts in zip(frames, answered, strict=True)
-                        for column in frame.columns[counts[g] == 0]})
+                        for column in frame.columns[counts[group] == 0]})
         if empty:
-            kept[codes == g] = None
+            kept[values == group] = None
             notes.append(msg("groups.no_answers_items", field=field_id, group=repr(group),
                              items=empty))
     return kept
-
-
-def _answers_per_group(frame: pd.DataFrame, codes: np.ndarray, groups: int) -> np.ndarray:
-    """Groups x columns: how many of each group's rows answered each column."""
-    member = np.zeros((groups, codes.size))
-    grouped = codes >= 0
-    member[codes[grouped], np.flatnonzero(grouped)] = 1.0
-    return member @ frame.notna().to_numpy(dtype=float)
 
 
 def _flatten(frame: Any) -> Any:
