@@ -191,9 +191,7 @@ def _paired_stats(
     p_pairs, e_pairs = p_scores[paired], e_scores[paired]
     differences = p_pairs - e_pairs
     row = {
-        "p_mean": _mean(p_scores),
-        "e_mean": _mean(e_scores),
-        "gap": _mean(differences),
+        **_column_means(p_scores, e_scores),
         "n_p": int(np.sum(~np.isnan(p_scores))),
         "n_e": int(np.sum(~np.isnan(e_scores))),
         "n": int(paired.sum()),
@@ -203,6 +201,13 @@ def _paired_stats(
     if differences.size >= 2 and (spread := differences.std(ddof=1)) > 0:
         row["d_z"] = float(differences.mean() / spread)
     return row, np.where(paired, p_scores, np.nan), np.where(paired, e_scores, np.nan)
+
+
+def _column_means(p_scores: np.ndarray, e_scores: np.ndarray) -> dict[str, float]:
+    """P mean and E mean of all answers, and the gap: the mean P - E over the pairs."""
+    paired = ~np.isnan(p_scores) & ~np.isnan(e_scores)
+    return {"p_mean": _mean(p_scores), "e_mean": _mean(e_scores),
+            "gap": _mean(p_scores[paired] - e_scores[paired])}
 
 
 def _mean(values: np.ndarray) -> float:
@@ -838,16 +843,11 @@ def _series_mean(values: list[float]) -> float:
 
 def _score_table(p_values: np.ndarray, e_values: np.ndarray | None) -> dict[str, list[float]]:
     """Per column, the means :func:`_table` gives: p_mean, and e_mean and gap with E."""
-    p_means = [_mean(p_values[:, j]) for j in range(p_values.shape[1])]
+    columns = range(p_values.shape[1])
     if e_values is None:
-        return {"p_mean": p_means}
-    e_means, gaps = [], []
-    for j in range(p_values.shape[1]):
-        p_scores, e_scores = p_values[:, j], e_values[:, j]
-        paired = ~np.isnan(p_scores) & ~np.isnan(e_scores)
-        e_means.append(_mean(e_scores))
-        gaps.append(_mean(p_scores[paired] - e_scores[paired]))
-    return {"p_mean": p_means, "e_mean": e_means, "gap": gaps}
+        return {"p_mean": [_mean(p_values[:, j]) for j in columns]}
+    means = [_column_means(p_values[:, j], e_values[:, j]) for j in columns]
+    return {key: [column[key] for column in means] for key in ("p_mean", "e_mean", "gap")}
 
 
 def _servqual_for_group(perception, expectation, rows, group, kwargs) -> Servqual:
