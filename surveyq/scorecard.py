@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
@@ -725,21 +726,18 @@ class Actuals:
 
     def series(self, code: str, periods: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
         """Realisations and targets of one indicator code over ``periods`` (NaN = none)."""
-        rows = self._by_code().get(code)
+        rows = self._rows_by_code.get(code)
         if rows is None:
             rows = self.frame.iloc[:0].set_index("period")
         return (rows["realisation"].reindex(list(periods)).astype(float),
                 rows["target"].reindex(list(periods)).astype(float))
 
-    def _by_code(self) -> dict[str, pd.DataFrame]:
+    @cached_property
+    def _rows_by_code(self) -> dict[str, pd.DataFrame]:
         # A scorecard reads every indicator for every period of its trend: split the frame
         # by code once instead of masking the whole frame per reading.
-        found = self.__dict__.get("_rows_by_code")
-        if found is None:
-            found = {str(code): rows.set_index("period")
-                     for code, rows in self.frame.groupby("indicator", sort=False)}
-            object.__setattr__(self, "_rows_by_code", found)
-        return found
+        return {str(code): rows.set_index("period")
+                for code, rows in self.frame.groupby("indicator", sort=False)}
 
 
 def _header_map(columns: Iterable[Any], file: str | None) -> dict[Any, str]:
