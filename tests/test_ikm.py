@@ -370,7 +370,7 @@ def test_result_frames_and_html():
 
 
 @pytest.mark.parametrize("n_groups", [3, 40])  # one matrix product; one count per group
-def test_group_sums_from_given_codes_and_shared_arrays_equal_its_own(n_groups):
+def test_group_sums_from_given_codes_and_shared_arrays_are_pandas_groupby(n_groups):
     rng = np.random.default_rng(5)
     answers = rng.integers(1, 5, (600, 4)).astype(float)
     answers[rng.random(answers.shape) < 0.1] = np.nan
@@ -382,6 +382,12 @@ def test_group_sums_from_given_codes_and_shared_arrays_equal_its_own(n_groups):
     codes, uniques = pd.factorize(groups, sort=True)
     given = group_sums(items, groups, codes=(codes, list(uniques)),
                        answers=AnswerArrays.of(items))
-    assert given.keys == own.keys
+    # the reference: pandas' groupby of the same answers (rows without a group left out)
+    by = items.groupby(groups)
+    assert given.keys == own.keys == list(by.groups)
+    assert np.array_equal(given.sums, by.sum().to_numpy())
+    assert np.array_equal(given.counts, by.count().to_numpy())
+    assert np.array_equal(given.respondents,
+                          items.notna().any(axis=1).groupby(groups).sum().to_numpy())
     for name in ("counts", "sums", "respondents"):
         assert np.array_equal(getattr(given, name), getattr(own, name))
