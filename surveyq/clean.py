@@ -25,15 +25,14 @@ import numpy as np
 import pandas as pd
 
 from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported from here
-    CodedColumn,
     ItemRule,
     _as_number,
     _Coded,
     _is_blank,
     code_answer,
-    code_column,
     distinct_values,
 )
+from surveyq.engine import BatchCoder, CodedBatch
 from surveyq.errors import InputError
 from surveyq.io import RawTable
 from surveyq.log import Action, CellEntries, CleaningLog, Reason
@@ -237,18 +236,21 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
 # ---------------------------------------------------------------- cell coding
 
 
-def _code_column(
-    raw: RawTable, header: str, item: Item, scale: Scale, log: CleaningLog, rows: np.ndarray
-) -> CodedColumn:
-    """The column coded by its distinct values (:mod:`surveyq.coding`); one log entry per
-    cell set missing (kept as arrays), its message shared by every cell of the same value."""
+def _item_rule(raw: RawTable, header: str, item: Item, scale: Scale) -> ItemRule:
+    """How the read engine codes the item's column, with the file's declared-missing codes."""
     missing_codes = tuple(
         float(v) for v in raw.declared_missing.get(header, []) if _as_number(v) is not None
     )
-    rule = ItemRule(item.id, header, item.scale, scale, item.reverse, missing_codes)
-    column = code_column(rule, *raw.distinct_values(header))
-    problems = column.set_missing()
-    positions, which = column.cells_of(problems)
+    return ItemRule(item.id, header, item.scale, scale, item.reverse, missing_codes)
+
+
+def _log_cells(batch: CodedBatch, j: int, file: str, log: CleaningLog,
+               rows: np.ndarray) -> None:
+    """One log entry per cell of column ``j`` set missing (kept as arrays), its message
+    shared by every cell of the same value."""
+    column = batch.columns[j]
+    item = column.rule.item
+    positions, which, problems = batch.missing_cells(j)
     notes = []
     note_of = np.zeros(len(column.uniques), dtype=np.intp)
     for u in problems:
@@ -256,30 +258,30 @@ def _code_column(
         note_of[u] = len(notes)
         if coded.reason is Reason.MISSING_ANSWER:
             notes.append((None, Action.CELL_MISSING, Reason.MISSING_ANSWER,
-                          msg("log.item_no_answer", item=item.id)))
+                          msg("log.item_no_answer", item=item)))
         else:
             notes.append((column.uniques[u], Action.CELL_SET_MISSING, coded.reason,
-                          msg("log.item_cell", item=item.id, detail=coded.detail)))
-    log.add_cells(CellEntries(raw.file, header, rows[positions], note_of[which], tuple(notes)))
-    return column
+                          msg("log.item_cell", item=item, detail=coded.detail)))
+    log.add_cells(CellEntries(file, column.rule.column, rows[positions], note_of[which],
+                              tuple(notes)))
 
 
-def _reverse(
-    codes: np.ndarray, item: Item, scale: Scale, header: str, file: str, log: CleaningLog
-) -> np.ndarray:
-    if not item.reverse:
-        return codes
-    answered = int(np.isfinite(codes).sum())
-    log.add(
-        file,
-        None,
-        header,
-        None,
-        Action.RECODED,
-        Reason.REVERSE_KEYED,
-        msg("log.reverse_keyed", item=item.id, answered=answered, sum=scale.low + scale.high),
-    )
-    return (scale.low + scale.high) - codes
+def _log_reverse(codes: np.ndarray, rule: ItemRule, file: str, log: CleaningLog) -> None:
+    """Say that a reverse-keyed item's answers (``codes``: the kept rows') were turned round."""
+    if rule.reverse:
+        log.add(file, None, rule.column, None, Action.RECODED, Reason.REVERSE_KEYED,
+                msg("log.reverse_keyed", item=rule.item, answered=int(np.count_nonzero(codes)),
+                    sum=rule.scale.low + rule.scale.high))
+
+
+def _answer_frame(codes: np.ndarray, rules: list[ItemRule], index: pd.Index) -> pd.DataFrame:
+    """Respondents x items answer codes (float, NaN for no answer) from the kernel codes
+    (items x rows), built as one float block so every later ``to_numpy()`` is a view."""
+    block = np.empty(codes.shape, np.float64)
+    for row, kernel, rule in zip(block, codes, rules, strict=True):
+        np.add(kernel, rule.offset, out=row, casting="unsafe")
+        row[kernel == 0] = np.nan
+    return pd.DataFrame(block.T, index=index, columns=[rule.item for rule in rules], copy=False)
 
 
 # ---------------------------------------------------------------- rows
@@ -584,30 +586,6 @@ def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def identical_code_patterns(codes: np.ndarray) -> dict[str, int]:
-    """:func:`identical_patterns` of the coder's kernel codes (items x kept rows, int8, 0 for
-    no answer): the streamed pass's pattern count (:class:`surveyq.streamed.Patterns`) on
-    the whole matrix. Reverse keying maps codes one to one, so the patterns are the same."""
-    from surveyq.streamed import Patterns
-    from surveyq.streamed import row_hashes as code_hashes
-
-    if not codes.shape[1]:
-        return identical_patterns(pd.DataFrame())
-    patterns = Patterns()
-    patterns.add(code_hashes(codes))
-    return patterns.summary()
-
-
-def _kernel_matrix(columns: list[CodedColumn], rows: int) -> np.ndarray | None:
-    """items x rows int8 kernel codes, or None when a scale has more points than int8 holds."""
-    if not columns or any(column.rule.largest > 127 for column in columns):
-        return None
-    codes = np.empty((len(columns), rows), np.int8)
-    for j, column in enumerate(columns):
-        codes[j] = column.kernel_codes()
-    return codes
-
-
 # ---------------------------------------------------------------- fields
 
 #: Fields with up to this many distinct values keep their codes from :func:`clean` (an id
@@ -749,27 +727,23 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     mapping = match_columns(raw, q, log)
     rows = list(raw.rows)
     row_numbers = np.asarray(rows, dtype=np.int64)
-    coded = {item.id: _code_column(raw, mapping[item.id], item, q.scale_of(item), log,
-                                   row_numbers) for item in q.items if item.id in mapping}
-    item_codes = {item: column.answers() for item, column in coded.items()}
+    rules = [_item_rule(raw, mapping[item.id], item, q.scale_of(item))
+             for item in q.items if item.id in mapping]
+    # the read engine, as the streamed run uses it, on the whole table as one batch
+    coder = BatchCoder(rules)
+    batch = coder.code(0, [raw.distinct_values(rule.column) for rule in rules], len(rows))
+    for j in range(len(rules)):
+        _log_cells(batch, j, raw.file, log, row_numbers)
     # the index from the array: pandas infers a list of a million ints one by one
-    items = pd.DataFrame(item_codes, index=pd.Index(row_numbers, name="row"),
-                         columns=list(item_codes))
-    del item_codes  # the frame holds a copy
-    fields, cells = _fields_of(raw, q, mapping, items.index)
-    keep, duplicate_summary = _exclude_rows(raw, q, mapping, items, fields, rows, log,
-                                            duplicates, float(duplicate_window),
-                                            _kernel_matrix(list(coded.values()), len(rows)))
-    kept_codes = {}
-    for item in q.items:
-        if item.id in mapping:  # after exclusions, so the log counts respondents kept
-            kept_codes[item.id] = _reverse(
-                items[item.id].to_numpy()[keep], item, q.scale_of(item), mapping[item.id],
-                raw.file, log)
-    index, columns = items.index[keep], items.columns
-    del items, coded  # before the kept frame is built: one matrix fewer at the peak
-    # built once from the arrays: one float block, so every later to_numpy() is a view
-    items = pd.DataFrame(kept_codes, index=index, columns=columns)
+    index = pd.Index(row_numbers, name="row")
+    fields, cells = _fields_of(raw, q, mapping, index)
+    keep, duplicate_summary = _exclude_rows(raw, q, mapping, batch, coder, rows, log,
+                                            duplicates, float(duplicate_window))
+    codes = batch.codes[:, keep]
+    del batch  # the kept codes are all that is left to read
+    for row, rule in zip(codes, rules, strict=True):  # after exclusions: respondents kept
+        _log_reverse(row, rule, raw.file, log)
+    items = _answer_frame(codes, rules, index[keep])
     timestamps = None
     if raw.timestamp_column:
         stamps = raw.frame[raw.timestamp_column].to_numpy()
@@ -784,13 +758,12 @@ def _exclude_rows(
     raw: RawTable,
     q: Questionnaire,
     mapping: dict[str, str],
-    items: pd.DataFrame,
-    fields: pd.DataFrame,
+    batch: CodedBatch,
+    coder: BatchCoder,
     rows: list[int],
     log: CleaningLog,
     duplicates: str = "exclude",
     window: float = DEFAULT_DUPLICATE_WINDOW,
-    kernel: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Decide which rows stay; each excluded row is logged once, under its first reason.
 
@@ -799,8 +772,8 @@ def _exclude_rows(
     submitted within ``window`` seconds. Identical answers alone are different respondents.
     """
     keep = np.ones(len(rows), dtype=bool)
-    if items.shape[1]:
-        empty = items.isna().all(axis=1).to_numpy()
+    if batch.codes.shape[0]:
+        empty = ~batch.answered
         _exclude(
             rows,
             empty & keep,
@@ -814,6 +787,7 @@ def _exclude_rows(
     _act_on_duplicates(raw, rows, log, found, duplicates)
     if duplicates == "exclude" and found:
         keep[[d.row for d in found]] = False
+    coder.count_patterns(batch.codes[:, keep])
     summary = {
         "policy": duplicates,
         "window_seconds": window,
@@ -821,8 +795,7 @@ def _exclude_rows(
         "found": len(found),
         "excluded": len(found) if duplicates == "exclude" else 0,
         "unreadable_times": unreadable,
-        **(identical_patterns(items[keep]) if kernel is None
-           else identical_code_patterns(kernel[:, keep])),
+        **coder.patterns.summary(),
     }
     note_identical(log, raw.file, summary)
     return keep, summary

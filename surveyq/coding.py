@@ -224,9 +224,10 @@ class CodedColumn:
         table = np.array([coded.code for coded in self.coded], np.float64)
         return table[self.indices]
 
-    def kernel_codes(self) -> np.ndarray:
-        """int8 kernel codes per cell (after reverse keying), 0 where no valid answer."""
-        table = np.array([self.rule.kernel_code(coded) for coded in self.coded], np.int8)
+    def kernel_codes(self, dtype: type = np.int8) -> np.ndarray:
+        """Kernel codes per cell (after reverse keying, int8 unless a wider ``dtype`` is
+        given for a scale of more than 127 points), 0 where no valid answer."""
+        table = np.array([self.rule.kernel_code(coded) for coded in self.coded], dtype)
         return table[self.indices]
 
     def set_missing(self) -> list[int]:

@@ -47,17 +47,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from surveyq.clean import Responses, match_columns, note_identical
 from surveyq.coding import (  # noqa: F401 - ItemRule is imported from here too
-    CodedColumn,
     ItemRule,
-    _Coded,
-    arrow_distinct,
-    code_column,
     distinct_values,
-    integer_distinct,
+)
+from surveyq.engine import (  # noqa: F401 - the tallies' names are imported from here too
+    SAMPLE_ROWS,
+    BatchCoder,
+    CellCount,
+    Patterns,
+    column_distinct,
+    row_hashes,
 )
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
@@ -92,10 +94,6 @@ STREAMABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet"
 HEAD_BYTES = 1 << 18
 #: Bytes of CSV text parsed per batch.
 BLOCK_BYTES = 4 << 20
-#: Rows listed in a log message (the count covers them all).
-SAMPLE_ROWS = 5
-#: Distinct integers a column may span before its values are hashed instead of tabulated.
-_TABULATED_SPAN = 1 << 16
 _INTEGER = re.compile(r"[+-]?\d+")
 RowProgress = Callable[[int, float | None], None]  # (rows read, fraction of the file or None)
 
@@ -187,68 +185,6 @@ def item_sets(q: Questionnaire) -> tuple[ItemSet, ...]:
 
 # ---- tallies ------------------------------------------------------------------------------------
 
-_FNV_OFFSET, _FNV_PRIME = np.uint64(14695981039346656037), np.uint64(1099511628211)
-
-
-def row_hashes(codes: np.ndarray) -> np.ndarray:
-    """A 64-bit FNV-1a hash of each column of ``codes`` (items x rows): one per answer pattern."""
-    hashes = np.full(codes.shape[1], _FNV_OFFSET, np.uint64)
-    with np.errstate(over="ignore"):
-        for row in codes:
-            hashes ^= row.astype(np.uint64)
-            hashes *= _FNV_PRIME
-    return hashes
-
-
-@dataclasses.dataclass
-class Patterns:
-    """How many kept rows gave each answer pattern, by hash (bounded: one hash per pattern)."""
-
-    hashes: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.uint64))
-    counts: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
-    _pending: list[tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=list)
-
-    def add(self, hashes: np.ndarray) -> None:
-        unique, counts = np.unique(hashes, return_counts=True)
-        self._pending.append((unique, counts.astype(np.int64)))
-        if sum(len(h) for h, _ in self._pending) > 1 << 20:
-            self._compact()
-
-    def merge(self, other: Patterns) -> None:
-        self._pending += [(other.hashes, other.counts), *other._pending]
-        self._compact()
-
-    def _compact(self) -> None:
-        hashes = np.concatenate([self.hashes, *(h for h, _ in self._pending)])
-        counts = np.concatenate([self.counts, *(c for _, c in self._pending)])
-        self._pending = []
-        self.hashes, inverse = np.unique(hashes, return_inverse=True)
-        self.counts = np.bincount(inverse, weights=counts, minlength=len(self.hashes)
-                                  ).astype(np.int64)
-
-    def summary(self) -> dict[str, int]:
-        """As :func:`surveyq.clean.identical_patterns`."""
-        self._compact()
-        total = int(self.counts.sum())
-        return {"identical_answer_rows": total - len(self.counts),
-                "identical_answer_patterns": int((self.counts > 1).sum()),
-                "largest_pattern": int(self.counts.max()) if len(self.counts) else 0}
-
-
-@dataclasses.dataclass
-class CellCount:
-    """Cells of one column with one reason and raw value: how many, and the first rows."""
-
-    item: int
-    raw: Any
-    coded: _Coded
-    count: int = 0
-    samples: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (batch, index)
-
-    def merge(self, other: CellCount) -> None:
-        self.count += other.count
-        self.samples = sorted(self.samples + other.samples)[:SAMPLE_ROWS]
-
 
 @dataclasses.dataclass
 class StreamTally:
@@ -284,10 +220,12 @@ class StreamTally:
 
 
 class _Coder:
-    """One thread's (or Dask task's) sums: codes each batch and folds it into every set."""
+    """One thread's (or Dask task's) sums: codes each batch with the read engine
+    (:class:`surveyq.engine.BatchCoder`) and folds its kept rows into every set."""
 
     def __init__(self, plan: StreamPlan, progress: _Progress | None = None) -> None:
         self.plan, self.progress = plan, progress
+        self.coder = BatchCoder(plan.rules)
         position = {rule.item: j for j, rule in enumerate(plan.rules)}
         self.set_rows = [np.array([position[item] for item in s.items]) for s in plan.sets]
         everything = list(range(len(plan.rules)))
@@ -298,11 +236,6 @@ class _Coder:
         self.workers = [_BlockWorker(len(s.items), self.block_rows, plan.pairwise_for(s))
                         for s in plan.sets]
         self.frequencies = np.zeros((len(plan.rules), self.largest + 1), np.int64)
-        self.cells: dict[tuple[int, str, str], CellCount] = {}
-        self.blank_rows = CellCount(-1, None, _Coded(np.nan, Reason.NO_ANSWERS))
-        self.batch_rows: dict[int, int] = {}
-        self.patterns = Patterns()
-        self.cache: list[dict[tuple[str, str], _Coded]] = [{} for _ in plan.rules]
         from surveyq.units import unit_sums_for
 
         self.units = unit_sums_for(plan)
@@ -315,18 +248,11 @@ class _Coder:
         drop = None
         if isinstance(batch, tuple):  # (batch, rows excluded as duplicate submissions)
             batch, drop = batch
-        n_rows = batch.num_rows
-        self.batch_rows[sequence] = n_rows
-        codes = np.empty((len(self.plan.rules), n_rows), np.int8)
-        for j, rule in enumerate(self.plan.rules):
-            codes[j] = self._code(j, _plain(batch.column(rule.column)), sequence)
-        answered = codes.any(axis=0)
-        keep = answered if drop is None or not drop.any() else answered & ~drop
-        if not answered.all():
-            self._sample(self.blank_rows, sequence, ~answered, int(n_rows - answered.sum()))
-        if not keep.all():
-            codes = np.compress(keep, codes, axis=1)
-        self.patterns.add(row_hashes(codes))
+        columns = [column_distinct(_plain(batch.column(rule.column))) for rule in self.plan.rules]
+        coded = self.coder.code(sequence, columns, batch.num_rows)
+        keep = coded.answered if drop is None or not drop.any() else coded.answered & ~drop
+        codes = coded.codes if keep.all() else np.compress(keep, coded.codes, axis=1)
+        self.coder.count_patterns(codes)
         if self.units is not None:
             self.units.add_batch(self.plan, batch, keep, codes)
         for j in range(len(self.plan.rules)):
@@ -337,7 +263,7 @@ class _Coder:
             subset = codes if whole else np.take(codes, rows, axis=0)
             self._fold(subset, item_set, sums, worker)
         if self.progress:
-            self.progress.add(n_rows, size)
+            self.progress.add(batch.num_rows, size)
 
     def _fold(self, subset: np.ndarray, item_set: ItemSet, sums: _IntegerSums,
               worker: _BlockWorker) -> None:
@@ -348,56 +274,14 @@ class _Coder:
         for first in range(0, subset.shape[1], self.block_rows):
             worker.add(subset[:, first:first + self.block_rows], sums)
 
-    def _code(self, j: int, column: pa.Array, sequence: int) -> np.ndarray:
-        """The batch's int8 kernel codes of item ``j``, coded by distinct values
-        (:func:`surveyq.coding.code_column`); cells set missing are counted."""
-        found = _integer_distinct(column) if pa.types.is_integer(column.type) else None
-        indices, uniques = found if found is not None else arrow_distinct(column)
-        coded = code_column(self.plan.rules[j], indices, uniques, self.cache[j])
-        problems = coded.set_missing()
-        if problems:
-            counts = coded.counts()
-            for u in problems:
-                if counts[u]:
-                    self._count(j, coded, u, sequence, int(counts[u]))
-        return coded.kernel_codes()
-
-    def _count(self, j: int, coded: CodedColumn, u: int, sequence: int, count: int) -> None:
-        """Count the cells of distinct value ``u`` set missing, with their first rows."""
-        value, why = coded.uniques[u], coded.coded[u]
-        blank = why.reason is Reason.MISSING_ANSWER
-        reason_key = (j, why.reason.value, "" if blank else str(value))
-        cell = self.cells.get(reason_key)
-        if cell is None:
-            cell = self.cells[reason_key] = CellCount(j, None if blank else value, why)
-        self._sample(cell, sequence, lambda: coded.indices == u, count)
-
-    def _sample(self, cell: CellCount, sequence: int, where: Any, count: int) -> None:
-        """Count ``count`` cells (or rows) and keep the first rows of ``where`` as samples."""
-        cell.count += count
-        if len(cell.samples) < SAMPLE_ROWS:
-            mask = where() if callable(where) else where
-            found = np.flatnonzero(mask)[:SAMPLE_ROWS - len(cell.samples)]
-            cell.samples.extend((sequence, int(index)) for index in found)
-
     def tally(self) -> StreamTally:
         parts = []
         for item_set, rows, sums in zip(self.plan.sets, self.set_rows, self.sums, strict=True):
             offsets = np.array([self.plan.rules[r].offset for r in rows], np.int64)
             parts.append([sums.to_moments(item_set.items, offsets)] if sums.rows else [])
-        return StreamTally(parts, self.frequencies, self.cells, self.blank_rows,
-                           self.batch_rows, self.patterns, self.units)
-
-
-def _integer_distinct(column: pa.Array) -> tuple[np.ndarray, list] | None:
-    """Integer cells' distinct values through a table over their range (None: too wide)."""
-    if column.null_count == len(column):
-        return np.full(len(column), 0, np.intp), [None]
-    answered = None
-    if column.null_count:
-        answered = column.is_valid().to_numpy(zero_copy_only=False)
-        column = column.fill_null(pc.min_max(column)["min"])
-    return integer_distinct(column.to_numpy(zero_copy_only=False), answered, _TABULATED_SPAN)
+        coder = self.coder
+        return StreamTally(parts, self.frequencies, coder.cells, coder.blank_rows,
+                           coder.batch_rows, coder.patterns, self.units)
 
 
 def _plain(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -864,7 +748,7 @@ def scan_duplicates(path: Path, fmt: str, layout: TextLayout | None, q: Question
     kept = [name for name in original.values()]
     parts: dict[str, list[np.ndarray]] = {"ids": [], "whole": [], "pattern": [], "seconds": [],
                                           "answered": []}
-    caches: list[dict[Any, _Coded]] = [{} for _ in rules]
+    coder = BatchCoder(rules)  # its tallies are the main pass's to make, not this one's
     dayfirst = None
     for frame in _text_batches(path, fmt, layout, kept):
         if id_columns:
@@ -877,7 +761,7 @@ def scan_duplicates(path: Path, fmt: str, layout: TextLayout | None, q: Question
                 dayfirst = _dayfirst(frame[stamp])
             parts["pattern"].append(text_hashes(frame.drop(columns=[stamp])))
             parts["seconds"].append(submission_seconds(frame[stamp], dayfirst))
-        parts["answered"].append(_answered(frame, rules, caches))
+        parts["answered"].append(_answered(frame, coder))
     joined = {key: np.concatenate(value) if value else None for key, value in parts.items()}
     answered = joined["answered"] if joined["answered"] is not None else np.zeros(0, bool)
     kind, _, _ = duplicate_decisions(
@@ -900,14 +784,10 @@ def _dayfirst(stamps: pd.Series) -> bool:
                 >= np.isfinite(submission_seconds(stamps, False)).sum())
 
 
-def _answered(frame: pd.DataFrame, rules: tuple[ItemRule, ...],
-              caches: list[dict[Any, _Coded]]) -> np.ndarray:
-    """Rows with at least one valid answer, by the coder of the pass."""
-    answered = np.zeros(len(frame), bool)
-    for rule, cache in zip(rules, caches, strict=True):
-        coded = code_column(rule, *distinct_values(frame[rule.column]), cache)
-        answered |= coded.kernel_codes() > 0
-    return answered
+def _answered(frame: pd.DataFrame, coder: BatchCoder) -> np.ndarray:
+    """Rows with at least one valid answer, by the read engine's coder."""
+    columns = [distinct_values(frame[rule.column]) for rule in coder.rules]
+    return coder.code(0, columns, len(frame)).answered
 
 
 def _text_batches(path: Path, fmt: str, layout: TextLayout | None,

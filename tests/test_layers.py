@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STATISTICS = (
     "moments", "validity", "reliability", "servqual", "ikm", "uncertainty", "bands",
     "scorecard_math", "scorecard", "finance", "strategy", "lint", "describe", "clean",
-    "questionnaire", "io", "readers", "analyses",
+    "questionnaire", "io", "readers", "analyses", "engine", "coding", "streamed",
 )
 #: Every reader module too (found on disk, not imported here).
 READERS = tuple(f"readers.{m.name}"
