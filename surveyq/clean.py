@@ -279,8 +279,9 @@ def _answer_frame(codes: np.ndarray, rules: list[ItemRule], index: pd.Index) -> 
     (items x rows), built as one float block so every later ``to_numpy()`` is a view."""
     block = np.empty(codes.shape, np.float64)
     for row, kernel, rule in zip(block, codes, rules, strict=True):
-        np.add(kernel, rule.offset, out=row, casting="unsafe")
-        row[kernel == 0] = np.nan
+        answer_of = np.arange(rule.largest + 1, dtype=np.float64) + rule.offset
+        answer_of[0] = np.nan  # kernel code 0: no valid answer
+        np.take(answer_of, kernel, out=row)
     return pd.DataFrame(block.T, index=index, columns=[rule.item for rule in rules], copy=False)
 
 
@@ -584,6 +585,15 @@ def identical_patterns(items: pd.DataFrame) -> dict[str, int]:
         "identical_answer_patterns": int((counts > 1).sum()),
         "largest_pattern": int(counts.max()),
     }
+
+
+def identical_code_patterns(codes: np.ndarray) -> dict[str, int]:
+    """:func:`identical_patterns` of kernel codes (items x kept rows, 0 for no answer), as
+    the read engine counts them (:class:`surveyq.engine.Patterns`). Reverse keying maps
+    codes one to one, so the patterns are the same."""
+    coder = BatchCoder(())
+    coder.count_patterns(codes)
+    return coder.patterns.summary()
 
 
 # ---------------------------------------------------------------- fields

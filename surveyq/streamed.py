@@ -7,9 +7,10 @@ The header is read and matched to the questionnaire exactly as in memory
 :func:`surveyq.clean.match_columns`), so column problems read the same. Then one pass over
 the file reads only the item columns and, batch by batch:
 
-* codes every cell with :func:`surveyq.clean.code_answer` (labels, aliases, "4 (Baik)",
-  decimal commas, declared-missing answers: the same rules as in memory), once per distinct
-  raw value of a column and batch, and applies reverse keying;
+* codes every cell with the read engine the in-memory run uses
+  (:class:`surveyq.engine.BatchCoder`: labels, aliases, "4 (Baik)", decimal commas,
+  declared-missing answers), once per distinct raw value of a column, and applies reverse
+  keying;
 * counts every cell set missing, per column, reason and raw value, with its first rows:
   the cleaning log gets one entry per (column, reason, value) whose ``count`` says how
   many cells it stands for, so nothing is dropped silently;
