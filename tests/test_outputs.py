@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveyq.outputs import dumps_json, neutralise_formula, records, write_atomic
+from surveyq.outputs import dumps_json, neutralise_formula, neutralise_frame, records, write_atomic
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
@@ -75,3 +75,23 @@ def test_records_are_pandas_records_value_for_value(frame):
     assert repr(found) == repr(expected)
     assert [list(map(type, row.values())) for row in found] == [
         list(map(type, row.values())) for row in expected]
+
+
+def test_neutralise_frame_changes_exactly_the_cells_a_spreadsheet_would_run():
+    """Every kind of column a CSV gets: text (object, pandas strings, categories), numbers,
+    booleans, dates, mixed objects and a header that reads as a formula."""
+    frame = pd.DataFrame({
+        "text": ["=1+1", "ok", None], "number": [-1, 2, 3], "yes": [True, False, True],
+        "category": pd.Categorical(["-x", "y", "y"]),
+        "string": pd.Series(["@a", "b", None], dtype="string"), "mixed": [1, "+2", 2.5],
+        "=date": [pd.Timestamp(0)] * 3, "empty": [None, None, None], "plain": ["a", "b", "c"]})
+    safe = neutralise_frame(frame)
+    assert list(safe.columns) == ["text", "number", "yes", "category", "string", "mixed",
+                                  "'=date", "empty", "plain"]
+    assert safe["text"].tolist()[:2] == ["'=1+1", "ok"]
+    assert safe["category"].tolist() == ["'-x", "y", "y"]
+    assert safe["string"].tolist()[:2] == ["'@a", "b"]
+    assert safe["mixed"].tolist() == [1, "'+2", 2.5]
+    assert safe["number"].tolist() == [-1, 2, 3]
+    assert safe["plain"].tolist() == ["a", "b", "c"]
+    assert frame["text"].tolist()[0] == "=1+1"  # the input is left as it was
