@@ -61,6 +61,7 @@ HEADER_LINE = 15.0
 #: Calibri / Carlito capitals are about 1.2 zeros wide, other characters about 0.9, a space
 #: half; bold text is about 8 % wider.
 CAPITAL_WIDTH, CHAR_WIDTH, SPACE_WIDTH, BOLD_WIDTH = 1.2, 0.9, 0.5, 1.08
+_WIDEST = max(CAPITAL_WIDTH, CHAR_WIDTH, SPACE_WIDTH)
 
 
 _PRECISION_LOCK = threading.Lock()
@@ -174,6 +175,8 @@ def _lines(text: Any, width: float, bold: bool = False) -> int:
 def _wrapped(line: str, room: float, scale: float) -> int:
     """Lines of one line of text wrapped greedily at spaces; a word wider than the room
     breaks inside itself."""
+    if len(line) * _WIDEST * scale < room - 1e-9:  # fits however wide its characters
+        return 1
     count, used = 1, 0.0
     for word in line.split():
         size = _chars_wide(word) * scale
