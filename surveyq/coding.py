@@ -19,6 +19,7 @@ cells, never codes; a workbook formula without a saved value is said as such.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from typing import Any
@@ -237,6 +238,12 @@ class CodedColumn:
     def counts(self) -> np.ndarray:
         """Cells per distinct value."""
         return np.bincount(self.indices, minlength=len(self.uniques))
+
+    @functools.cached_property
+    def missing_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`cells_of` the values :meth:`set_missing` lists, found once for the log and
+        the tallies alike."""
+        return self.cells_of(self.set_missing())
 
     def cells_of(self, wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """``(positions, value index)`` of every cell holding one of the ``wanted`` values,

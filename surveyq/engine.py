@@ -128,8 +128,7 @@ class CodedBatch:
         """Column ``j``'s cells set missing: ``(positions, value index)`` in row order, and
         the indices of the distinct values set missing."""
         column = self.columns[j]
-        problems = column.set_missing()
-        return (*column.cells_of(problems), problems)
+        return (*column.missing_cells, column.set_missing())
 
 
 def code_dtype(rules: Sequence[ItemRule]) -> type:
@@ -178,13 +177,11 @@ class BatchCoder:
 
     def _count(self, j: int, sequence: int, column: CodedColumn) -> None:
         """Count the column's cells set missing per reason and value, with their first rows."""
-        problems = column.set_missing()
-        if not problems:
+        positions, which = column.missing_cells
+        if not len(positions):
             return
-        counts = column.counts()
-        for u in problems:
-            if not counts[u]:
-                continue
+        counts = np.bincount(which, minlength=len(column.uniques))
+        for u in np.flatnonzero(counts).tolist():
             value, why = column.uniques[u], column.coded[u]
             blank = why.reason is Reason.MISSING_ANSWER
             key = (j, why.reason.value, "" if blank else str(value))
@@ -192,7 +189,7 @@ class BatchCoder:
             if cell is None:
                 cell = self.cells[key] = CellCount(j, None if blank else value, why)
             if len(cell.samples) < SAMPLE_ROWS:
-                cell.add(sequence, np.flatnonzero(column.indices == u))
+                cell.add(sequence, positions[which == u])
             else:
                 cell.count += int(counts[u])
 
