@@ -279,6 +279,19 @@ def test_stata_dta():
     assert_accounted(table)
 
 
+def test_parquet_text_reads_blanks_as_missing_and_keeps_the_distinct_values(tmp_path):
+    """Blank and empty text cells are missing; the reader's distinct values of every column
+    reach the cleaning step (no case was dropped), nulls last."""
+    path = tmp_path / "answers.parquet"
+    pd.DataFrame({"id": ["a", "", None, "d"], "U1": [1.0, 2.0, 3.0, 4.0]}).to_parquet(path)
+    table = read_raw(path)
+    assert table.frame["id"].tolist()[::3] == ["a", "d"]
+    assert table.frame["id"].isna().tolist() == [False, True, True, False]
+    indices, uniques = table.distinct_values("id")
+    assert (indices.tolist(), uniques) == ([0, 2, 2, 1], ["a", "d", None])
+    assert set(table.distinct) == {"id", "U1"}
+
+
 def test_parquet_plain_values():
     table = read_raw(FIXTURES / "survey.parquet")
     assert table.format == "parquet"

@@ -309,8 +309,8 @@ def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
                              fix=msg(_STAT_FIX[kind])), file) from None
     frame = read.frame
     # a case is blank when every cell is (decided per distinct value of each column)
-    cells = split_cells([distinct_values(frame[name]) for name in frame.columns], len(frame),
-                        summaries=False)
+    found = {name: distinct_values(frame[name]) for name in frame.columns}
+    cells = split_cells(list(found.values()), len(frame), summaries=False)
     blank = np.flatnonzero(~cells.filled.any(axis=1)).tolist() if len(frame.columns) else \
         list(range(len(frame)))
     for i in blank:
@@ -324,4 +324,5 @@ def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
                 msg("log.spss_user_missing", values=str(values), column=repr(column)))
     return RawTable(kept, rows, file, kind, len(frame), log, encoding=read.encoding,
                     value_labels=read.value_labels, column_labels=read.column_labels,
-                    declared_missing=read.declared_missing)
+                    declared_missing=read.declared_missing,
+                    distinct={} if blank or len(found) < frame.shape[1] else found)

@@ -174,7 +174,9 @@ def distinct_values(values: pd.Series | np.ndarray | Sequence[Any]) -> tuple[np.
     if kind in _FACTORIZABLE or kind == "numeric":
         indices, found = pd.factorize(series, use_na_sentinel=True)
         uniques = found.tolist()
-        if not any(isinstance(value, UnsavedFormula) for value in uniques):
+        # only text can hold a formula without its value (types gathered in C: an id
+        # column has a million values)
+        if kind != "string" or UnsavedFormula not in set(map(type, uniques)):
             return _null_last(indices, uniques)
     cells = series.tolist()
     keys = [None if value is None or (isinstance(value, float) and math.isnan(value))
