@@ -31,7 +31,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +126,7 @@ class Grid:
     """Rows of cells as read, with the row number a person sees for each."""
 
     records: list[list[Any]]
-    row_numbers: list[int]
+    row_numbers: Sequence[int]             # 1, 2, 3 ... as a range (a million ints cost)
     unnamed: Callable[[int], str]          # name for a column without header text (0-based)
     log: CleaningLog
     file: str
@@ -418,10 +418,16 @@ def split_grid(grid: Grid, index: int, summaries: bool, cells: _Cells | None = N
     found = [_kept_column(cells, j, None if everyone else kept, block[j]) for j in range(width)]
     frame = pd.DataFrame(block.T, columns=pd.Index(names, dtype=object), dtype=object,
                          copy=False)
-    rows = numbers if everyone else np.asarray(numbers, dtype=np.int64)[kept].tolist()
+    rows = list(numbers) if everyone else _number_array(numbers)[kept].tolist()
     distinct = {name: codes for name, (_, codes) in zip(names, found, strict=True)}
     frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)], rows)
     return Table(frame, rows, n, {name: distinct[name] for name in frame.columns})
+
+
+def _number_array(numbers: Sequence[int]) -> np.ndarray:
+    if isinstance(numbers, range):  # numpy reads a range number by number
+        return np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64)
+    return np.asarray(numbers, dtype=np.int64)
 
 
 def _last_filled(record: list[Any]) -> int:

@@ -452,8 +452,8 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
         return None
     lines = body.count(b"\n") + (not body.endswith(b"\n"))
-    if table.num_rows != lines or body.count(b"\r") not in (0, lines - (not body.endswith(
-            b"\n"))):
+    if table.num_rows != lines or (b"\r" in body and body.count(b"\r") not in (
+            0, lines - (not body.endswith(b"\n")))):  # "in": no count of a file without one
         return None  # a quoted line break, or lone carriage returns: the careful reader
     table = table.select(names)  # the file's order (the plain-text columns were read last)
     head = [list(record.values()) for record in table.slice(0, HEAD_RECORDS).to_pylist()]
