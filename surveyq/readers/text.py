@@ -429,7 +429,7 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
         return None
     if not first:
         return None
-    if text.count('"') % 2 or '"' in text[text.rstrip("\r\n").rfind("\n") + 1:]:
+    if text.count('"') % 2 or '"' in text[_last_line_start(text):]:
         return None  # a quote that may never close: the careful reader says where it opened
     if codec == "utf-8":
         body = data
@@ -467,6 +467,15 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
             cells = column.slice(1)
             columns.append((np.arange(len(cells), dtype=np.int32), TextValues(cells)))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
+
+
+def _last_line_start(text: str) -> int:
+    """Where the last line that is not empty starts (``text.rstrip("\\r\\n")`` would copy
+    the whole text to find it)."""
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1
 
 
 #: Records of a file's start that decide which columns are read as plain text.
