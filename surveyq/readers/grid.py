@@ -395,10 +395,10 @@ def split_grid(grid: Grid, index: int, summaries: bool, cells: _Cells | None = N
     numbers = grid.row_numbers[index + 1:]
     if cells is None:
         cells = _Cells.of(grid.records[index + 1:], summaries)
-    counts = cells.filled.sum(axis=1)
-    used = np.flatnonzero(counts)
-    n = int(used[-1]) + 1 if len(used) else 0   # empty rows after the last used one are no rows
-    if n < len(counts):
+    n = len(cells.filled)
+    if n and not cells.filled[-1].any():  # empty rows after the last used one are no rows
+        used = np.flatnonzero(cells.filled.any(axis=1))
+        n = int(used[-1]) + 1 if len(used) else 0
         cells = cells.head(n)
     numbers = numbers[:n]
     header = grid.records[index]
