@@ -564,3 +564,34 @@ def test_last_line_start_is_that_of_the_text_without_its_trailing_line_breaks(te
     from surveyq.readers.text import _last_line_start
 
     assert text[_last_line_start(text):] == text[text.rstrip("\r\n").rfind("\n") + 1:]
+
+
+def test_decimal_mark_of_many_values_agrees_with_the_cell_by_cell_count():
+    """Of many distinct values pyarrow read (an id column), only those holding a comma or a
+    point are tested as decimals: every value either pattern matches is among them, and the
+    decision is the careful reader's, cell by cell, with the cells' repeats."""
+    import numpy as np
+    import pyarrow as pa
+
+    from surveyq.readers.table import TextValues
+    from surveyq.readers.text import (
+        _DECIMAL_COMMA,
+        _DECIMAL_POINT,
+        _with_mark,
+        decimal_mark,
+        decimal_mark_columns,
+    )
+
+    texts = [f"R{i}" for i in range(300)] + ["1,5", "2.5", "\u0661,\u0665", " 3,5", "1,5,6",
+                                             "x.y", "", "3,25", "-0.5", "+4,0"]
+    uniques = TextValues(pa.array(texts))
+    marked = set(_with_mark(uniques))
+    assert {i for i, text in enumerate(texts)
+            if _DECIMAL_COMMA.fullmatch(text) or _DECIMAL_POINT.fullmatch(text)} <= marked
+    assert marked == {i for i, text in enumerate(texts) if "," in text or "." in text}
+    for repeats in (1, 4):   # points outnumber commas once "2.5" and "-0.5" repeat
+        positions = [*range(len(texts)), *[texts.index("2.5"), texts.index("-0.5")] * repeats]
+        indices = np.array(positions, dtype=np.int32)
+        cells = [[texts[i]] for i in positions]
+        assert decimal_mark_columns([(indices, uniques)], ";") == decimal_mark(cells, ";")
+    assert decimal_mark_columns([(np.arange(len(texts)), uniques)], ";") == ","

@@ -41,7 +41,7 @@ import pandas as pd
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
-from surveyq.readers.table import arrow_texts, distinct_values
+from surveyq.readers.table import ARROW_VALUES, arrow_texts, distinct_values, own_arrow
 
 _HEADER_SCAN_ROWS = 50
 _DISTINCT_SHARE = 0.9
@@ -272,8 +272,6 @@ def _object_column(cells: tuple | list, n: int) -> np.ndarray:
 #: A character Python's ``str.strip()`` keeps (RE2's ``\s`` is narrower, so listed).
 _NOT_SPACE = (r"[^\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}"
               r"\x{2029}\x{202f}\x{205f}\x{3000}]")
-#: Below this many distinct values a Python test per value is cheaper than an Arrow pass.
-_ARROW_VALUES = 256
 
 
 def _filled_values(values: list[Any]) -> np.ndarray:
@@ -291,7 +289,7 @@ def _per_value(values: list[Any], test: Callable[[Any], bool], pattern: str,
                exact: bool) -> np.ndarray:
     """``test`` of each value; many text values go through pyarrow's ``pattern`` first, which
     decides them (``exact``) or rules out those it does not match."""
-    if len(values) < _ARROW_VALUES:
+    if len(values) < ARROW_VALUES:
         return np.fromiter((test(value) for value in values), bool, len(values))
     import pyarrow as pa
 
@@ -462,16 +460,13 @@ def _cell_table(uniques: list[Any]) -> np.ndarray:
 def _empty_texts(uniques: list[Any], table: np.ndarray) -> np.ndarray:
     """Where ``uniques`` holds empty text; many values pyarrow read (an id column's) are
     compared in C++, from their own Arrow strings (:class:`TextValues`)."""
-    if len(uniques) < _ARROW_VALUES or getattr(uniques, "arrow", None) is None:
+    arrow = own_arrow(uniques) if len(uniques) >= ARROW_VALUES else None
+    if arrow is None:
         return table == ""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        texts = arrow_texts(uniques)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return table == ""
-    return pc.equal(texts, "").fill_null(False).to_numpy(zero_copy_only=False)
+    empty = pc.equal(arrow, "").fill_null(False).to_numpy(zero_copy_only=False)
+    return np.append(empty, False)  # the last value, None, is no text
 
 
 def _drop_unnamed(grid: Grid, frame: pd.DataFrame, unnamed: list[str],
