@@ -326,9 +326,9 @@ def decimal_mark_columns(columns: list[tuple[np.ndarray, list]], delimiter: str,
         return "."
     commas = points = 0
     for indices, uniques in columns:
-        counts = np.bincount(indices, minlength=len(uniques))
+        counts = np.bincount(indices, minlength=len(uniques)).tolist()
         for position in _with_mark(uniques):
-            value, count = uniques[position], int(counts[position])
+            value, count = uniques[position], counts[position]
             if not count or not isinstance(value, str):
                 continue
             if _DECIMAL_COMMA.fullmatch(value):
