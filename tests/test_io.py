@@ -537,3 +537,74 @@ def test_filled_test_of_many_values_agrees_with_python():
     assert _filled_values(values).tolist() == expected
     # empty: the space-only texts but U+200B (no white space to Python), and None
     assert expected[-1] is False and expected.count(False) == len(spaces)
+
+
+def test_columnar_reader_with_rows_left_out_agrees_with_careful_reader(tmp_path, monkeypatch):
+    """Rows left out (a subtotal between respondents, a summary block at the end) and empty
+    ids among a thousand different ones: the columns pyarrow read are gathered by the kept
+    rows, the ids' empty texts found in pyarrow become None, as the careful reader has them."""
+    import surveyq.readers as readers
+    from surveyq.readers.text import _SAMPLE_RECORDS
+
+    n = _SAMPLE_RECORDS + 300
+    lines = ["id,Jenis Kelamin,U1,U2,U3"]
+    for i in range(n):
+        ident = "" if i % 97 == 5 else f"R{i}"
+        lines.append(f"{ident},{'L' if i % 3 else 'P'},{1 + i % 4},{1 + i % 3},")
+        if i == 600:
+            lines.append("Total,,7,8,9")
+    lines += ["JUMLAH,,100,200,300", "NRR,,3,2,1"]
+    path = tmp_path / "skm.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    columnar = read_raw(path)
+    monkeypatch.setattr(readers, "read_text_columns", lambda *args: None)
+    careful = read_raw(path)
+
+    assert excluded(columnar, Reason.SUMMARY_ROW) == [603, n + 3, n + 4]
+    pd.testing.assert_frame_equal(columnar.frame, careful.frame)
+    assert columnar.rows == careful.rows and len(columnar.rows) == n
+    assert columnar.frame["id"].isna().sum() == len(range(5, n, 97))
+    assert columnar.log.to_frame().equals(careful.log.to_frame())
+    for name in columnar.frame.columns:
+        indices, uniques = columnar.distinct_values(name)
+        assert [uniques[i] or None for i in indices] == careful.frame[name].tolist()
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "a\nb", 'a\nb"\n', "a\nb\r\n\r\n",
+                                  'a\r\nb"c"\r\n', "\n\n\n", "x\ny\n\n", "a\rb\n"])
+def test_last_line_start_is_that_of_the_text_without_its_trailing_line_breaks(text):
+    from surveyq.readers.text import _last_line_start
+
+    assert text[_last_line_start(text):] == text[text.rstrip("\r\n").rfind("\n") + 1:]
+
+
+def test_decimal_mark_of_many_values_agrees_with_the_cell_by_cell_count():
+    """Of many distinct values pyarrow read (an id column), only those holding a comma or a
+    point are tested as decimals: every value either pattern matches is among them, and the
+    decision is the careful reader's, cell by cell, with the cells' repeats."""
+    import numpy as np
+    import pyarrow as pa
+
+    from surveyq.readers.table import TextValues
+    from surveyq.readers.text import (
+        _DECIMAL_COMMA,
+        _DECIMAL_POINT,
+        _with_mark,
+        decimal_mark,
+        decimal_mark_columns,
+    )
+
+    texts = [f"R{i}" for i in range(300)] + ["1,5", "2.5", "\u0661,\u0665", " 3,5", "1,5,6",
+                                             "x.y", "", "3,25", "-0.5", "+4,0"]
+    uniques = TextValues(pa.array(texts))
+    marked = set(_with_mark(uniques))
+    assert {i for i, text in enumerate(texts)
+            if _DECIMAL_COMMA.fullmatch(text) or _DECIMAL_POINT.fullmatch(text)} <= marked
+    assert marked == {i for i, text in enumerate(texts) if "," in text or "." in text}
+    for repeats in (1, 4):   # points outnumber commas once "2.5" and "-0.5" repeat
+        positions = [*range(len(texts)), *[texts.index("2.5"), texts.index("-0.5")] * repeats]
+        indices = np.array(positions, dtype=np.int32)
+        cells = [[texts[i]] for i in positions]
+        assert decimal_mark_columns([(indices, uniques)], ";") == decimal_mark(cells, ";")
+    assert decimal_mark_columns([(np.arange(len(texts)), uniques)], ";") == ","

@@ -176,7 +176,7 @@ def _read_text_file(source: Path, file: str, found: Detected, log: CleaningLog,
         if raw is not None:
             return raw
     parsed = read_text(data, file, encoding, delimiter)
-    numbers = list(range(1, len(parsed.records) + 1))
+    numbers = range(1, len(parsed.records) + 1)
     grid = Grid(parsed.records, numbers, lambda i: f"column {i + 1}", log, file)
     index = header_index(grid, header_row, first_dense=True)
     flavour = _flavour(found, grid.records[index])
@@ -203,7 +203,7 @@ def _read_plain_text(data: bytes, file: str, found: Detected, log: CleaningLog,
     parsed = read_text_columns(data, file, encoding, delimiter)
     if parsed is None:
         return None
-    numbers = list(range(1, parsed.rows + 2))
+    numbers = range(1, parsed.rows + 2)
     probe = Grid(parsed.head, numbers[:len(parsed.head)], lambda i: f"column {i + 1}",
                  CleaningLog(), file)
     if header_index(probe, None, first_dense=True) != 0:
@@ -247,7 +247,7 @@ def _read_workbook(source: Path, file: str, found: Detected, log: CleaningLog,
         log.add(file, None, None, None, Action.NOTED, Reason.FORMAT,
                 msg("log.sheet_chosen", sheet=repr(name), position=names.index(name) + 1,
                     count=len(names), sheets=list(names)))
-    grid = Grid(rows, list(range(1, len(rows) + 1)), lambda i: f"column {column_letter(i)}",
+    grid = Grid(rows, range(1, len(rows) + 1), lambda i: f"column {column_letter(i)}",
                 log, file)
     index = header_index(grid, header_row, first_dense=False)
     flavour = _flavour(found, grid.records[index])

@@ -133,13 +133,26 @@ class TextValues(list):
         self.arrow = arrow
 
 
+#: Below this many distinct values a Python test per value is cheaper than an Arrow pass.
+ARROW_VALUES = 256
+
+
+def own_arrow(values: list[Any]) -> Any:
+    """:class:`TextValues`' Arrow strings (``values`` but the last, None), or None when
+    ``values`` has none or no longer matches them."""
+    arrow = getattr(values, "arrow", None)
+    if arrow is not None and len(arrow) == len(values) - 1 and values[-1] is None:
+        return arrow
+    return None
+
+
 def arrow_texts(values: list[Any]) -> Any:
     """``values`` as pyarrow strings (None as null), from :class:`TextValues`' own Arrow
     strings when it has them; raises pyarrow's error when a value is not text."""
     import pyarrow as pa
 
-    arrow = getattr(values, "arrow", None)
-    if arrow is not None and len(arrow) == len(values) - 1 and values[-1] is None:
+    arrow = own_arrow(values)
+    if arrow is not None:
         return pa.concat_arrays([arrow, pa.nulls(1, pa.string())])
     return pa.array(values, pa.string())
 

@@ -32,6 +32,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -41,7 +42,7 @@ import numpy as np
 from surveyq.errors import InputError
 from surveyq.messages import msg
 from surveyq.readers.quotes import QuoteScanner
-from surveyq.readers.table import TextValues
+from surveyq.readers.table import ARROW_VALUES, TextValues, own_arrow
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_RECORDS = 50
@@ -325,8 +326,9 @@ def decimal_mark_columns(columns: list[tuple[np.ndarray, list]], delimiter: str,
         return "."
     commas = points = 0
     for indices, uniques in columns:
-        counts = np.bincount(indices, minlength=len(uniques))
-        for value, count in zip(uniques, counts.tolist(), strict=True):
+        counts = np.bincount(indices, minlength=len(uniques)).tolist()
+        for position in _with_mark(uniques):
+            value, count = uniques[position], counts[position]
             if not count or not isinstance(value, str):
                 continue
             if _DECIMAL_COMMA.fullmatch(value):
@@ -334,6 +336,19 @@ def decimal_mark_columns(columns: list[tuple[np.ndarray, list]], delimiter: str,
             elif _DECIMAL_POINT.fullmatch(value):
                 points += count
     return _decimal_decision(commas, points, delimiter, excel_locale)
+
+
+def _with_mark(uniques: list) -> Iterable[int]:
+    """Positions of the values that may be a decimal: every one, or of many values pyarrow
+    read (an id column's million, :class:`TextValues`) those holding a comma or a point
+    (a decimal holds one), found in C++ rather than by a regular expression per value."""
+    arrow = own_arrow(uniques) if len(uniques) >= ARROW_VALUES else None
+    if arrow is None:
+        return range(len(uniques))
+    import pyarrow.compute as pc
+
+    marked = pc.or_(pc.match_substring(arrow, ","), pc.match_substring(arrow, "."))
+    return np.flatnonzero(marked.fill_null(False).to_numpy(zero_copy_only=False)).tolist()
 
 
 def _decimal_decision(commas: int, points: int, delimiter: str, excel_locale: bool) -> str:
@@ -429,7 +444,7 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
         return None
     if not first:
         return None
-    if text.count('"') % 2 or '"' in text[text.rstrip("\r\n").rfind("\n") + 1:]:
+    if text.count('"') % 2 or '"' in text[_last_line_start(text):]:
         return None  # a quote that may never close: the careful reader says where it opened
     if codec == "utf-8":
         body = data
@@ -452,8 +467,8 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
         return None
     lines = body.count(b"\n") + (not body.endswith(b"\n"))
-    if table.num_rows != lines or body.count(b"\r") not in (0, lines - (not body.endswith(
-            b"\n"))):
+    if table.num_rows != lines or (b"\r" in body and body.count(b"\r") not in (
+            0, lines - (not body.endswith(b"\n")))):  # "in": no count of a file without one
         return None  # a quoted line break, or lone carriage returns: the careful reader
     table = table.select(names)  # the file's order (the plain-text columns were read last)
     head = [list(record.values()) for record in table.slice(0, HEAD_RECORDS).to_pylist()]
@@ -467,6 +482,15 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
             cells = column.slice(1)
             columns.append((np.arange(len(cells), dtype=np.int32), TextValues(cells)))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
+
+
+def _last_line_start(text: str) -> int:
+    """Where the last line that is not empty starts (``text.rstrip("\\r\\n")`` would copy
+    the whole text to find it)."""
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1
 
 
 #: Records of a file's start that decide which columns are read as plain text.
