@@ -15,6 +15,7 @@ Nothing is dropped silently: the rows kept plus the rows excluded add up to the 
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -157,7 +158,7 @@ def match_columns(raw: RawTable, q: Questionnaire, log: CleaningLog) -> dict[str
     An item whose column is missing or matched twice is fatal; a missing optional field is
     noted; every header nobody claims is reported as an extra column.
     """
-    headers = [str(h) for h in raw.frame.columns]
+    headers = [str(h) for h in raw.columns]
     repeated = _repeated_headers(raw.file, log)
     # In a workbook the answers may be on another sheet than the one read.
     sheet = msg("log.sheet_hint", sheet=repr(raw.sheet)) if raw.sheet is not None else ""
@@ -394,20 +395,31 @@ def row_hashes(frame: pd.DataFrame,
     """Per row, the hash of every cell as stripped text, and (``leave_out``) of every cell
     but that column's. Each column's cells are hashed once per distinct cell, gathered to
     the rows and folded in at once, so one column's hashes are held at a time."""
-    whole, rest, _ = _row_hashes(frame, distinct, leave_out, [])
+    whole, rest, _ = _row_hashes(_frame_columns(frame, distinct), len(frame), leave_out, [])
     return whole, rest
 
 
-def _row_hashes(frame: pd.DataFrame, distinct: Callable[[str], tuple[np.ndarray, list]] | None,
+def _frame_columns(frame: pd.DataFrame,
+                   distinct: Callable[[str], tuple[np.ndarray, list]] | None
+                   ) -> list[tuple[str, Callable[[], tuple[np.ndarray, list]]]]:
+    """Each column's name and how to get its distinct values (``distinct``, else found)."""
+    if distinct is not None:
+        return [(name, functools.partial(distinct, name)) for name in frame.columns]
+    return [(name, functools.partial(distinct_values, frame.iloc[:, position]))
+            for position, name in enumerate(frame.columns)]
+
+
+def _row_hashes(columns: list[tuple[str, Callable[[], tuple[np.ndarray, list]]]], rows: int,
                 leave_out: str | None, keys: list[str],
                 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """:func:`row_hashes`, and for each of the ``keys`` columns whose values are text with
-    nothing to strip, its cells' hashes and whether each cell is filled."""
-    whole = _RowHash(frame.shape[1], len(frame))
-    rest = _RowHash(frame.shape[1] - 1, len(frame)) if leave_out is not None else None
+    """:func:`row_hashes` of ``rows`` rows from each column's ``(name, distinct values)``,
+    and for each of the ``keys`` columns whose values are text with nothing to strip, its
+    cells' hashes and whether each cell is filled."""
+    whole = _RowHash(len(columns), rows)
+    rest = _RowHash(len(columns) - 1, rows) if leave_out is not None else None
     kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name, column in frame.items():
-        indices, uniques = distinct(name) if distinct else distinct_values(column)
+    for name, distinct in columns:
+        indices, uniques = distinct()
         texts, plain = _texts(uniques)
         text = np.empty(len(uniques), dtype=object)
         text[:] = texts
@@ -528,17 +540,18 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     ids = None
     if id_columns:
         evidence.append(msg("log.evidence_id", columns=", ".join(id_columns)))
-    stamp = raw.timestamp_column if raw.timestamp_column in raw.frame.columns else None
+    stamp = raw.timestamp_column if raw.timestamp_column in raw.columns else None
     pattern = seconds = None
     if stamp:
         evidence.append(msg("log.evidence_time", column=stamp, window=window))
     if not id_columns and not stamp:  # no evidence of a duplicate: nothing to hash
         return [], evidence, 0
-    whole, pattern, kept = _row_hashes(raw.frame, raw.distinct_values, stamp, id_columns)
+    columns = [(name, functools.partial(raw.distinct_values, name)) for name in raw.columns]
+    whole, pattern, kept = _row_hashes(columns, raw.n, stamp, id_columns)
     if id_columns:
         # Text ids with nothing to strip hash alike either way; others (numbers in a
         # workbook, NaN in a .sav) keep pandas' string conversion.
-        ids = _key_hashes(id_columns, kept, len(raw.frame))
+        ids = _key_hashes(id_columns, kept, raw.n)
         if ids is None:
             id_text = raw.frame[id_columns].astype("string").fillna("").apply(
                 lambda column: column.str.strip())

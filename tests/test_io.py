@@ -292,6 +292,25 @@ def test_parquet_text_reads_blanks_as_missing_and_keeps_the_distinct_values(tmp_
     assert set(table.distinct) == {"id", "U1"}
 
 
+def test_cleaning_a_plain_export_does_not_build_its_frame_until_asked(tmp_path):
+    """The cleaning step reads the columns by their distinct values, so the reader's object
+    frame is built only when someone asks for cells; then it holds them as read."""
+    from surveyq.clean import clean
+    from surveyq.questionnaire import load_questionnaire
+    from surveyq.readers.table import LazyFrame
+
+    path = tmp_path / "skm.csv"
+    path.write_text("id,U1,U2,U3,U4,U5,U6,U7,U8,U9\nR1,4,3,,4,4,4,4,4,4\n"
+                    "R2,1,2,3,4,1,2,3,4,1\nR3,2,3,,4,4,4,4,4,4\n", encoding="utf-8")
+    raw = read_raw(path)
+    responses = clean(raw, load_questionnaire("skm-permenpanrb-14-2017"))
+    assert isinstance(raw._frame, LazyFrame) and raw.columns[:2] == ["id", "U1"]
+    assert responses.items["U1"].tolist() == [4.0, 1.0, 2.0]
+    assert isinstance(raw._frame, LazyFrame)
+    assert raw.frame["U3"].tolist() == [None, "3", None]
+    assert raw.frame["id"].tolist() == ["R1", "R2", "R3"] and raw.n == 3
+
+
 def test_parquet_plain_values():
     table = read_raw(FIXTURES / "survey.parquet")
     assert table.format == "parquet"

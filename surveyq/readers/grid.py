@@ -28,6 +28,7 @@ Machine exports (Google Forms, Kobo, LimeSurvey) have no summary rows: only empt
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 import re
@@ -41,7 +42,13 @@ import pandas as pd
 from surveyq.errors import InputError
 from surveyq.log import Action, CleaningLog, Reason
 from surveyq.messages import msg
-from surveyq.readers.table import ARROW_VALUES, arrow_texts, distinct_values, own_arrow
+from surveyq.readers.table import (
+    ARROW_VALUES,
+    LazyFrame,
+    arrow_texts,
+    distinct_values,
+    own_arrow,
+)
 
 _HEADER_SCAN_ROWS = 50
 _DISTINCT_SHARE = 0.9
@@ -134,9 +141,10 @@ class Grid:
 
 @dataclass
 class Table:
-    """What :func:`split_grid` returns: the kept rows as a frame, with the row accounting."""
+    """What :func:`split_grid` returns: the kept rows as a frame (built on first use), with
+    the row accounting."""
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame | LazyFrame
     rows: list[int]
     rows_in_file: int
     distinct: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)
@@ -410,16 +418,28 @@ def split_grid(grid: Grid, index: int, summaries: bool, cells: _Cells | None = N
     for i in np.flatnonzero(kinds).tolist():
         kind = ("blank",) if kinds[i] == 1 else ("summary",) + where[i]
         _log_exclusion(grid, numbers[i], kind, names)
-    # The kept cells go straight into one object block (a frame of separate columns would
-    # be copied into one block: twice the cells' pointers at the peak).
-    block = np.empty((width, len(kept) if width else 0), dtype=object)
-    found = [_kept_column(cells, j, None if everyone else kept, block[j]) for j in range(width)]
-    frame = pd.DataFrame(block.T, columns=pd.Index(names, dtype=object), dtype=object,
-                         copy=False)
+    found = [_kept_distinct(cells, j, None if everyone else kept, len(kept))
+             for j in range(width)]
     rows = list(numbers) if everyone else _number_array(numbers)[kept].tolist()
-    distinct = {name: codes for name, (_, codes) in zip(names, found, strict=True)}
-    frame = _drop_unnamed(grid, frame, [names[i] for i in sorted(unnamed)], rows)
+    distinct = dict(zip(names, found, strict=True))
+    build = functools.partial(_object_frame, names, found, len(kept))
+    if unnamed:  # rare: whether such a column holds anything is read from its cells
+        frame = _drop_unnamed(grid, build(), [names[i] for i in sorted(unnamed)], rows)
+    else:  # built when someone asks for cells: cleaning reads the distinct values
+        frame = LazyFrame(list(names), len(kept), build)
     return Table(frame, rows, n, {name: distinct[name] for name in frame.columns})
+
+
+def _object_frame(names: list[str], columns: list[tuple[np.ndarray, list[Any]]],
+                  rows: int) -> pd.DataFrame:
+    """The kept cells (empty text as None) as one object block: a frame of separate columns
+    would be copied into one block, twice the cells' pointers at the peak."""
+    block = np.empty((len(columns), rows if columns else 0), dtype=object)
+    for out, (indices, uniques) in zip(block, columns, strict=True):
+        # every index is in range: "clip" spares numpy the buffered copy "raise" makes
+        np.take(_cell_table(uniques), indices, out=out, mode="clip")
+    return pd.DataFrame(block.T, columns=pd.Index(names, dtype=object), dtype=object,
+                        copy=False)
 
 
 def _number_array(numbers: Sequence[int]) -> np.ndarray:
@@ -435,19 +455,14 @@ def _last_filled(record: list[Any]) -> int:
     return 0
 
 
-def _kept_column(cells: _Cells, j: int, kept: np.ndarray | None,
-                 out: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, list[Any]]]:
-    """Column ``j`` of the kept records (``kept`` None: every record), empty text as None
-    and None past the data's width, written into ``out``, and its distinct values (None
-    last; empty text and None alike) for the cleaning step."""
+def _kept_distinct(cells: _Cells, j: int, kept: np.ndarray | None,
+                   rows: int) -> tuple[np.ndarray, list[Any]]:
+    """Column ``j``'s distinct values over the kept records (``kept`` None: every record;
+    None past the data's width), null last, for the cleaning step and the frame."""
     if j >= len(cells.indices):
-        out[:] = None
-        return out, (np.zeros(len(out), np.intp), [None])
-    uniques = cells.uniques[j]
+        return np.zeros(rows, np.intp), [None]
     indices = cells.indices[j] if kept is None else cells.indices[j][kept]
-    # every index is in range: "clip" spares numpy the buffered copy "raise" makes of ``out``
-    np.take(_cell_table(uniques), indices, out=out, mode="clip")
-    return out, (indices, uniques)
+    return indices, cells.uniques[j]
 
 
 def _cell_table(uniques: list[Any]) -> np.ndarray:

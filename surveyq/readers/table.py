@@ -9,8 +9,8 @@ person sees them, and logs every row or column it leaves out.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,22 @@ class UnsavedFormula(str):
 
 #: Values of :attr:`RawTable.format` and of the ``format=`` option of :func:`read_raw`.
 FORMATS = ("csv", "gforms", "kobo", "limesurvey", "xlsx", "xls", "ods", "sav", "dta", "parquet")
+
+
+@dataclass(frozen=True)
+class LazyFrame:
+    """A :class:`RawTable`'s frame before it is built: its column names, its length and how
+    to build it from the reader's cells. The cleaning step reads columns by their distinct
+    values (:meth:`RawTable.distinct_values`), so a run that asks for nothing else never
+    makes a Python object of every cell (at 10^6 rows, 0.1 s and 100 MiB for an id and two
+    profile columns)."""
+
+    columns: list[str]
+    length: int
+    build: Callable[[], pd.DataFrame]
+
+    def __len__(self) -> int:
+        return self.length
 
 
 @dataclass
@@ -72,7 +88,7 @@ class RawTable:
         themselves stay in ``frame`` for the cleaner to set missing and log.
     """
 
-    frame: pd.DataFrame
+    frame: InitVar[pd.DataFrame | LazyFrame]
     rows: list[int]
     file: str
     format: str
@@ -91,33 +107,64 @@ class RawTable:
     distinct: dict[str, tuple[np.ndarray, list[Any]]] = field(
         default_factory=dict, repr=False, compare=False)
     _distinct_for: int | None = field(default=None, repr=False, compare=False)
+    _frame: Any = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, frame: pd.DataFrame | LazyFrame) -> None:
+        self._frame = frame
         if self.distinct and self._distinct_for is None:
-            self._distinct_for = id(self.frame)
+            self._distinct_for = id(frame)
+
+    @property
+    def columns(self) -> list[str]:
+        """The column names, without building a :class:`LazyFrame`."""
+        return list(self._frame.columns)
+
+    @property
+    def n(self) -> int:
+        """Records kept (rows of ``frame``), without building a :class:`LazyFrame`."""
+        return len(self._frame)
 
     def distinct_values(self, column: str) -> tuple[np.ndarray, list[Any]]:
         """:func:`distinct_values` of one column, the reader's when it still describes
         ``frame`` (the same frame object, of the same length)."""
-        found = self.distinct.get(column) if self._distinct_for == id(self.frame) else None
-        if found is None or len(found[0]) != len(self.frame):
+        found = self.distinct.get(column) if self._distinct_for == id(self._frame) else None
+        if found is None or len(found[0]) != len(self._frame):
             found = distinct_values(self.frame[column])
         return found
 
     def replace_frame(self, frame: pd.DataFrame, rename: dict[str, str]) -> None:
         """Set ``frame`` to a copy with columns dropped or renamed, keeping the distinct
         values of the columns left."""
-        known = self._distinct_for == id(self.frame)
+        known = self._distinct_for == id(self._frame)
         back = {new: old for old, new in rename.items()}
         self.distinct = {name: self.distinct[back.get(name, name)] for name in frame.columns
                          if known and back.get(name, name) in self.distinct}
-        self.frame = frame
+        self._frame = frame
         self._distinct_for = id(frame) if self.distinct else None
 
     def _repr_html_(self) -> str:
         kept = f"{len(self.rows)} of {self.rows_in_file} rows kept"
         title = f"<p><b>{self.file}</b> ({self.format}): {kept}</p>"
         return title + self.frame.head(20).to_html()
+
+
+def _built_frame(self: RawTable) -> pd.DataFrame:
+    frame = self._frame
+    if isinstance(frame, LazyFrame):
+        built = frame.build()
+        if self._distinct_for == id(frame):  # the same cells: the reader's values still hold
+            self._distinct_for = id(built)
+        self._frame = frame = built
+    return frame
+
+
+def _set_frame(self: RawTable, frame: pd.DataFrame) -> None:
+    self._frame = frame
+
+
+# Set after the class: a property in its body would be the dataclass field's default.
+RawTable.frame = property(_built_frame, _set_frame, doc=RawTable.__doc__ and (
+    "The records kept as a DataFrame (built from the reader's cells on first use)."))
 
 
 class TextValues(list):

@@ -100,7 +100,7 @@ def _propose(job: Job, exports: list[Path], lang: str) -> None:
     surveys = {}
     for name, survey in proposal.surveys.items():
         surveys[name] = {
-            "headers": [str(h) for h in read_raw(survey.file).frame.columns],
+            "headers": [str(h) for h in read_raw(survey.file).columns],
             "decisions": [asdict(d) for d in survey.decisions],
             "notes": survey.notes, "based_on": survey.based_on, "period": survey.period,
         }
