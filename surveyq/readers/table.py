@@ -59,7 +59,9 @@ class RawTable:
         prefixes stripped; embedded newlines and tabs kept). Text formats keep every cell as
         ``str`` (``None`` when empty); spreadsheets keep values as read (numbers stay numbers,
         integral floats become ``int``, empty cells ``None``); sav/dta/parquet keep numeric
-        codes (``NaN`` for system-missing).
+        codes (``NaN`` for system-missing). A reader may give a :class:`LazyFrame`: the
+        frame is then built from its cells the first time ``frame`` is read
+        (:attr:`columns` and :attr:`n` never build it).
     rows : list of int
         For each frame row, the row number a person sees: in a CSV the record number with the
         header as row 1 (a record holding a quoted line break counts once, as a spreadsheet
