@@ -33,7 +33,7 @@ from surveyq.coding import (  # noqa: F401 - _Coded and code_answer are imported
     code_answer,
     distinct_values,
 )
-from surveyq.engine import BatchCoder, CodedBatch
+from surveyq.engine import BatchCoder, CodedBatch, Patterns
 from surveyq.errors import InputError
 from surveyq.io import RawTable
 from surveyq.log import Action, CellEntries, CleaningLog, Reason
@@ -604,9 +604,9 @@ def identical_code_patterns(codes: np.ndarray) -> dict[str, int]:
     """:func:`identical_patterns` of kernel codes (items x kept rows, 0 for no answer), as
     the read engine counts them (:class:`surveyq.engine.Patterns`). Reverse keying maps
     codes one to one, so the patterns are the same."""
-    coder = BatchCoder(())
-    coder.count_patterns(codes)
-    return coder.patterns.summary()
+    patterns = Patterns()
+    patterns.count(codes)
+    return patterns.summary()
 
 
 # ---------------------------------------------------------------- fields
@@ -810,7 +810,7 @@ def _exclude_rows(
     _act_on_duplicates(raw, rows, log, found, duplicates)
     if duplicates == "exclude" and found:
         keep[[d.row for d in found]] = False
-    coder.count_patterns(batch.codes[:, keep])
+    coder.patterns.count(batch.codes[:, keep])
     summary = {
         "policy": duplicates,
         "window_seconds": window,

@@ -235,10 +235,6 @@ class CodedColumn:
         """Positions in ``uniques`` whose cells are no valid answer (blank or refused)."""
         return [u for u, coded in enumerate(self.coded) if coded.reason is not None]
 
-    def counts(self) -> np.ndarray:
-        """Cells per distinct value."""
-        return np.bincount(self.indices, minlength=len(self.uniques))
-
     @functools.cached_property
     def missing_cells(self) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`cells_of` the values :meth:`set_missing` lists, found once for the log and

@@ -10,7 +10,8 @@ batch is the item columns of some rows, each given as its distinct values (``ind
   codes (items x rows, 1.. the scale's points, 0 for no valid answer);
 * counts every cell set missing per column, reason and raw value, with its first rows
   (:class:`CellCount`), and the rows without any valid answer;
-* counts the kept rows' answer patterns (:class:`Patterns`) when told which rows are kept.
+* keeps the kept rows' answer patterns (:class:`Patterns`), counted when the caller knows
+  which rows are kept.
 
 The in-memory run (:func:`surveyq.clean.clean`) codes the reader's whole table as one batch
 and keeps its codes: its log lists every cell and row (``CodedBatch.columns`` holds where
@@ -61,6 +62,12 @@ class Patterns:
     hashes: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.uint64))
     counts: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
     _pending: list[tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=list)
+
+    def count(self, codes: np.ndarray) -> None:
+        """Count the answer patterns of kept rows' kernel codes (items x rows); without
+        items there are no patterns."""
+        if codes.shape[0]:
+            self.add(row_hashes(codes))
 
     def add(self, hashes: np.ndarray) -> None:
         unique, counts = np.unique(hashes, return_counts=True)
@@ -165,15 +172,10 @@ class BatchCoder:
             codes[j] = column.kernel_codes(self.dtype)
             self._count(j, sequence, column)
             coded.append(column)
-        answered = codes.any(axis=0) if len(self.rules) else np.zeros(n_rows, bool)
+        answered = codes.any(axis=0)  # no rows answered when there are no items
         if not answered.all():
             self.blank_rows.add(sequence, np.flatnonzero(~answered))
         return CodedBatch(codes, answered, tuple(coded))
-
-    def count_patterns(self, codes: np.ndarray) -> None:
-        """Count the answer patterns of kept rows' codes (items x rows)."""
-        if codes.shape[0]:
-            self.patterns.add(row_hashes(codes))
 
     def _count(self, j: int, sequence: int, column: CodedColumn) -> None:
         """Count the column's cells set missing per reason and value, with their first rows."""

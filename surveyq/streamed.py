@@ -253,7 +253,7 @@ class _Coder:
         coded = self.coder.code(sequence, columns, batch.num_rows)
         keep = coded.answered if drop is None or not drop.any() else coded.answered & ~drop
         codes = coded.codes if keep.all() else np.compress(keep, coded.codes, axis=1)
-        self.coder.count_patterns(codes)
+        self.coder.patterns.count(codes)
         if self.units is not None:
             self.units.add_batch(self.plan, batch, keep, codes)
         for j in range(len(self.plan.rules)):

@@ -53,7 +53,7 @@ def test_batches_code_and_count_what_the_table_holds(cut: list[int]) -> None:
                  for column in columns]
         coded = coder.code(sequence, batch, size)
         codes.append(coded.codes)
-        coder.count_patterns(coded.codes[:, coded.answered])
+        coder.patterns.count(coded.codes[:, coded.answered])
         start += size
     np.testing.assert_array_equal(np.concatenate(codes, axis=1), CODES)
     found = {(cell.item, cell.coded.reason.value, "" if cell.raw is None else str(cell.raw)):

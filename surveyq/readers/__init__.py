@@ -325,4 +325,6 @@ def _read_stat(source: Path, file: str, kind: str, log: CleaningLog,
     return RawTable(kept, rows, file, kind, len(frame), log, encoding=read.encoding,
                     value_labels=read.value_labels, column_labels=read.column_labels,
                     declared_missing=read.declared_missing,
-                    distinct={} if blank or len(found) < frame.shape[1] else found)
+                    # the values describe the kept frame when no case was dropped (and no
+                    # column name repeats: the dict holds one column per name)
+                    distinct=found if not blank and len(found) == frame.shape[1] else {})

@@ -165,8 +165,8 @@ def _set_frame(self: RawTable, frame: pd.DataFrame) -> None:
 
 
 # Set after the class: a property in its body would be the dataclass field's default.
-RawTable.frame = property(_built_frame, _set_frame, doc=RawTable.__doc__ and (
-    "The records kept as a DataFrame (built from the reader's cells on first use)."))
+RawTable.frame = property(_built_frame, _set_frame, doc="The records kept as a DataFrame "
+                          "(built from the reader's cells on first use).")
 
 
 class TextValues(list):
