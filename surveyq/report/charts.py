@@ -1,12 +1,19 @@
-"""Charts of the report as inline SVG strings (matplotlib, never pyplot).
+"""Charts of the report as inline SVG strings.
 
 Every function takes plain rows from ``results.json`` plus already-translated labels and
 returns one ``<svg>`` element as a string, ready to be inlined in the HTML report:
 
 * no XML declaration or doctype, no metadata block, no link to anything outside the SVG;
-* text stays text (``svg.fonttype = "none"``) with a generic ``sans-serif`` fallback, so it
-  is searchable, selectable and small; matplotlib escapes ``<``, ``>`` and ``&``;
-* deterministic: a fixed ``svg.hashsalt`` and no date, so the same data gives the same bytes.
+* text stays text with a generic ``sans-serif`` fallback, so it is searchable, selectable and
+  small; ``<``, ``>`` and ``&`` are escaped;
+* deterministic: the same data gives the same bytes (no date, fixed ids).
+
+The horizontal bar charts (:func:`likert_bars`, :func:`gap_bars`, :func:`nrr_bars`,
+:func:`profile_bars`, :func:`perspective_bars`) are written as SVG directly on a fixed
+layout (:mod:`surveyq.report.svgchart`), and :func:`render_png` rasterises that same SVG for
+the Word appendix. The IPA map, the trend line and the scorecard's charts
+(:mod:`surveyq.report.bsc_charts`) are drawn by matplotlib (never pyplot), with
+``svg.fonttype = "none"`` and a fixed ``svg.hashsalt``.
 
 Empty input returns ``""`` (the template then prints its own translated "no data" line).
 NaN or None values draw nothing and print an en dash. The charts compute no statistics: the
@@ -39,15 +46,13 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, MultipleLocator
+from matplotlib.ticker import Formatter
 from matplotlib.transforms import Bbox
 
 from surveyq.bands import round_half_up
+from surveyq.report import svgchart
 from surveyq.report.i18n import format_number
 
 __all__ = [
@@ -174,11 +179,9 @@ def _fonts() -> tuple[str, ...]:
     font cache is added here, so installing fonts-noto-cjk needs no cache rebuild."""
     from matplotlib.ft2font import FT2Font
 
-    files = [path for path in font_manager.findSystemFonts(fontext="ttc")
-             + font_manager.findSystemFonts(fontext="otf") if _CJK_FILES.search(path)]
+    files = _cjk_files()
     if not files:
         return ("DejaVu Sans",)
-    files.sort(key=lambda path: ("Bold" in path, path))
     names = {entry.name for entry in font_manager.fontManager.ttflist}
     family = FT2Font(files[0]).family_name  # a collection's first face: matplotlib draws it
     if family not in names:
@@ -240,8 +243,9 @@ _RASTER = threading.local()
 def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
     """A chart of this module as PNG bytes (for documents that cannot hold SVG, like Word).
 
-    ``draw`` is one of the chart functions; it draws exactly as for the report and the
-    figure is saved as PNG at ``dpi`` instead of as SVG. Empty input gives ``b""``.
+    ``draw`` is one of the chart functions; it draws exactly as for the report, and the
+    chart is rasterised at ``dpi`` instead of returned as SVG (by resvg for the charts
+    written as SVG directly, by matplotlib's Agg for its figures). Empty input gives ``b""``.
     """
     _RASTER.dpi = dpi
     try:
@@ -249,47 +253,6 @@ def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
     finally:
         _RASTER.dpi = None
     return image if isinstance(image, bytes) else b""
-
-
-def _fixed_layout(fig: Figure, labels: Sequence[str], above: float,
-                  wspace: float | None = None, below: float = 0.0) -> None:
-    """Margins from the measured size of the category labels and what sits above the axes.
-
-    The constrained-layout solver draws every artist to find the margins; for axes of
-    horizontal bars they follow from the widest category label, one line of tick labels and
-    ``above`` (points taken by the title or the legend block: :func:`_title_points`,
-    :func:`_legend_points`), plus ``below`` (points of an x-axis label). figure.dpi is 72, so
-    pixels are points.
-    """
-    renderer = fig.canvas.get_renderer()
-    size = matplotlib.rcParams["font.size"]
-    prop = FontProperties(size=size)
-    widest = max((renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
-                  for label in labels for line in label.split("\n")), default=0.0)
-    scale = 72 / fig.dpi
-    width, height = (72 * side for side in fig.get_size_inches())
-    tick = matplotlib.rcParams["ytick.major.pad"]
-    # half of the last x tick label ("100%", "1.200") may stand past the axes' right end
-    fig.subplots_adjust(left=(widest * scale + tick + _GAP) / width,
-                        right=1 - (_GAP + 1.6 * size) / width,
-                        bottom=(1.2 * size + 2 * tick + _GAP + below) / height,
-                        top=1 - (above + _GAP) / height, wspace=wspace)
-
-
-#: Points of white around the plot in a fixed layout.
-_GAP = 6.0
-
-
-def _title_points(title: str) -> float:
-    """Points a (wrapped) suptitle takes at the top of the figure."""
-    if not title:
-        return 0.0
-    return (title.count("\n") + 1) * 1.2 * matplotlib.rcParams["figure.titlesize"] + _GAP
-
-
-def _legend_points(fig: Figure, legend: Any) -> float:
-    """Points the legend block (with the chart title) takes at the top of the figure."""
-    return legend.get_window_extent(fig.canvas.get_renderer()).height * 72 / fig.dpi + _GAP
 
 
 def _to_svg(fig: Figure, title: str) -> str:
@@ -329,6 +292,52 @@ def _png(fig: Figure, dpi: float) -> bytes:
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
     return buffer.getvalue()
+
+
+@cache
+def _cjk_files() -> tuple[str, ...]:
+    """Noto Sans CJK's regular and bold files where installed (regular first)."""
+    files = [path for path in font_manager.findSystemFonts(fontext="ttc")
+             + font_manager.findSystemFonts(fontext="otf") if _CJK_FILES.search(path)]
+    return tuple(sorted(files, key=lambda path: ("Bold" in path, path)))
+
+
+def _svg_fonts() -> svgchart.Fonts:
+    """The font list of :func:`_fonts` as files, for charts written as SVG directly."""
+    faces = [("DejaVu Sans", svgchart.dejavu(), svgchart.dejavu(bold=True))]
+    cjk = _cjk_files()
+    for family in _fonts()[1:]:
+        bold = next((path for path in cjk if "Bold" in path), cjk[0])
+        faces.append((family, cjk[0], bold))
+    return svgchart.Fonts(tuple(faces))
+
+
+def _canvas(height: float, width: float = _WIDTH) -> svgchart.Drawing:
+    """A drawing of ``width`` x ``height`` inches (at least 1.6 high, as :func:`_figure`)."""
+    return svgchart.Drawing(72 * width, 72 * max(height, 1.6), _svg_fonts())
+
+
+def _finish(drawing: svgchart.Drawing, title: str) -> str:
+    """The drawing as an ``<svg>`` element, or as PNG bytes when :func:`render_png` asked.
+
+    Characters no font of the list can draw are said once per process, as matplotlib's
+    glyph warnings are for the charts it draws (:func:`_warn_missing_glyphs`)."""
+    missing = drawing.missing()
+    if missing and not _WARNED.is_set():
+        _WARNED.set()
+        warnings.warn(f"chart text holds characters no installed font can draw "
+                      f"({''.join(sorted(missing)[:10])}...); they show as boxes: install Noto "
+                      "Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk)", GlyphWarning,
+                      stacklevel=3)
+    dpi = getattr(_RASTER, "dpi", None)
+    return drawing.to_png(dpi) if dpi else drawing.to_svg(title)  # type: ignore[return-value]
+
+
+def _tick_text(ticks: Sequence[float], lang: str, suffix: str = "") -> Any:
+    """Tick labels in the report language with just enough decimals to tell them apart
+    (what :class:`_LocaleTicks` gives matplotlib's axes)."""
+    decimals = next((d for d in range(5) if all(abs(round(x, d) - x) < 1e-9 for x in ticks)), 4)
+    return lambda x: format_number(float(x), decimals, lang) + suffix
 
 
 def _title(fig: Figure, title: str) -> None:
@@ -379,7 +388,7 @@ def _legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str], title: s
     """Title and legend as one block at the top (a separate suptitle would overlap it).
 
     Under constrained layout the legend is placed outside the axes by the solver; without a
-    layout engine it hangs from the top edge and :func:`_fixed_layout` leaves room for it.
+    layout engine it hangs from the top edge.
     """
     fixed = fig.get_layout_engine() is None
     return fig.legend(handles, labels, loc="upper center" if fixed else "outside upper center",
@@ -401,56 +410,6 @@ class _LocaleTicks(Formatter):
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         return format_number(float(x), self.decimals, self.lang) + self.suffix
-
-
-def _bar_labels(ax: Axes, positions: Sequence[float], values: Sequence[float],
-                texts: Sequence[str], pad: float) -> None:
-    """Write ``texts`` just past the end of each horizontal bar."""
-    for y, value, text in zip(positions, values, texts, strict=True):
-        x = 0.0 if math.isnan(value) else value
-        ax.text(x + (pad if x >= 0 else -pad), y, text, va="center",
-                ha="left" if x >= 0 else "right", fontsize=8, color=INK,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
-
-
-def _hbars(ax: Axes, positions: Sequence[float], widths: Sequence[float], *, height: float,
-           color: str | Sequence[str], left: float | Sequence[float] = 0.0,
-           edgecolor: str = "none", linewidth: float = 0.0, label: str | None = None) -> None:
-    """Horizontal bars as one collection: what ``ax.barh`` draws, without an artist (and its
-    transforms and limit updates) per bar. The axes' limits are set by the caller; bars of
-    zero width draw nothing."""
-    n = len(positions)
-    lefts = [float(left)] * n if isinstance(left, int | float) else list(left)
-    colours = [color] * n if isinstance(color, str) else list(color)
-    half = height / 2
-    shown = [(x, y, w, c) for x, y, w, c in zip(lefts, positions, widths, colours, strict=True)
-             if w]
-    bars = PolyCollection([[(x, y - half), (x, y + half), (x + w, y + half), (x + w, y - half)]
-                           for x, y, w, _ in shown], closed=True,
-                          facecolors=[c for *_, c in shown] or "none", edgecolors=edgecolor,
-                          linewidths=linewidth, label=label)
-    if label is not None and not shown:  # the legend still shows the series
-        bars.set_facecolor(colours[0] if colours else "none")
-    ax.add_collection(bars, autolim=False)
-
-
-def _category_axis(ax: Axes, labels: Sequence[str]) -> list[int]:
-    """Categories top to bottom on the y axis; returns their positions.
-
-    The labels are plain texts where matplotlib puts y tick labels (same transform, pad,
-    font and alignment), without tick marks: a ``Tick`` builds five artists and copies its
-    markers, a fifth of a bar chart's time for the twenty-odd items of a Likert chart.
-    """
-    positions = list(range(len(labels)))
-    ax.set_yticks([])
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    rc = matplotlib.rcParams
-    transform, va, ha = ax.get_yaxis_text1_transform(rc["ytick.major.pad"])
-    colour = rc["ytick.color"] if rc["ytick.labelcolor"] == "inherit" else rc["ytick.labelcolor"]
-    for y, label in zip(positions, labels, strict=True):
-        ax.text(0, y, label, transform=transform, va=va, ha=ha, color=colour,
-                fontsize=rc["ytick.labelsize"])
-    return positions
 
 
 # --------------------------------------------------------------------------- Likert bars
@@ -546,22 +505,20 @@ def _likert_limits(rows: Sequence[list[float]]) -> tuple[float, float]:
             min(100.0, math.ceil(right / 10 - 1e-9) * 10))
 
 
-def _draw_likert(ax: Axes, rows: Sequence[list[float]], colours: Sequence[str]) -> None:
-    answered = [not math.isnan(shares[0]) for shares in rows]
-    lefts = [_segments(s) if ok else [0.0] * len(s) for s, ok in zip(rows, answered, strict=True)]
-    positions = range(len(rows))
-    for level, colour in enumerate(colours):
-        shares = [s[level] if ok else 0.0 for s, ok in zip(rows, answered, strict=True)]
-        starts = [edges[level] for edges in lefts]
-        _hbars(ax, positions, shares, left=starts, height=0.72, color=colour,
-               edgecolor="white", linewidth=0.6)
-        for y, share, left in zip(positions, shares, starts, strict=True):
+def _draw_likert(panel: svgchart.Panel, rows: Sequence[list[float]],
+                 colours: Sequence[str]) -> None:
+    for position, shares in enumerate(rows):
+        if math.isnan(shares[0]):
+            panel.drawing.text(panel.x(0.0), panel.y(position), "–", 9.0, anchor="middle",
+                               colour=INK)
+            continue
+        for share, left, colour in zip(shares, _segments(shares), colours, strict=True):
+            panel.bar(position, left, share, 0.72, colour, stroke="white", stroke_width=0.6)
+        for share, left, colour in zip(shares, _segments(shares), colours, strict=True):
             if share >= 7:
-                ax.text(left + share / 2, y, f"{share:.0f}%", ha="center", va="center",
-                        fontsize=7.5, color=_ink_on(colour))
-    for y, ok in zip(positions, answered, strict=True):
-        if not ok:
-            ax.text(0, y, "–", ha="center", va="center", color=INK)
+                panel.drawing.text(panel.x(left + share / 2), panel.y(position),
+                                   f"{share:.0f}%", 7.5, anchor="middle",
+                                   colour=_ink_on(colour))
 
 
 def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = "",
@@ -609,74 +566,70 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
     rows = math.ceil(len(labels) / _legend_columns(labels, _WIDTH))
     height = 1.1 + 0.2 * _line_count(names) + 0.15 * len(names) + 0.25 * (
         rows + (2 if title else 0))
-    with _style("likert"):
-        fig = _figure(height, layout=None)
-        ax = fig.add_subplot()
-        _draw_likert(ax, [shares for _, shares in ordered], colours)
-        _category_axis(ax, names)
-        low, high = _likert_limits([shares for _, shares in ordered])
-        ax.set_xlim(low, high)
-        ax.xaxis.set_major_locator(MultipleLocator(20 if high - low > 100 else 10))
-        # Both sides are shares of the answers, so both read as positive percentages.
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
-        # Behind the bars: the neutral segment straddles zero and its label sits on it.
-        ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
-        ax.spines["left"].set_visible(False)
-        handles = [Patch(facecolor=c, edgecolor="#888888", linewidth=0.4) for c in colours]
-        above = _legend_points(fig, _legend(fig, handles, labels, title))
-        _fixed_layout(fig, names, above)
-        if axis_label:
-            _axis_label(fig, ax, names, above, axis_label)
-        return _to_svg(fig, title)
-
-
-def _axis_label(fig: Figure, ax: Axes, names: Sequence[str], above: float, label: str) -> None:
-    """The x axis' label under the axes, wrapped to their width (one long line ran past the
-    figure's right edge), and the margins redone to make room for its lines."""
-    size = 8.0
-    prop = FontProperties(size=size)
-    width = fig.canvas.get_renderer().get_text_width_height_descent(label, prop, ismath=False)[0]
-    room = ax.get_position().width * fig.get_figwidth() * fig.dpi
-    fits = int(len(label) * room / width) if width > room > 0 else len(label)
-    text = _wrap(label, max(fits, 10), 3)
-    ax.set_xlabel(text, fontsize=size, color=INK)
-    below = (text.count("\n") + 1) * 1.2 * size + matplotlib.rcParams["axes.labelpad"]
-    _fixed_layout(fig, names, above, below=below)
+    drawing = _canvas(height)
+    entries = [svgchart.Entry(c, label, "#888888", 0.4) for c, label in zip(colours, labels,
+                                                                               strict=True)]
+    columns = _legend_columns(labels, _WIDTH)
+    heading = _wrap(title, 90, 2)
+    above = svgchart.legend_height(drawing, entries, columns, heading)
+    text = ""
+    if axis_label:  # wrapped to the plot's width, so the margins are found twice
+        (trial,) = svgchart.panels(drawing, names, above)
+        text = svgchart.wrap_to(drawing, axis_label, trial.right - trial.left, 8.0, 3)
+    below = (text.count("\n") + 1) * 1.2 * 8.0 + 4.0 if text else 0.0
+    (panel,) = svgchart.panels(drawing, names, above, below=below)
+    panel.low, panel.high = _likert_limits([shares for _, shares in ordered])
+    # behind the bars: the neutral segment straddles zero and its label sits on it
+    panel.vline(0.0, "#555555", 0.8)
+    _draw_likert(panel, [shares for _, shares in ordered], colours)
+    ticks = svgchart.tick_values(panel.low, panel.high,
+                                 step=20 if panel.high - panel.low > 100 else 10)
+    # both sides are shares of the answers, so both read as positive percentages
+    panel.x_axis(ticks, lambda v: f"{abs(v):.0f}%", left_spine=False)
+    panel.categories(names)
+    if text:
+        drawing.text((panel.left + panel.right) / 2, panel.bottom + svgchart.TICK
+                     + svgchart.PAD + 1.2 * svgchart.SIZE + 4.0, text, 8.0, anchor="middle",
+                     valign="top", colour=INK)
+    svgchart.legend(drawing, entries, columns, heading)
+    return _finish(drawing, title)
 
 
 # --------------------------------------------------------------------------- SERVQUAL gaps
 
 
-def _draw_means(ax: Axes, rows: Sequence[Mapping[str, Any]], labels: Mapping[str, str],
-                lang: str) -> None:
-    positions = list(range(len(rows)))
-    for key, column, shift in (("perception", "p_mean", -0.2), ("expectation", "e_mean", 0.2)):
-        values = [_number(row.get(column)) for row in rows]
-        _hbars(ax, [p + shift for p in positions], [0 if math.isnan(v) else v for v in values],
-               height=0.38, color=SERIES_COLOURS[key], label=labels.get(key, key))
+def _draw_means(panel: svgchart.Panel, rows: Sequence[Mapping[str, Any]], lang: str) -> None:
     top = max((v for row in rows for v in (_number(row.get("p_mean")),
                                             _number(row.get("e_mean"))) if not math.isnan(v)),
               default=1.0)
-    ax.set_xlim(0, max(1.0, math.ceil(top)))
-    ax.xaxis.set_major_locator(MultipleLocator(1))
-    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
+    panel.low, panel.high = 0.0, max(1.0, math.ceil(top))
+    for key, column, shift in (("perception", "p_mean", -0.2), ("expectation", "e_mean", 0.2)):
+        for position, row in enumerate(rows):
+            panel.bar(position + shift, 0.0, _number(row.get(column)), 0.38,
+                      SERIES_COLOURS[key])
+    ticks = svgchart.tick_values(panel.low, panel.high, step=1)
+    panel.x_axis(ticks, _tick_text(ticks, lang))
 
 
-def _draw_gaps(ax: Axes, rows: Sequence[Mapping[str, Any]], lang: str) -> None:
+def _draw_gaps(panel: svgchart.Panel, rows: Sequence[Mapping[str, Any]], lang: str) -> None:
     gaps = [_number(row.get("gap")) for row in rows]
-    colours = [SERIES_COLOURS["gap_negative" if g < 0 else "gap_positive"] for g in gaps]
-    positions = list(range(len(rows)))
-    _hbars(ax, positions, [0 if math.isnan(g) else g for g in gaps], height=0.6, color=colours)
-    ax.axvline(0, color="#555555", linewidth=0.8)
     finite = [g for g in gaps if not math.isnan(g)] or [0.0]
     low, high = min(0.0, *finite), max(0.0, *finite)
     span = max(high - low, 0.1)
-    ax.set_xlim(low - 0.45 * span if low < 0 else -0.05 * span,
-                high + 0.45 * span if high > 0 else 0.05 * span)
-    _bar_labels(ax, positions, gaps, [format_number(g, 2, lang) for g in gaps], 0.03 * span)
-    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
+    panel.low = low - 0.45 * span if low < 0 else -0.05 * span
+    panel.high = high + 0.45 * span if high > 0 else 0.05 * span
+    for position, gap in enumerate(gaps):
+        panel.bar(position, 0.0, gap, 0.6,
+                  SERIES_COLOURS["gap_negative" if gap < 0 else "gap_positive"])
+    panel.vline(0.0, "#555555", 0.8)
+    # a tick label per 45 points of the narrow gap panel, at steps of 1, 2 or 5 (with
+    # 0.25 steps the labels "-0.75" ran into each other when long names narrowed it)
+    ticks = svgchart.tick_values(panel.low, panel.high,
+                                 bins=max(2, int((panel.right - panel.left) // 45)),
+                                 steps=(1, 2, 5, 10))
+    panel.x_axis(ticks, _tick_text(ticks, lang), left_spine=False)
+    for position, gap in enumerate(gaps):
+        panel.value_label(position, gap, format_number(gap, 2, lang), 0.03 * span)
 
 
 def gap_bars(rows: list[dict], label_key: str, labels: dict[str, str], title: str = "", *,
@@ -712,22 +665,22 @@ def gap_bars(rows: list[dict], label_key: str, labels: dict[str, str], title: st
         return ""
     names = [_wrap(row.get(label_key), 34, 2) for row in rows]
     height = 1.3 + 0.16 * _line_count(names) + 0.24 * len(rows) + (0.35 if title else 0)
-    with _style("gap"):
-        fig = _figure(height, layout=None)
-        means, gaps = fig.subplots(1, 2, sharey=True, width_ratios=[3, 2])
-        _draw_means(means, rows, labels, lang)
-        _category_axis(means, names)
-        _draw_gaps(gaps, rows, lang)
-        gaps.set_title(labels.get("gap", "gap"), loc="left", fontsize=9)
-        legend = _legend(fig, *means.get_legend_handles_labels(), title)
-        above = _legend_points(fig, legend) + 1.2 * 9 + _GAP  # and the gap axes' title
-        _fixed_layout(fig, names, above, wspace=0.15)
-        # a tick label per 45 points of the narrow gap panel, at steps of 1, 2 or 5 (with
-        # 0.25 steps the labels "-0.75" ran into each other when long names narrowed it)
-        room = gaps.get_position().width * fig.get_figwidth() * 72
-        gaps.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(room // 45)),
-                                                 steps=[1, 2, 5, 10]))
-        return _to_svg(fig, title)
+    drawing = _canvas(height)
+    entries = [svgchart.Entry(SERIES_COLOURS[key], labels.get(key, key))
+               for key in ("perception", "expectation")]
+    columns = _legend_columns([entry.label for entry in entries], _WIDTH)
+    heading = _wrap(title, 90, 2)
+    # and the gap panel's title above it
+    above = (svgchart.legend_height(drawing, entries, columns, heading)
+             + 1.2 * 9 + svgchart.GAP)
+    means, gaps = svgchart.panels(drawing, names, above, ratios=(3, 2), space=0.15)
+    _draw_means(means, rows, lang)
+    means.categories(names)
+    _draw_gaps(gaps, rows, lang)
+    drawing.text(gaps.left, gaps.top - 6.0, labels.get("gap", "gap"), 9.0, valign="baseline",
+                 bold=True)
+    svgchart.legend(drawing, entries, columns, heading)
+    return _finish(drawing, title)
 
 
 # --------------------------------------------------------------------------- IPA scatter
@@ -918,21 +871,25 @@ def nrr_bars(elements: list[dict], names: dict[str, str],
     top = 100.0 if value_key == "converted" else 4.0
     top = max([top] + [v * 1.08 for v in values if not math.isnan(v)])
     height = 1.2 + 0.16 * _line_count(rows) + 0.2 * len(rows) + (0.35 if title else 0)
-    with _style("nrr"):
-        fig = _figure(height, 7.5, layout=None)
-        ax = fig.add_subplot()
-        positions = _category_axis(ax, rows)
-        _hbars(ax, positions, [0 if math.isnan(v) else v for v in values], height=0.65,
-               color=[colours.get(str(e.get("band")), GREY) for e in elements])
-        _bar_labels(ax, positions, values, [format_number(v, 2, lang) for v in values],
-                    top * 0.01)
-        ax.set_xlim(0, top * 1.1)
-        ax.xaxis.set_major_formatter(_LocaleTicks(lang))
-        legend = [f"{band} – {band_labels[band]}" if band_labels and band in band_labels
-                  else band for band in colours]
-        block = _legend(fig, [Patch(facecolor=c) for c in colours.values()], legend, title)
-        _fixed_layout(fig, rows, _legend_points(fig, block))
-        return _to_svg(fig, title)
+    drawing = _canvas(height, 7.5)
+    legend = [f"{band} – {band_labels[band]}" if band_labels and band in band_labels
+              else band for band in colours]
+    entries = [svgchart.Entry(c, label) for c, label in zip(colours.values(), legend,
+                                                            strict=True)]
+    columns = _legend_columns(legend, 7.5)
+    heading = _wrap(title, 90, 2)
+    (panel,) = svgchart.panels(drawing, rows,
+                               svgchart.legend_height(drawing, entries, columns, heading))
+    panel.low, panel.high = 0.0, top * 1.1
+    for position, (element, value) in enumerate(zip(elements, values, strict=True)):
+        panel.bar(position, 0.0, value, 0.65, colours.get(str(element.get("band")), GREY))
+    ticks = svgchart.tick_values(panel.low, panel.high, room=panel.right - panel.left)
+    panel.x_axis(ticks, _tick_text(ticks, lang))
+    panel.categories(rows)
+    for position, value in enumerate(values):
+        panel.value_label(position, value, format_number(value, 2, lang), top * 0.01)
+    svgchart.legend(drawing, entries, columns, heading)
+    return _finish(drawing, title)
 
 
 def trend_line(rows: list[dict], title: str = "", *, value_key: str = "converted",
@@ -1028,19 +985,23 @@ def profile_bars(rows: list[dict], title: str = "", label_key: str = "category",
     texts = [f"{format_number(c, 0, lang)} ({format_number(s, 1, lang)}%)"
              for c, s in zip(counts, shares, strict=True)]
     height = 0.9 + 0.16 * _line_count(names) + 0.2 * len(rows) + (0.35 if title else 0)
-    with _style("profile"):
-        fig = _figure(height, 6.5, layout=None)
-        ax = fig.add_subplot()
-        positions = _category_axis(ax, names)
-        _hbars(ax, positions, [0 if math.isnan(c) else c for c in counts], height=0.65,
-               color=SERIES_COLOURS["count"])
-        top = max([c for c in counts if not math.isnan(c)] + [1.0])
-        _bar_labels(ax, positions, counts, texts, top * 0.01)
-        ax.set_xlim(0, top * 1.3)
-        ax.xaxis.set_major_formatter(_LocaleTicks(lang))
-        _title(fig, title)
-        _fixed_layout(fig, names, _title_points(_wrap(title, 90, 2)))
-        return _to_svg(fig, title)
+    drawing = _canvas(height, 6.5)
+    heading = _wrap(title, 90, 2)
+    (panel,) = svgchart.panels(drawing, names, svgchart.title_height(heading))
+    top = max([c for c in counts if not math.isnan(c)] + [1.0])
+    panel.low, panel.high = 0.0, top * 1.3
+    for position, count in enumerate(counts):
+        panel.bar(position, 0.0, 0.0 if math.isnan(count) else count, 0.65,
+                  SERIES_COLOURS["count"])
+    ticks = svgchart.tick_values(panel.low, panel.high, room=panel.right - panel.left)
+    panel.x_axis(ticks, _tick_text(ticks, lang))
+    panel.categories(names)
+    for position, (count, text) in enumerate(zip(counts, texts, strict=True)):
+        panel.value_label(position, count, text, top * 0.01)
+    if heading:
+        drawing.text(drawing.width / 2, svgchart.GAP, heading, svgchart.TITLE_SIZE,
+                     anchor="middle", valign="top", bold=True)
+    return _finish(drawing, title)
 
 
 # --------------------------------------------------------------------------- scorecard
@@ -1099,20 +1060,23 @@ def perspective_bars(perspectives: list[dict], name_key: str = "id", title: str 
     legend = dict(colour_labels or TRAFFIC_LIGHT_LABELS)
     top = max([120.0] + [v * 1.1 for v in values if not math.isnan(v)])
     height = 1.2 + 0.16 * _line_count(names) + 0.3 * len(names) + (0.35 if title else 0)
-    with _style("perspective"):
-        fig = _figure(height, 7.0, layout=None)
-        ax = fig.add_subplot()
-        positions = _category_axis(ax, names)
-        _hbars(ax, positions, [0 if math.isnan(v) else v for v in values], height=0.6,
-               color=[TRAFFIC_LIGHTS.get(s, GREY) for s in status], edgecolor="#444444",
-               linewidth=0.5)
-        ax.axvline(100, color=INK, linewidth=1.0)
-        ax.axvline(80, color=GREY, linewidth=0.8, linestyle="--")
-        _bar_labels(ax, positions, values, [format_number(v, 2, lang) for v in values], 1.0)
-        ax.set_xlim(0, top)
-        ax.xaxis.set_major_formatter(_LocaleTicks(lang))
-        handles = [Patch(facecolor=TRAFFIC_LIGHTS.get(c, GREY), edgecolor="#444444",
-                         linewidth=0.5) for c in legend]
-        block = _legend(fig, handles, list(legend.values()), title)
-        _fixed_layout(fig, names, _legend_points(fig, block))
-        return _to_svg(fig, title)
+    drawing = _canvas(height, 7.0)
+    entries = [svgchart.Entry(TRAFFIC_LIGHTS.get(c, GREY), label, "#444444", 0.5)
+               for c, label in legend.items()]
+    columns = _legend_columns(list(legend.values()), 7.0)
+    heading = _wrap(title, 90, 2)
+    (panel,) = svgchart.panels(drawing, names,
+                               svgchart.legend_height(drawing, entries, columns, heading))
+    panel.low, panel.high = 0.0, top
+    for position, (value, colour) in enumerate(zip(values, status, strict=True)):
+        panel.bar(position, 0.0, value, 0.6, TRAFFIC_LIGHTS.get(colour, GREY),
+                  stroke="#444444", stroke_width=0.5)
+    panel.vline(100.0, INK, 1.0)
+    panel.vline(80.0, GREY, 0.8, dash=(2.96, 1.28))
+    ticks = svgchart.tick_values(panel.low, panel.high, room=panel.right - panel.left)
+    panel.x_axis(ticks, _tick_text(ticks, lang))
+    panel.categories(names)
+    for position, value in enumerate(values):
+        panel.value_label(position, value, format_number(value, 2, lang), 1.0)
+    svgchart.legend(drawing, entries, columns, heading)
+    return _finish(drawing, title)

@@ -1,0 +1,504 @@
+"""Horizontal bar charts drawn directly: SVG for the report, PNG for the Word appendix.
+
+The report's bar charts (Likert bars, SERVQUAL gaps, element values, profiles, scorecard
+perspectives) are rectangles, lines and text on a fixed layout: the margins follow from the
+measured category labels, the legend block and the title (the fixed layout
+:mod:`surveyq.report.charts` used to give matplotlib). matplotlib built a tree of artists,
+transforms and tick objects for each chart and laid every string out again: 30-150 ms a
+chart in SVG and about as much again for the Word appendix's PNG, most of the demo's
+documents. A :class:`Drawing` records the same shapes once and writes them as SVG
+(:meth:`Drawing.to_svg`, about a millisecond) or paints them with Pillow
+(:meth:`Drawing.to_png`), so the report and the Word appendix show one drawing.
+
+Text is measured with the font files the SVG names (DejaVu Sans, which matplotlib ships,
+then Noto Sans CJK for characters DejaVu lacks, where installed) through Pillow's FreeType
+advances, without kerning. Coordinates are points (the ``viewBox`` is the figure in points,
+as in matplotlib's SVG), origin top left.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+#: Font size of category and tick labels (matplotlib's 9 pt of the charts' style).
+SIZE = 9.0
+#: Points of white around the plot.
+GAP = 6.0
+#: Tick marks: length, label pad, line width (matplotlib's defaults).
+TICK, PAD, LINE = 3.5, 3.5, 0.8
+SPINE = "#555555"
+INK = "#222222"
+#: Baseline below the middle of a line of text, in em (DejaVu Sans' cap height is 0.73 em).
+MIDDLE = 0.36
+LEADING = 1.2
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def _matplotlib_fonts() -> Path:
+    """matplotlib's bundled fonts, found without importing matplotlib."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib is not installed (it ships the charts' DejaVu Sans)")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
+@cache
+def dejavu(bold: bool = False) -> str:
+    """Path of DejaVu Sans (regular or bold)."""
+    return str(_matplotlib_fonts() / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"))
+
+
+@cache
+def _face(path: str) -> Any:
+    from PIL import ImageFont
+
+    # basic layout: advances without shaping, the same on every machine
+    return ImageFont.truetype(path, 1000, layout_engine=ImageFont.Layout.BASIC)
+
+
+@cache
+def covered(path: str) -> frozenset[int]:
+    """Code points the font file has glyphs for."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.endswith(".ttc"):
+        font = TTCollection(path, lazy=True).fonts[0]
+    else:
+        font = TTFont(path, lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The font list of a chart: ``(family, regular file, bold file)``, first match wins."""
+
+    faces: tuple[tuple[str, str, str], ...]
+
+    @property
+    def family(self) -> str:
+        return ", ".join([name for name, *_ in self.faces] + ["sans-serif"])
+
+    def files(self) -> list[str]:
+        return sorted({path for _, regular, bold in self.faces for path in (regular, bold)})
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        """Advance width of one line of ``text`` in points (a character no font has takes
+        the first font's missing-glyph box)."""
+        total = 0.0
+        for run, path in self.runs(text, bold):
+            total += _face(path).getlength(run)
+        return total * size / 1000
+
+    def missing(self, text: str) -> set[str]:
+        """Characters of ``text`` no font of the list has."""
+        return {char for char in set(text) if char.isprintable() and not char.isspace()
+                and not any(ord(char) in covered(regular) for _, regular, _ in self.faces)}
+
+    def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
+        """``text`` cut into runs of one font file each: ``(characters, file)``."""
+        runs: list[tuple[str, str]] = []
+        for char in text:
+            path = next((b if bold else r for _, r, b in self.faces if ord(char) in covered(r)),
+                        self.faces[0][2 if bold else 1])
+            if runs and runs[-1][1] == path:
+                runs[-1] = (runs[-1][0] + char, path)
+            else:
+                runs.append((char, path))
+        return runs
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _num(value: float) -> str:
+    """A coordinate with at most 2 decimals (``12``, ``12.5``, ``12.34``)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _colour(colour: str) -> str:
+    """Hex colours in lower case, as matplotlib writes them (names stay as they are)."""
+    return colour.lower() if colour.startswith("#") else colour
+
+
+@dataclass(frozen=True)
+class _Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    stroke: str | None
+    stroke_width: float
+    opacity: float
+
+    def svg(self) -> str:
+        style = f"fill: {_colour(self.fill)}"
+        if self.opacity < 1:
+            style += f"; fill-opacity: {self.opacity:g}"
+        if self.stroke and self.stroke_width:
+            style += f"; stroke: {_colour(self.stroke)}; stroke-width: {self.stroke_width:g}"
+        return (f'<rect x="{_num(self.x)}" y="{_num(self.y)}" width="{_num(self.w)}" '
+                f'height="{_num(self.h)}" style="{style}"/>')
+
+    def paint(self, canvas: _Raster) -> None:
+        box = canvas.box(self.x, self.y, self.x + self.w, self.y + self.h)
+        canvas.draw.rectangle(box, fill=canvas.rgb(self.fill, round(255 * self.opacity)))
+        if self.stroke and self.stroke_width:
+            canvas.draw.rectangle(box, outline=canvas.rgb(self.stroke),
+                                  width=canvas.pixels(self.stroke_width))
+
+
+@dataclass(frozen=True)
+class _Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: str
+    width: float
+    dash: tuple[float, float] | None
+
+    def svg(self) -> str:
+        style = f"stroke: {_colour(self.colour)}; stroke-width: {self.width:g}"
+        if self.dash:
+            style += f"; stroke-dasharray: {self.dash[0]:g} {self.dash[1]:g}"
+        return (f'<path d="M {_num(self.x1)} {_num(self.y1)} L {_num(self.x2)} '
+                f'{_num(self.y2)}" style="{style}"/>')
+
+    def paint(self, canvas: _Raster) -> None:
+        length = math.hypot(self.x2 - self.x1, self.y2 - self.y1)
+        on, off = self.dash or (length, 0.0)
+        start = 0.0
+        while start < length:  # Pillow draws no dashes: one segment per dash
+            end = min(start + on, length)
+            canvas.draw.line([self._at(canvas, start / length), self._at(canvas, end / length)],
+                             fill=canvas.rgb(self.colour), width=canvas.pixels(self.width))
+            start = end + off
+
+    def _at(self, canvas: _Raster, share: float) -> tuple[float, float]:
+        return canvas.point(self.x1 + share * (self.x2 - self.x1),
+                            self.y1 + share * (self.y2 - self.y1))
+
+
+@dataclass(frozen=True)
+class _Text:
+    x: float
+    y: float  # baseline
+    line: str
+    size: float
+    anchor: str
+    bold: bool
+    colour: str
+
+    def svg(self) -> str:
+        weight = ' font-weight="bold"' if self.bold else ""
+        return (f'<text x="{_num(self.x)}" y="{_num(self.y)}" font-size="{self.size:g}" '
+                f'text-anchor="{self.anchor}"{weight} style="fill: {_colour(self.colour)}">'
+                f"{escape(self.line)}</text>")
+
+    def paint(self, canvas: _Raster) -> None:
+        runs = canvas.fonts.runs(self.line, self.bold)
+        pixels = round(self.size * canvas.scale * 4) / 4
+        # measured at the size drawn: FreeType's hinted advances, not the scaled outline's
+        widths = [_sized(path, pixels).getlength(run) for run, path in runs]
+        share = {"start": 0.0, "middle": 0.5, "end": 1.0}[self.anchor]
+        x = self.x * canvas.scale - share * sum(widths)
+        for (run, path), width in zip(runs, widths, strict=True):
+            canvas.draw.text((x, self.y * canvas.scale), run, fill=canvas.rgb(self.colour),
+                             font=_sized(path, pixels), anchor="ls")
+            x += width
+
+
+@cache
+def _sized(path: str, pixels: float) -> Any:
+    from PIL import ImageFont
+
+    return ImageFont.truetype(path, pixels, layout_engine=ImageFont.Layout.BASIC)
+
+
+class _Raster:
+    """A Pillow canvas at ``scale`` pixels per point, for :meth:`Drawing.to_png`."""
+
+    def __init__(self, width: float, height: float, scale: float, fonts: Fonts) -> None:
+        from PIL import Image, ImageDraw
+
+        self.scale, self.fonts = scale, fonts
+        self.image = Image.new("RGB", (round(width * scale), round(height * scale)), "white")
+        self.draw = ImageDraw.Draw(self.image, "RGBA")  # blends the translucent label boxes
+
+    @staticmethod
+    def rgb(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
+        from PIL import ImageColor
+
+        return (*ImageColor.getrgb(colour)[:3], alpha)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return x * self.scale, y * self.scale
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+        # Pillow fills whole pixels, both corners included
+        left, top = round(x0 * self.scale), round(y0 * self.scale)
+        return (left, top, max(left, round(x1 * self.scale) - 1),
+                max(top, round(y1 * self.scale) - 1))
+
+    def pixels(self, width: float) -> int:
+        return max(1, round(width * self.scale))
+
+
+@dataclass
+class Drawing:
+    """A chart canvas in points, top-left origin, shapes in drawing order; written as SVG
+    (:meth:`to_svg`) or painted as PNG (:meth:`to_png`) from the same shapes."""
+
+    width: float
+    height: float
+    fonts: Fonts
+    shapes: list[_Rect | _Line | _Text] = field(default_factory=list)
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, *,
+             stroke: str | None = None, stroke_width: float = 0.0, opacity: float = 1.0) -> None:
+        if w < 0:
+            x, w = x + w, -w
+        self.shapes.append(_Rect(x, y, w, h, fill, stroke, stroke_width, opacity))
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, width: float, *,
+             dash: tuple[float, float] | None = None) -> None:
+        self.shapes.append(_Line(x1, y1, x2, y2, colour, width, dash))
+
+    def text(self, x: float, y: float, text: str, size: float, *, anchor: str = "start",
+             valign: str = "middle", bold: bool = False, colour: str = "#000000") -> None:
+        """``text`` (lines split at ``\\n``) at ``x``; ``y`` is the block's middle, top or
+        first baseline (``valign``)."""
+        lines = text.split("\n")
+        first = {"middle": y + MIDDLE * size - (len(lines) - 1) * LEADING * size / 2,
+                 "top": y + (MIDDLE + 0.5) * size, "baseline": y}[valign]
+        for number, line in enumerate(lines):
+            self.shapes.append(_Text(x, first + number * LEADING * size, line, size, anchor,
+                                     bold, colour))
+
+    def width_of(self, text: str, size: float, bold: bool = False) -> float:
+        """Width of the widest line of ``text`` in points."""
+        return max((self.fonts.width(line, size, bold) for line in text.split("\n")),
+                   default=0.0)
+
+    def missing(self) -> set[str]:
+        """Characters of the drawing's text no font of its list has."""
+        return self.fonts.missing("".join(shape.line for shape in self.shapes
+                                          if isinstance(shape, _Text)))
+
+    def to_svg(self, title: str) -> str:
+        label = f"<title>{escape(title)}</title>" if title else ""
+        family = quoteattr(self.fonts.family)
+        body = "".join(shape.svg() for shape in self.shapes)
+        return (f'<svg role="img" xmlns="http://www.w3.org/2000/svg" version="1.1" '
+                f'width="{_num(self.width)}pt" height="{_num(self.height)}pt" '
+                f'viewBox="0 0 {_num(self.width)} {_num(self.height)}">{label}'
+                f'<rect width="100%" height="100%" style="fill: #ffffff"/>'
+                f'<g font-family={family} xml:space="preserve">{body}</g></svg>')
+
+    def to_png(self, dpi: float) -> bytes:
+        """The same shapes painted by Pillow at ``dpi`` on white, as an RGB PNG that keeps
+        its dpi (Word sizes the image by it)."""
+        import io
+
+        canvas = _Raster(self.width, self.height, dpi / 72, self.fonts)
+        for shape in self.shapes:
+            shape.paint(canvas)
+        buffer = io.BytesIO()
+        canvas.image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
+        return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- axes
+
+
+@dataclass
+class Panel:
+    """One plot area of horizontal bars: categories top to bottom, values left to right."""
+
+    drawing: Drawing
+    left: float
+    right: float
+    top: float
+    bottom: float
+    count: int
+    low: float = 0.0
+    high: float = 1.0
+
+    def x(self, value: float) -> float:
+        return self.left + (value - self.low) / (self.high - self.low) * (self.right - self.left)
+
+    def y(self, position: float) -> float:
+        """Middle of category ``position`` (0 at the top)."""
+        return self.top + (position + 0.5) / self.count * (self.bottom - self.top)
+
+    @property
+    def band(self) -> float:
+        """Points one category takes."""
+        return (self.bottom - self.top) / self.count
+
+    def bar(self, position: float, start: float, length: float, thickness: float, fill: str,
+            *, stroke: str | None = None, stroke_width: float = 0.0) -> None:
+        """A bar ``thickness`` categories high from ``start`` to ``start + length``; a bar of
+        no length draws nothing."""
+        if not length or math.isnan(length):
+            return
+        x0, x1 = self.x(start), self.x(start + length)
+        half = thickness * self.band / 2
+        self.drawing.rect(min(x0, x1), self.y(position) - half, abs(x1 - x0), 2 * half, fill,
+                          stroke=stroke, stroke_width=stroke_width)
+
+    def vline(self, value: float, colour: str, width: float, dash: str | None = None) -> None:
+        x = self.x(value)
+        self.drawing.line(x, self.top, x, self.bottom, colour, width, dash=dash)
+
+    def categories(self, names: Sequence[str]) -> None:
+        """Category names right-aligned left of the plot, each beside its bar."""
+        for position, name in enumerate(names):
+            self.drawing.text(self.left - PAD, self.y(position), name, SIZE, anchor="end")
+
+    def value_label(self, position: float, value: float, text: str, pad: float) -> None:
+        """``text`` just past the end of the bar (at zero when there is none), on a white
+        box that keeps it readable over lines."""
+        value = 0.0 if math.isnan(value) else value
+        ahead = value >= 0
+        x = self.x(value + (pad if ahead else -pad))
+        size = 8.0
+        width = self.drawing.width_of(text, size)
+        y = self.y(position)
+        box = 0.6 + 0.15 * size
+        self.drawing.rect(x - box if ahead else x - width - box, y - 0.65 * size,
+                          width + 2 * box, 1.3 * size, "#ffffff", opacity=0.85)
+        self.drawing.text(x, y, text, size, anchor="start" if ahead else "end", colour=INK)
+
+    def x_axis(self, ticks: Sequence[float], label: Callable[[float], str],
+               left_spine: bool = True) -> None:
+        """The bottom spine, tick marks and labels (and the left spine)."""
+        draw = self.drawing
+        draw.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
+        if left_spine:
+            draw.line(self.left, self.top, self.left, self.bottom, SPINE, LINE)
+        for tick in ticks:
+            x = self.x(tick)
+            draw.line(x, self.bottom, x, self.bottom + TICK, "#000000", LINE)
+            draw.text(x, self.bottom + TICK + PAD, label(tick), SIZE, anchor="middle",
+                      valign="top")
+
+
+def tick_values(low: float, high: float, *, step: float | None = None, room: float = 0.0,
+                bins: int | None = None, steps: Sequence[float] = (1, 2, 2.5, 5, 10)
+                ) -> list[float]:
+    """Tick positions within ``[low, high]``: every ``step``, or matplotlib's ``MaxNLocator``
+    choice (``bins`` intervals, else as many as fit ``room`` points at 3 font sizes each, as
+    matplotlib's automatic x axis does, at most 9)."""
+    if step is not None:
+        first = math.ceil(low / step - 1e-9)
+        values = [i * step for i in range(first, math.floor(high / step + 1e-9) + 1)]
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        count = bins if bins is not None else max(1, min(9, int(room // (3 * SIZE))))
+        values = list(MaxNLocator(nbins=count, steps=list(steps)).tick_values(low, high))
+    span = (high - low) * 1e-9
+    return [float(v) for v in values if low - span <= v <= high + span]
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A legend entry: a swatch and its label."""
+
+    colour: str
+    label: str
+    edge: str | None = None
+    edge_width: float = 0.0
+
+
+LEGEND_SIZE, TITLE_SIZE = 8.5, 11.0
+
+
+def _legend_grid(drawing: Drawing, entries: Sequence[Entry], columns: int
+                 ) -> tuple[list[float], float]:
+    """Column widths (points) of the legend laid out row by row, and its row pitch."""
+    size = LEGEND_SIZE
+    widths = [0.0] * columns
+    for index, entry in enumerate(entries):
+        width = 2.8 * size + drawing.width_of(entry.label, size)
+        widths[index % columns] = max(widths[index % columns], width)
+    return widths, 1.5 * size
+
+
+def legend_height(drawing: Drawing, entries: Sequence[Entry], columns: int, title: str
+                  ) -> float:
+    """Points the title and legend block take at the top (with the gap under it)."""
+    rows = math.ceil(len(entries) / max(columns, 1)) if entries else 0
+    lines = title.count("\n") + 1 if title else 0
+    _, pitch = _legend_grid(drawing, entries, columns) if entries else ([], 0.0)
+    return GAP + lines * LEADING * TITLE_SIZE + rows * pitch + GAP
+
+
+def legend(drawing: Drawing, entries: Sequence[Entry], columns: int, title: str) -> float:
+    """Draw the title and the legend centred at the top; returns the points they take."""
+    y = GAP
+    if title:
+        drawing.text(drawing.width / 2, y, title, TITLE_SIZE, anchor="middle", valign="top",
+                     bold=True)
+        y += (title.count("\n") + 1) * LEADING * TITLE_SIZE
+    if entries:
+        widths, pitch = _legend_grid(drawing, entries, columns)
+        spacing = 2.0 * LEGEND_SIZE
+        x0 = (drawing.width - sum(widths) - spacing * (len(widths) - 1)) / 2
+        for index, entry in enumerate(entries):
+            column, row = index % columns, index // columns
+            x = x0 + sum(widths[:column]) + spacing * column
+            middle = y + (row + 0.5) * pitch
+            drawing.rect(x, middle - 0.35 * LEGEND_SIZE, 2.0 * LEGEND_SIZE, 0.7 * LEGEND_SIZE,
+                         entry.colour, stroke=entry.edge, stroke_width=entry.edge_width)
+            drawing.text(x + 2.8 * LEGEND_SIZE, middle, entry.label, LEGEND_SIZE)
+    return legend_height(drawing, entries, columns, title)
+
+
+def title_height(title: str, size: float = TITLE_SIZE) -> float:
+    """Points above the plot: a gap, and a (wrapped) title with a gap under it."""
+    return GAP + ((title.count("\n") + 1) * LEADING * size + GAP if title else 0.0)
+
+
+def panels(drawing: Drawing, names: Sequence[str], above: float, *, below: float = 0.0,
+           ratios: Sequence[float] = (1.0,), space: float = 0.15) -> list[Panel]:
+    """Plot areas side by side under ``above`` points, their left edge past the widest
+    category name; ``space`` is the gap between panels as a share of their mean width."""
+    widest = max((drawing.width_of(name, SIZE) for name in names), default=0.0)
+    left = widest + PAD + GAP
+    right = drawing.width - GAP - 1.6 * SIZE  # half of the last tick label may stand past
+    bottom = drawing.height - (LEADING * SIZE + TICK + PAD + GAP + below)
+    total = sum(ratios)
+    room = right - left
+    mean = room / (len(ratios) + space * (len(ratios) - 1))
+    unit = (room - space * mean * (len(ratios) - 1)) / total
+    result, x = [], left
+    for ratio in ratios:
+        result.append(Panel(drawing, x, x + ratio * unit, above, bottom, max(len(names), 1)))
+        x += ratio * unit + space * mean
+    return result
+
+
+def wrap_to(drawing: Drawing, text: str, room: float, size: float, lines: int) -> str:
+    """``text`` wrapped to lines no wider than ``room`` points (at most ``lines``)."""
+    import textwrap
+
+    width = drawing.width_of(text, size)
+    fits = int(len(text) * room / width) if width > room > 0 else len(text)
+    return "\n".join(textwrap.wrap(" ".join(text.split()), max(fits, 10), max_lines=lines,
+                                   placeholder=" …"))
