@@ -1,4 +1,4 @@
-"""Bar charts drawn directly: one set of shapes as SVG and as PNG, laid out by hand-checked rules."""
+"""Bar charts drawn directly: one set of shapes as SVG and as PNG, laid out by checked rules."""
 
 from __future__ import annotations
 
