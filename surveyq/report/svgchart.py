@@ -304,7 +304,8 @@ class Drawing:
                 f'width="{_num(self.width)}pt" height="{_num(self.height)}pt" '
                 f'viewBox="0 0 {_num(self.width)} {_num(self.height)}">{label}'
                 f'<rect width="100%" height="100%" style="fill: #ffffff"/>'
-                f'<g font-family={family} xml:space="preserve">{body}</g></svg>')
+                f'<g font-family={family} xml:space="preserve" style="white-space: pre">'
+                f'{body}</g></svg>')
 
     def to_png(self, dpi: float) -> bytes:
         """The same shapes painted by Pillow at ``dpi`` on white, as an RGB PNG that keeps
