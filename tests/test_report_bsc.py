@@ -158,6 +158,16 @@ def test_strategy_map_links_between_bands_stay_in_the_gap():
     assert ((ys >= low + _BOX_H / 2 - 1e-12) & (ys <= high - _BOX_H / 2 + 1e-12)).all()
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_word_appendix_prints_the_strategy_map_once(results, tmp_path, lang):
+    # it follows the scorecard's tables on a landscape page; the report's figures at the end
+    # of the appendix held it a second time, at 14 cm
+    document = docx.Document(str(write_docx(results, None, tmp_path / "a.docx", lang)))
+    caption = {"id": "Peta strategi", "en": "Strategy map"}[lang]
+    assert sum(caption in p.text for p in document.paragraphs
+               if p.text.startswith(("Gambar", "Figure"))) == 1
+
+
 def test_a_wide_strategy_map_gets_a_landscape_page(results, tmp_path):
     # the demo's map has four objectives in a band, about 10 inches wide: on a 14 cm portrait
     # figure its 7-point lettering would print at 4 points

@@ -292,7 +292,9 @@ def _trend(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
 
 def _map(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     objectives = card.get("objectives") or []
-    if not objectives:
+    # the Word appendix prints the map once, on its own landscape page after the scorecard's
+    # tables (appendix_bsc.figures), not again among the report's figures
+    if not objectives or ctx.chart_format == "png":
         return []
     t = ctx.t["bsc"]["scorecard"]
     names = {p["id"]: ctx.text(p["name"]) for p in card["perspectives"]}
