@@ -324,15 +324,11 @@ class _Writer:
         self.orientation(fit.landscape)
         if heading:
             self.heading(heading)
-        self.numbered(self.t["caption_label"], number, table.caption)
-        self.fitted(frame, table.formats, table.stub, number, caption=self.last_caption(),
-                    texts_=texts_)
+        caption = self.numbered(self.t["caption_label"], number, table.caption)
+        self.fitted(frame, table.formats, table.stub, number, caption=caption, texts_=texts_)
         if table.key:
             self.key(table, number)
         self.note(table)
-
-    def last_caption(self) -> Paragraph:
-        return self.document.paragraphs[-1]
 
     def figure(self, title: str, png: bytes, number: int) -> None:
         """A chart as a numbered figure: the image, its caption below (thesis convention).
@@ -344,8 +340,10 @@ class _Writer:
         wide = natural > WIDE_FIGURE
         self.orientation(wide)
         width = min(natural, Pt(LANDSCAPE_ROOM)) if wide else FIGURE_WIDTH
-        self.document.add_picture(io.BytesIO(png), width=width)
-        picture = self.document.paragraphs[-1]
+        # what Document.add_picture does, keeping the paragraph: document.paragraphs lists
+        # every paragraph of the body each time it is read
+        picture = self.document.add_paragraph()
+        picture.add_run().add_picture(io.BytesIO(png), width=width)
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True
         caption = self.numbered(self.t["figure_label"], number, title)
