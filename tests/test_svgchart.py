@@ -92,3 +92,31 @@ def test_dashed_lines_are_painted_in_dashes() -> None:
     row = [image.getpixel((x, 5)) for x in range(20)]
     # on 0-4, off 4-8, on 8-12, off 12-16, on 16-20
     assert row[1] < 128 and row[6] > 128 and row[9] < 128 and row[14] > 128 and row[18] < 128
+
+
+def test_plot_maps_periods_and_values_and_breaks_lines_at_gaps() -> None:
+    drawing = svgchart.Drawing(200, 100, dejavu())
+    area = svgchart.Plot(drawing, left=20, right=180, top=10, bottom=90, first=-0.5, last=3.5,
+                         low=60, high=100)
+    # 160 points for 4 periods: 40 each, period 0 at 20 + 20; 80 points for 40 units, upwards
+    assert [area.x(i) for i in range(4)] == [40, 80, 120, 160]
+    assert (area.y(60), area.y(80), area.y(100)) == (90, 50, 10)
+    area.series([70.0, 80.0, float("nan"), 90.0], "#0072B2", 1.8, 3.0)
+    lines = [s for s in drawing.shapes if type(s).__name__ == "_Polyline"]
+    dots = [s for s in drawing.shapes if type(s).__name__ == "_Circle"]
+    assert [line.points for line in lines] == [((40, 70), (80, 50))]  # 90 alone: no line
+    assert [(dot.x, dot.y) for dot in dots] == [(40, 70), (80, 50), (160, 30)]
+    assert drawing.smooth  # slanted lines and dots are painted anti-aliased
+
+
+def test_upright_text_turns_about_its_anchor() -> None:
+    drawing = svgchart.Drawing(100, 100, dejavu())
+    drawing.upright(12, 50, "Nilai", 8)
+    assert 'transform="rotate(-90 12 50)"' in drawing.to_svg("")
+    image = Image.open(io.BytesIO(drawing.to_png(144))).convert("L")
+    # read bottom to top at x 12 pt (24 px): ink left of the baseline, around y 50 pt
+    ink = [(x, y) for x in range(image.width) for y in range(image.height)
+           if image.getpixel((x, y)) < 128]
+    assert ink and all(x < 24 + 2 for x, _ in ink)
+    ys = [y for _, y in ink]
+    assert min(ys) < 100 < max(ys)

@@ -15,22 +15,26 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from matplotlib.path import Path as BezierPath
 
+from surveyq.report import svgchart
 from surveyq.report.charts import (
     GREY,
     INK,
     OKABE_ITO,
     TRAFFIC_LIGHTS,
+    _canvas,
     _figure,
+    _finish,
     _ink_on,
     _legend,
+    _legend_columns,
     _LocaleTicks,
     _number,
     _png,
     _style,
+    _tick_text,
     _title,
     _to_svg,
     _wrap,
@@ -138,35 +142,43 @@ def trend_lines(periods: Sequence[str], series: Mapping[str, Sequence[Any]], tit
     """
     if len(periods) < 2 or not series:
         return ""
-    with _style("trend"):
-        fig = _figure(3.6 + 0.2 * math.ceil(len(series) / 3), 7.0)
-        ax = fig.add_subplot()
-        x = list(range(len(periods)))
-        handles = []
-        for index, values in enumerate(series.values()):
-            numbers = [_number(v) for v in values]
-            colour = INK if index == 0 else _SERIES[(index - 1) % len(_SERIES)]
-            width = 2.4 if index == 0 else 1.3
-            # the score on top of the perspectives' lines, its values on a light ground
-            ax.plot(x, numbers, marker="o", color=colour, linewidth=width, markersize=4,
-                    zorder=4 if index == 0 else 2)
-            handles.append(Line2D([], [], color=colour, linewidth=width, marker="o"))
-            if index == 0:
-                for xi, value in zip(x, numbers, strict=True):
-                    if not math.isnan(value):
-                        ax.annotate(format_number(value, 2, lang), (xi, value),
-                                    xytext=(0, 7), textcoords="offset points", ha="center",
-                                    fontsize=8, color=INK, zorder=5,
-                                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                                          "edgecolor": "none", "alpha": 0.85})
-        if reference is not None:
-            ax.axhline(reference, color=GREY, linewidth=0.8, linestyle="--")
-        ax.set_xticks(x, list(periods))
-        ax.set_xlim(-0.3, len(periods) - 0.7)
-        ax.yaxis.set_major_formatter(_LocaleTicks(lang))
-        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
-        _legend(fig, handles, [_wrap(name, 48, 1) for name in series], title)
-        return _to_svg(fig, title)
+    numbers = {name: [_number(v) for v in values] for name, values in series.items()}
+    known = [v for values in numbers.values() for v in values if not math.isnan(v)]
+    known += [] if reference is None else [reference]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    margin = 0.05 * (high - low) if high > low else 0.5  # matplotlib's default margins
+    drawing = _canvas(3.6 + 0.2 * math.ceil(len(series) / 3), 7.0)
+    entries = [svgchart.Entry(_line_colour(index), _wrap(name, 48, 1), line=_line_width(index))
+               for index, name in enumerate(series)]
+    columns = _legend_columns([entry.label for entry in entries], 7.0)
+    heading = _wrap(title, 90, 2)
+    above = svgchart.legend_height(drawing, entries, columns, heading)
+    area, ticks = svgchart.plot(drawing, above, low - margin, high + margin, -0.3,
+                                len(periods) - 0.7)
+    tick_text = _tick_text(ticks, lang)
+    svgchart.place_left(area, [tick_text(t) for t in ticks])
+    area.y_axis(ticks, tick_text, grid="#e6e6e6")
+    if reference is not None:
+        area.hline(reference, GREY, 0.8, dash=(2.96, 1.28))
+    # the score on top of the perspectives' lines, its values on a light ground
+    for index, values in reversed(list(enumerate(numbers.values()))):
+        area.series(values, _line_colour(index), _line_width(index), 2.5)
+    for x, value in enumerate(next(iter(numbers.values()))):
+        if not math.isnan(value):
+            drawing.label(area.x(x), area.y(value) - 7.0, format_number(value, 2, lang), 8.0,
+                          valign="bottom")
+    area.periods(list(periods))
+    svgchart.legend(drawing, entries, columns, heading)
+    return _finish(drawing, title)
+
+
+def _line_colour(index: int) -> str:
+    """The score in ink, then each perspective in the palette's order."""
+    return INK if index == 0 else _SERIES[(index - 1) % len(_SERIES)]
+
+
+def _line_width(index: int) -> float:
+    return 2.4 if index == 0 else 1.3
 
 
 # --------------------------------------------------------------------------- strategy map

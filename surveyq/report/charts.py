@@ -925,29 +925,31 @@ def trend_line(rows: list[dict], title: str = "", *, value_key: str = "converted
     known = [v for v in values if not math.isnan(v)] or [0.0]
     low = min(known + [t for t, _ in thresholds if t <= max(known)]) - 5
     high = max(known) + 5
-    with _style("trend"):
-        fig = _figure(2.6 + (0.35 if title else 0), 6.5)
-        ax = fig.add_subplot()
-        positions = list(range(len(periods)))
-        for bound, label in thresholds:
-            if low <= bound <= high:
-                ax.axhline(bound, color=GREY, linewidth=0.8, linestyle="--", zorder=0)
-                ax.text(len(periods) - 0.55, bound, label, va="bottom", ha="right",
-                        fontsize=7.5, color="#555555")
-        ax.plot(positions, values, color=OKABE_ITO["blue"], marker="o", linewidth=1.8)
-        for x, value in zip(positions, values, strict=True):
-            # half-up, as the report's tables print it (80.125 -> 80,13)
-            text = "–" if math.isnan(value) else format_number(round_half_up(value, 2), 2, lang)
-            ax.annotate(text, (x, 0 if math.isnan(value) else value), textcoords="offset points",
-                        xytext=(0, 7), ha="center", fontsize=8, color=INK)
-        ax.set_xticks(positions, periods)
-        ax.set_xlim(-0.5, len(periods) - 0.5)
-        ax.set_ylim(low, high + 2)
-        ax.yaxis.set_major_formatter(_LocaleTicks(lang))
-        if y_label:
-            ax.set_ylabel(y_label, fontsize=8)
-        _title(fig, title)
-        return _to_svg(fig, title)
+    drawing = _canvas(2.6 + (0.35 if title else 0), 6.5)
+    heading = _wrap(title, 90, 2)
+    area, ticks = svgchart.plot(drawing, svgchart.title_height(heading) + 8, low, high + 2,
+                                -0.5, len(periods) - 0.5)
+    tick_text = _tick_text(ticks, lang)
+    svgchart.place_left(area, [tick_text(t) for t in ticks], y_label)
+    for bound, label in thresholds:
+        if low <= bound <= high:
+            area.hline(bound, GREY, 0.8, dash=(2.96, 1.28))
+            drawing.text(area.x(len(periods) - 0.55), area.y(bound) - 2.0, label, 7.5,
+                         anchor="end", valign="baseline", colour="#555555")
+    area.series(values, OKABE_ITO["blue"], 1.8, 3.5)  # matplotlib's 6 pt marker and edge
+    for x, value in enumerate(values):
+        # half-up, as the report's tables print it (80.125 -> 80,13)
+        text = "–" if math.isnan(value) else format_number(round_half_up(value, 2), 2, lang)
+        drawing.text(area.x(x), area.y(0 if math.isnan(value) else value) - 7.0, text, 8.0,
+                     anchor="middle", valign="baseline", colour=INK)
+    area.y_axis(ticks, tick_text)
+    area.periods(periods)
+    if y_label:
+        drawing.upright(svgchart.GAP + 8.0, (area.top + area.bottom) / 2, y_label, 8.0)
+    if heading:
+        drawing.text(drawing.width / 2, svgchart.GAP, heading, svgchart.TITLE_SIZE,
+                     anchor="middle", valign="top", bold=True)
+    return _finish(drawing, title)
 
 
 # --------------------------------------------------------------------------- profile

@@ -191,6 +191,48 @@ class _Line:
 
 
 @dataclass(frozen=True)
+class _Circle:
+    x: float
+    y: float
+    radius: float
+    fill: str
+    stroke: str | None
+    stroke_width: float
+
+    def svg(self) -> str:
+        style = f"fill: {_colour(self.fill)}"
+        if self.stroke and self.stroke_width:
+            style += f"; stroke: {_colour(self.stroke)}; stroke-width: {self.stroke_width:g}"
+        return (f'<circle cx="{_num(self.x)}" cy="{_num(self.y)}" r="{_num(self.radius)}" '
+                f'style="{style}"/>')
+
+    def paint(self, canvas: _Raster) -> None:
+        x, y = canvas.point(self.x, self.y)
+        r = self.radius * canvas.scale
+        outline = canvas.rgb(self.stroke) if self.stroke and self.stroke_width else None
+        canvas.draw.ellipse((x - r, y - r, x + r, y + r), fill=canvas.rgb(self.fill),
+                            outline=outline, width=canvas.pixels(self.stroke_width))
+
+
+@dataclass(frozen=True)
+class _Polyline:
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    width: float
+
+    def svg(self) -> str:
+        path = " L ".join(f"{_num(x)} {_num(y)}" for x, y in self.points)
+        return (f'<path d="M {path}" style="fill: none; stroke: {_colour(self.colour)}; '
+                f'stroke-width: {self.width:g}; stroke-linejoin: round; '
+                'stroke-linecap: round"/>')
+
+    def paint(self, canvas: _Raster) -> None:
+        canvas.draw.line([canvas.point(x, y) for x, y in self.points],
+                         fill=canvas.rgb(self.colour), width=canvas.pixels(self.width),
+                         joint="curve")
+
+
+@dataclass(frozen=True)
 class _Text:
     x: float
     y: float  # baseline
@@ -199,24 +241,47 @@ class _Text:
     anchor: str
     bold: bool
     colour: str
+    upright: bool = False  # turned a quarter anticlockwise about (x, y), read bottom to top
 
     def svg(self) -> str:
         weight = ' font-weight="bold"' if self.bold else ""
+        turn = (f' transform="rotate(-90 {_num(self.x)} {_num(self.y)})"' if self.upright
+                else "")
         return (f'<text x="{_num(self.x)}" y="{_num(self.y)}" font-size="{self.size:g}" '
-                f'text-anchor="{self.anchor}"{weight} style="fill: {_colour(self.colour)}">'
-                f"{escape(self.line)}</text>")
+                f'text-anchor="{self.anchor}"{weight}{turn} '
+                f'style="fill: {_colour(self.colour)}">{escape(self.line)}</text>')
 
     def paint(self, canvas: _Raster) -> None:
         runs = canvas.fonts.runs(self.line, self.bold)
         pixels = round(self.size * canvas.scale * 4) / 4
         # measured at the size drawn: FreeType's hinted advances, not the scaled outline's
         widths = [_sized(path, pixels).getlength(run) for run, path in runs]
-        share = {"start": 0.0, "middle": 0.5, "end": 1.0}[self.anchor]
-        x = self.x * canvas.scale - share * sum(widths)
+        shift = {"start": 0.0, "middle": 0.5, "end": 1.0}[self.anchor] * sum(widths)
+        if self.upright:
+            self._paint_upright(canvas, runs, widths, pixels, shift)
+            return
+        x = self.x * canvas.scale - shift
         for (run, path), width in zip(runs, widths, strict=True):
             canvas.draw.text((x, self.y * canvas.scale), run, fill=canvas.rgb(self.colour),
                              font=_sized(path, pixels), anchor="ls")
             x += width
+
+    def _paint_upright(self, canvas: _Raster, runs: list[tuple[str, str]],
+                       widths: list[float], pixels: float, shift: float) -> None:
+        """Draw the line level on a clear strip, turn it and lay it on the canvas."""
+        from PIL import Image, ImageDraw
+
+        ascent = round(1.2 * pixels)
+        strip = Image.new("RGBA", (max(1, math.ceil(sum(widths))), round(1.5 * pixels)))
+        pen, x = ImageDraw.Draw(strip), 0.0
+        for (run, path), width in zip(runs, widths, strict=True):
+            pen.text((x, ascent), run, fill=canvas.rgb(self.colour),
+                     font=_sized(path, pixels), anchor="ls")
+            x += width
+        turned = strip.rotate(90, expand=True)  # the strip's baseline ends up at its right
+        left = round(self.x * canvas.scale) - ascent
+        top = round(self.y * canvas.scale - turned.height + shift)
+        canvas.image.paste(turned, (left, top), turned)
 
 
 @cache
@@ -263,7 +328,8 @@ class Drawing:
     width: float
     height: float
     fonts: Fonts
-    shapes: list[_Rect | _Line | _Text] = field(default_factory=list)
+    shapes: list[_Rect | _Line | _Circle | _Polyline | _Text] = field(default_factory=list)
+    smooth: bool = False  # slanted lines or dots: painted anti-aliased (:meth:`to_png`)
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, *,
              stroke: str | None = None, stroke_width: float = 0.0, opacity: float = 1.0) -> None:
@@ -275,6 +341,28 @@ class Drawing:
              dash: tuple[float, float] | None = None) -> None:
         self.shapes.append(_Line(x1, y1, x2, y2, colour, width, dash))
 
+    def circle(self, x: float, y: float, radius: float, fill: str, *,
+               stroke: str | None = None, stroke_width: float = 0.0) -> None:
+        self.smooth = True
+        self.shapes.append(_Circle(x, y, radius, fill, stroke, stroke_width))
+
+    def polyline(self, points: Sequence[tuple[float, float]], colour: str, width: float
+                 ) -> None:
+        if len(points) > 1:
+            self.smooth = True
+            self.shapes.append(_Polyline(tuple(points), colour, width))
+
+    def label(self, x: float, y: float, text: str, size: float, *, anchor: str = "middle",
+              valign: str = "middle", colour: str = INK) -> None:
+        """``text`` on a translucent white box that keeps it readable over lines."""
+        width = self.width_of(text, size)
+        left = x - {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * width
+        middle = {"middle": y, "bottom": y - 0.65 * size, "top": y + 0.65 * size}[valign]
+        box = 0.6 + 0.15 * size
+        self.rect(left - box, middle - 0.65 * size, width + 2 * box, 1.3 * size, "#ffffff",
+                  opacity=0.85)
+        self.text(x, middle, text, size, anchor=anchor, colour=colour)
+
     def text(self, x: float, y: float, text: str, size: float, *, anchor: str = "start",
              valign: str = "middle", bold: bool = False, colour: str = "#000000") -> None:
         """``text`` (lines split at ``\\n``) at ``x``; ``y`` is the block's middle, top or
@@ -285,6 +373,10 @@ class Drawing:
         for number, line in enumerate(lines):
             self.shapes.append(_Text(x, first + number * LEADING * size, line, size, anchor,
                                      bold, colour))
+
+    def upright(self, x: float, y: float, text: str, size: float, colour: str = INK) -> None:
+        """One line of ``text`` read bottom to top, centred on ``y``, its baseline at ``x``."""
+        self.shapes.append(_Text(x, y, text, size, "middle", False, colour, upright=True))
 
     def width_of(self, text: str, size: float, bold: bool = False) -> float:
         """Width of the widest line of ``text`` in points."""
@@ -309,14 +401,21 @@ class Drawing:
 
     def to_png(self, dpi: float) -> bytes:
         """The same shapes painted by Pillow at ``dpi`` on white, as an RGB PNG that keeps
-        its dpi (Word sizes the image by it)."""
+        its dpi (Word sizes the image by it).
+
+        Pillow draws lines and circles without anti-aliasing: a drawing with slanted lines
+        or dots (:attr:`smooth`) is painted at three times the size and averaged down, as
+        an anti-aliasing rasteriser would cover each pixel; bars and axes stand on whole
+        pixels and need no more."""
         import io
 
-        canvas = _Raster(self.width, self.height, dpi / 72, self.fonts)
+        factor = 3 if self.smooth else 1
+        canvas = _Raster(self.width, self.height, factor * dpi / 72, self.fonts)
         for shape in self.shapes:
             shape.paint(canvas)
+        image = canvas.image.reduce(factor) if factor > 1 else canvas.image
         buffer = io.BytesIO()
-        canvas.image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
+        image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
         return buffer.getvalue()
 
 
@@ -373,14 +472,8 @@ class Panel:
         box that keeps it readable over lines."""
         value = 0.0 if math.isnan(value) else value
         ahead = value >= 0
-        x = self.x(value + (pad if ahead else -pad))
-        size = 8.0
-        width = self.drawing.width_of(text, size)
-        y = self.y(position)
-        box = 0.6 + 0.15 * size
-        self.drawing.rect(x - box if ahead else x - width - box, y - 0.65 * size,
-                          width + 2 * box, 1.3 * size, "#ffffff", opacity=0.85)
-        self.drawing.text(x, y, text, size, anchor="start" if ahead else "end", colour=INK)
+        self.drawing.label(self.x(value + (pad if ahead else -pad)), self.y(position), text,
+                           8.0, anchor="start" if ahead else "end")
 
     def x_axis(self, ticks: Sequence[float], label: Callable[[float], str],
                left_spine: bool = True) -> None:
@@ -397,18 +490,18 @@ class Panel:
 
 
 def tick_values(low: float, high: float, *, step: float | None = None, room: float = 0.0,
-                bins: int | None = None, steps: Sequence[float] = (1, 2, 2.5, 5, 10)
-                ) -> list[float]:
+                bins: int | None = None, steps: Sequence[float] = (1, 2, 2.5, 5, 10),
+                spacing: float = 3.0) -> list[float]:
     """Tick positions within ``[low, high]``: every ``step``, or matplotlib's ``MaxNLocator``
-    choice (``bins`` intervals, else as many as fit ``room`` points at 3 font sizes each, as
-    matplotlib's automatic x axis does, at most 9)."""
+    choice (``bins`` intervals, else as many as fit ``room`` points at ``spacing`` font sizes
+    each, as matplotlib's automatic axes do: 3 across, 2 up; at most 9)."""
     if step is not None:
         first = math.ceil(low / step - 1e-9)
         values = [i * step for i in range(first, math.floor(high / step + 1e-9) + 1)]
     else:
         from matplotlib.ticker import MaxNLocator
 
-        count = bins if bins is not None else max(1, min(9, int(room // (3 * SIZE))))
+        count = bins if bins is not None else max(1, min(9, int(room // (spacing * SIZE))))
         values = list(MaxNLocator(nbins=count, steps=list(steps)).tick_values(low, high))
     span = (high - low) * 1e-9
     return [float(v) for v in values if low - span <= v <= high + span]
@@ -425,6 +518,7 @@ class Entry:
     label: str
     edge: str | None = None
     edge_width: float = 0.0
+    line: float = 0.0  # a line of this width with a round marker instead of a swatch
 
 
 LEGEND_SIZE, TITLE_SIZE = 8.5, 11.0
@@ -465,8 +559,13 @@ def legend(drawing: Drawing, entries: Sequence[Entry], columns: int, title: str)
             column, row = index % columns, index // columns
             x = x0 + sum(widths[:column]) + spacing * column
             middle = y + (row + 0.5) * pitch
-            drawing.rect(x, middle - 0.35 * LEGEND_SIZE, 2.0 * LEGEND_SIZE, 0.7 * LEGEND_SIZE,
-                         entry.colour, stroke=entry.edge, stroke_width=entry.edge_width)
+            if entry.line:
+                drawing.line(x, middle, x + 2.0 * LEGEND_SIZE, middle, entry.colour, entry.line)
+                drawing.circle(x + LEGEND_SIZE, middle, 3.0, entry.colour)
+            else:
+                drawing.rect(x, middle - 0.35 * LEGEND_SIZE, 2.0 * LEGEND_SIZE,
+                             0.7 * LEGEND_SIZE, entry.colour, stroke=entry.edge,
+                             stroke_width=entry.edge_width)
             drawing.text(x + 2.8 * LEGEND_SIZE, middle, entry.label, LEGEND_SIZE)
     return legend_height(drawing, entries, columns, title)
 
@@ -503,3 +602,87 @@ def wrap_to(drawing: Drawing, text: str, room: float, size: float, lines: int) -
     fits = int(len(text) * room / width) if width > room > 0 else len(text)
     return "\n".join(textwrap.wrap(" ".join(text.split()), max(fits, 10), max_lines=lines,
                                    placeholder=" …"))
+
+
+# --------------------------------------------------------------------------- values by period
+
+
+@dataclass
+class Plot:
+    """A plot area of values up (``low``..``high``) over periods across (``first``..``last``
+    on the x scale, period ``i`` at ``i``)."""
+
+    drawing: Drawing
+    left: float
+    right: float
+    top: float
+    bottom: float
+    first: float
+    last: float
+    low: float
+    high: float
+
+    def x(self, value: float) -> float:
+        return self.left + (value - self.first) / (self.last - self.first) * (
+            self.right - self.left)
+
+    def y(self, value: float) -> float:
+        return self.bottom - (value - self.low) / (self.high - self.low) * (
+            self.bottom - self.top)
+
+    def hline(self, value: float, colour: str, width: float, dash: tuple[float, float] | None
+              = None) -> None:
+        self.drawing.line(self.left, self.y(value), self.right, self.y(value), colour, width,
+                          dash=dash)
+
+    def y_axis(self, ticks: Sequence[float], label: Callable[[float], str],
+               grid: str | None = None) -> None:
+        """The left spine, tick marks and labels, and light grid lines across."""
+        draw = self.drawing
+        for tick in ticks:
+            y = self.y(tick)
+            if grid:
+                draw.line(self.left, y, self.right, y, grid, 0.6)
+            draw.line(self.left - TICK, y, self.left, y, "#000000", LINE)
+            draw.text(self.left - TICK - PAD, y, label(tick), SIZE, anchor="end")
+        draw.line(self.left, self.top, self.left, self.bottom, SPINE, LINE)
+
+    def periods(self, names: Sequence[str]) -> None:
+        """The bottom spine and a tick and name under each period."""
+        draw = self.drawing
+        draw.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
+        for index, name in enumerate(names):
+            x = self.x(index)
+            draw.line(x, self.bottom, x, self.bottom + TICK, "#000000", LINE)
+            draw.text(x, self.bottom + TICK + PAD, name, SIZE, anchor="middle", valign="top")
+
+    def series(self, values: Sequence[float], colour: str, width: float, radius: float
+               ) -> None:
+        """A line through the values (broken where one is missing), a dot on each."""
+        run: list[tuple[float, float]] = []
+        for index, value in enumerate([*values, math.nan]):
+            if math.isnan(value):
+                self.drawing.polyline(run, colour, width)
+                run = []
+            else:
+                run.append((self.x(index), self.y(value)))
+        for index, value in enumerate(values):
+            if not math.isnan(value):
+                self.drawing.circle(self.x(index), self.y(value), radius, colour)
+
+
+def plot(drawing: Drawing, above: float, low: float, high: float, first: float, last: float
+         ) -> tuple[Plot, list[float]]:
+    """A plot area under ``above`` points with its y ticks (matplotlib's automatic choice);
+    :func:`place_left` then moves its left edge past their labels."""
+    bottom = drawing.height - (GAP + LEADING * SIZE + TICK + PAD)
+    ticks = tick_values(low, high, room=bottom - above, spacing=2.0)
+    return Plot(drawing, GAP, drawing.width - GAP - 1.6 * SIZE, above, bottom, first, last,
+                low, high), ticks
+
+
+def place_left(area: Plot, texts: Sequence[str], y_label: str = "",
+               label_size: float = 8.0) -> None:
+    """Move the plot's left edge past its widest y tick label (and the y axis' label)."""
+    widest = max((area.drawing.width_of(text, SIZE) for text in texts), default=0.0)
+    area.left = GAP + widest + PAD + TICK + (LEADING * label_size + 4.0 if y_label else 0.0)
