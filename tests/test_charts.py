@@ -13,7 +13,6 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
-from matplotlib.text import Annotation
 
 from surveyq.report import charts
 
@@ -230,21 +229,34 @@ def test_ipa_quadrants_axes_and_ids() -> None:
 
 def test_ipa_labels_do_not_overlap(monkeypatch: pytest.MonkeyPatch,
                                    demo: dict[str, Any]) -> None:
-    figures = []
-    render = charts._to_svg
+    placed = []
+    place = charts._best_place
 
-    def keep(fig: Any, title: str) -> str:
-        renderer = fig.canvas.get_renderer()
-        figures.append([a.get_window_extent(renderer) for a in fig.axes[0].texts
-                        if isinstance(a, Annotation)])
-        return render(fig, title)
+    def keep(*args: Any) -> Any:
+        placed.append(place(*args))
+        return placed[-1]
 
-    monkeypatch.setattr(charts, "_to_svg", keep)
+    monkeypatch.setattr(charts, "_best_place", keep)
     ipa = demo["surveys"]["customer"]["analyses"]["ipa"]
-    charts.ipa_scatter(ipa["items"], ipa["crosshair"], IPA_LABELS)
-    boxes = figures[0]
+    svg = charts.ipa_scatter(ipa["items"], ipa["crosshair"], IPA_LABELS)
+    boxes = [box for _, box in placed]
     assert len(boxes) == len(ipa["items"])
-    assert all(not a.overlaps(b) for a, b in combinations(boxes, 2))
+    assert all(charts._overlap(a, b) == 0 for a, b in combinations(boxes, 2))
+    # each id is written in the middle of its box
+    root = check(svg)
+    for item, (left, top, right, bottom) in zip(ipa["items"], boxes, strict=True):
+        text = next(el for el in root.iter(f"{SVG}text") if el.text == item["item"])
+        assert float(text.get("x")) == pytest.approx((left + right) / 2, abs=0.01)
+        assert top < float(text.get("y")) < bottom
+
+
+def test_ipa_label_overlap_is_measured_as_an_area() -> None:
+    assert charts._overlap((0, 0, 10, 10), (5, 5, 20, 20)) == 25
+    assert charts._overlap((0, 0, 10, 10), (10, 0, 20, 10)) == 0  # touching edges
+    # a label 10 x 4 points, 4 points right of (50, 50): left edge at 54, centred on y 50
+    assert charts._candidate((50, 50), (10, 4), (1, 0), 4) == (54, 48, 64, 52)
+    # straight up (y grows down in the drawing): its bottom edge 4 points above the point
+    assert charts._candidate((50, 50), (10, 4), (0, 1), 4) == (45, 42, 55, 46)
 
 
 def test_nrr_bars_bands_and_names() -> None:

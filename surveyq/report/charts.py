@@ -44,12 +44,10 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 from matplotlib import font_manager
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
-from matplotlib.transforms import Bbox
 
 from surveyq.bands import round_half_up
 from surveyq.report import svgchart
@@ -701,82 +699,85 @@ def _ipa_limits(values: Sequence[float], centre: float) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _overlap(a: Bbox, b: Bbox) -> float:
-    width = min(a.x1, b.x1) - max(a.x0, b.x0)
-    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+Box = tuple[float, float, float, float]  # left, top, right, bottom, in points (y down)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
     return width * height if width > 0 and height > 0 else 0.0
 
 
 def _candidate(anchor: tuple[float, float], size: tuple[float, float],
-               direction: tuple[float, float], radius: float) -> tuple[Bbox, str, str]:
-    """Box of a label placed ``radius`` points from ``anchor`` towards ``direction``."""
+               direction: tuple[float, float], radius: float) -> Box:
+    """Box of a label placed ``radius`` points from ``anchor`` towards ``direction`` (its
+    y component points up, the drawing's y axis down)."""
     (x, y), (w, h), (ux, uy) = anchor, size, direction
-    x, y = x + ux * radius, y + uy * radius
-    ha = "left" if ux > 0 else "right" if ux < 0 else "center"
-    va = "bottom" if uy > 0 else "top" if uy < 0 else "center"
-    x0 = x if ha == "left" else x - w if ha == "right" else x - w / 2
-    y0 = y if va == "bottom" else y - h if va == "top" else y - h / 2
-    return Bbox.from_bounds(x0, y0, w, h), ha, va
+    x, y = x + ux * radius, y - uy * radius
+    x0 = x if ux > 0 else x - w if ux < 0 else x - w / 2
+    y0 = y - h if uy > 0 else y if uy < 0 else y - h / 2
+    return (x0, y0, x0 + w, y0 + h)
 
 
-def _best_place(anchor: tuple[float, float], size: tuple[float, float], taken: list[Bbox],
-                frame: Bbox) -> tuple[tuple[float, float], float, str, str, Bbox]:
-    """First free spot around ``anchor``, else the least crowded one (deterministic)."""
-    best: tuple[float, Any] | None = None
+def _best_place(anchor: tuple[float, float], size: tuple[float, float], taken: list[Box],
+                frame: Box) -> tuple[float, Box]:
+    """First free spot around ``anchor``, else the least crowded one (deterministic):
+    the distance and the label's box."""
+    best: tuple[float, float, Box] | None = None
     for radius in _RADII:
         for direction in _DIRECTIONS:
-            box, ha, va = _candidate(anchor, size, direction, radius)
-            outside = box.width * box.height - _overlap(box, frame)
+            box = _candidate(anchor, size, direction, radius)
+            outside = (box[2] - box[0]) * (box[3] - box[1]) - _overlap(box, frame)
             score = sum(_overlap(box, other) for other in taken) + 4 * outside
             if best is None or score < best[0]:
-                best = (score, (direction, radius, ha, va, box))
+                best = (score, radius, box)
             if score == 0:
-                return best[1]
-    return best[1]
+                return radius, box
+    assert best is not None
+    return best[1], best[2]
 
 
-def _place_labels(fig: Figure, ax: Axes, points: Sequence[tuple[float, float, str]]) -> None:
-    """Annotate each point with its id where it overlaps no other label, point or corner."""
-    fig.draw_without_rendering()
-    fig.set_layout_engine("none")
-    renderer = fig.canvas.get_renderer()
-    scale = fig.dpi / 72
-    anchors = [tuple(ax.transData.transform((x, y)) / scale) for x, y, _ in points]
-    taken = [Bbox.from_bounds(a[0] - 4, a[1] - 4, 8, 8) for a in anchors]
-    taken += [Bbox(t.get_window_extent(renderer).get_points() / scale) for t in ax.texts]
-    frame = Bbox(ax.get_window_extent(renderer).get_points() / scale)
-    for anchor, (x, y, text) in zip(anchors, points, strict=True):
-        probe = ax.text(0, 0, text, fontsize=8)
-        extent = probe.get_window_extent(renderer)
-        probe.remove()
-        size = (extent.width / scale, extent.height / scale)
-        direction, radius, ha, va, box = _best_place(anchor, size, taken, frame)
+def _leader(box: Box, point: tuple[float, float]) -> tuple[float, float, float, float]:
+    """A line from the edge of a label's box to 3 points short of its point."""
+    cx = min(max(point[0], box[0]), box[2])
+    cy = min(max(point[1], box[1]), box[3])
+    dx, dy = point[0] - cx, point[1] - cy
+    length = math.hypot(dx, dy) or 1.0
+    return cx, cy, point[0] - 3 * dx / length, point[1] - 3 * dy / length
+
+
+def _place_labels(area: svgchart.Plot, points: Sequence[tuple[float, float, str]],
+                  taken: list[Box]) -> None:
+    """Write each point's id where it overlaps no other label, point or corner name."""
+    drawing, size = area.drawing, 8.0
+    anchors = [(area.x(x), area.y(y)) for x, y, _ in points]
+    taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in anchors] + taken
+    frame = (area.left, area.top, area.right, area.bottom)
+    for anchor, (_, _, text) in zip(anchors, points, strict=True):
+        extent = (drawing.width_of(text, size), 1.2 * size)
+        radius, box = _best_place(anchor, extent, taken, frame)
         taken.append(box)
-        arrow = {"arrowstyle": "-", "color": "#888888", "linewidth": 0.5, "shrinkB": 3}
-        ax.annotate(text, (x, y), xytext=(direction[0] * radius, direction[1] * radius),
-                    textcoords="offset points", ha=ha, va=va, fontsize=8, color=INK,
-                    arrowprops=arrow if radius > _RADII[1] else None)
+        if radius > _RADII[1]:
+            x1, y1, x2, y2 = _leader(box, anchor)
+            drawing.line(x1, y1, x2, y2, "#888888", 0.5)
+        drawing.text((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, text, size,
+                     anchor="middle", colour=INK)
 
 
-def _ipa_frame(ax: Axes, items: Sequence[Mapping[str, Any]], crosshair: Mapping[str, Any],
-               labels: Mapping[str, str], lang: str) -> None:
-    cx, cy = _number(crosshair.get("x")), _number(crosshair.get("y"))
-    ax.set_xlim(*_ipa_limits([_number(i.get("x")) for i in items], cx))
-    low, high = _ipa_limits([_number(i.get("y")) for i in items], cy)
-    room = (high - low) * 0.1
-    ax.set_ylim(low - room, high + room)
-    for value, line in ((cx, ax.axvline), (cy, ax.axhline)):
-        if not math.isnan(value):
-            line(value, color="#555555", linewidth=0.9, linestyle="--")
-    for key, (x, y, ha, va) in _CORNERS.items():
-        ax.text(x, y, f"{key}: {labels.get(key, '')}", transform=ax.transAxes, ha=ha, va=va,
-                fontsize=8.5, fontweight="bold", color=QUADRANT_COLOURS[key])
-    ax.set_xlabel(labels.get("x", ""))
-    ax.set_ylabel(labels.get("y", ""))
-    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
-    ax.yaxis.set_major_formatter(_LocaleTicks(lang))
-    ax.grid(color="#EEEEEE", linewidth=0.6)
-    ax.set_axisbelow(True)
+def _ipa_corners(area: svgchart.Plot, labels: Mapping[str, str]) -> list[Box]:
+    """The quadrants' names in the plot's corners; returns their boxes."""
+    boxes = []
+    width, height = area.right - area.left, area.bottom - area.top
+    for key, (fx, fy, ha, va) in _CORNERS.items():
+        text, size = f"{key}: {labels.get(key, '')}", 8.5
+        x, y = area.left + fx * width, area.bottom - fy * height
+        w = area.drawing.width_of(text, size, bold=True)
+        x0 = x if ha == "left" else x - w
+        y0 = y if va == "top" else y - 1.2 * size
+        area.drawing.text(x0, y0 + 0.6 * size, text, size, bold=True,
+                          colour=QUADRANT_COLOURS[key])
+        boxes.append((x0, y0, x0 + w, y0 + 1.2 * size))
+    return boxes
 
 
 def ipa_scatter(items: list[dict], crosshair: dict, labels: dict[str, str], title: str = "",
@@ -813,22 +814,47 @@ def ipa_scatter(items: list[dict], crosshair: dict, labels: dict[str, str], titl
     """
     if not items:
         return ""
-    with _style("ipa"):
-        fig = _figure(6.4 + (0.35 if title else 0), 7.5)
-        ax = fig.add_subplot()
-        _ipa_frame(ax, items, crosshair, labels, lang)
-        shown = [(x, y, str(i.get("item", "")), i.get("quadrant_number")) for i in items
-                 for x, y in [(_number(i.get("x")), _number(i.get("y")))]
-                 if not (math.isnan(x) or math.isnan(y))]
-        ax.scatter([p[0] for p in shown], [p[1] for p in shown], s=28, zorder=3,
-                   c=[QUADRANT_COLOURS.get(str(p[3]), GREY) for p in shown],
-                   edgecolors="white", linewidths=0.5)
-        _title(fig, title)
-        _place_labels(fig, ax, [p[:3] for p in shown])
-        return _to_svg(fig, title)
+    cx, cy = _number(crosshair.get("x")), _number(crosshair.get("y"))
+    left, right = _ipa_limits([_number(i.get("x")) for i in items], cx)
+    low, high = _ipa_limits([_number(i.get("y")) for i in items], cy)
+    room = (high - low) * 0.1
+    drawing = _canvas(6.4 + (0.35 if title else 0), 7.5)
+    heading = _wrap(title, 90, 2)
+    label_room = LEADING_POINTS + 4.0  # an axis label and its pad
+    area, y_ticks = svgchart.plot(drawing, svgchart.title_height(heading), low - room,
+                                  high + room, left, right, below=label_room)
+    y_text = _tick_text(y_ticks, lang)
+    svgchart.place_left(area, [y_text(t) for t in y_ticks], labels.get("y", ""), 9.0)
+    x_ticks = svgchart.tick_values(left, right, room=area.right - area.left)
+    area.x_axis(x_ticks, _tick_text(x_ticks, lang), grid="#eeeeee")
+    area.y_axis(y_ticks, y_text, grid="#eeeeee")
+    if not math.isnan(cx):
+        drawing.line(area.x(cx), area.top, area.x(cx), area.bottom, "#555555", 0.9,
+                     dash=(3.33, 1.44))
+    if not math.isnan(cy):
+        area.hline(cy, "#555555", 0.9, dash=(3.33, 1.44))
+    corners = _ipa_corners(area, labels)
+    shown = [(x, y, str(i.get("item", "")), i.get("quadrant_number")) for i in items
+             for x, y in [(_number(i.get("x")), _number(i.get("y")))]
+             if not (math.isnan(x) or math.isnan(y))]
+    for x, y, _, quadrant in shown:  # area 28 pt², as matplotlib's scatter s=28
+        drawing.circle(area.x(x), area.y(y), 2.65, QUADRANT_COLOURS.get(str(quadrant), GREY),
+                       stroke="white", stroke_width=0.5)
+    _place_labels(area, [p[:3] for p in shown], corners)
+    if labels.get("x"):
+        drawing.text((area.left + area.right) / 2, area.bottom + svgchart.TICK + svgchart.PAD
+                     + LEADING_POINTS + 4.0, labels["x"], 9.0, anchor="middle", valign="top")
+    if labels.get("y"):
+        drawing.upright(svgchart.GAP + 9.0, (area.top + area.bottom) / 2, labels["y"], 9.0,
+                        colour="#000000")
+    if heading:
+        drawing.text(drawing.width / 2, svgchart.GAP, heading, svgchart.TITLE_SIZE,
+                     anchor="middle", valign="top", bold=True)
+    return _finish(drawing, title)
 
 
-# --------------------------------------------------------------------------- IKM elements
+#: Points one line of 9-point text takes.
+LEADING_POINTS = svgchart.LEADING * svgchart.SIZE
 
 
 def nrr_bars(elements: list[dict], names: dict[str, str],

@@ -647,6 +647,20 @@ class Plot:
             draw.text(self.left - TICK - PAD, y, label(tick), SIZE, anchor="end")
         draw.line(self.left, self.top, self.left, self.bottom, SPINE, LINE)
 
+    def x_axis(self, ticks: Sequence[float], label: Callable[[float], str],
+               grid: str | None = None) -> None:
+        """The bottom spine, tick marks and labels of a value axis across, and light grid
+        lines up."""
+        draw = self.drawing
+        for tick in ticks:
+            x = self.x(tick)
+            if grid:
+                draw.line(x, self.top, x, self.bottom, grid, 0.6)
+            draw.line(x, self.bottom, x, self.bottom + TICK, "#000000", LINE)
+            draw.text(x, self.bottom + TICK + PAD, label(tick), SIZE, anchor="middle",
+                      valign="top")
+        draw.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
+
     def periods(self, names: Sequence[str]) -> None:
         """The bottom spine and a tick and name under each period."""
         draw = self.drawing
@@ -671,11 +685,12 @@ class Plot:
                 self.drawing.circle(self.x(index), self.y(value), radius, colour)
 
 
-def plot(drawing: Drawing, above: float, low: float, high: float, first: float, last: float
-         ) -> tuple[Plot, list[float]]:
-    """A plot area under ``above`` points with its y ticks (matplotlib's automatic choice);
-    :func:`place_left` then moves its left edge past their labels."""
-    bottom = drawing.height - (GAP + LEADING * SIZE + TICK + PAD)
+def plot(drawing: Drawing, above: float, low: float, high: float, first: float, last: float,
+         below: float = 0.0) -> tuple[Plot, list[float]]:
+    """A plot area under ``above`` points (and ``below`` points over the x tick labels) with
+    its y ticks (matplotlib's automatic choice); :func:`place_left` then moves its left edge
+    past their labels."""
+    bottom = drawing.height - (GAP + LEADING * SIZE + TICK + PAD + below)
     ticks = tick_values(low, high, room=bottom - above, spacing=2.0)
     return Plot(drawing, GAP, drawing.width - GAP - 1.6 * SIZE, above, bottom, first, last,
                 low, high), ticks
