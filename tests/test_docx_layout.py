@@ -123,3 +123,18 @@ def test_libreoffice_prints_header_words_whole(documents, lang):
     split = [word for word in _header_words(document)
              if count(word, printed) < count(word, everywhere)]
     assert split == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("fmt", [None, "0", "0.000", "#,##0", "#,##0.00"])
+def test_a_column_prints_as_display_prints_each_cell(lang: str, fmt: str | None) -> None:
+    import numpy as np
+
+    from surveyq.report.docx import _column_texts, display
+
+    values = [0.86137, 1234567.891, -0.5, float("nan"), None, 20170414, 3, True, np.float64(2.5),
+              np.int64(7), "teks", -1234.5]
+    assert _column_texts(values, fmt, lang) == [display(v, fmt, lang) for v in values]
+    if fmt == "#,##0.00":  # by hand: group and decimal marks of each language
+        assert _column_texts([1234567.891], fmt, lang) == [
+            {"id": "1.234.567,89", "en": "1,234,567.89"}[lang]]

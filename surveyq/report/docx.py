@@ -166,8 +166,28 @@ def _cell(text: str, style_id: str, width: int, size: str, bold: bool = False) -
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
     """Every cell as printed, column by column (by position: SPSS tables repeat "df")."""
-    return [[display(value, formats.get(name), lang) for value in frame.iloc[:, index].tolist()]
+    return [_column_texts(frame.iloc[:, index].tolist(), formats.get(name), lang)
             for index, name in enumerate(frame.columns)]
+
+
+def _column_texts(values: list[Any], fmt: str | None, lang: str) -> list[str]:
+    """:func:`display` of each value of one column, the format read once: a long table's
+    numbers are most of an appendix's cells."""
+    if not fmt:
+        return [display(value, fmt, lang) for value in values]
+    decimals = len(fmt.split(".", 1)[1]) if "." in fmt else 0
+    marks = LOCALES[lang]
+    # format_number's marks, and no group mark unless the format asks for one ("#,##0")
+    marks_of = str.maketrans({".": marks["decimal"],
+                              ",": marks["group"] if "#" in fmt else ""})
+    texts_ = []
+    for value in values:
+        if type(value) in (float, int):  # not bool, not numpy: display decides those
+            texts_.append("" if value != value else
+                          f"{float(value):,.{decimals}f}".translate(marks_of))
+        else:
+            texts_.append(display(value, fmt, lang))
+    return texts_
 
 
 def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
@@ -282,17 +302,22 @@ class _Writer:
             grid._tbl.append(row)
 
     def fitted(self, frame: pd.DataFrame, formats: dict[str, str], stub: int, number: int,
-               caption: Paragraph | None = None,
-               texts_: list[list[str]] | None = None) -> None:
-        """A table in as many parts as the page needs, turning the page when it must."""
+               caption: Paragraph | None = None, texts_: list[list[str]] | None = None,
+               columns: list[Column] | None = None) -> None:
+        """A table in as many parts as the page needs, turning the page when it must.
+
+        ``columns``, when given, are :func:`_columns` of the same table: a column measures its
+        words once, however often the table is fitted."""
         if texts_ is None:
             texts_ = _texts(frame, formats, self.lang)
-        parts, fit = column_parts(_columns(frame, texts_, formats), stub, self.landscape)
+        if columns is None:
+            columns = _columns(frame, texts_, formats)
+        parts, fit = column_parts(columns, stub, self.landscape)
         for index, part in enumerate(parts):
             piece = frame.iloc[:, part]
             if len(parts) > 1:
-                columns = _columns(piece, [texts_[i] for i in part], formats)
-                fit = fit_table(columns, LANDSCAPE_ROOM, LANDSCAPE_ROOM, (fit.size,)) or fit
+                fit = fit_table([columns[i] for i in part], LANDSCAPE_ROOM, LANDSCAPE_ROOM,
+                                (fit.size,)) or fit
             if index == 0 and caption is None:
                 self.orientation(fit.landscape)
             if index:
@@ -320,12 +345,14 @@ class _Writer:
         key and note of one appendix table."""
         frame = table.frame.drop(columns=list(table.key)) if table.key else table.frame
         texts_ = _texts(frame, table.formats, self.lang)
-        _, fit = column_parts(_columns(frame, texts_, table.formats), table.stub)
+        columns = _columns(frame, texts_, table.formats)
+        _, fit = column_parts(columns, table.stub)
         self.orientation(fit.landscape)
         if heading:
             self.heading(heading)
         caption = self.numbered(self.t["caption_label"], number, table.caption)
-        self.fitted(frame, table.formats, table.stub, number, caption=caption, texts_=texts_)
+        self.fitted(frame, table.formats, table.stub, number, caption=caption, texts_=texts_,
+                    columns=columns)
         if table.key:
             self.key(table, number)
         self.note(table)
