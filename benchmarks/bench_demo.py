@@ -29,6 +29,11 @@ shared machine, and show which document a change moved::
 
     python benchmarks/bench_demo.py --documents --repeat 3
 
+``--charts`` times each chart the Word appendix holds, drawn as SVG (the report) and as PNG
+(the Word appendix), in one process on the demo's results (CPU milliseconds a chart)::
+
+    python benchmarks/bench_demo.py --charts --repeat 3
+
 benchmarks/README.md ("Start-up and the demo", "The demo's documents") records runs.
 """
 
@@ -111,6 +116,31 @@ for repetition in range(int(sys.argv[1]) + 1):
 for name, seconds in best.items():
     print(f"| {name} | {seconds:.2f} |")
 """
+CHARTS = """
+import sys, time
+from surveyq.demo import demo_project_path
+from surveyq.pipeline import run_project
+from surveyq.report import build, charts
+run = run_project(demo_project_path())
+render_png, calls = charts.render_png, []
+def record(draw, *args, **kwargs):
+    calls.append((draw, args, kwargs))
+    return render_png(draw, *args, **kwargs)
+charts.render_png = record
+build.chart_images(run.results, "id")  # every chart of the Word appendix, with its arguments
+charts.render_png = render_png
+best = {}
+for repetition in range(int(sys.argv[1]) + 1):
+    for number, (draw, args, kwargs) in enumerate(calls):
+        for kind in ("svg", "png"):
+            start = time.process_time()
+            draw(*args, **kwargs) if kind == "svg" else render_png(draw, *args, **kwargs)
+            if repetition:
+                each = best.setdefault((draw.__name__, kind), {})
+                each[number] = min(each.get(number, 1e9), time.process_time() - start)
+for (name, kind), each in best.items():
+    print(f"| {name} | {kind} | {len(each)} | {1000 * sum(each.values()) / len(each):.1f} |")
+"""
 
 
 def documents(repeat: int, env: dict[str, str]) -> None:
@@ -121,6 +151,16 @@ def documents(repeat: int, env: dict[str, str]) -> None:
     print(f"load average now {os.getloadavg()[0]:.2f}")
 
 
+def chart_times(repeat: int, env: dict[str, str]) -> None:
+    """Time each chart of the Word appendix as SVG and as PNG, on the demo's results (CPU
+    milliseconds a chart, the least of ``repeat`` after a warm-up)."""
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print("| chart | format | charts | CPU ms a chart |\n|---|---|---:|---:|", flush=True)
+    subprocess.run([sys.executable, "-c", CHARTS, str(repeat)], env=env, check=True,
+                   cwd=tempfile.gettempdir())  # not a checkout's root: its surveyq first
+    print(f"load average now {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -128,6 +168,8 @@ def main() -> None:
     parser.add_argument("--source", type=Path, help="another checkout of surveyq to time")
     parser.add_argument("--documents", action="store_true",
                         help="time each document in one process instead")
+    parser.add_argument("--charts", action="store_true",
+                        help="time each chart of the Word appendix, SVG and PNG, instead")
     options = parser.parse_args()
     env = dict(os.environ)
     if options.source:
@@ -135,6 +177,9 @@ def main() -> None:
             [str(options.source.resolve()), *filter(None, [env.get("PYTHONPATH")])])
     if options.documents:
         documents(options.repeat, env)
+        return
+    if options.charts:
+        chart_times(options.repeat, env)
         return
     project = (options.source or ROOT) / "questionnaires" / "demo" / "project.yaml"
     paths = list(dict.fromkeys([*options.paths, *(FLOORS[p] for p in options.paths
