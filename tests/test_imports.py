@@ -65,3 +65,19 @@ def test_unknown_names_raise_attribute_error():
         assert "no_such_function" in str(error)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_a_report_without_scorecard_charts_draws_without_matplotlibs_figures():
+    # the bar, trend and IPA charts are drawn directly; matplotlib's figure machinery (about
+    # half a CPU second to import) is for the IE matrix and the strategy map alone
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.report import charts\n"
+        "rows = [{'category': 'a', 'count': 3}, {'category': 'b', 'count': 1}]\n"
+        "charts.profile_bars(rows, 't'); charts.render_png(charts.profile_bars, rows, 't')\n"
+        "charts.trend_line([{'period': '2024', 'converted': 80}, "
+        "{'period': '2025', 'converted': 82}])\n"
+        "print(sorted(m for m in ('matplotlib.figure', 'matplotlib.backends.backend_agg',"
+        " 'matplotlib.pyplot') if m in sys.modules))"
+    )
+    assert loaded == "[]"

@@ -25,21 +25,15 @@ from surveyq.report.charts import (
     OKABE_ITO,
     TRAFFIC_LIGHTS,
     _canvas,
-    _figure,
     _finish,
     _ink_on,
-    _legend,
     _legend_columns,
-    _LocaleTicks,
     _number,
-    _png,
-    _style,
     _tick_text,
-    _title,
-    _to_svg,
     _wrap,
 )
 from surveyq.report.i18n import format_number
+from surveyq.report.mplchart import _figure, _legend, _LocaleTicks, _png, _style, _title, _to_svg
 
 __all__ = ["ie_matrix_chart", "strategy_map", "strategy_map_png", "trend_lines"]
 

@@ -30,24 +30,17 @@ the near-white middle class replaced by a light grey so the neutral level shows 
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import textwrap
 import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
-import matplotlib
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
-from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter
 
 from surveyq.bands import round_half_up
 from surveyq.report import svgchart
@@ -135,37 +128,11 @@ QUADRANT_COLOURS: dict[str, str] = {
 
 # --------------------------------------------------------------------------- rendering
 
-_STYLE: dict[str, Any] = {
-    "svg.fonttype": "none",
-    "svg.image_inline": True,
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],  # and Noto Sans CJK where installed: _fonts()
-    "font.size": 9,
-    "text.parse_math": False,
-    "text.usetex": False,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": "#555555",
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "figure.titlesize": 11,
-    "figure.titleweight": "bold",
-    "figure.dpi": 72,
-    "figure.facecolor": "white",
-    "legend.frameon": False,
-    "legend.fontsize": 8.5,
-}
-_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 _WIDTH = 8.0
 
 
 #: Font files of the fallback for Korean, Chinese and Japanese text (Debian fonts-noto-cjk).
 _CJK_FILES = re.compile(r"NotoSansCJK\w*-(Regular|Bold)\.(ttc|otf)$")
-#: matplotlib warns once per missing glyph and label, thousands of times for a Korean export;
-#: surveyq says it once itself (:class:`GlyphWarning`) and holds these back while it draws.
-_GLYPH_MISSING = r"Glyph \d+ .*missing from"
-
-
 class GlyphWarning(UserWarning):
     """Chart text holds characters no installed font can draw (they show as boxes)."""
 
@@ -189,50 +156,16 @@ def _fonts() -> tuple[str, ...]:
 
 
 _WARNED = threading.Event()
-_GLYPH_NUMBER = re.compile(r"Glyph (\d+) ")
 
 
-def _warn_missing_glyphs(caught: Sequence[warnings.WarningMessage]) -> None:
-    """Say once per process that chart text holds characters no font can draw, from the
-    warnings matplotlib gave while drawing (it names each missing glyph); others pass on."""
-    missing: set[str] = set()
-    for warning in caught:
-        found = _GLYPH_NUMBER.match(str(warning.message))
-        if found and issubclass(warning.category, UserWarning):
-            missing.add(chr(int(found.group(1))))
-        else:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                   warning.lineno, source=warning.source)
+def _warn_once(missing: set[str], stacklevel: int) -> None:
+    """Say once per process that chart text holds characters no font can draw."""
     if missing and not _WARNED.is_set():
         _WARNED.set()
         warnings.warn(f"chart text holds characters no installed font can draw "
                       f"({''.join(sorted(missing)[:10])}...); they show as boxes: install Noto "
                       "Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk)", GlyphWarning,
-                      stacklevel=4)
-
-
-@contextmanager
-def _style(salt: str) -> Iterator[None]:
-    """Scope the chart style; ``salt`` fixes the SVG ids (deterministic output).
-
-    matplotlib's glyph warnings are caught while the chart draws and said once
-    (:func:`_warn_missing_glyphs`): listening costs nothing, where walking every artist of
-    every figure for its text took about a tenth of a chart's time.
-    """
-    # the fallback works through a family list, not through the generic family's list;
-    # "sans-serif" last keeps the SVG's generic fallback for browsers
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.filterwarnings("always", message=_GLYPH_MISSING, category=UserWarning)
-        with matplotlib.rc_context({**_STYLE, "font.family": [*_fonts(), "sans-serif"],
-                                    "svg.hashsalt": f"surveyq-{salt}"}):
-            yield
-    _warn_missing_glyphs(caught)
-
-
-def _figure(height: float, width: float = _WIDTH, layout: str | None = "constrained") -> Figure:
-    fig = Figure(figsize=(width, max(height, 1.6)), layout=layout)
-    FigureCanvasAgg(fig)
-    return fig
+                      stacklevel=stacklevel + 1)
 
 
 _RASTER = threading.local()
@@ -251,45 +184,6 @@ def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
     finally:
         _RASTER.dpi = None
     return image if isinstance(image, bytes) else b""
-
-
-def _to_svg(fig: Figure, title: str) -> str:
-    """Serialise ``fig`` as a bare ``<svg>`` element (with a ``<title>``).
-
-    The figure is not cleared afterwards: nothing else holds it, and clearing its artists
-    one by one cost more than a tenth of a chart."""
-    dpi = getattr(_RASTER, "dpi", None)
-    if dpi:  # render_png asked for a raster image
-        return _png(fig, dpi)  # type: ignore[return-value]
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata=_NO_METADATA)
-    text = buffer.getvalue()
-    # Drop the prolog and the group ids (never referenced; they would repeat across charts).
-    text = re.sub(r'<g id="[^"]*"', "<g", text[text.index("<svg"):])
-    head, rest = text.split(">", 1)
-    label = f"<title>{escape(title)}</title>" if title else ""
-    head = head.replace("<svg ", '<svg role="img" ', 1)
-    return f"{head}>{label}{rest}"
-
-
-def _png(fig: Figure, dpi: float) -> bytes:
-    """``fig`` as an opaque PNG at ``dpi``.
-
-    Charts are drawn on white, so the image is written as RGB, not matplotlib's RGBA, and at
-    zlib level 3, not Pillow's 6: together 40 % less time encoding (a chart at 150 dpi is
-    about 1200 x 1400 pixels) and 8 % smaller files, the pixels unchanged. No text chunks
-    (matplotlib's "Software"); the dpi is kept (Word sizes the image by it).
-    """
-    from PIL import Image
-
-    fig.set_dpi(dpi)
-    canvas = fig.canvas
-    canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
-                             "RGBA", 0, 1)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
-    return buffer.getvalue()
 
 
 @cache
@@ -320,13 +214,7 @@ def _finish(drawing: svgchart.Drawing, title: str) -> str:
 
     Characters no font of the list can draw are said once per process, as matplotlib's
     glyph warnings are for the charts it draws (:func:`_warn_missing_glyphs`)."""
-    missing = drawing.missing()
-    if missing and not _WARNED.is_set():
-        _WARNED.set()
-        warnings.warn(f"chart text holds characters no installed font can draw "
-                      f"({''.join(sorted(missing)[:10])}...); they show as boxes: install Noto "
-                      "Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk)", GlyphWarning,
-                      stacklevel=3)
+    _warn_once(drawing.missing(), stacklevel=3)
     dpi = getattr(_RASTER, "dpi", None)
     return drawing.to_png(dpi) if dpi else drawing.to_svg(title)  # type: ignore[return-value]
 
@@ -336,11 +224,6 @@ def _tick_text(ticks: Sequence[float], lang: str, suffix: str = "") -> Any:
     (what :class:`_LocaleTicks` gives matplotlib's axes)."""
     decimals = next((d for d in range(5) if all(abs(round(x, d) - x) < 1e-9 for x in ticks)), 4)
     return lambda x: format_number(float(x), decimals, lang) + suffix
-
-
-def _title(fig: Figure, title: str) -> None:
-    if title:
-        fig.suptitle(_wrap(title, 90, 2))
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -380,34 +263,6 @@ def _legend_columns(labels: Sequence[str], width: float) -> int:
         return max(len(labels), 1)
     widest = max(len(label) for label in labels) + 6
     return max(1, min(len(labels), int(room // widest)))
-
-
-def _legend(fig: Figure, handles: Sequence[Any], labels: Sequence[str], title: str) -> Any:
-    """Title and legend as one block at the top (a separate suptitle would overlap it).
-
-    Under constrained layout the legend is placed outside the axes by the solver; without a
-    layout engine it hangs from the top edge.
-    """
-    fixed = fig.get_layout_engine() is None
-    return fig.legend(handles, labels, loc="upper center" if fixed else "outside upper center",
-                      ncols=_legend_columns(labels, fig.get_figwidth()),
-                      title=_wrap(title, 90, 2) or None,
-                      title_fontproperties={"weight": "bold", "size": 11})
-
-
-class _LocaleTicks(Formatter):
-    """Tick labels in the report language, with just enough decimals to tell ticks apart."""
-
-    def __init__(self, lang: str, suffix: str = "") -> None:
-        self.lang, self.suffix, self.decimals = lang, suffix, 0
-
-    def set_locs(self, locs: Sequence[float]) -> None:
-        super().set_locs(locs)
-        self.decimals = next((d for d in range(5)
-                              if all(abs(round(x, d) - x) < 1e-9 for x in locs)), 4)
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        return format_number(float(x), self.decimals, self.lang) + self.suffix
 
 
 # --------------------------------------------------------------------------- Likert bars
