@@ -63,7 +63,7 @@ from surveyq.scorecard_math import (
     POLARITIES,
     WEIGHT_TOLERANCE,
     composite_index,
-    consolidate,
+    consolidate_periods,
     ici_colour,
     iku_index,
     nko,
@@ -726,18 +726,29 @@ class Actuals:
 
     def series(self, code: str, periods: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
         """Realisations and targets of one indicator code over ``periods`` (NaN = none)."""
-        rows = self._rows_by_code.get(code)
-        if rows is None:
-            rows = self.frame.iloc[:0].set_index("period")
-        return (rows["realisation"].reindex(list(periods)).astype(float),
-                rows["target"].reindex(list(periods)).astype(float))
+        values, targets = self.arrays(code, periods)
+        index = pd.Index(list(periods), dtype=self.frame["period"].dtype)
+        return pd.Series(values, index=index), pd.Series(targets, index=index)
+
+    def arrays(self, code: str, periods: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`series` as two float arrays lined up with ``periods``."""
+        by_period = self._rows_by_code.get(code, {})
+        pairs = [by_period.get(period, (math.nan, math.nan)) for period in periods]
+        return (np.array([p[0] for p in pairs], dtype=float),
+                np.array([p[1] for p in pairs], dtype=float))
 
     @cached_property
-    def _rows_by_code(self) -> dict[str, pd.DataFrame]:
-        # A scorecard reads every indicator for every period of its trend: split the frame
-        # by code once instead of masking the whole frame per reading.
-        return {str(code): rows.set_index("period")
-                for code, rows in self.frame.groupby("indicator", sort=False)}
+    def _rows_by_code(self) -> dict[str, dict[Any, tuple[float, float]]]:
+        # A scorecard reads every indicator for every period of its trend: one dictionary
+        # lookup each (code, then period) instead of pandas selections per reading.
+        frame = self.frame
+        table: dict[str, dict[Any, tuple[float, float]]] = {}
+        for code, period, realisation, target in zip(
+                frame["indicator"], frame["period"], frame["realisation"].astype(float),
+                frame["target"].astype(float), strict=True):
+            if not pd.isna(code):  # as grouping by indicator leaves such rows out
+                table.setdefault(str(code), {})[period] = (realisation, target)
+        return table
 
 
 def _header_map(columns: Iterable[Any], file: str | None) -> dict[Any, str]:
@@ -1022,17 +1033,18 @@ class _Reading:
 
 def _actuals_reading(ind: Indicator, actuals: Actuals, periods: tuple[str, ...]) -> _Reading:
     code = str(ind.source_or_default.actuals)
-    values, targets = actuals.series(code, periods)
+    values, targets = actuals.arrays(code, periods)
     label = msg("scorecard.source_actuals", code=code)
-    if values.notna().sum() == 0:
+    reported = ~np.isnan(values)
+    if not reported.any():
         why = "no_actuals_row" if actuals.file or not actuals.frame.empty else "no_actuals"
         return _Reading(None, ind.target, label, missing=msg(f"scorecard.{why}", code=repr(code)))
-    used_targets = targets[values.notna()]
-    if used_targets.notna().any() and ind.is_range:
+    overridden = bool((~np.isnan(targets[reported])).any())
+    if overridden and ind.is_range:
         raise InputError(msg("scorecard.range_target_override", iku=ind.id), actuals.file)
-    override = targets if used_targets.notna().any() else None
     try:
-        result = consolidate(values, ind.consolidation, targets=override)
+        result = consolidate_periods(periods, values, ind.consolidation,
+                                     targets if overridden else None)
     except InputError as exc:
         raise InputError(msg("scorecard.iku_code", iku=ind.id, code=code, detail=exc.detail),
                          actuals.file) from None
