@@ -1445,7 +1445,10 @@ def _score_table_records(card: Scorecard) -> list[dict[str, Any]]:
 
 
 def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str | None,
-              periods: tuple[str, ...] | None = None) -> ScorecardResult:
+              periods: tuple[str, ...] | None = None,
+              lint: pd.DataFrame | None = None) -> ScorecardResult:
+    """The scorecard scored over ``periods`` (default: up to ``period``); ``lint``, the design
+    findings of ``card`` when already known (they do not depend on the period)."""
     periods = actuals.up_to(period) if periods is None else periods
     readings = _readings(card, actuals, context, periods)
     notes: list[str] = []
@@ -1473,7 +1476,8 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
         scheme=card.scheme, title=card.title,
         period=str(period) if period is not None else (periods[-1] if periods else None),
         score=score, predicate=predicate, normalised=normalised, notes=tuple(notes),
-        not_computed=not_computed, lint=_lint(card, within), perspectives=perspective_frame,
+        not_computed=not_computed, lint=_lint(card, within) if lint is None else lint,
+        perspectives=perspective_frame,
         objectives=_objective_frame(card, frame), indicators=frame,
         definitions=_definitions(card), score_tables=_score_table_records(card),
         weights_from=dict(card.weights_from),
@@ -1533,16 +1537,18 @@ def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
     groups = _trend_groups(card, actuals)
     last = list(groups)[-1]
     results: dict[str, ScorecardResult | str] = {}
+    lint = None  # the design findings, the same for every period: found once
     for label, periods in groups.items():
         if label == last:  # the current period: problems are errors, as without a trend
-            results[label] = _evaluate(card, actuals, context, label, periods)
+            results[label] = _evaluate(card, actuals, context, label, periods, lint)
             continue
         try:
             result = _evaluate(card, actuals, _Context(None, None, history=True),
-                               label, periods)
+                               label, periods, lint)
         except InputError as exc:  # an earlier period that cannot be scored: say why
             results[label] = msg("scorecard.period_not_scored", period=label, reason=exc.detail)
             continue
+        lint = result.lint
         results[label] = result if result.score is not None \
             else msg("scorecard.period_not_scored", period=label, reason=result.not_computed)
     assert card.trend is not None
