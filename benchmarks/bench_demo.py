@@ -71,12 +71,17 @@ def command(path: str, out: Path, project: Path) -> tuple[list[str], dict[str, s
     return [*python, "-m", "surveyq", "demo", "--out", str(out / path)], serial
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, waited-for descendants included) of one run."""
+def timed(args: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, waited-for descendants included) of one run.
+
+    Run it outside any checkout (``cwd``): ``python -c`` and ``python -m`` put the working
+    folder first on ``sys.path``, so from a checkout's root its ``surveyq`` would shadow the
+    one ``--source`` puts on ``PYTHONPATH``.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, check=False)
+                          text=True, check=False, cwd=cwd)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):  # the demo exits 1: an analysis it cannot compute
@@ -147,7 +152,8 @@ def documents(repeat: int, env: dict[str, str]) -> None:
     """Time each document of the demo in one process (CPU seconds, least of ``repeat``)."""
     print(f"load average {os.getloadavg()[0]:.2f}")
     print("| document | CPU s (least) |\n|---|---:|", flush=True)
-    subprocess.run([sys.executable, "-c", DOCUMENTS, str(repeat)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", DOCUMENTS, str(repeat)], env=env, check=True,
+                   cwd=tempfile.gettempdir())  # not a checkout's root: see timed
     print(f"load average now {os.getloadavg()[0]:.2f}")
 
 
@@ -192,7 +198,7 @@ def main() -> None:
                   file=sys.stderr)
             for path in paths:
                 args, extra = command(path, Path(folder) / str(repetition), project)
-                runs[path].append(timed(args, {**env, **extra}))
+                runs[path].append(timed(args, {**env, **extra}, cwd=Path(folder)))
             for path in ratios:
                 ratios[path].append(runs[path][-1][0] / runs[FLOORS[path]][-1][0])
     print(f"source: {options.source or 'this checkout'}, {options.repeat} repetitions, "

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from surveyq.distributions import norm_cdf
 from surveyq.errors import AnalysisError
 from surveyq.messages import msg
 from surveyq.tables import html_block, numeric_series, spss_number
@@ -108,7 +108,7 @@ def lilliefors(values: np.ndarray) -> tuple[float, float]:
     n = len(x)
     if n < 5:
         raise AnalysisError(msg("tables.lilliefors_n", n=n))
-    cdf = stats.norm.cdf((x - x.mean()) / x.std(ddof=1))
+    cdf = norm_cdf((x - x.mean()) / x.std(ddof=1))
     d_plus = np.max(np.arange(1, n + 1) / n - cdf)
     d_minus = np.max(cdf - np.arange(0, n) / n)
     d = float(max(d_plus, d_minus))
@@ -201,6 +201,8 @@ def normality(values: Sequence[float] | pd.Series | np.ndarray, alpha: float = 0
     if np.ptp(x) == 0:
         raise AnalysisError(msg("tables.normality_constant"))
     d, ks_p = lilliefors(x)
+    from scipy import stats  # imported when needed: see surveyq.distributions
+
     sw = stats.shapiro(x)
     if n > SHAPIRO_MAX_N:
         notes.append(f"Shapiro-Wilk with n = {n} > {SHAPIRO_MAX_N}: R refuses it and the "

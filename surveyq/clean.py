@@ -335,9 +335,11 @@ def submission_seconds(stamps: pd.Series, dayfirst: bool | None = None) -> np.nd
         parsed = pd.to_datetime(values, errors="coerce", utc=True)
     else:
         text = values.astype("string").str.strip().str.replace(_TIMEZONE_SUFFIX, "", regex=True)
-        if dayfirst is None:
-            dayfirst = max((True, False), key=lambda first: _parse_times(text, first).notna().sum())
-        parsed = _parse_times(text, dayfirst)
+        if dayfirst is None:  # both readings, the one with more times kept (day-first on a tie)
+            readings = [_parse_times(text, first) for first in (True, False)]
+            parsed = max(readings, key=lambda reading: reading.notna().sum())
+        else:
+            parsed = _parse_times(text, dayfirst)
     seconds = np.full(len(values), np.nan)
     valid = parsed.notna().to_numpy()
     seconds[valid] = parsed[valid].astype("int64").to_numpy() / 1e6

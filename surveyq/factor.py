@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
+from surveyq.distributions import chi2_sf
 from surveyq.errors import AnalysisError, InputError
 from surveyq.messages import Message, msg
 from surveyq.tables import html_block, numeric_frame
@@ -225,7 +225,7 @@ def bartlett_sphericity(items: pd.DataFrame, missing: str = "listwise") -> Bartl
         raise AnalysisError(msg("error.bartlett_determinant"))
     chi2 = -(n - 1 - (2 * p + 5) / 6) * log_det
     df = p * (p - 1) // 2
-    return Bartlett(chi2=float(chi2), df=df, p_value=float(stats.chi2.sf(chi2, df)), n=n,
+    return Bartlett(chi2=float(chi2), df=df, p_value=float(chi2_sf(chi2, df)), n=n,
                     missing=missing, notes=tuple(notes + [_n_rule(missing)]))
 
 
@@ -631,6 +631,8 @@ def _ml_one_factor(matrix: np.ndarray) -> np.ndarray:
     def gradient(psi: np.ndarray) -> np.ndarray:
         load = loading_of(psi)
         return (load**2 + psi - np.diag(matrix)) / psi**2
+
+    from scipy import optimize  # imported when needed, as scipy.stats
 
     found = optimize.minimize(objective, start, jac=gradient, method="L-BFGS-B",
                               bounds=[(0.005, 1.0)] * p,

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from surveyq.distributions import f_sf, norm_sf, t_ppf, t_sf
 from surveyq.errors import AnalysisError, InputError
 from surveyq.messages import msg
 from surveyq.tables import html_block
@@ -163,6 +163,8 @@ def compare_groups(values: Sequence[float] | pd.Series | np.ndarray,
     small = [str(label) for label, s in zip(labels, samples, strict=True) if len(s) < 2]
     if small:
         raise AnalysisError(msg("error.small_groups", groups=small))
+    from scipy import stats  # imported when needed: see surveyq.distributions
+
     ranks = stats.rankdata(v)
     table = pd.DataFrame({
         "n": [len(s) for s in samples],
@@ -202,6 +204,8 @@ def _clean(values: object, groups: object) -> tuple[np.ndarray, np.ndarray, list
 
 
 def _levene(samples: list[np.ndarray]) -> pd.Series:
+    from scipy import stats  # imported when needed: see surveyq.distributions
+
     with np.errstate(invalid="ignore", divide="ignore"):
         f, p = stats.levene(*samples, center="mean")
     if not np.isfinite(f):  # every value sits at the same distance from its group mean
@@ -224,13 +228,15 @@ def _t_test(a: np.ndarray, b: np.ndarray, equal: bool, ci: float) -> pd.Series:
         df = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = difference / se
-    margin = stats.t.ppf(1 - (1 - ci) / 2, df) * se
-    return pd.Series({"t": float(t), "df": float(df), "p_value": float(2 * stats.t.sf(abs(t), df)),
+    margin = t_ppf(1 - (1 - ci) / 2, df) * se
+    return pd.Series({"t": float(t), "df": float(df), "p_value": float(2 * t_sf(abs(t), df)),
                       "mean_difference": float(difference), "se_difference": float(se),
                       "ci_low": float(difference - margin), "ci_high": float(difference + margin)})
 
 
 def _mann_whitney(v: np.ndarray, first: np.ndarray) -> pd.Series:
+    from scipy import stats  # imported when needed: see surveyq.distributions
+
     ranks = stats.rankdata(v)
     n1, n2 = int(first.sum()), int((~first).sum())
     n = n1 + n2
@@ -240,7 +246,7 @@ def _mann_whitney(v: np.ndarray, first: np.ndarray) -> pd.Series:
     variance = n1 * n2 / 12 * ((n + 1) - np.sum(ties**3 - ties) / (n * (n - 1)))
     z = (u - n1 * n2 / 2) / np.sqrt(variance) if variance > 0 else np.nan
     return pd.Series({"u": float(u), "u_first": float(u_first), "z": float(z),
-                      "p_value": float(2 * stats.norm.sf(abs(z)))})
+                      "p_value": float(2 * norm_sf(abs(z)))})
 
 
 def _anova(samples: list[np.ndarray]) -> pd.Series:
@@ -251,9 +257,11 @@ def _anova(samples: list[np.ndarray]) -> pd.Series:
     df1, df2 = len(samples) - 1, len(everything) - len(samples)
     f = (between / df1) / (within / df2)
     return pd.Series({"ss_between": float(between), "ss_within": float(within), "f": float(f),
-                      "df1": df1, "df2": df2, "p_value": float(stats.f.sf(f, df1, df2))})
+                      "df1": df1, "df2": df2, "p_value": float(f_sf(f, df1, df2))})
 
 
 def _kruskal(samples: list[np.ndarray]) -> pd.Series:
+    from scipy import stats  # imported when needed: see surveyq.distributions
+
     h, p = stats.kruskal(*samples)
     return pd.Series({"h": float(h), "df": len(samples) - 1, "p_value": float(p)})

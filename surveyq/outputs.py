@@ -70,6 +70,11 @@ def neutralise_formula(value: Any) -> Any:
 
 def to_jsonable(value: Any) -> Any:
     """Turn results (DataFrames, numpy scalars, NaN) into plain JSON values; NaN becomes null."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most of the leaves
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if hasattr(value, "model_dump"):  # pydantic models (bilingual texts, specs)
         return to_jsonable(value.model_dump())
     if isinstance(value, pd.DataFrame):

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveyq.assumptions import Normality, normality
+from surveyq.distributions import f_sf, t_sf
 from surveyq.errors import AnalysisError, InputError
 from surveyq.messages import msg
 from surveyq.tables import html_block, numeric_frame
@@ -198,7 +198,7 @@ def _ols(design: np.ndarray, response: np.ndarray) -> dict[str, np.ndarray]:
     se = np.sqrt(np.diag(cov))
     with np.errstate(invalid="ignore", divide="ignore"):
         t = b / se
-    return {"b": b, "se": se, "t": t, "p": 2 * stats.t.sf(np.abs(t), n - columns), "cov": cov}
+    return {"b": b, "se": se, "t": t, "p": 2 * t_sf(np.abs(t), n - columns), "cov": cov}
 
 
 def _coefficient_table(data: pd.DataFrame, y: str, x: list[str],
@@ -228,7 +228,7 @@ def _anova_table(response: np.ndarray, residuals: np.ndarray, p: int) -> pd.Data
         "df": [df_reg, df_res, n - 1],
         "ms": [ss_reg / df_reg, ss_res / df_res, np.nan],
         "f": [f, np.nan, np.nan],
-        "p_value": [float(stats.f.sf(f, df_reg, df_res)), np.nan, np.nan],
+        "p_value": [float(f_sf(f, df_reg, df_res)), np.nan, np.nan],
     }, index=pd.Index(["regression", "residual", "total"], name="source"))
 
 

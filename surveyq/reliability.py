@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from surveyq.distributions import f_ppf
 from surveyq.errors import AnalysisError, InputError
 from surveyq.messages import msg
 from surveyq.moments import (
@@ -422,8 +422,8 @@ def _squared_multiple_r(cov: np.ndarray, n_smallest: int) -> tuple[np.ndarray, l
 def _feldt_interval(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - level) / 2
-    low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
-    high = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
+    low = 1 - (1 - alpha) * f_ppf(1 - tail, df1, df2)
+    high = 1 - (1 - alpha) * f_ppf(tail, df1, df2)
     return float(low), float(high)
 
 

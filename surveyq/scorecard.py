@@ -63,7 +63,7 @@ from surveyq.scorecard_math import (
     POLARITIES,
     WEIGHT_TOLERANCE,
     composite_index,
-    consolidate,
+    consolidate_periods,
     ici_colour,
     iku_index,
     nko,
@@ -726,18 +726,29 @@ class Actuals:
 
     def series(self, code: str, periods: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
         """Realisations and targets of one indicator code over ``periods`` (NaN = none)."""
-        rows = self._rows_by_code.get(code)
-        if rows is None:
-            rows = self.frame.iloc[:0].set_index("period")
-        return (rows["realisation"].reindex(list(periods)).astype(float),
-                rows["target"].reindex(list(periods)).astype(float))
+        values, targets = self.arrays(code, periods)
+        index = pd.Index(list(periods), dtype=self.frame["period"].dtype)
+        return pd.Series(values, index=index), pd.Series(targets, index=index)
+
+    def arrays(self, code: str, periods: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`series` as two float arrays lined up with ``periods``."""
+        by_period = self._rows_by_code.get(code, {})
+        pairs = [by_period.get(period, (math.nan, math.nan)) for period in periods]
+        return (np.array([p[0] for p in pairs], dtype=float),
+                np.array([p[1] for p in pairs], dtype=float))
 
     @cached_property
-    def _rows_by_code(self) -> dict[str, pd.DataFrame]:
-        # A scorecard reads every indicator for every period of its trend: split the frame
-        # by code once instead of masking the whole frame per reading.
-        return {str(code): rows.set_index("period")
-                for code, rows in self.frame.groupby("indicator", sort=False)}
+    def _rows_by_code(self) -> dict[str, dict[Any, tuple[float, float]]]:
+        # A scorecard reads every indicator for every period of its trend: one dictionary
+        # lookup each (code, then period) instead of pandas selections per reading.
+        frame = self.frame
+        table: dict[str, dict[Any, tuple[float, float]]] = {}
+        for code, period, realisation, target in zip(
+                frame["indicator"], frame["period"], frame["realisation"].astype(float),
+                frame["target"].astype(float), strict=True):
+            if not pd.isna(code):  # as grouping by indicator leaves such rows out
+                table.setdefault(str(code), {})[period] = (realisation, target)
+        return table
 
 
 def _header_map(columns: Iterable[Any], file: str | None) -> dict[Any, str]:
@@ -1022,17 +1033,18 @@ class _Reading:
 
 def _actuals_reading(ind: Indicator, actuals: Actuals, periods: tuple[str, ...]) -> _Reading:
     code = str(ind.source_or_default.actuals)
-    values, targets = actuals.series(code, periods)
+    values, targets = actuals.arrays(code, periods)
     label = msg("scorecard.source_actuals", code=code)
-    if values.notna().sum() == 0:
+    reported = ~np.isnan(values)
+    if not reported.any():
         why = "no_actuals_row" if actuals.file or not actuals.frame.empty else "no_actuals"
         return _Reading(None, ind.target, label, missing=msg(f"scorecard.{why}", code=repr(code)))
-    used_targets = targets[values.notna()]
-    if used_targets.notna().any() and ind.is_range:
+    overridden = bool((~np.isnan(targets[reported])).any())
+    if overridden and ind.is_range:
         raise InputError(msg("scorecard.range_target_override", iku=ind.id), actuals.file)
-    override = targets if used_targets.notna().any() else None
     try:
-        result = consolidate(values, ind.consolidation, targets=override)
+        result = consolidate_periods(periods, values, ind.consolidation,
+                                     targets if overridden else None)
     except InputError as exc:
         raise InputError(msg("scorecard.iku_code", iku=ind.id, code=code, detail=exc.detail),
                          actuals.file) from None
@@ -1270,11 +1282,19 @@ def _missing_notes(card: Scorecard, frame: pd.DataFrame,
 
 def _objective_frame(card: Scorecard, frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
+    # each objective's IKU by position, looked up once (a mask over the frame per objective
+    # cost more than the arithmetic); the sums stay pandas' on the same values
+    ici = frame["ici"].to_numpy(dtype=float)
+    given = frame["weight_given"].to_numpy(dtype=float)
+    positions: dict[Any, list[int]] = {}
+    for position, objective in enumerate(frame["objective"].tolist()):
+        if not math.isnan(ici[position]):
+            positions.setdefault(objective, []).append(position)
     for obj in card.objectives:
-        members = frame[(frame["objective"] == obj.id) & frame["ici"].notna()]
-        weights = members["weight_given"]
-        value = float((members["ici"] * weights).sum() / weights.sum()) \
-            if not members.empty and weights.sum() > 0 else None
+        members = positions.get(obj.id, [])
+        weights = pd.Series(given[members])
+        value = float((pd.Series(ici[members]) * weights).sum() / weights.sum()) \
+            if members and weights.sum() > 0 else None
         colour = None if value is None or card.scheme == "weighted-score" \
             else ici_colour(value, card.ici.colours)
         rows.append({"id": obj.id, "name": obj.name.id, "name_en": obj.name.en,
@@ -1433,7 +1453,10 @@ def _score_table_records(card: Scorecard) -> list[dict[str, Any]]:
 
 
 def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str | None,
-              periods: tuple[str, ...] | None = None) -> ScorecardResult:
+              periods: tuple[str, ...] | None = None,
+              lint: pd.DataFrame | None = None) -> ScorecardResult:
+    """The scorecard scored over ``periods`` (default: up to ``period``); ``lint``, the design
+    findings of ``card`` when already known (they do not depend on the period)."""
     periods = actuals.up_to(period) if periods is None else periods
     readings = _readings(card, actuals, context, periods)
     notes: list[str] = []
@@ -1461,7 +1484,8 @@ def _evaluate(card: Scorecard, actuals: Actuals, context: _Context, period: str 
         scheme=card.scheme, title=card.title,
         period=str(period) if period is not None else (periods[-1] if periods else None),
         score=score, predicate=predicate, normalised=normalised, notes=tuple(notes),
-        not_computed=not_computed, lint=_lint(card, within), perspectives=perspective_frame,
+        not_computed=not_computed, lint=_lint(card, within) if lint is None else lint,
+        perspectives=perspective_frame,
         objectives=_objective_frame(card, frame), indicators=frame,
         definitions=_definitions(card), score_tables=_score_table_records(card),
         weights_from=dict(card.weights_from),
@@ -1521,16 +1545,18 @@ def _trend(card: Scorecard, actuals: Actuals, context: _Context) -> _Trend:
     groups = _trend_groups(card, actuals)
     last = list(groups)[-1]
     results: dict[str, ScorecardResult | str] = {}
+    lint = None  # the design findings, the same for every period: found once
     for label, periods in groups.items():
         if label == last:  # the current period: problems are errors, as without a trend
-            results[label] = _evaluate(card, actuals, context, label, periods)
+            results[label] = _evaluate(card, actuals, context, label, periods, lint)
             continue
         try:
             result = _evaluate(card, actuals, _Context(None, None, history=True),
-                               label, periods)
+                               label, periods, lint)
         except InputError as exc:  # an earlier period that cannot be scored: say why
             results[label] = msg("scorecard.period_not_scored", period=label, reason=exc.detail)
             continue
+        lint = result.lint
         results[label] = result if result.score is not None \
             else msg("scorecard.period_not_scored", period=label, reason=result.not_computed)
     assert card.trend is not None

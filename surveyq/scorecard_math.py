@@ -44,6 +44,7 @@ __all__ = [
     "company_score_band",
     "composite_index",
     "consolidate",
+    "consolidate_periods",
     "ici_colour",
     "iku_index",
     "nko",
@@ -474,32 +475,64 @@ def consolidate(
     >>> consolidate({"Q1": 3.1, "Q2": 3.4, "Q3": None}, "last").realisation
     3.4
     """
+    _known(how)  # an unknown consolidation is refused before the values are looked at
+    series = _as_series(values, "values", allow_missing=True)
+    if not series.notna().any():
+        raise InputError(msg("scorecard.no_period_with_data"))
+    target_array = None
+    if targets is not None:
+        target_series = _as_series(targets, "targets", allow_missing=True)
+        if len(target_series) != len(series) or not target_series.index.equals(series.index):
+            raise InputError(msg("scorecard.target_periods", values=str(list(series.index)),
+                                 targets=str(list(target_series.index))))
+        target_array = target_series.to_numpy(dtype=float)
+    return consolidate_periods(tuple(series.index), series.to_numpy(dtype=float), how,
+                               target_array)
+
+
+def consolidate_periods(periods: tuple[Hashable, ...], values: np.ndarray, how: str,
+                        targets: np.ndarray | None = None) -> Consolidated:
+    """:func:`consolidate` of float arrays over distinct periods (NaN where a period has no
+    value), the arrays lined up with ``periods``.
+
+    What :func:`consolidate` does once its input is checked and lined up; the scorecard calls
+    it directly for each IKU and trend period, which spares a Series per reading. Infinite
+    values or targets, no period with a value and a used period without a target are an
+    InputError, as there.
+    """
+    method = _known(how)
+    _finite(values, "values")
+    used = np.flatnonzero(~np.isnan(values))
+    if not used.size:
+        raise InputError(msg("scorecard.no_period_with_data"))
+    if targets is not None:
+        _finite(targets, "targets")
+        lacking = [periods[i] for i in used if np.isnan(targets[i])]
+        if lacking:
+            raise InputError(msg("scorecard.target_lacking", periods=str(lacking)))
+    skipped = tuple(periods[i] for i in range(used[-1]) if np.isnan(values[i]))
+    # pandas' reductions, as consolidate has always used (its sum and mean, bottleneck's
+    # where installed): the same numbers whichever way the values came
+    reduce = _REDUCERS[method]
+    return Consolidated(
+        realisation=reduce(pd.Series(values[used])),
+        target=None if targets is None else reduce(pd.Series(targets[used])),
+        how=method, periods=tuple(periods[i] for i in used), skipped=skipped,
+    )
+
+
+def _known(how: str) -> str:
+    """The consolidation named (case and spaces ignored), or an InputError."""
     method = str(how).strip().lower()
     if method not in CONSOLIDATIONS:
         raise InputError(msg("scorecard.unknown_choice", name="consolidation", value=repr(how),
                              known=str(list(CONSOLIDATIONS))))
-    series = _as_series(values, "values", allow_missing=True)
-    used = series.index[series.notna()]
-    if used.empty:
-        raise InputError(msg("scorecard.no_period_with_data"))
-    last_position = series.index.get_loc(used[-1])
-    skipped = tuple(series.index[:last_position][series.iloc[:last_position].isna()])
-    target_series = None if targets is None else _aligned_targets(series, targets, used)
-    realisation, target = _combine(series[used], target_series, method)
-    return Consolidated(
-        realisation=realisation, target=target, how=method, periods=tuple(used), skipped=skipped
-    )
+    return method
 
 
-def _aligned_targets(series: pd.Series, targets: Any, used: pd.Index) -> pd.Series:
-    target_series = _as_series(targets, "targets", allow_missing=True)
-    if len(target_series) != len(series) or not target_series.index.equals(series.index):
-        raise InputError(msg("scorecard.target_periods", values=str(list(series.index)),
-                             targets=str(list(target_series.index))))
-    lacking = [period for period in used if pd.isna(target_series[period])]
-    if lacking:
-        raise InputError(msg("scorecard.target_lacking", periods=str(lacking)))
-    return target_series[used]
+def _finite(values: np.ndarray, name: str) -> None:
+    if np.isinf(values).any():
+        raise InputError(msg("scorecard.values_infinite", name=name))
 
 
 _REDUCERS: dict[str, Callable[[pd.Series], float]] = {
@@ -507,13 +540,6 @@ _REDUCERS: dict[str, Callable[[pd.Series], float]] = {
     "average": lambda series: float(series.mean()),
     "last": lambda series: float(series.iloc[-1]),
 }
-
-
-def _combine(
-    values: pd.Series, targets: pd.Series | None, method: str
-) -> tuple[float, float | None]:
-    reduce = _REDUCERS[method]
-    return reduce(values), None if targets is None else reduce(targets)
 
 
 # --------------------------------------------------------------------------- perspective, NKO

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveyq.bands import classify, round_half_up
+from surveyq.distributions import t_ppf, t_sf
 from surveyq.errors import AnalysisError, InputError, NoDataError
 from surveyq.ikm import _aligned_groups, _numeric_answers
 from surveyq.messages import catalogue, joined, msg
@@ -224,6 +224,8 @@ def _t_tests(p_pairs: np.ndarray, e_pairs: np.ndarray, n: np.ndarray, spread_ok:
     out["df"] = np.where(n >= 2, n - 1.0, np.nan)
     tested = (n >= 2) & spread_ok
     if tested.any():
+        from scipy import stats  # imported when needed: see surveyq.distributions
+
         result = stats.ttest_rel(p_pairs[:, tested], e_pairs[:, tested], axis=0,
                                  nan_policy=_nan_policy(p_pairs[:, tested]))
         interval = result.confidence_interval(confidence_level=level)
@@ -239,6 +241,8 @@ def _wilcoxon_ps(differences: np.ndarray, zero_method: str) -> np.ndarray:
     p_values = np.full(differences.shape[1], np.nan)
     tested = np.nan_to_num(differences).any(axis=0)
     if tested.any():
+        from scipy import stats  # imported when needed: see surveyq.distributions
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             result = stats.wilcoxon(differences[:, tested], zero_method=zero_method,
@@ -1063,8 +1067,8 @@ def _paired_from_sums(sums: dict[str, float] | None, level: float) -> dict[str, 
     spread = np.sqrt(deviation_square / (n - 1))
     error = spread / np.sqrt(n)
     t_value = row["gap"] / error
-    quantile = stats.t.ppf((1 + level) / 2, n - 1)
-    row.update(t=t_value, p_value=float(2 * stats.t.sf(abs(t_value), n - 1)),
+    quantile = t_ppf((1 + level) / 2, n - 1)
+    row.update(t=t_value, p_value=float(2 * t_sf(abs(t_value), n - 1)),
                ci_low=row["gap"] - quantile * error, ci_high=row["gap"] + quantile * error,
                d_z=row["gap"] / spread)
     return row

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveyq.bands import band_table
+from surveyq.distributions import norm_cdf, norm_ppf
 from surveyq.errors import AnalysisError, InputError
 from surveyq.ikm import CONVERSION, SCALE_MAX, Ikm, _check_codes, ikm
 from surveyq.messages import msg
@@ -362,10 +362,10 @@ def _resample_counts(rng: np.random.Generator, n: int, replicates: int) -> np.nd
 def _normal_interval(
     point: Ikm, se: float, level: float, band_range: tuple[float, float], notes: list[str]
 ) -> IkmInterval:
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = norm_ppf(0.5 + level / 2)
     low_edge, high_edge = band_range
     if se > 0:
-        p_in_band = stats.norm.cdf(high_edge, point.converted, se) - stats.norm.cdf(
+        p_in_band = norm_cdf(high_edge, point.converted, se) - norm_cdf(
             low_edge, point.converted, se
         )
     else:

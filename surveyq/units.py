@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveyq.bands import band_table, classify
+from surveyq.distributions import norm_cdf, norm_ppf, norm_sf
 from surveyq.errors import AnalysisError, InputError, SurveyqError, error_message
 from surveyq.ikm import CONVERSION, IKM_STANDARDS, _check_codes, ikm, sample_size
 from surveyq.messages import joined, msg
@@ -727,11 +727,11 @@ def _graded(converted: float, se: float, level: float, standard: str) -> dict[st
     """Band, interval and band probability of a converted value with a normal SE."""
     bands = band_table(IKM_STANDARDS[standard].band_table)
     band = classify(converted, bands)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = norm_ppf(0.5 + level / 2)
     lo_edge, hi_edge = bands.interval(band.code)
     if se > 0:
-        p_band = float(stats.norm.cdf(hi_edge, converted, se)
-                       - stats.norm.cdf(lo_edge, converted, se))
+        p_band = float(norm_cdf(hi_edge, converted, se)
+                       - norm_cdf(lo_edge, converted, se))
     else:  # as ikm_ci: no spread puts the whole chance in the printed band
         p_band = np.nan if np.isnan(se) else 1.0
     return {"index": converted / CONVERSION, "converted": converted, "band": band.code,
@@ -742,7 +742,7 @@ def _graded(converted: float, se: float, level: float, standard: str) -> dict[st
 def _add_rest(table: pd.DataFrame, grouped: UnitMoments, total: Moments, method: str,
               weight: float, level: float, populations: Mapping) -> None:
     """Each unit against the aggregate of the other units (leave-one-out)."""
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = norm_ppf(0.5 + level / 2)
     rest, diff, low, high, verdict = [], [], [], [], []
     for name in table.index:
         value, spread = _rest_of(name, table, grouped, total, method, weight, populations)
@@ -827,7 +827,7 @@ def units_change(current: IkmUnits, previous: IkmUnits) -> pd.DataFrame:
     if current.standard != previous.standard:
         raise InputError(msg("units.standards_differ", before=previous.standard,
                              now=current.standard))
-    z = stats.norm.ppf(0.5 + current.level / 2)
+    z = norm_ppf(0.5 + current.level / 2)
     now = current.units
     before = previous.units.reindex(now.index)
     change = _snapped(now["converted"] - before["converted"])
@@ -903,7 +903,7 @@ def units_pairs(result: IkmUnits, adjust: str = "holm") -> pd.DataFrame:
             diff = float(table.at[a, "converted"] - table.at[b, "converted"])
             z = diff / spread
             rows.append({"unit_a": a, "unit_b": b, "diff": diff, "se": spread, "z": z,
-                         "p": float(2 * stats.norm.sf(abs(z)))})
+                         "p": float(2 * norm_sf(abs(z)))})
     frame = pd.DataFrame(rows, columns=["unit_a", "unit_b", "diff", "se", "z", "p"])
     if frame.empty:
         frame["p_adjusted"], frame["differs"] = [], []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from surveyq.distributions import t_ppf, t_sf
 from surveyq.errors import AnalysisError, InputError
 from surveyq.messages import msg
 from surveyq.moments import MISSING_RULES, Moments, analysis_covariance, as_moments
@@ -215,7 +215,7 @@ def _item_total_r(cov: np.ndarray, items: tuple[str, ...],
 def _critical_r(n: np.ndarray, alpha: float, tail: str) -> np.ndarray:
     df = np.asarray(n, dtype=float) - 2
     quantile = 1 - alpha / 2 if tail == "two-sided" else 1 - alpha
-    t_crit = stats.t.ppf(quantile, df)
+    t_crit = t_ppf(quantile, df)
     return t_crit / np.sqrt(df + t_crit**2)
 
 
@@ -224,8 +224,8 @@ def _p_value(r: np.ndarray, n: np.ndarray, tail: str) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         t_stat = r * np.sqrt(df / (1 - r**2))
     if tail == "two-sided":
-        return 2 * stats.t.sf(np.abs(t_stat), df)
-    return stats.t.sf(t_stat, df)
+        return 2 * t_sf(np.abs(t_stat), df)
+    return t_sf(t_stat, df)
 
 
 def _check_alpha(alpha: float) -> None:

@@ -81,3 +81,27 @@ def test_a_report_without_scorecard_charts_draws_without_matplotlibs_figures():
         " 'matplotlib.pyplot') if m in sys.modules))"
     )
     assert loaded == "[]"
+
+
+def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
+    # the distributions come from scipy.special (surveyq.distributions): scipy.stats' import
+    # alone would cost more than the SKM's statistics
+    from surveyq.demo import demo_project_path
+
+    demo = demo_project_path().parent
+    project = tmp_path / "project.yaml"
+    project.write_text(
+        "organisation: {id: Contoh, en: Example}\nperiod: '2025'\nsurveys:\n  skm:\n"
+        "    questionnaire: skm-permenpanrb-14-2017\n"
+        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n    population: 15000\n"
+        f"    previous: {{'2024': {(demo / 'skm-2024.xlsx').as_posix()}}}\n",
+        encoding="utf-8")
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.pipeline import run_project\n"
+        f"run = run_project({str(project)!r})\n"
+        "assert run.results['surveys']['skm']['analyses']['ikm']\n"
+        "print(sorted(m for m in ('scipy.stats', 'scipy.optimize', 'pingouin') "
+        "if m in sys.modules))"
+    )
+    assert loaded == "[]"
