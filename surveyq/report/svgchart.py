@@ -1,14 +1,16 @@
-"""Horizontal bar charts drawn directly: SVG for the report, PNG for the Word appendix.
+"""Charts drawn directly: SVG for the report, PNG for the Word appendix.
 
-The report's bar charts (Likert bars, SERVQUAL gaps, element values, profiles, scorecard
-perspectives) are rectangles, lines and text on a fixed layout: the margins follow from the
-measured category labels, the legend block and the title (the fixed layout
-:mod:`surveyq.report.charts` used to give matplotlib). matplotlib built a tree of artists,
-transforms and tick objects for each chart and laid every string out again: 30-150 ms a
-chart in SVG and about as much again for the Word appendix's PNG, most of the demo's
-documents. A :class:`Drawing` records the same shapes once and writes them as SVG
-(:meth:`Drawing.to_svg`, about a millisecond) or paints them with Pillow
-(:meth:`Drawing.to_png`), so the report and the Word appendix show one drawing.
+The report's charts (Likert bars, SERVQUAL gaps, element values, profiles, scorecard
+perspectives, the trends and the IPA map) are rectangles, lines, dots and text on a fixed
+layout: the margins follow from the measured labels, the legend block and the title (the
+fixed layout :mod:`surveyq.report.charts` used to give matplotlib). matplotlib built a tree
+of artists, transforms and tick objects for each chart and laid every string out again:
+60-350 ms a chart in SVG and again for the Word appendix's PNG, most of the demo's
+documents. A :class:`Drawing` records the shapes once and writes them as SVG
+(:meth:`Drawing.to_svg`, a few milliseconds) or paints them with Pillow
+(:meth:`Drawing.to_png`), so the report and the Word appendix show one drawing. Pillow is
+the rasteriser (text through FreeType, as matplotlib's Agg); what is written here is the
+layout, which the charts computed themselves already.
 
 Text is measured with the font files the SVG names (DejaVu Sans, which matplotlib ships,
 then Noto Sans CJK for characters DejaVu lacks, where installed) through Pillow's FreeType
@@ -87,9 +89,6 @@ class Fonts:
     def family(self) -> str:
         return ", ".join([name for name, *_ in self.faces] + ["sans-serif"])
 
-    def files(self) -> list[str]:
-        return sorted({path for _, regular, bold in self.faces for path in (regular, bold)})
-
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Advance width of one line of ``text`` in points (a character no font has takes
         the first font's missing-glyph box)."""
@@ -105,10 +104,13 @@ class Fonts:
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """``text`` cut into runs of one font file each: ``(characters, file)``."""
+        first = self.faces[0][2 if bold else 1]
+        if text.isascii():  # DejaVu Sans has every ASCII character
+            return [(text, first)] if text else []
         runs: list[tuple[str, str]] = []
         for char in text:
             path = next((b if bold else r for _, r, b in self.faces if ord(char) in covered(r)),
-                        self.faces[0][2 if bold else 1])
+                        first)
             if runs and runs[-1][1] == path:
                 runs[-1] = (runs[-1][0] + char, path)
             else:
