@@ -33,7 +33,7 @@ from surveyq.report.charts import (
     _wrap,
 )
 from surveyq.report.i18n import format_number
-from surveyq.report.mplchart import _figure, _legend, _LocaleTicks, _png, _style, _title, _to_svg
+from surveyq.report.mplchart import _png, _style, _title, _to_svg
 
 __all__ = ["ie_matrix_chart", "strategy_map", "strategy_map_png", "trend_lines"]
 
@@ -51,33 +51,19 @@ _SERIES = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
 # --------------------------------------------------------------------------- IE matrix
 
 
-def _ie_axes(fig: Figure, ife: float, efe: float, zone_labels: Mapping[str, str],
-             axis_labels: tuple[str, str], lang: str) -> None:
-    ax = fig.add_subplot()
-    # David's layout: IFE 4 (strong) at the left to 1 at the right; EFE 4 at the top.
+def _ie_cells(area: svgchart.Plot) -> None:
+    """The nine cells, numbered I-IX from the top left (David's layout: IFE 4, strong, at the
+    left to 1 at the right; EFE 4 at the top), coloured by strategy zone."""
+    drawing = area.drawing
     edges = (4.0, 3.0, 2.0, 1.0)
     for number in range(9):
         row, column = divmod(number, 3)
         left, top = edges[column], edges[row]
-        ax.add_patch(Rectangle((left - 1, top - 1), 1, 1, facecolor=IE_COLOURS[
-            _IE_ZONES[number]], edgecolor="#777777", linewidth=0.8))
-        ax.text(left - 0.5, top - 0.5, _ROMAN[number], ha="center", va="center", fontsize=13,
-                color="#555555")
-    ax.plot([ife], [efe], marker="o", markersize=9, color=INK, zorder=5)
-    ax.annotate(f"({format_number(ife, 2, lang)}; {format_number(efe, 2, lang)})",
-                (ife, efe), xytext=(8, 8), textcoords="offset points", fontsize=8.5,
-                color=INK, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-    ax.set_xlim(4, 1)
-    ax.set_ylim(1, 4)
-    ax.set_xticks([4, 3, 2, 1])
-    ax.set_yticks([1, 2, 3, 4])
-    ax.xaxis.set_major_formatter(_LocaleTicks(lang))
-    ax.yaxis.set_major_formatter(_LocaleTicks(lang))
-    ax.set_xlabel(axis_labels[0])
-    ax.set_ylabel(axis_labels[1])
-    ax.set_aspect("equal")
-    handles = [Patch(facecolor=IE_COLOURS[z], edgecolor="#777777") for z in zone_labels]
-    _legend(fig, handles, list(zone_labels.values()), "")
+        x0, y0 = area.x(left), area.y(top)
+        drawing.rect(x0, y0, area.x(left - 1) - x0, area.y(top - 1) - y0,
+                     IE_COLOURS[_IE_ZONES[number]], stroke="#777777", stroke_width=0.8)
+        drawing.text(area.x(left - 0.5), area.y(top - 0.5), _ROMAN[number], 13.0,
+                     anchor="middle", colour="#555555")
 
 
 def ie_matrix_chart(ife_total: Any, efe_total: Any, zone_labels: Mapping[str, str],
@@ -104,11 +90,36 @@ def ie_matrix_chart(ife_total: Any, efe_total: Any, zone_labels: Mapping[str, st
     ife, efe = _number(ife_total), _number(efe_total)
     if math.isnan(ife) or math.isnan(efe):
         return ""
-    with _style("ie-matrix"):
-        fig = _figure(5.2, 5.4)
-        _ie_axes(fig, ife, efe, zone_labels, axis_labels, lang)
-        _title(fig, title)
-        return _to_svg(fig, title)
+    drawing = _canvas(5.2, 5.4)
+    entries = [svgchart.Entry(IE_COLOURS[zone], label, "#777777", 0.8)
+               for zone, label in zone_labels.items()]
+    columns = _legend_columns([entry.label for entry in entries], 5.4)
+    heading = _wrap(title, 90, 2)
+    above = svgchart.legend_height(drawing, entries, columns, heading)
+    label_room = svgchart.LEADING * svgchart.SIZE + 4.0  # an axis label and its pad
+    area, _ = svgchart.plot(drawing, above, 1.0, 4.0, 4.0, 1.0, below=label_room)
+    ticks = [1.0, 2.0, 3.0, 4.0]
+    tick_text = _tick_text(ticks, lang)
+    svgchart.place_left(area, [tick_text(t) for t in ticks], axis_labels[1], svgchart.SIZE)
+    # equal scales: a square plot, centred in the room left for it
+    side = min(area.right - area.left, area.bottom - area.top)
+    area.left += (area.right - area.left - side) / 2
+    area.right, area.top = area.left + side, area.bottom - side
+    _ie_cells(area)
+    area.y_axis(ticks, tick_text)
+    area.x_axis(ticks, tick_text)
+    x, y = area.x(ife), area.y(efe)
+    drawing.circle(x, y, 5.0, INK)
+    drawing.label(x + 8.0, y - 8.0, f"({format_number(ife, 2, lang)}; "
+                  f"{format_number(efe, 2, lang)})", 8.5, anchor="start", valign="bottom")
+    drawing.text((area.left + area.right) / 2, area.bottom + svgchart.TICK + svgchart.PAD
+                 + svgchart.LEADING * svgchart.SIZE + 4.0, axis_labels[0], svgchart.SIZE,
+                 anchor="middle", valign="top")
+    drawing.upright(area.left - svgchart.TICK - svgchart.PAD - max(
+        drawing.width_of(tick_text(t), svgchart.SIZE) for t in ticks) - 4.0,
+        (area.top + area.bottom) / 2, axis_labels[1], svgchart.SIZE, colour="#000000")
+    svgchart.legend(drawing, entries, columns, heading)
+    return _finish(drawing, title)
 
 
 # --------------------------------------------------------------------------- trend

@@ -156,7 +156,12 @@ class _Rect:
         box = canvas.box(self.x, self.y, self.x + self.w, self.y + self.h)
         canvas.draw.rectangle(box, fill=canvas.rgb(self.fill, round(255 * self.opacity)))
         if self.stroke and self.stroke_width:
-            canvas.draw.rectangle(box, outline=canvas.rgb(self.stroke),
+            # Pillow draws an outline inside the box, SVG strokes on the edge: widen the box
+            # by half the stroke so neighbouring cells share one line, as in the SVG
+            half = self.stroke_width / 2
+            canvas.draw.rectangle(canvas.box(self.x - half, self.y - half,
+                                             self.x + self.w + half, self.y + self.h + half),
+                                  outline=canvas.rgb(self.stroke),
                                   width=canvas.pixels(self.stroke_width))
 
 
