@@ -152,10 +152,20 @@ def test_strategy_map_links_between_bands_stay_in_the_gap():
     from surveyq.report.bsc_charts import _BOX_H, _edge
 
     low, high = 0.5, 1.5  # band centres, one band apart
-    arrow = _edge((9.0, low), (2.0, high))
-    ys = arrow._path_original.vertices[:, 1]
+    ys = [y for _, y in _edge((9.0, low), (2.0, high))]
     assert ys[0] == pytest.approx(low + _BOX_H / 2) and ys[-1] == pytest.approx(high - _BOX_H / 2)
-    assert ((ys >= low + _BOX_H / 2 - 1e-12) & (ys <= high - _BOX_H / 2 + 1e-12)).all()
+    assert all(low + _BOX_H / 2 - 1e-12 <= y <= high - _BOX_H / 2 + 1e-12 for y in ys)
+
+
+def test_strategy_map_arrows_follow_their_curve_to_a_head_at_the_target():
+    from surveyq.report.bsc_charts import _curve, _trim
+
+    # a quadratic Bézier (0,0), (1,2), (2,0): its middle is at (1, 1) by hand
+    points = _curve([(0.0, 0.0), (1.0, 2.0), (2.0, 0.0)], steps=2)
+    assert points == [(0.0, 0.0), (1.0, 1.0), (2.0, 0.0)]
+    # 10 points of a straight run less 3 at the end: it stops at 7
+    assert _trim([(0.0, 0.0), (5.0, 0.0), (10.0, 0.0)], 3.0, at_end=True) == [
+        (0.0, 0.0), (5.0, 0.0), (7.0, 0.0)]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

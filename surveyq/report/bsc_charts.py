@@ -1,11 +1,12 @@
 """Scorecard and strategy charts: the IE matrix, the score trend and the strategy map.
 
-Same rules as :mod:`surveyq.report.charts` (matplotlib without pyplot, text kept as text,
-deterministic ids, nothing loaded from outside): each function takes rows of
-``results.json`` and already translated labels, and returns one ``<svg>`` element, or
-``""`` when there is nothing to draw. :func:`strategy_map_png` renders the same strategy
-map as PNG bytes for the Word appendix. No function computes a statistic: positions,
-colours and arrows come from the results as they are.
+Same rules as :mod:`surveyq.report.charts` (drawn directly by
+:mod:`surveyq.report.svgchart`, text kept as text, deterministic, nothing loaded from
+outside): each function takes rows of ``results.json`` and already translated labels, and
+returns one ``<svg>`` element, or ``""`` when there is nothing to draw.
+:func:`strategy_map_png` paints the same strategy map as PNG bytes for the Word appendix.
+No function computes a statistic: positions, colours and arrows come from the results as
+they are.
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
-from matplotlib.path import Path as BezierPath
 
 from surveyq.report import svgchart
 from surveyq.report.charts import (
@@ -31,9 +28,9 @@ from surveyq.report.charts import (
     _number,
     _tick_text,
     _wrap,
+    render_png,
 )
 from surveyq.report.i18n import format_number
-from surveyq.report.mplchart import _png, _style, _title, _to_svg
 
 __all__ = ["ie_matrix_chart", "strategy_map", "strategy_map_png", "trend_lines"]
 
@@ -229,85 +226,141 @@ def _layout(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapp
     return centres, width
 
 
-def _edge(a: tuple[float, float], b: tuple[float, float]) -> FancyArrowPatch:
-    """The arrow from box centre ``a`` to box centre ``b``.
+def _edge(a: tuple[float, float], b: tuple[float, float]
+          ) -> tuple[tuple[float, float], ...]:
+    """The Bézier control points (map units, y up) of the arrow from box centre ``a`` to box
+    centre ``b``: three for a quadratic curve, four for a cubic one.
 
     Within a band: top edge to top edge, arched over the boxes between them (a straight
-    line would pass behind them and seem to start at the box it leaves). Between bands:
-    from the source box's edge to the target box's edge as a cubic curve leaving and
-    arriving vertically, so a link to a box far to the side runs through the gap between
-    the bands instead of behind the boxes next to its target."""
+    line would pass behind them and seem to start at the box it leaves); the arch's control
+    point is matplotlib's ``arc3`` one, placed on the page by :func:`_link`. Between bands: from the
+    source box's edge to the target box's edge as a cubic curve leaving and arriving
+    vertically, so a link to a box far to the side runs through the gap between the bands
+    instead of behind the boxes next to its target."""
     (x1, y1), (x2, y2) = a, b
-    style = {"arrowstyle": "-|>", "mutation_scale": 11, "color": "#444444",
-             "linewidth": 1.0, "zorder": 6}
     if abs(y1 - y2) < 1e-9:
         top = _BOX_H / 2
         rad = min(0.28, 0.5 / abs(x2 - x1))  # an arch about a quarter band high
-        return FancyArrowPatch((x1, y1 + top), (x2, y2 + top),
-                               connectionstyle=f"arc3,rad={-rad if x2 > x1 else rad:.3f}",
-                               **style)
+        return ((x1, y1 + top), (-rad if x2 > x1 else rad, 0.0), (x2, y2 + top))
     sign = 1 if y2 > y1 else -1
     start, end = (x1, y1 + sign * _BOX_H / 2), (x2, y2 - sign * _BOX_H / 2)
     # control points a little short of the gap's middle: the curve stays inside the gap
     # (its height is monotone between the two edges) and meets each box upright
     reach = 0.45 * (end[1] - start[1])
-    path = BezierPath([start, (start[0], start[1] + reach), (end[0], end[1] - reach), end],
-                      [BezierPath.MOVETO, BezierPath.CURVE4, BezierPath.CURVE4,
-                       BezierPath.CURVE4])
-    return FancyArrowPatch(path=path, **style)
+    return (start, (start[0], start[1] + reach), (end[0], end[1] - reach), end)
 
 
-def _draw_map(fig: Figure, perspectives: Sequence[Mapping[str, Any]],
-              objectives: Sequence[Mapping[str, Any]], names: Mapping[str, str],
-              colour_labels: Mapping[str, str], no_data: str, lang: str) -> None:
+def _curve(points: Sequence[tuple[float, float]], steps: int = 24
+           ) -> list[tuple[float, float]]:
+    """Points along the Bézier curve of ``points`` (De Casteljau), ends included."""
+    samples = []
+    for step in range(steps + 1):
+        t, level = step / steps, list(points)
+        while len(level) > 1:
+            level = [((1 - t) * p[0] + t * q[0], (1 - t) * p[1] + t * q[1])
+                     for p, q in zip(level, level[1:], strict=False)]
+        samples.append(level[0])
+    return samples
+
+
+def _trim(points: list[tuple[float, float]], length: float, at_end: bool
+          ) -> list[tuple[float, float]]:
+    """``points`` less ``length`` points of their run at one end."""
+    run = points[::-1] if at_end else points
+    while len(run) > 2 and math.dist(run[0], run[1]) <= length:
+        length -= math.dist(run[0], run[1])
+        run = run[1:]
+    (x0, y0), (x1, y1) = run[0], run[1]
+    share = min(length / (math.dist(run[0], run[1]) or 1.0), 1.0)
+    run = [(x0 + share * (x1 - x0), y0 + share * (y1 - y0)), *run[1:]]
+    return run[::-1] if at_end else run
+
+
+def _arrow(drawing: svgchart.Drawing, points: list[tuple[float, float]]) -> None:
+    """A line along ``points`` ending in a filled head, both ends 2 points short of the
+    boxes: matplotlib's ``-|>`` at mutation scale 11 (a head 4.4 points long, 2.2 each
+    side) with its 1-point outline, so 5 points long and 2.7 each side."""
+    points = _trim(_trim(points, 2.0, at_end=False), 2.0, at_end=True)
+    tip, before = points[-1], points[-2]
+    length = math.dist(tip, before) or 1.0
+    ux, uy = (tip[0] - before[0]) / length, (tip[1] - before[1]) / length
+    base = (tip[0] - 5.0 * ux, tip[1] - 5.0 * uy)
+    drawing.polyline(_trim(points, 5.0, at_end=True), "#444444", 1.0)
+    drawing.polygon([tip, (base[0] - 2.7 * uy, base[1] + 2.7 * ux),
+                     (base[0] + 2.7 * uy, base[1] - 2.7 * ux)], "#444444")
+
+
+def _map_drawing(perspectives: Sequence[Mapping[str, Any]],
+                 objectives: Sequence[Mapping[str, Any]], names: Mapping[str, str],
+                 colour_labels: Mapping[str, str], no_data: str, lang: str, title: str = ""
+                 ) -> svgchart.Drawing:
     centres, width = _layout(perspectives, objectives)
     height = len(perspectives) * _BAND_H
-    ax = fig.add_axes((0, 0, 1, 0.9))
-    ax.set_xlim(0, width)
-    ax.set_ylim(-0.05, height + 0.05)
-    ax.axis("off")
-    for row, perspective in enumerate(perspectives):
-        y0 = (len(perspectives) - row - 1) * _BAND_H
-        ax.add_patch(Rectangle((0.02, y0 + 0.03), width - 0.04, _BAND_H - 0.06,
-                               facecolor="#f2f4f7" if row % 2 == 0 else "#e8ecf1",
-                               edgecolor="none"))
-        ax.text(0.1, y0 + _BAND_H / 2, _wrap(names.get(perspective["id"], perspective["id"]),
-                                              18, 4), va="center", ha="left", fontsize=8.5,
-                fontweight="bold", color=INK)
+    drawing = _canvas(len(perspectives) * 1.05 + 0.7, max(7.0, width * 0.95))
+    entries = [svgchart.Entry(TRAFFIC_LIGHTS.get(c, "#d9d9d9"), label, "#444444", 0.8)
+               for c, label in colour_labels.items()]
+    heading = _wrap(title, 90, 2)
+    top = max(0.1 * drawing.height,
+              svgchart.legend_height(drawing, entries, len(entries), heading))
+    sx = drawing.width / width
+    sy = (drawing.height - top) / (height + 0.1)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return x * sx, drawing.height - (y + 0.05) * sy
+
+    _bands(drawing, perspectives, names, width, at)
+    _boxes(drawing, objectives, centres, no_data, lang, at, min(sx, sy))
     for obj in objectives:
         for target in obj.get("supports") or []:
             if obj["id"] in centres and target in centres:
-                ax.add_patch(_edge(centres[obj["id"]], centres[target]))
+                _link(drawing, _edge(centres[obj["id"]], centres[target]), at)
+    svgchart.legend(drawing, entries, len(entries), heading)
+    return drawing
+
+
+def _bands(drawing: svgchart.Drawing, perspectives: Sequence[Mapping[str, Any]],
+           names: Mapping[str, str], width: float, at: Any) -> None:
+    """One shaded band per perspective, its name at the left."""
+    for row, perspective in enumerate(perspectives):
+        y0 = (len(perspectives) - row - 1) * _BAND_H
+        (left, bottom), (right, top) = at(0.02, y0 + 0.03), at(width - 0.02, y0 + _BAND_H - 0.03)
+        drawing.rect(left, top, right - left, bottom - top,
+                     "#f2f4f7" if row % 2 == 0 else "#e8ecf1")
+        x, y = at(0.1, y0 + _BAND_H / 2)
+        drawing.text(x, y, _wrap(names.get(perspective["id"], perspective["id"]), 18, 4), 8.5,
+                     bold=True, colour=INK)
+
+
+def _boxes(drawing: svgchart.Drawing, objectives: Sequence[Mapping[str, Any]],
+           centres: Mapping[str, tuple[float, float]], no_data: str, lang: str, at: Any,
+           unit: float) -> None:
+    """Each objective's box in its status colour: its id, value and (wrapped) name."""
     for obj in objectives:
         if obj["id"] not in centres:
             continue
         x, y = centres[obj["id"]]
         colour = TRAFFIC_LIGHTS.get(str(obj.get("colour")), "#d9d9d9")
-        ax.add_patch(FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
-                                    boxstyle="round,pad=0.02,rounding_size=0.08",
-                                    facecolor=colour, edgecolor="#444444", linewidth=0.7,
-                                    zorder=4))
+        (left, bottom) = at(x - _BOX_W / 2 - 0.02, y - _BOX_H / 2 - 0.02)
+        (right, top) = at(x + _BOX_W / 2 + 0.02, y + _BOX_H / 2 + 0.02)
+        drawing.rect(left, top, right - left, bottom - top, colour, stroke="#444444",
+                     stroke_width=0.7, radius=0.08 * unit)
         value = _number(obj.get("value"))
         shown = no_data if math.isnan(value) else format_number(value, 2, lang)
         label = f"{obj['id']} · {shown}\n{_wrap(obj.get('label', ''), 30, 2)}"
-        ax.text(x, y, label, ha="center", va="center", fontsize=7, zorder=5,
-                color=_ink_on(colour), linespacing=1.15)
-    handles = [Patch(facecolor=TRAFFIC_LIGHTS.get(c, "#d9d9d9"), edgecolor="#444444")
-               for c in colour_labels]
-    fig.legend(handles, list(colour_labels.values()), loc="upper center",
-               ncols=len(colour_labels), fontsize=8, frameon=False)
+        drawing.text(*at(x, y), label, 7.0, anchor="middle", colour=_ink_on(colour))
 
 
-def _map_figure(perspectives: Sequence[Mapping[str, Any]], objectives: Sequence[Mapping[str, Any]],
-                names: Mapping[str, str], colour_labels: Mapping[str, str], no_data: str,
-                lang: str) -> Figure:
-    _, width = _layout(perspectives, objectives)
-    fig = Figure(figsize=(max(7.0, width * 0.95), len(perspectives) * 1.05 + 0.7))
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    _draw_map(fig, perspectives, objectives, names, colour_labels, no_data, lang)
-    return fig
+def _link(drawing: svgchart.Drawing, control: Sequence[tuple[float, float]], at: Any) -> None:
+    """An arrow along the Bézier curve of map ``control`` points (the arc of :func:`_edge`
+    within a band)."""
+    if len(control) == 3:  # arc3: its control point is found on the page, as matplotlib's
+        (x1, y1), (x2, y2) = at(*control[0]), at(*control[2])
+        rad = control[1][0]
+        middle = ((x1 + x2) / 2 - rad * (y2 - y1), (y1 + y2) / 2 + rad * (x2 - x1))
+        points = [(x1, y1), middle, (x2, y2)]
+    else:
+        points = [at(x, y) for x, y in control]
+    _arrow(drawing, _curve(points))
 
 
 def strategy_map(perspectives: list[dict], objectives: list[dict], names: Mapping[str, str],
@@ -339,10 +392,8 @@ def strategy_map(perspectives: list[dict], objectives: list[dict], names: Mappin
     """
     if not objectives:
         return ""
-    with _style("strategy-map"):
-        fig = _map_figure(perspectives, objectives, names, colour_labels, no_data, lang)
-        _title(fig, title)
-        return _to_svg(fig, title)
+    return _finish(_map_drawing(perspectives, objectives, names, colour_labels, no_data, lang,
+                                title), title)
 
 
 def strategy_map_png(perspectives: list[dict], objectives: list[dict], names: Mapping[str, str],
@@ -352,6 +403,5 @@ def strategy_map_png(perspectives: list[dict], objectives: list[dict], names: Ma
     objectives."""
     if not objectives:
         return b""
-    with _style("strategy-map"):
-        fig = _map_figure(perspectives, objectives, names, colour_labels, no_data, lang)
-        return _png(fig, dpi)
+    return render_png(strategy_map, perspectives, objectives, names, colour_labels,
+                      no_data=no_data, lang=lang, dpi=dpi)

@@ -8,12 +8,9 @@ returns one ``<svg>`` element as a string, ready to be inlined in the HTML repor
   small; ``<``, ``>`` and ``&`` are escaped;
 * deterministic: the same data gives the same bytes (no date, fixed ids).
 
-The horizontal bar charts (:func:`likert_bars`, :func:`gap_bars`, :func:`nrr_bars`,
-:func:`profile_bars`, :func:`perspective_bars`) are written as SVG directly on a fixed
-layout (:mod:`surveyq.report.svgchart`), and :func:`render_png` rasterises that same SVG for
-the Word appendix. The IPA map, the trend line and the scorecard's charts
-(:mod:`surveyq.report.bsc_charts`) are drawn by matplotlib (never pyplot), with
-``svg.fonttype = "none"`` and a fixed ``svg.hashsalt``.
+Every chart is drawn directly on a fixed layout (:mod:`surveyq.report.svgchart`): the same
+shapes are written as SVG for the report and painted as PNG by :func:`render_png` for the
+Word appendix. The scorecard's and strategy charts are in :mod:`surveyq.report.bsc_charts`.
 
 Empty input returns ``""`` (the template then prints its own translated "no data" line).
 NaN or None values draw nothing and print an en dash. The charts compute no statistics: the
@@ -133,26 +130,25 @@ _WIDTH = 8.0
 
 #: Font files of the fallback for Korean, Chinese and Japanese text (Debian fonts-noto-cjk).
 _CJK_FILES = re.compile(r"NotoSansCJK\w*-(Regular|Bold)\.(ttc|otf)$")
+
+
 class GlyphWarning(UserWarning):
     """Chart text holds characters no installed font can draw (they show as boxes)."""
 
 
 @cache
 def _fonts() -> tuple[str, ...]:
-    """DejaVu Sans, then Noto Sans CJK when installed: matplotlib takes each character from
-    the first font of the list that has it. A font installed after matplotlib built its
-    font cache is added here, so installing fonts-noto-cjk needs no cache rebuild."""
-    from matplotlib.ft2font import FT2Font
+    """The charts' font families: DejaVu Sans, then Noto Sans CJK when installed (each
+    character is taken from the first font of the list that has it)."""
+    from fontTools.ttLib import TTCollection, TTFont
 
     files = _cjk_files()
     if not files:
         return ("DejaVu Sans",)
-    names = {entry.name for entry in font_manager.fontManager.ttflist}
-    family = FT2Font(files[0]).family_name  # a collection's first face: matplotlib draws it
-    if family not in names:
-        for path in files:  # regular and bold (titles)
-            font_manager.fontManager.addfont(path)
-    return ("DejaVu Sans", family)
+    first = files[0]  # a collection's first face is the one drawn
+    font = TTCollection(first, lazy=True).fonts[0] if first.endswith(".ttc") else TTFont(
+        first, lazy=True)
+    return ("DejaVu Sans", str(font["name"].getDebugName(1)))
 
 
 _WARNED = threading.Event()
@@ -175,8 +171,7 @@ def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
     """A chart of this module as PNG bytes (for documents that cannot hold SVG, like Word).
 
     ``draw`` is one of the chart functions; it draws exactly as for the report, and the
-    chart is rasterised at ``dpi`` instead of returned as SVG (by resvg for the charts
-    written as SVG directly, by matplotlib's Agg for its figures). Empty input gives ``b""``.
+    chart is painted at ``dpi`` instead of written as SVG. Empty input gives ``b""``.
     """
     _RASTER.dpi = dpi
     try:

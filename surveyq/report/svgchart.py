@@ -142,6 +142,7 @@ class _Rect:
     stroke: str | None
     stroke_width: float
     opacity: float
+    radius: float = 0.0  # of rounded corners
 
     def svg(self) -> str:
         style = f"fill: {_colour(self.fill)}"
@@ -149,20 +150,23 @@ class _Rect:
             style += f"; fill-opacity: {self.opacity:g}"
         if self.stroke and self.stroke_width:
             style += f"; stroke: {_colour(self.stroke)}; stroke-width: {self.stroke_width:g}"
+        corners = f' rx="{_num(self.radius)}"' if self.radius else ""
         return (f'<rect x="{_num(self.x)}" y="{_num(self.y)}" width="{_num(self.w)}" '
-                f'height="{_num(self.h)}" style="{style}"/>')
+                f'height="{_num(self.h)}"{corners} style="{style}"/>')
 
     def paint(self, canvas: _Raster) -> None:
         box = canvas.box(self.x, self.y, self.x + self.w, self.y + self.h)
-        canvas.draw.rectangle(box, fill=canvas.rgb(self.fill, round(255 * self.opacity)))
+        radius = round(self.radius * canvas.scale)
+        canvas.draw.rounded_rectangle(box, radius,
+                                      fill=canvas.rgb(self.fill, round(255 * self.opacity)))
         if self.stroke and self.stroke_width:
             # Pillow draws an outline inside the box, SVG strokes on the edge: widen the box
             # by half the stroke so neighbouring cells share one line, as in the SVG
             half = self.stroke_width / 2
-            canvas.draw.rectangle(canvas.box(self.x - half, self.y - half,
-                                             self.x + self.w + half, self.y + self.h + half),
-                                  outline=canvas.rgb(self.stroke),
-                                  width=canvas.pixels(self.stroke_width))
+            canvas.draw.rounded_rectangle(
+                canvas.box(self.x - half, self.y - half, self.x + self.w + half,
+                           self.y + self.h + half), radius, outline=canvas.rgb(self.stroke),
+                width=canvas.pixels(self.stroke_width))
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,20 @@ class _Polyline:
         canvas.draw.line([canvas.point(x, y) for x, y in self.points],
                          fill=canvas.rgb(self.colour), width=canvas.pixels(self.width),
                          joint="curve")
+
+
+@dataclass(frozen=True)
+class _Polygon:
+    points: tuple[tuple[float, float], ...]
+    fill: str
+
+    def svg(self) -> str:
+        path = " L ".join(f"{_num(x)} {_num(y)}" for x, y in self.points)
+        return f'<path d="M {path} Z" style="fill: {_colour(self.fill)}"/>'
+
+    def paint(self, canvas: _Raster) -> None:
+        canvas.draw.polygon([canvas.point(x, y) for x, y in self.points],
+                            fill=canvas.rgb(self.fill))
 
 
 @dataclass(frozen=True)
@@ -335,14 +353,21 @@ class Drawing:
     width: float
     height: float
     fonts: Fonts
-    shapes: list[_Rect | _Line | _Circle | _Polyline | _Text] = field(default_factory=list)
+    shapes: list[_Rect | _Line | _Circle | _Polyline | _Polygon | _Text] = field(
+        default_factory=list)
     smooth: bool = False  # slanted lines or dots: painted anti-aliased (:meth:`to_png`)
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, *,
-             stroke: str | None = None, stroke_width: float = 0.0, opacity: float = 1.0) -> None:
+             stroke: str | None = None, stroke_width: float = 0.0, opacity: float = 1.0,
+             radius: float = 0.0) -> None:
         if w < 0:
             x, w = x + w, -w
-        self.shapes.append(_Rect(x, y, w, h, fill, stroke, stroke_width, opacity))
+        self.smooth = self.smooth or bool(radius)
+        self.shapes.append(_Rect(x, y, w, h, fill, stroke, stroke_width, opacity, radius))
+
+    def polygon(self, points: Sequence[tuple[float, float]], fill: str) -> None:
+        self.smooth = True
+        self.shapes.append(_Polygon(tuple(points), fill))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, width: float, *,
              dash: tuple[float, float] | None = None) -> None:
