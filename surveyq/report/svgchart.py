@@ -436,12 +436,12 @@ class Drawing:
         its dpi (Word sizes the image by it).
 
         Pillow draws lines and circles without anti-aliasing: a drawing with slanted lines
-        or dots (:attr:`smooth`) is painted at three times the size and averaged down, as
+        or dots (:attr:`smooth`) is painted at twice the size and averaged down, as
         an anti-aliasing rasteriser would cover each pixel; bars and axes stand on whole
         pixels and need no more."""
         import io
 
-        factor = 3 if self.smooth else 1
+        factor = 2 if self.smooth else 1
         canvas = _Raster(self.width, self.height, factor * dpi / 72, self.fonts)
         for shape in self.shapes:
             shape.paint(canvas)
