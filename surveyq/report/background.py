@@ -6,7 +6,7 @@ report and the Excel appendix together, so on a machine with two cores or more t
 forks a child for it (:func:`in_background`) and writes the rest meanwhile.
 
 The child runs the same function the run would call itself, on its copy of the process
-(results, matplotlib's state, the imported modules), so the file is byte for byte the same;
+(results, the imported modules and their caches), so the file is byte for byte the same;
 it sends back what the function returned or the exception it raised, pickled, and leaves
 with ``os._exit`` (no atexit handler, no stdio flush of the parent's buffers). The parent
 re-raises that exception where it asks for the result, so a user's error is still one line

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveyq.report import bsc_charts
 from surveyq.report.build import (
     Block,
     _cell,
@@ -121,8 +122,6 @@ def _factor_table(ctx: _Context, matrix: dict[str, Any], caption: str) -> list[B
 
 
 def _ie(ctx: _Context, ie: dict[str, Any], title: str) -> list[Block]:
-    from surveyq.report import bsc_charts  # matplotlib's figures: only where a chart needs them
-
     t = ctx.t["bsc"]["strategy"]
     sentence = t["ie_sentence"].format(ife=ctx.num(ie["ife_total"], "score"),
                                        efe=ctx.num(ie["efe_total"], "score"), cell=ie["cell"],
@@ -286,8 +285,6 @@ def _trend(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     series.update({name: [r.get(f"perspective:{pid}") for r in trend["rows"]]
                    for pid, name in perspectives})
     reference = None if card["scheme"] == "weighted-score" else 100.0
-    from surveyq.report import bsc_charts
-
     return ([_table(ctx, t["trend_caption"].format(title=title), columns, rows, note)]
             + _chart(ctx, t["trend_chart"].format(title=title), bsc_charts.trend_lines,
                      periods, series, reference=reference, lang=ctx.lang))
@@ -299,8 +296,6 @@ def _map(ctx: _Context, card: dict[str, Any], title: str) -> list[Block]:
     # tables (appendix_bsc.figures), not again among the report's figures
     if not objectives or ctx.chart_format == "png":
         return []
-    from surveyq.report import bsc_charts
-
     t = ctx.t["bsc"]["scorecard"]
     names = {p["id"]: ctx.text(p["name"]) for p in card["perspectives"]}
     rows = [{**o, "label": ctx.text(o["name"])} for o in objectives]

@@ -145,10 +145,9 @@ class JobStore:
 class Runner:
     """Queued runs on a small pool of worker processes (one per core, at most two).
 
-    A process per run keeps runs apart (matplotlib's chart style is per-process state; a run
-    that exhausts memory takes its worker down, not the page) and lets two runs use two
-    cores. Workers write the job's status.json themselves, so progress crosses the process
-    boundary as a file. Started on first use, with ``spawn`` on every OS (no fork of a
+    A process per run keeps runs apart (a run that exhausts memory takes its worker down,
+    not the page) and lets two runs use two cores. Workers write the job's status.json
+    themselves, so progress crosses the process boundary as a file. Started on first use, with ``spawn`` on every OS (no fork of a
     threaded server), and shared by every app of the process (the jobs name their folders).
     """
 
