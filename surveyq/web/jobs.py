@@ -147,8 +147,9 @@ class Runner:
 
     A process per run keeps runs apart (a run that exhausts memory takes its worker down,
     not the page) and lets two runs use two cores. Workers write the job's status.json
-    themselves, so progress crosses the process boundary as a file. Started on first use, with ``spawn`` on every OS (no fork of a
-    threaded server), and shared by every app of the process (the jobs name their folders).
+    themselves, so progress crosses the process boundary as a file. Started on first use,
+    with ``spawn`` on every OS (no fork of a threaded server), and shared by every app of the
+    process (the jobs name their folders).
     """
 
     _pool: ProcessPoolExecutor | None = None
