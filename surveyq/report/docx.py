@@ -166,28 +166,8 @@ def _cell(text: str, style_id: str, width: int, size: str, bold: bool = False) -
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
     """Every cell as printed, column by column (by position: SPSS tables repeat "df")."""
-    return [_column_texts(frame.iloc[:, index].tolist(), formats.get(name), lang)
+    return [[display(value, formats.get(name), lang) for value in frame.iloc[:, index].tolist()]
             for index, name in enumerate(frame.columns)]
-
-
-def _column_texts(values: list[Any], fmt: str | None, lang: str) -> list[str]:
-    """:func:`display` of each value of one column, the format read once: a long table's
-    numbers are most of an appendix's cells."""
-    if not fmt:
-        return [display(value, fmt, lang) for value in values]
-    decimals = len(fmt.split(".", 1)[1]) if "." in fmt else 0
-    marks = LOCALES[lang]
-    # format_number's marks, and no group mark unless the format asks for one ("#,##0")
-    marks_of = str.maketrans({".": marks["decimal"],
-                              ",": marks["group"] if "#" in fmt else ""})
-    texts_ = []
-    for value in values:
-        if type(value) in (float, int):  # not bool, not numpy: display decides those
-            texts_.append("" if value != value else
-                          f"{float(value):,.{decimals}f}".translate(marks_of))
-        else:
-            texts_.append(display(value, fmt, lang))
-    return texts_
 
 
 def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
