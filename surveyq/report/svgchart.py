@@ -37,6 +37,8 @@ GAP = 6.0
 TICK, PAD, LINE = 3.5, 3.5, 0.8
 SPINE = "#555555"
 INK = "#222222"
+#: Share of a text's width left of its anchor point.
+_ANCHOR_SHARE = {"start": 0.0, "middle": 0.5, "end": 1.0}
 #: Baseline below the middle of a line of text, in em (DejaVu Sans' cap height is 0.73 em).
 MIDDLE = 0.36
 LEADING = 1.2
@@ -132,6 +134,22 @@ def _colour(colour: str) -> str:
     return colour.lower() if colour.startswith("#") else colour
 
 
+def _fill_style(fill: str, stroke: str | None, stroke_width: float, opacity: float = 1.0
+                ) -> str:
+    """The style attribute of a filled shape, with its outline when it has one."""
+    style = f"fill: {_colour(fill)}"
+    if opacity < 1:
+        style += f"; fill-opacity: {opacity:g}"
+    if stroke and stroke_width:
+        style += f"; stroke: {_colour(stroke)}; stroke-width: {stroke_width:g}"
+    return style
+
+
+def _path(points: Sequence[tuple[float, float]]) -> str:
+    """SVG path data through ``points``."""
+    return "M " + " L ".join(f"{_num(x)} {_num(y)}" for x, y in points)
+
+
 @dataclass(frozen=True)
 class _Rect:
     x: float
@@ -145,11 +163,7 @@ class _Rect:
     radius: float = 0.0  # of rounded corners
 
     def svg(self) -> str:
-        style = f"fill: {_colour(self.fill)}"
-        if self.opacity < 1:
-            style += f"; fill-opacity: {self.opacity:g}"
-        if self.stroke and self.stroke_width:
-            style += f"; stroke: {_colour(self.stroke)}; stroke-width: {self.stroke_width:g}"
+        style = _fill_style(self.fill, self.stroke, self.stroke_width, self.opacity)
         corners = f' rx="{_num(self.radius)}"' if self.radius else ""
         return (f'<rect x="{_num(self.x)}" y="{_num(self.y)}" width="{_num(self.w)}" '
                 f'height="{_num(self.h)}"{corners} style="{style}"/>')
@@ -183,8 +197,7 @@ class _Line:
         style = f"stroke: {_colour(self.colour)}; stroke-width: {self.width:g}"
         if self.dash:
             style += f"; stroke-dasharray: {self.dash[0]:g} {self.dash[1]:g}"
-        return (f'<path d="M {_num(self.x1)} {_num(self.y1)} L {_num(self.x2)} '
-                f'{_num(self.y2)}" style="{style}"/>')
+        return f'<path d="{_path(((self.x1, self.y1), (self.x2, self.y2)))}" style="{style}"/>'
 
     def paint(self, canvas: _Raster) -> None:
         length = math.hypot(self.x2 - self.x1, self.y2 - self.y1)
@@ -211,9 +224,7 @@ class _Circle:
     stroke_width: float
 
     def svg(self) -> str:
-        style = f"fill: {_colour(self.fill)}"
-        if self.stroke and self.stroke_width:
-            style += f"; stroke: {_colour(self.stroke)}; stroke-width: {self.stroke_width:g}"
+        style = _fill_style(self.fill, self.stroke, self.stroke_width)
         return (f'<circle cx="{_num(self.x)}" cy="{_num(self.y)}" r="{_num(self.radius)}" '
                 f'style="{style}"/>')
 
@@ -232,10 +243,9 @@ class _Polyline:
     width: float
 
     def svg(self) -> str:
-        path = " L ".join(f"{_num(x)} {_num(y)}" for x, y in self.points)
-        return (f'<path d="M {path}" style="fill: none; stroke: {_colour(self.colour)}; '
-                f'stroke-width: {self.width:g}; stroke-linejoin: round; '
-                'stroke-linecap: round"/>')
+        return (f'<path d="{_path(self.points)}" style="fill: none; '
+                f'stroke: {_colour(self.colour)}; stroke-width: {self.width:g}; '
+                'stroke-linejoin: round; stroke-linecap: round"/>')
 
     def paint(self, canvas: _Raster) -> None:
         canvas.draw.line([canvas.point(x, y) for x, y in self.points],
@@ -249,8 +259,7 @@ class _Polygon:
     fill: str
 
     def svg(self) -> str:
-        path = " L ".join(f"{_num(x)} {_num(y)}" for x, y in self.points)
-        return f'<path d="M {path} Z" style="fill: {_colour(self.fill)}"/>'
+        return f'<path d="{_path(self.points)} Z" style="fill: {_colour(self.fill)}"/>'
 
     def paint(self, canvas: _Raster) -> None:
         canvas.draw.polygon([canvas.point(x, y) for x, y in self.points],
@@ -281,7 +290,7 @@ class _Text:
         pixels = round(self.size * canvas.scale * 4) / 4
         # measured at the size drawn: FreeType's hinted advances, not the scaled outline's
         widths = [_sized(path, pixels).getlength(run) for run, path in runs]
-        shift = {"start": 0.0, "middle": 0.5, "end": 1.0}[self.anchor] * sum(widths)
+        shift = _ANCHOR_SHARE[self.anchor] * sum(widths)
         if self.upright:
             self._paint_upright(canvas, runs, widths, pixels, shift)
             return
@@ -355,18 +364,21 @@ class Drawing:
     fonts: Fonts
     shapes: list[_Rect | _Line | _Circle | _Polyline | _Polygon | _Text] = field(
         default_factory=list)
-    smooth: bool = False  # slanted lines or dots: painted anti-aliased (:meth:`to_png`)
+
+    @property
+    def smooth(self) -> bool:
+        """Whether a shape has slanted or round edges, which :meth:`to_png` anti-aliases."""
+        return any(isinstance(shape, _Circle | _Polyline | _Polygon)
+                   or (isinstance(shape, _Rect) and shape.radius) for shape in self.shapes)
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, *,
              stroke: str | None = None, stroke_width: float = 0.0, opacity: float = 1.0,
              radius: float = 0.0) -> None:
         if w < 0:
             x, w = x + w, -w
-        self.smooth = self.smooth or bool(radius)
         self.shapes.append(_Rect(x, y, w, h, fill, stroke, stroke_width, opacity, radius))
 
     def polygon(self, points: Sequence[tuple[float, float]], fill: str) -> None:
-        self.smooth = True
         self.shapes.append(_Polygon(tuple(points), fill))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, colour: str, width: float, *,
@@ -375,20 +387,18 @@ class Drawing:
 
     def circle(self, x: float, y: float, radius: float, fill: str, *,
                stroke: str | None = None, stroke_width: float = 0.0) -> None:
-        self.smooth = True
         self.shapes.append(_Circle(x, y, radius, fill, stroke, stroke_width))
 
     def polyline(self, points: Sequence[tuple[float, float]], colour: str, width: float
                  ) -> None:
         if len(points) > 1:
-            self.smooth = True
             self.shapes.append(_Polyline(tuple(points), colour, width))
 
     def label(self, x: float, y: float, text: str, size: float, *, anchor: str = "middle",
               valign: str = "middle", colour: str = INK) -> None:
         """``text`` on a translucent white box that keeps it readable over lines."""
         width = self.width_of(text, size)
-        left = x - {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * width
+        left = x - _ANCHOR_SHARE[anchor] * width
         middle = {"middle": y, "bottom": y - 0.65 * size, "top": y + 0.65 * size}[valign]
         box = 0.6 + 0.15 * size
         self.rect(left - box, middle - 0.65 * size, width + 2 * box, 1.3 * size, "#ffffff",
@@ -490,7 +500,8 @@ class Panel:
         self.drawing.rect(min(x0, x1), self.y(position) - half, abs(x1 - x0), 2 * half, fill,
                           stroke=stroke, stroke_width=stroke_width)
 
-    def vline(self, value: float, colour: str, width: float, dash: str | None = None) -> None:
+    def vline(self, value: float, colour: str, width: float,
+              dash: tuple[float, float] | None = None) -> None:
         x = self.x(value)
         self.drawing.line(x, self.top, x, self.bottom, colour, width, dash=dash)
 
@@ -514,11 +525,16 @@ class Panel:
         draw.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
         if left_spine:
             draw.line(self.left, self.top, self.left, self.bottom, SPINE, LINE)
-        for tick in ticks:
-            x = self.x(tick)
-            draw.line(x, self.bottom, x, self.bottom + TICK, "#000000", LINE)
-            draw.text(x, self.bottom + TICK + PAD, label(tick), SIZE, anchor="middle",
-                      valign="top")
+        _ticks_below(draw, [self.x(tick) for tick in ticks], [label(tick) for tick in ticks],
+                     self.bottom)
+
+
+def _ticks_below(drawing: Drawing, xs: Sequence[float], texts: Sequence[str], bottom: float
+                 ) -> None:
+    """A tick mark down from ``bottom`` at each of ``xs``, its text under it."""
+    for x, text in zip(xs, texts, strict=True):
+        drawing.line(x, bottom, x, bottom + TICK, "#000000", LINE)
+        drawing.text(x, bottom + TICK + PAD, text, SIZE, anchor="middle", valign="top")
 
 
 def tick_values(low: float, high: float, *, step: float | None = None, room: float = 0.0,
@@ -554,17 +570,17 @@ class Entry:
 
 
 LEGEND_SIZE, TITLE_SIZE = 8.5, 11.0
+#: Points from one legend row to the next.
+LEGEND_PITCH = 1.5 * LEGEND_SIZE
 
 
-def _legend_grid(drawing: Drawing, entries: Sequence[Entry], columns: int
-                 ) -> tuple[list[float], float]:
-    """Column widths (points) of the legend laid out row by row, and its row pitch."""
-    size = LEGEND_SIZE
+def _legend_widths(drawing: Drawing, entries: Sequence[Entry], columns: int) -> list[float]:
+    """Column widths (points) of the legend laid out row by row."""
     widths = [0.0] * columns
     for index, entry in enumerate(entries):
-        width = 2.8 * size + drawing.width_of(entry.label, size)
+        width = 2.8 * LEGEND_SIZE + drawing.width_of(entry.label, LEGEND_SIZE)
         widths[index % columns] = max(widths[index % columns], width)
-    return widths, 1.5 * size
+    return widths
 
 
 def legend_height(drawing: Drawing, entries: Sequence[Entry], columns: int, title: str
@@ -572,8 +588,7 @@ def legend_height(drawing: Drawing, entries: Sequence[Entry], columns: int, titl
     """Points the title and legend block take at the top (with the gap under it)."""
     rows = math.ceil(len(entries) / max(columns, 1)) if entries else 0
     lines = title.count("\n") + 1 if title else 0
-    _, pitch = _legend_grid(drawing, entries, columns) if entries else ([], 0.0)
-    return GAP + lines * LEADING * TITLE_SIZE + rows * pitch + GAP
+    return GAP + lines * LEADING * TITLE_SIZE + rows * LEGEND_PITCH + GAP
 
 
 def legend(drawing: Drawing, entries: Sequence[Entry], columns: int, title: str) -> float:
@@ -584,13 +599,13 @@ def legend(drawing: Drawing, entries: Sequence[Entry], columns: int, title: str)
                      bold=True)
         y += (title.count("\n") + 1) * LEADING * TITLE_SIZE
     if entries:
-        widths, pitch = _legend_grid(drawing, entries, columns)
+        widths = _legend_widths(drawing, entries, columns)
         spacing = 2.0 * LEGEND_SIZE
         x0 = (drawing.width - sum(widths) - spacing * (len(widths) - 1)) / 2
         for index, entry in enumerate(entries):
             column, row = index % columns, index // columns
             x = x0 + sum(widths[:column]) + spacing * column
-            middle = y + (row + 0.5) * pitch
+            middle = y + (row + 0.5) * LEGEND_PITCH
             if entry.line:
                 drawing.line(x, middle, x + 2.0 * LEGEND_SIZE, middle, entry.colour, entry.line)
                 drawing.circle(x + LEGEND_SIZE, middle, 3.0, entry.colour)
@@ -684,23 +699,17 @@ class Plot:
         """The bottom spine, tick marks and labels of a value axis across, and light grid
         lines up."""
         draw = self.drawing
-        for tick in ticks:
-            x = self.x(tick)
-            if grid:
-                draw.line(x, self.top, x, self.bottom, grid, 0.6)
-            draw.line(x, self.bottom, x, self.bottom + TICK, "#000000", LINE)
-            draw.text(x, self.bottom + TICK + PAD, label(tick), SIZE, anchor="middle",
-                      valign="top")
+        xs = [self.x(tick) for tick in ticks]
+        for x in xs if grid else ():
+            draw.line(x, self.top, x, self.bottom, grid, 0.6)
+        _ticks_below(draw, xs, [label(tick) for tick in ticks], self.bottom)
         draw.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
 
     def periods(self, names: Sequence[str]) -> None:
         """The bottom spine and a tick and name under each period."""
-        draw = self.drawing
-        draw.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
-        for index, name in enumerate(names):
-            x = self.x(index)
-            draw.line(x, self.bottom, x, self.bottom + TICK, "#000000", LINE)
-            draw.text(x, self.bottom + TICK + PAD, name, SIZE, anchor="middle", valign="top")
+        self.drawing.line(self.left, self.bottom, self.right, self.bottom, SPINE, LINE)
+        _ticks_below(self.drawing, [self.x(index) for index in range(len(names))], names,
+                     self.bottom)
 
     def series(self, values: Sequence[float], colour: str, width: float, radius: float
                ) -> None:
