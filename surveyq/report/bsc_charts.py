@@ -93,8 +93,8 @@ def ie_matrix_chart(ife_total: Any, efe_total: Any, zone_labels: Mapping[str, st
     columns = _legend_columns([entry.label for entry in entries], 5.4)
     heading = _wrap(title, 90, 2)
     above = svgchart.legend_height(drawing, entries, columns, heading)
-    label_room = svgchart.LEADING * svgchart.SIZE + 4.0  # an axis label and its pad
-    area, _ = svgchart.plot(drawing, above, 1.0, 4.0, 4.0, 1.0, below=label_room)
+    area, _ = svgchart.plot(drawing, above, 1.0, 4.0, 4.0, 1.0,
+                            below=svgchart.x_label_room(axis_labels[0], svgchart.SIZE))
     ticks = [1.0, 2.0, 3.0, 4.0]
     tick_text = _tick_text(ticks, lang)
     svgchart.place_left(area, [tick_text(t) for t in ticks], axis_labels[1], svgchart.SIZE)
@@ -109,12 +109,8 @@ def ie_matrix_chart(ife_total: Any, efe_total: Any, zone_labels: Mapping[str, st
     drawing.circle(x, y, 5.0, INK)
     drawing.label(x + 8.0, y - 8.0, f"({format_number(ife, 2, lang)}; "
                   f"{format_number(efe, 2, lang)})", 8.5, anchor="start", valign="bottom")
-    drawing.text((area.left + area.right) / 2, area.bottom + svgchart.TICK + svgchart.PAD
-                 + svgchart.LEADING * svgchart.SIZE + 4.0, axis_labels[0], svgchart.SIZE,
-                 anchor="middle", valign="top")
-    drawing.upright(area.left - svgchart.TICK - svgchart.PAD - max(
-        drawing.width_of(tick_text(t), svgchart.SIZE) for t in ticks) - 4.0,
-        (area.top + area.bottom) / 2, axis_labels[1], svgchart.SIZE, colour="#000000")
+    svgchart.x_label(drawing, area.left, area.right, area.bottom, axis_labels[0], svgchart.SIZE)
+    area.y_label(axis_labels[1], svgchart.SIZE, colour="#000000")
     svgchart.legend(drawing, entries, columns, heading)
     return _finish(drawing, title)
 

@@ -190,7 +190,7 @@ def _cjk_files() -> tuple[str, ...]:
 
 
 def _svg_fonts() -> svgchart.Fonts:
-    """The font list of :func:`_fonts` as files, for charts written as SVG directly."""
+    """The font list of :func:`_fonts` with its files, for :mod:`surveyq.report.svgchart`."""
     faces = [("DejaVu Sans", svgchart.dejavu(), svgchart.dejavu(bold=True))]
     cjk = _cjk_files()
     for family in _fonts()[1:]:
@@ -200,25 +200,24 @@ def _svg_fonts() -> svgchart.Fonts:
 
 
 def _canvas(height: float, width: float = _WIDTH) -> svgchart.Drawing:
-    """A drawing of ``width`` x ``height`` inches (at least 1.6 high, as :func:`_figure`)."""
+    """A drawing of ``width`` x ``height`` inches (at least 1.6 high)."""
     return svgchart.Drawing(72 * width, 72 * max(height, 1.6), _svg_fonts())
 
 
 def _finish(drawing: svgchart.Drawing, title: str) -> str:
     """The drawing as an ``<svg>`` element, or as PNG bytes when :func:`render_png` asked.
 
-    Characters no font of the list can draw are said once per process, as matplotlib's
-    glyph warnings are for the charts it draws (:func:`_warn_missing_glyphs`)."""
+    Characters no font of the list can draw are said once per process (:class:`GlyphWarning`),
+    not once per glyph and chart."""
     _warn_once(drawing.missing(), stacklevel=3)
     dpi = getattr(_RASTER, "dpi", None)
     return drawing.to_png(dpi) if dpi else drawing.to_svg(title)  # type: ignore[return-value]
 
 
-def _tick_text(ticks: Sequence[float], lang: str, suffix: str = "") -> Any:
-    """Tick labels in the report language with just enough decimals to tell them apart
-    (what :class:`_LocaleTicks` gives matplotlib's axes)."""
+def _tick_text(ticks: Sequence[float], lang: str) -> Any:
+    """Tick labels in the report language with just enough decimals to tell them apart."""
     decimals = next((d for d in range(5) if all(abs(round(x, d) - x) < 1e-9 for x in ticks)), 4)
-    return lambda x: format_number(float(x), decimals, lang) + suffix
+    return lambda x: format_number(float(x), decimals, lang)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -424,8 +423,7 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
     if axis_label:  # wrapped to the plot's width, so the margins are found twice
         (trial,) = svgchart.panels(drawing, names, above)
         text = svgchart.wrap_to(drawing, axis_label, trial.right - trial.left, 8.0, 3)
-    below = (text.count("\n") + 1) * 1.2 * 8.0 + 4.0 if text else 0.0
-    (panel,) = svgchart.panels(drawing, names, above, below=below)
+    (panel,) = svgchart.panels(drawing, names, above, below=svgchart.x_label_room(text, 8.0))
     panel.low, panel.high = _likert_limits([shares for _, shares in ordered])
     # behind the bars: the neutral segment straddles zero and its label sits on it
     panel.vline(0.0, "#555555", 0.8)
@@ -436,9 +434,7 @@ def likert_bars(items: list[dict], scale: dict, labels: list[str], title: str = 
     panel.x_axis(ticks, lambda v: f"{abs(v):.0f}%", left_spine=False)
     panel.categories(names)
     if text:
-        drawing.text((panel.left + panel.right) / 2, panel.bottom + svgchart.TICK
-                     + svgchart.PAD + 1.2 * svgchart.SIZE + 4.0, text, 8.0, anchor="middle",
-                     valign="top", colour=INK)
+        svgchart.x_label(drawing, panel.left, panel.right, panel.bottom, text, 8.0, INK)
     svgchart.legend(drawing, entries, columns, heading)
     return _finish(drawing, title)
 
@@ -670,9 +666,9 @@ def ipa_scatter(items: list[dict], crosshair: dict, labels: dict[str, str], titl
     room = (high - low) * 0.1
     drawing = _canvas(6.4 + (0.35 if title else 0), 7.5)
     heading = _wrap(title, 90, 2)
-    label_room = LEADING_POINTS + 4.0  # an axis label and its pad
     area, y_ticks = svgchart.plot(drawing, svgchart.title_height(heading), low - room,
-                                  high + room, left, right, below=label_room)
+                                  high + room, left, right,
+                                  below=svgchart.x_label_room(labels.get("x", ""), 9.0))
     y_text = _tick_text(y_ticks, lang)
     svgchart.place_left(area, [y_text(t) for t in y_ticks], labels.get("y", ""), 9.0)
     x_ticks = svgchart.tick_values(left, right, room=area.right - area.left)
@@ -692,19 +688,15 @@ def ipa_scatter(items: list[dict], crosshair: dict, labels: dict[str, str], titl
                        stroke="white", stroke_width=0.5)
     _place_labels(area, [p[:3] for p in shown], corners)
     if labels.get("x"):
-        drawing.text((area.left + area.right) / 2, area.bottom + svgchart.TICK + svgchart.PAD
-                     + LEADING_POINTS + 4.0, labels["x"], 9.0, anchor="middle", valign="top")
+        svgchart.x_label(drawing, area.left, area.right, area.bottom, labels["x"], 9.0)
     if labels.get("y"):
-        drawing.upright(svgchart.GAP + 9.0, (area.top + area.bottom) / 2, labels["y"], 9.0,
-                        colour="#000000")
+        area.y_label(labels["y"], 9.0, colour="#000000")
     if heading:
         drawing.text(drawing.width / 2, svgchart.GAP, heading, svgchart.TITLE_SIZE,
                      anchor="middle", valign="top", bold=True)
     return _finish(drawing, title)
 
 
-#: Points one line of 9-point text takes.
-LEADING_POINTS = svgchart.LEADING * svgchart.SIZE
 
 
 def nrr_bars(elements: list[dict], names: dict[str, str],
@@ -821,7 +813,7 @@ def trend_line(rows: list[dict], title: str = "", *, value_key: str = "converted
     area.y_axis(ticks, tick_text)
     area.periods(periods)
     if y_label:
-        drawing.upright(svgchart.GAP + 8.0, (area.top + area.bottom) / 2, y_label, 8.0)
+        area.y_label(y_label, 8.0)
     if heading:
         drawing.text(drawing.width / 2, svgchart.GAP, heading, svgchart.TITLE_SIZE,
                      anchor="middle", valign="top", bold=True)

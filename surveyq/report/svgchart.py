@@ -42,6 +42,8 @@ _ANCHOR_SHARE = {"start": 0.0, "middle": 0.5, "end": 1.0}
 #: Baseline below the middle of a line of text, in em (DejaVu Sans' cap height is 0.73 em).
 MIDDLE = 0.36
 LEADING = 1.2
+#: Points between an axis' label and its tick labels (matplotlib's ``axes.labelpad``).
+LABEL_PAD = 4.0
 
 
 # --------------------------------------------------------------------------- fonts
@@ -537,6 +539,19 @@ def _ticks_below(drawing: Drawing, xs: Sequence[float], texts: Sequence[str], bo
         drawing.text(x, bottom + TICK + PAD, text, SIZE, anchor="middle", valign="top")
 
 
+def x_label_room(text: str, size: float) -> float:
+    """Points an x axis' label (its lines and pad) takes under the tick labels."""
+    return (text.count("\n") + 1) * LEADING * size + LABEL_PAD if text else 0.0
+
+
+def x_label(drawing: Drawing, left: float, right: float, bottom: float, text: str,
+            size: float, colour: str = "#000000") -> None:
+    """An x axis' label centred under the tick labels of a plot from ``left`` to ``right``
+    whose axis is at ``bottom``."""
+    drawing.text((left + right) / 2, bottom + TICK + PAD + LEADING * SIZE + LABEL_PAD, text,
+                 size, anchor="middle", valign="top", colour=colour)
+
+
 def tick_values(low: float, high: float, *, step: float | None = None, room: float = 0.0,
                 bins: int | None = None, steps: Sequence[float] = (1, 2, 2.5, 5, 10),
                 spacing: float = 3.0) -> list[float]:
@@ -668,6 +683,7 @@ class Plot:
     last: float
     low: float
     high: float
+    tick_room: float = 0.0  # points of the y tick marks and labels, left of the plot
 
     def x(self, value: float) -> float:
         return self.left + (value - self.first) / (self.last - self.first) * (
@@ -693,6 +709,12 @@ class Plot:
             draw.line(self.left - TICK, y, self.left, y, "#000000", LINE)
             draw.text(self.left - TICK - PAD, y, label(tick), SIZE, anchor="end")
         draw.line(self.left, self.top, self.left, self.bottom, SPINE, LINE)
+
+    def y_label(self, text: str, size: float, colour: str = INK) -> None:
+        """The y axis' label, read upwards in the column :func:`place_left` kept for it (its
+        baseline ``size`` points in), centred on the plot's height."""
+        column = self.left - self.tick_room - LABEL_PAD - LEADING * size
+        self.drawing.upright(column + size, (self.top + self.bottom) / 2, text, size, colour)
 
     def x_axis(self, ticks: Sequence[float], label: Callable[[float], str],
                grid: str | None = None) -> None:
@@ -739,6 +761,8 @@ def plot(drawing: Drawing, above: float, low: float, high: float, first: float, 
 
 def place_left(area: Plot, texts: Sequence[str], y_label: str = "",
                label_size: float = 8.0) -> None:
-    """Move the plot's left edge past its widest y tick label (and the y axis' label)."""
+    """Move the plot's left edge past its widest y tick label (and a column for the y axis'
+    label, :meth:`Plot.y_label`)."""
     widest = max((area.drawing.width_of(text, SIZE) for text in texts), default=0.0)
-    area.left = GAP + widest + PAD + TICK + (LEADING * label_size + 4.0 if y_label else 0.0)
+    area.tick_room = widest + PAD + TICK
+    area.left = GAP + area.tick_room + (LEADING * label_size + LABEL_PAD if y_label else 0.0)
