@@ -35,6 +35,19 @@ def test_the_cli_imports_no_statistics_or_report_stack():
     assert loaded == "[]"
 
 
+
+def test_help_is_printed_without_the_markdown_renderer():
+    # typer's boxed help imports rich.markdown and markdown-it, a third of `surveyq --help`
+    loaded = _fresh(
+        "import contextlib, io, sys\n"
+        "from surveyq.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    app(['run', '--help'])\n"
+        "print(sorted(m for m in ('typer.rich_utils', 'rich.markdown', 'markdown_it',\n"
+        "                         *" + repr(HEAVY) + ") if m in sys.modules))"
+    )
+    assert loaded == "[]"
+
 def test_check_reads_without_the_statistics_or_report_stack():
     # `surveyq check` reads every file (pandas and the readers) but computes no statistic
     loaded = _fresh(
