@@ -76,8 +76,9 @@ from surveyq.moments import (
 from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec, duplicate_options
 from surveyq.questionnaire import Questionnaire
 from surveyq.readers import log_repairs
+from surveyq.readers.blocks import OpenQuote, ReadFacts, record_blocks, serial_batches
 from surveyq.readers.flavours import plan_columns
-from surveyq.readers.text import CellRepair, arrow_csv_options, repair_cells, repair_utf8
+from surveyq.readers.text import arrow_csv_options, repair_utf8
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
 
 if TYPE_CHECKING:  # the units module loads scipy.stats: `surveyq check` does not need it
@@ -322,10 +323,6 @@ class _Progress:
         return None
 
 
-class _Restart(Exception):
-    """The pass must start again another way (text item cells, or one parsing thread)."""
-
-
 @dataclasses.dataclass(frozen=True)
 class TextLayout:
     """How a CSV export is laid out: encoding, separator, header and where the data start."""
@@ -396,68 +393,18 @@ def _csv_options(plan: StreamPlan, layout: TextLayout) -> tuple[Any, Any]:
     return arrow_csv_options(layout.delimiter, plan.columns, kind, text=text)
 
 
-@dataclasses.dataclass
-class ReadFacts:
-    """What the reader thread saw besides the batches: lines, and cells it repaired."""
-
-    lines: int = 0  # line ends in the file (plus one for a last line without one)
-    repairs: list[tuple[int, int, CellRepair]] = dataclasses.field(default_factory=list)
-    counted: bool = False  # whether ``lines`` covers the whole file
-
-
 def _csv_jobs(plan: StreamPlan, layout: TextLayout,
               facts: ReadFacts | None = None) -> Iterator[tuple[int, Any, int]]:
-    """Blocks of whole records (cut at a line end outside quotes), parsed by the workers.
-
-    A block that is not clean UTF-8 (a stray Windows-1252 byte, a NUL) is repaired as the
-    in-memory reader repairs it, and the repaired cells are noted in ``facts``.
-    """
-    import pyarrow.csv as csv
-
+    """Blocks of whole records (cut at a line end outside quotes), parsed by the workers,
+    cells that are not clean UTF-8 repaired and noted in ``facts``
+    (:func:`surveyq.readers.blocks.record_blocks`)."""
     parse, convert = _csv_options(plan, layout)
-    header = layout.header_bytes
     facts = facts if facts is not None else ReadFacts()
-
-    def parser(records: bytes, sequence: int) -> Callable[[], pa.Table]:
-        repaired = repair_utf8(records)
-        if repaired is not None:
-            _note_repairs(records, layout.delimiter, sequence, facts)
-            records = repaired
-        text = header + records
-        read = csv.ReadOptions(use_threads=False, block_size=len(text) + 1)
-        return lambda: csv.read_csv(pa.py_buffer(text), read_options=read,
-                                    parse_options=parse, convert_options=convert)
-
     with open(plan.path, "rb") as source:
         facts.lines = source.read(layout.data_start).count(b"\n")
-        rest, sequence, last = b"", 0, b"\n"
-        while chunk := source.read(BLOCK_BYTES):
-            facts.lines += chunk.count(b"\n")
-            last = chunk[-1:]
-            data = rest + chunk
-            end = data.rfind(b"\n") + 1
-            if end and data.count(b'"', 0, end) % 2 == 0:
-                yield sequence, parser(data[:end], sequence), end
-                rest, sequence = data[end:], sequence + 1
-            elif len(data) > 16 * BLOCK_BYTES:  # a stray quote: parse on one thread instead
-                raise _Restart("serial")
-            else:
-                rest = data
-        facts.lines += last != b"\n"
-        facts.counted = True
-        if rest.strip():
-            yield sequence, parser(rest, sequence), len(rest)
-
-
-def _note_repairs(records: bytes, delimiter: str, sequence: int, facts: ReadFacts) -> None:
-    """The cells of a block that :func:`repair_utf8` changes, by record and column."""
-    import csv
-    import io
-
-    text = records.decode("utf-8", "surrogateescape")
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if row]
-    for repair in repair_cells(rows):
-        facts.repairs.append((sequence, repair.record, repair))
+        yield from record_blocks(source, layout.header_bytes, parse, convert,
+                                 block_bytes=BLOCK_BYTES, facts=facts,
+                                 delimiter=layout.delimiter)
 
 
 def _count_lines(path: Path) -> int:
@@ -499,14 +446,10 @@ def _quote_error(plan: StreamPlan, layout: TextLayout) -> InputError | None:
 
 def _csv_serial_jobs(plan: StreamPlan, layout: TextLayout) -> Iterator[tuple[int, Any, int]]:
     """pyarrow's streaming reader (any encoding; parses on one thread)."""
-    import pyarrow.csv as csv
-
     parse, convert = _csv_options(plan, layout)
-    read = csv.ReadOptions(encoding=layout.encoding.replace("utf-8-sig", "utf8"),
-                           block_size=BLOCK_BYTES, skip_rows=layout.skip_lines)
-    for sequence, batch in enumerate(csv.open_csv(plan.path, read_options=read,
-                                                  parse_options=parse,
-                                                  convert_options=convert)):
+    batches = serial_batches(plan.path, parse, convert, encoding=layout.encoding,
+                             block_bytes=BLOCK_BYTES, skip_rows=layout.skip_lines)
+    for sequence, batch in enumerate(batches):
         yield sequence, batch, 0
 
 
@@ -545,7 +488,7 @@ def _local_tally(plan: StreamPlan, layout: TextLayout | None,
         try:
             states = _run_pipeline(jobs, functools.partial(_Coder, plan, progress),
                                    thread_count())
-        except _Restart:
+        except OpenQuote:
             serial = True
             continue
         except pa.ArrowInvalid as error:
@@ -800,14 +743,10 @@ def _text_batches(path: Path, fmt: str, layout: TextLayout | None,
         for batch in pq.ParquetFile(path).iter_batches(columns=columns):
             yield batch.to_pandas().astype("string").fillna("")
         return
-    import pyarrow.csv as csv
-
-    read = csv.ReadOptions(encoding=layout.encoding.replace("utf-8-sig", "utf8"),
-                           block_size=BLOCK_BYTES, skip_rows=layout.skip_lines)
     parse, convert = arrow_csv_options(layout.delimiter, columns, pa.string())
     try:
-        for batch in csv.open_csv(path, read_options=read, parse_options=parse,
-                                  convert_options=convert):
+        for batch in serial_batches(path, parse, convert, encoding=layout.encoding,
+                                    block_bytes=BLOCK_BYTES, skip_rows=layout.skip_lines):
             yield batch.to_pandas().astype("string").fillna("")
     except pa.ArrowInvalid as error:
         raise InputError(msg("error.stream_duplicates_unreadable", reason=str(error)),

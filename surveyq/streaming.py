@@ -56,6 +56,7 @@ from surveyq.moments import (
     offset_fits,
     thread_count,
 )
+from surveyq.readers.blocks import Block, record_blocks, serial_batches
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
@@ -420,30 +421,15 @@ def _csv_blocks(path: str | os.PathLike, names: tuple[str, ...], item_type: pa.D
     header = source.readline()
     header_names = csv.read_csv(pa.py_buffer(header), parse_options=parse).column_names
     _check_columns(names, header_names, os.fspath(path))
-    return _line_blocks(source, header, max(int(block_size), _SMALLEST_BLOCK_SIZE),
-                        parse, convert)
+    return _parsers(source, record_blocks(
+        source, header, parse, convert, quoted_breaks=False,
+        block_bytes=max(int(block_size), _SMALLEST_BLOCK_SIZE)))
 
 
-def _line_blocks(source: Any, header: bytes, block_size: int, parse: Any,
-                 convert: Any) -> Iterator[Callable[[], pa.Table]]:
-    import pyarrow.csv as csv
-
-    def parser(lines: bytes) -> Callable[[], pa.Table]:
-        text = header + lines
-        read = csv.ReadOptions(use_threads=False, block_size=max(len(text) + 1, 1 << 20))
-        return lambda: csv.read_csv(pa.py_buffer(text), read_options=read,
-                                    parse_options=parse, convert_options=convert)
-
+def _parsers(source: Any, blocks: Iterator[Block]) -> Iterator[Callable[[], pa.Table]]:
     with source:
-        rest = b""
-        while data := source.read(block_size):
-            data = rest + data
-            end = data.rfind(b"\n") + 1
-            rest = data[end:]
-            if end:
-                yield parser(data[:end])
-        if rest.strip():
-            yield parser(rest)
+        for _, parse, _ in blocks:
+            yield parse
 
 
 def _csv_batches(path: str | os.PathLike, names: tuple[str, ...], item_type: pa.DataType,
@@ -452,22 +438,21 @@ def _csv_batches(path: str | os.PathLike, names: tuple[str, ...], item_type: pa.
     """pyarrow's streaming CSV reader over the item columns, typed ``item_type``."""
     import pyarrow.csv as csv
 
-    read_options = csv.ReadOptions(block_size=max(int(block_size), _SMALLEST_BLOCK_SIZE),
-                                   encoding=encoding)
     convert = {"include_columns": list(names), "column_types": dict.fromkeys(names, item_type)}
     if null_values is not None:
         convert["null_values"] = list(null_values)
+    block_bytes = max(int(block_size), _SMALLEST_BLOCK_SIZE)
     try:
-        reader = csv.open_csv(path, read_options=read_options,
-                              parse_options=csv.ParseOptions(delimiter=delimiter,
-                                                             newlines_in_values=True),
-                              convert_options=csv.ConvertOptions(**convert))
+        return serial_batches(path, csv.ParseOptions(delimiter=delimiter,
+                                                     newlines_in_values=True),
+                              csv.ConvertOptions(**convert), encoding=encoding,
+                              block_bytes=block_bytes)
     except FileNotFoundError:
         raise InputError(msg("error.no_such_file", path=repr(os.fspath(path)))) from None
     except KeyError:
+        read_options = csv.ReadOptions(block_size=block_bytes, encoding=encoding)
         _check_columns(names, _csv_header(path, read_options, delimiter), os.fspath(path))
         raise
-    return iter(reader)
 
 
 def _default_block_size(path: str | os.PathLike) -> int:
