@@ -78,7 +78,8 @@ from surveyq.questionnaire import Questionnaire
 from surveyq.readers import log_repairs
 from surveyq.readers.blocks import OpenQuote, ReadFacts, record_blocks, serial_batches
 from surveyq.readers.flavours import plan_columns
-from surveyq.readers.text import arrow_csv_options, repair_utf8
+from surveyq.readers.repair import repair_utf8
+from surveyq.readers.text import arrow_csv_options
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
 
 if TYPE_CHECKING:  # the units module loads scipy.stats: `surveyq check` does not need it

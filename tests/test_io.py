@@ -498,12 +498,15 @@ def test_reading_leaves_every_file_byte_identical():
     assert {path: (sha256(path), path.stat().st_mtime_ns) for path in paths} == before
 
 
+@pytest.mark.parametrize("block_bytes", [None, 300])
 def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_path,
-                                                                            monkeypatch):
+                                                                            monkeypatch,
+                                                                            block_bytes):
     """A plain CSV of more records than the sample, whose id and comment columns are nearly
-    all different (one id repeated, one comment blank), is read by pyarrow with those
-    columns as plain text: the same cells, rows, log and cleaned responses as the careful
-    reader (Python's csv module) gives."""
+    all different (one id repeated, one comment blank, some quoted with a comma or a quote
+    inside), is read by pyarrow with those columns as plain text: the same cells, rows, log
+    and cleaned responses as the careful reader (Python's csv module) gives; also when the
+    file is parsed in blocks of 300 bytes (the blocks' cells joined in file order)."""
     import surveyq.readers as readers
     from surveyq.clean import clean
     from surveyq.questionnaire import load_questionnaire
@@ -513,7 +516,7 @@ def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_p
     lines = ["id,Jenis Kelamin,U1,U2,U3,U4,U5,U6,U7,U8,U9,Saran"]
     for i in range(n):
         ident = "R7" if i == 1500 else f"R{i}"   # a duplicate id among different ones
-        comment = "" if i == 9 else f"saran ke-{i}"
+        comment = "" if i == 9 else f'"saran, ""ke-{i}"""' if i % 7 == 0 else f"saran ke-{i}"
         answers = ",".join(str(1 + (i * (j + 3)) % 4) if (i + j) % 37 else ""
                            for j in range(9))
         lines.append(f"{ident},{'L' if i % 3 else 'P'},{answers},{comment}")
@@ -521,7 +524,12 @@ def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_p
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     q = load_questionnaire("skm-permenpanrb-14-2017")
 
+    if block_bytes:
+        monkeypatch.setattr(readers.text, "_BLOCK_BYTES", block_bytes)
     columnar = read_raw(path)
+    assert readers.text.read_text_columns(path.read_bytes(), str(path), None, None) \
+        is not None  # pyarrow's blocks read it, not the careful reader
+    monkeypatch.undo()
     assert sorted(readers.text._nearly_unique_columns(
         path.read_text(encoding="utf-8"), ",", 12)) == [0, 11]
     monkeypatch.setattr(readers, "read_text_columns", lambda *args: None)
@@ -558,7 +566,9 @@ def test_filled_test_of_many_values_agrees_with_python():
     assert expected[-1] is False and expected.count(False) == len(spaces)
 
 
-def test_columnar_reader_with_rows_left_out_agrees_with_careful_reader(tmp_path, monkeypatch):
+@pytest.mark.parametrize("block_bytes", [None, 256])
+def test_columnar_reader_with_rows_left_out_agrees_with_careful_reader(tmp_path, monkeypatch,
+                                                                       block_bytes):
     """Rows left out (a subtotal between respondents, a summary block at the end) and empty
     ids among a thousand different ones: the columns pyarrow read are gathered by the kept
     rows, the ids' empty texts found in pyarrow become None, as the careful reader has them."""
@@ -576,7 +586,12 @@ def test_columnar_reader_with_rows_left_out_agrees_with_careful_reader(tmp_path,
     path = tmp_path / "skm.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+    if block_bytes:  # parsed in many blocks
+        monkeypatch.setattr(readers.text, "_BLOCK_BYTES", block_bytes)
     columnar = read_raw(path)
+    assert readers.text.read_text_columns(path.read_bytes(), str(path), None, None) \
+        is not None  # pyarrow's blocks read it, not the careful reader
+    monkeypatch.undo()
     monkeypatch.setattr(readers, "read_text_columns", lambda *args: None)
     careful = read_raw(path)
 

@@ -3,9 +3,11 @@
 :func:`record_blocks` cuts the file into blocks of whole records, each parsed by
 ``pyarrow.csv.read_csv`` on the thread that takes it (so a large file parses on every
 core); :func:`serial_batches` is pyarrow's own streaming reader (any encoding, one thread).
-Both serve :func:`surveyq.streaming.moments_from_csv` (``Moments.from_csv``) and the
+They serve :func:`surveyq.streaming.moments_from_csv` (``Moments.from_csv``), the
 streamed survey of ``surveyq run`` (:mod:`surveyq.streamed`: its item pass and its
-duplicate scan), so the three read a file the same way and nowhere else cuts one.
+duplicate scan) and the in-memory read of a plain export
+(:func:`surveyq.readers.text.read_text_columns`, which keeps the parsed blocks), so they
+read a file the same way and nowhere else cuts one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from surveyq.readers.text import CellRepair, repair_cells, repair_utf8
+from surveyq.readers.repair import CellRepair, repair_cells, repair_utf8
 
 #: A block in which a quote is still open after this many blocks' worth of bytes holds a
 #: stray quote rather than a long quoted value: the file is parsed on one thread instead.
@@ -39,7 +41,8 @@ class ReadFacts:
 
 def record_blocks(source: IO[bytes], header: bytes, parse: Any, convert: Any, *,
                   block_bytes: int, quoted_breaks: bool = True,
-                  facts: ReadFacts | None = None, delimiter: str = ",") -> Iterator[Block]:
+                  facts: ReadFacts | None = None, delimiter: str = ",",
+                  column_names: list[str] | None = None) -> Iterator[Block]:
     """The rest of ``source`` in blocks of whole records, each with ``header`` prepended.
 
     Each block comes as ``(sequence, parse, size)``: ``parse()`` runs pyarrow's
@@ -49,7 +52,8 @@ def record_blocks(source: IO[bytes], header: bytes, parse: Any, convert: Any, *,
     :data:`OPEN_QUOTE_BLOCKS` blocks raises :class:`OpenQuote`. Otherwise every line is a
     record. ``facts``: count the lines into it, and repair a block that is not clean UTF-8
     (a stray Windows-1252 byte, a NUL) as the in-memory reader does, noting each repaired
-    cell; without it the bytes go to pyarrow as they are.
+    cell; without it the bytes go to pyarrow as they are. ``column_names``: the records
+    are all data (``header`` empty), their columns named so.
     """
 
     def parser(records: bytes, sequence: int) -> Callable[[], Any]:
@@ -60,7 +64,8 @@ def record_blocks(source: IO[bytes], header: bytes, parse: Any, convert: Any, *,
             _note_repairs(records, delimiter, sequence, facts)
             records = repaired
         text = header + records
-        read = csv.ReadOptions(use_threads=False, block_size=len(text) + 1)
+        read = csv.ReadOptions(use_threads=False, block_size=len(text) + 1,
+                               column_names=column_names)
         return lambda: csv.read_csv(pa.py_buffer(text), read_options=read,
                                     parse_options=parse, convert_options=convert)
 
@@ -83,6 +88,16 @@ def record_blocks(source: IO[bytes], header: bytes, parse: Any, convert: Any, *,
         facts.counted = True
     if rest.strip():
         yield sequence, parser(rest, sequence), len(rest)
+
+
+def parsed_blocks(blocks: Iterator[Block]) -> Any:
+    """Every block parsed, on pyarrow's CPU count of threads, as one table in file order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+
+    with ThreadPoolExecutor(max_workers=pa.cpu_count()) as pool:
+        return pa.concat_tables(pool.map(lambda block: block[1](), blocks))
 
 
 def _note_repairs(records: bytes, delimiter: str, sequence: int, facts: ReadFacts) -> None:

@@ -41,7 +41,15 @@ import numpy as np
 
 from surveyq.errors import InputError
 from surveyq.messages import msg
+from surveyq.readers.blocks import OpenQuote, parsed_blocks, record_blocks
 from surveyq.readers.quotes import QuoteScanner
+from surveyq.readers.repair import (  # noqa: F401 - CellRepair is imported from here too
+    SURROGATES,
+    CellRepair,
+    has_surrogates,
+    repair_cells,
+    repair_utf8,
+)
 from surveyq.readers.table import ARROW_VALUES, TextValues, own_arrow
 
 SEPARATORS = (",", ";", "\t", "|")
@@ -57,20 +65,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _EXCEL_SEPARATOR_HINT = re.compile(r"sep=([^\r\n\"])(?:\r\n|\n|\r)")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _DECIMAL_POINT = re.compile(r"[+-]?\d+\.\d+")
-_SURROGATES = re.compile("[\udc80-\udcff]+")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 14, *range(16, 26), *range(28, 32)])
-
-
-@dataclass(frozen=True)
-class CellRepair:
-    """A cell whose bytes were repaired: invalid UTF-8 read as Windows-1252, NULs removed."""
-
-    record: int   # 0-based record (the header's record included)
-    column: int   # 0-based position
-    raw: bytes
-    fixed: str
-    nul: bool
-    encoding: bool
 
 
 @dataclass
@@ -186,53 +181,10 @@ def _mostly_utf8(data: bytes) -> str | None:
     :func:`repair_cells`: at least as many valid multi-byte characters as invalid runs. A
     file wholly in a legacy encoding has (almost) no valid multi-byte UTF-8 sequences."""
     text = data.decode("utf-8", "surrogateescape")
-    runs = _SURROGATES.findall(text)
+    runs = SURROGATES.findall(text)
     non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     valid = non_ascii - sum(len(run) for run in runs)
     return text if valid >= max(len(runs), 1) else None
-
-
-def repair_cells(records: list[list[str]]) -> list[CellRepair]:
-    """Fix, in place, cells holding invalid UTF-8 bytes (read as Windows-1252) or NULs."""
-    repairs = []
-    for row, record in enumerate(records):
-        for column, cell in enumerate(record):
-            if "\x00" in cell or _SURROGATES.search(cell):
-                fixed = _SURROGATES.sub(_as_cp1252, cell).replace("\x00", "")
-                raw = cell.encode("utf-8", "surrogateescape")
-                repairs.append(CellRepair(row, column, raw, fixed, "\x00" in cell,
-                                          bool(_SURROGATES.search(cell))))
-                record[column] = fixed
-    return repairs
-
-
-def _has_surrogates(text: str) -> bool:
-    """Whether undecodable bytes were kept as surrogate escapes (fast: no regex scan)."""
-    if text.isascii():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def repair_utf8(data: bytes) -> bytes | None:
-    """UTF-8 bytes with invalid runs read as Windows-1252 and NULs removed; None when
-    ``data`` is clean UTF-8 already (the streamed reader's fast path)."""
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-            return None
-        except UnicodeDecodeError:
-            pass
-    text = data.decode("utf-8", "surrogateescape")
-    return _SURROGATES.sub(_as_cp1252, text).replace("\x00", "").encode("utf-8")
-
-
-def _as_cp1252(match: re.Match[str]) -> str:
-    # The five bytes Windows-1252 leaves undefined become U+FFFD, visibly.
-    return match.group(0).encode("utf-8", "surrogateescape").decode("cp1252", "replace")
 
 
 def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
@@ -368,7 +320,7 @@ def read_text(data: bytes, file: str, encoding: str | None, delimiter: str | Non
     if delimiter is None:
         delimiter = sniff_delimiter(text)
     records, notes = parse(text, delimiter, file, whole, first_line=2 if hint else 1)
-    repairs = repair_cells(records) if "\x00" in text or _has_surrogates(text) else []
+    repairs = repair_cells(records) if "\x00" in text or has_surrogates(text) else []
     if hint:
         notes.insert(0, msg("log.excel_separator_hint", line=repr(hint.group(0).strip())))
     return TextRecords(records, codec, delimiter, notes, repairs)
@@ -413,6 +365,8 @@ class TextColumns:
 
 #: Characters of a text file's start in which its separator and first record are read.
 _HEAD_CHARS = 1 << 20
+#: Bytes of a plain export parsed per block (pyarrow's read_csv took 8 MiB blocks too).
+_BLOCK_BYTES = 8 << 20
 #: Records handed to the header search (:func:`surveyq.readers.grid.find_header` scans 50).
 HEAD_RECORDS = 50
 
@@ -431,10 +385,9 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     readers split into the same cells.
     """
     import pyarrow as pa
-    import pyarrow.csv as arrow_csv  # not csv: Python's csv.Error is caught below
 
     text, codec = decode(data, encoding, file)
-    if _EXCEL_SEPARATOR_HINT.match(text) or "\x00" in text or _has_surrogates(text):
+    if _EXCEL_SEPARATOR_HINT.match(text) or "\x00" in text or has_surrogates(text):
         return None
     head = text[:_HEAD_CHARS]
     delimiter = delimiter or sniff_delimiter(head)
@@ -459,12 +412,11 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     parse, convert = arrow_csv_options(
         delimiter, [name for j, name in enumerate(names) if j not in several], kind,
         text=[names[j] for j in sorted(several)], blank_lines=True)
+    blocks = record_blocks(io.BytesIO(body), b"", parse, convert, block_bytes=_BLOCK_BYTES,
+                           column_names=names)
     try:
-        table = arrow_csv.read_csv(
-            pa.py_buffer(body),
-            read_options=arrow_csv.ReadOptions(column_names=names, block_size=8 << 20),
-            parse_options=parse, convert_options=convert)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
+        table = parsed_blocks(blocks)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError, OpenQuote):
         return None
     lines = body.count(b"\n") + (not body.endswith(b"\n"))
     if table.num_rows != lines or (b"\r" in body and body.count(b"\r") not in (
