@@ -67,7 +67,6 @@ IPA_QUADRANTS: dict[str, tuple[str, str, str]] = {
 
 _MODELS = ("servqual", "servperf")
 _WEIGHTINGS = ("per-respondent", "aggregate")
-_ZERO_METHODS = ZERO_METHODS
 _MATCHES = ("auto", "name", "position")
 #: Wilcoxon p-values: normal approximation with tie correction, no continuity correction.
 WILCOXON_METHOD = "approx"
@@ -503,7 +502,7 @@ def _check_options(model: str, weighting: str, zero_method: str, level: float) -
     for value, name, allowed in (
         (model, "model", _MODELS),
         (weighting, "weighting", _WEIGHTINGS),
-        (zero_method, "zero_method", _ZERO_METHODS),
+        (zero_method, "zero_method", ZERO_METHODS),
     ):
         if value not in allowed:
             raise InputError(msg("servqual.option", name=name, allowed=str(allowed),
