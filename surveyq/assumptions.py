@@ -12,6 +12,7 @@ import pandas as pd
 from surveyq.distributions import norm_cdf
 from surveyq.errors import AnalysisError
 from surveyq.messages import msg
+from surveyq.shapiro import shapiro_wilk
 from surveyq.tables import html_block, numeric_series, spss_number
 
 __all__ = ["Normality", "lilliefors", "normality"]
@@ -162,9 +163,10 @@ def normality(values: Sequence[float] | pd.Series | np.ndarray, alpha: float = 0
     significance") above it; ``ks_p_display`` applies that display rule. Between 0.1 and
     0.2 SPSS's value may differ from nortest's in the third decimal.
 
-    **Shapiro-Wilk** W and p by Royston's (1995) algorithm AS R94 (``scipy.stats.shapiro``,
-    the same algorithm as R's ``shapiro.test``). R refuses more than 5000 values; here the
-    test still runs and a note says the p-value is outside the range Royston fitted.
+    **Shapiro-Wilk** W and p by Royston's (1995) algorithm AS R94
+    (:func:`surveyq.shapiro.shapiro_wilk`: the numbers of ``scipy.stats.shapiro``, the same
+    algorithm as R's ``shapiro.test``). R refuses more than 5000 values; here the test still
+    runs and a note says the p-value is outside the range Royston fitted.
 
     Checked against nortest::lillie.test and shapiro.test on datasets::attitude, mtcars,
     ToothGrowth, precip, InsectSprays, swiss and psychTools::bfi.
@@ -201,13 +203,11 @@ def normality(values: Sequence[float] | pd.Series | np.ndarray, alpha: float = 0
     if np.ptp(x) == 0:
         raise AnalysisError(msg("tables.normality_constant"))
     d, ks_p = lilliefors(x)
-    from scipy import stats  # imported when needed: see surveyq.distributions
-
-    sw = stats.shapiro(x)
+    sw_statistic, sw_p_value = shapiro_wilk(x)
     if n > SHAPIRO_MAX_N:
         notes.append(f"Shapiro-Wilk with n = {n} > {SHAPIRO_MAX_N}: R refuses it and the "
                      "p-value is outside the range Royston's approximation was fitted on")
     notes.append("Lilliefors significance: nortest's (Dallal-Wilkinson below 0.1, Stephens "
                  "above); SPSS prints .200* above .200")
-    return Normality(n=n, ks_statistic=d, ks_p_value=ks_p, sw_statistic=float(sw.statistic),
-                     sw_p_value=float(sw.pvalue), alpha=alpha, notes=tuple(notes))
+    return Normality(n=n, ks_statistic=d, ks_p_value=ks_p, sw_statistic=sw_statistic,
+                     sw_p_value=sw_p_value, alpha=alpha, notes=tuple(notes))

@@ -12,9 +12,9 @@ The functions below call the same ``scipy.special`` functions behind the same ch
 generic ``rv_continuous`` methods (``loc``/``scale`` standardisation, NaN outside the
 parameters' domain or for a NaN argument, the values at and beyond the support's edges,
 ``ppf(q) * scale + loc``), so they return the same numbers bit for bit, a NumPy scalar for
-scalar arguments as ``scipy.stats`` does. The tests that need ``scipy.stats`` itself
-(Shapiro-Wilk, Levene, Kruskal-Wallis, the paired t-test and Wilcoxon) import it where
-they are used.
+scalar arguments as ``scipy.stats`` does. The tests built on them follow the same rule:
+:mod:`surveyq.meantests` (paired t, Levene), :mod:`surveyq.ranktests` (ranks, Wilcoxon,
+Kruskal-Wallis) and :mod:`surveyq.shapiro` (Shapiro-Wilk).
 """
 
 from __future__ import annotations

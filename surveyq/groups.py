@@ -12,7 +12,9 @@ import pandas as pd
 
 from surveyq.distributions import f_sf, norm_sf, t_ppf, t_sf
 from surveyq.errors import AnalysisError, InputError
+from surveyq.meantests import levene_mean
 from surveyq.messages import msg
+from surveyq.ranktests import average_ranks, kruskal_wallis
 from surveyq.tables import html_block
 
 __all__ = ["GroupComparison", "compare_groups"]
@@ -163,9 +165,7 @@ def compare_groups(values: Sequence[float] | pd.Series | np.ndarray,
     small = [str(label) for label, s in zip(labels, samples, strict=True) if len(s) < 2]
     if small:
         raise AnalysisError(msg("error.small_groups", groups=small))
-    from scipy import stats  # imported when needed: see surveyq.distributions
-
-    ranks = stats.rankdata(v)
+    ranks = average_ranks(v)
     table = pd.DataFrame({
         "n": [len(s) for s in samples],
         "mean": [s.mean() for s in samples],
@@ -204,10 +204,8 @@ def _clean(values: object, groups: object) -> tuple[np.ndarray, np.ndarray, list
 
 
 def _levene(samples: list[np.ndarray]) -> pd.Series:
-    from scipy import stats  # imported when needed: see surveyq.distributions
-
     with np.errstate(invalid="ignore", divide="ignore"):
-        f, p = stats.levene(*samples, center="mean")
+        f, p = levene_mean(samples)
     if not np.isfinite(f):  # every value sits at the same distance from its group mean
         f, p = np.nan, np.nan
     n = sum(len(s) for s in samples)
@@ -235,9 +233,7 @@ def _t_test(a: np.ndarray, b: np.ndarray, equal: bool, ci: float) -> pd.Series:
 
 
 def _mann_whitney(v: np.ndarray, first: np.ndarray) -> pd.Series:
-    from scipy import stats  # imported when needed: see surveyq.distributions
-
-    ranks = stats.rankdata(v)
+    ranks = average_ranks(v)
     n1, n2 = int(first.sum()), int((~first).sum())
     n = n1 + n2
     u_first = ranks[first].sum() - n1 * (n1 + 1) / 2
@@ -261,7 +257,5 @@ def _anova(samples: list[np.ndarray]) -> pd.Series:
 
 
 def _kruskal(samples: list[np.ndarray]) -> pd.Series:
-    from scipy import stats  # imported when needed: see surveyq.distributions
-
-    h, p = stats.kruskal(*samples)
+    h, p = kruskal_wallis(samples)
     return pd.Series({"h": float(h), "df": len(samples) - 1, "p_value": float(p)})

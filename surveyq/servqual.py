@@ -9,7 +9,6 @@ Formulas and conventions: docs/methods.md sections 4 and 5.
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,10 @@ from surveyq.bands import classify, round_half_up
 from surveyq.distributions import t_ppf, t_sf
 from surveyq.errors import AnalysisError, InputError, NoDataError
 from surveyq.ikm import _aligned_groups, _numeric_answers
+from surveyq.meantests import paired_t
 from surveyq.messages import catalogue, joined, msg
 from surveyq.moments import Moments
+from surveyq.ranktests import ZERO_METHODS, wilcoxon_p
 
 __all__ = [
     "SERVQUAL_DIMENSIONS",
@@ -66,7 +67,6 @@ IPA_QUADRANTS: dict[str, tuple[str, str, str]] = {
 
 _MODELS = ("servqual", "servperf")
 _WEIGHTINGS = ("per-respondent", "aggregate")
-_ZERO_METHODS = ("wilcox", "pratt", "zsplit")
 _MATCHES = ("auto", "name", "position")
 #: Wilcoxon p-values: normal approximation with tie correction, no continuity correction.
 WILCOXON_METHOD = "approx"
@@ -224,13 +224,8 @@ def _t_tests(p_pairs: np.ndarray, e_pairs: np.ndarray, n: np.ndarray, spread_ok:
     out["df"] = np.where(n >= 2, n - 1.0, np.nan)
     tested = (n >= 2) & spread_ok
     if tested.any():
-        from scipy import stats  # imported when needed: see surveyq.distributions
-
-        result = stats.ttest_rel(p_pairs[:, tested], e_pairs[:, tested], axis=0,
-                                 nan_policy=_nan_policy(p_pairs[:, tested]))
-        interval = result.confidence_interval(confidence_level=level)
-        for name, values in zip(columns, (result.statistic, result.df, result.pvalue,
-                                          interval.low, interval.high), strict=True):
+        result = paired_t(p_pairs[:, tested], e_pairs[:, tested], level)
+        for name, values in zip(columns, result, strict=True):
             out[name][tested] = values
     return pd.DataFrame(out)
 
@@ -241,20 +236,8 @@ def _wilcoxon_ps(differences: np.ndarray, zero_method: str) -> np.ndarray:
     p_values = np.full(differences.shape[1], np.nan)
     tested = np.nan_to_num(differences).any(axis=0)
     if tested.any():
-        from scipy import stats  # imported when needed: see surveyq.distributions
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            result = stats.wilcoxon(differences[:, tested], zero_method=zero_method,
-                                    method=WILCOXON_METHOD, axis=0,
-                                    nan_policy=_nan_policy(differences[:, tested]))
-        p_values[tested] = result.pvalue
+        p_values[tested] = wilcoxon_p(differences[:, tested], zero_method)
     return p_values
-
-
-def _nan_policy(values: np.ndarray) -> str:
-    """scipy loops over the columns for 'omit', so only ask for it when something is missing."""
-    return "omit" if np.isnan(values).any() else "propagate"
 
 
 def _perception_stats(p_scores: np.ndarray) -> dict[str, float]:
@@ -519,7 +502,7 @@ def _check_options(model: str, weighting: str, zero_method: str, level: float) -
     for value, name, allowed in (
         (model, "model", _MODELS),
         (weighting, "weighting", _WEIGHTINGS),
-        (zero_method, "zero_method", _ZERO_METHODS),
+        (zero_method, "zero_method", ZERO_METHODS),
     ):
         if value not in allowed:
             raise InputError(msg("servqual.option", name=name, allowed=str(allowed),
@@ -594,8 +577,9 @@ def servqual(
     respondent's mean gap over the dimension's items they answered both ways, averaged
     over respondents; the unweighted overall score is the mean of the dimension scores, not
     of all items (the plain item mean is ``overall["item_mean_gap"]``). The paired t-test
-    is ``scipy.stats.ttest_rel``; the Wilcoxon signed-rank p-value is
-    ``scipy.stats.wilcoxon`` with the normal approximation, tie correction and no
+    is ``scipy.stats.ttest_rel``'s (:func:`surveyq.meantests.paired_t`); the Wilcoxon
+    signed-rank p-value is ``scipy.stats.wilcoxon``'s (:func:`surveyq.ranktests.wilcoxon_p`)
+    with the normal approximation, tie correction and no
     continuity correction (SPSS's "Asymp. Sig."). Holm's step-down correction is applied
     across items (and, separately, across dimensions). A test whose differences are all
     equal is undefined and reported as NaN.

@@ -121,3 +121,19 @@ def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
         "if m in sys.modules))"
     )
     assert loaded == "[]"
+
+
+def test_the_demo_is_analysed_without_scipy_stats():
+    # SERVQUAL's paired tests, the normality tests and the group comparisons run on
+    # surveyq.meantests, .ranktests and .shapiro (scipy.special): scipy.stats' import cost
+    # about a second of every `surveyq demo`
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.demo import demo_project_path\n"
+        "from surveyq.pipeline import run_project\n"
+        "run = run_project(demo_project_path())\n"
+        "done = {a for s in run.results['surveys'].values() for a in s['analyses']}\n"
+        "assert {'servqual', 'normality', 'group_differences'} <= done, done\n"
+        "print(sorted(m for m in ('scipy.stats', 'pingouin') if m in sys.modules))"
+    )
+    assert loaded == "[]"
