@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveyq.distributions import f_sf, norm_sf, t_ppf, t_sf
+from surveyq.distributions import norm_sf, t_ppf, t_sf
 from surveyq.errors import AnalysisError, InputError
-from surveyq.meantests import levene_mean
+from surveyq.meantests import levene_mean, oneway_anova
 from surveyq.messages import msg
 from surveyq.ranktests import average_ranks, kruskal_wallis
 from surveyq.tables import html_block
@@ -246,14 +246,7 @@ def _mann_whitney(v: np.ndarray, first: np.ndarray) -> pd.Series:
 
 
 def _anova(samples: list[np.ndarray]) -> pd.Series:
-    everything = np.concatenate(samples)
-    grand = everything.mean()
-    between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
-    within = sum(((s - s.mean()) ** 2).sum() for s in samples)
-    df1, df2 = len(samples) - 1, len(everything) - len(samples)
-    f = (between / df1) / (within / df2)
-    return pd.Series({"ss_between": float(between), "ss_within": float(within), "f": float(f),
-                      "df1": df1, "df2": df2, "p_value": float(f_sf(f, df1, df2))})
+    return pd.Series(oneway_anova(samples)._asdict())
 
 
 def _kruskal(samples: list[np.ndarray]) -> pd.Series:

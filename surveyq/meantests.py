@@ -1,4 +1,4 @@
-"""The paired t-test and Levene's test, without importing ``scipy.stats``.
+"""The paired t-test, the one-way ANOVA and Levene's test, without importing ``scipy.stats``.
 
 Written by hand because importing ``scipy.stats`` costs about a second (it builds every
 distribution and test and rewrites their docstrings), more than every statistic of the demo
@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
-__all__ = ["PairedT", "levene_mean", "paired_t"]
+__all__ = ["OneWay", "PairedT", "levene_mean", "oneway_anova", "paired_t"]
 
 
 class PairedT(NamedTuple):
@@ -69,6 +69,17 @@ def _one_sample_t(d: np.ndarray, level: float) -> PairedT:
                    ci_high=special.stdtrit(df, 1 - tail) * se + mean)
 
 
+class OneWay(NamedTuple):
+    """A one-way ANOVA: sums of squares between and within the groups, F and its p."""
+
+    ss_between: float
+    ss_within: float
+    f: float
+    df1: int
+    df2: int
+    p_value: float
+
+
 def levene_mean(samples: Sequence[np.ndarray]) -> tuple[float, float]:
     """Levene's test centred on the group means (``scipy.stats.levene(center="mean")``).
 
@@ -76,20 +87,28 @@ def levene_mean(samples: Sequence[np.ndarray]) -> tuple[float, float]:
     1960), on k - 1 and N - k degrees of freedom; SPSS's "based on mean". The samples are 1-D
     without NaN.
     """
-    return _oneway_f([np.abs(s - np.mean(s, keepdims=True))
-                      for s in (np.asarray(s, dtype=np.float64) for s in samples)])
+    found = oneway_anova([np.abs(s - np.mean(s, keepdims=True))
+                          for s in (np.asarray(s, dtype=np.float64) for s in samples)])
+    return found.f, found.p_value
 
 
-def _oneway_f(groups: list[np.ndarray]) -> tuple[float, float]:
-    """One-way ANOVA F and its p, in the order scipy's ``levene`` sums."""
+def oneway_anova(groups: Sequence[np.ndarray]) -> OneWay:
+    """One-way ANOVA of 1-D groups without NaN (the group comparisons' F test), summed in
+    the order of scipy's ``levene`` (so Levene's F is scipy's bit for bit):
+
+    .. math:: SS_B = \\sum_i n_i(\\bar x_i - \\bar x)^2, \\quad
+              SS_W = \\sum_i\\sum_j (x_{ij} - \\bar x_i)^2, \\quad
+              F = \\frac{SS_B\\,(N - k)}{SS_W\\,(k - 1)}
+    """
+    groups = [np.asarray(g, dtype=np.float64) for g in groups]
     sizes = [len(g) for g in groups]
     total, k = sum(sizes), len(groups)
     means = [np.mean(g, keepdims=True) for g in groups]
     grand = sum(n * m for n, m in zip(sizes, means, strict=True)) / total
     dfd, dfn = total - k, k - 1.0
-    between = dfd * sum(n * (m - grand)**2 for n, m in zip(sizes, means, strict=True))
-    within = dfn * sum(np.sum((g - m)**2, keepdims=True)
-                       for g, m in zip(groups, means, strict=True))
+    ss_between = sum(n * (m - grand)**2 for n, m in zip(sizes, means, strict=True))
+    ss_within = sum(np.sum((g - m)**2, keepdims=True) for g, m in zip(groups, means, strict=True))
     with np.errstate(divide="ignore", invalid="ignore"):
-        f = (between / within)[0]
-    return float(f), float(special.fdtrc(np.float64(dfn), np.float64(dfd), f))
+        f = (dfd * ss_between / (dfn * ss_within))[0]
+    return OneWay(float(ss_between[0]), float(ss_within[0]), float(f), k - 1, total - k,
+                  float(special.fdtrc(np.float64(dfn), np.float64(dfd), f)))

@@ -1,4 +1,4 @@
-"""surveyq.meantests: the paired t-test and Levene's test without scipy.stats.
+"""surveyq.meantests: the paired t-test, the one-way ANOVA and Levene's test without scipy.stats.
 
 The reference is ``scipy.stats`` itself (``ttest_rel`` with ``confidence_interval``,
 ``levene(center="mean")``): the same numbers bit for bit on random, Likert and incomplete
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from surveyq.meantests import levene_mean, paired_t
+from surveyq.meantests import levene_mean, oneway_anova, paired_t
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -91,3 +91,27 @@ def test_levene_by_hand():
     # within = (0 + 1 + 1) + (1/9 + 25/9 + 16/9) = 2 + 42/9 = 20/3 on 4 df; F = (2/3) / (20/12)
     f, _ = levene_mean([np.array([1.0, 2.0, 6.0]), np.array([2.0, 4.0, 9.0])])
     assert f == pytest.approx((2 / 3) / (20 / 3 / 4), rel=1e-13)
+
+
+def test_oneway_anova_agrees_with_scipy_f_oneway():
+    """The group comparisons' ANOVA: F and p as scipy's ``f_oneway`` (its own sums, so to
+    rounding), on random and Likert groups."""
+    rng = np.random.default_rng(1925)
+    for trial in range(200):
+        sizes = rng.integers(2, 60, int(rng.integers(2, 6)))
+        groups = ([rng.integers(1, 6, n).astype(float) for n in sizes] if trial % 2 else
+                  [rng.normal(i, 1, n) for i, n in enumerate(sizes)])
+        found, theirs = oneway_anova(groups), stats.f_oneway(*groups)
+        assert found.f == pytest.approx(theirs.statistic, rel=1e-12, abs=1e-12), trial
+        assert found.p_value == pytest.approx(theirs.pvalue, rel=1e-10, abs=1e-15), trial
+        assert (found.df1, found.df2) == (len(sizes) - 1, int(sizes.sum()) - len(sizes))
+
+
+def test_oneway_anova_by_hand():
+    # groups (1, 2, 6) mean 3 and (2, 4, 9) mean 5, grand mean 4:
+    # SS_between = 3 (3 - 4)^2 + 3 (5 - 4)^2 = 6; SS_within = (4 + 1 + 9) + (9 + 1 + 16) = 40;
+    # F = (6 / 1) / (40 / 4) = 0.6
+    found = oneway_anova([np.array([1.0, 2.0, 6.0]), np.array([2.0, 4.0, 9.0])])
+    assert found.ss_between == pytest.approx(6.0, rel=1e-14)
+    assert found.ss_within == pytest.approx(40.0, rel=1e-14)
+    assert found.f == pytest.approx(0.6, rel=1e-14)
