@@ -82,7 +82,7 @@ from surveyq.readers.repair import repair_utf8
 from surveyq.readers.text import arrow_csv_options
 from surveyq.streaming import DEFAULT_CHUNKSIZE, _finish, _run_pipeline
 
-if TYPE_CHECKING:  # the units module loads scipy.stats: `surveyq check` does not need it
+if TYPE_CHECKING:  # units loads the statistics stack (ikm, uncertainty): check does not
     from surveyq.units import UnitMoments, UnitSums
 
 #: The analyses that follow from Moments; every other one needs the rows in memory.
