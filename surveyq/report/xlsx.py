@@ -443,8 +443,9 @@ def write_sheet(ws: Worksheet, grid: _Grid, sheet: Sheet, back: str = "") -> Non
     if sheet.title:
         grid.append([cell_value(sheet.title)])
     grid.append([cell_value(header) for header in sheet.frame.columns])
-    body = [grid.append([cell_value(value) for value in row])
-            for row in sheet.frame.itertuples(index=False, name=None)]
+    columns_values = [values.tolist() for _, values in sheet.frame.items()]  # itertuples'
+    body = [grid.append([cell_value(value) for value in row])  # values, a third of its time
+            for row in zip(*columns_values, strict=True)]
     last = grid.max_row
     header = [grid.cell(header_row, column) for column in range(1, grid.max_column + 1)]
     _restyle(ws, header, _header)
@@ -507,7 +508,8 @@ def _banner(ws: Worksheet, grid: _Grid, row: int, columns: int, width: float, fo
 
 def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datetime,
                    back: str = "") -> bytes:
-    """The workbook as bytes, one worksheet per sheet, with fixed document properties.
+    """The workbook as bytes (a zip of stored, uncompressed parts), one worksheet per sheet,
+    with fixed document properties.
 
     Parameters
     ----------
@@ -533,6 +535,7 @@ def workbook_bytes(sheets: Sequence[Sheet], title: str, lang: str, moment: datet
     properties.created = properties.modified = moment
     properties.language = lang
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    # stored, not compressed: write_xlsx compresses the parts once, in stable_zip
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         _Writer(workbook, archive, grids).save()  # not save_workbook: it stamps "modified"
     return buffer.getvalue()
