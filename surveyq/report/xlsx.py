@@ -8,6 +8,13 @@ to the page width (landscape when wide).
 Numbers are written as numbers at full precision with a display format; text is written as
 text, with anything a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
 carriage return) neutralised by a leading apostrophe, and characters XML cannot hold removed.
+
+openpyxl holds the workbook (styles, widths, heights, merges, panes, links, print setup)
+and writes every part of the file except the cells: those are kept in a light grid
+(:class:`_Grid`) and written as XML by :func:`_sheet_data`, the only hand-written XML here.
+openpyxl's own cells and cell writer were three quarters of the demo workbook's time
+(benchmarks/README.md, "The demo's appendix.xlsx"); tests/test_xlsx_cells.py checks the
+cells' XML against openpyxl's writer.
 """
 
 from __future__ import annotations
@@ -100,6 +107,7 @@ class _Grid:
 
     def __init__(self) -> None:
         self.rows: dict[int, list[_Cell | None]] = {}
+        self.appended = 0  # the last row append wrote
 
     @property
     def max_row(self) -> int:
@@ -107,12 +115,14 @@ class _Grid:
 
     @property
     def max_column(self) -> int:
-        return max((len(row) for row in self.rows.values()), default=1)
+        """The last column holding a cell, at least 1 (as openpyxl's ``max_column``)."""
+        return max(1, max((len(row) for row in self.rows.values()), default=0))
 
     def append(self, values: Iterable[Any]) -> list[_Cell]:
-        """A new row under the last one, a cell for each value (as ``ws.append``)."""
+        """A new row under the last appended one, a cell for each value (as ``ws.append``)."""
         cells = [_Cell(value, _PLAIN) for value in values]
-        self.rows[max(self.rows, default=0) + 1] = list(cells)
+        self.appended += 1
+        self.rows[self.appended] = list(cells)
         return cells
 
     def cell(self, row: int, column: int) -> _Cell:
