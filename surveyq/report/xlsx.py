@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lxml.etree import tostring
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -42,6 +41,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import tostring  # lxml when installed, else ElementTree
 
 from surveyq.report.appendix import Sheet, spreadsheet_text
 
@@ -240,7 +240,7 @@ class _SheetWriter(WorksheetWriter):
             while True:
                 element = yield
                 if element is not None:
-                    self.parts.append(tostring(element))
+                    self.parts.append(tostring(element, encoding="us-ascii"))  # as xmlfile
         except GeneratorExit:
             self.parts.append(b"</worksheet>")
 
