@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from surveyq.messages import load_package_yaml, localise_results, translate
@@ -1155,10 +1156,13 @@ def _with_context(table: Table) -> pd.DataFrame:
 def _integers(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
     """Whole-number columns (counts, codes) as integers, so 150 is not written as 150.0."""
     for column, fmt in formats.items():
+        if fmt not in (INT, CODE):
+            continue
         values = frame[column]
-        if fmt in (INT, CODE) and pd.api.types.is_float_dtype(values):
-            known = values.dropna()
-            if (known == known.round()).all():
+        if pd.api.types.is_float_dtype(values):
+            numbers = values.to_numpy(dtype=float, na_value=np.nan)  # numpy: pandas' dropna
+            known = numbers[~np.isnan(numbers)]  # and round cost 1 ms a column, 118 tables
+            if (known == np.round(known)).all():
                 frame[column] = values.astype("Int64")
     return frame
 
