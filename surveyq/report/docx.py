@@ -31,12 +31,14 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image as DocxImage
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
-from surveyq.report.appendix import Table, caption_number, texts
+from surveyq.report.appendix import Table, caption_number, stable_zip, texts
 from surveyq.report.i18n import LOCALES, format_number
 from surveyq.report.layout import Column, Fit, fit_table, split_columns
 
@@ -45,6 +47,7 @@ __all__ = ["display", "document_bytes"]
 LANGUAGE_TAGS = {"id": "id-ID", "en": "en-GB"}
 TABLE_STYLE, NUMBER_STYLE, NOTE_STYLE = "Appendix Table", "Appendix Number", "Appendix Note"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CARRIAGE_RETURN = {"\r": "&#13;"}
 #: The document's typeface: the usual one of Indonesian theses; its widths are the metrics
 #: :mod:`surveyq.report.layout` measures with.
 FONT = "Times New Roman"
@@ -128,12 +131,13 @@ def _clean(text: str) -> str:
 
 
 def xml_text(text: str) -> str:
-    """Text escaped for WordprocessingML, without the control characters XML cannot hold.
+    """Text escaped for WordprocessingML as lxml writes it (a carriage return as a character
+    reference), without the control characters XML cannot hold.
 
-    >>> xml_text("a < b" + chr(7))
-    'a &lt; b'
+    >>> xml_text("a < b" + chr(7) + chr(13))
+    'a &lt; b&#13;'
     """
-    return escape(_clean(text))
+    return escape(_clean(text), _CARRIAGE_RETURN)
 
 
 def _twips(points: float) -> int:
@@ -142,9 +146,12 @@ def _twips(points: float) -> int:
 
 def _cell(text: str, style_id: str, width: int, size: str, bold: bool = False) -> str:
     run = f"<w:rPr>{'<w:b/>' if bold else ''}{size}</w:rPr>" if bold or size else ""
+    content = xml_text(text)
+    text_element = (f'<w:t xml:space="preserve">{content}</w:t>' if content
+                    else '<w:t xml:space="preserve"/>')
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>{run}'
-            f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p></w:tc>')
+            f'{text_element}</w:r></w:p></w:tc>')
 
 
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
@@ -167,8 +174,9 @@ def _run(text: str, properties: str = "") -> str:
         elif piece:
             space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
             content.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
-    return f"<w:r>{rpr}{''.join(content)}</w:r>"
+    if properties:
+        content.insert(0, f"<w:rPr>{properties}</w:rPr>")
+    return f"<w:r>{''.join(content)}</w:r>" if content else "<w:r/>"
 
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
@@ -202,22 +210,26 @@ def column_parts(columns: Sequence[Column], stub: int, landscape: bool = False
     return parts, Fit(size, True, widest.widths)
 
 
-#: The picture paragraph python-docx's ``add_picture`` writes (centred, kept with its
-#: caption); its run gets the drawing once the body is in the document.
-_PICTURE = '<w:p><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:r/></w:p>'
+#: The picture paragraph python-docx's ``add_picture`` writes (centred, kept with its caption).
+_PICTURE = ('<w:p><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr>'
+            "<w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
 
 
 class _Writer:
-    """Builds the appendix's body as WordprocessingML text, parsed into the document once.
+    """Writes the appendix's body as WordprocessingML text: word/document.xml is python-docx's
+    document with this text for its body.
 
     python-docx's paragraph, run and table proxies find their place in the body child by
     child, and its picture ids search the whole body (``//@id``) for each picture: for the
-    demo's 118 tables that was about half of the Word appendix's time (cProfile, 2026-12-03).
-    So the writer joins each block (paragraph or table) as the text python-docx would write
-    and parses them all at once; this class and :func:`_run`/:func:`_cell` are the only
-    places that write it. Styles, sections and pictures stay python-docx's: the sectPr that
-    closes a section and a picture's drawing are set on their parsed paragraphs afterwards,
-    by python-docx, exactly as ``add_section`` and ``add_picture`` set them.
+    demo's 118 tables that was about half of the Word appendix's time (cProfile,
+    2026-12-03). Parsing the text into the document instead cost as much again (lxml
+    parsing, moving and serialising 4 MB of XML), so the text is the part itself. It is
+    written as lxml serialises what python-docx builds (empty elements closed, a carriage
+    return as ``&#13;``), so the file is byte for byte what python-docx wrote; this class and
+    :func:`_run`, :func:`_cell` and :func:`xml_text` are the only places that write it.
+    Styles, section properties and pictures stay python-docx's (the body's ``w:sectPr``, its
+    copies that end sections, the image parts and their inline drawings), written here as
+    lxml writes them inside the document.
     """
 
     def __init__(self, document: DocumentObject, lang: str) -> None:
@@ -227,27 +239,37 @@ class _Writer:
         self.ids = {name: document.styles[name].style_id for name in names}
         self.landscape = False
         self.blocks: list[str] = []
-        self.breaks: dict[int, Any] = {}  # block index -> the w:sectPr ending a section there
-        self.pictures: dict[int, Any] = {}  # block index -> the picture's wp:inline
+        self.breaks: set[int] = set()  # blocks that end a section
         self.section = document.sections[-1]  # the last section's (the body's) properties
         self.shape_id = document.part.next_id
+
+    def in_document(self, element: Any) -> str:
+        """A python-docx element as lxml writes it inside the document: without the
+        namespace declarations the document element already makes."""
+        head, rest = etree.tostring(element, encoding="unicode").split(">", 1)
+        for prefix, uri in self.document.element.nsmap.items():
+            head = head.replace(f' xmlns:{prefix}="{uri}"', "")
+        return f"{head}>{rest}"
 
     def orientation(self, landscape: bool) -> None:
         """Start a new section when the page must turn.
 
         As ``Document.add_section`` does, the section so far keeps a copy of the body's
-        section properties and the body's take the new page. The copy goes into the last
-        paragraph (Word keeps a section's properties in its last paragraph): python-docx's
-        own paragraph for it would fall on a page of its own after a table that fills its
-        page, a blank page before the turned one. After a table, or a paragraph that
-        already ends a section, it takes an empty paragraph."""
+        section properties and the body's take the new page. The copy goes at the end of the
+        last paragraph's properties (Word keeps a section's properties in its last
+        paragraph): python-docx's own paragraph for it would fall on a page of its own after
+        a table that fills its page, a blank page before the turned one. After a table, or a
+        paragraph that already ends a section, it takes an empty paragraph."""
         if landscape == self.landscape:
             return
+        properties = self.in_document(self.section._sectPr.clone())
         last = len(self.blocks) - 1
         if last < 0 or not self.blocks[last].startswith("<w:p>") or last in self.breaks:
-            self.blocks.append("<w:p/>")
+            self.blocks.append(f"<w:p><w:pPr>{properties}</w:pPr></w:p>")
             last += 1
-        self.breaks[last] = self.section._sectPr.clone()
+        else:  # every paragraph written here has its w:pPr
+            self.blocks[last] = self.blocks[last].replace("</w:pPr>", f"{properties}</w:pPr>", 1)
+        self.breaks.add(last)
         self.section.start_type = WD_SECTION.NEW_PAGE
         _orient(self.section, landscape)
         self.landscape = landscape
@@ -381,31 +403,19 @@ class _Writer:
         width = min(natural, Pt(LANDSCAPE_ROOM)) if wide else FIGURE_WIDTH
         relation, image = self.document.part.get_or_add_image(io.BytesIO(png))
         cx, cy = image.scaled_dimensions(width, None)
-        self.pictures[len(self.blocks)] = CT_Inline.new_pic_inline(
-            self.shape_id, relation, image.filename, cx, cy)
+        inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
         self.shape_id += 1
-        self.blocks.append(_PICTURE)
+        self.blocks.append(_PICTURE.format(drawing=self.in_document(inline)))
         self.numbered(self.t["figure_label"], number, title, '<w:keepNext w:val="0"/>')
 
     def heading(self, text: str, level: int = 2) -> None:
         self.paragraph(f"Heading {level}", text)
 
-    def finish(self) -> None:
-        """The blocks as the document's body, ending with its section properties; then the
-        section breaks and the pictures into their paragraphs.
-
-        The new body replaces the old one whole: lxml moving the ~460 blocks one by one
-        into the old body took seconds (each move reconciles namespaces over the parsed
-        tree), one subtree once takes milliseconds."""
-        old = self.document.element.body
-        body = parse_xml(f'<w:body {nsdecls("w")}>{"".join(self.blocks)}</w:body>')
-        blocks = list(body)
-        body.append(old.sectPr)
-        self.document.element.replace(old, body)
-        for index, properties in self.breaks.items():
-            blocks[index].set_sectPr(properties)
-        for index, inline in self.pictures.items():
-            blocks[index][-1].add_drawing(inline)
+    def finish(self) -> bytes:
+        """word/document.xml: python-docx's document (holding only the body's section
+        properties) with the blocks at the start of its body."""
+        head, tail = serialize_part_xml(self.document.element).split(b"<w:body>", 1)
+        return b"".join((head, b"<w:body>", "".join(self.blocks).encode(), tail))
 
 
 def _properties(document: DocumentObject, title: str, lang: str, moment: datetime) -> None:
@@ -418,7 +428,7 @@ def _properties(document: DocumentObject, title: str, lang: str, moment: datetim
 
 def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime,
                    figures: Sequence[tuple[str, bytes, tuple[str, ...]]] = ()) -> bytes:
-    """The appendix document as bytes.
+    """The appendix document as bytes (a zip whose entries are dated ``moment``).
 
     Parameters
     ----------
@@ -458,8 +468,8 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
     for caption, png, _ in rest:
         count += 1
         writer.figure(caption, png, count)
-    writer.finish()
+    body = writer.finish()
     _properties(document, title, lang, moment)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue(), moment, {document.part.partname.membername: body})
