@@ -335,17 +335,20 @@ class _Writer:
 
     def fitted(self, frame: pd.DataFrame, formats: dict[str, str], stub: int, number: int,
                placed: bool = False, texts_: list[list[str]] | None = None,
-               columns: list[Column] | None = None) -> None:
+               columns: list[Column] | None = None,
+               layout: tuple[list[list[int]], Fit] | None = None) -> None:
         """A table in as many parts as the page needs, turning the page when it must (not
         when its caption is already ``placed``).
 
         ``columns``, when given, are :func:`_columns` of the same table: a column measures its
-        words once, however often the table is fitted."""
+        words once, however often the table is fitted. ``layout``, when given, is
+        :func:`column_parts` of them on the page the table starts on (fitting is a third of
+        the tables' time)."""
         if texts_ is None:
             texts_ = _texts(frame, formats, self.lang)
         if columns is None:
             columns = _columns(frame, texts_, formats)
-        parts, fit = column_parts(columns, stub, self.landscape)
+        parts, fit = layout or column_parts(columns, stub, self.landscape)
         names = list(frame.columns)
         for index, part in enumerate(parts):
             if len(parts) > 1:
@@ -376,13 +379,15 @@ class _Writer:
         frame = table.frame.drop(columns=list(table.key)) if table.key else table.frame
         texts_ = _texts(frame, table.formats, self.lang)
         columns = _columns(frame, texts_, table.formats)
-        _, fit = column_parts(columns, table.stub)
-        self.orientation(fit.landscape)
+        # fitted on portrait first, it fits the same on the landscape page it may turn to:
+        # the same size and widths (column_parts tries landscape room only after portrait)
+        layout = column_parts(columns, table.stub)
+        self.orientation(layout[1].landscape)
         if heading:
             self.heading(heading)
         self.numbered(self.t["caption_label"], number, table.caption)
         self.fitted(frame, table.formats, table.stub, number, placed=True, texts_=texts_,
-                    columns=columns)
+                    columns=columns, layout=layout)
         if table.key:
             self.key(table, number)
         self.note(table)
