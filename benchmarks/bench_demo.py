@@ -34,6 +34,13 @@ shared machine, and show which document a change moved::
 
     python benchmarks/bench_demo.py --charts --repeat 3
 
+``--timeline`` runs ``surveyq demo`` in fresh processes and times, in each, the forked
+writer's ``write_docx`` and the parent from the fork to asking for its result (report.html,
+appendix.xlsx and the rest meanwhile), and how long the parent then waited: which of the two
+is the run's longest path (wall seconds)::
+
+    python benchmarks/bench_demo.py --timeline --repeat 3
+
 benchmarks/README.md ("Start-up and the demo", "The demo's documents") records runs.
 """
 
@@ -147,6 +154,54 @@ for (name, kind), each in best.items():
     print(f"| {name} | {kind} | {len(each)} | {1000 * sum(each.values()) / len(each):.1f} |")
 """
 
+TIMELINE = """
+import sys, tempfile, time
+from surveyq.cli import app
+from surveyq.report import appendix, background
+write_docx, start, result = (appendix.write_docx, background.Pending.__init__,
+                             background.Pending.result)
+def timed_docx(*args, **kwargs):
+    begun = time.perf_counter()
+    path = write_docx(*args, **kwargs)
+    print(f"child {time.perf_counter() - begun:.3f}", file=sys.stderr, flush=True)
+    return path
+def timed_start(self, job):
+    self.begun = time.perf_counter()
+    start(self, job)
+def timed_result(self):
+    asked = time.perf_counter()
+    value = result(self)
+    print(f"parent {asked - self.begun:.3f} {time.perf_counter() - asked:.3f}",
+          file=sys.stderr, flush=True)
+    return value
+appendix.write_docx = timed_docx
+background.Pending.__init__, background.Pending.result = timed_start, timed_result
+try:
+    app(["demo", "--out", tempfile.mkdtemp()])
+except SystemExit:
+    pass
+"""
+
+
+def timeline(repeat: int, env: dict[str, str]) -> None:
+    """Time the forked Word writer and the parent beside it in ``repeat`` fresh demos."""
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print("| run | child: write_docx s | parent: fork to asking s | parent waited s |")
+    print("|---|---:|---:|---:|")
+    rows = []
+    for run in range(repeat):
+        done = subprocess.run([sys.executable, "-c", TIMELINE], env=env, check=False,
+                              capture_output=True, text=True, cwd=tempfile.gettempdir())
+        marks = {line.split()[0]: [float(x) for x in line.split()[1:]]
+                 for line in done.stderr.splitlines() if line.startswith(("child", "parent"))}
+        if "child" not in marks or "parent" not in marks:
+            raise SystemExit(f"the demo did not fork its Word writer:\n{done.stderr}")
+        rows.append((marks["child"][0], *marks["parent"]))
+        print(f"| {run + 1} | {rows[-1][0]:.2f} | {rows[-1][1]:.2f} | {rows[-1][2]:.2f} |")
+    medians = [statistics.median(column) for column in zip(*rows, strict=True)]
+    print(f"| median | {medians[0]:.2f} | {medians[1]:.2f} | {medians[2]:.2f} |")
+    print(f"load average now {os.getloadavg()[0]:.2f}")
+
 
 def documents(repeat: int, env: dict[str, str]) -> None:
     """Time each document of the demo in one process (CPU seconds, least of ``repeat``)."""
@@ -176,6 +231,8 @@ def main() -> None:
                         help="time each document in one process instead")
     parser.add_argument("--charts", action="store_true",
                         help="time each chart of the Word appendix, SVG and PNG, instead")
+    parser.add_argument("--timeline", action="store_true",
+                        help="time the forked Word writer and the parent beside it instead")
     options = parser.parse_args()
     env = dict(os.environ)
     if options.source:
@@ -186,6 +243,9 @@ def main() -> None:
         return
     if options.charts:
         chart_times(options.repeat, env)
+        return
+    if options.timeline:
+        timeline(options.repeat, env)
         return
     project = (options.source or ROOT) / "questionnaires" / "demo" / "project.yaml"
     paths = list(dict.fromkeys([*options.paths, *(FLOORS[p] for p in options.paths

@@ -1246,8 +1246,12 @@ def document_title(results: Mapping[str, Any], lang: str) -> str:
     return " – ".join([texts(lang)["document_title"], *[p for p in parts if p]])
 
 
-def stable_zip(data: bytes, moment: datetime) -> bytes:
-    """Rewrite a zip (XLSX, DOCX) with every entry dated ``moment``: equal input, equal bytes."""
+def stable_zip(data: bytes, moment: datetime, parts: Mapping[str, bytes] | None = None
+               ) -> bytes:
+    """Rewrite a zip (XLSX, DOCX) with every entry dated ``moment``: equal input, equal bytes.
+
+    ``parts`` gives some entries new contents, by name (the Word appendix's body)."""
+    parts = parts or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -1255,7 +1259,9 @@ def stable_zip(data: bytes, moment: datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = (parts[info.filename] if info.filename in parts
+                       else source.read(info.filename))
+            target.writestr(entry, content)
     return buffer.getvalue()
 
 
@@ -1343,7 +1349,7 @@ def write_docx(results: Mapping[str, Any], log: pd.DataFrame | None, path: str |
     figures = bsc_figures(results, lang) + [(c["title"], c["png"], ()) for c in charts]
     data = document_bytes(tables, title=document_title(results, lang), lang=lang,
                           moment=generated_at(results), figures=figures)
-    return write_atomic(path, stable_zip(data, generated_at(results)))
+    return write_atomic(path, data)  # its entries already dated by document_bytes
 
 
 def _slug(key: str) -> str:

@@ -29,15 +29,16 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image as DocxImage
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from surveyq.report.appendix import Table, caption_number, texts
+from surveyq.report.appendix import Table, caption_number, stable_zip, texts
 from surveyq.report.i18n import LOCALES, format_number
 from surveyq.report.layout import Column, Fit, fit_table, split_columns
 
@@ -46,6 +47,7 @@ __all__ = ["display", "document_bytes"]
 LANGUAGE_TAGS = {"id": "id-ID", "en": "en-GB"}
 TABLE_STYLE, NUMBER_STYLE, NOTE_STYLE = "Appendix Table", "Appendix Number", "Appendix Note"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CARRIAGE_RETURN = {"\r": "&#13;"}
 #: The document's typeface: the usual one of Indonesian theses; its widths are the metrics
 #: :mod:`surveyq.report.layout` measures with.
 FONT = "Times New Roman"
@@ -115,22 +117,6 @@ def _styles(document: DocumentObject, lang: str) -> None:
     caption.paragraph_format.keep_with_next = True
 
 
-def _break_in_last_paragraph(document: DocumentObject) -> None:
-    """Carry the section break in the paragraph before it (the table's note).
-
-    python-docx ends a section with a paragraph of its own; after a table that fills its
-    page that empty paragraph moves to a page of its own, a blank page before the turned
-    one. Word keeps a section's properties in its last paragraph, so the break can sit in
-    the note paragraph instead."""
-    breaker = document.element.body.sectPr.getprevious()  # the w:p added by add_section
-    previous = breaker.getprevious() if breaker is not None else None
-    if previous is None or previous.tag != qn("w:p") or previous.pPr is not None \
-            and previous.pPr.sectPr is not None or breaker.xpath("./w:r"):
-        return
-    previous.set_sectPr(breaker.pPr.sectPr)
-    breaker.getparent().remove(breaker)
-
-
 def _orient(section: Any, landscape: bool) -> None:
     """A4 portrait or landscape with the thesis margins."""
     width, height = PAGE
@@ -145,12 +131,13 @@ def _clean(text: str) -> str:
 
 
 def xml_text(text: str) -> str:
-    """Text escaped for WordprocessingML, without the control characters XML cannot hold.
+    """Text escaped for WordprocessingML as lxml writes it (a carriage return as a character
+    reference), without the control characters XML cannot hold.
 
-    >>> xml_text("a < b" + chr(7))
-    'a &lt; b'
+    >>> xml_text("a < b" + chr(7) + chr(13))
+    'a &lt; b&#13;'
     """
-    return escape(_clean(text))
+    return escape(_clean(text), _CARRIAGE_RETURN)
 
 
 def _twips(points: float) -> int:
@@ -159,15 +146,43 @@ def _twips(points: float) -> int:
 
 def _cell(text: str, style_id: str, width: int, size: str, bold: bool = False) -> str:
     run = f"<w:rPr>{'<w:b/>' if bold else ''}{size}</w:rPr>" if bold or size else ""
+    content = xml_text(text)
+    text_element = (f'<w:t xml:space="preserve">{content}</w:t>' if content
+                    else '<w:t xml:space="preserve"/>')
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr><w:r>{run}'
-            f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p></w:tc>')
+            f'{text_element}</w:r></w:p></w:tc>')
+
+
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _run(text: str, properties: str = "") -> str:
+    """A ``w:r`` of ``text`` as python-docx's ``Run.text`` writes it: a tab as ``w:tab``, a
+    line break or carriage return as ``w:br``, the rest in ``w:t`` elements that keep their
+    outer spaces (``xml:space="preserve"``); control characters XML cannot hold dropped.
+
+    >>> _run("a" + chr(9) + "b ", "<w:i/>")
+    '<w:r><w:rPr><w:i/></w:rPr><w:t>a</w:t><w:tab/><w:t xml:space="preserve">b </w:t></w:r>'
+    """
+    content = []
+    for piece in _RUN_BREAKS.split(_clean(text)):
+        if piece == "\t":
+            content.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            content.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            content.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    if properties:
+        content.insert(0, f"<w:rPr>{properties}</w:rPr>")
+    return f"<w:r>{''.join(content)}</w:r>" if content else "<w:r/>"
 
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
     """Every cell as printed, column by column (by position: SPSS tables repeat "df")."""
-    return [[display(value, formats.get(name), lang) for value in frame.iloc[:, index].tolist()]
-            for index, name in enumerate(frame.columns)]
+    return [[display(value, formats.get(name), lang) for value in column.tolist()]
+            for name, column in frame.items()]
 
 
 def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
@@ -195,59 +210,95 @@ def column_parts(columns: Sequence[Column], stub: int, landscape: bool = False
     return parts, Fit(size, True, widest.widths)
 
 
+#: The picture paragraph python-docx's ``add_picture`` writes (centred, kept with its caption).
+_PICTURE = ('<w:p><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr>'
+            "<w:r><w:drawing>{drawing}</w:drawing></w:r></w:p>")
+
+
 class _Writer:
-    """Adds appendix tables to a document; style ids are looked up once (lookups are slow)."""
+    """Writes the appendix's body as WordprocessingML text: word/document.xml is python-docx's
+    document with this text for its body.
+
+    python-docx's paragraph, run and table proxies find their place in the body child by
+    child, and its picture ids search the whole body (``//@id``) for each picture: for the
+    demo's 118 tables that was about half of the Word appendix's time (cProfile,
+    2026-12-03). Parsing the text into the document instead cost as much again (lxml
+    parsing, moving and serialising 4 MB of XML), so the text is the part itself. It is
+    written as lxml serialises what python-docx builds (empty elements closed, a carriage
+    return as ``&#13;``), so the file is byte for byte what python-docx wrote; this class and
+    :func:`_run`, :func:`_cell` and :func:`xml_text` are the only places that write it.
+    Styles, section properties and pictures stay python-docx's (the body's ``w:sectPr``, its
+    copies that end sections, the image parts and their inline drawings), written here as
+    lxml writes them inside the document.
+    """
 
     def __init__(self, document: DocumentObject, lang: str) -> None:
         self.document, self.lang, self.t = document, lang, texts(lang)
-        names = (TABLE_STYLE, NUMBER_STYLE, NOTE_STYLE, "Caption", "Table Grid", "Heading 2")
+        names = (TABLE_STYLE, NUMBER_STYLE, NOTE_STYLE, "Caption", "Table Grid", "Heading 1",
+                 "Heading 2")
         self.ids = {name: document.styles[name].style_id for name in names}
         self.landscape = False
+        self.blocks: list[str] = []
+        self.breaks: set[int] = set()  # blocks that end a section
+        self.section = document.sections[-1]  # the last section's (the body's) properties
+        self.shape_id = document.part.next_id
+
+    def in_document(self, element: Any) -> str:
+        """A python-docx element as lxml writes it inside the document: without the
+        namespace declarations the document element already makes."""
+        head, rest = etree.tostring(element, encoding="unicode").split(">", 1)
+        for prefix, uri in self.document.element.nsmap.items():
+            head = head.replace(f' xmlns:{prefix}="{uri}"', "")
+        return f"{head}>{rest}"
 
     def orientation(self, landscape: bool) -> None:
-        """Start a new section when the page must turn."""
-        if landscape != self.landscape:
-            _orient(self.document.add_section(WD_SECTION.NEW_PAGE), landscape)
-            _break_in_last_paragraph(self.document)
-            self.landscape = landscape
+        """Start a new section when the page must turn.
 
-    def paragraph(self, style: str, text: str = "") -> Paragraph:
-        paragraph = self.document.add_paragraph()
-        paragraph._p.style = self.ids[style]
-        if text:
-            paragraph.add_run(_clean(text))
-        return paragraph
+        As ``Document.add_section`` does, the section so far keeps a copy of the body's
+        section properties and the body's take the new page. The copy goes at the end of the
+        last paragraph's properties (Word keeps a section's properties in its last
+        paragraph): python-docx's own paragraph for it would fall on a page of its own after
+        a table that fills its page, a blank page before the turned one. After a table, or a
+        paragraph that already ends a section, it takes an empty paragraph."""
+        if landscape == self.landscape:
+            return
+        properties = self.in_document(self.section._sectPr.clone())
+        last = len(self.blocks) - 1
+        if last < 0 or not self.blocks[last].startswith("<w:p>") or last in self.breaks:
+            self.blocks.append(f"<w:p><w:pPr>{properties}</w:pPr></w:p>")
+            last += 1
+        else:  # every paragraph written here has its w:pPr
+            self.blocks[last] = self.blocks[last].replace("</w:pPr>", f"{properties}</w:pPr>", 1)
+        self.breaks.add(last)
+        self.section.start_type = WD_SECTION.NEW_PAGE
+        _orient(self.section, landscape)
+        self.landscape = landscape
 
-    def field(self, paragraph: Paragraph, instruction: str, result: str) -> None:
-        """A Word field (such as SEQ) showing ``result`` until Word updates it."""
-        for kind, child in (("begin", None), (None, instruction), ("separate", None)):
-            element = OxmlElement("w:fldChar" if kind else "w:instrText")
-            if kind:
-                element.set(qn("w:fldCharType"), kind)
-            else:
-                element.set(qn("xml:space"), "preserve")
-                element.text = f" {child} "
-            paragraph.add_run()._r.append(element)
-        paragraph.add_run(result)
-        end = OxmlElement("w:fldChar")
-        end.set(qn("w:fldCharType"), "end")
-        paragraph.add_run()._r.append(end)
+    def paragraph(self, style: str, text: str = "", properties: str = "",
+                  runs: str = "") -> None:
+        """A paragraph of ``style`` holding ``text`` (then ``runs``); ``properties`` follow
+        the style in its ``w:pPr`` (in schema order)."""
+        first = _run(text) if text else ""
+        self.blocks.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/>{properties}'
+                           f"</w:pPr>{first}{runs}</w:p>")
 
-    def numbered(self, label: str, number: int, text: str) -> Paragraph:
-        """A caption: ``Tabel L.3 text`` with the number as a SEQ field of ``label``."""
-        paragraph = self.paragraph("Caption", f"{label} {self.t['caption_prefix']}")
-        self.field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
-        paragraph.add_run(_clean(f" {text}"))
-        return paragraph
+    def numbered(self, label: str, number: int, text: str, properties: str = "") -> None:
+        """A caption: ``Tabel L.3 text`` with the number as a SEQ field of ``label`` (Word
+        shows ``number`` until it updates the field)."""
+        instruction = xml_text(f" SEQ {label} \\* ARABIC ")
+        field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                 f'<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                 f'{_run(str(number))}<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        self.paragraph("Caption", f"{label} {self.t['caption_prefix']}", properties,
+                       field + _run(f" {text}"))
 
     def continued(self, number: int) -> None:
         self.paragraph(NOTE_STYLE)
         text = self.t["continued"].format(number=caption_number(number, self.lang))
-        paragraph = self.paragraph(NOTE_STYLE, text)
-        paragraph.paragraph_format.keep_with_next = True
-        paragraph.paragraph_format.space_after = Pt(3)
+        self.paragraph(NOTE_STYLE, text, f'<w:keepNext/><w:spacing w:after="{Pt(3).twips}"/>')
 
-    def rows_xml(self, frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str],
+    def rows_xml(self, names: Sequence[Any], texts_: list[list[str]], formats: dict[str, str],
                  fit: Fit) -> str:
         """Header and body rows as WordprocessingML, built in one pass (python-docx's cell
         proxies take seconds for a few thousand cells)."""
@@ -255,70 +306,72 @@ class _Writer:
         size = "" if fit.size == 10 else f'<w:sz w:val="{round(fit.size * 2)}"/>'
         widths = [_twips(width) for width in fit.widths]
         header = "".join(_cell(str(name), plain, width, size, bold=True)
-                         for name, width in zip(frame.columns, widths, strict=True))
+                         for name, width in zip(names, widths, strict=True))
         rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>'
                 f"{header}</w:tr>"]
-        styles = [number if formats.get(name) else plain for name in frame.columns]
+        styles = [number if formats.get(name) else plain for name in names]
         for values in zip(*texts_, strict=True):
             cells = "".join(_cell(text, style, width, size)
                             for text, style, width in zip(values, styles, widths, strict=True))
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
-        return f'<w:tbl {nsdecls("w")}>{"".join(rows)}</w:tbl>'
+        return "".join(rows)
 
-    def grid(self, frame: pd.DataFrame, formats: dict[str, str], fit: Fit,
+    def grid(self, names: Sequence[Any], formats: dict[str, str], fit: Fit,
              texts_: list[list[str]]) -> None:
-        """One printed table (``texts_``: its cells as printed, column by column): fixed
-        column widths, bold repeated header, numbers right."""
-        grid = self.document.add_table(rows=0, cols=frame.shape[1])
-        grid._tbl.tblStyle_val = self.ids["Table Grid"]
-        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        properties = grid._tbl.tblPr
-        properties.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{_twips(fit.total)}" '
-                                    'w:type="dxa"/>'))
-        properties.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-        for column, width in zip(grid._tbl.tblGrid.gridCol_lst, fit.widths, strict=True):
-            column.w = Pt(width)
-        for row in parse_xml(self.rows_xml(frame, texts_, formats, fit)):
-            grid._tbl.append(row)
+        """One printed table (``names``: its columns, ``texts_``: its cells as printed,
+        column by column): fixed column widths, bold repeated header, numbers right.
+
+        The table properties are those ``Document.add_table`` writes (its automatic width
+        and look), with the grid style, centring, the fixed width and layout set after."""
+        columns = "".join(f'<w:gridCol w:w="{Pt(width).twips}"/>' for width in fit.widths)
+        self.blocks.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Table Grid"]}"/>'
+            '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+            'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+            f'<w:tblW w:w="{_twips(fit.total)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f"</w:tblPr><w:tblGrid>{columns}</w:tblGrid>"
+            f"{self.rows_xml(names, texts_, formats, fit)}</w:tbl>")
 
     def fitted(self, frame: pd.DataFrame, formats: dict[str, str], stub: int, number: int,
-               caption: Paragraph | None = None, texts_: list[list[str]] | None = None,
-               columns: list[Column] | None = None) -> None:
-        """A table in as many parts as the page needs, turning the page when it must.
+               placed: bool = False, texts_: list[list[str]] | None = None,
+               columns: list[Column] | None = None,
+               layout: tuple[list[list[int]], Fit] | None = None) -> None:
+        """A table in as many parts as the page needs, turning the page when it must (not
+        when its caption is already ``placed``).
 
         ``columns``, when given, are :func:`_columns` of the same table: a column measures its
-        words once, however often the table is fitted."""
+        words once, however often the table is fitted. ``layout``, when given, is
+        :func:`column_parts` of them on the page the table starts on (fitting is a third of
+        the tables' time)."""
         if texts_ is None:
             texts_ = _texts(frame, formats, self.lang)
         if columns is None:
             columns = _columns(frame, texts_, formats)
-        parts, fit = column_parts(columns, stub, self.landscape)
+        parts, fit = layout or column_parts(columns, stub, self.landscape)
+        names = list(frame.columns)
         for index, part in enumerate(parts):
-            piece = frame.iloc[:, part]
             if len(parts) > 1:
                 fit = fit_table([columns[i] for i in part], LANDSCAPE_ROOM, LANDSCAPE_ROOM,
                                 (fit.size,)) or fit
-            if index == 0 and caption is None:
+            if index == 0 and not placed:
                 self.orientation(fit.landscape)
             if index:
                 self.continued(number)
-            self.grid(piece, formats, fit, [texts_[i] for i in part])
+            self.grid([names[i] for i in part], formats, fit, [texts_[i] for i in part])
 
     def note(self, table: Table) -> None:
-        paragraph = self.paragraph(NOTE_STYLE)
-        if table.note:
-            paragraph.add_run(f"{self.t['note_label']}: ").italic = True
-            paragraph.add_run(_clean(table.note))
+        label = _run(f"{self.t['note_label']}: ", "<w:i/>") + _run(table.note) \
+            if table.note else ""
+        self.paragraph(NOTE_STYLE, runs=label)
 
     def key(self, table: Table, number: int) -> None:
         """The long text columns as a key under the table, by the first column."""
         first = table.frame.columns[0]
         label = self.t["key_label"].format(item=first, number=caption_number(number, self.lang))
-        paragraph = self.paragraph(NOTE_STYLE, f"{label}:")
-        paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = \
-            Pt(6), Pt(3)
-        paragraph.paragraph_format.keep_with_next = True
-        self.fitted(table.frame[[first, *table.key]], {}, 1, number, caption=paragraph)
+        self.paragraph(NOTE_STYLE, f"{label}:", '<w:keepNext/><w:spacing '
+                       f'w:before="{Pt(6).twips}" w:after="{Pt(3).twips}"/>')
+        self.fitted(table.frame[[first, *table.key]], {}, 1, number, placed=True)
 
     def add(self, table: Table, number: int, heading: str | None = None) -> None:
         """Heading (when a new kind of table starts), caption, table (in parts when wide),
@@ -326,13 +379,15 @@ class _Writer:
         frame = table.frame.drop(columns=list(table.key)) if table.key else table.frame
         texts_ = _texts(frame, table.formats, self.lang)
         columns = _columns(frame, texts_, table.formats)
-        _, fit = column_parts(columns, table.stub)
-        self.orientation(fit.landscape)
+        # fitted on portrait first, it fits the same on the landscape page it may turn to:
+        # the same size and widths (column_parts tries landscape room only after portrait)
+        layout = column_parts(columns, table.stub)
+        self.orientation(layout[1].landscape)
         if heading:
             self.heading(heading)
-        caption = self.numbered(self.t["caption_label"], number, table.caption)
-        self.fitted(frame, table.formats, table.stub, number, caption=caption, texts_=texts_,
-                    columns=columns)
+        self.numbered(self.t["caption_label"], number, table.caption)
+        self.fitted(frame, table.formats, table.stub, number, placed=True, texts_=texts_,
+                    columns=columns, layout=layout)
         if table.key:
             self.key(table, number)
         self.note(table)
@@ -342,22 +397,30 @@ class _Writer:
 
         A figure drawn wider than a portrait page holds (a strategy map of four objectives
         per perspective is about 10 inches) goes on a landscape page at its width there, so
-        its lettering is not shrunk to half size."""
+        its lettering is not shrunk to half size.
+
+        The picture is what ``Run.add_picture`` adds (the image part, its size, an inline
+        drawing), with the shape ids counted here: python-docx finds the next id by
+        searching the whole body for ids, each time."""
         natural = DocxImage.from_blob(png).width
         wide = natural > WIDE_FIGURE
         self.orientation(wide)
         width = min(natural, Pt(LANDSCAPE_ROOM)) if wide else FIGURE_WIDTH
-        # what Document.add_picture does, keeping the paragraph: document.paragraphs lists
-        # every paragraph of the body each time it is read
-        picture = self.document.add_paragraph()
-        picture.add_run().add_picture(io.BytesIO(png), width=width)
-        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.paragraph_format.keep_with_next = True
-        caption = self.numbered(self.t["figure_label"], number, title)
-        caption.paragraph_format.keep_with_next = False
+        relation, image = self.document.part.get_or_add_image(io.BytesIO(png))
+        cx, cy = image.scaled_dimensions(width, None)
+        inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
+        self.shape_id += 1
+        self.blocks.append(_PICTURE.format(drawing=self.in_document(inline)))
+        self.numbered(self.t["figure_label"], number, title, '<w:keepNext w:val="0"/>')
 
-    def heading(self, text: str) -> None:
-        self.paragraph("Heading 2", text)
+    def heading(self, text: str, level: int = 2) -> None:
+        self.paragraph(f"Heading {level}", text)
+
+    def finish(self) -> bytes:
+        """word/document.xml: python-docx's document (holding only the body's section
+        properties) with the blocks at the start of its body."""
+        head, tail = serialize_part_xml(self.document.element).split(b"<w:body>", 1)
+        return b"".join((head, b"<w:body>", "".join(self.blocks).encode(), tail))
 
 
 def _properties(document: DocumentObject, title: str, lang: str, moment: datetime) -> None:
@@ -370,7 +433,7 @@ def _properties(document: DocumentObject, title: str, lang: str, moment: datetim
 
 def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datetime,
                    figures: Sequence[tuple[str, bytes, tuple[str, ...]]] = ()) -> bytes:
-    """The appendix document as bytes.
+    """The appendix document as bytes (a zip whose entries are dated ``moment``).
 
     Parameters
     ----------
@@ -389,8 +452,8 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
     document = Document()
     _orient(document.sections[0], False)
     _styles(document, lang)
-    document.add_heading(_clean(title), level=1)
     writer, section = _Writer(document, lang), None
+    writer.heading(title, level=1)
     places = {index: [f for f in figures if tables[index].name in f[2]
                       and not any(t.name in f[2] for t in tables[index + 1:])]
               for index in range(len(tables))}
@@ -410,7 +473,8 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
     for caption, png, _ in rest:
         count += 1
         writer.figure(caption, png, count)
+    body = writer.finish()
     _properties(document, title, lang, moment)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue(), moment, {document.part.partname.membername: body})
