@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from scipy import special
+
+from surveyq.distributions import f_sf, t_ppf, t_sf
 
 __all__ = ["OneWay", "PairedT", "levene_mean", "oneway_anova", "paired_t"]
 
@@ -64,9 +65,8 @@ def _one_sample_t(d: np.ndarray, level: float) -> PairedT:
         t = mean / se
     df = np.full(mean.shape, n - 1, dtype=np.float64)
     tail = (1 - np.float64(level)) / 2
-    return PairedT(t=t, df=df, p_value=2 * special.stdtr(df, -np.abs(t)),
-                   ci_low=special.stdtrit(df, tail) * se + mean,
-                   ci_high=special.stdtrit(df, 1 - tail) * se + mean)
+    return PairedT(t=t, df=df, p_value=2 * t_sf(np.abs(t), df),
+                   ci_low=t_ppf(tail, df) * se + mean, ci_high=t_ppf(1 - tail, df) * se + mean)
 
 
 class OneWay(NamedTuple):
@@ -111,4 +111,4 @@ def oneway_anova(groups: Sequence[np.ndarray]) -> OneWay:
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (dfd * ss_between / (dfn * ss_within))[0]
     return OneWay(float(ss_between[0]), float(ss_within[0]), float(f), k - 1, total - k,
-                  float(special.fdtrc(np.float64(dfn), np.float64(dfd), f)))
+                  float(f_sf(f, dfn, dfd)))

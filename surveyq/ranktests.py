@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import special
+
+from surveyq.distributions import chi2_sf, norm_sf
 
 __all__ = ["average_ranks", "kruskal_wallis", "wilcoxon_p"]
 
@@ -104,7 +105,7 @@ def _signed_rank_p(d: np.ndarray, zero_method: str) -> np.ndarray:
         ties[..., 0] = np.where(zeros.any(axis=-1), 0.0, ties[..., 0])  # the zeros' group
     se = np.sqrt((variance - np.sum(ties**3 - ties, axis=-1) / 2) / 24)
     z = (r_plus - mean) / se
-    return 2 * special.ndtr(-np.abs(z))
+    return 2 * norm_sf(np.abs(z))
 
 
 def kruskal_wallis(samples: Sequence[np.ndarray]) -> tuple[float, float]:
@@ -124,4 +125,4 @@ def kruskal_wallis(samples: Sequence[np.ndarray]) -> tuple[float, float]:
     h = 12.0 / (total * (total + 1)) * ssbn - 3 * (total + 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         h = h / correction
-    return float(h), float(special.chdtrc(np.float64(len(samples) - 1), h))
+    return float(h), float(chi2_sf(h, len(samples) - 1))
