@@ -43,7 +43,7 @@ from surveyq.errors import InputError
 from surveyq.messages import msg
 from surveyq.readers.blocks import OpenQuote, parsed_blocks, record_blocks
 from surveyq.readers.quotes import QuoteScanner
-from surveyq.readers.repair import (  # noqa: F401 - CellRepair is imported from here too
+from surveyq.readers.repair import (  # noqa: F401 - repair_utf8 kept importable from here
     SURROGATES,
     CellRepair,
     has_surrogates,

@@ -192,7 +192,7 @@ def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
 
     Written here rather than by openpyxl's cell writer (lxml's incremental writer, an
     element per cell), which took 0.5 of the demo workbook's 1.2 s: formatted strings give
-    the same XML (tests/test_appendix.py compares the two) about ten times faster.
+    the same XML (tests/test_xlsx_cells.py compares the two) about ten times faster.
     Hyperlinks are collected for openpyxl's writer, which writes them after the rows.
     """
     styles = ws.parent._cell_styles
