@@ -56,3 +56,47 @@ def test_python_m_surveyq_is_the_console_script() -> None:
                           text=True, timeout=60)
     assert done.returncode == 0
     assert "Usage: surveyq" in done.stdout
+
+
+ENDING = (
+    "import atexit, sys, surveyq.cli as cli\n"
+    "class Teardown:\n"
+    "    def __del__(self, _open=open):  # open itself is gone late in teardown\n"
+    "        _open({folder!r} + '/teardown', 'w').close()\n"
+    "kept = Teardown()  # freed only by the interpreter's teardown\n"
+    "def entry():\n"
+    "    atexit.register(lambda: open({folder!r} + '/atexit', 'w').close())\n"
+    "    sys.stdout.write('the last line, unflushed')\n"
+    "    {ending}\n"
+    "cli.entry = entry\n"
+    "from surveyq.console import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(("ending", "status", "stderr"), [
+    ("return", 0, ""),
+    ("raise SystemExit(0)", 0, ""),
+    ("raise SystemExit(2)", 2, ""),
+    ("raise SystemExit(None)", 0, ""),
+    ("raise SystemExit('a message')", 1, "a message"),
+])
+def test_a_finished_command_leaves_without_teardown(tmp_path, ending, status, stderr) -> None:
+    """The status and every line are kept, later atexit handlers still run, and the
+    interpreter's teardown (which would free ``kept``) is skipped."""
+    script = ENDING.format(folder=str(tmp_path), ending=ending)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == status
+    assert done.stdout == "the last line, unflushed"
+    assert done.stderr.strip() == stderr
+    assert (tmp_path / "atexit").exists()
+    assert not (tmp_path / "teardown").exists()
+
+
+def test_an_uncaught_exception_keeps_pythons_own_ending(tmp_path) -> None:
+    script = ENDING.format(folder=str(tmp_path), ending="raise RuntimeError('a bug')")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert "RuntimeError: a bug" in done.stderr
