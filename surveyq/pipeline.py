@@ -435,6 +435,7 @@ def write_outputs(
 
 def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
                  csv_tables: bool, pdf: bool = False) -> list[Path]:
+    from surveyq.background import in_background
     from surveyq.outputs import neutralise_frame
     from surveyq.report import render_html
     from surveyq.report.appendix import (
@@ -445,7 +446,6 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
         write_full_matrices,
         write_xlsx,
     )
-    from surveyq.report.background import in_background
 
     tabulation = {
         name: survey.responses.items for name, survey in run.surveys.items() if not survey.stream

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from surveyq import background
+from surveyq.background import in_background
 from surveyq.errors import InputError
-from surveyq.report import background
-from surveyq.report.background import in_background
 
 forks = pytest.mark.skipif(not background._can_fork(), reason="no fork here (or one core)")
 
@@ -31,7 +31,7 @@ def test_an_input_error_comes_back_as_itself() -> None:
         job.result()
     assert str(caught.value) == "x.csv, row 3: the file is bad"
     assert caught.value.file == "x.csv"
-    assert any("forked document writer" in note for note in caught.value.__notes__)
+    assert any("forked child of surveyq" in note for note in caught.value.__notes__)
 
 
 @forks
@@ -73,3 +73,12 @@ def test_the_word_appendix_is_the_same_written_forked_or_not(tmp_path, monkeypat
     for name in ("appendix.docx", "appendix.xlsx", "report.html"):
         assert (tmp_path / "forked" / name).read_bytes() == \
             (tmp_path / "serial" / name).read_bytes(), name
+
+
+@forks
+def test_a_value_that_cannot_travel_is_computed_here() -> None:
+    parent = os.getpid()
+    with in_background(lambda: (os.getpid(), lambda: None)) as job:  # a lambda: no pickle
+        pid, _ = job.result()
+    assert pid == parent
+

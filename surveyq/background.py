@@ -1,9 +1,10 @@
-"""Write one document in a forked process while this one writes the others.
+"""Do independent work in a forked process while this one does the rest.
 
-A run's documents are independent of each other once the results exist: the Word appendix
-(its tables fitted to the page and its charts drawn as PNG) takes about as long as the HTML
-report and the Excel appendix together, so on a machine with two cores or more the run
-forks a child for it (:func:`in_background`) and writes the rest meanwhile.
+A run forks twice on a machine with two cores or more (:func:`in_background`): the surveys
+after the first are read and analysed in a child while this process does the first (the
+surveys are independent until the scorecard), and the Word appendix (its tables fitted to
+the page and its charts drawn as PNG, about as long as the HTML report and the Excel
+appendix together) is written in a child while this process writes the others.
 
 The child runs the same function the run would call itself, on its copy of the process
 (results, the imported modules and their caches), so the file is byte for byte the same;
@@ -26,7 +27,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Pending", "in_background"]
+__all__ = ["Pending", "in_background", "portable"]
 
 T = TypeVar("T")
 
@@ -98,9 +99,11 @@ def _answer(job: Callable[[], Any], pipe: int) -> None:
     code = 0
     try:
         try:
-            payload = pickle.dumps((True, job()))
+            value = job()
         except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent
-            payload = pickle.dumps((False, _portable(exc)))
+            payload = pickle.dumps((False, portable(exc)))
+        else:  # a value that cannot be pickled is no answer: the parent does the job
+            payload = pickle.dumps((True, value))
         with os.fdopen(pipe, "wb") as out:
             out.write(payload)
     except BaseException:  # noqa: BLE001 - nothing may escape into the parent's code
@@ -109,10 +112,10 @@ def _answer(job: Callable[[], Any], pipe: int) -> None:
         os._exit(code)
 
 
-def _portable(exc: BaseException) -> BaseException:
+def portable(exc: BaseException) -> BaseException:
     """``exc`` if it survives pickling, else a RuntimeError saying what it was; either way
     with the child's traceback as a note (shown by ``--debug``)."""
-    exc.add_note("raised in the forked document writer:\n" + "".join(
+    exc.add_note("raised in a forked child of surveyq:\n" + "".join(
         traceback.format_exception(type(exc), exc, exc.__traceback__)))
     try:
         pickle.loads(pickle.dumps(exc))  # noqa: S301 - round trip of our own object
