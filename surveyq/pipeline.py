@@ -6,6 +6,7 @@ docs/results-schema.md); the report layer renders it and computes nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -282,12 +283,7 @@ def run_project(
         OutputSet(Path(out), project.inputs()).preflight(list(OUTPUT_FILES))
     language = lang or project.spec.language
     notify = _in_language(progress, language)
-    surveys: dict[str, SurveyRun] = {}
-    for name in project.spec.surveys:
-        run = _survey_run(project, name, notify, rows_progress)
-        notify(msg("progress.analysing", survey=name, n=run.n))
-        analyse_survey(run)
-        surveys[name] = run
+    surveys = _analysed_surveys(project, notify, rows_progress)
     results = to_jsonable(
         {
             "schema": RESULTS_SCHEMA,
@@ -311,6 +307,73 @@ def run_project(
         project_run.written = write_outputs(project_run, Path(out), language, notify, csv_tables,
                                             pdf)
     return project_run
+
+
+def _analysed_surveys(project: Project, notify: Progress,
+                      rows_progress: RowsProgress | None) -> dict[str, SurveyRun]:
+    """Every survey of the project read, cleaned and analysed, in the project's order.
+
+    The surveys are independent of each other until the scorecard, so when there are two or
+    more and none streams, the surveys after the first are done in a forked child
+    (:mod:`surveyq.background`) while this process does the first. The child's progress
+    messages are given out, in order, when its surveys are collected, and its error (if any)
+    raised after them: the messages, the results and the errors are those of a serial run.
+    """
+    from surveyq.background import in_background
+
+    names = list(project.spec.surveys)
+    rest = names[1:] if not _any_streams(project) else []
+    if not rest:
+        return {name: _analysed(project, name, notify, rows_progress) for name in names}
+    parent = os.getpid()
+    with in_background(lambda: _analysed_aside(project, rest, os.getpid() != parent)) as others:
+        surveys = {names[0]: _analysed(project, names[0], notify, rows_progress)}
+        runs, said, error = others.result()
+    for message in said:
+        notify(message)
+    if error is not None:
+        raise error
+    return surveys | {run.name: run for run in runs}
+
+
+def _analysed(project: Project, name: str, notify: Progress,
+              rows_progress: RowsProgress | None) -> SurveyRun:
+    """One survey read, cleaned and analysed."""
+    run = _survey_run(project, name, notify, rows_progress)
+    notify(msg("progress.analysing", survey=name, n=run.n))
+    analyse_survey(run)
+    return run
+
+
+def _analysed_aside(project: Project, names: list[str], forked: bool
+                    ) -> tuple[list[SurveyRun], list[str], BaseException | None]:
+    """Surveys analysed in turn, keeping their progress messages: the runs done, the
+    messages, and the error that stopped them; in a ``forked`` child the errors are made fit
+    to travel to the parent, with their traceback for ``--debug``."""
+    from surveyq.background import portable
+
+    runs: list[SurveyRun] = []
+    said: list[str] = []
+    error: BaseException | None = None
+    try:
+        for name in names:
+            runs.append(_analysed(project, name, said.append, None))
+    except Exception as exc:  # noqa: BLE001 - raised by the caller, after the messages
+        error = exc
+    if forked:
+        error = error and portable(error)
+        for run in runs:
+            run.internal_errors[:] = [portable(exc) for exc in run.internal_errors]
+    return runs, said, error
+
+
+def _any_streams(project: Project) -> bool:
+    """Whether a survey of the project (or one of its earlier periods) will be streamed."""
+    for spec in project.spec.surveys.values():
+        for period in (None, *spec.previous):
+            if _streams(project, spec, unit_files(spec, period), []):
+                return True
+    return False
 
 
 def _survey_run(project: Project, name: str, notify: Progress,

@@ -82,3 +82,61 @@ def test_a_value_that_cannot_travel_is_computed_here() -> None:
         pid, _ = job.result()
     assert pid == parent
 
+
+def _demo_run(monkeypatch: pytest.MonkeyPatch, serial: bool, project=None):
+    """The demo project's analyses (no documents), the progress messages, and the process
+    each survey was analysed in."""
+    from surveyq import pipeline
+    from surveyq.demo import demo_project_path
+
+    analysed = pipeline._analysed
+
+    def marked(*args, **kwargs):
+        run = analysed(*args, **kwargs)
+        run.__dict__["analysed_in"] = os.getpid()  # travels with the pickled run
+        return run
+
+    monkeypatch.setattr(pipeline, "_analysed", marked)
+    if serial:
+        monkeypatch.setenv("SURVEYQ_SERIAL", "1")
+    else:
+        monkeypatch.delenv("SURVEYQ_SERIAL", raising=False)
+    said: list[str] = []
+    try:
+        run = pipeline.run_project(project or demo_project_path(), progress=said.append)
+    except InputError as exc:
+        return exc, said, {}
+    results = {k: v for k, v in run.results.items() if k != "generated_at"}
+    return results, said, {name: s.__dict__["analysed_in"] for name, s in run.surveys.items()}
+
+
+@forks
+def test_the_surveys_are_the_same_analysed_forked_or_not(monkeypatch) -> None:
+    serial, serial_said, serial_pids = _demo_run(monkeypatch, serial=True)
+    forked, forked_said, forked_pids = _demo_run(monkeypatch, serial=False)
+    assert forked == serial
+    assert forked_said == serial_said
+    assert forked_said[:7] == [  # each survey's messages in the project's order
+        "membaca customer: customer-2025.csv", "menganalisis customer: n = 150",
+        "membaca skm: skm-2025.xlsx", "membaca skm 2024: skm-2024.xlsx",
+        "menganalisis skm: n = 400",
+        "membaca employee: employee-2025.csv", "menganalisis employee: n = 60"]
+    assert set(serial_pids.values()) == {os.getpid()}
+    assert forked_pids["customer"] == os.getpid()  # the first survey: here
+    assert forked_pids["skm"] == forked_pids["employee"] != os.getpid()  # the rest: a child
+
+
+@forks
+def test_an_error_in_a_later_survey_comes_after_its_messages(monkeypatch, tmp_path) -> None:
+    import shutil
+
+    from surveyq.demo import demo_project_path
+
+    shutil.copytree(demo_project_path().parent, tmp_path / "demo")
+    (tmp_path / "demo" / "skm-2025.xlsx").write_bytes(b"not a workbook")
+    project = tmp_path / "demo" / "project.yaml"
+    serial, serial_said, _ = _demo_run(monkeypatch, serial=True, project=project)
+    forked, forked_said, _ = _demo_run(monkeypatch, serial=False, project=project)
+    assert isinstance(serial, InputError) and "skm-2025.xlsx" in str(serial)
+    assert type(forked) is type(serial) and str(forked) == str(serial)
+    assert forked_said == serial_said and any("skm" in line for line in forked_said)
