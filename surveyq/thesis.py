@@ -93,15 +93,18 @@ def _scale_range(run: SurveyRun, variable: ResolvedVariable) -> tuple[float, flo
     return float(scale.low * k), float(scale.high * k)
 
 
-def _interpretation(values: pd.Series, bounds: tuple[float, float], labels: str
-                    ) -> tuple[pd.DataFrame, list[dict[str, Any]], float]:
-    by_lang = {lang: interpret_mean(values, *bounds, labels=labels, lang=lang)
-               for lang in ("id", "en")}
-    means = by_lang["id"].means.assign(label_en=by_lang["en"].means["label"])
-    classes = by_lang["id"].classes.assign(label_en=by_lang["en"].classes["label"])
-    classes = classes.rename(columns={"label": "label_id"})
-    return means.rename(columns={"label": "label_id"}), classes.to_dict("records"), \
-        by_lang["id"].width
+def _interpreted(means: pd.Series, bounds: tuple[float, float], labels: str
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
+    """Each mean with its class and label in both languages, the class table's records and
+    the class width: one :func:`interpret_mean` per language for all the means."""
+    ident, english = (interpret_mean(means, *bounds, labels=labels, lang=lang)
+                      for lang in ("id", "en"))
+    rows = [{"mean": mean, "class": number, "label_id": label_id, "label_en": label_en}
+            for mean, number, label_id, label_en in zip(
+                ident.means["mean"], ident.means["class"], ident.means["label"],
+                english.means["label"], strict=True)]
+    classes = ident.classes.assign(label_en=english.classes["label"])
+    return rows, classes.rename(columns={"label": "label_id"}).to_dict("records"), ident.width
 
 
 def descriptives(run: SurveyRun) -> dict[str, Any]:
@@ -112,43 +115,63 @@ def descriptives(run: SurveyRun) -> dict[str, Any]:
         raise AnalysisError(msg("error.at", where="options.mean_labels", detail=msg(
             "descriptives.label_set_unknown_option", value=repr(labels),
             known=", ".join(LABEL_SETS))))
-    items: list[dict[str, Any]] = []
+    scored: list[ResolvedVariable] = []
 
     def compute(variable: ResolvedVariable) -> dict[str, Any]:
         scores, dropped = variable_scores(run, variable)
         if scores.empty:
             raise AnalysisError(msg("error.variable_no_complete"))
+        scored.append(variable)
         record = {"n": len(scores), "missing": dropped, "mean": scores.mean(),
                   "sd": scores.std(ddof=1), "min": scores.min(), "max": scores.max(),
                   "notes": _missing_note(dropped)}
-        bounds = _scale_range(run, variable)
-        if bounds is None:
+        if _scale_range(run, variable) is None:
             record["notes"].append(msg("descriptives.gap_not_interpreted"))
-        else:
-            means, classes, width = _interpretation(pd.Series([scores.mean()]), bounds, labels)
-            record.update(scale_min=bounds[0], scale_max=bounds[1], width=width,
-                          classes=classes, **means.iloc[0][["class", "label_id",
-                                                            "label_en"]].to_dict())
-        items.extend(_item_rows(run, variable, labels))
         return record
 
     records = _each(run, compute)
+    _interpret_variables(run, {r["variable"]: r for r in records}, scored, labels)
     return {"conventions": {"labels": labels, "boundary": "upper"}, "variables": records,
-            "items": items}
+            "items": _item_rows(run, scored, labels)}
 
 
-def _item_rows(run: SurveyRun, variable: ResolvedVariable, labels: str
+def _interpret_variables(run: SurveyRun, records: dict[str, dict[str, Any]],
+                         scored: list[ResolvedVariable], labels: str) -> None:
+    """Each scored variable's class, interpreted with the others on the same range."""
+    ranges: dict[tuple[float, float], list[str]] = {}
+    for variable in scored:
+        bounds = _scale_range(run, variable)
+        if bounds is not None:
+            ranges.setdefault(bounds, []).append(variable.name)
+    for bounds, names in ranges.items():
+        means = pd.Series([records[name]["mean"] for name in names], dtype=float)
+        rows, classes, width = _interpreted(means, bounds, labels)
+        for name, row in zip(names, rows, strict=True):
+            records[name].update(scale_min=bounds[0], scale_max=bounds[1], width=width,
+                                 classes=classes, **{key: row[key] for key in
+                                                     ("class", "label_id", "label_en")})
+
+
+def _item_rows(run: SurveyRun, scored: list[ResolvedVariable], labels: str
                ) -> list[dict[str, Any]]:
-    if variable.score == "gap":
-        return []
-    answers = run.responses.items[list(variable.items)]
+    """The items of each scored variable (not of gaps) with their mean's class, in order."""
     q = run.responses.questionnaire
-    scale = q.scale_of(q.item(variable.items[0]))
-    means, _, _ = _interpretation(answers.mean(), (float(scale.low), float(scale.high)), labels)
-    return [{"variable": variable.name, "item": item, "n": int(answers[item].notna().sum()),
-             "mean": row["mean"], "sd": answers[item].std(ddof=1), "class": row["class"],
-             "label_id": row["label_id"], "label_en": row["label_en"]}
-            for item, row in means.iterrows()]
+    rows: list[dict[str, Any]] = []
+    ranges: dict[tuple[float, float], list[int]] = {}  # the rows on each answer range
+    for variable in (v for v in scored if v.score != "gap"):
+        answers = run.responses.items[list(variable.items)]
+        scale = q.scale_of(q.item(variable.items[0]))
+        bounds = (float(scale.low), float(scale.high))
+        for item, mean in answers.mean().items():
+            ranges.setdefault(bounds, []).append(len(rows))
+            rows.append({"variable": variable.name, "item": item,
+                         "n": int(answers[item].notna().sum()), "mean": mean,
+                         "sd": answers[item].std(ddof=1)})
+    for bounds, places in ranges.items():
+        means = pd.Series([rows[place]["mean"] for place in places], dtype=float)
+        for place, found in zip(places, _interpreted(means, bounds, labels)[0], strict=True):
+            rows[place].update({key: found[key] for key in ("class", "label_id", "label_en")})
+    return rows
 
 
 # ---- normality, construct validity, omega -----------------------------------------------------
