@@ -43,7 +43,7 @@ def numeric_frame(data: pd.DataFrame, what: str, min_rows: int = 3,
     if missing not in ("listwise", "pairwise"):
         raise InputError(msg("tables.missing_option", value=repr(missing)))
     try:
-        frame = data.apply(pd.to_numeric, errors="raise").astype(float)
+        frame = _as_floats(data)
     except (TypeError, ValueError) as exc:
         raise InputError(msg("tables.columns_not_numbers", what=what, reason=str(exc))) from None
     notes: list[str] = []
@@ -55,10 +55,19 @@ def numeric_frame(data: pd.DataFrame, what: str, min_rows: int = 3,
         frame = complete
     if len(frame) < min_rows:
         raise AnalysisError(msg("tables.too_few_rows", what=what, n=len(frame), least=min_rows))
-    constant = [str(c) for c in frame.columns if frame[c].nunique(dropna=True) < 2]
+    distinct = frame.nunique(dropna=True)
+    constant = [str(c) for c in frame.columns[distinct.to_numpy() < 2]]
     if constant:
         raise AnalysisError(msg("tables.constant_columns", what=what, columns=", ".join(constant)))
     return frame, notes
+
+
+def _as_floats(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` as floats; columns not numeric already are parsed (:func:`pandas.to_numeric`,
+    raising on text), which is the slow part and rarely needed: items arrive coded."""
+    if all(pd.api.types.is_numeric_dtype(dtype) for dtype in data.dtypes):
+        return data.astype(float)
+    return data.apply(pd.to_numeric, errors="raise").astype(float)
 
 
 def numeric_series(values: Sequence[float] | pd.Series | np.ndarray,
