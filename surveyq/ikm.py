@@ -716,16 +716,11 @@ class GroupSums:
         return pd.DataFrame({"nrr": self.sums[g] / counts.to_numpy(), "n": counts.astype(int)})
 
 
-#: Up to this many groups, and rows x groups membership cells, :func:`group_sums` adds by one
-#: matrix product (the membership matrix is float64: 4 million cells are 32 MiB).
-_MATMUL_GROUPS = 32
-_MATMUL_CELLS = 4_000_000
-
-
 @dataclass(frozen=True)
 class AnswerArrays:
     """The arrays :func:`group_sums` adds up, built once for several groupings of the same
-    answers (a frame of numbers, NaN for missing)."""
+    answers (a frame of numbers, NaN for missing); column-major, so each element's answers
+    are contiguous."""
 
     filled: np.ndarray        # rows x elements, 0 for a missing answer
     answered: np.ndarray      # rows x elements, 1.0 for an answer, else 0.0
@@ -735,7 +730,8 @@ class AnswerArrays:
     def of(cls, items: pd.DataFrame) -> AnswerArrays:
         array = items.to_numpy(dtype=float, na_value=np.nan)
         answered = ~np.isnan(array)
-        return cls(np.where(answered, array, 0.0), answered.astype(float),
+        return cls(np.asfortranarray(np.where(answered, array, 0.0)),
+                   np.asfortranarray(answered, dtype=float),
                    answered.any(axis=1).astype(float))
 
 
@@ -751,9 +747,7 @@ def group_sums(items: pd.DataFrame, groups: pd.Series, *,
     """
     codes, keys = codes if codes is not None else _sorted_codes(groups)
     found = answers if answers is not None else AnswerArrays.of(items)
-    if len(keys) <= _MATMUL_GROUPS and len(keys) * len(codes) <= _MATMUL_CELLS:
-        return _matmul_sums(found, codes, keys)
-    return _bincount_sums(found, codes, keys)
+    return _bincount_sums(found, np.asarray(codes), keys)
 
 
 def _sorted_codes(groups: pd.Series) -> tuple[np.ndarray, list[Hashable]]:
@@ -761,27 +755,25 @@ def _sorted_codes(groups: pd.Series) -> tuple[np.ndarray, list[Hashable]]:
     return codes, list(uniques)
 
 
-def _matmul_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
-    """One product: whole numbers add up exactly in any order."""
-    member = (codes[:, None] == np.arange(len(keys))).astype(float)  # a -1 row stays 0
-    counts = np.rint(member.T @ found.answered).astype(np.int64)
-    sums = member.T @ found.filled
-    respondents = np.rint(member.T @ found.any_answered).astype(np.int64)
-    return GroupSums(keys, counts, sums, respondents)
-
-
 def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
-    rows = codes >= 0
-    where = codes[rows]
-    filled, answered = found.filled[rows], found.answered[rows] > 0
+    """One weighted count per element column, rows without a group (code -1) in a last bin
+    that is dropped: whole numbers add up exactly in any order. A product with a
+    group-membership matrix was no faster on an idle machine, and took several times as
+    long on a busy one (BLAS threads waiting for a core)."""
     n_groups = len(keys)
-    counts = np.zeros((n_groups, filled.shape[1]), np.int64)
-    sums = np.zeros((n_groups, filled.shape[1]))
-    for j in range(filled.shape[1]):
-        counts[:, j] = np.bincount(where[answered[:, j]], minlength=n_groups)
-        sums[:, j] = np.bincount(where, weights=filled[:, j], minlength=n_groups)
-    respondents = np.bincount(where[found.any_answered[rows] > 0], minlength=n_groups)
-    return GroupSums(keys, counts, sums, respondents.astype(np.int64))
+    where = np.where(codes < 0, n_groups, codes)
+
+    def per_group(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(where, weights=weights, minlength=n_groups + 1)[:n_groups]
+
+    counts = np.zeros((n_groups, found.filled.shape[1]))
+    sums = np.zeros_like(counts)
+    for j in range(found.filled.shape[1]):
+        counts[:, j] = per_group(found.answered[:, j])
+        sums[:, j] = per_group(found.filled[:, j])
+    respondents = per_group(found.any_answered)
+    return GroupSums(keys, np.rint(counts).astype(np.int64), sums,
+                     np.rint(respondents).astype(np.int64))
 
 
 def _group_results(items: pd.DataFrame, aligned: pd.Series,
