@@ -525,12 +525,13 @@ def _build_ikm(
     rules = _standard(standard)
     bands = band_table(rules.band_table)
     mode, weight, forced, weight_notes = _resolve_weight(len(table), rules, weight_mode, force)
-    elements = table.copy()
-    elements["weight"] = weight
-    elements["weighted_nrr"] = elements["nrr"] * weight
-    elements["converted"] = elements["nrr"] * CONVERSION
-    _add_bands(elements, "converted", bands)
-    index = float(elements["weighted_nrr"].sum())
+    nrr = table["nrr"]
+    weighted, graded = nrr * weight, nrr * CONVERSION
+    # one frame built at once: six columns added one by one took most of a small table's time
+    elements = pd.DataFrame({**{name: table[name] for name in table.columns},
+                             "weight": weight, "weighted_nrr": weighted, "converted": graded,
+                             **_bands_of(graded, bands)}, index=table.index)
+    index = float(weighted.sum())
     converted = index * CONVERSION
     band = classify(converted, bands)
     return Ikm(
@@ -550,11 +551,12 @@ def _build_ikm(
     )
 
 
-def _add_bands(frame: pd.DataFrame, column: str, table: BandTable) -> None:
-    graded = [classify(value, table) for value in frame[column]]
-    frame["band"] = [band.code for band in graded]
-    frame["label"] = [band.label_id for band in graded]
-    frame["label_en"] = [band.label_en for band in graded]
+def _bands_of(values: pd.Series, table: BandTable) -> dict[str, list[str]]:
+    """Each value's band: ``band``, ``label`` and ``label_en`` columns."""
+    graded = [classify(value, table) for value in values]
+    return {"band": [band.code for band in graded],
+            "label": [band.label_id for band in graded],
+            "label_en": [band.label_en for band in graded]}
 
 
 def sample_size(population: int, chi2: float = 3.841, p: float = 0.5, d: float = 0.05) -> int:
@@ -680,7 +682,8 @@ def _by_frame(results: list[tuple[Hashable, Ikm]], aligned: pd.Series) -> pd.Dat
         summary.update({("nrr", code): value for code, value in result.elements["nrr"].items()})
         rows[group] = summary
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    if not isinstance(frame.columns, pd.MultiIndex):  # pandas makes tuple keys one already
+        frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     frame.index.name = aligned.name
     frame.attrs["ungrouped"] = int(aligned.isna().sum())
     return frame
