@@ -764,7 +764,7 @@ def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable])
     group-membership matrix was no faster on an idle machine, and took several times as
     long on a busy one (BLAS threads waiting for a core)."""
     n_groups = len(keys)
-    where = np.where(codes < 0, n_groups, codes)
+    where = np.where(codes < 0, n_groups, codes).astype(np.intp, copy=False)  # cast once
 
     def per_group(weights: np.ndarray) -> np.ndarray:
         return np.bincount(where, weights=weights, minlength=n_groups + 1)[:n_groups]
