@@ -498,6 +498,19 @@ def test_reading_leaves_every_file_byte_identical():
     assert {path: (sha256(path), path.stat().st_mtime_ns) for path in paths} == before
 
 
+def test_a_file_of_a_few_mib_is_parsed_in_a_block_per_core():
+    """The 10^5-respondent export (3 MB) is cut in two on two cores, so both parse it; a
+    large file in 8 MiB blocks, a small one in one block (the cells are the same however
+    it is cut: the tests below parse in blocks of a few hundred bytes)."""
+    from surveyq.readers.text import _block_bytes
+
+    assert _block_bytes(3_070_778, 2) == 1_535_389
+    assert _block_bytes(3_070_778, 1) == 3_070_778
+    assert _block_bytes(31 << 20, 2) == 8 << 20
+    assert _block_bytes(200_000, 2) == 1 << 20
+    assert _block_bytes(3_070_778, 0) == 3_070_778  # no core count known: one block
+
+
 @pytest.mark.parametrize("block_bytes", [None, 300])
 def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_path,
                                                                             monkeypatch,
