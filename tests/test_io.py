@@ -579,6 +579,27 @@ def test_filled_test_of_many_values_agrees_with_python():
     assert expected[-1] is False and expected.count(False) == len(spaces)
 
 
+def test_label_test_of_many_values_agrees_with_python():
+    """Above 256 distinct values the summary-label test runs in pyarrow, texts whose first
+    two characters are ASCII letters or digits beginning no summary word ruled out before
+    the regular expression: each value is decided as ``summary_label`` decides it, whatever
+    its case, white space before it, or the letters Python folds to s and k (U+017F, U+212A)."""
+    import pyarrow as pa
+
+    from surveyq.readers.grid import _label_values
+    from surveyq.readers.table import TextValues
+
+    labels = ["JUMLAH", "  Rata-rata", "\u00a0nrr / unsur", "Total:", "\u212aINERJA UNIT",
+              "sub total", "IKM", "Std. Dev", "Mean 3"]
+    others = ["Rata2x", "R1", "R", "", " ", "rx", "Jum", "12", "Ṙata", "median3", "ikmx", "Ab",
+              "ſemua", "ſUB TOTAL", "\u212aINERJA"]
+    texts = [f"R{i}" for i in range(300)] + labels + others
+    values = TextValues(pa.array(texts))
+    expected = [summary_label(value) for value in values]
+    assert _label_values(values).tolist() == expected
+    assert expected[300:309] == [True] * 9  # each of the labels, by Python's own test
+
+
 @pytest.mark.parametrize("block_bytes", [None, 256])
 def test_columnar_reader_with_rows_left_out_agrees_with_careful_reader(tmp_path, monkeypatch,
                                                                        block_bytes):
