@@ -124,6 +124,28 @@ def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
     assert loaded == "[]"
 
 
+def test_a_survey_read_in_memory_by_request_does_not_load_the_streamed_reader(tmp_path):
+    # stream: false decides without looking at the file, so surveyq.streamed (about 12 ms of
+    # imports) is not loaded; the survey is read in memory
+    from surveyq.demo import demo_project_path
+
+    demo = demo_project_path().parent
+    project = tmp_path / "project.yaml"
+    project.write_text(
+        "organisation: Contoh\nperiod: '2025'\nsurveys:\n  skm:\n"
+        "    questionnaire: skm-permenpanrb-14-2017\n"
+        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n    stream: false\n",
+        encoding="utf-8")
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.pipeline import run_project\n"
+        f"run = run_project({str(project)!r})\n"
+        "assert run.results['surveys']['skm']['mode'] == 'in-memory'\n"
+        "print(sorted(m for m in ('surveyq.streamed', 'surveyq.streaming') if m in sys.modules))"
+    )
+    assert loaded == "[]"
+
+
 def test_the_demo_is_analysed_without_scipy_stats():
     # SERVQUAL's paired tests, the normality tests and the group comparisons run on
     # surveyq.meantests, .ranktests and .shapiro (scipy.special): scipy.stats' import cost
