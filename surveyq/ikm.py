@@ -525,12 +525,13 @@ def _build_ikm(
     rules = _standard(standard)
     bands = band_table(rules.band_table)
     mode, weight, forced, weight_notes = _resolve_weight(len(table), rules, weight_mode, force)
-    elements = table.copy()
-    elements["weight"] = weight
-    elements["weighted_nrr"] = elements["nrr"] * weight
-    elements["converted"] = elements["nrr"] * CONVERSION
-    _add_bands(elements, "converted", bands)
-    index = float(elements["weighted_nrr"].sum())
+    nrr = table["nrr"]
+    weighted, graded = nrr * weight, nrr * CONVERSION
+    # one frame built at once: six columns added one by one took most of a small table's time
+    elements = pd.DataFrame({**{name: table[name] for name in table.columns},
+                             "weight": weight, "weighted_nrr": weighted, "converted": graded,
+                             **_bands_of(graded, bands)}, index=table.index)
+    index = float(weighted.sum())
     converted = index * CONVERSION
     band = classify(converted, bands)
     return Ikm(
@@ -550,11 +551,12 @@ def _build_ikm(
     )
 
 
-def _add_bands(frame: pd.DataFrame, column: str, table: BandTable) -> None:
-    graded = [classify(value, table) for value in frame[column]]
-    frame["band"] = [band.code for band in graded]
-    frame["label"] = [band.label_id for band in graded]
-    frame["label_en"] = [band.label_en for band in graded]
+def _bands_of(values: pd.Series, table: BandTable) -> dict[str, list[str]]:
+    """Each value's band: ``band``, ``label`` and ``label_en`` columns."""
+    graded = [classify(value, table) for value in values]
+    return {"band": [band.code for band in graded],
+            "label": [band.label_id for band in graded],
+            "label_en": [band.label_en for band in graded]}
 
 
 def sample_size(population: int, chi2: float = 3.841, p: float = 0.5, d: float = 0.05) -> int:
@@ -680,7 +682,8 @@ def _by_frame(results: list[tuple[Hashable, Ikm]], aligned: pd.Series) -> pd.Dat
         summary.update({("nrr", code): value for code, value in result.elements["nrr"].items()})
         rows[group] = summary
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    if not isinstance(frame.columns, pd.MultiIndex):  # pandas makes tuple keys one already
+        frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     frame.index.name = aligned.name
     frame.attrs["ungrouped"] = int(aligned.isna().sum())
     return frame
@@ -716,16 +719,11 @@ class GroupSums:
         return pd.DataFrame({"nrr": self.sums[g] / counts.to_numpy(), "n": counts.astype(int)})
 
 
-#: Up to this many groups, and rows x groups membership cells, :func:`group_sums` adds by one
-#: matrix product (the membership matrix is float64: 4 million cells are 32 MiB).
-_MATMUL_GROUPS = 32
-_MATMUL_CELLS = 4_000_000
-
-
 @dataclass(frozen=True)
 class AnswerArrays:
     """The arrays :func:`group_sums` adds up, built once for several groupings of the same
-    answers (a frame of numbers, NaN for missing)."""
+    answers (a frame of numbers, NaN for missing); column-major, so each element's answers
+    are contiguous."""
 
     filled: np.ndarray        # rows x elements, 0 for a missing answer
     answered: np.ndarray      # rows x elements, 1.0 for an answer, else 0.0
@@ -735,7 +733,8 @@ class AnswerArrays:
     def of(cls, items: pd.DataFrame) -> AnswerArrays:
         array = items.to_numpy(dtype=float, na_value=np.nan)
         answered = ~np.isnan(array)
-        return cls(np.where(answered, array, 0.0), answered.astype(float),
+        return cls(np.asfortranarray(np.where(answered, array, 0.0)),
+                   np.asfortranarray(answered, dtype=float),
                    answered.any(axis=1).astype(float))
 
 
@@ -751,9 +750,7 @@ def group_sums(items: pd.DataFrame, groups: pd.Series, *,
     """
     codes, keys = codes if codes is not None else _sorted_codes(groups)
     found = answers if answers is not None else AnswerArrays.of(items)
-    if len(keys) <= _MATMUL_GROUPS and len(keys) * len(codes) <= _MATMUL_CELLS:
-        return _matmul_sums(found, codes, keys)
-    return _bincount_sums(found, codes, keys)
+    return _bincount_sums(found, np.asarray(codes), keys)
 
 
 def _sorted_codes(groups: pd.Series) -> tuple[np.ndarray, list[Hashable]]:
@@ -761,27 +758,25 @@ def _sorted_codes(groups: pd.Series) -> tuple[np.ndarray, list[Hashable]]:
     return codes, list(uniques)
 
 
-def _matmul_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
-    """One product: whole numbers add up exactly in any order."""
-    member = (codes[:, None] == np.arange(len(keys))).astype(float)  # a -1 row stays 0
-    counts = np.rint(member.T @ found.answered).astype(np.int64)
-    sums = member.T @ found.filled
-    respondents = np.rint(member.T @ found.any_answered).astype(np.int64)
-    return GroupSums(keys, counts, sums, respondents)
-
-
 def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
-    rows = codes >= 0
-    where = codes[rows]
-    filled, answered = found.filled[rows], found.answered[rows] > 0
+    """One weighted count per element column, rows without a group (code -1) in a last bin
+    that is dropped: whole numbers add up exactly in any order. A product with a
+    group-membership matrix was no faster on an idle machine, and took several times as
+    long on a busy one (BLAS threads waiting for a core)."""
     n_groups = len(keys)
-    counts = np.zeros((n_groups, filled.shape[1]), np.int64)
-    sums = np.zeros((n_groups, filled.shape[1]))
-    for j in range(filled.shape[1]):
-        counts[:, j] = np.bincount(where[answered[:, j]], minlength=n_groups)
-        sums[:, j] = np.bincount(where, weights=filled[:, j], minlength=n_groups)
-    respondents = np.bincount(where[found.any_answered[rows] > 0], minlength=n_groups)
-    return GroupSums(keys, counts, sums, respondents.astype(np.int64))
+    where = np.where(codes < 0, n_groups, codes).astype(np.intp, copy=False)  # cast once
+
+    def per_group(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(where, weights=weights, minlength=n_groups + 1)[:n_groups]
+
+    counts = np.zeros((n_groups, found.filled.shape[1]))
+    sums = np.zeros_like(counts)
+    for j in range(found.filled.shape[1]):
+        counts[:, j] = per_group(found.answered[:, j])
+        sums[:, j] = per_group(found.filled[:, j])
+    respondents = per_group(found.any_answered)
+    return GroupSums(keys, np.rint(counts).astype(np.int64), sums,
+                     np.rint(respondents).astype(np.int64))
 
 
 def _group_results(items: pd.DataFrame, aligned: pd.Series,

@@ -194,13 +194,16 @@ def analyse_survey(run: SurveyRun) -> None:
     ``streaming.omitted``; an omitted analysis the project listed itself is also a problem.
     """
     from surveyq.analyses import ANALYSES, analyses_for
-    from surveyq.streamed import STREAMED_ANALYSES, omitted_parts
 
     wanted = analyses_for(run)
-    if run.stream is not None:
+    streamed: tuple[str, ...] = ()  # the analyses a streamed survey computes
+    if run.stream is not None:  # surveyq.streamed is loaded only for a streamed survey
+        from surveyq.streamed import STREAMED_ANALYSES, omitted_parts
+
         run.stream.settings["omitted"] = omitted_parts(wanted)
+        streamed = STREAMED_ANALYSES
     for analysis in wanted:
-        if run.stream is not None and analysis not in STREAMED_ANALYSES:
+        if run.stream is not None and analysis not in streamed:
             if run.spec.analyses is not None:
                 run.problems.append(msg("problem.needs_rows", analysis=analysis,
                                         label=_analysis_label(analysis)))
@@ -404,8 +407,6 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
                    rows_progress: RowsProgress | None,
                    problems: list[str]) -> StreamedSurvey | None:
     """The survey's file (or an earlier period's) streamed, or None to read it in memory."""
-    from surveyq.streamed import stream_survey
-
     spec = project.spec.surveys[name]
     files = unit_files(spec, period)
     label = f"{name} {period}" if period else name
@@ -425,13 +426,20 @@ def _read_streamed(project: Project, name: str, period: str | None, notify: Prog
         from surveyq.units import stream_unit_files
 
         return stream_unit_files(project, name, period, report, bool(spec.stream))
+    from surveyq.streamed import stream_survey
+
     return stream_survey(project, name, report, file=files[""], requested=bool(spec.stream))
 
 
 def _streams(project: Project, spec: SurveySpec, files: dict[str, str],
              problems: list[str]) -> bool:
     """Whether to stream these files (one survey or period): when one of them should stream
-    and all can (CSV or Parquet); ``stream: true`` that cannot apply is a stated problem."""
+    and all can (CSV or Parquet); ``stream: true`` that cannot apply is a stated problem.
+
+    ``stream: false`` reads in memory whatever the files, without loading
+    :mod:`surveyq.streamed` (about 12 ms of imports) to look at them."""
+    if spec.stream is False:
+        return False
     from surveyq.streamed import should_stream, stream_format
 
     cannot = [f for f in files.values() if stream_format(project.resolve(f), spec) is None]
@@ -441,15 +449,19 @@ def _streams(project: Project, spec: SurveySpec, files: dict[str, str],
 
 
 def evaluate_project_sections(project: Project, notify: Progress) -> dict[str, Any]:
-    """The project's ``finance`` and ``strategy`` sections evaluated (when given)."""
-    from surveyq.bsc import evaluate_finance, evaluate_strategy
+    """The project's ``finance`` and ``strategy`` sections evaluated (when given).
 
+    :mod:`surveyq.bsc` (about 20 ms of imports) is loaded only for a project that has one."""
     out: dict[str, Any] = {}
     try:
         if project.spec.finance is not None:
+            from surveyq.bsc import evaluate_finance
+
             notify(msg("progress.finance"))
             out["finance"] = evaluate_finance(project.spec.finance)
         if project.spec.strategy is not None:
+            from surveyq.bsc import evaluate_strategy
+
             notify(msg("progress.strategy"))
             out["strategy"] = evaluate_strategy(project.spec.strategy)
     except InputError as exc:  # name the project file: the sections are keys in it

@@ -101,7 +101,8 @@ def test_charts_are_drawn_without_matplotlibs_figures():
 
 def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
     # the distributions come from scipy.special (surveyq.distributions): scipy.stats' import
-    # alone would cost more than the SKM's statistics
+    # alone would cost more than the SKM's statistics; a project without finance or
+    # strategy sections does not load their evaluation (surveyq.bsc, about 20 ms)
     from surveyq.demo import demo_project_path
 
     demo = demo_project_path().parent
@@ -117,8 +118,30 @@ def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
         "from surveyq.pipeline import run_project\n"
         f"run = run_project({str(project)!r})\n"
         "assert run.results['surveys']['skm']['analyses']['ikm']\n"
-        "print(sorted(m for m in ('scipy.stats', 'scipy.optimize', 'pingouin') "
+        "print(sorted(m for m in ('scipy.stats', 'scipy.optimize', 'pingouin', 'surveyq.bsc') "
         "if m in sys.modules))"
+    )
+    assert loaded == "[]"
+
+
+def test_a_survey_read_in_memory_by_request_does_not_load_the_streamed_reader(tmp_path):
+    # stream: false decides without looking at the file, so surveyq.streamed (about 12 ms of
+    # imports) is not loaded; the survey is read in memory
+    from surveyq.demo import demo_project_path
+
+    demo = demo_project_path().parent
+    project = tmp_path / "project.yaml"
+    project.write_text(
+        "organisation: Contoh\nperiod: '2025'\nsurveys:\n  skm:\n"
+        "    questionnaire: skm-permenpanrb-14-2017\n"
+        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n    stream: false\n",
+        encoding="utf-8")
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.pipeline import run_project\n"
+        f"run = run_project({str(project)!r})\n"
+        "assert run.results['surveys']['skm']['mode'] == 'in-memory'\n"
+        "print(sorted(m for m in ('surveyq.streamed', 'surveyq.streaming') if m in sys.modules))"
     )
     assert loaded == "[]"
 

@@ -498,6 +498,19 @@ def test_reading_leaves_every_file_byte_identical():
     assert {path: (sha256(path), path.stat().st_mtime_ns) for path in paths} == before
 
 
+def test_a_file_of_a_few_mib_is_parsed_in_a_block_per_core():
+    """The 10^5-respondent export (3 MB) is cut in two on two cores, so both parse it; a
+    large file in 8 MiB blocks, a small one in one block (the cells are the same however
+    it is cut: the tests below parse in blocks of a few hundred bytes)."""
+    from surveyq.readers.text import _block_bytes
+
+    assert _block_bytes(3_070_778, 2) == 1_535_389
+    assert _block_bytes(3_070_778, 1) == 3_070_778
+    assert _block_bytes(31 << 20, 2) == 8 << 20
+    assert _block_bytes(200_000, 2) == 1 << 20
+    assert _block_bytes(3_070_778, 0) == 3_070_778  # no core count known: one block
+
+
 @pytest.mark.parametrize("block_bytes", [None, 300])
 def test_columns_of_different_values_read_as_the_careful_reader_reads_them(tmp_path,
                                                                             monkeypatch,
@@ -564,6 +577,27 @@ def test_filled_test_of_many_values_agrees_with_python():
     assert _filled_values(values).tolist() == expected
     # empty: the space-only texts but U+200B (no white space to Python), and None
     assert expected[-1] is False and expected.count(False) == len(spaces)
+
+
+def test_label_test_of_many_values_agrees_with_python():
+    """Above 256 distinct values the summary-label test runs in pyarrow, texts whose first
+    two characters are ASCII letters or digits beginning no summary word ruled out before
+    the regular expression: each value is decided as ``summary_label`` decides it, whatever
+    its case, white space before it, or the letters Python folds to s and k (U+017F, U+212A)."""
+    import pyarrow as pa
+
+    from surveyq.readers.grid import _label_values
+    from surveyq.readers.table import TextValues
+
+    labels = ["JUMLAH", "  Rata-rata", "\u00a0nrr / unsur", "Total:", "\u212aINERJA UNIT",
+              "sub total", "IKM", "Std. Dev", "Mean 3"]
+    others = ["Rata2x", "R1", "R", "", " ", "rx", "Jum", "12", "Ṙata", "median3", "ikmx", "Ab",
+              "ſemua", "ſUB TOTAL", "\u212aINERJA"]
+    texts = [f"R{i}" for i in range(300)] + labels + others
+    values = TextValues(pa.array(texts))
+    expected = [summary_label(value) for value in values]
+    assert _label_values(values).tolist() == expected
+    assert expected[300:309] == [True] * 9  # each of the labels, by Python's own test
 
 
 @pytest.mark.parametrize("block_bytes", [None, 256])

@@ -322,9 +322,14 @@ def _matched(texts: Any, pattern: str, exact: bool) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not exact:
-        found = pc.match_substring_regex(texts, pattern, ignore_case=True)
-        return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    if not exact:  # the regular expression only for texts that may start a summary word
+        matched = np.zeros(len(texts), bool)
+        rest = np.flatnonzero(_may_start_a_label(texts))
+        if len(rest):
+            found = pc.match_substring_regex(texts.take(pa.array(rest)), pattern,
+                                             ignore_case=True)
+            matched[rest] = found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+        return matched
     sure = pc.ascii_is_alnum(pc.utf8_slice_codeunits(texts, 0, 1)).fill_null(False)
     matched = sure.to_numpy(zero_copy_only=False).astype(bool)
     rest = np.flatnonzero(~matched)
@@ -332,6 +337,25 @@ def _matched(texts: Any, pattern: str, exact: bool) -> np.ndarray:
         found = pc.match_substring_regex(texts.take(pa.array(rest)), pattern)
         matched[rest] = found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     return matched
+
+
+#: The first two letters of every summary word (:data:`_LABEL_WORDS`).
+_LABEL_PREFIXES = sorted({word[:2] for word in _LABEL_WORDS[3:-1].split("|")})
+
+
+def _may_start_a_label(texts: Any) -> np.ndarray:
+    """False for a text whose first two characters are ASCII letters or digits that begin no
+    summary word in any case: it cannot start with one (:func:`summary_label`), so the
+    regular expression is spared it (each of an id column's 10^5 different values, which
+    cost RE2 about as much as the rest of their column's tests). White space, other
+    characters (``ſ`` and ``K`` fold to ``s`` and ``k``) and shorter texts still go to it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    two = pc.utf8_slice_codeunits(texts, 0, 2)
+    begins = pc.is_in(pc.ascii_lower(two), value_set=pa.array(_LABEL_PREFIXES))
+    excluded = pc.and_(pc.ascii_is_alnum(two), pc.invert(begins)).fill_null(False)
+    return ~excluded.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _gathered(indices: list[np.ndarray], uniques: list[list[Any]], n: int,

@@ -367,6 +367,8 @@ class TextColumns:
 _HEAD_CHARS = 1 << 20
 #: Bytes of a plain export parsed per block (pyarrow's read_csv took 8 MiB blocks too).
 _BLOCK_BYTES = 8 << 20
+#: A smaller file is cut into one block per core, but none smaller than this.
+_MIN_BLOCK_BYTES = 1 << 20
 #: Records handed to the header search (:func:`surveyq.readers.grid.find_header` scans 50).
 HEAD_RECORDS = 50
 
@@ -412,7 +414,8 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     parse, convert = arrow_csv_options(
         delimiter, [name for j, name in enumerate(names) if j not in several], kind,
         text=[names[j] for j in sorted(several)], blank_lines=True)
-    blocks = record_blocks(io.BytesIO(body), b"", parse, convert, block_bytes=_BLOCK_BYTES,
+    blocks = record_blocks(io.BytesIO(body), b"", parse, convert,
+                           block_bytes=_block_bytes(len(body), pa.cpu_count()),
                            column_names=names)
     try:
         table = parsed_blocks(blocks)
@@ -434,6 +437,13 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
             cells = column.slice(1)
             columns.append((np.arange(len(cells), dtype=np.int32), TextValues(cells)))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
+
+
+def _block_bytes(size: int, cores: int) -> int:
+    """Bytes per parsed block: :data:`_BLOCK_BYTES`, or for a file of a few MiB (10^5
+    respondents) a share per core so that it too parses on every core, never less than
+    :data:`_MIN_BLOCK_BYTES`. The blocks end at record ends, so the cells are the same."""
+    return min(_BLOCK_BYTES, max(_MIN_BLOCK_BYTES, -(-size // max(cores, 1))))
 
 
 def _last_line_start(text: str) -> int:
