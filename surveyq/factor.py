@@ -640,7 +640,11 @@ def _ml_uniquenesses(matrix: np.ndarray, tol: float = 1e-10,
         if np.max(np.abs(trial - psi)) <= tol:
             psi = trial
             break
-        found = _armijo(matrix, psi, value, gradient, step)
+        if gradient @ (psi - trial) < 1e-14 * (np.diag(matrix) / psi).sum():
+            # a decrease below the objective's rounding (its largest term's): plain Newton
+            found = trial, _ml_discrepancy(matrix, trial)
+        else:
+            found = _armijo(matrix, psi, value, gradient, step)
         if found is None:  # no decrease left at rounding level: psi is the minimum
             break
         psi, (value, gradient, hessian, _) = found
