@@ -117,7 +117,7 @@ def test_the_same_minimum_as_lbfgsb_on_most_samples():
 
 def test_three_items_are_fitted_exactly_by_hand():
     # Three items identify one factor exactly: l1^2 = r12 r13 / r23 and so on, psi = 1 - l^2,
-    # and the objective is zero (Lawley & Maxwell 1971, section 2.3).
+    # and the objective is zero (three indicators identify one factor; Lawley & Maxwell 1971).
     rng = np.random.default_rng(3)
     for _ in range(20):
         load = rng.uniform(0.3, 0.9, 3)
