@@ -614,6 +614,8 @@ def _minres_one_factor(matrix: np.ndarray, tol: float = 1e-12,
 
 # Uniquenesses are kept in factanal's box (its control$lower and optim's upper bound).
 ML_LOWER, ML_UPPER = 0.005, 1.0
+# The ML objective at some uniquenesses: its value, gradient, Hessian and the loadings.
+_Evaluation = tuple[float, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _ml_one_factor(matrix: np.ndarray) -> np.ndarray:
@@ -652,7 +654,7 @@ def _ml_uniquenesses(matrix: np.ndarray, tol: float = 1e-10,
 
 
 def _armijo(matrix: np.ndarray, psi: np.ndarray, value: float, gradient: np.ndarray,
-            step: np.ndarray) -> tuple | None:
+            step: np.ndarray) -> tuple[np.ndarray, _Evaluation] | None:
     """Halve the step along the projection arc until it decreases the objective enough.
 
     Sufficient decrease: f(x(a)) <= f(x) - 1e-4 g'(x - x(a)), x(a) the step a projected on
@@ -691,8 +693,7 @@ def _projected_newton_step(psi: np.ndarray, gradient: np.ndarray,
     return step
 
 
-def _ml_discrepancy(matrix: np.ndarray,
-                    psi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+def _ml_discrepancy(matrix: np.ndarray, psi: np.ndarray) -> _Evaluation:
     r"""factanal's one-factor objective at ``psi``, its gradient and Hessian, the loadings.
 
     With :math:`S = \Psi^{-1/2}R\Psi^{-1/2}`, eigenvalues :math:`e_1 > e_2 \ge \dots` and
