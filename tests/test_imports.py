@@ -160,3 +160,19 @@ def test_the_demo_is_analysed_without_scipy_stats():
         "print(sorted(m for m in ('scipy.stats', 'pingouin') if m in sys.modules))"
     )
     assert loaded == "[]"
+
+
+def test_the_demos_omega_fits_without_scipy_optimize():
+    # omega's one-factor ML fit is a NumPy projected Newton (surveyq.factor): importing
+    # scipy.optimize (and with it scipy.linalg and scipy.sparse) cost about 0.35 s of the demo
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.demo import demo_project_path\n"
+        "from surveyq.pipeline import run_project\n"
+        "run = run_project(demo_project_path())\n"
+        "done = {a for s in run.results['surveys'].values() for a in s['analyses']}\n"
+        "assert 'omega' in done, done\n"
+        "print(sorted(m for m in ('scipy.optimize', 'scipy.linalg', 'scipy.sparse') "
+        "if m in sys.modules))"
+    )
+    assert loaded == "[]"
