@@ -51,6 +51,8 @@ class SurveyRun:
     previous: dict[str, Responses | StreamedSurvey] = field(default_factory=dict)
     stream: StreamedSurvey | None = None
     internal_errors: list[Exception] = field(default_factory=list)
+    #: The survey's part of results.json, made where it was analysed (maybe a forked child).
+    summary: dict[str, Any] = field(default_factory=dict, repr=False)
     _moments: dict[tuple[str, ...], Moments] = field(default_factory=dict, repr=False)
     _pairwise: dict[tuple[str, ...], Moments] = field(default_factory=dict, repr=False)
 
@@ -298,7 +300,7 @@ def run_project(
                 "organisation": project.spec.organisation,
                 "period": project.spec.period,
             },
-            "surveys": {name: _survey_summary(run) for name, run in surveys.items()},
+            "surveys": {name: run.summary for name, run in surveys.items()},
         }
     )
     results.update(evaluate_project_sections(project, notify))
@@ -341,10 +343,11 @@ def _analysed_surveys(project: Project, notify: Progress,
 
 def _analysed(project: Project, name: str, notify: Progress,
               rows_progress: RowsProgress | None) -> SurveyRun:
-    """One survey read, cleaned and analysed."""
+    """One survey read, cleaned and analysed, with its summary for results.json."""
     run = _survey_run(project, name, notify, rows_progress)
     notify(msg("progress.analysing", survey=name, n=run.n))
     analyse_survey(run)
+    run.summary = to_jsonable(_survey_summary(run))
     return run
 
 
