@@ -468,6 +468,10 @@ class Scorecard(BaseModel):
         periods = None
         if trend is not None and (period is None or str(period) in trend.groups):
             label = str(period) if period is not None else trend.labels[-1]
+            current = trend.results[label]
+            if label == trend.labels[-1] and isinstance(current, ScorecardResult):
+                # _trend scored the current period with these arguments: not again
+                return _with_trend(current, trend)
             periods, period = trend.groups[label], label
         elif trend is not None:  # a period inside a year: that year's periods up to it
             periods = tuple(p for p in table.up_to(period) if _year(p) == _year(str(period)))
