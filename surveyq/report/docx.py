@@ -32,13 +32,14 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image as DocxImage
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from surveyq.report.appendix import Table, caption_number, stable_zip, texts
+from surveyq.report.appendix import Table, caption_number, dated_zip, texts
 from surveyq.report.i18n import LOCALES, format_number
 from surveyq.report.layout import Column, Fit, fit_table, split_columns
 
@@ -475,6 +476,34 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
         writer.figure(caption, png, count)
     body = writer.finish()
     _properties(document, title, lang, moment)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), moment, {document.part.partname.membername: body})
+    return dated_zip(_entries(document, {document.part.partname.membername: body}), moment)
+
+
+class _Entries:
+    """python-docx's physical package writer interface (``write``, ``close``), keeping the
+    entries in memory in the order python-docx writes them."""
+
+    def __init__(self, replaced: dict[str, bytes]) -> None:
+        self.replaced = replaced
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        name = pack_uri.membername
+        self.entries.append((name, self.replaced.get(name, blob)))
+
+    def close(self) -> None:
+        """Nothing to flush."""
+
+
+def _entries(document: DocumentObject, replaced: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The package's entries as ``Document.save`` writes them (``replaced`` giving some new
+    contents by name), uncompressed: its zip writer deflated every part, which
+    :func:`~surveyq.report.appendix.dated_zip` then had to inflate and deflate again."""
+    package = document.part.package
+    for part in package.parts:  # as OpcPackage.save
+        part.before_marshal()
+    out = _Entries(replaced)
+    PackageWriter._write_content_types_stream(out, package.parts)
+    PackageWriter._write_pkg_rels(out, package.rels)
+    PackageWriter._write_parts(out, package.parts)
+    return out.entries
