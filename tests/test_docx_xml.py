@@ -122,3 +122,13 @@ def test_the_package_holds_what_python_docx_saves() -> None:
     replaced = _entries(document, {"word/document.xml": b"<new/>"})
     assert dict(replaced)["word/document.xml"] == b"<new/>"
     assert [name for name, _ in replaced] == [name for name, _ in expected]
+
+
+def test_a_column_of_numbers_prints_each_cell_as_itself() -> None:
+    """Numbers are printed once per distinct value; zero and negative zero (equal as keys)
+    and each missing value still print as themselves."""
+    from surveyq.report.docx import _texts
+
+    frame = pd.DataFrame({"x": [0.0, -0.0, np.nan, 1.5, 1.5, np.nan], "n": [1, 2, 1, 0, 0, 2]})
+    assert _texts(frame, {"x": "0.00", "n": "0"}, "id") == [
+        ["0,00", "-0,00", "", "1,50", "1,50", ""], ["1", "2", "1", "0", "0", "2"]]

@@ -182,8 +182,24 @@ def _run(text: str, properties: str = "") -> str:
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
     """Every cell as printed, column by column (by position: SPSS tables repeat "df")."""
-    return [[display(value, formats.get(name), lang) for value in column.tolist()]
-            for name, column in frame.items()]
+    return [_printed(column, formats.get(name), lang) for name, column in frame.items()]
+
+
+def _printed(column: pd.Series, fmt: str | None, lang: str) -> list[str]:
+    """A column's cells as printed; a column of numbers prints each distinct value once (an
+    item matrix holds thousands of cells of a handful of answers)."""
+    values = column.tolist()
+    if column.dtype.kind not in "iuf":  # one type of number: 1 == 1.0 == True cannot clash
+        return [display(value, fmt, lang) for value in values]
+    printed: dict[Any, str] = {}
+    texts_ = []
+    for value in values:
+        key = value if value else repr(value)  # -0.0 == 0.0, yet may print "-0"
+        text = printed.get(key)
+        if text is None:
+            text = printed[key] = display(value, fmt, lang)
+        texts_.append(text)
+    return texts_
 
 
 def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
@@ -311,10 +327,15 @@ class _Writer:
         rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>'
                 f"{header}</w:tr>"]
         styles = [number if formats.get(name) else plain for name in names]
+        written: dict[tuple[str, str, int], str] = {}  # a cell repeated is written once
         for values in zip(*texts_, strict=True):
-            cells = "".join(_cell(text, style, width, size)
-                            for text, style, width in zip(values, styles, widths, strict=True))
-            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            cells = []
+            for key in zip(values, styles, widths, strict=True):
+                cell = written.get(key)
+                if cell is None:
+                    cell = written[key] = _cell(*key, size)
+                cells.append(cell)
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
         return "".join(rows)
 
     def grid(self, names: Sequence[Any], formats: dict[str, str], fit: Fit,

@@ -81,12 +81,13 @@ def _units(text: str, bold: bool) -> int:
 
 
 def _longest_word(texts: Sequence[str], bold: bool) -> int:
-    return max((_units(word, bold) for text in texts for word in _WORD.findall(text)),
+    # each distinct text once: a column of numbers or answers repeats a few texts
+    return max((_units(word, bold) for text in set(texts) for word in _WORD.findall(text)),
                default=0)
 
 
 def _longest_line(texts: Sequence[str], bold: bool) -> int:
-    return max((_units(line, bold) for text in texts for line in text.splitlines()),
+    return max((_units(line, bold) for text in set(texts) for line in text.splitlines()),
                default=0)
 
 
