@@ -34,10 +34,11 @@ shared machine, and show which document a change moved::
 
     python benchmarks/bench_demo.py --charts --repeat 3
 
-``--timeline`` runs ``surveyq demo`` in fresh processes and times, in each, the forked
-writer's ``write_docx`` and the parent from the fork to asking for its result (report.html,
-appendix.xlsx and the rest meanwhile), and how long the parent then waited: which of the two
-is the run's longest path (wall seconds)::
+``--timeline`` runs ``surveyq demo`` in fresh processes and times, in each, the scorecard's
+evaluation, the appendix tables, the forked writer's ``write_docx`` and the parent from the
+fork to asking for its result (report.html, appendix.xlsx and the rest meanwhile), how long
+the parent then waited (which of the two is the run's longest path), and the whole span from
+the scorecard's start to the documents' end (wall seconds)::
 
     python benchmarks/bench_demo.py --timeline --repeat 3
 
@@ -156,10 +157,20 @@ for (name, kind), each in best.items():
 
 TIMELINE = """
 import sys, tempfile, time
+from surveyq import pipeline
 from surveyq.cli import app
 from surveyq.report import appendix, background
 write_docx, start, result = (appendix.write_docx, background.Pending.__init__,
                              background.Pending.result)
+marks = {}
+def timed(module, name):
+    function = getattr(module, name)
+    def run(*args, **kwargs):
+        begun = time.perf_counter()
+        value = function(*args, **kwargs)
+        marks[name] = (begun, time.perf_counter())
+        return value
+    setattr(module, name, run)
 def timed_docx(*args, **kwargs):
     begun = time.perf_counter()
     path = write_docx(*args, **kwargs)
@@ -176,30 +187,39 @@ def timed_result(self):
     return value
 appendix.write_docx = timed_docx
 background.Pending.__init__, background.Pending.result = timed_start, timed_result
+for module, name in ((pipeline, "evaluate_scorecard"), (pipeline, "write_outputs"),
+                     (appendix, "build_tables")):
+    timed(module, name)
 try:
     app(["demo", "--out", tempfile.mkdtemp()])
 except SystemExit:
     pass
+(s0, s1), (t0, t1), (_, w1) = (marks[k] for k in ("evaluate_scorecard", "build_tables",
+                                                   "write_outputs"))
+print(f"stages {s1 - s0:.3f} {t1 - t0:.3f} {w1 - s0:.3f}", file=sys.stderr, flush=True)
 """
 
 
 def timeline(repeat: int, env: dict[str, str]) -> None:
     """Time the forked Word writer and the parent beside it in ``repeat`` fresh demos."""
     print(f"load average {os.getloadavg()[0]:.2f}")
-    print("| run | child: write_docx s | parent: fork to asking s | parent waited s |")
-    print("|---|---:|---:|---:|")
+    print("| run | scorecard s | tables s | child: write_docx s | parent: fork to asking s "
+          "| parent waited s | scorecard start to documents end s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     rows = []
     for run in range(repeat):
         done = subprocess.run([sys.executable, "-c", TIMELINE], env=env, check=False,
                               capture_output=True, text=True, cwd=tempfile.gettempdir())
         marks = {line.split()[0]: [float(x) for x in line.split()[1:]]
-                 for line in done.stderr.splitlines() if line.startswith(("child", "parent"))}
-        if "child" not in marks or "parent" not in marks:
+                 for line in done.stderr.splitlines()
+                 if line.startswith(("child", "parent", "stages"))}
+        if not {"child", "parent", "stages"} <= set(marks):
             raise SystemExit(f"the demo did not fork its Word writer:\n{done.stderr}")
-        rows.append((marks["child"][0], *marks["parent"]))
-        print(f"| {run + 1} | {rows[-1][0]:.2f} | {rows[-1][1]:.2f} | {rows[-1][2]:.2f} |")
+        stages = marks["stages"]
+        rows.append((*stages[:2], marks["child"][0], *marks["parent"], stages[2]))
+        print("| " + " | ".join([str(run + 1), *(f"{x:.2f}" for x in rows[-1])]) + " |")
     medians = [statistics.median(column) for column in zip(*rows, strict=True)]
-    print(f"| median | {medians[0]:.2f} | {medians[1]:.2f} | {medians[2]:.2f} |")
+    print("| median | " + " | ".join(f"{x:.2f}" for x in medians) + " |")
     print(f"load average now {os.getloadavg()[0]:.2f}")
 
 

@@ -468,6 +468,10 @@ class Scorecard(BaseModel):
         periods = None
         if trend is not None and (period is None or str(period) in trend.groups):
             label = str(period) if period is not None else trend.labels[-1]
+            current = trend.results[label]
+            if label == trend.labels[-1] and isinstance(current, ScorecardResult):
+                # _trend scored the current period with these arguments: not again
+                return _with_trend(current, trend)
             periods, period = trend.groups[label], label
         elif trend is not None:  # a period inside a year: that year's periods up to it
             periods = tuple(p for p in table.up_to(period) if _year(p) == _year(str(period)))
@@ -1305,12 +1309,21 @@ def _objective_frame(card: Scorecard, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _perspective_values(card: Scorecard, frame: pd.DataFrame) -> pd.Series:
+    # each perspective's weighted IKU picked by position in numpy (a mask over the frame and
+    # two set_index per perspective cost more than perspective_value's arithmetic)
+    ids = frame["id"].to_numpy(dtype=object)
+    perspectives = frame["perspective"].to_numpy(dtype=object)
+    ici = frame["ici"].to_numpy(dtype=float)
+    weight = frame["weight"].to_numpy(dtype=float)
+    weighted = ~np.isnan(weight)
     values = {}
     for perspective in card.perspectives:
-        members = frame[(frame["perspective"] == perspective.id) & frame["weight"].notna()]
+        members = (perspectives == perspective.id) & weighted
+        index = pd.Index(ids[members], name="id")
         values[perspective.id] = perspective_value(
-            members.set_index("id")["ici"], members.set_index("id")["weight"]
-        ) if not members.empty else math.nan
+            pd.Series(ici[members], index=index, name="ici"),
+            pd.Series(weight[members], index=index, name="weight"),
+        ) if members.any() else math.nan
     return pd.Series(values, dtype=float)
 
 

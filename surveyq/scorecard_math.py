@@ -122,15 +122,19 @@ def _as_series(values: Any, name: str, *, allow_missing: bool = False) -> pd.Ser
     if series.index.has_duplicates:
         repeated = list(series.index[series.index.duplicated()])
         raise InputError(msg("scorecard.values_repeated", name=name, keys=str(repeated)))
-    converted = pd.to_numeric(series, errors="coerce").astype(float)
-    not_numbers = series.notna() & converted.isna()
-    if not_numbers.any():
-        bad = series[not_numbers].tolist()[:3]
-        raise InputError(msg("scorecard.values_not_numbers", name=name, bad=str(bad)))
-    if np.isinf(converted).any():
+    if series.dtype == np.float64:  # numbers already (a copy): nothing to convert
+        converted = series
+    else:
+        converted = pd.to_numeric(series, errors="coerce").astype(float)
+        not_numbers = series.notna() & converted.isna()
+        if not_numbers.any():
+            bad = series[not_numbers].tolist()[:3]
+            raise InputError(msg("scorecard.values_not_numbers", name=name, bad=str(bad)))
+    numbers = converted.to_numpy()
+    if np.isinf(numbers).any():
         raise InputError(msg("scorecard.values_infinite", name=name))
-    if not allow_missing and converted.isna().any():
-        missing = list(converted.index[converted.isna()])
+    if not allow_missing and np.isnan(numbers).any():
+        missing = list(converted.index[np.isnan(numbers)])
         raise InputError(msg("scorecard.values_missing", name=name, keys=str(missing)))
     return converted
 

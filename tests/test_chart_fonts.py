@@ -41,3 +41,17 @@ def test_without_a_cjk_font_one_warning_is_given(fresh, monkeypatch):
     glyph = [w for w in caught if issubclass(w.category, charts.GlyphWarning)]
     assert len(glyph) == 1 and "fonts-noto-cjk" in str(glyph[0].message)
     assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_the_cjk_family_is_the_name_table_family_of_the_first_face():
+    """The family Pillow (FreeType) reads is the one fontTools reads from the name table
+    (name ID 1 of the collection's first face), the name browsers match in the SVG."""
+    files = charts._cjk_files()
+    if not files:
+        pytest.skip("Noto Sans CJK is not installed (Debian: fonts-noto-cjk)")
+    from fontTools.ttLib import TTCollection, TTFont
+
+    first = files[0]
+    font = TTCollection(first, lazy=True).fonts[0] if first.endswith(".ttc") else TTFont(
+        first, lazy=True)
+    assert charts._fonts() == ("DejaVu Sans", font["name"].getDebugName(1))

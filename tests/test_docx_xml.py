@@ -104,3 +104,31 @@ def test_the_document_reads_back(written: bytes) -> None:
     notes = [p.text for p in document.paragraphs if p.text.startswith("Note")]
     assert notes == ["Note: Note\twith a tab"]
     assert document.paragraphs[0].text == "Title: A & B"
+
+
+def test_the_package_holds_what_python_docx_saves() -> None:
+    """The entries are collected without python-docx's zip writer: the same names, in the
+    same order, with the same contents as ``Document.save`` writes."""
+    from surveyq.report.docx import _entries
+
+    document = docx.Document()
+    document.add_paragraph("text")
+    document.add_picture(io.BytesIO(_png(40, 30)))
+    saved = io.BytesIO()
+    document.save(saved)
+    archive = zipfile.ZipFile(saved)
+    expected = [(name, archive.read(name)) for name in archive.namelist()]
+    assert _entries(document, {}) == expected
+    replaced = _entries(document, {"word/document.xml": b"<new/>"})
+    assert dict(replaced)["word/document.xml"] == b"<new/>"
+    assert [name for name, _ in replaced] == [name for name, _ in expected]
+
+
+def test_a_column_of_numbers_prints_each_cell_as_itself() -> None:
+    """Numbers are printed once per distinct value; zero and negative zero (equal as keys)
+    and each missing value still print as themselves."""
+    from surveyq.report.docx import _texts
+
+    frame = pd.DataFrame({"x": [0.0, -0.0, np.nan, 1.5, 1.5, np.nan], "n": [1, 2, 1, 0, 0, 2]})
+    assert _texts(frame, {"x": "0.00", "n": "0"}, "id") == [
+        ["0,00", "-0,00", "", "1,50", "1,50", ""], ["1", "2", "1", "0", "0", "2"]]

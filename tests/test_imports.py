@@ -99,6 +99,22 @@ def test_charts_are_drawn_without_matplotlibs_figures():
     assert loaded == "[]"
 
 
+def test_charts_fonts_and_table_layout_import_no_matplotlib():
+    # matplotlib only ships the fonts and metrics: its import (0.1 s, in the report's process
+    # and again in the forked Word writer) is not needed to find them, to find the installed
+    # CJK font, to pick ticks (MaxNLocator's algorithm) or to read a hex colour
+    loaded = _fresh(
+        "import sys\n"
+        "from surveyq.report import charts, layout\n"
+        "rows = [{'category': 'a', 'count': 3}, {'category': 'b', 'count': 1}]\n"
+        "charts.profile_bars(rows, 't'); charts.render_png(charts.profile_bars, rows, 't')\n"
+        "charts._fonts(); charts.likert_colours(7); charts._ink_on('#ca0020')\n"
+        "layout.text_width('Keterangan', 10)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    )
+    assert loaded == "[]"
+
+
 def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
     # the distributions come from scipy.special (surveyq.distributions): scipy.stats' import
     # alone would cost more than the SKM's statistics; a project without finance or

@@ -381,6 +381,48 @@ def test_check_svg(svg: str, problem: str) -> None:
     assert any(p.startswith(problem) for p in check_svg(svg))
 
 
+def _parser_only(svg: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What html.parser finds in ``svg`` (check_svg without its fast path)."""
+    from surveyq.report import build
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build, "_plainly_safe", lambda markup: False)
+        return check_svg(svg)
+
+
+@pytest.mark.parametrize("svg", [
+    '<svg><rect style="fill:url(http&#58;//x.example/a)"/></svg>',  # an escaped colon
+    '<svg><rect ONCLICK="alert(1)"/></svg>',
+    '<svg><rect\xa0onclick="alert(1)"/></svg>',  # not an ASCII space
+    "<svg><rect style='fill:url(http://x.example/a)'/></svg>",  # single quotes
+    '<svg><use xlink:href="http://x.example/s.svg#a"/></svg>',
+    '<svg><use href="#a"/></svg>',  # safe, yet a link: left to the parser
+    "<svg><!-- a comment --><script>1</script></svg>",
+    '<svg><g><clipPath id="c"/></g></svg>',  # an element's name in capitals
+    "<svg><text>a < b</text></svg>",
+    "<svg><style>rect{fill:red}</style></svg>",
+])
+def test_markup_svgchart_does_not_write_goes_to_the_parser(
+        svg: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from surveyq.report.build import _plainly_safe
+
+    assert not _plainly_safe(svg)
+    assert check_svg(svg) == _parser_only(svg, monkeypatch)
+
+
+def test_the_demo_charts_take_the_fast_path_and_are_safe(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chart of the demo report is markup the fast path reads, and html.parser finds
+    nothing in it either."""
+    from surveyq.report.build import _plainly_safe
+
+    svgs = re.findall(r"<svg.*?</svg>", rendered("id"), re.S)
+    assert len(svgs) > 10
+    for svg in svgs:
+        assert _plainly_safe(svg)
+        assert _parser_only(svg, monkeypatch) == []
+
+
 def test_a_web_address_written_by_a_respondent_is_drawn() -> None:
     """A profile answer "http://..." is text in the chart, not a link: the chart is kept."""
     from surveyq.report.charts import profile_bars

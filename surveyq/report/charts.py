@@ -28,16 +28,16 @@ the near-white middle class replaced by a light grey so the neutral level shows 
 from __future__ import annotations
 
 import math
+import os
 import re
+import subprocess
+import sys
 import textwrap
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
-
-from matplotlib import font_manager
-from matplotlib.colors import LinearSegmentedColormap, to_hex, to_rgb
 
 from surveyq.bands import round_half_up
 from surveyq.report import svgchart
@@ -139,16 +139,18 @@ class GlyphWarning(UserWarning):
 @cache
 def _fonts() -> tuple[str, ...]:
     """The charts' font families: DejaVu Sans, then Noto Sans CJK when installed (each
-    character is taken from the first font of the list that has it)."""
-    from fontTools.ttLib import TTCollection, TTFont
+    character is taken from the first font of the list that has it).
+
+    The CJK family is named as FreeType reads it (Pillow, which draws the charts, has it
+    open in 5 ms; fontTools took 0.13 s to read the collection's name table, in each process
+    that draws a chart): the first, regular face's family, "Noto Sans CJK JP"."""
+    from PIL import ImageFont
 
     files = _cjk_files()
     if not files:
         return ("DejaVu Sans",)
-    first = files[0]  # a collection's first face is the one drawn
-    font = TTCollection(first, lazy=True).fonts[0] if first.endswith(".ttc") else TTFont(
-        first, lazy=True)
-    return ("DejaVu Sans", str(font["name"].getDebugName(1)))
+    family, _ = ImageFont.truetype(files[0], 10, index=0).getname()  # a collection: 1st face
+    return ("DejaVu Sans", str(family))
 
 
 _WARNED = threading.Event()
@@ -184,9 +186,44 @@ def render_png(draw: Any, *args: Any, dpi: int = 150, **kwargs: Any) -> bytes:
 @cache
 def _cjk_files() -> tuple[str, ...]:
     """Noto Sans CJK's regular and bold files where installed (regular first)."""
-    files = [path for path in font_manager.findSystemFonts(fontext="ttc")
-             + font_manager.findSystemFonts(fontext="otf") if _CJK_FILES.search(path)]
+    files = {path for path in _font_files() if _CJK_FILES.search(path)}
     return tuple(sorted(files, key=lambda path: ("Bold" in path, path)))
+
+
+#: Where Linux keeps font files (matplotlib's ``X11FontDirectories``).
+_FONT_FOLDERS = ("/usr/X11R6/lib/X11/fonts/TTF/", "/usr/X11/lib/X11/fonts", "/usr/share/fonts/",
+                 "/usr/local/share/fonts/", "/usr/lib/openoffice/share/fonts/truetype/",
+                 "~/.local/share/fonts", "~/.fonts")
+_FONT_SUFFIXES = (".otf", ".ttc", ".ttf")
+
+
+def _font_files() -> list[str]:
+    """The installed font files, as matplotlib's ``findSystemFonts`` lists them: on Linux
+    fontconfig's list and the files under :data:`_FONT_FOLDERS`, found here without
+    importing matplotlib (0.12 s before the documents, on the run's longest path); elsewhere
+    (Windows, macOS) by matplotlib."""
+    if os.getenv("MPL_IGNORE_SYSTEM_FONTS"):
+        return []
+    if sys.platform in ("win32", "darwin", "emscripten"):
+        from matplotlib import font_manager
+
+        return list(font_manager.findSystemFonts(fontext="ttf"))
+    found = {path for path in _fontconfig_files() if path.lower().endswith(_FONT_SUFFIXES)}
+    for folder in _FONT_FOLDERS:
+        found.update(os.path.abspath(os.path.join(root, name))
+                     for root, _, names in os.walk(os.path.expanduser(folder))
+                     for name in names if name.lower().endswith(_FONT_SUFFIXES))
+    return [path for path in found if os.path.exists(path)]
+
+
+def _fontconfig_files() -> list[str]:
+    """The font files fontconfig's ``fc-list`` knows (none without fontconfig)."""
+    try:
+        out = subprocess.run(["fc-list", "--format=%{file}\\n"], capture_output=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return [os.fsdecode(name) for name in out.split(b"\n") if name]
 
 
 def _svg_fonts() -> svgchart.Fonts:
@@ -242,10 +279,23 @@ def _line_count(labels: Sequence[str]) -> int:
     return sum(label.count("\n") + 1 for label in labels)
 
 
+def _rgb(colour: str) -> tuple[float, ...]:
+    """matplotlib's ``to_rgb``: ``#rrggbb`` (every colour of these charts) read here, as it
+    reads it; any other colour by matplotlib."""
+    if _HEX.fullmatch(colour):
+        return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    from matplotlib.colors import to_rgb
+
+    return tuple(to_rgb(colour))
+
+
+_HEX = re.compile("#[a-fA-F0-9]{6}")
+
+
 def _ink_on(colour: str) -> str:
     """Dark or white text, whichever reads better on ``colour`` (WCAG relative luminance)."""
     channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-                for c in to_rgb(colour)]
+                for c in _rgb(colour)]
     luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
     return "white" if luminance < 0.2 else INK
 
@@ -286,7 +336,9 @@ def likert_colours(k: int) -> list[str]:
         colours = list(RDBU[k])
     elif k < 3:
         colours = [RDBU[4][1], RDBU[4][2]][:k] if k == 2 else [NEUTRAL]
-    else:
+    else:  # beyond ColorBrewer's 11 classes (rare): matplotlib interpolates
+        from matplotlib.colors import LinearSegmentedColormap, to_hex
+
         ramp = LinearSegmentedColormap.from_list("rdbu", RDBU[11])
         colours = [to_hex(ramp(i / (k - 1))) for i in range(k)]
     if k % 2:

@@ -32,13 +32,14 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image as DocxImage
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from surveyq.report.appendix import Table, caption_number, stable_zip, texts
+from surveyq.report.appendix import Table, caption_number, dated_zip, texts
 from surveyq.report.i18n import LOCALES, format_number
 from surveyq.report.layout import Column, Fit, fit_table, split_columns
 
@@ -181,8 +182,24 @@ def _run(text: str, properties: str = "") -> str:
 
 def _texts(frame: pd.DataFrame, formats: dict[str, str], lang: str) -> list[list[str]]:
     """Every cell as printed, column by column (by position: SPSS tables repeat "df")."""
-    return [[display(value, formats.get(name), lang) for value in column.tolist()]
-            for name, column in frame.items()]
+    return [_printed(column, formats.get(name), lang) for name, column in frame.items()]
+
+
+def _printed(column: pd.Series, fmt: str | None, lang: str) -> list[str]:
+    """A column's cells as printed; a column of numbers prints each distinct value once (an
+    item matrix holds thousands of cells of a handful of answers)."""
+    values = column.tolist()
+    if column.dtype.kind not in "iuf":  # one type of number: 1 == 1.0 == True cannot clash
+        return [display(value, fmt, lang) for value in values]
+    printed: dict[Any, str] = {}
+    texts_ = []
+    for value in values:
+        key = value if value else repr(value)  # -0.0 == 0.0, yet may print "-0"
+        text = printed.get(key)
+        if text is None:
+            text = printed[key] = display(value, fmt, lang)
+        texts_.append(text)
+    return texts_
 
 
 def _columns(frame: pd.DataFrame, texts_: list[list[str]], formats: dict[str, str]
@@ -310,10 +327,15 @@ class _Writer:
         rows = [f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>'
                 f"{header}</w:tr>"]
         styles = [number if formats.get(name) else plain for name in names]
+        written: dict[tuple[str, str, int], str] = {}  # a cell repeated is written once
         for values in zip(*texts_, strict=True):
-            cells = "".join(_cell(text, style, width, size)
-                            for text, style, width in zip(values, styles, widths, strict=True))
-            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            cells = []
+            for key in zip(values, styles, widths, strict=True):
+                cell = written.get(key)
+                if cell is None:
+                    cell = written[key] = _cell(*key, size)
+                cells.append(cell)
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
         return "".join(rows)
 
     def grid(self, names: Sequence[Any], formats: dict[str, str], fit: Fit,
@@ -475,6 +497,34 @@ def document_bytes(tables: Sequence[Table], title: str, lang: str, moment: datet
         writer.figure(caption, png, count)
     body = writer.finish()
     _properties(document, title, lang, moment)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), moment, {document.part.partname.membername: body})
+    return dated_zip(_entries(document, {document.part.partname.membername: body}), moment)
+
+
+class _Entries:
+    """python-docx's physical package writer interface (``write``, ``close``), keeping the
+    entries in memory in the order python-docx writes them."""
+
+    def __init__(self, replaced: dict[str, bytes]) -> None:
+        self.replaced = replaced
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        name = pack_uri.membername
+        self.entries.append((name, self.replaced.get(name, blob)))
+
+    def close(self) -> None:
+        """Nothing to flush."""
+
+
+def _entries(document: DocumentObject, replaced: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The package's entries as ``Document.save`` writes them (``replaced`` giving some new
+    contents by name), uncompressed: its zip writer deflated every part, which
+    :func:`~surveyq.report.appendix.dated_zip` then had to inflate and deflate again."""
+    package = document.part.package
+    for part in package.parts:  # as OpcPackage.save
+        part.before_marshal()
+    out = _Entries(replaced)
+    PackageWriter._write_content_types_stream(out, package.parts)
+    PackageWriter._write_pkg_rels(out, package.rels)
+    PackageWriter._write_parts(out, package.parts)
+    return out.entries

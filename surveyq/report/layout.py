@@ -20,9 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from pathlib import Path
 
-import matplotlib
+from surveyq.report.svgchart import matplotlib_fonts
 
 __all__ = ["FONT_SIZES", "Fit", "fit_table", "split_columns", "text_width"]
 
@@ -43,7 +42,7 @@ _WORD = re.compile(r"\S+")
 def _metrics(bold: bool) -> dict[str, int]:
     """Character -> advance width (1/1000 em) from an AFM file (codes 32-126 and Latin-1)."""
     name = "ptmb8a.afm" if bold else "ptmr8a.afm"
-    path = Path(matplotlib.get_data_path()) / "fonts" / "afm" / name
+    path = matplotlib_fonts().parent / "afm" / name
     widths: dict[str, int] = {}
     by_name: dict[str, int] = {}
     for line in path.read_text("latin-1").splitlines():
@@ -81,12 +80,13 @@ def _units(text: str, bold: bool) -> int:
 
 
 def _longest_word(texts: Sequence[str], bold: bool) -> int:
-    return max((_units(word, bold) for text in texts for word in _WORD.findall(text)),
+    # each distinct text once: a column of numbers or answers repeats a few texts
+    return max((_units(word, bold) for text in set(texts) for word in _WORD.findall(text)),
                default=0)
 
 
 def _longest_line(texts: Sequence[str], bold: bool) -> int:
-    return max((_units(line, bold) for text in texts for line in text.splitlines()),
+    return max((_units(line, bold) for text in set(texts) for line in text.splitlines()),
                default=0)
 
 

@@ -172,19 +172,19 @@ def _text(value: str) -> str:
             .replace("\r", "&#13;"))
 
 
-def _cell_xml(ref: str, cell: _Cell, style: int | None) -> str:
-    """One ``<c>`` element, as openpyxl's cell writer writes it (inline strings)."""
-    value = cell.value
+def _cell_tail(value: Any, style: int | None) -> str:
+    """A ``<c>`` element, as openpyxl's cell writer writes it (inline strings), after its
+    reference: style, type and value."""
     styled = "" if style is None else f' s="{style}"'
     if isinstance(value, str):
         if not value:
-            return f'<c r="{ref}"{styled} t="inlineStr"></c>'
+            return f'{styled} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        return f'{styled} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
     if value is None:
-        return f'<c r="{ref}"{styled} t="n"></c>'
+        return f'{styled} t="n"></c>'
     kind = "b" if isinstance(value, bool) else "n"
-    return f'<c r="{ref}"{styled} t="{kind}"><v>{_number_text(value)}</v></c>'
+    return f'{styled} t="{kind}"><v>{_number_text(value)}</v></c>'
 
 
 def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
@@ -199,6 +199,11 @@ def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
     heights = ws.row_dimensions
     letters: list[str] = []
     parts = ["<sheetData>"]
+    # style arrays are shared and never changed in place: each registered once by identity;
+    # a repeated (value, style) is written once (the type apart, 1 == 1.0 == True, and the
+    # zeros, -0.0 == 0.0, by their text)
+    indices: dict[int, int | None] = {}
+    tails: dict[tuple[Any, ...], str] = {}
     for number in sorted(grid.rows.keys() | heights.keys()):
         row = grid.rows.get(number, [])
         extra = "".join(f' {key}="{value}"' for key, value in heights.get(number, {}))
@@ -208,13 +213,20 @@ def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
         for letter, cell in zip(letters, row, strict=False):
             if cell is None:
                 continue
-            styled = any(cell.style)
-            if cell.value is None and not styled:
+            value, style = cell.value, cell.style
+            if id(style) in indices:
+                index = indices[id(style)]
+            else:
+                index = indices[id(style)] = styles.add(style) if any(style) else None
+            if value is None and index is None:
                 continue
             if cell.link is not None:
                 ws._hyperlinks.append(cell.link)
-            parts.append(_cell_xml(f"{letter}{number}", cell,
-                                   styles.add(cell.style) if styled else None))
+            key = (value.__class__, value if value else repr(value), index)
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = _cell_tail(value, index)
+            parts.append(f'<c r="{letter}{number}"{tail}')
         parts.append("</row>")
     parts.append("</sheetData>")
     return "".join(parts).encode("ascii", "xmlcharrefreplace")
