@@ -162,33 +162,22 @@ def test_a_survey_read_in_memory_by_request_does_not_load_the_streamed_reader(tm
     assert loaded == "[]"
 
 
-def test_the_demo_is_analysed_without_scipy_stats():
+def test_the_demo_is_analysed_without_scipy_stats_or_optimize():
     # SERVQUAL's paired tests, the normality tests and the group comparisons run on
     # surveyq.meantests, .ranktests and .shapiro (scipy.special): scipy.stats' import cost
-    # about a second of every `surveyq demo`
+    # about a second of every `surveyq demo`; omega's one-factor ML fit is a NumPy projected
+    # Newton (surveyq.factor): scipy.optimize (with scipy.linalg and scipy.sparse) cost
+    # about 0.35 s. One process (SURVEYQ_SERIAL), so the surveys a forked child would
+    # analyse are seen importing too.
     loaded = _fresh(
-        "import sys\n"
+        "import os, sys\n"
+        "os.environ['SURVEYQ_SERIAL'] = '1'\n"
         "from surveyq.demo import demo_project_path\n"
         "from surveyq.pipeline import run_project\n"
         "run = run_project(demo_project_path())\n"
         "done = {a for s in run.results['surveys'].values() for a in s['analyses']}\n"
-        "assert {'servqual', 'normality', 'group_differences'} <= done, done\n"
-        "print(sorted(m for m in ('scipy.stats', 'pingouin') if m in sys.modules))"
-    )
-    assert loaded == "[]"
-
-
-def test_the_demos_omega_fits_without_scipy_optimize():
-    # omega's one-factor ML fit is a NumPy projected Newton (surveyq.factor): importing
-    # scipy.optimize (and with it scipy.linalg and scipy.sparse) cost about 0.35 s of the demo
-    loaded = _fresh(
-        "import sys\n"
-        "from surveyq.demo import demo_project_path\n"
-        "from surveyq.pipeline import run_project\n"
-        "run = run_project(demo_project_path())\n"
-        "done = {a for s in run.results['surveys'].values() for a in s['analyses']}\n"
-        "assert 'omega' in done, done\n"
-        "print(sorted(m for m in ('scipy.optimize', 'scipy.linalg', 'scipy.sparse') "
-        "if m in sys.modules))"
+        "assert {'servqual', 'normality', 'group_differences', 'omega'} <= done, done\n"
+        "print(sorted(m for m in ('scipy.stats', 'pingouin', 'scipy.optimize', 'scipy.linalg', "
+        "'scipy.sparse') if m in sys.modules))"
     )
     assert loaded == "[]"
