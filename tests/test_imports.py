@@ -115,10 +115,10 @@ def test_charts_fonts_and_table_layout_import_no_matplotlib():
     assert loaded == "[]"
 
 
-def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
-    # the distributions come from scipy.special (surveyq.distributions): scipy.stats' import
-    # alone would cost more than the SKM's statistics; a project without finance or
-    # strategy sections does not load their evaluation (surveyq.bsc, about 20 ms)
+def _loaded_by_an_skm_run(tmp_path, survey_keys: str, check: str,
+                          modules: tuple[str, ...]) -> str:
+    """Which of ``modules`` a fresh interpreter loaded running a one-survey SKM project
+    (the demo's 2025 workbook plus ``survey_keys``), after asserting ``check`` on its run."""
     from surveyq.demo import demo_project_path
 
     demo = demo_project_path().parent
@@ -126,39 +126,35 @@ def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
     project.write_text(
         "organisation: {id: Contoh, en: Example}\nperiod: '2025'\nsurveys:\n  skm:\n"
         "    questionnaire: skm-permenpanrb-14-2017\n"
-        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n    population: 15000\n"
-        f"    previous: {{'2024': {(demo / 'skm-2024.xlsx').as_posix()}}}\n",
-        encoding="utf-8")
-    loaded = _fresh(
+        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n"
+        + survey_keys.format(demo=demo.as_posix()), encoding="utf-8")
+    return _fresh(
         "import sys\n"
         "from surveyq.pipeline import run_project\n"
         f"run = run_project({str(project)!r})\n"
-        "assert run.results['surveys']['skm']['analyses']['ikm']\n"
-        "print(sorted(m for m in ('scipy.stats', 'scipy.optimize', 'pingouin', 'surveyq.bsc') "
-        "if m in sys.modules))"
+        f"assert {check}\n"
+        f"print(sorted(m for m in {modules!r} if m in sys.modules))"
     )
+
+
+def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
+    # the distributions come from scipy.special (surveyq.distributions): scipy.stats' import
+    # alone would cost more than the SKM's statistics; a project without finance or
+    # strategy sections does not load their evaluation (surveyq.bsc, about 20 ms)
+    loaded = _loaded_by_an_skm_run(
+        tmp_path, "    population: 15000\n    previous: {{'2024': {demo}/skm-2024.xlsx}}\n",
+        "run.results['surveys']['skm']['analyses']['ikm']",
+        ("scipy.stats", "scipy.optimize", "pingouin", "surveyq.bsc"))
     assert loaded == "[]"
 
 
 def test_a_survey_read_in_memory_by_request_does_not_load_the_streamed_reader(tmp_path):
     # stream: false decides without looking at the file, so surveyq.streamed (about 12 ms of
     # imports) is not loaded; the survey is read in memory
-    from surveyq.demo import demo_project_path
-
-    demo = demo_project_path().parent
-    project = tmp_path / "project.yaml"
-    project.write_text(
-        "organisation: Contoh\nperiod: '2025'\nsurveys:\n  skm:\n"
-        "    questionnaire: skm-permenpanrb-14-2017\n"
-        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n    stream: false\n",
-        encoding="utf-8")
-    loaded = _fresh(
-        "import sys\n"
-        "from surveyq.pipeline import run_project\n"
-        f"run = run_project({str(project)!r})\n"
-        "assert run.results['surveys']['skm']['mode'] == 'in-memory'\n"
-        "print(sorted(m for m in ('surveyq.streamed', 'surveyq.streaming') if m in sys.modules))"
-    )
+    loaded = _loaded_by_an_skm_run(
+        tmp_path, "    stream: false\n",
+        "run.results['surveys']['skm']['mode'] == 'in-memory'",
+        ("surveyq.streamed", "surveyq.streaming"))
     assert loaded == "[]"
 
 
