@@ -36,10 +36,11 @@ shared machine, and show which document a change moved::
 
 ``--timeline`` runs ``surveyq demo`` in fresh processes and times, in each, the parent's
 first survey beside the forked child's other surveys and how long the parent then waited
-for them, the scorecard's evaluation, the appendix tables, the forked writer's ``write_docx`` and the parent from the
-fork to asking for its result (report.html, appendix.xlsx and the rest meanwhile), how long
-the parent then waited (which of the two is the run's longest path), and the whole span from
-the scorecard's start to the documents' end (wall seconds)::
+for them, the scorecard's evaluation, the appendix tables, the forked writer's
+``write_docx`` and the parent from the fork to asking for its result (report.html,
+appendix.xlsx and the rest meanwhile), how long the parent then waited (which of the two is
+the run's longest path), and the whole span from the scorecard's start to the documents'
+end (wall seconds)::
 
     python benchmarks/bench_demo.py --timeline --repeat 3
 
