@@ -3,7 +3,8 @@
 Safe loading only (no Python objects). Two limits keep a hostile file from exhausting memory
 or time: aliases may not expand the document beyond :data:`MAX_EXPANDED_NODES` nodes (the
 "billion laughs" file: nine aliases of nine aliases of ... is 81 aliases but 10^9 nodes for
-whatever reads it), and nesting deeper than Python's recursion allows is an error too.
+whatever reads it), and nesting deeper than Python's recursion allows is an error too. A
+document without anchors has no aliases, so its size is that of the file and is not counted.
 
 libyaml's C parser reads the events (about 6x faster than PyYAML's pure-Python scanner)
 while PyYAML's Python composer builds the nodes: libyaml's own composer neither calls
@@ -38,6 +39,17 @@ class _AliasTooLarge(Exception):
     pass
 
 
+class _Anchors(dict):
+    """The composer's anchors, remembering whether the document defined any (an alias
+    refers to one), so that an alias-free document is not walked again for its size."""
+
+    defined = False
+
+    def __setitem__(self, key: str, value: yaml.Node) -> None:
+        self.defined = True
+        super().__setitem__(key, value)
+
+
 try:
     from yaml._yaml import CParser as _Parser  # libyaml, when PyYAML was built with it
 except ImportError:  # pragma: no cover - a PyYAML without libyaml
@@ -63,8 +75,10 @@ class _BoundedLoader(Composer, _Parser, SafeConstructor, Resolver):
         Resolver.__init__(self)
 
     def compose_document(self) -> Any:
-        node = super().compose_document()
-        _expanded_size(node)
+        anchors = self.anchors = _Anchors()
+        node = super().compose_document()  # which sets self.anchors to a plain dict again
+        if anchors.defined:  # without an anchor there is no alias, and nothing to expand
+            _expanded_size(node)
         return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
