@@ -576,7 +576,8 @@ def omega(items: pd.DataFrame, missing: str = "listwise") -> Omega:
     reflected = matrix * np.outer(reflect, reflect)
     total = reflected.sum()
     omega_total = (total - (1 - minres**2).sum()) / total
-    ml = _ml_one_factor(matrix)
+    ml_notes: list[str] = []
+    ml = _ml_one_factor(matrix, ml_notes)
     ml = ml if ml.sum() >= 0 else -ml
     cr = ml.sum() ** 2 / (ml.sum() ** 2 + (1 - ml**2).sum())
     if (minres < 0).any():
@@ -586,7 +587,7 @@ def omega(items: pd.DataFrame, missing: str = "listwise") -> Omega:
                              "ml": ml}, index=names)
     return Omega(omega_total=float(omega_total), composite_reliability=float(cr),
                  ave=float((ml**2).mean()), loadings=loadings, n=n, missing=missing,
-                 notes=tuple(notes + minres_notes + [_n_rule(missing)]))
+                 notes=tuple(notes + minres_notes + ml_notes + [_n_rule(missing)]))
 
 
 def _minres_one_factor(matrix: np.ndarray, tol: float = 1e-12,
@@ -618,20 +619,23 @@ ML_LOWER, ML_UPPER = 0.005, 1.0
 _Evaluation = tuple[float, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _ml_one_factor(matrix: np.ndarray) -> np.ndarray:
+def _ml_one_factor(matrix: np.ndarray, notes: list[str] | None = None) -> np.ndarray:
     """Standardized one-factor ML loadings: factanal's objective over the uniquenesses."""
-    return _ml_discrepancy(matrix, _ml_uniquenesses(matrix))[3]
+    return _ml_discrepancy(matrix, _ml_uniquenesses(matrix, notes=notes))[3]
 
 
-def _ml_uniquenesses(matrix: np.ndarray, tol: float = 1e-10,
-                     max_iter: int = 200) -> np.ndarray:
+def _ml_uniquenesses(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 200,
+                     notes: list[str] | None = None) -> np.ndarray:
     """The uniquenesses minimising factanal's one-factor objective, from factanal's start.
 
     R's factanal minimises this objective with optim's L-BFGS-B. It is minimised here by a
     projected Newton method (Bertsekas 1982) with the exact Hessian and an Armijo line
     search along the projection arc, hand-written rather than scipy.optimize's L-BFGS-B
     because importing scipy.optimize alone costs about 0.35 s of a demo that has 5 s.
-    Stops when a Newton step moves no uniqueness by more than ``tol``.
+    Stops when a Newton step moves no uniqueness by more than ``tol``, or when no step
+    decreases the objective beyond its rounding; after ``max_iter`` steps without either,
+    the last point is returned and a note (appended to ``notes``) says the fit did not
+    converge, as factanal warns.
     """
     psi = np.clip((1 - 0.5 / matrix.shape[0]) / np.diag(np.linalg.inv(matrix)),
                   ML_LOWER, ML_UPPER)
@@ -650,6 +654,9 @@ def _ml_uniquenesses(matrix: np.ndarray, tol: float = 1e-10,
         if found is None:  # no decrease left at rounding level: psi is the minimum
             break
         psi, (value, gradient, hessian, _) = found
+    else:
+        if notes is not None:
+            notes.append(msg("factor.ml_not_converged"))
     return psi
 
 

@@ -11,6 +11,7 @@ tests/test_thesis_stats.py (test_omega_cr_ave_match_psych_and_factanal).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from surveyq.factor import _ml_discrepancy, _ml_one_factor, _ml_uniquenesses
@@ -170,3 +171,27 @@ def test_gradient_and_hessian_are_the_objectives_derivatives():
                              - _ml_discrepancy(matrix, psi - s)[1]) / (2 * h) for s in steps])
         np.testing.assert_allclose(hessian, numeric, rtol=1e-5,
                                    atol=1e-5 * np.abs(hessian).max())
+
+
+def test_a_fit_stopped_before_it_converged_says_so(monkeypatch):
+    # Nothing invented: a fit cut off after one Newton step is not presented as the ML
+    # solution without a word (factanal warns in the same case); a converged fit adds none.
+    import functools
+
+    from surveyq import factor
+    from surveyq.messages import msg
+
+    matrix = random_cases(1, 2)[1]
+    notes: list[str] = []
+    _ml_uniquenesses(matrix, max_iter=1, notes=notes)
+    assert notes == [msg("factor.ml_not_converged")]
+    converged: list[str] = []
+    _ml_uniquenesses(matrix, notes=converged)
+    assert converged == []
+    rng = np.random.default_rng(5)
+    answers = pd.DataFrame(rng.integers(1, 6, (40, 4)) + rng.integers(0, 2, (40, 1)),
+                           columns=["Q1", "Q2", "Q3", "Q4"])
+    assert msg("factor.ml_not_converged") not in factor.omega(answers).notes
+    monkeypatch.setattr(factor, "_ml_uniquenesses",
+                        functools.partial(factor._ml_uniquenesses, max_iter=1))
+    assert msg("factor.ml_not_converged") in factor.omega(answers).notes
