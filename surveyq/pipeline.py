@@ -22,7 +22,15 @@ from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog, localised
 from surveyq.messages import joined, msg, translate
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
-from surveyq.project import Project, SurveySpec, duplicate_options, load_project, unit_files
+from surveyq.project import (
+    Project,
+    SurveySpec,
+    duplicate_options,
+    load_project,
+    should_stream,
+    stream_format,
+    unit_files,
+)
 
 if TYPE_CHECKING:
     from surveyq.moments import Moments
@@ -439,12 +447,9 @@ def _streams(project: Project, spec: SurveySpec, files: dict[str, str],
     """Whether to stream these files (one survey or period): when one of them should stream
     and all can (CSV or Parquet); ``stream: true`` that cannot apply is a stated problem.
 
-    ``stream: false`` reads in memory whatever the files, without loading
-    :mod:`surveyq.streamed` (about 12 ms of imports) to look at them."""
+    :mod:`surveyq.streamed` (about 6 ms of imports) is loaded only to stream."""
     if spec.stream is False:
         return False
-    from surveyq.streamed import should_stream, stream_format
-
     cannot = [f for f in files.values() if stream_format(project.resolve(f), spec) is None]
     if spec.stream:
         problems += [msg("problem.stream_ignored", file=f) for f in cannot]

@@ -272,6 +272,34 @@ class Project:
         return org if isinstance(org, str) else org.get(lang)
 
 
+# ---- when to stream (here, so that deciding does not load surveyq.streamed) -------------------
+
+#: The file suffixes a survey can be streamed from, and their format.
+STREAMABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet",
+              ".pq": "parquet"}
+
+
+def stream_format(path: Path, spec: SurveySpec) -> str | None:
+    """``"csv"`` or ``"parquet"`` when the responses file can be streamed, else None."""
+    declared = spec.read.format
+    if declared:
+        return declared if declared in ("csv", "parquet") else None
+    return STREAMABLE.get(path.suffix.lower())
+
+
+def should_stream(project: Project, spec: SurveySpec, file: str | None = None) -> bool:
+    """Whether to stream a survey's file: its ``stream:`` if set, else the file's size.
+
+    Only CSV and Parquet stream; any other format is read in memory whatever its size.
+    """
+    path = project.resolve(file or spec.responses)
+    if stream_format(path, spec) is None or not path.is_file():
+        return False
+    if spec.stream is not None:
+        return spec.stream
+    return path.stat().st_size > project.spec.streaming.threshold_mb * 2**20
+
+
 def _proportion(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
 

@@ -73,7 +73,15 @@ from surveyq.moments import (
     block_rows_for,
     thread_count,
 )
-from surveyq.project import SCHEDULER_ADDRESS, Project, SurveySpec, duplicate_options
+from surveyq.project import (  # noqa: F401 - STREAMABLE and should_stream are imported from here too
+    SCHEDULER_ADDRESS,
+    STREAMABLE,
+    Project,
+    SurveySpec,
+    duplicate_options,
+    should_stream,
+    stream_format,
+)
 from surveyq.questionnaire import Questionnaire
 from surveyq.readers import log_repairs
 from surveyq.readers.blocks import OpenQuote, ReadFacts, record_blocks, serial_batches
@@ -91,38 +99,12 @@ STREAMED_ANALYSES = ("validity", "reliability", "ikm")
 OMITTED_ALWAYS = ("profile", "free_text", "data_matrix")
 #: Parts of an analysis that need the rows (the rest of the analysis is computed).
 OMITTED_PARTS = {"ikm": ("ikm_bootstrap", "ikm_by")}
-STREAMABLE = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet",
-              ".pq": "parquet"}
 #: The first bytes of a CSV read in memory to find its encoding, separator and header.
 HEAD_BYTES = 1 << 18
 #: Bytes of CSV text parsed per batch.
 BLOCK_BYTES = 4 << 20
 _INTEGER = re.compile(r"[+-]?\d+")
 RowProgress = Callable[[int, float | None], None]  # (rows read, fraction of the file or None)
-
-
-# ---- when to stream ---------------------------------------------------------------------------
-
-
-def stream_format(path: Path, spec: SurveySpec) -> str | None:
-    """``"csv"`` or ``"parquet"`` when the responses file can be streamed, else None."""
-    declared = spec.read.format
-    if declared:
-        return declared if declared in ("csv", "parquet") else None
-    return STREAMABLE.get(path.suffix.lower())
-
-
-def should_stream(project: Project, spec: SurveySpec, file: str | None = None) -> bool:
-    """Whether to stream a survey's file: its ``stream:`` if set, else the file's size.
-
-    Only CSV and Parquet stream; any other format is read in memory whatever its size.
-    """
-    path = project.resolve(file or spec.responses)
-    if stream_format(path, spec) is None or not path.is_file():
-        return False
-    if spec.stream is not None:
-        return spec.stream
-    return path.stat().st_size > project.spec.streaming.threshold_mb * 2**20
 
 
 # ---- the plan: which columns, how to code them, which sums -------------------------------------

@@ -8,6 +8,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
 import surveyq
 
 HEAVY = ("scipy", "scipy.stats", "pandas", "matplotlib", "surveyq.report", "surveyq.analyses",
@@ -116,9 +119,10 @@ def test_charts_fonts_and_table_layout_import_no_matplotlib():
 
 
 def _loaded_by_an_skm_run(tmp_path, survey_keys: str, check: str,
-                          modules: tuple[str, ...]) -> str:
+                          modules: tuple[str, ...], responses: str | None = None) -> str:
     """Which of ``modules`` a fresh interpreter loaded running a one-survey SKM project
-    (the demo's 2025 workbook plus ``survey_keys``), after asserting ``check`` on its run."""
+    (the demo's 2025 workbook, or ``responses``, plus ``survey_keys``), after asserting
+    ``check`` on its run."""
     from surveyq.demo import demo_project_path
 
     demo = demo_project_path().parent
@@ -126,7 +130,7 @@ def _loaded_by_an_skm_run(tmp_path, survey_keys: str, check: str,
     project.write_text(
         "organisation: {id: Contoh, en: Example}\nperiod: '2025'\nsurveys:\n  skm:\n"
         "    questionnaire: skm-permenpanrb-14-2017\n"
-        f"    responses: {(demo / 'skm-2025.xlsx').as_posix()}\n"
+        f"    responses: {responses or (demo / 'skm-2025.xlsx').as_posix()}\n"
         + survey_keys.format(demo=demo.as_posix()), encoding="utf-8")
     return _fresh(
         "import sys\n"
@@ -148,13 +152,20 @@ def test_an_skm_survey_is_analysed_without_scipy_stats(tmp_path):
     assert loaded == "[]"
 
 
-def test_a_survey_read_in_memory_by_request_does_not_load_the_streamed_reader(tmp_path):
-    # stream: false decides without looking at the file, so surveyq.streamed (about 12 ms of
-    # imports) is not loaded; the survey is read in memory
+@pytest.mark.parametrize("keys, csv", [("    stream: false\n", False), ("", False), ("", True)])
+def test_a_survey_read_in_memory_does_not_load_the_streamed_reader(tmp_path, keys, csv):
+    # stream: false, a workbook, or a CSV below the streaming threshold: deciding does not
+    # load surveyq.streamed (about 6 ms of imports); the survey is read in memory
+    responses = None
+    if csv:
+        from surveyq.demo import demo_project_path
+
+        workbook = demo_project_path().parent / "skm-2025.xlsx"
+        responses = (tmp_path / "skm-2025.csv").as_posix()
+        pd.read_excel(workbook, header=None).to_csv(responses, index=False, header=False)
     loaded = _loaded_by_an_skm_run(
-        tmp_path, "    stream: false\n",
-        "run.results['surveys']['skm']['mode'] == 'in-memory'",
-        ("surveyq.streamed", "surveyq.streaming"))
+        tmp_path, keys, "run.results['surveys']['skm']['mode'] == 'in-memory'",
+        ("surveyq.streamed", "surveyq.streaming"), responses)
     assert loaded == "[]"
 
 
