@@ -221,12 +221,30 @@ def coded_siblings(mapping: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class LocalisedResults(dict):
+    """What :func:`localise_results` returns for a results mapping: it remembers its
+    language, so that the report and the appendix given the same localised copy do not
+    walk it again (about 35 ms for the demo's results)."""
+
+    def __init__(self, tree: Mapping, lang: str) -> None:
+        super().__init__(tree)
+        self.lang = lang
+
+
 def localise_results(tree: Any, lang: str) -> Any:
     """A copy of a results mapping with every message written in ``lang``.
 
     Works on results in memory (Message values) and on results.json read back (plain
-    English text with ``x_code`` / ``x_codes`` siblings); the siblings are dropped.
+    English text with ``x_code`` / ``x_codes`` siblings); the siblings are dropped. A
+    mapping already localised in ``lang`` by this function is returned as it is.
     """
+    if isinstance(tree, LocalisedResults) and tree.lang == lang:
+        return tree
+    localised = _localised(tree, lang)
+    return LocalisedResults(localised, lang) if isinstance(localised, dict) else localised
+
+
+def _localised(tree: Any, lang: str) -> Any:
     if isinstance(tree, Mapping):
         out = {}
         for key, value in tree.items():
@@ -240,12 +258,12 @@ def localise_results(tree: Any, lang: str) -> Any:
             elif isinstance(value, list) and isinstance(listed, list) and \
                     len(listed) == len(value):
                 out[key] = [translate(v, lang, c) if isinstance(v, str) else
-                            localise_results(v, lang) for v, c in zip(value, listed, strict=True)]
+                            _localised(v, lang) for v, c in zip(value, listed, strict=True)]
             else:
-                out[key] = localise_results(value, lang)
+                out[key] = _localised(value, lang)
         return out
     if isinstance(tree, list):
-        return [translate(v, lang) if isinstance(v, Message) else localise_results(v, lang)
+        return [translate(v, lang) if isinstance(v, Message) else _localised(v, lang)
                 for v in tree]
     if isinstance(tree, Message):
         return translate(tree, lang)

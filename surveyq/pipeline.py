@@ -20,7 +20,7 @@ from surveyq.clean import Responses, clean
 from surveyq.errors import InputError, SurveyqError, error_message
 from surveyq.io import read_raw
 from surveyq.log import LOG_COLUMNS, CleaningLog, localised
-from surveyq.messages import joined, msg, translate
+from surveyq.messages import joined, localise_results, msg, translate
 from surveyq.outputs import dumps_json, to_jsonable, write_atomic
 from surveyq.project import (
     Project,
@@ -535,8 +535,10 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
     }
     rows = _appendix_rows(run.project, TABULATION_MAX_ROWS)
     log = run.log
+    # the report and the appendix tables read the messages in one language: localised once
+    localised_results = localise_results(run.results, lang)
     # one set of tables for every appendix: built before the fork, the child has them too
-    tables = build_tables(run.results, log, lang, tabulation, rows)
+    tables = build_tables(localised_results, log, lang, tabulation, rows)
     # the Word appendix takes about as long as the rest: a forked child writes it meanwhile
     with in_background(lambda: write_docx(run.results, log, folder / "appendix.docx", lang,
                                           tabulation, rows, tables=tables)) as docx:
@@ -546,7 +548,8 @@ def _write_files(run: ProjectRun, folder: Path, lang: str, notify: Progress,
                          neutralise_frame(localised(log, lang)).to_csv(index=False)),
         ]
         notify(msg("progress.report"))
-        written.append(write_atomic(folder / "report.html", render_html(run.results, lang=lang)))
+        written.append(write_atomic(folder / "report.html",
+                                    render_html(localised_results, lang=lang)))
         notify(msg("progress.appendix"))
         written.append(write_xlsx(run.results, log, folder / "appendix.xlsx", lang, tabulation,
                                   rows, tables=tables))

@@ -240,3 +240,19 @@ def test_package_catalogues_parse_as_safe_load_does():
     for entry in files:
         text = entry.read_text("utf-8")
         assert repr(load_package_yaml(text)) == repr(yaml.safe_load(text)), entry.name
+
+
+def test_results_are_localised_once_per_language():
+    # the report and the appendix tables are given one localised copy: localising it again
+    # in its own language returns it as it is; another language walks the original again
+    from surveyq.messages import localise_results, msg, translate
+
+    results = {"note": msg("factor.ml_not_converged"), "rows": [{"why": msg("log.none")}]}
+    indonesian = localise_results(results, "id")
+    assert indonesian == {"note": "estimasi maximum likelihood tidak konvergen; reliabilitas "
+                                  "komposit dan AVE hanya perkiraan",
+                          "rows": [{"why": translate(msg("log.none"), "id")}]}
+    assert localise_results(indonesian, "id") is indonesian
+    english = localise_results(results, "en")
+    assert english["note"].startswith("the maximum-likelihood fit did not converge")
+    assert localise_results(english, "id") is not english
