@@ -676,3 +676,45 @@ def test_decimal_mark_of_many_values_agrees_with_the_cell_by_cell_count():
         cells = [[texts[i]] for i in positions]
         assert decimal_mark_columns([(indices, uniques)], ";") == decimal_mark(cells, ";")
     assert decimal_mark_columns([(np.arange(len(texts)), uniques)], ";") == ","
+
+
+def test_cells_kept_in_arrow_read_as_their_python_values():
+    """An id column's cells stay Arrow strings (:class:`ArrowCells`) until their Python
+    values are asked for: each value, None last, read one at a time (positive, negative or
+    numpy positions) or whole, is what :class:`TextValues` holds, and
+    ``RawTable.distinct_values`` gives the list itself."""
+    import numpy as np
+    import pyarrow as pa
+
+    from surveyq.readers.table import ArrowCells, TextValues, own_arrow, python_values
+
+    arrow = pa.array(["R1", "", "é", "R4"]).slice(1)
+    cells, values = ArrowCells(arrow), TextValues(arrow)
+    assert not isinstance(cells, list) and len(cells) == len(values) == 4
+    assert [cells[i] for i in range(4)] == values == ["", "é", "R4", None]
+    assert [cells[i] for i in (-1, -4, np.int32(2), np.intp(3))] == [None, "", "R4", None]
+    assert list(cells) == values and cells[1:3] == ["é", "R4"]
+    assert own_arrow(cells) is arrow
+    assert python_values(cells) is cells.values() is cells.values()
+    assert python_values(values) is values
+    for position in (4, -5):
+        with pytest.raises(IndexError):
+            ArrowCells(arrow)[position]
+
+
+def test_an_id_column_read_by_pyarrow_is_made_python_text_only_when_asked(tmp_path):
+    """Reading a plain export makes no Python string of its id column's cells; asking for
+    its distinct values gives them as a list, as the frame has them."""
+    from surveyq.readers.table import ArrowCells, TextValues
+    from surveyq.readers.text import _SAMPLE_RECORDS
+
+    lines = ["id,U1,U2"] + [f"R{i},{1 + i % 4},{1 + i % 3}" for i in range(_SAMPLE_RECORDS + 5)]
+    path = tmp_path / "skm.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_raw(path)
+    kept = raw.distinct["id"][1]
+    assert isinstance(kept, ArrowCells) and kept._values is None
+    indices, uniques = raw.distinct_values("id")
+    assert isinstance(uniques, TextValues) and uniques is kept.values()
+    assert [uniques[i] for i in indices] == raw.frame["id"].tolist() == [
+        f"R{i}" for i in range(_SAMPLE_RECORDS + 5)]

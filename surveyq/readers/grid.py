@@ -48,6 +48,7 @@ from surveyq.readers.table import (
     arrow_texts,
     distinct_values,
     own_arrow,
+    python_values,
 )
 
 _HEADER_SCAN_ROWS = 50
@@ -491,7 +492,7 @@ def _kept_distinct(cells: _Cells, j: int, kept: np.ndarray | None,
 
 def _cell_table(uniques: list[Any]) -> np.ndarray:
     """``uniques`` as an object array with empty text as None (the frame's cells)."""
-    table = _object_column(uniques, len(uniques))
+    table = _object_column(python_values(uniques), len(uniques))
     table[_empty_texts(uniques, table)] = None
     return table
 

@@ -50,7 +50,7 @@ from surveyq.readers.repair import (  # noqa: F401 - repair_utf8 kept importable
     repair_cells,
     repair_utf8,
 )
-from surveyq.readers.table import ARROW_VALUES, TextValues, own_arrow
+from surveyq.readers.table import ARROW_VALUES, ArrowCells, TextValues, own_arrow
 
 SEPARATORS = (",", ";", "\t", "|")
 _SNIFF_RECORDS = 50
@@ -433,9 +433,9 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
         if pa.types.is_dictionary(column.type):
             indices = column.indices.to_numpy(zero_copy_only=False)[1:]  # int32: half the memory
             columns.append((indices, TextValues(column.dictionary)))
-        else:  # each cell its own value (text cells are never null here)
+        else:  # each cell its own value (text cells are never null here), kept in Arrow
             cells = column.slice(1)
-            columns.append((np.arange(len(cells), dtype=np.int32), TextValues(cells)))
+            columns.append((np.arange(len(cells), dtype=np.int32), ArrowCells(cells)))
     return TextColumns(head, columns, table.num_rows - 1, codec, delimiter)
 
 
