@@ -718,3 +718,49 @@ def test_an_id_column_read_by_pyarrow_is_made_python_text_only_when_asked(tmp_pa
     assert isinstance(uniques, TextValues) and uniques is kept.values()
     assert [uniques[i] for i in indices] == raw.frame["id"].tolist() == [
         f"R{i}" for i in range(_SAMPLE_RECORDS + 5)]
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n3,4\n5,6\n7,8\n",
+    'a,"b\nc"\n"1\r\n2",3\n4,"5\n\n6"\n7,8\n9,10',   # quoted line breaks
+    "a;b\r1;2\r3;4\r5;6\r7;8\r",                     # CR only
+    "a,b\r\n1,2\r\n\r\n3,4\r\n5,6\r\n7,8",           # CRLF, a blank line
+    'a,b\n1,"2\n3,4\n5,6\n7,8\n',                    # a quote that never closes
+    'a|b\n"x"y|2\n3|4\n"5|6\n7|8"\n9|0\n',
+    "a,b\n1,2\n3,4567890123\n5,6\n7,8\n",            # a field over the limit set below
+])
+@pytest.mark.parametrize("limit", [None, 8])
+def test_first_records_read_from_a_short_start_are_those_of_the_whole_text(text, limit,
+                                                                           monkeypatch):
+    """The separator, first record and sample are read from a short start of the text when
+    it holds them: for every length of that start (cut inside a quoted line break, between
+    a CR and its LF, in a record), every separator and count, the records or the error (a
+    field longer than csv's limit) are those the whole text gives."""
+    import csv
+    from itertools import islice
+
+    from surveyq.readers import text as module
+
+    def outcome(read, *args):
+        try:
+            return read(*args)
+        except csv.Error as error:
+            return repr(error)
+
+    def whole(separator, count):
+        return list(islice(module._reader(text, separator), count))
+
+    old_limit = csv.field_size_limit(limit or csv.field_size_limit())
+    try:
+        sniffed = module.sniff_delimiter(text)
+        for short in range(1, len(text) + 2):
+            monkeypatch.setattr(module, "_SHORT_CHARS", short)
+            monkeypatch.setattr(module, "_RECORD_CHARS", 1)
+            assert module.sniff_delimiter(text) == sniffed
+            for separator in module.SEPARATORS:
+                for count in (0, 1, 2, 3, 5, 50):
+                    expected = outcome(whole, separator, count)
+                    found = outcome(module.head_records, text, separator, count)
+                    assert found == expected, (short, separator, count)
+    finally:
+        csv.field_size_limit(old_limit)

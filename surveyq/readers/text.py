@@ -203,7 +203,7 @@ def sniff_delimiter(text: str) -> str:
     best, best_key = ",", (False, False, 1)   # one column: comma
     for separator in SEPARATORS:
         try:
-            records = list(islice(_reader(text, separator), _SNIFF_RECORDS))
+            records = head_records(text, separator, _SNIFF_RECORDS)
         except csv.Error:
             continue
         filled = [record for record in records if any(cell.strip() for cell in record)]
@@ -221,6 +221,42 @@ def sniff_delimiter(text: str) -> str:
 def _reader(text: str, delimiter: str):
     # newline="" keeps quoted line breaks inside fields and accepts LF, CRLF and CR rows.
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+#: Characters of a text's start in which :func:`head_records` looks first: this many, or
+#: :data:`_RECORD_CHARS` per record asked for when more (then 4x more each time).
+_SHORT_CHARS = 1 << 14
+_RECORD_CHARS = 64
+
+
+def head_records(text: str, delimiter: str, count: int) -> list[list[str]]:
+    """``list(islice(_reader(text, delimiter), count))``, the first ``count`` records, read
+    from a short start of ``text`` when that holds them (``_reader`` would copy the whole
+    text, 1 MiB, for 50 records); the same csv.Error raised."""
+    size = max(_SHORT_CHARS, count * _RECORD_CHARS)
+    while size < len(text):
+        records = _sure_records(text[:size], delimiter, count)
+        if records is not None:
+            return records
+        size *= 4
+    return list(islice(_reader(text, delimiter), count))
+
+
+def _sure_records(start: str, delimiter: str, count: int) -> list[list[str]] | None:
+    """The first ``count`` records of a text that begins with ``start``, or None when
+    ``start`` does not decide them. Split into lines as ``_reader`` splits (LF, CRLF, CR),
+    every line of ``start`` but its last is a line of the whole text too (its line end is
+    followed by a character of ``start``, so a CR is not the first half of a CRLF), so the
+    records and errors read before the last line are the whole text's."""
+    lines = io.StringIO(start, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        records = list(islice(reader, count))
+    except csv.Error:
+        if reader.line_num < len(lines):
+            raise
+        return None
+    return records if len(records) == count and reader.line_num < len(lines) else None
 
 
 def parse(text: str, delimiter: str, file: str, whole: bool = True,
@@ -394,7 +430,7 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     head = text[:_HEAD_CHARS]
     delimiter = delimiter or sniff_delimiter(head)
     try:
-        first = next(_reader(head, delimiter), None)
+        first = next(iter(head_records(head, delimiter, 1)), None)
     except csv.Error:
         return None
     if not first:
@@ -472,7 +508,7 @@ def _nearly_unique_columns(head: str, delimiter: str, width: int) -> set[int]:
     values then holds repeats); only the choice of the faster read depends on the sample.
     """
     try:
-        records = list(islice(_reader(head, delimiter), _SAMPLE_RECORDS + 1))[1:]
+        records = head_records(head, delimiter, _SAMPLE_RECORDS + 1)[1:]
     except csv.Error:
         return set()
     if len(records) < _SAMPLE_RECORDS:
