@@ -764,3 +764,24 @@ def test_first_records_read_from_a_short_start_are_those_of_the_whole_text(text,
                     assert found == expected, (short, separator, count)
     finally:
         csv.field_size_limit(old_limit)
+
+
+@pytest.mark.parametrize("tail", [[], ["x"], [" "], ["Ju"], [""], ["", ""], ["é"], ["a", ""]])
+@pytest.mark.parametrize("skip", [0, 1, 299])
+def test_first_bytes_read_from_arrow_buffers_decide_as_python_does(tail, skip):
+    """The filled and label tests read each text's first two bytes from the Arrow buffers:
+    of a sliced array (an id column without its header), one ending in a text of one
+    character, an empty text or a multi-byte one, each value is decided as ``is_empty`` and
+    ``summary_label`` decide it, in :class:`ArrowCells` as in :class:`TextValues`."""
+    import pyarrow as pa
+
+    from surveyq.readers.grid import _filled_values, _label_values, is_empty
+    from surveyq.readers.table import ArrowCells, TextValues
+
+    texts = ["id"] + [f"R{i}" for i in range(300)] + ["ju", "JUMLAH", "r", " nrr", "1", "ǅa",
+                                                      "\u3000Total", "tx", "TO"] + tail
+    arrow = pa.array(texts).slice(skip)
+    for values in (TextValues(arrow), ArrowCells(arrow)):
+        python = list(values)
+        assert _filled_values(values).tolist() == [not is_empty(value) for value in python]
+        assert _label_values(values).tolist() == [summary_label(value) for value in python]
