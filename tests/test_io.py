@@ -785,3 +785,18 @@ def test_first_bytes_read_from_arrow_buffers_decide_as_python_does(tail, skip):
         python = list(values)
         assert _filled_values(values).tolist() == [not is_empty(value) for value in python]
         assert _label_values(values).tolist() == [summary_label(value) for value in python]
+
+
+def test_row_counts_and_last_true_are_numpy_s():
+    import numpy as np
+
+    from surveyq.readers.grid import _last_true, _row_counts
+
+    rng = np.random.default_rng(5)
+    filled = np.asfortranarray(rng.random((500, 7)) > 0.4)
+    assert _row_counts(filled).tolist() == filled.sum(axis=1).tolist()
+    assert _row_counts(np.zeros((3, 0), bool)).tolist() == [0, 0, 0]
+    for mask in ([], [False], [True], [False, False], [True, False], [False, True],
+                 [True, True, False, True, False, False]):
+        found = np.flatnonzero(np.array(mask, bool))
+        assert _last_true(np.array(mask, bool)) == (int(found[-1]) if len(found) else -1)

@@ -429,7 +429,7 @@ def _kinds(cells: _Cells, header_filled: int, summaries: bool,
            ) -> tuple[np.ndarray, dict[int, tuple[int, Any]]]:
     """Per record 0 keep, 1 blank, 2 summary; for each summary record its column and cell."""
     n = cells.filled.shape[0]
-    counts = cells.filled.sum(axis=1)
+    counts = _row_counts(cells.filled)
     dense_at = max(2, math.ceil(header_filled / 2))
     has_label = np.zeros(n, bool) if cells.label is None else (cells.label.any(axis=1)
                                                                & (counts > 0))
@@ -441,8 +441,7 @@ def _kinds(cells: _Cells, header_filled: int, summaries: bool,
     for i in np.flatnonzero(has_label & (first_label >= _LABEL_COLUMNS)):
         numbers = [j for j, cell in enumerate(cells.record(int(i))) if _is_number(cell)]
         row_label[i] = bool(numbers) and min(numbers) > first_label[i]
-    dense_data = np.flatnonzero(~row_label & (counts >= dense_at))
-    last_dense_data = int(dense_data[-1]) if len(dense_data) else -1
+    last_dense_data = _last_true(~row_label & (counts >= dense_at))
     after = np.flatnonzero(row_label[last_dense_data + 1:])
     block = last_dense_data + 1 + int(after[0]) if len(after) and summaries else n
     kinds = np.zeros(n, np.int8)
@@ -454,6 +453,21 @@ def _kinds(cells: _Cells, header_filled: int, summaries: bool,
         column = int(first_label[i] if has_label[i] else np.argmax(cells.filled[i]))
         where[i] = (column, cells.cell(column, i))
     return kinds, where
+
+
+def _row_counts(filled: np.ndarray) -> np.ndarray:
+    """Per row, its True cells: added column by column (the matrix is held by column),
+    about twice as fast as ``filled.sum(axis=1)``."""
+    counts = np.zeros(filled.shape[0], np.int32)
+    for column in filled.T:
+        counts += column
+    return counts
+
+
+def _last_true(mask: np.ndarray) -> int:
+    """The position of the last True in ``mask``, -1 when none (found from the end)."""
+    last = len(mask) - 1 - int(np.argmax(mask[::-1])) if len(mask) else -1
+    return last if last >= 0 and mask[last] else -1
 
 
 def classify(records: list[list[Any]], header_filled: int, summaries: bool) -> list[tuple]:
