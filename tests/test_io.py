@@ -800,3 +800,17 @@ def test_row_counts_and_last_true_are_numpy_s():
                  [True, True, False, True, False, False]):
         found = np.flatnonzero(np.array(mask, bool))
         assert _last_true(np.array(mask, bool)) == (int(found[-1]) if len(found) else -1)
+
+
+@pytest.mark.parametrize("step", [1, 3, 4, 1 << 18])
+def test_count_byte_counts_as_bytes_count(step, monkeypatch):
+    """The quotes and line ends of a file are counted in numpy, a few bytes at a time here:
+    every count, up to any end, is ``bytes.count``'s."""
+    from surveyq.readers import blocks
+
+    monkeypatch.setattr(blocks, "_COUNT_STEP", step)
+    data = b'a,"b\r\nc"\n1,2\r3\n\n"x""y"\n'
+    for byte in (b'"', b"\n", b"\r", b"z"):
+        for end in (None, 1, 5, 11, len(data)):
+            assert blocks.count_byte(data, byte, end) == data.count(byte, 0, end)
+    assert blocks.count_byte(b"", b"\n") == 0

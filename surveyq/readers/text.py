@@ -41,7 +41,7 @@ import numpy as np
 
 from surveyq.errors import InputError
 from surveyq.messages import msg
-from surveyq.readers.blocks import OpenQuote, parsed_blocks, record_blocks
+from surveyq.readers.blocks import OpenQuote, count_byte, parsed_blocks, record_blocks
 from surveyq.readers.quotes import QuoteScanner
 from surveyq.readers.repair import (  # noqa: F401 - repair_utf8 kept importable from here
     SURROGATES,
@@ -435,7 +435,7 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
         return None
     if not first:
         return None
-    if text.count('"') % 2 or '"' in text[_last_line_start(text):]:
+    if '"' in text[_last_line_start(text):]:
         return None  # a quote that may never close: the careful reader says where it opened
     if codec == "utf-8":
         body = data
@@ -444,6 +444,9 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
     else:
         body = text.encode("utf-8")
     del text
+    quotes = count_byte(body, b'"')  # in UTF-8 the byte is the character, and only it
+    if quotes % 2:
+        return None
     names = [f"c{position}" for position in range(len(first))]
     kind = pa.dictionary(pa.int32(), pa.string())
     several = _nearly_unique_columns(head, delimiter, len(names))
@@ -452,13 +455,14 @@ def read_text_columns(data: bytes, file: str, encoding: str | None,
         text=[names[j] for j in sorted(several)], blank_lines=True)
     blocks = record_blocks(io.BytesIO(body), b"", parse, convert,
                            block_bytes=_block_bytes(len(body), pa.cpu_count()),
+                           quoted_breaks=bool(quotes),  # without quotes, every line a record
                            column_names=names)
     try:
         table = parsed_blocks(blocks)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError, OpenQuote):
         return None
-    lines = body.count(b"\n") + (not body.endswith(b"\n"))
-    if table.num_rows != lines or (b"\r" in body and body.count(b"\r") not in (
+    lines = count_byte(body, b"\n") + (not body.endswith(b"\n"))
+    if table.num_rows != lines or (b"\r" in body and count_byte(body, b"\r") not in (
             0, lines - (not body.endswith(b"\n")))):  # "in": no count of a file without one
         return None  # a quoted line break, or lone carriage returns: the careful reader
     table = table.select(names)  # the file's order (the plain-text columns were read last)
