@@ -645,6 +645,8 @@ def test_last_line_start_is_that_of_the_text_without_its_trailing_line_breaks(te
     from surveyq.readers.text import _last_line_start
 
     assert text[_last_line_start(text):] == text[text.rstrip("\r\n").rfind("\n") + 1:]
+    data = text.encode("ascii")
+    assert _last_line_start(data) == _last_line_start(text)
 
 
 def test_decimal_mark_of_many_values_agrees_with_the_cell_by_cell_count():
@@ -814,3 +816,25 @@ def test_count_byte_counts_as_bytes_count(step, monkeypatch):
         for end in (None, 1, 5, 11, len(data)):
             assert blocks.count_byte(data, byte, end) == data.count(byte, 0, end)
     assert blocks.count_byte(b"", b"\n") == 0
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n3,4\n", "sep=;\na;b\n1;2\n", 'a,b\n1,2\n3,"4"\n', 'a,b\n"1\n2",3\n',
+    "a;b\r1;2\r", "a,b\r\n1,2\r\n", 'a,b\n1,"x,y"\n2,3', "a\n\n", "x,y\n1,2\n\n\n",
+])
+def test_an_ascii_file_read_as_bytes_is_read_as_its_decoded_text(text, monkeypatch):
+    """An ASCII file is checked as bytes, without decoding it whole: the plain read gives
+    what it gives of the decoded text (the same columns, or the careful reader)."""
+    from surveyq.readers import text as module
+
+    data = text.encode("ascii")
+    assert module._ascii_or_decoded(data, None, "f.csv") == (data, "utf-8")
+    fast = module.read_text_columns(data, "f.csv", None, None)
+    monkeypatch.setattr(module, "_ascii_or_decoded", module.decode)
+    slow = module.read_text_columns(data, "f.csv", None, None)
+    assert (fast is None) == (slow is None)
+    if fast is not None:
+        assert (fast.head, fast.rows, fast.encoding, fast.delimiter) == (
+            slow.head, slow.rows, slow.encoding, slow.delimiter)
+        assert [(i.tolist(), list(v)) for i, v in fast.columns] == [
+            (i.tolist(), list(v)) for i, v in slow.columns]
