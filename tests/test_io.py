@@ -645,6 +645,8 @@ def test_last_line_start_is_that_of_the_text_without_its_trailing_line_breaks(te
     from surveyq.readers.text import _last_line_start
 
     assert text[_last_line_start(text):] == text[text.rstrip("\r\n").rfind("\n") + 1:]
+    data = text.encode("ascii")
+    assert _last_line_start(data) == _last_line_start(text)
 
 
 def test_decimal_mark_of_many_values_agrees_with_the_cell_by_cell_count():
@@ -676,3 +678,163 @@ def test_decimal_mark_of_many_values_agrees_with_the_cell_by_cell_count():
         cells = [[texts[i]] for i in positions]
         assert decimal_mark_columns([(indices, uniques)], ";") == decimal_mark(cells, ";")
     assert decimal_mark_columns([(np.arange(len(texts)), uniques)], ";") == ","
+
+
+def test_cells_kept_in_arrow_read_as_their_python_values():
+    """An id column's cells stay Arrow strings (:class:`ArrowCells`) until their Python
+    values are asked for: each value, None last, read one at a time (positive, negative or
+    numpy positions) or whole, is what :class:`TextValues` holds, and
+    ``RawTable.distinct_values`` gives the list itself."""
+    import numpy as np
+    import pyarrow as pa
+
+    from surveyq.readers.table import ArrowCells, TextValues, own_arrow, python_values
+
+    arrow = pa.array(["R1", "", "é", "R4"]).slice(1)
+    cells, values = ArrowCells(arrow), TextValues(arrow)
+    assert not isinstance(cells, list) and len(cells) == len(values) == 4
+    assert [cells[i] for i in range(4)] == values == ["", "é", "R4", None]
+    assert [cells[i] for i in (-1, -4, np.int32(2), np.intp(3))] == [None, "", "R4", None]
+    assert list(cells) == values and cells[1:3] == ["é", "R4"]
+    assert own_arrow(cells) is arrow
+    assert python_values(cells) is cells.values() is cells.values()
+    assert python_values(values) is values
+    for position in (4, -5):
+        with pytest.raises(IndexError):
+            ArrowCells(arrow)[position]
+
+
+def test_an_id_column_read_by_pyarrow_is_made_python_text_only_when_asked(tmp_path):
+    """Reading a plain export makes no Python string of its id column's cells; asking for
+    its distinct values gives them as a list, as the frame has them."""
+    from surveyq.readers.table import ArrowCells, TextValues
+    from surveyq.readers.text import _SAMPLE_RECORDS
+
+    lines = ["id,U1,U2"] + [f"R{i},{1 + i % 4},{1 + i % 3}" for i in range(_SAMPLE_RECORDS + 5)]
+    path = tmp_path / "skm.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_raw(path)
+    kept = raw.distinct["id"][1]
+    assert isinstance(kept, ArrowCells) and kept._values is None
+    indices, uniques = raw.distinct_values("id")
+    assert isinstance(uniques, TextValues) and uniques is kept.values()
+    assert [uniques[i] for i in indices] == raw.frame["id"].tolist() == [
+        f"R{i}" for i in range(_SAMPLE_RECORDS + 5)]
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n3,4\n5,6\n7,8\n",
+    'a,"b\nc"\n"1\r\n2",3\n4,"5\n\n6"\n7,8\n9,10',   # quoted line breaks
+    "a;b\r1;2\r3;4\r5;6\r7;8\r",                     # CR only
+    "a,b\r\n1,2\r\n\r\n3,4\r\n5,6\r\n7,8",           # CRLF, a blank line
+    'a,b\n1,"2\n3,4\n5,6\n7,8\n',                    # a quote that never closes
+    'a|b\n"x"y|2\n3|4\n"5|6\n7|8"\n9|0\n',
+    "a,b\n1,2\n3,4567890123\n5,6\n7,8\n",            # a field over the limit set below
+])
+@pytest.mark.parametrize("limit", [None, 8])
+def test_first_records_read_from_a_short_start_are_those_of_the_whole_text(text, limit,
+                                                                           monkeypatch):
+    """The separator, first record and sample are read from a short start of the text when
+    it holds them: for every length of that start (cut inside a quoted line break, between
+    a CR and its LF, in a record), every separator and count, the records or the error (a
+    field longer than csv's limit) are those the whole text gives."""
+    import csv
+    from itertools import islice
+
+    from surveyq.readers import text as module
+
+    def outcome(read, *args):
+        try:
+            return read(*args)
+        except csv.Error as error:
+            return repr(error)
+
+    def whole(separator, count):
+        return list(islice(module._reader(text, separator), count))
+
+    old_limit = csv.field_size_limit(limit or csv.field_size_limit())
+    try:
+        sniffed = module.sniff_delimiter(text)
+        for short in range(1, len(text) + 2):
+            monkeypatch.setattr(module, "_SHORT_CHARS", short)
+            monkeypatch.setattr(module, "_RECORD_CHARS", 1)
+            assert module.sniff_delimiter(text) == sniffed
+            for separator in module.SEPARATORS:
+                for count in (0, 1, 2, 3, 5, 50):
+                    expected = outcome(whole, separator, count)
+                    found = outcome(module.head_records, text, separator, count)
+                    assert found == expected, (short, separator, count)
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+@pytest.mark.parametrize("tail", [[], ["x"], [" "], ["Ju"], [""], ["", ""], ["é"], ["a", ""]])
+@pytest.mark.parametrize("skip", [0, 1, 299])
+def test_first_bytes_read_from_arrow_buffers_decide_as_python_does(tail, skip):
+    """The filled and label tests read each text's first two bytes from the Arrow buffers:
+    of a sliced array (an id column without its header), one ending in a text of one
+    character, an empty text or a multi-byte one, each value is decided as ``is_empty`` and
+    ``summary_label`` decide it, in :class:`ArrowCells` as in :class:`TextValues`."""
+    import pyarrow as pa
+
+    from surveyq.readers.grid import _filled_values, _label_values, is_empty
+    from surveyq.readers.table import ArrowCells, TextValues
+
+    texts = ["id"] + [f"R{i}" for i in range(300)] + ["ju", "JUMLAH", "r", " nrr", "1", "ǅa",
+                                                      "\u3000Total", "tx", "TO"] + tail
+    arrow = pa.array(texts).slice(skip)
+    for values in (TextValues(arrow), ArrowCells(arrow)):
+        python = list(values)
+        assert _filled_values(values).tolist() == [not is_empty(value) for value in python]
+        assert _label_values(values).tolist() == [summary_label(value) for value in python]
+
+
+def test_row_counts_and_last_true_are_numpy_s():
+    import numpy as np
+
+    from surveyq.readers.grid import _last_true, _row_counts
+
+    rng = np.random.default_rng(5)
+    filled = np.asfortranarray(rng.random((500, 7)) > 0.4)
+    assert _row_counts(filled).tolist() == filled.sum(axis=1).tolist()
+    assert _row_counts(np.zeros((3, 0), bool)).tolist() == [0, 0, 0]
+    for mask in ([], [False], [True], [False, False], [True, False], [False, True],
+                 [True, True, False, True, False, False]):
+        found = np.flatnonzero(np.array(mask, bool))
+        assert _last_true(np.array(mask, bool)) == (int(found[-1]) if len(found) else -1)
+
+
+@pytest.mark.parametrize("step", [1, 3, 4, 1 << 18])
+def test_count_byte_counts_as_bytes_count(step, monkeypatch):
+    """The quotes and line ends of a file are counted in numpy, a few bytes at a time here:
+    every count, up to any end, is ``bytes.count``'s."""
+    from surveyq.readers import blocks
+
+    monkeypatch.setattr(blocks, "_COUNT_STEP", step)
+    data = b'a,"b\r\nc"\n1,2\r3\n\n"x""y"\n'
+    for byte in (b'"', b"\n", b"\r", b"z"):
+        for end in (None, 1, 5, 11, len(data)):
+            assert blocks.count_byte(data, byte, end) == data.count(byte, 0, end)
+    assert blocks.count_byte(b"", b"\n") == 0
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n3,4\n", "sep=;\na;b\n1;2\n", 'a,b\n1,2\n3,"4"\n', 'a,b\n"1\n2",3\n',
+    "a;b\r1;2\r", "a,b\r\n1,2\r\n", 'a,b\n1,"x,y"\n2,3', "a\n\n", "x,y\n1,2\n\n\n",
+])
+def test_an_ascii_file_read_as_bytes_is_read_as_its_decoded_text(text, monkeypatch):
+    """An ASCII file is checked as bytes, without decoding it whole: the plain read gives
+    what it gives of the decoded text (the same columns, or the careful reader)."""
+    from surveyq.readers import text as module
+
+    data = text.encode("ascii")
+    assert module._ascii_or_decoded(data, None, "f.csv") == (data, "utf-8")
+    fast = module.read_text_columns(data, "f.csv", None, None)
+    monkeypatch.setattr(module, "_ascii_or_decoded", module.decode)
+    slow = module.read_text_columns(data, "f.csv", None, None)
+    assert (fast is None) == (slow is None)
+    if fast is not None:
+        assert (fast.head, fast.rows, fast.encoding, fast.delimiter) == (
+            slow.head, slow.rows, slow.encoding, slow.delimiter)
+        assert [(i.tolist(), list(v)) for i, v in fast.columns] == [
+            (i.tolist(), list(v)) for i, v in slow.columns]

@@ -9,7 +9,7 @@ person sees them, and logs every row or column it leaves out.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
@@ -105,7 +105,8 @@ class RawTable:
     sheet: str | None = None
     declared_missing: dict[str, list[Any]] = field(default_factory=dict)
     #: Per column, the reader's ``(indices, uniques)`` of :func:`distinct_values` for this
-    #: ``frame`` (the cleaning step codes by distinct values and need not find them again).
+    #: ``frame`` (the cleaning step codes by distinct values and need not find them again);
+    #: read them through :meth:`distinct_values` (an id column's are :class:`ArrowCells`).
     distinct: dict[str, tuple[np.ndarray, list[Any]]] = field(
         default_factory=dict, repr=False, compare=False)
     _distinct_for: int | None = field(default=None, repr=False, compare=False)
@@ -131,8 +132,8 @@ class RawTable:
         ``frame`` (the same frame object, of the same length)."""
         found = self.distinct.get(column) if self._distinct_for == id(self._frame) else None
         if found is None or len(found[0]) != len(self._frame):
-            found = distinct_values(self.frame[column])
-        return found
+            return distinct_values(self.frame[column])
+        return found[0], python_values(found[1])
 
     def replace_frame(self, frame: pd.DataFrame, rename: dict[str, str]) -> None:
         """Set ``frame`` to a copy with columns dropped or renamed, keeping the distinct
@@ -180,6 +181,46 @@ class TextValues(list):
     def __init__(self, arrow: Any) -> None:
         super().__init__([*arrow.to_pylist(), None])
         self.arrow = arrow
+
+
+class ArrowCells:
+    """A column pyarrow read as plain text, each cell its own value (an id column):
+    :class:`TextValues` of its Arrow strings (``arrow``), made only when its Python strings
+    are asked for (:meth:`values`, cached). Not a list: code that reads a list's items in C
+    never meets it. The readers test it in pyarrow and read single values from it
+    (:meth:`__getitem__`); :meth:`RawTable.distinct_values` and the frame give its
+    :meth:`values`, so a run that asks neither makes no Python string of its 10^6 cells."""
+
+    __slots__ = ("_values", "arrow")
+
+    def __init__(self, arrow: Any) -> None:
+        self.arrow = arrow
+        self._values: TextValues | None = None
+
+    def values(self) -> TextValues:
+        """The values as :class:`TextValues` (made once)."""
+        if self._values is None:
+            self._values = TextValues(self.arrow)
+        return self._values
+
+    def __len__(self) -> int:
+        return len(self.arrow) + 1
+
+    def __getitem__(self, position: Any) -> Any:
+        if self._values is not None or not isinstance(position, (int, np.integer)):
+            return self.values()[position]
+        position = int(position) + (len(self) if position < 0 else 0)
+        if not 0 <= position < len(self):
+            raise IndexError("ArrowCells index out of range")
+        return None if position == len(self.arrow) else self.arrow[position].as_py()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.values())
+
+
+def python_values(values: Sequence[Any]) -> list[Any]:
+    """``values`` as a list: :meth:`ArrowCells.values` of :class:`ArrowCells`, else as is."""
+    return values.values() if isinstance(values, ArrowCells) else values  # type: ignore[return-value]
 
 
 #: Below this many distinct values a Python test per value is cheaper than an Arrow pass.
