@@ -692,13 +692,14 @@ _BY_SUMMARY = ("n", "index", "converted", "band", "label")
 
 
 def _by_frame(keys: list[Hashable], summary: dict[str, list], nrr: dict[Hashable, Any],
-              aligned: pd.Series) -> pd.DataFrame:
+              name: Hashable, ungrouped: int) -> pd.DataFrame:
     """The :func:`ikm_by` table from its columns: ``summary`` (name -> one value per group,
-    :data:`_BY_SUMMARY`) and ``nrr`` (element -> one NRR per group), built at once."""
-    columns = {("summary", name): summary[name] for name in _BY_SUMMARY}
+    :data:`_BY_SUMMARY`) and ``nrr`` (element -> one NRR per group), built at once; the
+    index is named ``name`` and ``attrs["ungrouped"]`` counts the rows without a group."""
+    columns = {("summary", column): summary[column] for column in _BY_SUMMARY}
     columns.update({("nrr", code): values for code, values in nrr.items()})
-    frame = pd.DataFrame(columns, index=pd.Index(keys, name=aligned.name))
-    frame.attrs["ungrouped"] = int(aligned.isna().sum())
+    frame = pd.DataFrame(columns, index=pd.Index(keys, name=name))
+    frame.attrs["ungrouped"] = ungrouped
     return frame
 
 
@@ -725,6 +726,7 @@ class GroupSums:
     counts: np.ndarray       # groups x elements
     sums: np.ndarray         # groups x elements (whole codes: exact in any order)
     respondents: np.ndarray  # groups
+    ungrouped: int = 0       # rows without a group (left out)
 
 
 #: Whole answers 0 to this are counted code by code (:class:`AnswerArrays`, int8 codes).
@@ -882,12 +884,13 @@ def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable])
     threads waiting for a core)."""
     n_groups = len(keys)
     where = _group_index(codes, n_groups)
-    respondents = _smallest_bincount(where, 2, found.any_answered, 2 * (n_groups + 1))[1::2]
+    rows = _smallest_bincount(where, 2, found.any_answered, 2 * (n_groups + 1))
+    respondents, ungrouped = rows[1::2], int(rows[2 * n_groups:].sum())
     if found.codes is not None:
         counts, sums = _code_group_sums(found, where, n_groups)
     else:
         counts, sums = _weighted_group_sums(found, where, n_groups)
-    return GroupSums(keys, counts, sums, respondents[:n_groups].astype(np.int64))
+    return GroupSums(keys, counts, sums, respondents[:n_groups].astype(np.int64), ungrouped)
 
 
 def _key_type(bins: int) -> type[np.unsignedinteger] | type[np.intp]:
@@ -954,7 +957,8 @@ def _group_frame(items: pd.DataFrame, aligned: pd.Series, ikm_kwargs: dict) -> p
                for name in _BY_SUMMARY}
     nrr = {code: [result.elements["nrr"][code] for _, result in results]
            for code in items.columns}
-    return _by_frame([group for group, _ in results], summary, nrr, aligned)
+    return _by_frame([group for group, _ in results], summary, nrr, aligned.name,
+                     int(aligned.isna().sum()))
 
 
 def _sums_frame(found: GroupSums, elements: pd.Index, ikm_kwargs: dict,
@@ -980,7 +984,8 @@ def _sums_frame(found: GroupSums, elements: pd.Index, ikm_kwargs: dict,
     summary = {"n": [int(n) for n in found.respondents], "index": index,
                "converted": converted, "band": [band.code for band in graded],
                "label": [band.label_id for band in graded]}
-    return _by_frame(found.keys, summary, dict(zip(elements, nrr.T, strict=True)), aligned)
+    return _by_frame(found.keys, summary, dict(zip(elements, nrr.T, strict=True)),
+                     aligned.name, found.ungrouped)
 
 
 def _ikm_for_group(members: pd.DataFrame, group: Hashable, ikm_kwargs: dict) -> Ikm:

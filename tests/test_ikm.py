@@ -391,6 +391,7 @@ def test_group_sums_from_given_codes_and_shared_arrays_are_pandas_groupby(n_grou
                           items.notna().any(axis=1).groupby(groups).sum().to_numpy())
     for name in ("counts", "sums", "respondents"):
         assert np.array_equal(getattr(given, name), getattr(own, name))
+    assert given.ungrouped == own.ungrouped == int(groups.isna().sum())
 
 
 @pytest.mark.parametrize("values, whole", [
@@ -411,6 +412,7 @@ def test_group_sums_of_any_numbers_are_pandas_groupby(values, whole):
     by = items.groupby(groups)
     assert np.array_equal(found.sums, by.sum().to_numpy())
     assert np.array_equal(found.counts, by.count().to_numpy())
+    assert found.ungrouped == int(groups.isna().sum())
 
 
 @pytest.mark.parametrize("n_groups", [300, 70_000])  # keys past uint8, and past uint16
