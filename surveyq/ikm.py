@@ -813,28 +813,30 @@ def _whole_codes(array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
             whole = column.astype(np.int8)
         exact = whole == column  # False where missing
         answered = rows - np.count_nonzero(np.isnan(column))
-        code = np.multiply(whole + np.int8(1), exact, out=codes[:, j])
+        code = np.multiply(np.add(whole, 1, out=whole), exact, out=codes[:, j])
         if (np.count_nonzero(exact) != answered or np.count_nonzero(code) != answered
                 or (rows and code.min() < 0)):
             return None
         top = max(top, int(code.max()) if rows else 0)
-    return codes, _code_tallies(codes, None, 1, top + 1)[:, 0]
+    columns = [codes[:, j].view(np.uint8) for j in range(k)]
+    return codes, _code_tallies(columns, None, 1, top + 1)[:, 0]
 
 
 #: Keys of one count (groups x codes of several elements) are kept to uint16.
 _PACKED_BINS = 1 << 16
 
 
-def _code_tallies(codes: np.ndarray, where: np.ndarray | None, groups: int,
+def _code_tallies(columns: list[np.ndarray], where: np.ndarray | None, groups: int,
                   width: int) -> np.ndarray:
-    """elements x groups x codes: how often each element has each code (0 to ``width -
-    1``) in each of ``groups`` (``where``: each row's, 0 to groups - 1; None for one).
+    """columns x groups x codes: how often each column (uint8 codes 0 to ``width - 1``)
+    has each code in each of ``groups`` (``where``: each row's, 0 to groups - 1; None for
+    one group).
 
-    Several elements share one unweighted count of (group, code, code, ...) keys while
+    Several columns share one unweighted count of (group, code, code, ...) keys while
     those fit in uint16 (a count reads its keys once, whatever their range); each
-    element's table is that count summed over the others.
+    column's table is that count summed over the others.
     """
-    k = codes.shape[1]
+    k = len(columns)
     per = 1
     while per < k and groups * width ** (per + 1) <= _PACKED_BINS:
         per += 1
@@ -844,12 +846,13 @@ def _code_tallies(codes: np.ndarray, where: np.ndarray | None, groups: int,
         shape = (groups,) + (width,) * len(block)
         bins = int(np.prod(shape))
         dtype = _key_type(bins)
-        key = (np.zeros(codes.shape[0], dtype) if where is None
+        rows = len(columns[start])
+        key = (np.zeros(rows, dtype) if where is None
                else where.astype(dtype, copy=False) * dtype(bins // groups))
+        scaled = np.empty(rows, dtype)
         for place, j in enumerate(block):
             step = width ** (len(block) - 1 - place)
-            column = codes[:, j].view(np.uint8)
-            key += column if step == 1 else column.astype(dtype) * dtype(step)
+            key += columns[j] if step == 1 else np.multiply(columns[j], dtype(step), out=scaled)
         tally = np.bincount(key, minlength=bins).reshape(shape)
         for place, j in enumerate(block):
             others = tuple(axis for axis in range(1, len(block) + 1) if axis != place + 1)
@@ -884,13 +887,11 @@ def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable])
     threads waiting for a core)."""
     n_groups = len(keys)
     where = _group_index(codes, n_groups)
-    rows = _smallest_bincount(where, 2, found.any_answered, 2 * (n_groups + 1))
-    respondents, ungrouped = rows[1::2], int(rows[2 * n_groups:].sum())
     if found.codes is not None:
-        counts, sums = _code_group_sums(found, where, n_groups)
+        counts, sums, respondents = _code_group_sums(found, where, n_groups)
     else:
-        counts, sums = _weighted_group_sums(found, where, n_groups)
-    return GroupSums(keys, counts, sums, respondents[:n_groups].astype(np.int64), ungrouped)
+        counts, sums, respondents = _weighted_group_sums(found, where, n_groups)
+    return GroupSums(keys, counts, sums, respondents, int(np.count_nonzero(codes < 0)))
 
 
 def _key_type(bins: int) -> type[np.unsignedinteger] | type[np.intp]:
@@ -907,25 +908,21 @@ def _group_index(codes: np.ndarray, n_groups: int) -> np.ndarray:
     return np.minimum(where, n_groups, out=where)  # ... and becomes n_groups
 
 
-def _smallest_bincount(where: np.ndarray, scale: int, add: np.ndarray,
-                       bins: int) -> np.ndarray:
-    """``np.bincount(where * scale + add, minlength=bins)``, the keys in the smallest type
-    that holds them."""
-    dtype = _key_type(bins)
-    keys = where.astype(dtype, copy=False) * dtype(scale)
-    keys += add
-    return np.bincount(keys, minlength=bins)
-
-
 def _code_group_sums(found: AnswerArrays, where: np.ndarray,
-                     n_groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts of (group, code) per element: counts and sums follow exactly."""
-    tally = _code_tallies(found.codes, where, n_groups + 1, found.width)[:, :n_groups]
-    return tally[..., 1:].sum(axis=2).T.copy(), _code_totals(tally).T.copy()
+                     n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of (group, code) per element, and of (group, answered at all) beside them
+    in the same counts: answer counts, sums and respondents follow exactly."""
+    k = found.codes.shape[1]
+    columns = [found.codes[:, j].view(np.uint8) for j in range(k)]
+    columns.append(found.any_answered.view(np.uint8))
+    tally = _code_tallies(columns, where, n_groups + 1, max(found.width, 2))[:, :n_groups]
+    elements = tally[:k, :, :found.width]
+    return (elements[..., 1:].sum(axis=2).T.copy(), _code_totals(elements).T.copy(),
+            tally[k, :, 1].copy())
 
 
 def _weighted_group_sums(found: AnswerArrays, where: np.ndarray,
-                         n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+                         n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One weighted count per element column (answers that are not whole codes)."""
     def per_group(weights: np.ndarray) -> np.ndarray:
         return np.bincount(where, weights=weights, minlength=n_groups + 1)[:n_groups]
@@ -935,7 +932,8 @@ def _weighted_group_sums(found: AnswerArrays, where: np.ndarray,
     for j in range(found.filled.shape[1]):
         counts[:, j] = per_group(found.answered[:, j])
         sums[:, j] = per_group(found.filled[:, j])
-    return np.rint(counts).astype(np.int64), sums
+    respondents = np.bincount(where[found.any_answered], minlength=n_groups + 1)[:n_groups]
+    return np.rint(counts).astype(np.int64), sums, respondents.astype(np.int64)
 
 
 def _group_frame(items: pd.DataFrame, aligned: pd.Series, ikm_kwargs: dict) -> pd.DataFrame:
