@@ -22,6 +22,7 @@ from surveyq.errors import AnalysisError, SurveyqError, error_message
 from surveyq.ikm import (
     AnswerArrays,
     _check_codes,
+    _ikm_answers,
     group_sums,
     ikm_by,
     ikm_by_sums,
@@ -377,13 +378,16 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     standard = run.spec_options.get("ikm_standard") or q.standard or "permenpanrb-14-2017"
     weight_mode = run.spec_options.get("weight_mode")
     elements = _element_frame(run)
-    result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
+    answers = None  # the in-memory answers as ikm counts them, shared by the breakdowns
+    if isinstance(elements, Moments):
+        result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
+    else:
+        result, answers = _ikm_answers(elements, standard=standard, weight_mode=weight_mode)
     intervals, interval_missing = _intervals(elements, standard, weight_mode, result,
                                              _element_moments(run, elements))
     group_notes: list[str] = []
     by = {}
     breakdowns = {} if run.stream else _breakdown_fields(run)
-    answers = AnswerArrays.of(elements) if breakdowns else None  # shared by the breakdowns
     for field_id, values in breakdowns.items():
         by[field_id] = _ikm_breakdown(
             elements, values, field_id, group_notes,

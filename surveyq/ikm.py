@@ -309,9 +309,17 @@ def _numeric_answers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _check_codes(items: pd.DataFrame) -> pd.DataFrame:
+    return _checked_answers(items)[0]
+
+
+def _checked_answers(items: pd.DataFrame) -> tuple[pd.DataFrame, AnswerArrays]:
+    """``items`` as floats and their :class:`AnswerArrays`, or an InputError naming the
+    element with answers that are not codes 1-4."""
     values = _numeric_answers(items, "items")
-    _check_range(values)
-    return values
+    answers = AnswerArrays.of(values)
+    if not answers.within(SCALE_MIN, SCALE_MAX):
+        _check_range(values)  # finds the element and its bad answers, and says so
+    return values, answers
 
 
 def _check_range(values: pd.DataFrame) -> None:
@@ -329,16 +337,13 @@ def _check_range(values: pd.DataFrame) -> None:
         )
 
 
-def _nrr_table(values: pd.DataFrame) -> pd.DataFrame:
-    array = values.to_numpy()
-    answered = ~np.isnan(array)
-    counts = pd.Series(answered.sum(axis=0), index=values.columns)
+def _nrr_table(columns: pd.Index, answers: AnswerArrays) -> pd.DataFrame:
+    counts = pd.Series(answers.counts(), index=columns)
     empty = list(counts.index[counts == 0])
     if empty:
         raise NoDataError(msg("error.elements_unanswered", elements=str(empty)))
     # sums of whole codes are exact in any order, so this equals DataFrame.mean()
-    sums = np.where(answered, array, 0.0).sum(axis=0)
-    return pd.DataFrame({"nrr": sums / counts.to_numpy(), "n": counts.astype(int)})
+    return pd.DataFrame({"nrr": answers.sums() / counts.to_numpy(), "n": counts.astype(int)})
 
 
 def ikm(
@@ -417,10 +422,18 @@ def ikm(
     if isinstance(items, Moments):
         table, respondents, notes = _nrr_from_moments(items)
         return _build_ikm(table, standard, weight_mode, force, respondents, notes=notes)
-    values = _check_codes(items)
-    table = _nrr_table(values)
-    respondents = int((~np.isnan(values.to_numpy())).any(axis=1).sum())
-    return _build_ikm(table, standard, weight_mode, force, respondents, notes=[])
+    return _ikm_answers(items, standard, weight_mode, force)[0]
+
+
+def _ikm_answers(items: pd.DataFrame, standard: str = "permenpanrb-14-2017",
+                 weight_mode: str | None = None, force: bool = False
+                 ) -> tuple[Ikm, AnswerArrays]:
+    """:func:`ikm` of a frame, and the :class:`AnswerArrays` it was computed from (for
+    breakdowns of the same answers)."""
+    values, answers = _checked_answers(items)
+    table = _nrr_table(values.columns, answers)
+    respondents = int(np.count_nonzero(answers.any_answered))
+    return _build_ikm(table, standard, weight_mode, force, respondents, notes=[]), answers
 
 
 def _nrr_from_moments(moments: Moments) -> tuple[pd.DataFrame, int, list[str]]:
@@ -664,28 +677,29 @@ def ikm_by(items: pd.DataFrame, groups: pd.Series, **ikm_kwargs) -> pd.DataFrame
     [93.75, 56.25]
     """
     aligned = _aligned_groups(items, groups)
-    return _by_frame(_group_results(items, aligned, ikm_kwargs), aligned)
+    return _group_frame(items, aligned, ikm_kwargs)
 
 
 def ikm_by_sums(found: GroupSums, elements: pd.Index, groups: pd.Series,
                 **ikm_kwargs: Any) -> pd.DataFrame:
     """:func:`ikm_by` from the :class:`GroupSums` of valid codes by ``groups`` (every group
     answered every element), without another pass over the rows."""
-    return _by_frame(_sums_results(found, elements, ikm_kwargs), groups)
+    return _sums_frame(found, elements, ikm_kwargs, groups)
 
 
-def _by_frame(results: list[tuple[Hashable, Ikm]], aligned: pd.Series) -> pd.DataFrame:
-    rows = {}
-    for group, result in results:
-        summary = {("summary", key): getattr(result, key) for key in ("n", "index", "converted")}
-        summary.update({("summary", "band"): result.band, ("summary", "label"): result.label})
-        summary.update({("nrr", code): value for code, value in result.elements["nrr"].items()})
-        rows[group] = summary
-    frame = pd.DataFrame.from_dict(rows, orient="index")
-    if not isinstance(frame.columns, pd.MultiIndex):  # pandas makes tuple keys one already
-        frame.columns = pd.MultiIndex.from_tuples(frame.columns)
-    frame.index.name = aligned.name
-    frame.attrs["ungrouped"] = int(aligned.isna().sum())
+#: The summary columns of :func:`ikm_by`, in order.
+_BY_SUMMARY = ("n", "index", "converted", "band", "label")
+
+
+def _by_frame(keys: list[Hashable], summary: dict[str, list], nrr: dict[Hashable, Any],
+              name: Hashable, ungrouped: int) -> pd.DataFrame:
+    """The :func:`ikm_by` table from its columns: ``summary`` (name -> one value per group,
+    :data:`_BY_SUMMARY`) and ``nrr`` (element -> one NRR per group), built at once; the
+    index is named ``name`` and ``attrs["ungrouped"]`` counts the rows without a group."""
+    columns = {("summary", column): summary[column] for column in _BY_SUMMARY}
+    columns.update({("nrr", code): values for code, values in nrr.items()})
+    frame = pd.DataFrame(columns, index=pd.Index(keys, name=name))
+    frame.attrs["ungrouped"] = ungrouped
     return frame
 
 
@@ -712,30 +726,138 @@ class GroupSums:
     counts: np.ndarray       # groups x elements
     sums: np.ndarray         # groups x elements (whole codes: exact in any order)
     respondents: np.ndarray  # groups
+    ungrouped: int = 0       # rows without a group (left out)
 
-    def table(self, g: int, columns: pd.Index) -> pd.DataFrame:
-        """Group ``g``'s NRR table, as :func:`ikm` builds it from the group's rows."""
-        counts = pd.Series(self.counts[g], index=columns)
-        return pd.DataFrame({"nrr": self.sums[g] / counts.to_numpy(), "n": counts.astype(int)})
+
+#: Whole answers 0 to this are counted code by code (:class:`AnswerArrays`, int8 codes).
+_MAX_WHOLE = 126
 
 
 @dataclass(frozen=True)
 class AnswerArrays:
-    """The arrays :func:`group_sums` adds up, built once for several groupings of the same
-    answers (a frame of numbers, NaN for missing); column-major, so each element's answers
-    are contiguous."""
+    """The answers (a frame of numbers, NaN for missing) as :func:`group_sums` and
+    :func:`ikm` count them, built once for several groupings of the same answers.
 
-    filled: np.ndarray        # rows x elements, 0 for a missing answer
-    answered: np.ndarray      # rows x elements, 1.0 for an answer, else 0.0
-    any_answered: np.ndarray  # rows, 1.0 for a row with an answer, else 0.0
+    When every answer is a whole number 0 to ``_MAX_WHOLE`` (answer codes), ``codes``
+    holds answer + 1 as int8 (0 for a missing answer) and ``tally`` each element's count of
+    every code: a group's counts and sums then follow exactly from one unweighted count of
+    (group, code) per element. Otherwise ``filled`` (0 for a missing answer) and
+    ``answered`` (1.0 for an answer) are the float arrays of a weighted count. Column-major,
+    so each element's answers are contiguous.
+    """
+
+    any_answered: np.ndarray             # rows: True for a row with an answer
+    codes: np.ndarray | None = None      # rows x elements, int8 answer + 1, 0 missing
+    tally: np.ndarray | None = None      # elements x codes 0..width - 1
+    filled: np.ndarray | None = None     # rows x elements, 0 for a missing answer
+    answered: np.ndarray | None = None   # rows x elements, 1.0 for an answer, else 0.0
 
     @classmethod
     def of(cls, items: pd.DataFrame) -> AnswerArrays:
         array = items.to_numpy(dtype=float, na_value=np.nan)
+        found = _whole_codes(array)
+        if found is not None:
+            codes, tally = found
+            return cls(codes.any(axis=1), codes=codes, tally=tally)
         answered = ~np.isnan(array)
-        return cls(np.asfortranarray(np.where(answered, array, 0.0)),
-                   np.asfortranarray(answered, dtype=float),
-                   answered.any(axis=1).astype(float))
+        return cls(answered.any(axis=1),
+                   filled=np.asfortranarray(np.where(answered, array, 0.0)),
+                   answered=np.asfortranarray(answered, dtype=float))
+
+    @property
+    def width(self) -> int:
+        """Codes 0 to ``width - 1`` occur (whole answers up to ``width - 2``)."""
+        return self.tally.shape[1]
+
+    def within(self, low: int, high: int) -> bool:
+        """Whether every answer is a whole number from ``low`` to ``high``."""
+        if self.tally is None:
+            return False
+        outside = np.ones(self.width, dtype=bool)
+        outside[0] = False  # missing
+        outside[low + 1:high + 2] = False
+        return not self.tally[:, outside].any()
+
+    def counts(self) -> np.ndarray:
+        """Answers per element (int64)."""
+        if self.tally is None:
+            return np.rint(self.answered.sum(axis=0)).astype(np.int64)
+        return self.tally[:, 1:].sum(axis=1)
+
+    def sums(self) -> np.ndarray:
+        """Sum of each element's answers (float; whole numbers, exact in any order)."""
+        if self.tally is None:
+            return self.filled.sum(axis=0)
+        return _code_totals(self.tally)
+
+
+def _code_totals(tally: np.ndarray) -> np.ndarray:
+    """Sum of the answers from counts of codes (answer + 1) along the last axis."""
+    return (tally[..., 1:] * np.arange(tally.shape[-1] - 1)).sum(axis=-1).astype(float)
+
+
+def _whole_codes(array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(codes, tally) of :class:`AnswerArrays` when every answer in ``array`` (rows x
+    elements, NaN for missing) is a whole number 0 to ``_MAX_WHOLE``, else None.
+
+    Per element: the int8 cast (NaN and values out of range cast to anything), compared
+    with the answers, marks the whole ones; the element qualifies when every answer is
+    whole and its code (answer + 1) neither wrapped past 127 nor fell to 0 (answer -1).
+    """
+    rows, k = array.shape
+    codes = np.empty((rows, k), dtype=np.int8, order="F")
+    top = 0
+    for j in range(k):
+        column = array[:, j]
+        with np.errstate(invalid="ignore"):
+            whole = column.astype(np.int8)
+        exact = whole == column  # False where missing
+        answered = rows - np.count_nonzero(np.isnan(column))
+        code = np.multiply(np.add(whole, 1, out=whole), exact, out=codes[:, j])
+        if (np.count_nonzero(exact) != answered or np.count_nonzero(code) != answered
+                or (rows and code.min() < 0)):
+            return None
+        top = max(top, int(code.max()) if rows else 0)
+    columns = [codes[:, j].view(np.uint8) for j in range(k)]
+    return codes, _code_tallies(columns, None, 1, top + 1)[:, 0]
+
+
+#: Keys of one count (groups x codes of several elements) are kept to uint16.
+_PACKED_BINS = 1 << 16
+
+
+def _code_tallies(columns: list[np.ndarray], where: np.ndarray | None, groups: int,
+                  width: int) -> np.ndarray:
+    """columns x groups x codes: how often each column (uint8 codes 0 to ``width - 1``)
+    has each code in each of ``groups`` (``where``: each row's, 0 to groups - 1; None for
+    one group).
+
+    Several columns share one unweighted count of (group, code, code, ...) keys while
+    those fit in uint16 (a count reads its keys once, whatever their range); each
+    column's table is that count summed over the others.
+    """
+    k = len(columns)
+    per = 1
+    while per < k and groups * width ** (per + 1) <= _PACKED_BINS:
+        per += 1
+    tallies = np.empty((k, groups, width), dtype=np.int64)
+    for start in range(0, k, per):
+        block = range(start, min(start + per, k))
+        shape = (groups,) + (width,) * len(block)
+        bins = int(np.prod(shape))
+        dtype = _key_type(bins)
+        rows = len(columns[start])
+        key = (np.zeros(rows, dtype) if where is None
+               else where.astype(dtype, copy=False) * dtype(bins // groups))
+        scaled = np.empty(rows, dtype)
+        for place, j in enumerate(block):
+            step = width ** (len(block) - 1 - place)
+            key += columns[j] if step == 1 else np.multiply(columns[j], dtype(step), out=scaled)
+        tally = np.bincount(key, minlength=bins).reshape(shape)
+        for place, j in enumerate(block):
+            others = tuple(axis for axis in range(1, len(block) + 1) if axis != place + 1)
+            tallies[j] = tally.sum(axis=others)
+    return tallies
 
 
 def group_sums(items: pd.DataFrame, groups: pd.Series, *,
@@ -759,13 +881,49 @@ def _sorted_codes(groups: pd.Series) -> tuple[np.ndarray, list[Hashable]]:
 
 
 def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable]) -> GroupSums:
-    """One weighted count per element column, rows without a group (code -1) in a last bin
-    that is dropped: whole numbers add up exactly in any order. A product with a
-    group-membership matrix was no faster on an idle machine, and took several times as
-    long on a busy one (BLAS threads waiting for a core)."""
+    """Counts per group, rows without a group (code -1) in a last bin that is dropped:
+    whole numbers add up exactly in any order. A product with a group-membership matrix
+    was no faster on an idle machine, and took several times as long on a busy one (BLAS
+    threads waiting for a core)."""
     n_groups = len(keys)
-    where = np.where(codes < 0, n_groups, codes).astype(np.intp, copy=False)  # cast once
+    where = _group_index(codes, n_groups)
+    if found.codes is not None:
+        counts, sums, respondents = _code_group_sums(found, where, n_groups)
+    else:
+        counts, sums, respondents = _weighted_group_sums(found, where, n_groups)
+    return GroupSums(keys, counts, sums, respondents, int(np.count_nonzero(codes < 0)))
 
+
+def _key_type(bins: int) -> type[np.unsignedinteger] | type[np.intp]:
+    """The smallest unsigned type holding keys 0 to ``bins - 1`` (a count reads less)."""
+    return next((t for t in (np.uint8, np.uint16) if bins <= np.iinfo(t).max + 1), np.intp)
+
+
+def _group_index(codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Each row's group, ``n_groups`` for a row without one (code -1), in a small type."""
+    dtype = _key_type(n_groups + 2)
+    if dtype is np.intp:
+        return np.where(codes < 0, n_groups, codes).astype(np.intp, copy=False)
+    where = codes.astype(dtype)  # -1 wraps to the type's largest value ...
+    return np.minimum(where, n_groups, out=where)  # ... and becomes n_groups
+
+
+def _code_group_sums(found: AnswerArrays, where: np.ndarray,
+                     n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of (group, code) per element, and of (group, answered at all) beside them
+    in the same counts: answer counts, sums and respondents follow exactly."""
+    k = found.codes.shape[1]
+    columns = [found.codes[:, j].view(np.uint8) for j in range(k)]
+    columns.append(found.any_answered.view(np.uint8))
+    tally = _code_tallies(columns, where, n_groups + 1, max(found.width, 2))[:, :n_groups]
+    elements = tally[:k, :, :found.width]
+    return (elements[..., 1:].sum(axis=2).T.copy(), _code_totals(elements).T.copy(),
+            tally[k, :, 1].copy())
+
+
+def _weighted_group_sums(found: AnswerArrays, where: np.ndarray,
+                         n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One weighted count per element column (answers that are not whole codes)."""
     def per_group(weights: np.ndarray) -> np.ndarray:
         return np.bincount(where, weights=weights, minlength=n_groups + 1)[:n_groups]
 
@@ -774,43 +932,58 @@ def _bincount_sums(found: AnswerArrays, codes: np.ndarray, keys: list[Hashable])
     for j in range(found.filled.shape[1]):
         counts[:, j] = per_group(found.answered[:, j])
         sums[:, j] = per_group(found.filled[:, j])
-    respondents = per_group(found.any_answered)
-    return GroupSums(keys, np.rint(counts).astype(np.int64), sums,
-                     np.rint(respondents).astype(np.int64))
+    respondents = np.bincount(where[found.any_answered], minlength=n_groups + 1)[:n_groups]
+    return np.rint(counts).astype(np.int64), sums, respondents.astype(np.int64)
 
 
-def _group_results(items: pd.DataFrame, aligned: pd.Series,
-                   ikm_kwargs: dict) -> list[tuple[Hashable, Ikm]]:
-    """The index of every group. From :func:`group_sums` when every code is valid and every
+def _group_frame(items: pd.DataFrame, aligned: pd.Series, ikm_kwargs: dict) -> pd.DataFrame:
+    """The :func:`ikm_by` table. From :func:`group_sums` when every code is valid and every
     group answered every element; otherwise group by group, so an error names its group."""
-    values = None
+    found = None
     if set(ikm_kwargs) <= {"standard", "weight_mode", "force"} and not isinstance(
             aligned.dtype, pd.CategoricalDtype):
         try:
-            values = _check_codes(items)
+            values, answers = _checked_answers(items)
+            found = group_sums(values, aligned, answers=answers)
         except InputError:
-            values = None
-    found = group_sums(values, aligned) if values is not None else None
-    if found is None or (found.counts == 0).any():
-        return [(group, _ikm_for_group(members, group, ikm_kwargs))
-                for group, members in items.groupby(aligned, sort=True)]
-    return _sums_results(found, values.columns, ikm_kwargs)
+            found = None
+    if found is not None and not (found.counts == 0).any():
+        return _sums_frame(found, values.columns, ikm_kwargs, aligned)
+    results = [(group, _ikm_for_group(members, group, ikm_kwargs))
+               for group, members in items.groupby(aligned, sort=True)]
+    summary = {name: [getattr(result, name) for _, result in results]
+               for name in _BY_SUMMARY}
+    nrr = {code: [result.elements["nrr"][code] for _, result in results]
+           for code in items.columns}
+    return _by_frame([group for group, _ in results], summary, nrr, aligned.name,
+                     int(aligned.isna().sum()))
 
 
-def _sums_results(found: GroupSums, elements: pd.Index,
-                  ikm_kwargs: dict) -> list[tuple[Hashable, Ikm]]:
+def _sums_frame(found: GroupSums, elements: pd.Index, ikm_kwargs: dict,
+                aligned: pd.Series) -> pd.DataFrame:
+    """The :func:`ikm_by` table from the group sums: each group's figures as
+    :func:`_build_ikm` computes them (the same operations on the same numbers: NRR = sum /
+    count, the weighted NRRs summed as one row), without a result per group."""
     options = {"standard": "permenpanrb-14-2017", "weight_mode": None, "force": False,
                **ikm_kwargs}
-    results = []
-    for g, group in enumerate(found.keys):
-        try:
-            results.append((group, _build_ikm(found.table(g, elements),
-                                              options["standard"], options["weight_mode"],
-                                              options["force"], int(found.respondents[g]),
-                                              notes=[])))
-        except InputError as error:
-            raise _in_group(group, error) from error
-    return results
+    try:
+        rules = _standard(options["standard"])
+        weight = _resolve_weight(len(elements), rules, options["weight_mode"],
+                                 options["force"])[1]
+    except InputError as error:  # the first group is the first to be computed
+        if not found.keys:
+            raise
+        raise _in_group(found.keys[0], error) from error
+    bands = band_table(rules.band_table)
+    nrr = found.sums / found.counts
+    index = [float(row.sum()) for row in nrr * weight]
+    converted = [value * CONVERSION for value in index]
+    graded = [classify(value, bands) for value in converted]
+    summary = {"n": [int(n) for n in found.respondents], "index": index,
+               "converted": converted, "band": [band.code for band in graded],
+               "label": [band.label_id for band in graded]}
+    return _by_frame(found.keys, summary, dict(zip(elements, nrr.T, strict=True)),
+                     aligned.name, found.ungrouped)
 
 
 def _ikm_for_group(members: pd.DataFrame, group: Hashable, ikm_kwargs: dict) -> Ikm:

@@ -391,3 +391,54 @@ def test_group_sums_from_given_codes_and_shared_arrays_are_pandas_groupby(n_grou
                           items.notna().any(axis=1).groupby(groups).sum().to_numpy())
     for name in ("counts", "sums", "respondents"):
         assert np.array_equal(getattr(given, name), getattr(own, name))
+    assert given.ungrouped == own.ungrouped == int(groups.isna().sum())
+
+
+@pytest.mark.parametrize("values, whole", [
+    ((1, 2, 3, 4), True), ((0, 1, 5, 10), True), ((0, 126), True),  # counted code by code
+    ((-1, 2), False), ((1.5, 3), False), ((127, 1), False), ((1000, 2), False),  # weighted
+])
+def test_group_sums_of_any_numbers_are_pandas_groupby(values, whole):
+    # whole answers 0-126 are counted per (group, code); anything else by weighted counts;
+    # both must give pandas' groupby sums and counts (rows without a group left out)
+    rng = np.random.default_rng(21)
+    answers = rng.choice(np.array(values, dtype=float), size=(500, 5))
+    answers[rng.random(answers.shape) < 0.1] = np.nan
+    items = pd.DataFrame(answers, columns=[f"U{k}" for k in range(1, 6)])
+    groups = pd.Series(rng.choice(["a", "b", "c"], 500), dtype=object)
+    groups[rng.random(500) < 0.05] = None
+    assert (AnswerArrays.of(items).codes is not None) == whole
+    found = group_sums(items, groups)
+    by = items.groupby(groups)
+    assert np.array_equal(found.sums, by.sum().to_numpy())
+    assert np.array_equal(found.counts, by.count().to_numpy())
+    assert found.ungrouped == int(groups.isna().sum())
+
+
+@pytest.mark.parametrize("n_groups", [300, 70_000])  # keys past uint8, and past uint16
+def test_group_sums_with_many_groups_are_pandas_groupby(n_groups):
+    rng = np.random.default_rng(8)
+    answers = rng.integers(1, 5, (80_000, 2)).astype(float)
+    answers[rng.random(answers.shape) < 0.1] = np.nan
+    items = pd.DataFrame(answers, columns=["U1", "U2"])
+    groups = pd.Series(rng.integers(0, n_groups, 80_000))
+    found = group_sums(items, groups)
+    by = items.groupby(groups)
+    assert found.keys == list(by.groups)
+    assert np.array_equal(found.sums, by.sum().to_numpy())
+    assert np.array_equal(found.counts, by.count().to_numpy())
+    assert np.array_equal(found.respondents,
+                          items.notna().any(axis=1).groupby(groups).sum().to_numpy())
+
+
+def test_ikm_by_from_sums_and_group_by_group_give_the_same_table():
+    # a categorical grouping takes the group-by-group path (ikm of each group's rows),
+    # plain labels the path from the group sums: one table, same types, same numbers
+    rng = np.random.default_rng(4)
+    answers = pd.DataFrame(rng.integers(1, 5, (300, 4)).astype(float),
+                           columns=["U1", "U2", "U3", "U4"])
+    labels = rng.choice(["north", "south", "east"], 300)
+    from_sums = ikm_by(answers, pd.Series(labels, dtype=object, name="office"))
+    by_group = ikm_by(answers, pd.Series(pd.Categorical(labels), name="office"))
+    pd.testing.assert_frame_equal(from_sums, by_group, check_exact=True)
+    assert from_sums.attrs == by_group.attrs == {"ungrouped": 0}
