@@ -280,9 +280,10 @@ def _answer_frame(codes: np.ndarray, rules: list[ItemRule], index: pd.Index) -> 
     (items x rows), built as one float block so every later ``to_numpy()`` is a view."""
     block = np.empty(codes.shape, np.float64)
     for row, kernel, rule in zip(block, codes, rules, strict=True):
-        answer_of = np.arange(rule.largest + 1, dtype=np.float64) + rule.offset
-        answer_of[0] = np.nan  # kernel code 0: no valid answer
-        np.take(answer_of, kernel, out=row)
+        # answer = kernel code + offset, exact in float64; kernel code 0: no valid answer
+        # (arithmetic on the small codes: a gather would first widen them to indices)
+        np.add(kernel, float(rule.offset), out=row)
+        np.copyto(row, np.nan, where=kernel == 0)
     return pd.DataFrame(block.T, index=index, columns=[rule.item for rule in rules], copy=False)
 
 
@@ -295,18 +296,12 @@ def _exclude(
     raw: RawTable,
     log: CleaningLog,
     reason: Reason,
-    messages: list[str],
+    message: str,
 ) -> None:
-    for position in np.flatnonzero(mask):
-        log.add(
-            raw.file,
-            frame_rows[position],
-            None,
-            None,
-            Action.ROW_EXCLUDED,
-            reason,
-            messages[position],
-        )
+    """One log entry per row of ``mask``, each saying ``message``."""
+    for position in np.flatnonzero(mask).tolist():
+        log.add(raw.file, frame_rows[position], None, None, Action.ROW_EXCLUDED, reason,
+                message)
 
 
 #: What ``duplicates:`` may say: exclude a duplicate submission, only flag it, or keep it.
@@ -654,14 +649,16 @@ def _arrow_data(column: pd.Series) -> Any:
 
 
 def _kept_codes(fields: pd.DataFrame, cells: dict[str, tuple[np.ndarray, list[str | None]]],
-                keep: np.ndarray) -> dict[str, tuple[Any, Any, np.ndarray, list[str]]]:
-    """:attr:`Responses._codes` of the kept rows of the Arrow-backed fields in ``cells``."""
+                keep: np.ndarray | None) -> dict[str, tuple[Any, Any, np.ndarray, list[str]]]:
+    """:attr:`Responses._codes` of the kept rows (None: every row) of the Arrow-backed
+    fields in ``cells``."""
     found = {}
     for field_id, (indices, values) in cells.items():
         column = fields[field_id]
         arrow = _arrow_data(column)
         if arrow is not None:
-            found[field_id] = (column.array, arrow, *_field_codes(indices[keep], values))
+            kept = indices if keep is None else indices[keep]
+            found[field_id] = (column.array, arrow, *_field_codes(kept, values))
     return found
 
 
@@ -750,7 +747,7 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     log = CleaningLog()
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
-    rows = list(raw.rows)
+    rows = raw.rows if isinstance(raw.rows, list) else list(raw.rows)  # only read here
     row_numbers = np.asarray(rows, dtype=np.int64)
     rules = [_item_rule(raw, mapping[item.id], item, q.scale_of(item))
              for item in q.items if item.id in mapping]
@@ -762,21 +759,22 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     # the index from the array: pandas infers a list of a million ints one by one
     index = pd.Index(row_numbers, name="row")
     fields, cells = _fields_of(raw, q, mapping, index)
-    keep, duplicate_summary = _exclude_rows(raw, q, mapping, batch, coder, rows, log,
-                                            duplicates, float(duplicate_window))
-    codes = batch.codes[:, keep]
+    keep, codes, duplicate_summary = _exclude_rows(raw, q, mapping, batch, coder, rows, log,
+                                                   duplicates, float(duplicate_window))
     del batch  # the kept codes are all that is left to read
+    everyone = bool(keep.all())
     for row, rule in zip(codes, rules, strict=True):  # after exclusions: respondents kept
         _log_reverse(row, rule, raw.file, log)
-    items = _answer_frame(codes, rules, index[keep])
+    items = _answer_frame(codes, rules, index if everyone else index[keep])
     timestamps = None
     if raw.timestamp_column:
         stamps = raw.frame[raw.timestamp_column].to_numpy()
         timestamps = pd.Series(stamps, index=fields.index)[keep]
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
-    fields = fields[keep]
+    if not everyone:  # a filter copies every column; with every row kept they stay as built
+        fields = fields[keep]
     return Responses(items, fields, log, q, raw.file, timestamps, mapping, duplicate_summary,
-                     _kept_codes(fields, cells, keep))
+                     _kept_codes(fields, cells, None if everyone else keep))
 
 
 def _exclude_rows(
@@ -789,8 +787,10 @@ def _exclude_rows(
     log: CleaningLog,
     duplicates: str = "exclude",
     window: float = DEFAULT_DUPLICATE_WINDOW,
-) -> tuple[np.ndarray, dict[str, Any]]:
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Decide which rows stay; each excluded row is logged once, under its first reason.
+    Returns whether each row stays, the kept rows' kernel codes (``batch.codes`` itself
+    when every row stays) and the duplicates' summary.
 
     A row is a duplicate submission only on evidence: the respondent id of an earlier row,
     or (in a form export with a submission time) every answer and field of an earlier row
@@ -799,20 +799,14 @@ def _exclude_rows(
     keep = np.ones(len(rows), dtype=bool)
     if batch.codes.shape[0]:
         empty = ~batch.answered
-        _exclude(
-            rows,
-            empty & keep,
-            raw,
-            log,
-            Reason.NO_ANSWERS,
-            [msg("log.no_answers")] * len(rows),
-        )
+        _exclude(rows, empty & keep, raw, log, Reason.NO_ANSWERS, msg("log.no_answers"))
         keep &= ~empty
     found, evidence, unreadable = _found_duplicates(raw, q, mapping, keep, rows, window)
     _act_on_duplicates(raw, rows, log, found, duplicates)
     if duplicates == "exclude" and found:
         keep[[d.row for d in found]] = False
-    coder.patterns.count(batch.codes[:, keep])
+    codes = batch.codes if keep.all() else batch.codes[:, keep]
+    coder.patterns.count(codes)
     summary = {
         "policy": duplicates,
         "window_seconds": window,
@@ -823,7 +817,7 @@ def _exclude_rows(
         **coder.patterns.summary(),
     }
     note_identical(log, raw.file, summary)
-    return keep, summary
+    return keep, codes, summary
 
 
 def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,
