@@ -20,7 +20,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,9 @@ from surveyq.log import Action, CellEntries, CleaningLog, Reason
 from surveyq.messages import joined, msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
 from surveyq.readers.table import TextValues, arrow_texts
+
+if TYPE_CHECKING:
+    from surveyq.moments import Moments
 
 
 @dataclass
@@ -72,6 +75,11 @@ class Responses:
     #: (:meth:`field_codes`).
     _codes: dict[str, tuple[Any, Any, np.ndarray, list[str]]] = field(
         default_factory=dict, repr=False, compare=False)
+    #: The ``items`` frame :func:`clean` built and its answers as int8 kernel codes (items x
+    #: respondents, 0 for no answer), kept when every code is the answer itself
+    #: (:meth:`item_moments`).
+    _kernel: tuple[pd.DataFrame, np.ndarray] | None = field(
+        default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -91,6 +99,25 @@ class Responses:
             return known[2], known[3]
         codes, uniques = pd.factorize(column, sort=True)
         return codes, list(uniques)
+
+    def item_moments(self, items: list[str], *, pairwise: bool) -> Moments:
+        """``Moments.from_frame(self.items[items], pairwise=pairwise)``.
+
+        While ``items`` is the frame :func:`clean` built, from the int8 kernel codes it
+        was built from (``Moments.from_array`` with 0 for no answer): the float path turns
+        the floats back into those very codes block by block before the same integer
+        kernel, so every sum is the same, without the conversion passes. A frame set in
+        its place is read itself; answers written into the frame in place are not seen
+        (the run never does that: set a new frame instead).
+        """
+        from surveyq.moments import Moments
+
+        known = self._kernel
+        if known is None or known[0] is not self.items or not items:
+            return Moments.from_frame(self.items[items], pairwise=pairwise)
+        columns = list(self.items.columns)
+        codes = known[1] if items == columns else known[1][[columns.index(i) for i in items]]
+        return Moments.from_array(codes.T, items, missing_codes=[0], pairwise=pairwise)
 
     def items_with(self, role: str | None = None) -> pd.DataFrame:
         """The item columns whose role is ``role`` (perception, expectation, ...)."""
@@ -773,8 +800,11 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
     if not everyone:  # a filter copies every column; with every row kept they stay as built
         fields = fields[keep]
+    # the codes are the answers when every scale's lowest point is 1 (no offset)
+    kernel = (items, codes) if codes.dtype == np.int8 and not any(
+        rule.offset for rule in rules) else None
     return Responses(items, fields, log, q, raw.file, timestamps, mapping, duplicate_summary,
-                     _kept_codes(fields, cells, None if everyone else keep))
+                     _kept_codes(fields, cells, None if everyone else keep), kernel)
 
 
 def _exclude_rows(
