@@ -93,12 +93,28 @@ class Responses:
         built (the same array holding the same Arrow data), so a breakdown by the field does
         not factorize a million labels again; otherwise factorized here.
         """
+        known = self.known_field_codes(field_id)
+        if known is not None:
+            return known
+        codes, uniques = pd.factorize(self.fields[field_id], sort=True)
+        return codes, list(uniques)
+
+    def known_field_codes(self, field_id: str) -> tuple[np.ndarray, list[str]] | None:
+        """:meth:`field_codes` when they are :func:`clean`'s (nothing to compute), else None."""
         column = self.fields[field_id]
         known = self._codes.get(field_id)
         if known is not None and known[0] is column.array and known[1] is _arrow_data(column):
             return known[2], known[3]
-        codes, uniques = pd.factorize(column, sort=True)
-        return codes, list(uniques)
+        return None
+
+    def item_codes(self, item_id: str) -> np.ndarray | None:
+        """The item's answers as :func:`clean`'s int8 codes (each the answer itself, 0 for
+        no answer) while ``items`` is the frame it built (see :meth:`item_moments`), else
+        None."""
+        known = self._kernel
+        if known is None or known[0] is not self.items:
+            return None
+        return known[1][list(self.items.columns).index(item_id)]
 
     def item_moments(self, items: list[str], *, pairwise: bool) -> Moments:
         """``Moments.from_frame(self.items[items], pairwise=pairwise)``.
