@@ -112,9 +112,10 @@ class Responses:
         no answer) while ``items`` is the frame it built (see :meth:`item_moments`), else
         None."""
         known = self._kernel
-        if known is None or known[0] is not self.items:
+        columns = list(self.items.columns)
+        if known is None or known[0] is not self.items or item_id not in columns:
             return None
-        return known[1][list(self.items.columns).index(item_id)]
+        return known[1][columns.index(item_id)]
 
     def item_moments(self, items: list[str], *, pairwise: bool) -> Moments:
         """``Moments.from_frame(self.items[items], pairwise=pairwise)``.
@@ -129,9 +130,10 @@ class Responses:
         from surveyq.moments import Moments
 
         known = self._kernel
-        if known is None or known[0] is not self.items or not items:
-            return Moments.from_frame(self.items[items], pairwise=pairwise)
         columns = list(self.items.columns)
+        if known is None or known[0] is not self.items or not items or not set(
+                items) <= set(columns):
+            return Moments.from_frame(self.items[items], pairwise=pairwise)
         codes = known[1] if items == columns else known[1][[columns.index(i) for i in items]]
         return Moments.from_array(codes.T, items, missing_codes=[0], pairwise=pairwise)
 
