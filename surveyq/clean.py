@@ -20,7 +20,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,9 @@ from surveyq.log import Action, CellEntries, CleaningLog, Reason
 from surveyq.messages import joined, msg
 from surveyq.questionnaire import Item, Questionnaire, RespondentField, Scale, normalise_label
 from surveyq.readers.table import TextValues, arrow_texts
+
+if TYPE_CHECKING:
+    from surveyq.moments import Moments
 
 
 @dataclass
@@ -72,6 +75,11 @@ class Responses:
     #: (:meth:`field_codes`).
     _codes: dict[str, tuple[Any, Any, np.ndarray, list[str]]] = field(
         default_factory=dict, repr=False, compare=False)
+    #: The ``items`` frame :func:`clean` built and its answers as int8 kernel codes (items x
+    #: respondents, 0 for no answer), kept when every code is the answer itself
+    #: (:meth:`item_moments`).
+    _kernel: tuple[pd.DataFrame, np.ndarray] | None = field(
+        default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -85,12 +93,49 @@ class Responses:
         built (the same array holding the same Arrow data), so a breakdown by the field does
         not factorize a million labels again; otherwise factorized here.
         """
+        known = self.known_field_codes(field_id)
+        if known is not None:
+            return known
+        codes, uniques = pd.factorize(self.fields[field_id], sort=True)
+        return codes, list(uniques)
+
+    def known_field_codes(self, field_id: str) -> tuple[np.ndarray, list[str]] | None:
+        """:meth:`field_codes` when they are :func:`clean`'s (nothing to compute), else None."""
         column = self.fields[field_id]
         known = self._codes.get(field_id)
         if known is not None and known[0] is column.array and known[1] is _arrow_data(column):
             return known[2], known[3]
-        codes, uniques = pd.factorize(column, sort=True)
-        return codes, list(uniques)
+        return None
+
+    def item_codes(self, item_id: str) -> np.ndarray | None:
+        """The item's answers as :func:`clean`'s int8 codes (each the answer itself, 0 for
+        no answer) while ``items`` is the frame it built (see :meth:`item_moments`), else
+        None."""
+        known = self._kernel
+        columns = list(self.items.columns)
+        if known is None or known[0] is not self.items or item_id not in columns:
+            return None
+        return known[1][columns.index(item_id)]
+
+    def item_moments(self, items: list[str], *, pairwise: bool) -> Moments:
+        """``Moments.from_frame(self.items[items], pairwise=pairwise)``.
+
+        While ``items`` is the frame :func:`clean` built, from the int8 kernel codes it
+        was built from (``Moments.from_array`` with 0 for no answer): the float path turns
+        the floats back into those very codes block by block before the same integer
+        kernel, so every sum is the same, without the conversion passes. A frame set in
+        its place is read itself; answers written into the frame in place are not seen
+        (the run never does that: set a new frame instead).
+        """
+        from surveyq.moments import Moments
+
+        known = self._kernel
+        columns = list(self.items.columns)
+        if known is None or known[0] is not self.items or not items or not set(
+                items) <= set(columns):
+            return Moments.from_frame(self.items[items], pairwise=pairwise)
+        codes = known[1] if items == columns else known[1][[columns.index(i) for i in items]]
+        return Moments.from_array(codes.T, items, missing_codes=[0], pairwise=pairwise)
 
     def items_with(self, role: str | None = None) -> pd.DataFrame:
         """The item columns whose role is ``role`` (perception, expectation, ...)."""
@@ -280,9 +325,10 @@ def _answer_frame(codes: np.ndarray, rules: list[ItemRule], index: pd.Index) -> 
     (items x rows), built as one float block so every later ``to_numpy()`` is a view."""
     block = np.empty(codes.shape, np.float64)
     for row, kernel, rule in zip(block, codes, rules, strict=True):
-        answer_of = np.arange(rule.largest + 1, dtype=np.float64) + rule.offset
-        answer_of[0] = np.nan  # kernel code 0: no valid answer
-        np.take(answer_of, kernel, out=row)
+        # answer = kernel code + offset, exact in float64; kernel code 0: no valid answer
+        # (arithmetic on the small codes: a gather would first widen them to indices)
+        np.add(kernel, float(rule.offset), out=row)
+        np.copyto(row, np.nan, where=kernel == 0)
     return pd.DataFrame(block.T, index=index, columns=[rule.item for rule in rules], copy=False)
 
 
@@ -295,18 +341,12 @@ def _exclude(
     raw: RawTable,
     log: CleaningLog,
     reason: Reason,
-    messages: list[str],
+    message: str,
 ) -> None:
-    for position in np.flatnonzero(mask):
-        log.add(
-            raw.file,
-            frame_rows[position],
-            None,
-            None,
-            Action.ROW_EXCLUDED,
-            reason,
-            messages[position],
-        )
+    """One log entry per row of ``mask``, each saying ``message``."""
+    for position in np.flatnonzero(mask).tolist():
+        log.add(raw.file, frame_rows[position], None, None, Action.ROW_EXCLUDED, reason,
+                message)
 
 
 #: What ``duplicates:`` may say: exclude a duplicate submission, only flag it, or keep it.
@@ -654,14 +694,16 @@ def _arrow_data(column: pd.Series) -> Any:
 
 
 def _kept_codes(fields: pd.DataFrame, cells: dict[str, tuple[np.ndarray, list[str | None]]],
-                keep: np.ndarray) -> dict[str, tuple[Any, Any, np.ndarray, list[str]]]:
-    """:attr:`Responses._codes` of the kept rows of the Arrow-backed fields in ``cells``."""
+                keep: np.ndarray | None) -> dict[str, tuple[Any, Any, np.ndarray, list[str]]]:
+    """:attr:`Responses._codes` of the kept rows (None: every row) of the Arrow-backed
+    fields in ``cells``."""
     found = {}
     for field_id, (indices, values) in cells.items():
         column = fields[field_id]
         arrow = _arrow_data(column)
         if arrow is not None:
-            found[field_id] = (column.array, arrow, *_field_codes(indices[keep], values))
+            kept = indices if keep is None else indices[keep]
+            found[field_id] = (column.array, arrow, *_field_codes(kept, values))
     return found
 
 
@@ -750,7 +792,7 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     log = CleaningLog()
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
-    rows = list(raw.rows)
+    rows = raw.rows if isinstance(raw.rows, list) else list(raw.rows)  # only read here
     row_numbers = np.asarray(rows, dtype=np.int64)
     rules = [_item_rule(raw, mapping[item.id], item, q.scale_of(item))
              for item in q.items if item.id in mapping]
@@ -762,21 +804,25 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     # the index from the array: pandas infers a list of a million ints one by one
     index = pd.Index(row_numbers, name="row")
     fields, cells = _fields_of(raw, q, mapping, index)
-    keep, duplicate_summary = _exclude_rows(raw, q, mapping, batch, coder, rows, log,
-                                            duplicates, float(duplicate_window))
-    codes = batch.codes[:, keep]
+    keep, codes, duplicate_summary = _exclude_rows(raw, q, mapping, batch, coder, rows, log,
+                                                   duplicates, float(duplicate_window))
     del batch  # the kept codes are all that is left to read
+    everyone = bool(keep.all())
     for row, rule in zip(codes, rules, strict=True):  # after exclusions: respondents kept
         _log_reverse(row, rule, raw.file, log)
-    items = _answer_frame(codes, rules, index[keep])
+    items = _answer_frame(codes, rules, index if everyone else index[keep])
     timestamps = None
     if raw.timestamp_column:
         stamps = raw.frame[raw.timestamp_column].to_numpy()
         timestamps = pd.Series(stamps, index=fields.index)[keep]
     log.files[raw.file] = {"rows_in_file": raw.rows_in_file, "rows_kept": int(keep.sum())}
-    fields = fields[keep]
+    if not everyone:  # a filter copies every column; with every row kept they stay as built
+        fields = fields[keep]
+    # the codes are the answers when every scale's lowest point is 1 (no offset)
+    kernel = (items, codes) if codes.dtype == np.int8 and not any(
+        rule.offset for rule in rules) else None
     return Responses(items, fields, log, q, raw.file, timestamps, mapping, duplicate_summary,
-                     _kept_codes(fields, cells, keep))
+                     _kept_codes(fields, cells, None if everyone else keep), kernel)
 
 
 def _exclude_rows(
@@ -789,8 +835,10 @@ def _exclude_rows(
     log: CleaningLog,
     duplicates: str = "exclude",
     window: float = DEFAULT_DUPLICATE_WINDOW,
-) -> tuple[np.ndarray, dict[str, Any]]:
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Decide which rows stay; each excluded row is logged once, under its first reason.
+    Returns whether each row stays, the kept rows' kernel codes (``batch.codes`` itself
+    when every row stays) and the duplicates' summary.
 
     A row is a duplicate submission only on evidence: the respondent id of an earlier row,
     or (in a form export with a submission time) every answer and field of an earlier row
@@ -799,20 +847,14 @@ def _exclude_rows(
     keep = np.ones(len(rows), dtype=bool)
     if batch.codes.shape[0]:
         empty = ~batch.answered
-        _exclude(
-            rows,
-            empty & keep,
-            raw,
-            log,
-            Reason.NO_ANSWERS,
-            [msg("log.no_answers")] * len(rows),
-        )
+        _exclude(rows, empty & keep, raw, log, Reason.NO_ANSWERS, msg("log.no_answers"))
         keep &= ~empty
     found, evidence, unreadable = _found_duplicates(raw, q, mapping, keep, rows, window)
     _act_on_duplicates(raw, rows, log, found, duplicates)
     if duplicates == "exclude" and found:
         keep[[d.row for d in found]] = False
-    coder.patterns.count(batch.codes[:, keep])
+    codes = batch.codes if keep.all() else batch.codes[:, keep]
+    coder.patterns.count(codes)
     summary = {
         "policy": duplicates,
         "window_seconds": window,
@@ -823,7 +865,7 @@ def _exclude_rows(
         **coder.patterns.summary(),
     }
     note_identical(log, raw.file, summary)
-    return keep, summary
+    return keep, codes, summary
 
 
 def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,

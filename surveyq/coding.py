@@ -225,11 +225,21 @@ class CodedColumn:
         table = np.array([coded.code for coded in self.coded], np.float64)
         return table[self.indices]
 
-    def kernel_codes(self, dtype: type = np.int8) -> np.ndarray:
+    def kernel_codes(self, dtype: type = np.int8, out: np.ndarray | None = None) -> np.ndarray:
         """Kernel codes per cell (after reverse keying, int8 unless a wider ``dtype`` is
-        given for a scale of more than 127 points), 0 where no valid answer."""
+        given for a scale of more than 127 points), 0 where no valid answer; gathered into
+        ``out`` (of ``dtype``) when given.
+
+        A cell's kernel code is 0 exactly when its value is set missing, so the cells
+        :attr:`missing_cells` lists are then found from these codes: one pass over small
+        integers instead of a second gather through the values' indices."""
         table = np.array([self.rule.kernel_code(coded) for coded in self.coded], dtype)
-        return table[self.indices]
+        codes = np.take(table, self.indices, out=out)
+        if "missing_cells" not in self.__dict__:  # functools.cached_property's own slot
+            wanted = self.set_missing()
+            positions = np.flatnonzero(codes == 0) if wanted else np.zeros(0, np.intp)
+            self.__dict__["missing_cells"] = (positions, self.indices[positions])
+        return codes
 
     def set_missing(self) -> list[int]:
         """Positions in ``uniques`` whose cells are no valid answer (blank or refused)."""

@@ -134,7 +134,9 @@ def item_frequencies(responses: Responses) -> pd.DataFrame:
     q = responses.questionnaire
     counts = {}
     for item in q.items:  # numpy comparisons: a pandas one per point costs more than it counts
-        values = responses.items[item.id].to_numpy(dtype=float, na_value=np.nan)
+        values = responses.item_codes(item.id)  # the same answers as int8 (0: none), if kept
+        if values is None:
+            values = responses.items[item.id].to_numpy(dtype=float, na_value=np.nan)
         counts[item.id] = {point: int(np.count_nonzero(values == point))
                            for point in q.scale_of(item).points}
     return frequency_table(q, counts, responses.n)
@@ -214,9 +216,32 @@ def profile(responses: Responses) -> pd.DataFrame:
     records = []
     for field in _profile_fields(responses):
         values = responses.fields[field.id]
-        counts = values.value_counts(dropna=False, sort=True)
-        records += _profile_records(field, list(counts.items()), len(values))
+        pairs = _known_counts(responses, field.id)
+        if pairs is None:
+            pairs = list(values.value_counts(dropna=False, sort=True).items())
+        records += _profile_records(field, pairs, len(values))
     return pd.DataFrame(records)
+
+
+#: Categories up to which :func:`_known_counts` finds each one's first row by a pass of its own.
+_FIRST_ROW_PASSES = 64
+
+
+def _known_counts(responses: Responses, field_id: str) -> list[tuple[Any, int]] | None:
+    """``value_counts(dropna=False, sort=True)`` of a field as (category, count) pairs from
+    the codes :func:`clean` kept (None for a blank): categories in the order they first
+    appear, stably sorted by count, largest first. None when the codes are not at hand or
+    the categories are many (a pass each to find where they first appear)."""
+    known = responses.known_field_codes(field_id)
+    if known is None or len(known[1]) >= _FIRST_ROW_PASSES:
+        return None
+    codes, values = known
+    counts = np.bincount(codes + 1, minlength=len(values) + 1)  # None (-1) first
+    held = np.flatnonzero(counts).tolist()
+    first = {c: int(np.argmax(codes == c - 1)) for c in held}
+    pairs = [(values[c - 1] if c else None, int(counts[c]))
+             for c in sorted(held, key=first.__getitem__)]
+    return sorted(pairs, key=lambda pair: -pair[1])  # stable, as pandas' "stable" sort
 
 
 def profile_by(responses: Responses, groups: pd.Series, name: str = "group") -> pd.DataFrame:

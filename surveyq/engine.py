@@ -48,10 +48,13 @@ _FNV_OFFSET, _FNV_PRIME = np.uint64(14695981039346656037), np.uint64(10995116282
 def row_hashes(codes: np.ndarray) -> np.ndarray:
     """A 64-bit FNV-1a hash of each column of ``codes`` (items x rows): one per answer pattern."""
     hashes = np.full(codes.shape[1], _FNV_OFFSET, np.uint64)
+    # kernel codes are never negative: read as unsigned of their width they are the same
+    # numbers, widened by the ufunc chunk by chunk instead of into a uint64 copy per item
+    unsigned = np.dtype(f"u{codes.dtype.itemsize}")
     with np.errstate(over="ignore"):
         for row in codes:
-            hashes ^= row.astype(np.uint64)
-            hashes *= _FNV_PRIME
+            np.bitwise_xor(hashes, row.view(unsigned), out=hashes)
+            np.multiply(hashes, _FNV_PRIME, out=hashes)
     return hashes
 
 
@@ -169,7 +172,7 @@ class BatchCoder:
         coded = []
         for j, (rule, (indices, uniques)) in enumerate(zip(self.rules, columns, strict=True)):
             column = code_column(rule, indices, uniques, self.cache[j])
-            codes[j] = column.kernel_codes(self.dtype)
+            column.kernel_codes(self.dtype, out=codes[j])
             self._count(j, sequence, column)
             coded.append(column)
         answered = codes.any(axis=0)  # no rows answered when there are no items

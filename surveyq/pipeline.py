@@ -90,9 +90,7 @@ class SurveyRun:
             return self._moments[key]
         if key in self._pairwise_wanted():  # the listwise sums are part of the pairwise ones
             return self.pairwise_moments(items)
-        from surveyq.moments import Moments
-
-        self._moments[key] = Moments.from_frame(self.responses.items[items], pairwise=False)
+        self._moments[key] = self.responses.item_moments(items, pairwise=False)
         return self._moments[key]
 
     def pairwise_moments(self, items: list[str]) -> Moments:
@@ -100,9 +98,7 @@ class SurveyRun:
         interval), computed once per item set; they serve listwise requests too."""
         key = tuple(items)
         if key not in self._pairwise:
-            from surveyq.moments import Moments
-
-            self._pairwise[key] = Moments.from_frame(self.responses.items[items], pairwise=True)
+            self._pairwise[key] = self.responses.item_moments(items, pairwise=True)
         return self._pairwise[key]
 
     def _pairwise_wanted(self) -> set[tuple[str, ...]]:

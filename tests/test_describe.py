@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from surveyq.demo import demo_project_path
@@ -66,3 +67,32 @@ def test_undeclared_categories_order_by_band_or_school_level():
     # a nominal field keeps the largest group first
     jobs = pd.Series({"PNS": 3, "Swasta": 9, "Lainnya": 1})
     assert category_order(field("occupation"), jobs) == ["Swasta", "PNS", "Lainnya"]
+
+
+def test_profile_and_frequencies_from_clean_s_codes_equal_the_frames(skm):
+    """profile and item_frequencies read the codes clean kept (fields' codes, items' int8
+    answers); the same tables come from the frames themselves (a copy clean did not build),
+    ties in count kept in the order the categories first appear."""
+    import dataclasses
+
+    import pandas as pd
+
+    assert skm.known_field_codes("gender") is not None and skm.item_codes("U1") is not None
+    plain = dataclasses.replace(skm, items=skm.items.copy(), _codes={})
+    assert plain.known_field_codes("gender") is None and plain.item_codes("U1") is None
+    pd.testing.assert_frame_equal(profile(skm), profile(plain))
+    pd.testing.assert_frame_equal(item_frequencies(skm), item_frequencies(plain))
+    # by hand: ties (two categories of 2) stay in the order they first appear
+    fields = pd.DataFrame({"occupation": pd.Series(["b", None, "a", "b", "a", "c"],
+                                                   dtype="str")})
+    tied = dataclasses.replace(skm, fields=fields, items=skm.items.iloc[:6], _codes={})
+    from surveyq.clean import _field_codes
+
+    column = tied.fields["occupation"]
+    codes = _field_codes(np.array([1, 3, 0, 1, 0, 2]), ["a", "b", "c", None])
+    tied._codes["occupation"] = (column.array, column.array.__arrow_array__(), *codes)
+    assert tied.known_field_codes("occupation") is not None
+    rows = profile(tied).query("field == 'occupation'")
+    assert rows["category"].tolist()[:3] == ["b", "a", "c"] and rows["category"].isna().iloc[3]
+    assert rows["count"].tolist() == [2, 2, 1, 1]
+    pd.testing.assert_frame_equal(profile(tied), profile(dataclasses.replace(tied, _codes={})))
