@@ -267,12 +267,23 @@ class OutputSet:
             check_out_folder(self.out)
             self.out.mkdir(parents=True, exist_ok=True)
             _remove_orphaned_staging(self.out)
-            self.folder = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-",
-                                                dir=self.out))
+            self._make_staging_folder()
         except OSError as error:
             raise InputError(msg("error.out_cannot_create", out=repr(str(self.out)),
                                  reason=str(error.strerror or error))) from None
         return self
+
+    def _make_staging_folder(self) -> None:
+        """Make the staging folder with Ctrl-C held, and remove it if Ctrl-C came meanwhile:
+        an interrupt between its creation and the end of ``__enter__`` (no ``__exit__``
+        then) would leave it behind."""
+        try:
+            with _holding_interrupts():
+                self.folder = Path(tempfile.mkdtemp(
+                    prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=self.out))
+        except KeyboardInterrupt:
+            self.__exit__()
+            raise
 
     def __exit__(self, *exc: object) -> None:
         if self.folder != self.out:

@@ -95,3 +95,25 @@ def test_neutralise_frame_changes_exactly_the_cells_a_spreadsheet_would_run():
     assert safe["number"].tolist() == [-1, 2, 3]
     assert safe["plain"].tolist() == ["a", "b", "c"]
     assert frame["text"].tolist()[0] == "=1+1"  # the input is left as it was
+
+
+def test_ctrl_c_as_the_staging_folder_is_made_leaves_no_folder(tmp_path, monkeypatch):
+    # Ctrl-C right after mkdtemp made the folder, before OutputSet.__enter__ returned (so no
+    # __exit__), left .surveyq-staging-* behind; now it is removed and the interrupt goes on
+    import signal
+    import tempfile
+
+    from surveyq.outputs import OutputSet
+
+    made = tempfile.mkdtemp
+
+    def interrupted(*args, **kwargs):
+        folder = made(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+        return folder
+
+    monkeypatch.setattr(tempfile, "mkdtemp", interrupted)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt), OutputSet(out, inputs=[]):
+        pytest.fail("the body runs after an interrupt")
+    assert list(out.iterdir()) == []
