@@ -191,10 +191,11 @@ class StreamingOptions(BaseModel):
 
     Attributes
     ----------
-    threshold_mb : float, default 32
+    threshold_mb : float, default 64
         A CSV or Parquet responses file larger than this (MiB) is streamed, unless its
-        survey says ``stream: false`` (32 MiB is about a million SKM responses, where the
-        in-memory run nears 1 GiB of memory; benchmarks/README.md).
+        survey says ``stream: false`` (64 MiB is about two million coded SKM responses,
+        where an in-memory run writing every document nears 900 MiB of memory;
+        benchmarks/README.md).
     dask_scheduler : str, optional
         A ``dask.distributed`` scheduler address (e.g. ``tcp://10.0.0.5:8786``), or one of
         Dask's local schedulers (``threads``, ``processes``, ``synchronous``), to code and
@@ -207,7 +208,7 @@ class StreamingOptions(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
-    threshold_mb: float = Field(default=32, ge=0)
+    threshold_mb: float = Field(default=64, ge=0)
     dask_scheduler: str | None = None
     chunk_rows: int | None = Field(default=None, gt=0)
     scheduler_timeout: float = Field(default=30, gt=0)

@@ -1,7 +1,7 @@
 """A survey too large for memory, read by ``surveyq run`` batch by batch into Moments.
 
 ``surveyq run`` streams a CSV or Parquet export when the file is larger than the project's
-``streaming.threshold_mb`` (32 MiB by default), or when its survey says ``stream: true``.
+``streaming.threshold_mb`` (64 MiB by default), or when its survey says ``stream: true``.
 The header is read and matched to the questionnaire exactly as in memory
 (:func:`surveyq.readers.read_raw` on the file's first lines, then
 :func:`surveyq.clean.match_columns`), so column problems read the same. Then one pass over
