@@ -336,7 +336,7 @@ def _answer_frame(codes: np.ndarray, rules: list[ItemRule], index: pd.Index) -> 
 
 
 def _exclude(
-    frame_rows: list[int],
+    frame_rows: np.ndarray,
     mask: np.ndarray,
     raw: RawTable,
     log: CleaningLog,
@@ -344,9 +344,8 @@ def _exclude(
     message: str,
 ) -> None:
     """One log entry per row of ``mask``, each saying ``message``."""
-    for position in np.flatnonzero(mask).tolist():
-        log.add(raw.file, frame_rows[position], None, None, Action.ROW_EXCLUDED, reason,
-                message)
+    for row in frame_rows[mask].tolist():
+        log.add(raw.file, row, None, None, Action.ROW_EXCLUDED, reason, message)
 
 
 #: What ``duplicates:`` may say: exclude a duplicate submission, only flag it, or keep it.
@@ -574,7 +573,7 @@ def duplicate_decisions(ids: np.ndarray | None, whole: np.ndarray, pattern: np.n
 
 
 def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
-                      keep: np.ndarray, rows: list[int],
+                      keep: np.ndarray, rows: np.ndarray,
                       window: float) -> tuple[list[_Duplicate], list[str], int]:
     """The duplicate submissions of an in-memory file, the evidence used, unreadable times."""
     evidence: list[str] = []
@@ -604,7 +603,7 @@ def _found_duplicates(raw: RawTable, q: Questionnaire, mapping: dict[str, str],
     unreadable = int((keep & ~np.isfinite(seconds)).sum()) if seconds is not None else 0
     found = []
     for position in np.flatnonzero(kind):
-        first = rows[earlier[position]]
+        first = int(rows[earlier[position]])
         found.append(_Duplicate(int(position), *_duplicate_text(
             int(kind[position]), first, raw.frame, id_columns, position, apart[position],
             window)))
@@ -792,8 +791,8 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     log = CleaningLog()
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
-    rows = raw.rows if isinstance(raw.rows, list) else list(raw.rows)  # only read here
-    row_numbers = np.asarray(rows, dtype=np.int64)
+    # the reader's int64 array: a list of a million Python ints would cost more than this step
+    rows = row_numbers = raw.row_numbers
     rules = [_item_rule(raw, mapping[item.id], item, q.scale_of(item))
              for item in q.items if item.id in mapping]
     # the read engine, as the streamed run uses it, on the whole table as one batch
@@ -831,7 +830,7 @@ def _exclude_rows(
     mapping: dict[str, str],
     batch: CodedBatch,
     coder: BatchCoder,
-    rows: list[int],
+    rows: np.ndarray,
     log: CleaningLog,
     duplicates: str = "exclude",
     window: float = DEFAULT_DUPLICATE_WINDOW,
@@ -868,19 +867,19 @@ def _exclude_rows(
     return keep, codes, summary
 
 
-def _act_on_duplicates(raw: RawTable, rows: list[int], log: CleaningLog,
+def _act_on_duplicates(raw: RawTable, rows: np.ndarray, log: CleaningLog,
                        found: list[_Duplicate], duplicates: str) -> None:
     if duplicates == "exclude":
         for dup in found:
-            log.add(raw.file, rows[dup.row], None, None, Action.ROW_EXCLUDED, dup.reason,
+            log.add(raw.file, int(rows[dup.row]), None, None, Action.ROW_EXCLUDED, dup.reason,
                     msg("log.duplicate_excluded", message=dup.message))
     elif duplicates == "flag":
         for dup in found:
-            log.add(raw.file, rows[dup.row], None, None, Action.NOTED, dup.reason,
+            log.add(raw.file, int(rows[dup.row]), None, None, Action.NOTED, dup.reason,
                     msg("log.duplicate_flagged", message=dup.message))
     elif found:
         log.add(raw.file, None, None, None, Action.NOTED, Reason.DUPLICATE_ROW,
-                msg("log.duplicates_kept", count=len(found), first=rows[found[0].row]))
+                msg("log.duplicates_kept", count=len(found), first=int(rows[found[0].row])))
 
 
 def note_identical(log: CleaningLog, file: str, summary: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -48,6 +49,9 @@ def assert_accounted(table: RawTable) -> None:
     assert accounting["rows_in_file"] == table.rows_in_file
     assert accounting["rows_kept"] == len(table.rows)
     assert table.frame.columns.is_unique
+    # the same numbers as the int64 array the cleaning step reads, and as Python ints
+    assert table.row_numbers.dtype == np.int64 and table.row_numbers.tolist() == table.rows
+    assert all(type(row) is int for row in table.rows)
 
 
 def text_cells_only(frame: pd.DataFrame) -> bool:
@@ -90,6 +94,23 @@ def test_kobo_export_strips_groups_and_drops_meta_columns():
     assert ambiguous == ["grp_layanan/q2", "grp_lain/q2"]
     assert table.frame["q1"].tolist() == ["4", "2", "5"]
     assert_accounted(table)
+
+
+def test_row_numbers_given_as_array_or_list_read_alike():
+    from surveyq.log import CleaningLog
+
+    given = np.array([2, 3, 5], dtype=np.int32)
+    from_array = RawTable(pd.DataFrame({"a": ["x", "y", "z"]}), given, "f.csv", "csv", 4,
+                          CleaningLog())
+    from_list = RawTable(pd.DataFrame({"a": ["x", "y", "z"]}), [2, 3, 5], "f.csv", "csv", 4,
+                         CleaningLog())
+    for table in (from_array, from_list):
+        assert table.rows == [2, 3, 5] and all(type(row) is int for row in table.rows)
+        assert table.row_numbers.dtype == np.int64 and table.row_numbers.tolist() == [2, 3, 5]
+        assert not table.row_numbers.flags.writeable
+    assert given.flags.writeable  # the reader's own array is not frozen
+    from_list.rows = [7, 8, 9]  # a new list replaces both views of the numbers
+    assert from_list.row_numbers.tolist() == [7, 8, 9] and from_list.rows == [7, 8, 9]
 
 
 def test_kobo_xlsx_export_is_kobo_with_numbers_kept():

@@ -114,7 +114,7 @@ def read_raw(
             "delimiter": delimiter, "sheet": sheet, "header_row": header_row,
             "encoding": encoding if found.container == "parquet" else None})
         table = _read_stat(source, file, found.container, log, encoding)
-    log.files[file] = {"rows_in_file": table.rows_in_file, "rows_kept": len(table.rows)}
+    log.files[file] = {"rows_in_file": table.rows_in_file, "rows_kept": len(table.row_numbers)}
     return table
 
 

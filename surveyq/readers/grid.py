@@ -146,7 +146,7 @@ class Table:
     the row accounting."""
 
     frame: pd.DataFrame | LazyFrame
-    rows: list[int]
+    rows: np.ndarray  # int64, as RawTable takes them (the list is made only if asked for)
     rows_in_file: int
     distinct: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)
 
@@ -514,11 +514,12 @@ def split_grid(grid: Grid, index: int, summaries: bool, cells: _Cells | None = N
         _log_exclusion(grid, numbers[i], kind, names)
     found = [_kept_distinct(cells, j, None if everyone else kept, len(kept))
              for j in range(width)]
-    rows = list(numbers) if everyone else _number_array(numbers)[kept].tolist()
+    rows = _number_array(numbers) if everyone else _number_array(numbers)[kept]
     distinct = dict(zip(names, found, strict=True))
     build = functools.partial(_object_frame, names, found, len(kept))
     if unnamed:  # rare: whether such a column holds anything is read from its cells
-        frame = _drop_unnamed(grid, build(), [names[i] for i in sorted(unnamed)], rows)
+        frame = _drop_unnamed(grid, build(), [names[i] for i in sorted(unnamed)],
+                              rows.tolist())
     else:  # built when someone asks for cells: cleaning reads the distinct values
         frame = LazyFrame(list(names), len(kept), build)
     return Table(frame, rows, n, {name: distinct[name] for name in frame.columns})

@@ -65,7 +65,11 @@ class RawTable:
     rows : list of int
         For each frame row, the row number a person sees: in a CSV the record number with the
         header as row 1 (a record holding a quoted line break counts once, as a spreadsheet
-        shows it); in a workbook the sheet row; in sav/dta/parquet the case number.
+        shows it); in a workbook the sheet row; in sav/dta/parquet the case number. A reader
+        may give them as an int64 array: the list is then made from it on first use.
+    row_numbers : numpy.ndarray
+        The same numbers as an int64 array (read-only; made from ``rows`` on first use when
+        a list was given), for the cleaning step's log and index.
     file : str
         The path as given, used in every message.
     format : str
@@ -91,7 +95,7 @@ class RawTable:
     """
 
     frame: InitVar[pd.DataFrame | LazyFrame]
-    rows: list[int]
+    rows: InitVar[list[int] | np.ndarray]
     file: str
     format: str
     rows_in_file: int
@@ -111,9 +115,13 @@ class RawTable:
         default_factory=dict, repr=False, compare=False)
     _distinct_for: int | None = field(default=None, repr=False, compare=False)
     _frame: Any = field(default=None, init=False, repr=False, compare=False)
+    _rows: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _row_array: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self, frame: pd.DataFrame | LazyFrame) -> None:
+    def __post_init__(self, frame: pd.DataFrame | LazyFrame,
+                      rows: list[int] | np.ndarray) -> None:
         self._frame = frame
+        _set_rows(self, rows)
         if self.distinct and self._distinct_for is None:
             self._distinct_for = id(frame)
 
@@ -165,9 +173,38 @@ def _set_frame(self: RawTable, frame: pd.DataFrame) -> None:
     self._frame = frame
 
 
+def _row_list(self: RawTable) -> list[int]:
+    if self._rows is None:  # one C loop: a million Python ints made only when asked for
+        self._rows = self._row_array.tolist()
+    return self._rows
+
+
+def _set_rows(self: RawTable, rows: list[int] | np.ndarray) -> None:
+    if isinstance(rows, np.ndarray):
+        self._rows, self._row_array = None, _read_only(rows.astype(np.int64, copy=False))
+    else:
+        self._rows, self._row_array = rows if isinstance(rows, list) else list(rows), None
+
+
+def _row_numbers(self: RawTable) -> np.ndarray:
+    if self._row_array is None:  # a list given (or replaced) by its user: read it once
+        self._row_array = _read_only(np.asarray(self._rows, dtype=np.int64))
+    return self._row_array
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()  # the caller's own array stays writeable
+    view.flags.writeable = False
+    return view
+
+
 # Set after the class: a property in its body would be the dataclass field's default.
 RawTable.frame = property(_built_frame, _set_frame, doc="The records kept as a DataFrame "
                           "(built from the reader's cells on first use).")
+RawTable.rows = property(_row_list, _set_rows, doc="The row number of each record kept "
+                         "(made from :attr:`row_numbers` on first use when a reader gave them "
+                         "as an array).")
+RawTable.row_numbers = property(_row_numbers, doc="The row numbers as a read-only int64 array.")
 
 
 class TextValues(list):
