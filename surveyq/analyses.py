@@ -382,7 +382,8 @@ def ikm(run: SurveyRun) -> dict[str, Any]:
     if isinstance(elements, Moments):
         result = ikm_index(elements, standard=standard, weight_mode=weight_mode)
     else:
-        result, answers = _ikm_answers(elements, standard=standard, weight_mode=weight_mode)
+        result, answers = _ikm_answers(elements, standard=standard, weight_mode=weight_mode,
+                                       answers=_clean_answers(run.responses))
     intervals, interval_missing = _intervals(elements, standard, weight_mode, result,
                                              _element_moments(run, elements))
     group_notes: list[str] = []
@@ -544,6 +545,16 @@ def _rated_items(responses: Responses) -> list[Any]:
     if not rated:
         raise AnalysisError(msg("error.no_elements", questionnaire=q.id))
     return rated
+
+
+def _clean_answers(responses: Responses) -> AnswerArrays | None:
+    """The elements' :class:`AnswerArrays` from :func:`clean`'s int8 codes while they are
+    the answers of ``responses.items`` (:meth:`Responses.item_codes`), else None (the IKM
+    turns the frame into codes itself; the counts are the same either way)."""
+    codes = [responses.item_codes(item.id) for item in _rated_items(responses)]
+    if any(column is None for column in codes):
+        return None
+    return AnswerArrays.of_codes(codes)
 
 
 def _elements_of(responses: Responses) -> pd.DataFrame:

@@ -312,11 +312,14 @@ def _check_codes(items: pd.DataFrame) -> pd.DataFrame:
     return _checked_answers(items)[0]
 
 
-def _checked_answers(items: pd.DataFrame) -> tuple[pd.DataFrame, AnswerArrays]:
-    """``items`` as floats and their :class:`AnswerArrays`, or an InputError naming the
-    element with answers that are not codes 1-4."""
+def _checked_answers(items: pd.DataFrame, answers: AnswerArrays | None = None
+                     ) -> tuple[pd.DataFrame, AnswerArrays]:
+    """``items`` as floats and their :class:`AnswerArrays` (``answers`` when the caller
+    has them, e.g. :meth:`AnswerArrays.of_codes`), or an InputError naming the element
+    with answers that are not codes 1-4."""
     values = _numeric_answers(items, "items")
-    answers = AnswerArrays.of(values)
+    if answers is None:
+        answers = AnswerArrays.of(values)
     if not answers.within(SCALE_MIN, SCALE_MAX):
         _check_range(values)  # finds the element and its bad answers, and says so
     return values, answers
@@ -426,11 +429,12 @@ def ikm(
 
 
 def _ikm_answers(items: pd.DataFrame, standard: str = "permenpanrb-14-2017",
-                 weight_mode: str | None = None, force: bool = False
-                 ) -> tuple[Ikm, AnswerArrays]:
+                 weight_mode: str | None = None, force: bool = False,
+                 answers: AnswerArrays | None = None) -> tuple[Ikm, AnswerArrays]:
     """:func:`ikm` of a frame, and the :class:`AnswerArrays` it was computed from (for
-    breakdowns of the same answers)."""
-    values, answers = _checked_answers(items)
+    breakdowns of the same answers). ``answers``: those of ``items`` when the caller has
+    them (:meth:`AnswerArrays.of_codes`), so the frame is not turned into codes again."""
+    values, answers = _checked_answers(items, answers)
     table = _nrr_table(values.columns, answers)
     respondents = int(np.count_nonzero(answers.any_answered))
     return _build_ikm(table, standard, weight_mode, force, respondents, notes=[]), answers
@@ -763,6 +767,30 @@ class AnswerArrays:
         return cls(answered.any(axis=1),
                    filled=np.asfortranarray(np.where(answered, array, 0.0)),
                    answered=np.asfortranarray(answered, dtype=float))
+
+    @classmethod
+    def of_codes(cls, columns: list[np.ndarray]) -> AnswerArrays | None:
+        """:meth:`of` the frame whose columns are ``columns``: each element's answers as
+        int8 codes that are the answers themselves, 0 for no answer (the codes
+        :func:`surveyq.clean.clean` keeps, :meth:`Responses.item_codes`), without turning
+        floats back into codes. None when a code is not an answer 1 to ``_MAX_WHOLE``
+        (then :meth:`of` the frame instead).
+
+        The same codes (answer + 1), tally and width as :meth:`of`: every count and sum
+        built from them is the same.
+        """
+        rows = len(columns[0]) if columns else 0
+        if any(column.dtype != np.int8 or len(column) != rows for column in columns):
+            return None
+        if rows and any(column.min() < 0 or column.max() > _MAX_WHOLE for column in columns):
+            return None
+        codes = np.empty((rows, len(columns)), dtype=np.int8, order="F")
+        for j, column in enumerate(columns):  # answer + 1 where answered, 0 where not
+            np.add(column, column.astype(bool), out=codes[:, j])
+        top = int(codes.max()) if codes.size else 0
+        views = [codes[:, j].view(np.uint8) for j in range(len(columns))]
+        tally = _code_tallies(views, None, 1, top + 1)[:, 0]
+        return cls(codes.any(axis=1), codes=codes, tally=tally)
 
     @property
     def width(self) -> int:

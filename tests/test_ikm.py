@@ -442,3 +442,122 @@ def test_ikm_by_from_sums_and_group_by_group_give_the_same_table():
     by_group = ikm_by(answers, pd.Series(pd.Categorical(labels), name="office"))
     pd.testing.assert_frame_equal(from_sums, by_group, check_exact=True)
     assert from_sums.attrs == by_group.attrs == {"ungrouped": 0}
+
+
+def test_answer_arrays_of_int8_codes_equal_those_of_the_frame():
+    """AnswerArrays.of_codes (clean's int8 codes: the answer, 0 for none) gives the codes,
+    tally and rows answered that AnswerArrays.of gives for the same answers as floats: a
+    column without answers, a row without answers and answers above the IKM's 4 included."""
+    rng = np.random.default_rng(13)
+    kernel = rng.integers(0, 8, size=(3, 500)).astype(np.int8)  # items x respondents
+    kernel[1] = 0         # an element nobody answered
+    kernel[:, 7] = 0      # a respondent who answered nothing
+    frame = pd.DataFrame(np.where(kernel == 0, np.nan, kernel).T, columns=["U1", "U2", "U3"])
+    fast, plain = AnswerArrays.of_codes(list(kernel)), AnswerArrays.of(frame)
+    for name in ("any_answered", "codes", "tally"):
+        assert np.array_equal(getattr(fast, name), getattr(plain, name)), name
+    assert fast.codes.flags.f_contiguous and fast.width == plain.width
+    assert np.array_equal(fast.counts(), plain.counts())
+    assert np.array_equal(fast.sums(), plain.sums())
+    # by hand: U1's sum and count are those of its nonzero codes
+    assert fast.sums()[0] == kernel[0].sum() and fast.counts()[0] == np.count_nonzero(kernel[0])
+    # codes that are not answers 1 to 126 (or not int8): none, the frame is read instead
+    assert AnswerArrays.of_codes([np.array([1, -1], dtype=np.int8)]) is None
+    assert AnswerArrays.of_codes([np.array([1, 127], dtype=np.int8)]) is None
+    assert AnswerArrays.of_codes([np.array([1, 2], dtype=np.int16)]) is None
+
+
+SCALE4 = {"points": [1, 2, 3, 4],
+          "labels": {"id": ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"],
+                     "en": ["Poor", "Fair", "Good", "Very good"]}}
+
+
+def _ikm_run(answers: list[tuple], points: list[int] | None = None):
+    """A SurveyRun of three elements (U3 reverse keyed) cleaned from ``answers``."""
+    from surveyq.clean import clean
+    from surveyq.io import RawTable
+    from surveyq.log import CleaningLog
+    from surveyq.pipeline import SurveyRun
+    from surveyq.project import SurveySpec
+    from surveyq.questionnaire import parse_questionnaire
+
+    scale = {**SCALE4, "points": points} if points else SCALE4
+    if points and len(points) != 4:
+        scale = {"points": points}
+    q = parse_questionnaire({
+        "id": "t", "title": {"id": "T", "en": "T"}, "scales": {"s": scale},
+        "items": [{"id": f"Q{j}", "text": {"id": f"B{j}", "en": f"I{j}"}, "scale": "s",
+                   "column": f"P{j}", "element": f"U{j}", "reverse": j == 3}
+                  for j in (1, 2, 3)],
+        "fields": [{"id": "gender", "kind": "gender", "text": {"id": "JK", "en": "Gender"},
+                    "column": "JK"}],
+    }, "t.yaml")
+    records = [{"JK": sex, "P1": a, "P2": b, "P3": c} for sex, a, b, c in answers]
+    frame = pd.DataFrame(records, dtype=object)
+    raw = RawTable(frame=frame.astype(object).where(frame.notna(), None),
+                   rows=list(range(2, len(records) + 2)), file="r.csv", format="csv",
+                   rows_in_file=len(records), log=CleaningLog())
+    return SurveyRun("skm", SurveySpec(questionnaire="t.yaml", responses="r.csv"),
+                     clean(raw, q))
+
+
+def _same_ikm(left: dict, right: dict) -> None:
+    assert left["summary"] == right["summary"]
+    pd.testing.assert_frame_equal(left["elements"], right["elements"], check_exact=True)
+    assert list(left["by"]) == list(right["by"]) and left["notes"] == right["notes"]
+    for field_id, frame in left["by"].items():
+        pd.testing.assert_frame_equal(frame, right["by"][field_id], check_exact=True)
+
+
+def test_the_run_s_ikm_from_clean_s_codes_equals_the_frame_s():
+    """analyses.ikm counts clean's int8 codes while they are the answers of the items frame
+    (reverse keying applied); a copy of the frame, or a frame changed after cleaning, is
+    counted itself. Both give the same IKM and breakdown."""
+    import dataclasses
+
+    from surveyq import analyses
+
+    answers = [("L", "4", "3", "1"), ("P", "3", None, "2"), ("L", "2", "4", "4"),
+               ("P", None, None, None), ("P", "4", "4", "x"), ("L", "1", "2", "3")]
+    run = _ikm_run(answers)
+    assert analyses._clean_answers(run.responses) is not None  # the code path
+    fast = analyses.ikm(run)
+    copied = dataclasses.replace(run, responses=dataclasses.replace(
+        run.responses, items=run.responses.items.copy()))
+    assert analyses._clean_answers(copied.responses) is None  # the fallback
+    _same_ikm(fast, analyses.ikm(copied))
+    # by hand (the blank row excluded; U3 = 5 - x over 1, 2, 4, 3 -> 4, 3, 1, 2):
+    # U1 4 + 3 + 2 + 4 + 1, U2 3 + 4 + 4 + 2: NRR 14/5, 13/4, 10/4;
+    # IKM = (2.8 + 3.25 + 2.5) / 3 x 25
+    assert fast["elements"]["nrr"].tolist() == [14 / 5, 13 / 4, 10 / 4]
+    assert fast["summary"]["converted"] == pytest.approx((2.8 + 3.25 + 2.5) / 3 * 25)
+    assert set(fast["by"]) == {"gender"}
+    # a frame set after cleaning is read itself, not clean's codes
+    changed = run.responses.items.copy()
+    changed.iloc[0, 0] = 1.0
+    run.responses.items = changed
+    assert analyses._clean_answers(run.responses) is None
+    assert analyses.ikm(run)["elements"]["nrr"].tolist() == [11 / 5, 13 / 4, 10 / 4]
+
+
+def test_the_run_s_ikm_refuses_the_same_scales_either_way():
+    """A five-point scale (clean's codes valid, not 1-4) fails with the same message from
+    the codes and from the frame; a scale from 0 has no codes from clean (the frame is
+    read) and fails as well."""
+    import dataclasses
+
+    from surveyq import analyses
+
+    five = _ikm_run([("L", "5", "3", "1"), ("P", "2", "4", "3")], points=[1, 2, 3, 4, 5])
+    assert analyses._clean_answers(five.responses) is not None
+    with pytest.raises(InputError) as fast:
+        analyses.ikm(five)
+    copied = dataclasses.replace(five, responses=dataclasses.replace(
+        five.responses, items=five.responses.items.copy()))
+    with pytest.raises(InputError) as plain:
+        analyses.ikm(copied)
+    assert str(fast.value) == str(plain.value) and "'U1'" in str(fast.value)
+    zero = _ikm_run([("L", "0", "3", "1"), ("P", "2", "1", "3")], points=[0, 1, 2, 3])
+    assert analyses._clean_answers(zero.responses) is None
+    with pytest.raises(InputError):
+        analyses.ikm(zero)
