@@ -162,7 +162,8 @@ def test_a_survey_read_in_memory_does_not_load_the_streamed_reader(tmp_path, key
 
         workbook = demo_project_path().parent / "skm-2025.xlsx"
         responses = (tmp_path / "skm-2025.csv").as_posix()
-        pd.read_excel(workbook, header=None).to_csv(responses, index=False, header=False)
+        pd.read_excel(workbook, header=None, engine="openpyxl").to_csv(
+            responses, index=False, header=False)
     loaded = _loaded_by_an_skm_run(
         tmp_path, keys, "run.results['surveys']['skm']['mode'] == 'in-memory'",
         ("surveyq.streamed", "surveyq.streaming"), responses)
