@@ -624,3 +624,21 @@ def test_unit_profiles_counted_at_once_equal_each_units_own_profile():
         row = mine[mine["category"] == category].iloc[0]
         assert row["count"] == count
         assert row["percent"] == pytest.approx(100 * count / one.sum())
+
+
+def test_unit_names_are_the_cells_as_text_named_once_per_value():
+    # 7.0 reads as "7" (as the units.population keys are written), spaces are trimmed, a
+    # blank stays blank; True and 1 are different cells, named "True" and "1" (a lookup by
+    # equality would give one of them the other's name)
+    from surveyq.analyses import _unit_labels
+
+    cells = pd.Series([" Kec. A", 7.0, None, True, 1, 7, "Kec. A", np.nan, 2.5],
+                      index=range(10, 19), dtype=object, name="unit")
+    named = _unit_labels(cells)
+    assert named.tolist()[:2] == ["Kec. A", "7"] and pd.isna(named.iloc[2])
+    assert named.tolist()[3:7] == ["True", "1", "7", "Kec. A"]
+    assert pd.isna(named.iloc[7]) and named.iloc[8] == "2.5"
+    assert named.index.tolist() == list(range(10, 19)) and named.name == "unit"
+    arrow = _unit_labels(pd.Series(["B ", None, "B"], dtype="string[pyarrow]"))
+    assert arrow.dtype == "string" and arrow.tolist()[::2] == ["B", "B"]
+    assert arrow.isna().tolist() == [False, True, False]
