@@ -111,11 +111,8 @@ class Responses:
         """The item's answers as :func:`clean`'s int8 codes (each the answer itself, 0 for
         no answer) while ``items`` is the frame it built (see :meth:`item_moments`), else
         None."""
-        known = self._kernel
-        columns = list(self.items.columns)
-        if known is None or known[0] is not self.items or item_id not in columns:
-            return None
-        return known[1][columns.index(item_id)]
+        rows = self._kernel_rows([item_id])
+        return None if rows is None else self._kernel[1][rows[0]]
 
     def item_moments(self, items: list[str], *, pairwise: bool) -> Moments:
         """``Moments.from_frame(self.items[items], pairwise=pairwise)``.
@@ -129,13 +126,21 @@ class Responses:
         """
         from surveyq.moments import Moments
 
-        known = self._kernel
-        columns = list(self.items.columns)
-        if known is None or known[0] is not self.items or not items or not set(
-                items) <= set(columns):
+        rows = self._kernel_rows(items)
+        if rows is None:
             return Moments.from_frame(self.items[items], pairwise=pairwise)
-        codes = known[1] if items == columns else known[1][[columns.index(i) for i in items]]
+        codes = self._kernel[1]
+        codes = codes if rows == list(range(len(codes))) else codes[rows]
         return Moments.from_array(codes.T, items, missing_codes=[0], pairwise=pairwise)
+
+    def _kernel_rows(self, items: list[str]) -> list[int] | None:
+        """The rows of :attr:`_kernel`'s codes holding ``items``, while ``items`` (the
+        attribute) is still the frame :func:`clean` built from them; else None."""
+        columns = list(self.items.columns)
+        if (self._kernel is None or self._kernel[0] is not self.items or not items
+                or not set(items) <= set(columns)):
+            return None
+        return [columns.index(item) for item in items]
 
     def items_with(self, role: str | None = None) -> pd.DataFrame:
         """The item columns whose role is ``role`` (perception, expectation, ...)."""
