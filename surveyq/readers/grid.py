@@ -351,8 +351,8 @@ def _first_bytes(texts: Any) -> tuple[np.ndarray, np.ndarray]:
     if texts.type != pa.string():
         texts = texts.cast(pa.string())
     _, offsets, data = texts.buffers()
-    starts = np.frombuffer(offsets, np.int32, len(texts) + 1, texts.offset * 4)[:-1]
-    lengths = np.diff(np.frombuffer(offsets, np.int32, len(texts) + 1, texts.offset * 4))
+    bounds = np.frombuffer(offsets, np.int32, len(texts) + 1, texts.offset * 4)
+    starts, lengths = bounds[:-1], np.diff(bounds)
     if texts.null_count:  # a null's bytes (if any) are no text
         lengths[texts.is_null().to_numpy(zero_copy_only=False)] = 0
     size = 0 if data is None else data.size
