@@ -93,18 +93,31 @@ def _scale_range(run: SurveyRun, variable: ResolvedVariable) -> tuple[float, flo
     return float(scale.low * k), float(scale.high * k)
 
 
-def _interpreted(means: pd.Series, bounds: tuple[float, float], labels: str
-                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
-    """Each mean with its class and label in both languages, the class table's records and
-    the class width: one :func:`interpret_mean` per language for all the means."""
-    ident, english = (interpret_mean(means, *bounds, labels=labels, lang=lang)
-                      for lang in ("id", "en"))
-    rows = [{"mean": mean, "class": number, "label_id": label_id, "label_en": label_en}
-            for mean, number, label_id, label_en in zip(
-                ident.means["mean"], ident.means["class"], ident.means["label"],
-                english.means["label"], strict=True)]
-    classes = ident.classes.assign(label_en=english.classes["label"])
-    return rows, classes.rename(columns={"label": "label_id"}).to_dict("records"), ident.width
+Range = tuple[float, float]
+
+
+def _classified(targets: list[tuple[Range, float]], labels: str
+                ) -> tuple[list[dict[str, Any]], dict[Range, tuple[list[dict[str, Any]], float]]]:
+    """Each ``(range, mean)``'s ``class``, ``label_id`` and ``label_en``, and each range's
+    class table (records) and class width: the means on one range interpreted together,
+    one :func:`interpret_mean` per language."""
+    places: dict[Range, list[int]] = {}
+    for place, (bounds, _) in enumerate(targets):
+        places.setdefault(bounds, []).append(place)
+    found: list[dict[str, Any]] = [{} for _ in targets]
+    tables = {}
+    for bounds, on_range in places.items():
+        means = pd.Series([targets[place][1] for place in on_range], dtype=float)
+        ident, english = (interpret_mean(means, *bounds, labels=labels, lang=lang)
+                          for lang in ("id", "en"))
+        for place, number, label_id, label_en in zip(
+                on_range, ident.means["class"], ident.means["label"], english.means["label"],
+                strict=True):
+            found[place] = {"class": number, "label_id": label_id, "label_en": label_en}
+        classes = ident.classes.assign(label_en=english.classes["label"])
+        tables[bounds] = (classes.rename(columns={"label": "label_id"}).to_dict("records"),
+                          ident.width)
+    return found, tables
 
 
 def descriptives(run: SurveyRun) -> dict[str, Any]:
@@ -138,18 +151,14 @@ def descriptives(run: SurveyRun) -> dict[str, Any]:
 def _interpret_variables(run: SurveyRun, records: dict[str, dict[str, Any]],
                          scored: list[ResolvedVariable], labels: str) -> None:
     """Each scored variable's class, interpreted with the others on the same range."""
-    ranges: dict[tuple[float, float], list[str]] = {}
-    for variable in scored:
-        bounds = _scale_range(run, variable)
-        if bounds is not None:
-            ranges.setdefault(bounds, []).append(variable.name)
-    for bounds, names in ranges.items():
-        means = pd.Series([records[name]["mean"] for name in names], dtype=float)
-        rows, classes, width = _interpreted(means, bounds, labels)
-        for name, row in zip(names, rows, strict=True):
-            records[name].update(scale_min=bounds[0], scale_max=bounds[1], width=width,
-                                 classes=classes, **{key: row[key] for key in
-                                                     ("class", "label_id", "label_en")})
+    ranged = [(bounds, variable.name) for variable in scored
+              if (bounds := _scale_range(run, variable)) is not None]
+    found, tables = _classified([(bounds, records[name]["mean"]) for bounds, name in ranged],
+                                labels)
+    for (bounds, name), classed in zip(ranged, found, strict=True):
+        classes, width = tables[bounds]
+        records[name].update(scale_min=bounds[0], scale_max=bounds[1], width=width,
+                             classes=classes, **classed)
 
 
 def _item_rows(run: SurveyRun, scored: list[ResolvedVariable], labels: str
@@ -157,20 +166,19 @@ def _item_rows(run: SurveyRun, scored: list[ResolvedVariable], labels: str
     """The items of each scored variable (not of gaps) with their mean's class, in order."""
     q = run.responses.questionnaire
     rows: list[dict[str, Any]] = []
-    ranges: dict[tuple[float, float], list[int]] = {}  # the rows on each answer range
+    ranges: list[Range] = []  # each row's answer range
     for variable in (v for v in scored if v.score != "gap"):
         answers = run.responses.items[list(variable.items)]
         scale = q.scale_of(q.item(variable.items[0]))
-        bounds = (float(scale.low), float(scale.high))
         for item, mean in answers.mean().items():
-            ranges.setdefault(bounds, []).append(len(rows))
+            ranges.append((float(scale.low), float(scale.high)))
             rows.append({"variable": variable.name, "item": item,
                          "n": int(answers[item].notna().sum()), "mean": mean,
                          "sd": answers[item].std(ddof=1)})
-    for bounds, places in ranges.items():
-        means = pd.Series([rows[place]["mean"] for place in places], dtype=float)
-        for place, found in zip(places, _interpreted(means, bounds, labels)[0], strict=True):
-            rows[place].update({key: found[key] for key in ("class", "label_id", "label_en")})
+    found, _ = _classified([(bounds, row["mean"]) for bounds, row in zip(ranges, rows,
+                                                                         strict=True)], labels)
+    for row, classed in zip(rows, found, strict=True):
+        row.update(classed)
     return rows
 
 
