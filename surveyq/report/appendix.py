@@ -1216,6 +1216,13 @@ def contents_sheet(tables: Sequence[Table], sheets: Sequence[Sheet], lang: str) 
                  links=tuple((i, sheet.name) for i, sheet in enumerate(sheets)))
 
 
+def print_key(value: Any) -> tuple[type, Any]:
+    """A key under which cells print alike, for writers that print each distinct cell
+    once: the value and its type (1 == 1.0 == True print differently), a zero by its text
+    (-0.0 == 0.0, yet may print "-0")."""
+    return value.__class__, value if value else repr(value)
+
+
 def spreadsheet_text(value: Any) -> Any:
     """Text made safe for a spreadsheet: formulas neutralised; numbers untouched.
 

@@ -39,7 +39,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from surveyq.report.appendix import Table, caption_number, dated_zip, texts
+from surveyq.report.appendix import Table, caption_number, dated_zip, print_key, texts
 from surveyq.report.i18n import LOCALES, format_number
 from surveyq.report.layout import Column, Fit, fit_table, split_columns
 
@@ -189,12 +189,12 @@ def _printed(column: pd.Series, fmt: str | None, lang: str) -> list[str]:
     """A column's cells as printed; a column of numbers prints each distinct value once (an
     item matrix holds thousands of cells of a handful of answers)."""
     values = column.tolist()
-    if column.dtype.kind not in "iuf":  # one type of number: 1 == 1.0 == True cannot clash
+    if column.dtype.kind not in "iuf":  # text and mixed cells: each its own
         return [display(value, fmt, lang) for value in values]
     printed: dict[Any, str] = {}
     texts_ = []
     for value in values:
-        key = value if value else repr(value)  # -0.0 == 0.0, yet may print "-0"
+        key = print_key(value)
         text = printed.get(key)
         if text is None:
             text = printed[key] = display(value, fmt, lang)

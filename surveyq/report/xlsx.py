@@ -43,7 +43,7 @@ from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import tostring  # lxml when installed, else ElementTree
 
-from surveyq.report.appendix import Sheet, spreadsheet_text
+from surveyq.report.appendix import Sheet, print_key, spreadsheet_text
 
 __all__ = ["cell_value", "workbook_bytes"]
 
@@ -200,8 +200,7 @@ def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
     letters: list[str] = []
     parts = ["<sheetData>"]
     # style arrays are shared and never changed in place: each registered once by identity;
-    # a repeated (value, style) is written once (the type apart, 1 == 1.0 == True, and the
-    # zeros, -0.0 == 0.0, by their text)
+    # a repeated (value, style) is written once (:func:`print_key`)
     indices: dict[int, int | None] = {}
     tails: dict[tuple[Any, ...], str] = {}
     for number in sorted(grid.rows.keys() | heights.keys()):
@@ -222,7 +221,7 @@ def _sheet_data(ws: Worksheet, grid: _Grid) -> bytes:
                 continue
             if cell.link is not None:
                 ws._hyperlinks.append(cell.link)
-            key = (value.__class__, value if value else repr(value), index)
+            key = (*print_key(value), index)
             tail = tails.get(key)
             if tail is None:
                 tail = tails[key] = _cell_tail(value, index)
