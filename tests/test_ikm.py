@@ -442,6 +442,14 @@ def test_ikm_by_from_sums_and_group_by_group_give_the_same_table():
     by_group = ikm_by(answers, pd.Series(pd.Categorical(labels), name="office"))
     pd.testing.assert_frame_equal(from_sums, by_group, check_exact=True)
     assert from_sums.attrs == by_group.attrs == {"ungrouped": 0}
+    # against pandas: each group's NRR is its mean answer, and with four elements of equal
+    # weight its IKM is the mean NRR x 25 (PermenPAN-RB 14/2017)
+    means = answers.groupby(labels).mean()
+    assert np.array_equal(from_sums["nrr"].to_numpy(), means.to_numpy())
+    np.testing.assert_allclose(from_sums[("summary", "converted")].to_numpy(),
+                               means.mean(axis=1).to_numpy() * 25, rtol=1e-12)
+    assert from_sums[("summary", "n")].tolist() == pd.Series(labels).value_counts(
+        ).sort_index().tolist()
 
 
 def test_answer_arrays_of_int8_codes_equal_those_of_the_frame():
