@@ -304,9 +304,10 @@ def run_project(
                 "organisation": project.spec.organisation,
                 "period": project.spec.period,
             },
-            "surveys": {name: run.summary for name, run in surveys.items()},
         }
     )
+    # each survey's part was made JSON-ready where it was analysed (maybe a forked child)
+    results["surveys"] = {name: run.summary for name, run in surveys.items()}
     results.update(evaluate_project_sections(project, notify))
     if project.spec.scorecard:
         notify(msg("progress.scorecard", file=str(project.spec.scorecard)))
