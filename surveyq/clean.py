@@ -797,16 +797,16 @@ def clean(raw: RawTable, q: Questionnaire, duplicates: str = "exclude",
     log.extend(raw.log)
     mapping = match_columns(raw, q, log)
     # the reader's int64 array: a list of a million Python ints would cost more than this step
-    rows = row_numbers = raw.row_numbers
+    rows = raw.row_numbers
     rules = [_item_rule(raw, mapping[item.id], item, q.scale_of(item))
              for item in q.items if item.id in mapping]
     # the read engine, as the streamed run uses it, on the whole table as one batch
     coder = BatchCoder(rules)
     batch = coder.code(0, [raw.distinct_values(rule.column) for rule in rules], len(rows))
     for j in range(len(rules)):
-        _log_cells(batch, j, raw.file, log, row_numbers)
+        _log_cells(batch, j, raw.file, log, rows)
     # the index from the array: pandas infers a list of a million ints one by one
-    index = pd.Index(row_numbers, name="row")
+    index = pd.Index(rows, name="row")
     fields, cells = _fields_of(raw, q, mapping, index)
     keep, codes, duplicate_summary = _exclude_rows(raw, q, mapping, batch, coder, rows, log,
                                                    duplicates, float(duplicate_window))
